@@ -1,0 +1,44 @@
+"""patentnav: patent navigation (专利导航) and overseas patent-risk early warning (专利预警).
+
+Public API
+----------
+Corpus
+    The canonical patent corpus (Apache Arrow table; schema in docs/data-model.md).
+read
+    Read exports (Lens.org, PatentsView, USPTO XML, Google Patents, CNIPA/incoPat/PatSnap
+    Chinese-header CSV/XLSX, canonical JSON lines and Parquet) into a Corpus.
+datasets
+    Bundled real sample data (``datasets.drones()``).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from . import datasets
+from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
+from .io import IngestError, IngestReport, read
+from .model.corpus import Corpus
+from .model.pubnum import normalize_publication_number, normalize_publication_numbers
+from .model.schema import SCHEMA
+
+try:
+    __version__ = _version("patentnav")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+local"
+
+__all__ = [
+    "Corpus",
+    "read",
+    "datasets",
+    "IngestError",
+    "IngestReport",
+    "SCHEMA",
+    "IpcCode",
+    "parse_ipc",
+    "normalize_ipc",
+    "truncate",
+    "normalize_publication_number",
+    "normalize_publication_numbers",
+    "__version__",
+]

@@ -1,0 +1,265 @@
+"""IPC and CPC symbols: parsing every common spelling, validation, hierarchy, truncation.
+
+Canonical form is the compact one used by Lens, the CNIPA concordance and most exports:
+``H04W72/04`` (subclass, main group without leading zeros, ``/``, subgroup of at least
+two digits). Accepted spellings:
+
+* ``H04W 72/04``, ``H04W72/04``, ``H04W  072/04``, ``H04W-72/04``
+* the 14-character WIPO/DOCDB form ``H04W0072040000`` (4-digit main group, 6-digit subgroup)
+* a version or an IPC8 indicator after the symbol: ``H04W 72/04 (2009.01)``,
+  ``H04W 72/04 20090101AFI20151208BHEP``
+* CPC additions: section ``Y`` (``Y02E10/50``) and 2000-series indexing groups
+  (``B64C2201/123``)
+* a subclass alone (``H04W``) and a main group written without subgroup (``H04W72``,
+  read as ``H04W72/00``)
+
+The hierarchy follows the IPC Guide (WIPO, 2024), paragraphs 11-27: section (1 letter),
+class (section + 2 digits), subclass (class + 1 letter), main group (``/00``), subgroup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._arrow import dedupe_pairs, map_unique, regroup
+
+__all__ = [
+    "IpcCode",
+    "parse_ipc",
+    "normalize_ipc",
+    "normalize_ipc_array",
+    "normalize_ipc_lists",
+    "truncate",
+    "truncate_array",
+    "LEVELS",
+    "to_wipo14",
+]
+
+Level = Literal["section", "class", "subclass", "main_group", "subgroup"]
+LEVELS: tuple[str, ...] = ("section", "class", "subclass", "main_group", "subgroup")
+
+_SECTIONS = "ABCDEFGHY"
+_WIPO14 = re.compile(r"^([A-HY][0-9]{2}[A-Z])([0-9]{4})([0-9]{6})$")
+_SYMBOL = re.compile(
+    r"^([A-HY])\s*([0-9]{2})\s*([A-Z])"  # subclass
+    r"(?:[\s\-]*0*([0-9]{1,4})(?:\s*/\s*([0-9]{1,6}))?)?"  # main group / subgroup
+    r"(?:\s*\(\s*[0-9]{4}[.\-][0-9]{2}\s*\)|\s+[0-9]{8}\S*|\s*[0-9]{8}[A-Z]{3}\S*)?\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IpcCode:
+    """A parsed IPC/CPC symbol.
+
+    Attributes
+    ----------
+    subclass : str
+        Four characters, e.g. ``"H04W"``.
+    main_group : int or None
+        Main group number (``72``), None for a subclass-only symbol.
+    subgroup : str or None
+        Subgroup digits as written after ``/`` (``"04"``, ``"123"``), ``"00"`` for a
+        main group, None for a subclass-only symbol.
+    """
+
+    subclass: str
+    main_group: int | None = None
+    subgroup: str | None = None
+
+    @property
+    def section(self) -> str:
+        return self.subclass[0]
+
+    @property
+    def class_(self) -> str:
+        return self.subclass[:3]
+
+    @property
+    def level(self) -> str:
+        if self.main_group is None:
+            return "subclass"
+        return "main_group" if self.subgroup == "00" else "subgroup"
+
+    @property
+    def is_cpc_only(self) -> bool:
+        """Section Y, or a CPC 2000-series indexing group (main group >= 2000)."""
+        return self.section == "Y" or (self.main_group is not None and self.main_group >= 2000)
+
+    def __str__(self) -> str:
+        if self.main_group is None:
+            return self.subclass
+        return f"{self.subclass}{self.main_group}/{self.subgroup}"
+
+    def truncate(self, level: str) -> str:
+        """The symbol of this code's ancestor at ``level`` (see :data:`LEVELS`)."""
+        if level == "section":
+            return self.section
+        if level == "class":
+            return self.class_
+        if level == "subclass" or self.main_group is None:
+            return self.subclass
+        if level == "main_group":
+            return f"{self.subclass}{self.main_group}/00"
+        if level == "subgroup":
+            return str(self)
+        raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+
+    def hierarchy(self) -> dict[str, str]:
+        """Every level from section down to this code's own."""
+        out = {"section": self.section, "class": self.class_, "subclass": self.subclass}
+        if self.main_group is not None:
+            out["main_group"] = self.truncate("main_group")
+            if self.subgroup != "00":
+                out["subgroup"] = str(self)
+        return out
+
+
+def parse_ipc(text: str | None) -> IpcCode | None:
+    """Parse one IPC/CPC symbol in any common spelling; None when it is not one.
+
+    >>> str(parse_ipc("H04W 72/04 (2009.01)"))
+    'H04W72/04'
+    >>> str(parse_ipc("H04W0072040000"))
+    'H04W72/04'
+    """
+    if text is None:
+        return None
+    s = text.strip().upper().replace("\u3000", " ").replace("／", "/")
+    if not s:
+        return None
+    m = _WIPO14.match(s)
+    if m:
+        sub, grp, sg = m.groups()
+        if sub[0] not in _SECTIONS:
+            return None
+        sg = sg.rstrip("0")
+        return IpcCode(sub, int(grp), sg.ljust(2, "0"))
+    m = _SYMBOL.match(s)
+    if not m:
+        return None
+    sec, cls, letter, grp, sg = m.groups()
+    sub = f"{sec}{cls}{letter}"
+    if grp is None:
+        return IpcCode(sub)
+    g = int(grp)
+    if g == 0:
+        return None
+    if sg is None:
+        return IpcCode(sub, g, "00")
+    return IpcCode(sub, g, sg.zfill(2))
+
+
+def normalize_ipc(text: str | None) -> str | None:
+    """Canonical spelling of one symbol, or None when it does not parse."""
+    code = parse_ipc(text)
+    return None if code is None else str(code)
+
+
+def to_wipo14(code: str | IpcCode) -> str:
+    """The 14-character WIPO form (``H04W0072040000``) of a main group or subgroup."""
+    c = parse_ipc(code) if isinstance(code, str) else code
+    if c is None or c.main_group is None:
+        raise ValueError(f"{code!r} is not an IPC main group or subgroup")
+    return f"{c.subclass}{c.main_group:04d}{c.subgroup.ljust(6, '0')}"
+
+
+_CANONICAL_RE2 = r"^[A-HY][0-9]{2}[A-Z](?:[1-9][0-9]{0,3}/[0-9]{2,6})?$"
+
+
+def normalize_ipc_array(arr: pa.Array) -> pa.Array:
+    """Vectorised :func:`normalize_ipc` over a string array (nulls where invalid).
+
+    Codes already in canonical form pass through an RE2 match; only the distinct
+    non-canonical spellings go through the Python parser.
+    """
+    arr = arr.cast(pa.string())
+    canonical = pc.match_substring_regex(arr, _CANONICAL_RE2).fill_null(False)
+    if pc.all(canonical).as_py() is not False:
+        return arr
+    other = pc.if_else(canonical, pa.scalar(None, pa.string()), arr)
+    return pc.if_else(canonical, arr, map_unique(other, normalize_ipc))
+
+
+def normalize_ipc_lists(lists: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Normalise a list<string> array of codes.
+
+    Returns the normalised lists (invalid codes removed, duplicates within a row
+    removed, first-seen order kept) and, for reporting, a list array of the raw codes
+    that did not parse (empty lists where all parsed).
+    """
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists)
+    trimmed = pc.utf8_trim_whitespace(flat)
+    nonempty = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, ""))
+    norm = normalize_ipc_array(trimmed)
+    ok = pc.is_valid(norm)
+    bad = pc.and_(nonempty, pc.invert(ok))
+    good_tbl = pa.table({"p": parent, "c": norm}).filter(ok)
+    # remove duplicates within a row, keeping order
+    good_tbl = dedupe_pairs(good_tbl)
+    bad_tbl = pa.table({"p": parent, "c": flat}).filter(bad)
+    n = len(lists)
+    return regroup(good_tbl, n), regroup(bad_tbl, n)
+
+
+def truncate(code: str, level: str) -> str | None:
+    """Truncate a symbol to ``level`` (section, class, subclass, main_group, subgroup)."""
+    parsed = parse_ipc(code)
+    return None if parsed is None else parsed.truncate(level)
+
+
+def truncate_array(arr: pa.Array, level: str) -> pa.Array:
+    """Vectorised :func:`truncate` over an array of normalised codes."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    return map_unique(arr.cast(pa.string()), lambda c: truncate(c, level) if c else None)
+
+
+def iter_hierarchy(codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Hierarchy of several codes at once, keyed by canonical code."""
+    out = {}
+    for c in codes:
+        p = parse_ipc(c)
+        if p is not None:
+            out[str(p)] = p.hierarchy()
+    return out
+
+
+def code_prefix_mask(lists, patterns: list[str]) -> pa.Array:
+    """Rows whose code list has a code starting with any pattern.
+
+    Patterns are prefixes, optionally ending in ``*``: a section, class or subclass
+    (``B``, ``B64``, ``B64C``), a main group (``B64C39`` matches ``B64C39/...`` only),
+    or a group (``B64C39/02`` also matches ``B64C39/024``; any spelling, e.g.
+    ``H04W 72/04``, is normalised first).
+    """
+    import numpy as np
+
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    prefixes = []
+    for p in patterns:
+        p = p.strip().rstrip("*").strip().upper()
+        if "/" in p:
+            prefixes.append(normalize_ipc(p) or p.replace(" ", ""))
+        elif len(p.replace(" ", "")) > 4:
+            code = parse_ipc(p)
+            prefixes.append(f"{code.subclass}{code.main_group}/" if code and code.main_group else p.replace(" ", ""))
+        else:
+            prefixes.append(p.replace(" ", ""))
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists)
+    hit = pa.array(np.zeros(len(flat), dtype=bool))
+    for p in prefixes:
+        hit = pc.or_(hit, pc.starts_with(flat, p))
+    rows = np.unique(parent.filter(hit).to_numpy())
+    out = np.zeros(len(lists), dtype=bool)
+    out[rows] = True
+    return pa.array(out)

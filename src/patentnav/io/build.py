@@ -1,0 +1,291 @@
+"""From a reader's raw columns to a canonical Arrow table, with every issue accounted for.
+
+Readers only parse their container (CSV, TSV, XML, XLSX, JSON) and map source fields
+to canonical names; everything that is the same across formats (publication numbers,
+dates, lists, classification codes, document types, counts) happens here, vectorised,
+once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._arrow import dedupe_pairs, first_or_null, regroup
+from ..classify.ipc import normalize_ipc_array, normalize_ipc_lists
+from ..model.pubnum import normalize_publication_numbers, split_publication_numbers
+from ..model.schema import SCHEMA
+from .report import IngestError, IngestReport, Issue
+from .values import DEFAULT_DATE_FORMATS, as_string_array, document_types, parse_dates, parse_ints, split_lists
+
+__all__ = ["RawBatch", "build_table"]
+
+_SCALAR_TEXT = ("source_id", "application_number", "family_id", "title", "abstract", "claims", "legal_status", "ipc_main")
+_PLAIN_LISTS = ("applicants", "applicant_countries", "applicant_addresses", "inventors", "cited_npl")
+_INT_COLS = ("claims_count", "forward_citations", "family_size", "extended_family_size")
+_DATE_COLS = ("filing_date", "publication_date", "grant_date")
+
+
+@dataclass
+class RawBatch:
+    """Raw columns of one file (or one chunk of a file), keyed by canonical field name.
+
+    Attributes
+    ----------
+    source_format, source_file : str
+    lines : sequence of int
+        Line of each record in ``source_file`` (1-based).
+    columns : mapping
+        Canonical name -> array-like of raw values (str, or lists of str for list fields).
+        ``publication_number`` is required. Extra keys: ``document_type_raw`` (the source's
+        type text), ``publication_year`` (reference for two-digit years).
+    field_names : mapping
+        Canonical name -> the source's own field name, used in issue messages.
+    list_sep : str or mapping
+        Separator for list fields given as delimited strings (per field or one for all).
+    date_formats : sequence of str
+        Keys of :data:`patentnav.io.values.DATE_PATTERNS`, tried in order.
+    rows_read : int
+        Records found in this batch, including those in ``pre_rejected``.
+    pre_rejected : list of Issue
+        Records the reader could not parse at all (counted as rejected).
+    """
+
+    source_format: str
+    source_file: str
+    lines: Sequence[int]
+    columns: Mapping[str, Any]
+    field_names: Mapping[str, str] = field(default_factory=dict)
+    list_sep: str | Mapping[str, str] | None = None
+    date_formats: Sequence[str] = DEFAULT_DATE_FORMATS
+    rows_read: int | None = None
+    pre_rejected: list[Issue] = field(default_factory=list)
+
+
+def _issues(batch: RawBatch, mask, fld: str, reason: str, values=None) -> list[Issue]:
+    m = np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False) if isinstance(mask, (pa.Array, pa.ChunkedArray)) else mask, dtype=bool)
+    idx = np.nonzero(m)[0]
+    if not len(idx):
+        return []
+    name = batch.field_names.get(fld, fld)
+    vals = None
+    if values is not None:
+        vals = values.take(pa.array(idx)).to_pylist() if isinstance(values, pa.Array) else [values[i] for i in idx]
+    lines = np.asarray(batch.lines)
+    return [
+        Issue(batch.source_file, int(lines[i]), name, reason, None if vals is None or vals[k] is None else str(vals[k]))
+        for k, i in enumerate(idx)
+    ]
+
+
+def _sep(batch: RawBatch, fld: str) -> str | None:
+    if isinstance(batch.list_sep, Mapping):
+        return batch.list_sep.get(fld)
+    return batch.list_sep
+
+
+def _list_issues(batch: RawBatch, bad_lists: pa.Array, fld: str, reason: str) -> list[Issue]:
+    """One issue per invalid item in a list column."""
+    if pc.sum(pc.list_value_length(bad_lists)).as_py() in (None, 0):
+        return []
+    parent = pc.list_parent_indices(bad_lists).to_numpy()
+    vals = pc.list_flatten(bad_lists).to_pylist()
+    lines = np.asarray(batch.lines)
+    name = batch.field_names.get(fld, fld)
+    return [Issue(batch.source_file, int(lines[p]), name, reason, v) for p, v in zip(parent, vals)]
+
+
+def _normalise_pub_lists(lists: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Normalise list<string> of publication numbers; returns (good lists, bad lists)."""
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists)
+    norm = normalize_publication_numbers(flat)
+    ok = pc.is_valid(norm)
+    good = regroup(pa.table({"p": parent, "c": norm}).filter(ok), len(lists))
+    bad = regroup(pa.table({"p": parent, "c": flat}).filter(pc.invert(ok)), len(lists))
+    return good, bad
+
+
+def _date_lists(lists: pa.Array, formats, ref) -> tuple[pa.Array, pa.Array]:
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists)
+    ref_flat = None if ref is None else pc.take(ref, parent)
+    dates, invalid = parse_dates(flat, formats, ref_flat)
+    offsets = lists.offsets
+    out = pa.ListArray.from_arrays(offsets, dates)
+    bad = regroup(pa.table({"p": parent, "c": flat}).filter(invalid), len(lists))
+    return out, bad
+
+
+def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
+    """Normalise a raw batch into a canonical table (schema :data:`~patentnav.model.schema.SCHEMA`).
+
+    Rows without a valid publication number are rejected; malformed optional values
+    (dates, codes, counts, cited numbers) are dropped from their row and reported as
+    warnings. With ``strict=True`` the first issue (in line order) raises
+    :class:`~patentnav.io.report.IngestError`.
+
+    The returned report has ``rows_read``, ``rejected`` and ``warnings`` filled and
+    ``kept`` = rows in the table; de-duplication happens later, across files.
+    """
+    cols = batch.columns
+    n = len(batch.lines)
+    rejected: list[Issue] = list(batch.pre_rejected)
+    warnings: list[Issue] = []
+
+    raw_pub = as_string_array(cols["publication_number"])
+    pub = normalize_publication_numbers(raw_pub)
+    parts = split_publication_numbers(pub)
+    kind = parts["kind"]
+    if "kind" in cols:  # a separate kind column completes numbers given without kind
+        kcol = pc.utf8_upper(pc.utf8_trim_whitespace(as_string_array(cols["kind"])))
+        kcol = pc.if_else(pc.equal(kcol, ""), pa.scalar(None, pa.string()), kcol)
+        kcol = pc.if_else(pc.match_substring_regex(kcol, r"^[A-Z][0-9]?$"), kcol, pa.scalar(None, pa.string()))
+        add = pc.and_(pc.is_null(kind), pc.is_valid(kcol)).fill_null(False)
+        pub = pc.if_else(add, pc.binary_join_element_wise(pub, kcol, "-"), pub)
+        kind = pc.coalesce(kind, kcol)
+
+    blank = pc.or_(pc.is_null(raw_pub), pc.equal(pc.utf8_trim_whitespace(raw_pub), "")).fill_null(True)
+    bad_pub = pc.and_(pc.invert(blank), pc.is_null(pub))
+    rejected += _issues(batch, blank, "publication_number", "missing publication number")
+    rejected += _issues(batch, bad_pub, "publication_number", "not a publication number", raw_pub)
+    keep = pc.is_valid(pub)
+
+    out: dict[str, pa.Array] = {}
+    out["publication_number"] = pub
+    out["jurisdiction"] = parts["jurisdiction"]
+    out["doc_number"] = parts["doc_number"]
+    out["kind"] = kind
+
+    ref_year = None
+    if "publication_year" in cols:
+        ref_year, _ = parse_ints(cols["publication_year"])
+
+    for c in _SCALAR_TEXT:
+        if c in cols:
+            a = as_string_array(cols[c])
+            a = pc.utf8_trim_whitespace(a)
+            out[c] = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+    if "ipc_main" in out:
+        raw_main = out["ipc_main"]
+        norm_main = normalize_ipc_array(raw_main)
+        warnings += _issues(batch, pc.and_(pc.is_valid(raw_main), pc.is_null(norm_main)), "ipc_main", "not an IPC code; dropped", raw_main)
+        out["ipc_main"] = norm_main
+
+    for c in _PLAIN_LISTS:
+        if c in cols:
+            out[c] = split_lists(cols[c], _sep(batch, c))
+
+    for c in ("ipc", "cpc"):
+        if c in cols:
+            good, bad = normalize_ipc_lists(split_lists(cols[c], _sep(batch, c)))
+            out[c] = good
+            warnings += _list_issues(batch, bad, c, f"not an {c.upper()} code; dropped")
+    if "ipc" in out:
+        first_ipc = first_or_null(out["ipc"])
+        out["ipc_main"] = pc.coalesce(out["ipc_main"], first_ipc) if "ipc_main" in out else first_ipc
+
+    for c in ("cited_publications", "family_members"):
+        if c in cols:
+            good, bad = _normalise_pub_lists(split_lists(cols[c], _sep(batch, c)))
+            out[c] = good
+            warnings += _list_issues(batch, bad, c, "not a publication number; dropped")
+    if "family_jurisdictions" in cols:
+        fj = split_lists(cols["family_jurisdictions"], _sep(batch, "family_jurisdictions"))
+    elif "family_members" in out:
+        fj = pc.list_slice(out["family_members"], 0, None)  # copy
+        flat = pc.utf8_slice_codeunits(pc.list_flatten(fj), 0, 2)
+        fj = pa.ListArray.from_arrays(fj.offsets, flat)
+    else:
+        fj = None
+    if fj is not None:
+        t = pa.table({"p": pc.list_parent_indices(fj), "c": pc.utf8_upper(pc.list_flatten(fj))})
+        t = dedupe_pairs(t)
+        t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("c", "ascending")]))
+        out["family_jurisdictions"] = regroup(t, n)
+
+    # priorities
+    if "priority_numbers" in cols:
+        pn = split_lists(cols["priority_numbers"], _sep(batch, "priority_numbers"))
+        flat = pc.replace_substring_regex(pc.utf8_upper(pc.list_flatten(pn)), r"[\s\-/,.]", "")
+        out["priority_numbers"] = pa.ListArray.from_arrays(pn.offsets, flat)
+        if "priority_countries" in cols:
+            out["priority_countries"] = split_lists(cols["priority_countries"], _sep(batch, "priority_countries"))
+        else:
+            out["priority_countries"] = pa.ListArray.from_arrays(pn.offsets, pc.utf8_slice_codeunits(flat, 0, 2))
+    if "priority_dates" in cols:
+        pd_lists = split_lists(cols["priority_dates"], _sep(batch, "priority_dates"))
+        dates, bad = _date_lists(pd_lists, batch.date_formats, ref_year)
+        out["priority_dates"] = dates
+        warnings += _list_issues(batch, bad, "priority_dates", "not a date; dropped")
+
+    for c in _DATE_COLS:
+        if c in cols:
+            d, invalid = parse_dates(cols[c], batch.date_formats, ref_year)
+            out[c] = d
+            warnings += _issues(batch, invalid, c, "not a date; dropped", as_string_array(cols[c]))
+    if "priority_dates" in out:
+        mins = pa.table({"p": pc.list_parent_indices(out["priority_dates"]), "d": pc.list_flatten(out["priority_dates"])}).group_by("p").aggregate([("d", "min")])
+        arr = np.full(n, np.iinfo(np.int32).min, dtype=np.int32)
+        if mins.num_rows:
+            dm = pc.cast(mins["d_min"], pa.int32()).to_numpy(zero_copy_only=False)
+            pm = mins["p"].to_numpy()
+            okm = ~np.isnan(dm.astype(float)) if dm.dtype.kind == "f" else np.ones(len(dm), bool)
+            arr[pm[okm]] = dm[okm].astype(np.int32)
+        earliest = pa.array(arr, mask=arr == np.iinfo(np.int32).min).cast(pa.date32())
+        out["earliest_priority_date"] = pc.coalesce(earliest, out.get("filing_date", pa.nulls(n, pa.date32())))
+    elif "filing_date" in out:
+        out["earliest_priority_date"] = out["filing_date"]
+    if "grant_date" not in out and "publication_date" in out:
+        out["grant_date"] = None  # filled after document types are known
+
+    for c in _INT_COLS:
+        if c in cols:
+            v, invalid = parse_ints(cols[c])
+            out[c] = v
+            warnings += _issues(batch, invalid, c, "not a whole number; dropped", as_string_array(cols[c]) if not isinstance(cols[c], pa.Array) or pa.types.is_string(cols[c].type) else None)
+    out["document_type"] = document_types(cols.get("document_type_raw"), out["jurisdiction"], out["kind"])
+    if out.get("grant_date", 1) is None:
+        granted = pc.equal(out["document_type"], "granted_patent").fill_null(False)
+        out["grant_date"] = pc.if_else(granted, out["publication_date"], pa.scalar(None, pa.date32()))
+
+    if "legal_events" in cols:
+        out["legal_events"] = pa.array(cols["legal_events"], type=SCHEMA.field("legal_events").type)
+
+    out["source_format"] = pa.array([batch.source_format] * n, pa.string()) if n else pa.array([], pa.string())
+    out["source_file"] = pa.array([batch.source_file] * n, pa.string()) if n else pa.array([], pa.string())
+    out["source_row"] = pa.array(np.asarray(batch.lines, dtype=np.int64))
+
+    arrays = []
+    for f in SCHEMA:
+        a = out.get(f.name)
+        if a is None:
+            if pa.types.is_list(f.type):
+                a = pa.array([[]] * n, f.type) if n else pa.array([], f.type)
+            else:
+                a = pa.nulls(n, f.type)
+        elif not isinstance(a, (pa.Array, pa.ChunkedArray)):
+            a = pa.array(a, f.type)
+        arrays.append(a.cast(f.type) if a.type != f.type else a)
+    table = pa.Table.from_arrays(arrays, schema=SCHEMA.set(0, SCHEMA.field(0).with_nullable(True)))
+    table = table.filter(keep)
+    table = table.cast(SCHEMA)
+
+    if strict and (rejected or warnings):
+        first = min(rejected + warnings, key=lambda i: i.line)
+        raise IngestError(first, "Fix the value in the file, or read without strict=True to keep going and list every problem in the ingest report")
+
+    rows_read = batch.rows_read if batch.rows_read is not None else n + len(batch.pre_rejected)
+    report = IngestReport(
+        rows_read=rows_read,
+        kept=table.num_rows,
+        rejected=sorted(rejected, key=lambda i: i.line),
+        warnings=sorted(warnings, key=lambda i: i.line),
+        files=[batch.source_file],
+        formats=[batch.source_format],
+    )
+    return table, report

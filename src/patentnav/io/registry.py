@@ -1,0 +1,103 @@
+"""Reader registry and content-based format detection.
+
+Each reader registers a name, a ``read(path, strict=...) -> (pyarrow.Table, IngestReport)``
+function and a ``sniff(path, head_bytes, head_text) -> bool`` detector that looks at the
+content (never only at the file name). Detection tries the detectors in registration
+order; the first that says yes wins.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from .report import IngestError, IngestReport
+
+__all__ = ["ReaderSpec", "register", "READERS", "detect_format", "read_head"]
+
+ReadFn = Callable[..., "tuple[pa.Table, IngestReport]"]
+SniffFn = Callable[[Path, bytes, str], bool]
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    name: str
+    read: ReadFn
+    sniff: SniffFn
+    description: str
+
+
+READERS: dict[str, ReaderSpec] = {}
+
+
+def register(name: str, read: ReadFn, sniff: SniffFn, description: str) -> None:
+    """Add a reader (later registrations with the same name replace earlier ones)."""
+    READERS[name] = ReaderSpec(name, read, sniff, description)
+
+
+def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
+    """First bytes of a file (decompressed when gzip/bz2/xz) and their best-effort text."""
+    import bz2
+    import gzip
+    import lzma
+
+    if path.is_dir():
+        return b"", ""
+    with open(path, "rb") as f:
+        raw = f.read(n)
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as g:
+                raw = g.read(n)
+        elif raw[:3] == b"BZh":
+            with bz2.open(path, "rb") as g:
+                raw = g.read(n)
+        elif raw[:6] == b"\xfd7zXZ\x00":
+            with lzma.open(path, "rb") as g:
+                raw = g.read(n)
+    except (OSError, EOFError, lzma.LZMAError):
+        return raw, ""
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw, body.decode(enc)
+        except UnicodeDecodeError as e:
+            # a multi-byte character cut at the end of the buffer is not an error
+            if e.start >= len(body) - 4:
+                return raw, body[: e.start].decode(enc, errors="ignore")
+    return raw, body.decode("utf-8", errors="replace")
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """Name of the registered reader for a file or directory, from its content.
+
+    Raises
+    ------
+    IngestError
+        When no reader recognises the content; the message lists the formats known.
+    """
+    from . import _ensure_readers
+
+    _ensure_readers()
+    p = Path(path)
+    if not p.exists():
+        raise IngestError(f"{p}: no such file or directory", "Check the path")
+    head, text = read_head(p)
+    if not p.is_dir() and not head:
+        raise IngestError(f"{p}: the file is empty", "Export the data again; an empty file holds no patents")
+    for spec in READERS.values():
+        try:
+            if spec.sniff(p, head, text):
+                return spec.name
+        except Exception:  # a detector must never break detection of the others
+            continue
+    first = text.splitlines()[0][:120] if text else repr(head[:40])
+    raise IngestError(
+        f"{p}: unrecognised format (starts with {first!r})",
+        "Supported: " + "; ".join(f"{s.name} ({s.description})" for s in READERS.values())
+        + ". Pass format=NAME (CLI: --format NAME) if the detection is wrong",
+    )

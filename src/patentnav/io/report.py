@@ -1,0 +1,134 @@
+"""The ingest report: every input row accounted for.
+
+Invariant, checked whenever a report is built: ``rows_read == kept + merged + rejected``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pandas as pd
+
+__all__ = ["Issue", "IngestReport", "IngestError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in the input.
+
+    ``line`` is the 1-based physical line in ``file`` where the record starts (for XML,
+    the line of the document's root element); ``field`` names the source column or
+    element.
+    """
+
+    file: str
+    line: int
+    field: str
+    reason: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        v = "" if self.value is None else f" (value {self.value[:60]!r})"
+        return f"{self.file}, line {self.line}, field {self.field!r}: {self.reason}{v}"
+
+
+class IngestError(ValueError):
+    """Raised for unreadable input, and on the first bad row or value with ``strict=True``.
+
+    The message names file, line and field and says what to do next.
+    """
+
+    def __init__(self, issue: Issue | str, hint: str | None = None):
+        self.issue = issue if isinstance(issue, Issue) else None
+        msg = str(issue)
+        if hint:
+            msg += f". {hint}"
+        super().__init__(msg)
+
+
+@dataclass
+class IngestReport:
+    """Accounts for every row read.
+
+    Attributes
+    ----------
+    rows_read : int
+        Records found in the input (data lines, XML documents, JSON lines).
+    kept : int
+        Rows in the resulting corpus.
+    merged : int
+        Rows merged into an earlier row with the same publication number (their
+        sources are listed in the corpus column ``duplicate_sources``).
+    rejected : list of Issue
+        Rows not kept, each with file, line, field and reason.
+    warnings : list of Issue
+        Values dropped from kept rows (a malformed date or classification code, ...).
+    files : list of str
+        Files read, in order, with the format detected for each in ``formats``.
+    """
+
+    rows_read: int = 0
+    kept: int = 0
+    merged: int = 0
+    rejected: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected)
+
+    def check(self) -> "IngestReport":
+        """Assert the accounting invariant; returns self."""
+        if self.rows_read != self.kept + self.merged + self.n_rejected:
+            raise AssertionError(
+                f"ingest accounting broken: read {self.rows_read} != kept {self.kept} + "
+                f"merged {self.merged} + rejected {self.n_rejected}"
+            )
+        return self
+
+    def __add__(self, other: "IngestReport") -> "IngestReport":
+        return IngestReport(
+            rows_read=self.rows_read + other.rows_read,
+            kept=self.kept + other.kept,
+            merged=self.merged + other.merged,
+            rejected=self.rejected + other.rejected,
+            warnings=self.warnings + other.warnings,
+            files=self.files + other.files,
+            formats=self.formats + other.formats,
+        )
+
+    def issues_frame(self) -> pd.DataFrame:
+        """Rejected rows and warnings as one data frame (kind, file, line, field, reason, value)."""
+        rows = [("rejected", i.file, i.line, i.field, i.reason, i.value) for i in self.rejected]
+        rows += [("warning", i.file, i.line, i.field, i.reason, i.value) for i in self.warnings]
+        return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "reason", "value"])
+
+    def summary(self) -> dict:
+        """Counts as a plain dict (for JSON reports)."""
+        return {
+            "files": list(self.files),
+            "formats": list(self.formats),
+            "rows_read": self.rows_read,
+            "kept": self.kept,
+            "merged_duplicates": self.merged,
+            "rejected": self.n_rejected,
+            "warnings": len(self.warnings),
+        }
+
+    def __str__(self) -> str:
+        s = self.summary()
+        return (
+            f"read {s['rows_read']} rows from {len(self.files)} file(s): kept {s['kept']}, "
+            f"merged {s['merged_duplicates']} duplicates, rejected {s['rejected']}, "
+            f"{s['warnings']} value warnings"
+        )
+
+
+def merge_reports(reports: Iterable[IngestReport]) -> IngestReport:
+    out = IngestReport()
+    for r in reports:
+        out = out + r
+    return out

@@ -1,0 +1,282 @@
+"""``Corpus``: the canonical, columnar patent collection every analysis builds on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..io.report import IngestReport
+from .dedupe import deduplicate
+from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_table
+
+__all__ = ["Corpus"]
+
+_YEAR_FIELDS = {
+    "publication_year": "publication_date",
+    "filing_year": "filing_date",
+    "priority_year": "earliest_priority_date",
+    "grant_year": "grant_date",
+}
+
+
+def conform(table: pa.Table) -> pa.Table:
+    """Cast a table to :data:`SCHEMA`: missing columns are added empty, extra ones refused."""
+    extra = [c for c in table.column_names if c not in SCHEMA.names]
+    if extra:
+        raise ValueError(f"columns not in the patentnav schema: {', '.join(extra)} (see docs/data-model.md)")
+    n = table.num_rows
+    arrays = []
+    for f in SCHEMA:
+        if f.name in table.column_names:
+            a = table[f.name]
+            if a.type != f.type:
+                a = a.cast(f.type)
+        elif pa.types.is_list(f.type):
+            a = pa.array([[]] * n, f.type)
+        else:
+            if not f.nullable:
+                raise ValueError(f"required column {f.name!r} is missing")
+            a = pa.nulls(n, f.type)
+        arrays.append(a)
+    out = pa.Table.from_arrays(arrays, schema=SCHEMA.set(0, SCHEMA.field(0).with_nullable(True)))
+    if out["publication_number"].null_count:
+        raise ValueError("publication_number must not be null")
+    # list columns: nulls become empty lists, so that counting never meets a null
+    cols = []
+    for f in SCHEMA:
+        c = out[f.name]
+        if f.name in LIST_FIELDS and c.null_count:
+            c = pc.fill_null(c, pa.scalar([], f.type))
+        cols.append(c)
+    return pa.Table.from_arrays(cols, schema=SCHEMA)
+
+
+class Corpus:
+    """A patent corpus backed by an Apache Arrow table with the schema in
+    ``docs/data-model.md`` (:data:`patentnav.model.schema.SCHEMA`).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        Columns of the canonical schema (missing ones are added empty).
+    report : IngestReport, optional
+        How the rows were read (kept, merged, rejected). Carried through filters.
+
+    Examples
+    --------
+    >>> import patentnav
+    >>> c = patentnav.datasets.drones()
+    >>> len(c), len(c.filter(jurisdiction="US"))
+    (9071, 6073)
+    """
+
+    def __init__(self, table: pa.Table | None = None, report: IngestReport | None = None):
+        self._table = conform(table if table is not None else empty_table())
+        self.report = report
+
+    # --- construction --------------------------------------------------------------
+    @classmethod
+    def read(cls, *paths: str | os.PathLike, format: str | None = None, strict: bool = False,
+             progress: Callable[[str], Any] | None = None) -> "Corpus":
+        """Read one or more exports (format auto-detected per file) and de-duplicate.
+
+        See :func:`patentnav.io.read`.
+        """
+        from ..io import read
+
+        return read(*paths, format=format, strict=strict, progress=progress)
+
+    @classmethod
+    def from_pandas(cls, df: pd.DataFrame, report: IngestReport | None = None) -> "Corpus":
+        """From a data frame with canonical column names (as made by :meth:`to_pandas`)."""
+        df = df.copy()
+        for c in LIST_FIELDS:
+            if c in df.columns:
+                df[c] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in df[c]]
+        for c in DATE_FIELDS:
+            if c in df.columns:
+                df[c] = pd.to_datetime(df[c], errors="raise").dt.date
+        schema = pa.schema([SCHEMA.field(c) for c in df.columns if c in SCHEMA.names])
+        table = pa.Table.from_pandas(df[[c for c in df.columns if c in SCHEMA.names]], schema=schema.set(0, schema.field(0).with_nullable(True)) if "publication_number" in schema.names else schema, preserve_index=False)
+        return cls(table, report)
+
+    @classmethod
+    def from_parquet(cls, path: str | os.PathLike) -> "Corpus":
+        """Read a corpus written by :meth:`to_parquet`."""
+        return cls(pq.read_table(path))
+
+    @classmethod
+    def concat(cls, corpora: Iterable["Corpus"], deduplicate: bool = True) -> "Corpus":
+        """Concatenate corpora; by default merge rows sharing a publication number."""
+        corpora = list(corpora)
+        table = pa.concat_tables([c.table for c in corpora]) if corpora else empty_table()
+        reports = [c.report for c in corpora if c.report is not None]
+        report = None
+        if reports:
+            report = IngestReport()
+            for r in reports:
+                report = report + r
+        out = cls(table, report)
+        return out.deduplicate() if deduplicate else out
+
+    def __add__(self, other: "Corpus") -> "Corpus":
+        return Corpus.concat([self, other])
+
+    # --- views -----------------------------------------------------------------------
+    @property
+    def table(self) -> pa.Table:
+        """The underlying Arrow table (canonical schema)."""
+        return self._table
+
+    @property
+    def columns(self) -> list[str]:
+        return self._table.column_names
+
+    def __len__(self) -> int:
+        return self._table.num_rows
+
+    def __getitem__(self, column: str) -> pa.ChunkedArray:
+        return self._table[column]
+
+    def __iter__(self):
+        raise TypeError("iterate over corpus.table.to_pylist() or corpus.to_pandas().itertuples(); a Corpus is columnar")
+
+    def __repr__(self) -> str:
+        if not len(self):
+            return "Corpus(0 documents)"
+        j = pc.value_counts(self._table["jurisdiction"]).to_pylist()
+        j = sorted(j, key=lambda d: -d["counts"])[:5]
+        js = ", ".join(f"{d['values']} {d['counts']:,}" for d in j)
+        years = pc.year(self._table["publication_date"])
+        lo, hi = pc.min(years).as_py(), pc.max(years).as_py()
+        return f"Corpus({len(self):,} documents; {js}; published {lo}-{hi})"
+
+    def to_arrow(self) -> pa.Table:
+        return self._table
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A pandas data frame (list columns as Python lists, dates as ``datetime.date``)."""
+        df = self._table.to_pandas(types_mapper=None, date_as_object=True)
+        for c in LIST_FIELDS:
+            df[c] = [list(v) if v is not None else [] for v in df[c]]
+        return df
+
+    def to_parquet(self, path: str | os.PathLike, **kwargs) -> None:
+        """Write the corpus as Parquet (zstd-compressed by default)."""
+        kwargs.setdefault("compression", "zstd")
+        pq.write_table(self._table, path, **kwargs)
+
+    def head(self, n: int = 5) -> pd.DataFrame:
+        return Corpus(self._table.slice(0, n)).to_pandas()
+
+    # --- operations ---------------------------------------------------------------------
+    def deduplicate(self) -> "Corpus":
+        """Merge rows with the same publication number (see :mod:`patentnav.model.dedupe`).
+
+        The ingest report's ``kept`` and ``merged`` counts are updated.
+        """
+        table, merged = deduplicate(self._table)
+        report = self.report
+        if report is not None:
+            report = IngestReport(
+                rows_read=report.rows_read, kept=table.num_rows, merged=report.merged + merged,
+                rejected=report.rejected, warnings=report.warnings, files=report.files, formats=report.formats,
+            )
+        return Corpus(table, report)
+
+    def mask(self, **criteria) -> pa.Array:
+        """Boolean mask of :meth:`filter` criteria (see there)."""
+        t = self._table
+        m = pa.array(np.ones(t.num_rows, dtype=bool))
+        for key, value in criteria.items():
+            if value is None:
+                continue
+            m = pc.and_(m, self._criterion(key, value))
+        return m
+
+    def filter(self, mask: pa.Array | np.ndarray | Sequence[bool] | None = None, **criteria) -> "Corpus":
+        """Rows matching every criterion.
+
+        Parameters
+        ----------
+        mask : boolean array, optional
+        **criteria
+            ``column=value`` for any schema column: a scalar means equality (for list
+            columns: contains), a list/set/tuple means "any of" (for a 2-tuple of dates
+            or years on a date/year field: an inclusive range), a callable receives the
+            column and returns a mask. Pseudo-columns: ``publication_year``,
+            ``filing_year``, ``priority_year``, ``grant_year``. Classification:
+            ``ipc="B64C39/02*"`` / ``cpc=...`` match code prefixes (``*`` optional);
+            ``sei="1.5"`` keeps patents whose IPC codes fall in a strategic emerging
+            industry field of the CNIPA 2021 concordance (a field ``1.5`` or an industry ``1``).
+
+        Examples
+        --------
+        >>> c = patentnav.datasets.drones()
+        >>> len(c.filter(document_type="granted_patent"))
+        2125
+        """
+        m = self.mask(**criteria)
+        if mask is not None:
+            m = pc.and_(m, pa.array(np.asarray(mask, dtype=bool)) if not isinstance(mask, (pa.Array, pa.ChunkedArray)) else mask)
+        return Corpus(self._table.filter(m), self.report)
+
+    def _criterion(self, key: str, value) -> pa.Array:
+        t = self._table
+        if key == "sei":
+            from ..classify.sei import sei_mask
+
+            return sei_mask(t["ipc"], value)
+        if key in ("ipc", "cpc") and (isinstance(value, str) or (isinstance(value, (list, tuple, set)) and all(isinstance(v, str) for v in value))):
+            from ..classify.ipc import code_prefix_mask
+
+            return code_prefix_mask(t[key], [value] if isinstance(value, str) else list(value))
+        if callable(value):
+            col = t[_YEAR_FIELDS[key]] if key in _YEAR_FIELDS else t[key]
+            out = value(pc.year(col) if key in _YEAR_FIELDS else col)
+            return pa.array(np.asarray(out, dtype=bool)) if not isinstance(out, (pa.Array, pa.ChunkedArray)) else out
+        if key in _YEAR_FIELDS:
+            col = pc.year(t[_YEAR_FIELDS[key]])
+        elif key in t.column_names:
+            col = t[key]
+        else:
+            raise KeyError(f"unknown filter {key!r}: use a column of docs/data-model.md, a *_year field, ipc, cpc or sei")
+        typ = col.type
+        if pa.types.is_list(typ):
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            flat = pc.list_flatten(col)
+            parent = pc.list_parent_indices(col)
+            hit = pc.is_in(flat, value_set=pa.array(values, typ.value_type))
+            rows = np.unique(parent.filter(hit).to_numpy())
+            out = np.zeros(t.num_rows, dtype=bool)
+            out[rows] = True
+            return pa.array(out)
+        if isinstance(value, tuple) and len(value) == 2 and (pa.types.is_date(typ) or pa.types.is_integer(typ)):
+            lo, hi = value
+            conv = (lambda v: pa.scalar(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)), pa.date32())) if pa.types.is_date(typ) else (lambda v: v)
+            m = pa.array(np.ones(t.num_rows, dtype=bool))
+            if lo is not None:
+                m = pc.and_(m, pc.greater_equal(col, conv(lo)))
+            if hi is not None:
+                m = pc.and_(m, pc.less_equal(col, conv(hi)))
+            return pc.fill_null(m, False)
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return pc.fill_null(pc.is_in(col, value_set=pa.array(list(value)).cast(typ)), False)
+        return pc.fill_null(pc.equal(col, pa.scalar(value).cast(typ)), False)
+
+    def select(self, columns: Sequence[str]) -> pa.Table:
+        """Some columns as an Arrow table (for export; a Corpus always keeps every column)."""
+        return self._table.select(list(columns))
+
+    def summary(self, top: int = 10) -> dict:
+        """Counts by jurisdiction, publication year, document type; top IPC subclasses and applicants."""
+        from .summary import summarize
+
+        return summarize(self, top=top)
