@@ -83,6 +83,8 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
             raise IngestError(f"unknown format {name!r}", f"Use one of: {', '.join(READERS)}")
         table, r = READERS[name].read(Path(p), strict=strict)
         tables.append(table)
+        r.per_file = [{"file": str(p), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
+                       "rejected": r.n_rejected, "warnings": len(r.warnings)}]
         report = report + r
     corpus = Corpus.concat([Corpus(t) for t in tables], deduplicate=False)
     corpus.report = report

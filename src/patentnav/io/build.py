@@ -53,6 +53,8 @@ class RawBatch:
         Records found in this batch, including those in ``pre_rejected``.
     pre_rejected : list of Issue
         Records the reader could not parse at all (counted as rejected).
+    pre_warnings : list of Issue
+        Problems the reader already found in kept records (decoding fallbacks, ...).
     """
 
     source_format: str
@@ -64,6 +66,7 @@ class RawBatch:
     date_formats: Sequence[str] = DEFAULT_DATE_FORMATS
     rows_read: int | None = None
     pre_rejected: list[Issue] = field(default_factory=list)
+    pre_warnings: list[Issue] = field(default_factory=list)
 
 
 def _issues(batch: RawBatch, mask, fld: str, reason: str, values=None) -> list[Issue]:
@@ -135,7 +138,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
     cols = batch.columns
     n = len(batch.lines)
     rejected: list[Issue] = list(batch.pre_rejected)
-    warnings: list[Issue] = []
+    warnings: list[Issue] = list(batch.pre_warnings)
 
     raw_pub = as_string_array(cols["publication_number"])
     pub = normalize_publication_numbers(raw_pub)

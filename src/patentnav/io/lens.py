@@ -131,8 +131,6 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
     if not looks_like_lens(rows.header):
         raise IngestError(f"{file}: not a Lens.org export (no 'Lens ID' and 'Publication Number' columns; found {', '.join(rows.header[:8])}...)",
                           "Pick the right reader with format=..., or export from Lens.org with the default columns")
-    if strict and rows.bad:
-        raise IngestError(rows.bad[0], "Fix the record, or read without strict=True")
     cols: dict = {}
     names: dict = {}
     for i, h in enumerate(rows.header):
@@ -168,10 +166,9 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
         date_formats=("iso", "dmy", "compact"),
         rows_read=rows.n_records,
         pre_rejected=list(rows.bad),
+        pre_warnings=rows.warnings + pre_warnings,
     )
-    table, report = build_table(batch, strict=strict)
-    report.warnings = sorted(rows.warnings + pre_warnings + report.warnings, key=lambda i: i.line)
-    return table, report
+    return build_table(batch, strict=strict)
 
 
 def _sniff(path, head: bytes, text: str) -> bool:

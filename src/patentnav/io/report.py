@@ -75,6 +75,7 @@ class IngestReport:
     warnings: list[Issue] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
+    per_file: list[dict] = field(default_factory=list)
 
     @property
     def n_rejected(self) -> int:
@@ -98,6 +99,7 @@ class IngestReport:
             warnings=self.warnings + other.warnings,
             files=self.files + other.files,
             formats=self.formats + other.formats,
+            per_file=self.per_file + other.per_file,
         )
 
     def issues_frame(self) -> pd.DataFrame:
@@ -116,6 +118,7 @@ class IngestReport:
             "merged_duplicates": self.merged,
             "rejected": self.n_rejected,
             "warnings": len(self.warnings),
+            "per_file": list(self.per_file),
         }
 
     def __str__(self) -> str:

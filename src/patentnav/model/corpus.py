@@ -188,6 +188,7 @@ class Corpus:
             report = IngestReport(
                 rows_read=report.rows_read, kept=table.num_rows, merged=report.merged + merged,
                 rejected=report.rejected, warnings=report.warnings, files=report.files, formats=report.formats,
+                per_file=report.per_file,
             )
         return Corpus(table, report)
 

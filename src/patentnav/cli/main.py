@@ -1,0 +1,213 @@
+"""The ``patentnav`` command line: thin Click commands over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .. import __version__
+from ..i18n import t
+from .common import console, err_console, handle_errors, lang_option, load_corpus, report_tables, write_issues_csv
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="patentnav")
+def main() -> None:
+    """patentnav: patent navigation (专利导航) and overseas patent-risk early warning (专利预警).
+
+    \b
+    Start here:
+      patentnav info                 overview of the bundled Lens.org drone sample
+      patentnav ingest FILE... -o corpus.parquet
+                                     read exports (Lens, PatentsView, USPTO XML, Google
+                                     Patents, CNIPA/incoPat/PatSnap CSV/XLSX) into one corpus
+      patentnav info corpus.parquet  counts by jurisdiction, year, type, codes, applicants
+      patentnav ipc H04W72/04        what a classification code means
+      patentnav industries           the strategic emerging industries (SEI) tree
+
+    Every command takes --help. Commands that read a CORPUS use the bundled sample
+    when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corpus here (.parquet or .jsonl).")
+@click.option("--format", "fmt", default=None, metavar="NAME",
+              help="Reader to use for every file (lens, patentsview, uspto_xml, google, cn_export, jsonl, parquet). Default: detected from each file's content.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any row is rejected (all problems are still listed).")
+@click.option("--issues", "issues_path", type=click.Path(dir_okay=False), help="Write every rejected row and value warning to this CSV.")
+@click.option("--show", default=20, show_default=True, help="How many problems to print.")
+@lang_option
+@handle_errors
+def ingest(files, output, fmt, strict, issues_path, show, lang):
+    """Read patent exports into one de-duplicated corpus.
+
+    FILES are export files (or a PatentsView directory). The format is detected from
+    each file's content; every input row is accounted for: read = kept + merged
+    duplicates + rejected. Rejected rows and dropped values are listed with file, line
+    and field.
+
+    \b
+    Examples:
+      patentnav ingest lens_export.csv cnipa.xlsx -o corpus.parquet
+      patentnav ingest ipg230103.xml --issues problems.csv
+    """
+    corpus = load_corpus(files, fmt=fmt, lang=lang)
+    report = corpus.report
+    for table in report_tables(report, lang, max_issues=show):
+        console.print(table)
+    if issues_path:
+        n = write_issues_csv(report, issues_path)
+        console.print(t("ingest.issues_written", lang, n=n, path=issues_path))
+    if output:
+        out = Path(output)
+        if out.suffix == ".jsonl":
+            from ..io.canonical import write_jsonl
+
+            write_jsonl(corpus, out)
+        else:
+            corpus.to_parquet(out)
+        console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=out))
+    if strict and report.n_rejected:
+        err_console.print(f"[bold red]{t('ingest.strict_failed', lang, n=report.n_rejected)}[/]")
+        sys.exit(1)
+
+
+def _count_table(title: str, head: str, pairs, total: int, lang, label=None, limit: int | None = None) -> Table:
+    tab = Table(title=title)
+    tab.add_column(head)
+    tab.add_column(t("info.count", lang), justify="right")
+    tab.add_column(t("info.share", lang), justify="right")
+    for value, n in pairs[:limit] if limit else pairs:
+        name = str(value) if value is not None else "—"
+        if label:
+            name = label(value)
+        tab.add_row(name, f"{n:,}", f"{100 * n / total:.1f}%" if total else "")
+    return tab
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, type=click.Path(exists=True))
+@click.option("--top", default=10, show_default=True, help="How many codes and applicants to list.")
+@click.option("--format", "fmt", default=None, metavar="NAME", help="Reader name when CORPUS is an export (default: detected).")
+@lang_option
+@handle_errors
+def info(corpus, top, fmt, lang):
+    """Overview of a corpus: counts by jurisdiction, document type, year, top codes and applicants.
+
+    CORPUS is a .parquet written by `patentnav ingest`, or any export file(s). Without
+    CORPUS the bundled Lens.org drone sample (9,071 documents) is described.
+    """
+    from ..classify.titles import ipc_title
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    s = c.summary(top=top)
+    n = s["documents"]
+    console.print(f"[bold]{t('info.title', lang)}[/]: {t('info.documents', lang)} {n:,}")
+    console.print(_count_table(t("info.jurisdiction", lang), t("info.jurisdiction", lang), s["by_jurisdiction"], n, lang))
+    console.print(_count_table(t("info.document_type", lang), t("info.document_type", lang), s["by_document_type"], n, lang))
+    years = s["by_publication_year"]
+    ytab = Table(title=t("info.year", lang))
+    ytab.add_column(t("info.year", lang))
+    ytab.add_column(t("info.count", lang), justify="right")
+    ytab.add_column("")
+    peak = max((v for _, v in years), default=1)
+    for y, v in years[-20:]:
+        ytab.add_row(str(y) if y is not None else "—", f"{v:,}", "█" * max(1, round(30 * v / peak)))
+    console.print(ytab)
+    ctab = Table(title=t("info.top_ipc", lang))
+    ctab.add_column(t("info.code", lang))
+    ctab.add_column(t("info.title_col", lang), overflow="fold", max_width=60)
+    ctab.add_column(t("info.count", lang), justify="right")
+    for code, v in s["top_ipc_subclasses"]:
+        ctab.add_row(code, (ipc_title(code) or "")[:120], f"{v:,}")
+    console.print(ctab)
+    console.print(_count_table(t("info.top_applicants", lang), t("info.applicant", lang), s["top_applicants"], n, lang))
+    cov = Table(title=t("info.coverage", lang))
+    cov.add_column(t("info.field", lang))
+    cov.add_column(t("info.with", lang), justify="right")
+    for key in ("with_abstract", "with_claims", "with_cited_publications"):
+        cov.add_row(key.removeprefix("with_"), f"{s[key]:,}")
+    console.print(cov)
+
+
+@main.command()
+@click.argument("codes", nargs=-1, required=True)
+@lang_option
+@handle_errors
+def ipc(codes, lang):
+    """Explain IPC/CPC codes: title, hierarchy, WIPO technology field, SEI fields.
+
+    Any common spelling works: H04W72/04, "H04W 72/04", H04W0072040000,
+    "H04W 72/04 (2009.01)", Y02E10/50, B64C2201/123.
+    """
+    from ..classify.lookup import describe_code
+
+    status = 0
+    for text in codes:
+        d = describe_code(text)
+        if not d.get("valid"):
+            err_console.print(f"[bold red]{text}[/]: {t('ipc.invalid', lang)}. {d.get('error', '')}")
+            status = 2
+            continue
+        tab = Table(title=f"{d['code']}" + (f"  ({t('ipc.cpc_only', lang)})" if d.get("is_cpc_only") else ""))
+        tab.add_column(t("ipc.level", lang))
+        tab.add_column(t("ipc.code", lang))
+        tab.add_column(t("ipc.title", lang), overflow="fold")
+        for h in d["hierarchy"]:
+            tab.add_row(t(f"level.{h['level']}", lang), h["code"], h.get("title") or "")
+        console.print(tab)
+        wf = d.get("wipo_field")
+        if wf:
+            console.print(f"{t('ipc.wipo', lang)}: {wf.get('number')} {wf.get('field_zh' if lang == 'zh' else 'field_en', wf.get('field_en', ''))}")
+        else:
+            console.print(f"{t('ipc.wipo', lang)}: {t('ipc.none', lang)}")
+        sei = d.get("sei_fields") or []
+        names = ", ".join(f"{s['code']} {s['name']}" for s in sei) or t("ipc.none", lang)
+        console.print(f"{t('ipc.sei', lang)}: {names}\n")
+    if status:
+        sys.exit(status)
+
+
+@main.command()
+@click.argument("code", required=False)
+@lang_option
+@handle_errors
+def industries(code, lang):
+    """The strategic emerging industries (战略性新兴产业) of the CNIPA 2021 SEI-IPC concordance.
+
+    Without CODE: the nine industries and their fields. With an industry or field CODE
+    (e.g. 1 or 1.5): its fields and how many IPC codes map to them. Use a field code with
+    `--sei` filters in the library: Corpus.filter(sei="1.5").
+    """
+    from ..classify.sei import sei_tree
+
+    tree = sei_tree()
+    tab = Table(title=t("sei.title", lang))
+    tab.add_column(t("sei.code", lang))
+    tab.add_column(t("sei.name", lang))
+    tab.add_column(t("sei.rules", lang), justify="right")
+    tab.add_column(t("sei.ipc_codes", lang), justify="right")
+    found = False
+    for ind in tree:
+        if code and not (ind["code"] == code or code.startswith(ind["code"] + ".")):
+            continue
+        found = True
+        tab.add_row(f"[bold]{ind['code']}[/]", f"[bold]{ind['name']}[/]", "", f"{ind.get('n_codes', ''):,}" if ind.get("n_codes") is not None else "")
+        for f in ind["fields"]:
+            if code and "." in code and f["code"] != code:
+                continue
+            tab.add_row(f"  {f['code']}", f"  {f['name']}", str(f.get("n_rules", "")), f"{f.get('n_codes', 0):,}")
+    if code and not found:
+        raise ValueError(f"unknown SEI code {code!r}: use an industry digit 1-9 or a field such as 1.5 (run `patentnav industries`)")
+    console.print(tab)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
