@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import dedupe_pairs, first_or_null, regroup
+from .._arrow import dedupe_pairs, first_or_null, regroup, with_values
 from ..classify.ipc import normalize_ipc_array, normalize_ipc_lists
 from ..model.pubnum import normalize_publication_numbers, split_publication_numbers
 from ..model.schema import SCHEMA
@@ -124,6 +124,17 @@ def _date_lists(lists: pa.Array, formats, ref) -> tuple[pa.Array, pa.Array]:
     return out, bad
 
 
+def _list_min(lists: pa.Array, n: int) -> pa.Array:
+    """Smallest non-null value of each list (null for empty lists)."""
+    t = pa.table({"p": pc.list_parent_indices(lists), "d": pc.list_flatten(lists)})
+    mins = t.group_by("p", use_threads=False).aggregate([("d", "min")])
+    idx = np.full(n, -1, dtype=np.int64)
+    idx[mins["p"].to_numpy()] = np.arange(mins.num_rows)
+    has = idx >= 0
+    taken = mins["d_min"].combine_chunks().take(pa.array(np.where(has, idx, 0))) if mins.num_rows else pa.nulls(n, lists.type.value_type)
+    return pc.if_else(pa.array(has), taken, pa.scalar(None, lists.type.value_type))
+
+
 def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
     """Normalise a raw batch into a canonical table (schema :data:`~patentnav.model.schema.SCHEMA`).
 
@@ -200,9 +211,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
     if "family_jurisdictions" in cols:
         fj = split_lists(cols["family_jurisdictions"], _sep(batch, "family_jurisdictions"))
     elif "family_members" in out:
-        fj = pc.list_slice(out["family_members"], 0, None)  # copy
-        flat = pc.utf8_slice_codeunits(pc.list_flatten(fj), 0, 2)
-        fj = pa.ListArray.from_arrays(fj.offsets, flat)
+        fj = with_values(out["family_members"], pc.utf8_slice_codeunits(pc.list_flatten(out["family_members"]), 0, 2))
     else:
         fj = None
     if fj is not None:
@@ -215,11 +224,11 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
     if "priority_numbers" in cols:
         pn = split_lists(cols["priority_numbers"], _sep(batch, "priority_numbers"))
         flat = pc.replace_substring_regex(pc.utf8_upper(pc.list_flatten(pn)), r"[\s\-/,.]", "")
-        out["priority_numbers"] = pa.ListArray.from_arrays(pn.offsets, flat)
+        out["priority_numbers"] = with_values(pn, flat)
         if "priority_countries" in cols:
             out["priority_countries"] = split_lists(cols["priority_countries"], _sep(batch, "priority_countries"))
         else:
-            out["priority_countries"] = pa.ListArray.from_arrays(pn.offsets, pc.utf8_slice_codeunits(flat, 0, 2))
+            out["priority_countries"] = with_values(pn, pc.utf8_slice_codeunits(flat, 0, 2))
     if "priority_dates" in cols:
         pd_lists = split_lists(cols["priority_dates"], _sep(batch, "priority_dates"))
         dates, bad = _date_lists(pd_lists, batch.date_formats, ref_year)
@@ -231,20 +240,11 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
             d, invalid = parse_dates(cols[c], batch.date_formats, ref_year)
             out[c] = d
             warnings += _issues(batch, invalid, c, "not a date; dropped", as_string_array(cols[c]))
+    filing = out.get("filing_date", pa.nulls(n, pa.date32()))
     if "priority_dates" in out:
-        mins = pa.table({"p": pc.list_parent_indices(out["priority_dates"]), "d": pc.list_flatten(out["priority_dates"])}).group_by("p").aggregate([("d", "min")])
-        arr = np.full(n, np.iinfo(np.int32).min, dtype=np.int32)
-        if mins.num_rows:
-            dm = pc.cast(mins["d_min"], pa.int32()).to_numpy(zero_copy_only=False)
-            pm = mins["p"].to_numpy()
-            okm = ~np.isnan(dm.astype(float)) if dm.dtype.kind == "f" else np.ones(len(dm), bool)
-            arr[pm[okm]] = dm[okm].astype(np.int32)
-        earliest = pa.array(arr, mask=arr == np.iinfo(np.int32).min).cast(pa.date32())
-        out["earliest_priority_date"] = pc.coalesce(earliest, out.get("filing_date", pa.nulls(n, pa.date32())))
-    elif "filing_date" in out:
-        out["earliest_priority_date"] = out["filing_date"]
-    if "grant_date" not in out and "publication_date" in out:
-        out["grant_date"] = None  # filled after document types are known
+        out["earliest_priority_date"] = pc.coalesce(_list_min(out["priority_dates"], n), filing)
+    else:
+        out["earliest_priority_date"] = filing
 
     for c in _INT_COLS:
         if c in cols:
@@ -252,9 +252,10 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
             out[c] = v
             warnings += _issues(batch, invalid, c, "not a whole number; dropped", as_string_array(cols[c]) if not isinstance(cols[c], pa.Array) or pa.types.is_string(cols[c].type) else None)
     out["document_type"] = document_types(cols.get("document_type_raw"), out["jurisdiction"], out["kind"])
-    if out.get("grant_date", 1) is None:
+    if "publication_date" in out:  # a granted document's publication is its grant
         granted = pc.equal(out["document_type"], "granted_patent").fill_null(False)
-        out["grant_date"] = pc.if_else(granted, out["publication_date"], pa.scalar(None, pa.date32()))
+        implied = pc.if_else(granted, out["publication_date"], pa.scalar(None, pa.date32()))
+        out["grant_date"] = pc.coalesce(out["grant_date"], implied) if "grant_date" in out else implied
 
     if "legal_events" in cols:
         out["legal_events"] = pa.array(cols["legal_events"], type=SCHEMA.field("legal_events").type)
