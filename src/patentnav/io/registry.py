@@ -59,6 +59,15 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
         elif raw[:6] == b"\xfd7zXZ\x00":
             with lzma.open(path, "rb") as g:
                 raw = g.read(n)
+        elif raw[:4] == b"PK\x03\x04":
+            import zipfile
+
+            from .source import single_member_zip
+
+            member = single_member_zip(path)
+            if member is not None:  # a plain archive; Office files stay as they are
+                with zipfile.ZipFile(path) as z, z.open(member) as g:
+                    raw = g.read(n)
     except (OSError, EOFError, lzma.LZMAError):
         return raw, ""
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw

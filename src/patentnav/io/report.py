@@ -18,7 +18,7 @@ class Issue:
     """One problem found in the input.
 
     ``line`` is the 1-based physical line in ``file`` where the record starts (for XML,
-    the line of the document's root element); ``field`` names the source column or
+    the line of the document's ``<?xml`` declaration); ``field`` names the source column or
     element.
     """
 

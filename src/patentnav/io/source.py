@@ -14,6 +14,7 @@ import gzip
 import io
 import lzma
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +25,27 @@ __all__ = ["read_bytes", "decode_text", "DecodedText", "DelimitedRows", "read_de
 csv.field_size_limit(1 << 30)
 
 
+def single_member_zip(path: str | os.PathLike) -> str | None:
+    """Name of the only data member of a plain ``.zip`` (USPTO ``ipgYYMMDD.zip``, PatentsView
+    ``*.tsv.zip``); None when the file is not a zip or is an Office document (XLSX).
+
+    Raises IngestError for a zip with several data members (the user must say which).
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
+        return None
+    if len(names) != 1:
+        raise IngestError(f"{path}: zip archive with {len(names)} files ({', '.join(names[:5])})",
+                          "Unzip it and name the export file(s) inside")
+    return names[0]
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
-    """File contents, transparently decompressing gzip, bz2 and xz by magic bytes."""
+    """File contents, transparently decompressing gzip, bz2, xz and single-file zip archives."""
     p = Path(path)
     if not p.exists():
         raise IngestError(f"{p}: no such file", "Check the path")
@@ -39,7 +59,12 @@ def read_bytes(path: str | os.PathLike) -> bytes:
             return bz2.decompress(data)
         if data[:6] == b"\xfd7zXZ\x00":
             return lzma.decompress(data)
-    except (OSError, EOFError, lzma.LZMAError) as e:
+        if data[:4] == b"PK\x03\x04":
+            member = single_member_zip(p)
+            if member is not None:
+                with zipfile.ZipFile(p) as z:
+                    return z.read(member)
+    except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as e:
         raise IngestError(f"{p}: damaged compressed file ({e})", "Download or export the file again") from e
     return data
 
