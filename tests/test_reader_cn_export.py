@@ -361,8 +361,18 @@ def test_xlsx_without_chinese_header_is_not_claimed(tmp_path):
     assert not sniff(p)
     z = tmp_path / "plain.zip"
     with zipfile.ZipFile(z, "w") as f:
-        f.writestr("a.txt", "公开号")
+        f.writestr("a.txt", "Publication Number,Title\nUS9123456B2,Drone\n")
     assert not sniff(z)
+
+
+def test_zipped_csv_export_is_read(tmp_path):
+    # a single-file zip is opened transparently (as exports are often mailed zipped)
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("export.csv", "公开（公告）号,标题\nCN114081026A,一种无人机\n")
+    assert sniff(z) and detect_format(z) == "cn_export"
+    t, rep = read_cn_export(z)
+    assert t["publication_number"].to_pylist() == ["CN-114081026-A"] and rep.kept == 1
 
 
 # --- detection, layouts, errors -------------------------------------------------------
