@@ -12,6 +12,11 @@ two digits). Accepted spellings:
   (``B64C2201/123``)
 * a subclass alone (``H04W``) and a main group written without subgroup (``H04W72``,
   read as ``H04W72/00``)
+* full-width characters (``Ｈ０４Ｗ７２／０４``, NFKC-normalised)
+
+Subgroup digits are a decimal fraction (as the 6-digit field of the 14-character form
+shows): trailing zeros beyond the second digit are dropped, so ``H04W72/040`` and
+``H04W0072040000`` are both ``H04W72/04``. Main group 0 does not exist and is rejected.
 
 The hierarchy follows the IPC Guide (WIPO, 2024), paragraphs 11-27: section (1 letter),
 class (section + 2 digits), subclass (class + 1 letter), main group (``/00``), subgroup.
@@ -20,6 +25,7 @@ class (section + 2 digits), subclass (class + 1 letter), main group (``/00``), s
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
@@ -97,6 +103,8 @@ class IpcCode:
 
     def truncate(self, level: str) -> str:
         """The symbol of this code's ancestor at ``level`` (see :data:`LEVELS`)."""
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
         if level == "section":
             return self.section
         if level == "class":
@@ -105,9 +113,7 @@ class IpcCode:
             return self.subclass
         if level == "main_group":
             return f"{self.subclass}{self.main_group}/00"
-        if level == "subgroup":
-            return str(self)
-        raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        return str(self)
 
     def hierarchy(self) -> dict[str, str]:
         """Every level from section down to this code's own."""
@@ -129,16 +135,15 @@ def parse_ipc(text: str | None) -> IpcCode | None:
     """
     if text is None:
         return None
-    s = text.strip().upper().replace("\u3000", " ").replace("／", "/")
+    s = unicodedata.normalize("NFKC", text).strip().upper()
     if not s:
         return None
     m = _WIPO14.match(s)
     if m:
         sub, grp, sg = m.groups()
-        if sub[0] not in _SECTIONS:
+        if sub[0] not in _SECTIONS or int(grp) == 0:
             return None
-        sg = sg.rstrip("0")
-        return IpcCode(sub, int(grp), sg.ljust(2, "0"))
+        return IpcCode(sub, int(grp), _subgroup(sg))
     m = _SYMBOL.match(s)
     if not m:
         return None
@@ -151,7 +156,12 @@ def parse_ipc(text: str | None) -> IpcCode | None:
         return None
     if sg is None:
         return IpcCode(sub, g, "00")
-    return IpcCode(sub, g, sg.zfill(2))
+    return IpcCode(sub, g, _subgroup(sg.zfill(2)))
+
+
+def _subgroup(digits: str) -> str:
+    """Subgroup digits without trailing zeros beyond the second (``040000`` -> ``04``)."""
+    return digits[:2] + digits[2:].rstrip("0")
 
 
 def normalize_ipc(text: str | None) -> str | None:
@@ -168,7 +178,7 @@ def to_wipo14(code: str | IpcCode) -> str:
     return f"{c.subclass}{c.main_group:04d}{c.subgroup.ljust(6, '0')}"
 
 
-_CANONICAL_RE2 = r"^[A-HY][0-9]{2}[A-Z](?:[1-9][0-9]{0,3}/[0-9]{2,6})?$"
+_CANONICAL_RE2 = r"^[A-HY][0-9]{2}[A-Z](?:[1-9][0-9]{0,3}/(?:[0-9]{2}|[0-9]{2,5}[1-9]))?$"
 
 
 def normalize_ipc_array(arr: pa.Array) -> pa.Array:

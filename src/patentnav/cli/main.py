@@ -153,7 +153,7 @@ def ipc(codes, lang):
     for text in codes:
         d = describe_code(text)
         if not d.get("valid"):
-            err_console.print(f"[bold red]{text}[/]: {t('ipc.invalid', lang)}. {d.get('error', '')}")
+            err_console.print(f"[bold red]{text}[/]: {d.get('error') or t('ipc.invalid', lang)}", highlight=False)
             status = 2
             continue
         tab = Table(title=f"{d['code']}" + (f"  ({t('ipc.cpc_only', lang)})" if d.get("is_cpc_only") else ""))
@@ -161,7 +161,7 @@ def ipc(codes, lang):
         tab.add_column(t("ipc.code", lang))
         tab.add_column(t("ipc.title", lang), overflow="fold")
         for h in d["hierarchy"]:
-            tab.add_row(t(f"level.{h['level']}", lang), h["code"], h.get("title") or "")
+            tab.add_row(t(f"level.{h['level']}", lang), h["code"], h.get("title") or "[dim]—[/]")
         console.print(tab)
         wf = d.get("wipo_field")
         if wf:
