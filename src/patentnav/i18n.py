@@ -64,6 +64,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "sei.name": ("Name", "名称"),
     "sei.rules": ("Rules", "规则数"),
     "sei.ipc_codes": ("IPC codes", "IPC分类号数"),
+    # names
+    "names.title": ("Largest merged applicant groups", "合并最多的申请人组"),
+    "names.canonical": ("Canonical name", "标准名称"),
+    "names.variants": ("Variants", "变体数"),
+    "names.documents": ("Mentions", "出现次数"),
+    "names.examples": ("Raw variants", "原始名称"),
+    "names.summary": ("{raw:,} raw names -> {groups:,} applicants ({merged:,} merged; {persons:,} individuals)",
+                      "{raw:,} 个原始名称 -> {groups:,} 个申请人（合并 {merged:,} 个；个人 {persons:,} 个）"),
+    "names.written": ("Wrote the raw -> canonical mapping to {path}", "已将原始名称 -> 标准名称对照表写入 {path}"),
     # levels
     "level.section": ("section", "部"),
     "level.class": ("class", "大类"),

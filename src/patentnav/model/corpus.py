@@ -272,6 +272,45 @@ class Corpus:
             return pc.fill_null(pc.is_in(col, value_set=pa.array(list(value)).cast(typ)), False)
         return pc.fill_null(pc.equal(col, pa.scalar(value).cast(typ)), False)
 
+    def harmonize_applicants(self, aliases=None, **options) -> "Corpus":
+        """Add ``applicants_harmonized``: each raw applicant replaced by its group's canonical name.
+
+        The raw ``applicants`` column is kept. The raw -> canonical mapping is on the
+        returned corpus as ``.applicant_mapping`` (a data frame; ``mapping.to_csv`` for review,
+        or :func:`patentnav.names.write_mapping_csv`, which neutralises formulas).
+
+        Parameters
+        ----------
+        aliases : path or list of (alias, canonical), optional
+            User pairs that override (Chinese-English names, parent-subsidiary grouping).
+        **options
+            Passed to :class:`patentnav.names.NameHarmonizer` (``threshold``, ``max_edits``,
+            ``fuzzy``, ``workers``).
+
+        Examples
+        --------
+        >>> h = patentnav.datasets.drones().harmonize_applicants()
+        >>> h.applicant_mapping.columns.tolist()[:4]
+        ['raw', 'count', 'key', 'is_individual']
+        """
+        from .._arrow import dedupe_pairs, regroup
+        from ..names import NameHarmonizer
+
+        apps = self._table["applicants"].combine_chunks()
+        flat = pc.list_flatten(apps)
+        h = NameHarmonizer(aliases=aliases, **options).fit(flat)
+        m = h.mapping_
+        idx = pc.index_in(flat, value_set=pa.array(m["raw"].tolist(), pa.string()))
+        canon = pa.array(m["canonical"].tolist(), pa.string()).take(idx)
+        canon = pc.coalesce(canon, flat)
+        t = dedupe_pairs(pa.table({"p": pc.list_parent_indices(apps), "c": canon}))
+        harmonized = regroup(t, len(apps))
+        table = self._table.set_column(self._table.schema.get_field_index("applicants_harmonized"),
+                                       SCHEMA.field("applicants_harmonized"), harmonized)
+        out = Corpus(table, self.report)
+        out.applicant_mapping = m
+        return out
+
     def select(self, columns: Sequence[str]) -> pa.Table:
         """Some columns as an Arrow table (for export; a Corpus always keeps every column)."""
         return self._table.select(list(columns))

@@ -63,6 +63,7 @@ _COLUMNS: list[tuple[pa.Field, str]] = [
     (_F("claims", _S), "Claims text (all claims, or the first/main claim (主权项) where only that is given)."),
     (_F("claims_count", _I), "Number of claims where the source gives it or the full claims are present."),
     (_F("applicants", _LS), "Applicants / assignees as given (raw names, source order)."),
+    (_F("applicants_harmonized", _LS), "Harmonised applicant names, aligned with `applicants` (empty until `Corpus.harmonize_applicants()`; see docs/methods.md)."),
     (_F("applicant_countries", _LS), "Applicant country codes, aligned with `applicants` where the source aligns them."),
     (_F("applicant_addresses", _LS), "Applicant addresses as free text (e.g. `广东省深圳市南山区...`, `Shenzhen, CN`)."),
     (_F("inventors", _LS), "Inventors as given."),

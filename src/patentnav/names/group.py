@@ -1,0 +1,145 @@
+"""Fuzzy grouping of normalised names: blocking, rapidfuzz similarity, connected components.
+
+Given distinct normalised keys, two keys are linked when
+
+* they fall in the same block: the same first word (Latin script) or the same first two
+  characters (CJK); blocks larger than ``max_block`` are split by their first two words,
+  so the comparison is never all-pairs over the corpus;
+* their ``rapidfuzz.fuzz.ratio`` (normalised Indel similarity, 0-100) is at least
+  ``threshold``, and their Indel distance (insertions + deletions; a substitution counts
+  2) is at most ``max_edits``: long names differing in one decisive word ("... Secretary of
+  the Navy" / "... of the Army") have a high ratio but many edits, typos have few; and
+* they contain the same digits (``3M`` and ``3D`` never link), the same words of one or
+  two characters (codes and numerals: ``AT&T IP I`` and ``AT&T IP II`` never link), and
+  their words have the same initials (typos rarely hit a word's first letter; ``UNIV OF KANSAS`` and
+  ``UNIV OF ARKANSAS`` never link).
+
+A second, exact rule links acronyms: a one-word key of 3 to 6 letters links to the
+multi-word keys whose word initials spell it (``IBM`` and ``INT BUSINESS MACH``), only
+when one group (after the fuzzy links) holds at least ``DOMINANT_SHARE`` (80%) of the
+multi-word keys in the data with those initials, i.e. the expansion is clear
+(:func:`acronym_links`); ``ABC`` with several unrelated expansions links to none.
+
+Groups are the connected components of the links (``scipy.sparse.csgraph``). The
+similarity matrix of each block is computed in C++ by ``rapidfuzz.process.cdist``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["fuzzy_links", "acronym_links", "components", "DEFAULT_THRESHOLD", "DEFAULT_MAX_EDITS", "DEFAULT_MAX_BLOCK"]
+
+#: Default minimum ``fuzz.ratio`` (0-100) for two normalised names to be linked.
+DEFAULT_THRESHOLD = 92.0
+#: Default maximum Indel distance between linked names (3: a transposition or two typos).
+DEFAULT_MAX_EDITS = 3
+#: Blocks above this size are split further (bounds memory at max_block**2 bytes).
+DEFAULT_MAX_BLOCK = 4000
+
+
+def _block_keys(keys: pa.Array, words: int) -> np.ndarray:
+    first = pc.list_slice(pc.split_pattern(keys, " "), 0, words)
+    latin = pc.binary_join(first, " ")
+    cjk = pc.utf8_slice_codeunits(keys, 0, 2)
+    is_cjk = pc.match_substring_regex(keys, r"^[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]").fill_null(False)
+    return np.asarray(pc.if_else(is_cjk, cjk, latin).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEFAULT_MAX_BLOCK,
+                workers: int = 1, max_edits: int = DEFAULT_MAX_EDITS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(i, j)``, ``i < j``, of key indices that link (rules in the module docstring)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
+    klist = karr.to_pylist()
+    digits = np.asarray(pc.replace_substring_regex(karr, r"[^0-9]", "").to_numpy(zero_copy_only=False), dtype=object)
+    words = pc.split_pattern(karr, " ")
+    flat = pc.list_flatten(words)
+    is_short = pc.less_equal(pc.utf8_length(flat), 2)
+    short_tbl = pd.DataFrame({"p": pc.list_parent_indices(words).to_numpy(), "w": flat.to_numpy(zero_copy_only=False)})[np.asarray(is_short)]
+    short_sig = short_tbl.sort_values(["p", "w"]).groupby("p")["w"].agg(" ".join)
+    sig = np.full(len(klist), "", dtype=object)
+    sig[short_sig.index.values] = short_sig.values
+    digits = np.char.add(np.char.add(digits.astype(str), "|"), sig.astype(str)).astype(object)
+    initials = np.asarray(pc.replace_substring_regex(karr, r"(\S)\S*\s*", r"\1").to_numpy(zero_copy_only=False), dtype=object)
+    rows, cols = [], []
+    pending = [(np.arange(len(klist)), 1)]
+    while pending:
+        idx, words = pending.pop()
+        block = _block_keys(karr.take(pa.array(idx)), words)
+        codes, uniques = pd.factorize(block)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.flatnonzero(np.diff(codes[order])) + 1
+        for members in np.split(order, bounds):
+            if len(members) < 2:
+                continue
+            sub = idx[members]
+            if len(sub) > max_block and words < 3:
+                pending.append((sub, words + 1))
+                continue
+            names = [klist[i] for i in sub]
+            d = process.cdist(names, names, scorer=Indel.distance, score_cutoff=max_edits, dtype=np.int32, workers=workers)
+            lens = np.fromiter((len(x) for x in names), dtype=np.int32, count=len(names))
+            # ratio = 100 * (1 - d / (len_a + len_b)) >= threshold
+            ok = (d <= max_edits) & (100.0 * d <= (100.0 - threshold) * (lens[:, None] + lens[None, :]))
+            a, b = np.nonzero(np.triu(ok, 1))
+            if len(a):
+                same = (digits[sub[a]] == digits[sub[b]]) & (initials[sub[a]] == initials[sub[b]])
+                rows.append(sub[a][same])
+                cols.append(sub[b][same])
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+
+
+#: Share of the candidate expansions one group must hold for an acronym to link to it.
+DOMINANT_SHARE = 0.8
+
+_SKIP_INITIAL = {"OF", "THE", "AND", "FOR", "DE", "DU", "DES", "LA", "LE", "DER", "DIE", "UND", "ET", "Y"}
+
+
+def acronym_links(keys, groups=None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (acronym key, expansion key) by the unique-expansion rule in the module docstring.
+
+    ``groups``: component label of each key after the fuzzy links (default: each key alone).
+    """
+    karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
+    words = pc.split_pattern(karr, " ")
+    nwords = np.asarray(pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False))
+    flat = pc.list_flatten(words)
+    parent = pc.list_parent_indices(words).to_numpy()
+    keep = ~np.asarray(pc.is_in(flat, value_set=pa.array(sorted(_SKIP_INITIAL))).to_numpy(zero_copy_only=False), dtype=bool)
+    initials = np.asarray(pc.utf8_slice_codeunits(flat, 0, 1).to_numpy(zero_copy_only=False), dtype=object)
+    df = pd.DataFrame({"p": parent[keep], "c": initials[keep]})
+    multi = df.groupby("p", sort=True)["c"].agg("".join)
+    multi = multi[nwords[multi.index] >= 2]
+    multi = multi[multi.str.len().between(3, 6)]
+    grp = np.arange(len(karr)) if groups is None else np.asarray(groups)
+    cand = pd.DataFrame({"acr": multi.values, "key": multi.index.values, "grp": grp[multi.index.values]})
+    per_group = cand.groupby(["acr", "grp"]).size().rename("n").reset_index()
+    total = per_group.groupby("acr")["n"].transform("sum")
+    best = per_group[per_group["n"] >= DOMINANT_SHARE * total]
+    best = best.merge(cand.drop_duplicates(["acr", "grp"]), on=["acr", "grp"])
+    expansion = pd.Series(best["key"].values, index=best["acr"].values)
+    single = np.flatnonzero((nwords == 1) & np.asarray(pc.match_substring_regex(karr, r"^[A-Z]{3,6}$").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(single) or not len(expansion):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    names = pd.Series(np.asarray(karr.take(pa.array(single)).to_pylist(), dtype=object), index=single)
+    hit = names[names.isin(expansion.index)]
+    return hit.index.values.astype(np.int64), expansion.loc[hit.values].values.astype(np.int64)
+
+
+def components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Connected-component label (0..k-1) of each of ``n`` items linked by (rows, cols)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    g = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+    _, labels = connected_components(g, directed=False)
+    return labels.astype(np.int64)

@@ -1,0 +1,152 @@
+"""Deterministic applicant-name normalisation (Magerman, Van Looy & Song 2006), vectorised.
+
+Steps, each an Arrow compute kernel over the whole array of distinct names:
+
+1. Unicode NFKC (full-width to half-width: ``ＨＵＡＷＥＩ`` -> ``HUAWEI``), upper case,
+   accents removed (NFKD, drop combining marks, NFC).
+2. Punctuation: dots and apostrophes dropped (``G.m.b.H.`` -> ``GMBH``,
+   ``MAJESTY'S`` -> ``MAJESTYS``); ``&`` and ``+`` -> ``AND``; every other non-letter,
+   non-digit character -> space; spaces collapsed.
+3. Leading ``THE`` removed.
+4. Legal forms (:data:`~patentnav.names.legal_forms.LEGAL_FORMS`,
+   :data:`~patentnav.names.legal_forms.CJK_LEGAL_FORMS`) removed repeatedly from the end;
+   a last word of six or more letters within Indel distance 2 of a one-word legal form of
+   six or more letters is a misspelt legal form and removed too (``COPORATION``,
+   ``COMPNAY``, ``KAISHI``), once, followed by another exact pass.
+5. Common words standardised (:data:`~patentnav.names.legal_forms.WORD_STANDARDS`,
+   ``TECHNOLOGIES`` -> ``TECH``); a word of seven or more letters within Indel distance 2
+   of a listed word of seven or more letters is taken as its misspelling (``ELECTIC``,
+   ``MACHINESS``, ``UNVERSITY``) and standardised too.
+
+Names that are empty, punctuation only or legal forms only keep the result of step 2
+(``"Co., Ltd."`` -> ``"CO LTD"``), so they never collapse into one empty key; null and
+blank names give null.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._arrow import map_unique, with_values
+from .legal_forms import CJK_LEGAL_FORMS, LEADING_WORDS, LEGAL_FORMS, WORD_STANDARDS
+
+__all__ = ["normalize_names", "normalize_name", "clean_names", "MAX_NAME_LENGTH"]
+
+#: Names are cut to this many characters before normalisation (longer strings are not names).
+MAX_NAME_LENGTH = 300
+
+
+def _alternation(words) -> str:
+    # longest first, so that "CO LTD" wins over "CO"
+    return "|".join(re.escape(w).replace("\\ ", " ") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_LEGAL_RE = r"(?:\s+(?:" + _alternation(w for ws in LEGAL_FORMS.values() for w in ws) + r"))+$"
+_CJK_LEGAL_RE = r"(?:" + _alternation(CJK_LEGAL_FORMS) + r")+$"
+_LEADING_RE = r"^(?:" + _alternation(LEADING_WORDS) + r")\s+"
+
+
+def clean_names(names) -> pa.Array:
+    """Steps 1-2 only: Unicode, case, accents and punctuation (see module docstring)."""
+    arr = names if isinstance(names, (pa.Array, pa.ChunkedArray)) else pa.array(list(names), pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.string())
+    s = pc.utf8_slice_codeunits(arr, 0, MAX_NAME_LENGTH)
+    # a trailing acronym in brackets repeats the name: "International Business Machines (IBM)"
+    s = pc.replace_substring_regex(s, r"\s*[(（]\s*[A-Za-z]{2,6}\s*[)）]\s*$", "")
+    s = pc.utf8_normalize(s, "NFKC")
+    s = pc.utf8_upper(s)
+    s = pc.utf8_normalize(pc.replace_substring_regex(pc.utf8_normalize(s, "NFKD"), r"\p{Mn}+", ""), "NFC")
+    s = pc.replace_substring_regex(s, r"[.'’`´]", "")
+    s = pc.replace_substring_regex(s, r"\s*[&+＆]\s*", " AND ")
+    s = pc.replace_substring_regex(s, r"[^\p{L}\p{N}]+", " ")
+    s = pc.utf8_trim_whitespace(s)
+    return pc.if_else(pc.equal(s, ""), pa.scalar(None, pa.string()), s)
+
+
+def _strip_legal(s: pa.Array) -> pa.Array:
+    # end-anchored legal forms; a leading space lets the pattern match a whole-name form
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.binary_join_element_wise(" ", s, ""), _LEGAL_RE, ""))
+
+
+_LONG_FORMS = sorted({w for ws in LEGAL_FORMS.values() for w in ws if " " not in w and len(w) >= 6})
+
+
+def _strip_misspelt_legal(s: pa.Array) -> pa.Array:
+    """Drop a misspelt one-word legal form at the end (distinct last words only go through rapidfuzz)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    m = pc.extract_regex(s, r"^(?P<head>.+) (?P<last>[A-Z]{6,})$")
+    last = pc.struct_field(m, "last")
+    forms = set(_LONG_FORMS)
+
+    def misspelt(tok):
+        if tok is None or tok in forms:
+            return None
+        hit = process.extractOne(tok, _LONG_FORMS, scorer=Indel.distance, score_cutoff=2)
+        return "1" if hit is not None else None
+
+    flag = pc.is_valid(map_unique(last, misspelt))
+    return pc.if_else(flag, pc.struct_field(m, "head"), s)
+
+
+_STD_KEYS = sorted(w for w in WORD_STANDARDS if len(w) >= 7)
+
+
+def _standard_word(word: str | None) -> str | None:
+    if word is None:
+        return None
+    std = WORD_STANDARDS.get(word)
+    if std is not None:
+        return std
+    if len(word) >= 7 and word.isalpha() and word not in _STD_VALUES:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
+        hit = process.extractOne(word, _STD_KEYS, scorer=Indel.distance, score_cutoff=2)
+        if hit is not None:
+            return WORD_STANDARDS[hit[0]]
+    return word
+
+
+_STD_VALUES = set(WORD_STANDARDS.values())
+
+
+def _standardise_words(s: pa.Array) -> pa.Array:
+    """Word-by-word standardisation over the distinct words only."""
+    words = pc.split_pattern(s, " ")
+    flat = map_unique(pc.list_flatten(words), _standard_word)
+    joined = pc.binary_join(with_values(words, flat), " ")
+    return pc.if_else(pc.is_null(s), pa.scalar(None, pa.string()), joined)
+
+
+def normalize_names(names) -> pa.Array:
+    """Normalised matching keys for an array of raw names (null for null/blank input).
+
+    Examples
+    --------
+    >>> normalize_names(["Huawei Technologies Co., Ltd.", "HUAWEI TECH CO LTD", "华为技术有限公司"]).to_pylist()
+    ['HUAWEI TECH', 'HUAWEI TECH', '华为技术']
+    """
+    cleaned = clean_names(names)
+    s = pc.replace_substring_regex(cleaned, _LEADING_RE, "")
+    s = _strip_legal(s)
+    s = _strip_legal(_strip_misspelt_legal(s))
+    s = pc.utf8_trim_whitespace(pc.replace_substring_regex(s, _CJK_LEGAL_RE, ""))
+    s = _standardise_words(s)
+    empty = pc.or_(pc.is_null(s), pc.equal(s, "")).fill_null(True)
+    return pc.if_else(empty, cleaned, s)
+
+
+def normalize_name(name: str | None) -> str | None:
+    """Normalised key of one name (see :func:`normalize_names`).
+
+    >>> normalize_name("The Xerox Corporation")
+    'XEROX'
+    """
+    return normalize_names(pa.array([name], pa.string()))[0].as_py()
