@@ -111,16 +111,11 @@ def acronym_links(keys, groups=None) -> tuple[np.ndarray, np.ndarray]:
     ``groups``: component label of each key after the fuzzy links (default: each key alone).
     """
     karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
-    words = pc.split_pattern(karr, " ")
-    nwords = np.asarray(pc.list_value_length(words).fill_null(0).to_numpy(zero_copy_only=False))
-    flat = pc.list_flatten(words)
-    parent = pc.list_parent_indices(words).to_numpy()
-    keep = ~np.asarray(pc.is_in(flat, value_set=pa.array(sorted(_SKIP_INITIAL))).to_numpy(zero_copy_only=False), dtype=bool)
-    initials = np.asarray(pc.utf8_slice_codeunits(flat, 0, 1).to_numpy(zero_copy_only=False), dtype=object)
-    df = pd.DataFrame({"p": parent[keep], "c": initials[keep]})
-    multi = df.groupby("p", sort=True)["c"].agg("".join)
-    multi = multi[nwords[multi.index] >= 2]
-    multi = multi[multi.str.len().between(3, 6)]
+    content = pc.utf8_trim_whitespace(pc.replace_substring_regex(karr, r"\b(?:" + "|".join(sorted(_SKIP_INITIAL)) + r")\b\s*", ""))
+    nwords = np.asarray(pc.list_value_length(pc.split_pattern(content, " ")).fill_null(0).to_numpy(zero_copy_only=False))
+    initials = np.asarray(pc.replace_substring_regex(content, r"(\S)\S*\s*", r"\1").to_numpy(zero_copy_only=False), dtype=object)
+    ok = (nwords >= 2) & np.fromiter((x is not None and 3 <= len(x) <= 6 for x in initials), dtype=bool, count=len(initials))
+    multi = pd.Series(initials[ok], index=np.flatnonzero(ok), dtype=object)
     grp = np.arange(len(karr)) if groups is None else np.asarray(groups)
     cand = pd.DataFrame({"acr": multi.values, "key": multi.index.values, "grp": grp[multi.index.values]})
     per_group = cand.groupby(["acr", "grp"]).size().rename("n").reset_index()

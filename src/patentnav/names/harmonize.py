@@ -172,24 +172,29 @@ class NameHarmonizer:
             "is_individual": person,
             "_k": kcodes,
         })
-        df["_comp"] = np.where(df["_k"] >= 0, comp[np.clip(df["_k"], 0, None)] if n_keys else -1, -1)
+        comp_of_row = np.where(kcodes >= 0, comp[np.clip(kcodes, 0, None)] if n_keys else -1, -1)
+        df["_comp"] = comp_of_row
+        n_comp = int(comp.max()) + 1 if n_keys else 0
         # display name: alias canonical, else most frequent raw variant (ties: shorter, then alphabetical)
-        canon_by_comp = {}
+        valid = comp_of_row >= 0
+        lengths = np.fromiter((len(x) for x in df["raw"]), dtype=np.int64, count=len(df))
+        order = np.lexsort((df["raw"].to_numpy(dtype=object), lengths, -counts, comp_of_row))
+        order = order[valid[order]]
+        first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
+        display = np.empty(n_comp, dtype=object)
+        display[comp_of_row[first]] = df["raw"].to_numpy(dtype=object)[first]
         for k, name in alias_canon_key.items():
-            canon_by_comp.setdefault(int(comp[k]), name)
-        ranked = df[df["_comp"] >= 0].assign(_len=lambda d: d["raw"].astype(object).map(len)).sort_values(
-            ["_comp", "count", "_len", "raw"], ascending=[True, False, True, True], kind="mergesort")
-        best = ranked.drop_duplicates("_comp").set_index("_comp")["raw"]
-        display = best.to_dict()
-        display.update(canon_by_comp)
-        df["canonical"] = pd.Series([display.get(c) if c >= 0 else None for c in df["_comp"]], index=df.index, dtype=object)
+            display[int(comp[k])] = name
         # deterministic group ids: by total count (desc), then canonical name
-        sizes = df[df["_comp"] >= 0].groupby("_comp").agg(total=("count", "sum"), variants=("raw", "size"))
-        sizes["canonical"] = [display[c] for c in sizes.index]
-        sizes = sizes.sort_values(["total", "canonical"], ascending=[False, True], kind="mergesort")
-        gid = {c: i for i, c in enumerate(sizes.index)}
-        df["group"] = [gid.get(c, -1) for c in df["_comp"]]
-        df["group_size"] = [int(sizes.at[c, "variants"]) if c >= 0 else 0 for c in df["_comp"]]
+        total = np.bincount(comp_of_row[valid], weights=counts[valid], minlength=n_comp)
+        variants = np.bincount(comp_of_row[valid], minlength=n_comp)
+        rank = np.lexsort((display.astype(str), -total)) if n_comp else np.zeros(0, np.int64)
+        gid = np.empty(n_comp, dtype=np.int64)
+        gid[rank] = np.arange(n_comp)
+        safe = np.clip(comp_of_row, 0, None)
+        df["canonical"] = pd.Series(np.where(valid, display[safe] if n_comp else None, None), index=df.index, dtype=object)
+        df["group"] = np.where(valid, gid[safe] if n_comp else -1, -1)
+        df["group_size"] = np.where(valid, variants[safe] if n_comp else 0, 0)
         df = df[df["count"] > 0] if aliases else df
         mapping = df.drop(columns=["_k", "_comp"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
         self.mapping_ = mapping.reset_index(drop=True)
