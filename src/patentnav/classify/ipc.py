@@ -29,10 +29,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import dedupe_pairs, map_unique, regroup
+from .._arrow import map_unique, regroup
 
 __all__ = [
     "IpcCode",
@@ -213,10 +214,27 @@ def normalize_ipc_lists(lists: pa.Array) -> tuple[pa.Array, pa.Array]:
     bad = pc.and_(nonempty, pc.invert(ok))
     good_tbl = pa.table({"p": parent, "c": norm}).filter(ok)
     # remove duplicates within a row, keeping order
-    good_tbl = dedupe_pairs(good_tbl)
+    good_tbl = _first_per_row(good_tbl)
     bad_tbl = pa.table({"p": parent, "c": flat}).filter(bad)
     n = len(lists)
     return regroup(good_tbl, n), regroup(bad_tbl, n)
+
+
+def _first_per_row(tbl: pa.Table) -> pa.Table:
+    """Rows of a (``p`` parent, ``c`` code) table without repeated pairs, first kept, order kept.
+
+    One integer key per pair (parent x distinct code) and ``np.unique``: several times
+    faster than a hash group-by on (int, string) pairs.
+    """
+    if tbl.num_rows < 2:
+        return tbl
+    enc = pc.dictionary_encode(tbl["c"].combine_chunks())
+    key = tbl["p"].to_numpy().astype(np.int64) * max(len(enc.dictionary), 1) + enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    _, first = np.unique(key, return_index=True)
+    if len(first) == tbl.num_rows:
+        return tbl
+    first.sort()
+    return tbl.take(pa.array(first))
 
 
 def truncate(code: str, level: str) -> str | None:

@@ -42,19 +42,47 @@ DEFAULT_DATE_FORMATS = ("iso", "compact", "cn")
 
 
 def as_string_array(values) -> pa.Array:
-    """Any list / array / chunked array of scalars as one string array."""
+    """Any list / array / chunked array of scalars as one string array.
+
+    Python values that are not strings (numbers and booleans from JSON, or a stray list
+    or object where a scalar was expected) become their ``str()`` text, so that the
+    parser reports them as invalid values instead of failing on their type.
+    """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if not isinstance(values, pa.Array):
-        values = pa.array(values, type=pa.string(), from_pandas=True)
+        try:
+            values = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            values = pa.array([_text_or_none(v) for v in values], type=pa.string())
     if not pa.types.is_string(values.type):
-        values = values.cast(pa.string())
+        try:
+            values = values.cast(pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            values = pa.array([_text_or_none(v) for v in values.to_pylist()], type=pa.string())
     return values
 
 
+def _text_or_none(v) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))  # 20160201.0 from a float column is 20160201
+    return v if isinstance(v, str) else str(v)
+
+
 def _blank_to_null(arr: pa.Array) -> pa.Array:
-    t = pc.utf8_trim_whitespace(arr)
+    # NFKC: full-width digits and separators (２０１６－０２－０１) as ASCII
+    t = pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC"))
     return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _int_or_zero(digits: pa.Array) -> np.ndarray:
+    """Digit strings (as matched by a pattern) as int64, 0 where null."""
+    return pc.cast(digits, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def parse_dates(
@@ -92,8 +120,7 @@ def parse_dates(
     mo = pc.coalesce(*ms) if ms else pa.nulls(n, pa.string())
     d = pc.coalesce(*ds) if ds else pa.nulls(n, pa.string())
 
-    yi = pc.cast(y, pa.int32()).to_numpy(zero_copy_only=False)
-    yi = np.where(np.isnan(yi), 0, yi).astype(np.int64) if yi.dtype.kind == "f" else yi.astype(np.int64)
+    yi = _int_or_zero(y)
     two = pc.equal(pc.utf8_length(y), 2).fill_null(False).to_numpy(zero_copy_only=False)
     if two.any():
         if reference_years is None:
@@ -104,16 +131,18 @@ def parse_dates(
             ref = r.to_numpy(zero_copy_only=False).astype(np.int64)
         cand = 2000 + yi
         yi = np.where(two, np.where(cand <= ref, cand, 1900 + yi), yi)
-    year_s = pc.utf8_lpad(pa.array(yi.astype(str)), 4, "0")
-    iso = pc.binary_join_element_wise(
-        year_s, pc.utf8_lpad(mo, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
-    )
-    iso = pc.if_else(pc.is_valid(y), iso, pa.scalar(None, pa.string()))
-    ts = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
-    # strptime normalises 2016-02-30 to 2016-03-01: require an exact round trip
-    roundtrip = pc.equal(pc.strftime(ts, format="%Y-%m-%d"), iso)
-    ok = pc.and_(pc.is_valid(ts), roundtrip.fill_null(False))
-    dates = pc.if_else(ok, pc.cast(ts, pa.date32()), pa.scalar(None, pa.date32()))
+    # calendar check in numpy (strptime would roll 2016-02-30 over to 2016-03-01, and a
+    # strftime round trip costs more than all the rest); year 0 is no calendar year
+    mi = _int_or_zero(mo)
+    di = _int_or_zero(d)
+    leap = (yi % 4 == 0) & ((yi % 100 != 0) | (yi % 400 == 0))
+    dim = _DAYS_IN_MONTH[np.clip(mi, 0, 12)] + (leap & (mi == 2))
+    ok_np = pc.is_valid(y).to_numpy(zero_copy_only=False) & (yi >= 1) & (mi >= 1) & (mi <= 12) & (di >= 1) & (di <= dim)
+    ok = pa.array(ok_np, pa.bool_())
+    year_s = pc.utf8_lpad(pc.cast(pa.array(yi), pa.string()), 4, "0")
+    iso = pc.binary_join_element_wise(year_s, pc.utf8_lpad(mo, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-")
+    iso = pc.if_else(ok, iso, pa.scalar(None, pa.string()))
+    dates = pc.cast(iso, pa.date32())
     invalid = pc.and_(pc.is_valid(arr), pc.invert(ok))
     return dates, invalid
 
@@ -121,14 +150,21 @@ def parse_dates(
 def parse_ints(values) -> tuple[pa.Array, pa.Array]:
     """Parse non-negative integers (``"12"``, ``"1,234"``, ``" 7 "``) to int32.
 
-    Returns ``(ints, invalid)`` like :func:`parse_dates`.
+    Returns ``(ints, invalid)`` like :func:`parse_dates`. Commas are accepted only as
+    thousands separators (``"12,34"`` is invalid); negative numbers and numbers beyond
+    int32 are invalid, also when given as an integer array.
     """
-    if isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_integer(values.type):
-        arr = pc.cast(values, pa.int32())
-        return arr, pa.array(np.zeros(len(arr), dtype=bool))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array) and pa.types.is_integer(values.type):
+        inrange = pc.and_(pc.greater_equal(values, 0), pc.less_equal(values, np.iinfo(np.int32).max)).fill_null(False)
+        safe = pc.if_else(inrange, values, pa.scalar(0, values.type))
+        arr = pc.if_else(inrange, pc.cast(safe, pa.int32()), pa.scalar(None, pa.int32()))
+        return arr, pc.and_(pc.is_valid(values), pc.invert(inrange))
     arr = _blank_to_null(as_string_array(values))
-    clean = pc.replace_substring_regex(arr, r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0+)?$", r"\1")
-    clean = pc.replace_substring(clean, ",", "")
+    number = r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0+)?$"
+    clean = pc.replace_substring_regex(arr, number, r"\1")
+    clean = pc.if_else(pc.match_substring_regex(arr, number), pc.replace_substring(clean, ",", ""), clean)
     okpat = pc.match_substring_regex(clean, r"^[0-9]{1,9}$")
     ok = okpat.fill_null(False)
     ints = pc.if_else(ok, pc.cast(pc.if_else(ok, clean, "0"), pa.int32()), pa.scalar(None, pa.int32()))

@@ -8,8 +8,13 @@ is known. ``NUMBER`` follows EPO DOCDB conventions for the spellings people expo
   for WO and AU and seven for US pre-grant publications (``WO 2016/123456 A1`` ->
   ``WO-2016123456-A1``, ``US 2017/0358105 A1`` -> ``US-20170358105-A1``); two-digit
   years are expanded (>= 50 -> 19yy, else 20yy);
-* US grant numbers lose leading zeros; letter prefixes (``D``, ``RE``, ``PP``, ``H``,
-  ``T``) are kept (``US D789,123 S`` -> ``US-D789123-S``).
+* US grant numbers lose leading zeros; the DOCDB letter prefixes are kept (US ``D``,
+  ``RE``, ``PP``, ``H``, ``T``, ``X``, ``AI``, ``RX``; JP era letters ``S``/``H``; TW ``I``,
+  ``M``, ``D``; BR ``PI``/``MU``; MX ``PA``): ``US D789,123 S`` -> ``US-D789123-S``; any
+  other letters before the number make the value unparseable (``US B2`` is a kind code
+  without a number, not a publication);
+* Korean ``10-2016-0012345`` (IP-right code, year, serial) becomes the DOCDB
+  ``20160012345``; other year/serial numbers keep their serial as written.
 
 Reference: EPO, *DOCDB data: publication and application number formats*; WIPO ST.6
 (publication numbers) and ST.16 (kind codes).
@@ -24,11 +29,14 @@ import pyarrow.compute as pc
 __all__ = ["normalize_publication_numbers", "normalize_publication_number", "split_publication_numbers"]
 
 _PATTERN = (
-    r"^(?P<cc>[A-Z]{2})[\s\-/.:]*(?P<pre>[A-Z]{0,2})[\s\-.]*"
+    r"^(?P<cc>[A-Z]{2})[\s\-/.:]*(?P<pre>RE|PP|AI|RX|PI|PA|MU|[DHTXSIM]|)[\s\-.]*"
     r"(?P<num>[0-9](?:[0-9\s,./\-]*[0-9])?)[\s\-.]*(?P<kind>[A-Z][0-9]?)?(?:\s+[0-9]{8})?$"
 )
 _YEAR_SERIAL = r"^(?P<year>[0-9]{2}|[0-9]{4})\s*/\s*(?P<serial>[0-9]+)$"
 _SERIAL_WIDTH = {"WO": 6, "AU": 6, "US": 7}
+# KR "10-2016-0012345" / "1020160012345": IP-right code 10 (patent) or 20 (utility model),
+# year, 7-digit serial; DOCDB drops the right code (KR20160012345A)
+_KR_RIGHT_CODE = r"^(?:10|20)((?:19|20)[0-9]{9})$"
 
 
 def _col(struct: pa.Array, name: str) -> pa.Array:
@@ -84,13 +92,15 @@ def normalize_publication_numbers(values: pa.Array | list) -> pa.Array:
     for code, w in _SERIAL_WIDTH.items():
         width[cc_np == code] = w
     serial_stripped = pc.replace_substring_regex(serial, r"^0+([0-9])", r"\1")
-    padded = serial_stripped
+    padded = serial  # countries without a known width keep the serial as written
     for w in sorted(set(_SERIAL_WIDTH.values())):
         padded = pc.if_else(pa.array(width == w), pc.utf8_lpad(serial_stripped, w, "0"), padded)
     ys_number = pc.binary_join_element_wise(year4, padded, "")
 
     digits = pc.replace_substring_regex(num, r"[^0-9]", "")
     number = pc.if_else(has_ys, ys_number, digits)
+    is_kr = pc.equal(cc, "KR")
+    number = pc.if_else(is_kr, pc.replace_substring_regex(number, _KR_RIGHT_CODE, r"\1"), number)
     # US grants (not 11-digit pre-grant publications) carry no leading zeros
     us_grant = pc.and_(pc.equal(cc, "US"), pc.not_equal(pc.utf8_length(number), 11))
     number = pc.if_else(us_grant, pc.replace_substring_regex(number, r"^0+([0-9])", r"\1"), number)
