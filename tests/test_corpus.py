@@ -79,8 +79,6 @@ def test_corpus_concat_deduplicates():
     assert len(Corpus.concat([])) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="dedupe.py deduplicate(): duplicate_sources gets a null item when a merged "
-                   "row has no source_file/source_row (in-memory corpora); binary_join_element_wise yields null")
 def test_duplicate_sources_never_null_for_in_memory_rows():
     t = Corpus(pa.table({"publication_number": ["US-1-B2"]}))
     merged = Corpus.concat([t, t])
@@ -142,8 +140,6 @@ def test_empty_corpus():
     assert len(e.filter(jurisdiction="US")) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="corpus.py Corpus.from_pandas: an empty DataFrame's list columns are float64 "
-                   "(the list comprehension yields an empty float column) -> ArrowNotImplementedError in Table.from_pandas")
 def test_empty_corpus_pandas_round_trip():
     e = Corpus()
     assert Corpus.from_pandas(e.to_pandas()).table.equals(e.table)

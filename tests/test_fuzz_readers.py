@@ -378,8 +378,6 @@ def test_patentsview_only_malformed_records(tmp_path, body):
 # --- failures in modules owned elsewhere (pinned; remove the marker once fixed) ----------------
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="canonical.py read_jsonl (line ~62): a legal_events value that is "
-                   "not a list of objects ('abc', 5, [1], [null]) raises TypeError instead of a rejected/warned row")
 @pytest.mark.parametrize("value", ["abc", 5, [1], [None], [[1]]])
 def test_jsonl_legal_events_not_objects(tmp_path, value):
     p = tmp_path / "c.jsonl"
@@ -387,16 +385,12 @@ def test_jsonl_legal_events_not_objects(tmp_path, value):
     check_read(p)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="canonical.py read_jsonl (line ~71): dt.date.fromisoformat on a "
-                   "legal event date that is not ISO raises ValueError (not IngestError) instead of a warning")
 def test_jsonl_legal_event_bad_date(tmp_path):
     p = tmp_path / "c.jsonl"
     p.write_text(json.dumps({"publication_number": "US 1 B2", "legal_events": [{"date": "31/12/2016", "code": "A"}]}) + "\n")
     check_read(p)
 
 
-@pytest.mark.xfail(strict=True, reason="build.py build_table (line ~260): pa.array(legal_events) with a non-string code or "
-                   "description (JSON number/bool) raises pyarrow ArrowTypeError from deep inside pyarrow")
 @pytest.mark.parametrize("event", [{"date": "2016-01-01", "code": 1}, {"code": True}, {"description": ["x"]}])
 def test_jsonl_legal_event_non_string_fields(tmp_path, event):
     p = tmp_path / "c.jsonl"
@@ -404,9 +398,6 @@ def test_jsonl_legal_event_non_string_fields(tmp_path, event):
     check_read(p)
 
 
-@pytest.mark.xfail(strict=True, reason="canonical.py read_jsonl splits the text with str.splitlines(), which also "
-                   "breaks at U+2028/U+2029/U+0085 (and \\x0b, \\x0c, \\x1c-\\x1e) that write_jsonl (ensure_ascii=False) "
-                   "writes raw inside JSON strings: the record is rejected as two invalid lines; split on '\\n' only")
 def test_jsonl_round_trip_with_unicode_line_separators(tmp_path):
     import pyarrow as pa
 
@@ -419,8 +410,6 @@ def test_jsonl_round_trip_with_unicode_line_separators(tmp_path):
     assert back.table["title"].to_pylist() == ["a\u2028b", "c\x85d"]
 
 
-@pytest.mark.xfail(strict=True, reason="canonical.py read_jsonl: an unknown empty key ({\"\": 1}) is rejected with "
-                   "Issue.field == '' (no field name); name it e.g. '(record)' or '\"\"'")
 def test_jsonl_empty_key_issue_has_field(tmp_path):
     p = tmp_path / "c.jsonl"
     p.write_text('{"publication_number": "US 1 B2"}\n{"publication_number": "US 2 B2", "": 1}\n')
@@ -428,9 +417,6 @@ def test_jsonl_empty_key_issue_has_field(tmp_path):
     assert len(c.report.rejected) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="lens.py read_lens: reads with delimiter=',' although detection (lens._sniff) "
-                   "sniffs the delimiter, so a semicolon-delimited Lens export (Excel, European locale) is detected "
-                   "as Lens and then refused as 'not a Lens.org export'")
 def test_semicolon_lens_export_is_read(tmp_path):
     p = tmp_path / "s.csv"
     p.write_bytes(_csv(ROWS, ";"))
@@ -438,8 +424,6 @@ def test_semicolon_lens_export_is_read(tmp_path):
     assert c is not None and c.report.kept == N_ROWS
 
 
-@pytest.mark.xfail(strict=True, reason="registry.py read_head: UTF-16 (BOM) text is decoded as UTF-8/GB18030, so "
-                   "detect_format finds no reader, although source.decode_text supports UTF-16")
 def test_utf16_lens_export_is_read(tmp_path):
     p = tmp_path / "s.csv"
     p.write_bytes(_csv(ROWS).decode("utf-8").encode("utf-16"))
@@ -447,8 +431,6 @@ def test_utf16_lens_export_is_read(tmp_path):
     assert c is not None and c.report.kept == N_ROWS
 
 
-@pytest.mark.xfail(strict=True, reason="registry.py read_head swallows the decompression error of a truncated gzip, so "
-                   "read() reports 'unrecognised format' instead of source.read_bytes's 'damaged compressed file'")
 def test_truncated_gzip_message(tmp_path):
     p = tmp_path / "s.csv.gz"
     p.write_bytes(gzip.compress(_csv(ROWS))[:300])

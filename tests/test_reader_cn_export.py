@@ -445,8 +445,6 @@ def test_combined_priority_country_codes_and_gzip(tmp_path):
     assert rep.warnings == []
 
 
-@pytest.mark.xfail(strict=True, reason="io/build.py splits priority_dates with split_lists, which drops blank items, "
-                                       "so a priority without a date shifts the dates out of line with priority_numbers")
 def test_priority_dates_stay_aligned_with_numbers(tmp_path):
     p = tmp_path / "p.csv"
     p.write_text("公开号,优先权\nCN115000000A,2021.03.01 US 63/123456; CN202110000001.2\n", encoding="utf-8")

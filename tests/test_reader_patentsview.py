@@ -114,7 +114,7 @@ def test_assignees_individuals_and_missing(pv):
     for pid in ("10000002", "D800001", "10500002", "11000002", "4000000"):
         assert rows[pid]["applicants"] == [] and rows[pid]["applicant_countries"] == []
     # location_id not in the location table: the name is kept, no country or address
-    assert rows["9999999"]["applicants"] == ["Sealtech Inc."] and rows["9999999"]["applicant_addresses"] == []
+    assert rows["9999999"]["applicants"] == ["Sealtech Inc."] and rows["9999999"]["applicant_addresses"] == [None]  # aligned with applicants: no location known
 
 
 def test_foreign_priorities_in_sequence_order(pv):

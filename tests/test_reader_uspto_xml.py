@@ -219,8 +219,6 @@ def test_2012_design_patent(real):
                                        "US-5308275-A", "US-D402441-S", "US-D588340-S", "US-D642769-S", "US-D642770-S"]
 
 
-@pytest.mark.xfail(reason="io/values.py split_lists drops blank items, so the empty country of an assignee "
-                          "without address (US D656,301 S1) is lost instead of kept in line with applicants")
 def test_countries_stay_aligned_with_applicants(real):
     t = pa.concat_tables(t for t, _ in real.values())
     n = pc.list_value_length(t["applicants"])

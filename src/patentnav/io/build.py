@@ -26,6 +26,8 @@ __all__ = ["RawBatch", "build_table"]
 
 _SCALAR_TEXT = ("source_id", "application_number", "family_id", "title", "abstract", "claims", "legal_status", "ipc_main")
 _PLAIN_LISTS = ("applicants", "applicant_countries", "applicant_addresses", "inventors", "cited_npl")
+#: lists aligned position by position with another list: blanks are kept as nulls
+_ALIGNED = {"applicant_countries", "applicant_addresses", "priority_countries", "priority_dates"}
 _INT_COLS = ("claims_count", "forward_citations", "family_size", "extended_family_size")
 _DATE_COLS = ("filing_date", "publication_date", "grant_date")
 
@@ -192,7 +194,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
 
     for c in _PLAIN_LISTS:
         if c in cols:
-            out[c] = split_lists(cols[c], _sep(batch, c))
+            out[c] = split_lists(cols[c], _sep(batch, c), keep_blanks=c in _ALIGNED)
 
     for c in ("ipc", "cpc"):
         if c in cols:
@@ -226,11 +228,11 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         flat = pc.replace_substring_regex(pc.utf8_upper(pc.list_flatten(pn)), r"[\s\-/,.]", "")
         out["priority_numbers"] = with_values(pn, flat)
         if "priority_countries" in cols:
-            out["priority_countries"] = split_lists(cols["priority_countries"], _sep(batch, "priority_countries"))
+            out["priority_countries"] = split_lists(cols["priority_countries"], _sep(batch, "priority_countries"), keep_blanks=True)
         else:
             out["priority_countries"] = with_values(pn, pc.utf8_slice_codeunits(flat, 0, 2))
     if "priority_dates" in cols:
-        pd_lists = split_lists(cols["priority_dates"], _sep(batch, "priority_dates"))
+        pd_lists = split_lists(cols["priority_dates"], _sep(batch, "priority_dates"), keep_blanks=True)
         dates, bad = _date_lists(pd_lists, batch.date_formats, ref_year)
         out["priority_dates"] = dates
         warnings += _list_issues(batch, bad, "priority_dates", "not a date; dropped")

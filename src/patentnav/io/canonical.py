@@ -22,16 +22,40 @@ from .source import decode_text, read_bytes
 
 __all__ = ["read_jsonl", "read_parquet", "write_jsonl"]
 
-_PASS_THROUGH = {"legal_events"}
+def _legal_events(value, file: str, line: int) -> tuple[list | None, Issue | None]:
+    """Validate one row's legal events: a list of objects with date (ISO), code, description."""
+    import datetime as dt
+
+    if value is None:
+        return [], None
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        return None, Issue(file, line, "legal_events", "expected a list of objects {date, code, description}; dropped", str(value)[:80])
+    out = []
+    for e in value:
+        unknown = set(e) - {"date", "code", "description"}
+        date = e.get("date")
+        try:
+            date = None if date is None else dt.date.fromisoformat(str(date))
+        except ValueError:
+            return None, Issue(file, line, "legal_events", f"event date {date!r} is not YYYY-MM-DD; events dropped", str(value)[:80])
+        if unknown:
+            return None, Issue(file, line, "legal_events", f"unknown event key(s) {', '.join(sorted(unknown))}; events dropped")
+        out.append({"date": date,
+                    "code": None if e.get("code") is None else str(e["code"]),
+                    "description": None if e.get("description") is None else str(e["description"])})
+    return out, None
 
 
 def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
-    """Read canonical JSON lines (one patent per line)."""
+    """Read canonical JSON lines (one patent per line; lines end with ``\\n``)."""
     file = str(path)
     text = decode_text(read_bytes(path), file)
-    records, lines, bad = [], [], []
+    records, lines, bad, warnings = [], [], [], []
     known = set(SCHEMA.names)
-    for i, line in enumerate(text.text.splitlines(), start=1):
+    derived = {"source_format", "source_file", "source_row", "duplicate_sources", "jurisdiction", "doc_number", "earliest_priority_date"}
+    # JSON lines are separated by "\n" only: str.splitlines() would also split at U+2028 etc. inside strings
+    for i, line in enumerate(text.text.split("\n"), start=1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         try:
@@ -44,34 +68,33 @@ def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Tab
             continue
         unknown = sorted(set(obj) - known)
         if unknown:
-            bad.append(Issue(file, i, unknown[0], f"unknown field(s) {', '.join(unknown)} (see docs/data-model.md)"))
+            name = unknown[0] or '""'
+            bad.append(Issue(file, i, name, f"unknown field(s) {', '.join(repr(u) for u in unknown)} (see docs/data-model.md)"))
             continue
+        if "legal_events" in obj:
+            events, issue = _legal_events(obj["legal_events"], file, i)
+            obj["legal_events"] = events or []
+            if issue is not None:
+                warnings.append(issue)
         records.append(obj)
         lines.append(i)
-    if strict and bad:
-        raise IngestError(bad[0], "Fix the line, or read without strict=True")
     cols: dict = {}
     for name in SCHEMA.names:
-        if name in ("source_format", "source_file", "source_row", "duplicate_sources", "jurisdiction", "doc_number", "document_type", "earliest_priority_date"):
+        if name in derived or not any(name in r for r in records):
             continue
-        if any(name in r for r in records):
-            vals = [r.get(name) for r in records]
-            if name in LIST_FIELDS and name not in _PASS_THROUGH:
-                vals = [[None if x is None else str(x) for x in v] if isinstance(v, list) else ([] if v is None else [str(v)]) for v in vals]
-            elif name == "legal_events":
-                vals = [[{**e, "date": None if e.get("date") is None else str(e["date"])} for e in (v or [])] for v in vals]
-            elif name not in DATE_FIELDS:
-                vals = [None if v is None else str(v) for v in vals]
-            cols[name] = vals
-    if "document_type" in SCHEMA.names and any("document_type" in r for r in records):
-        cols["document_type_raw"] = [r.get("document_type") for r in records]
-    if "legal_events" in cols:
-        import datetime as dt
-
-        cols["legal_events"] = [[{**e, "date": dt.date.fromisoformat(e["date"]) if e.get("date") else None} for e in v] for v in cols["legal_events"]]
+        vals = [r.get(name) for r in records]
+        if name == "legal_events":
+            pass
+        elif name in LIST_FIELDS:
+            vals = [[None if x is None else str(x) for x in v] if isinstance(v, list) else ([] if v is None else [str(v)]) for v in vals]
+        elif name == "document_type":
+            name = "document_type_raw"
+        if name not in LIST_FIELDS:
+            vals = [None if v is None else (v if isinstance(v, str) else json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for v in vals]
+        cols[name] = vals
     cols.setdefault("publication_number", [None] * len(records))
     batch = RawBatch("jsonl", file, lines, cols, list_sep=None, date_formats=("iso", "compact"),
-                     rows_read=len(records) + len(bad), pre_rejected=bad)
+                     rows_read=len(records) + len(bad), pre_rejected=bad, pre_warnings=warnings)
     return build_table(batch, strict=strict)
 
 

@@ -127,7 +127,7 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
         Canonical table (not yet de-duplicated) and the accounting of every row.
     """
     file = str(path)
-    rows = rows if rows is not None else read_delimited(path, delimiter=",")
+    rows = rows if rows is not None else read_delimited(path)
     if not looks_like_lens(rows.header):
         raise IngestError(f"{file}: not a Lens.org export (no 'Lens ID' and 'Publication Number' columns; found {', '.join(rows.header[:8])}...)",
                           "Pick the right reader with format=..., or export from Lens.org with the default columns")

@@ -44,6 +44,7 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
     import bz2
     import gzip
     import lzma
+    from zlib import error as zlib_error
 
     if path.is_dir():
         return b"", ""
@@ -68,8 +69,11 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
             if member is not None:  # a plain archive; Office files stay as they are
                 with zipfile.ZipFile(path) as z, z.open(member) as g:
                     raw = g.read(n)
-    except (OSError, EOFError, lzma.LZMAError):
-        return raw, ""
+    except (OSError, EOFError, ValueError, lzma.LZMAError, zlib_error) as e:
+        # a stream shorter than n bytes that ends early is damaged, not unknown
+        raise IngestError(f"{path}: damaged compressed file ({e})", "Download or export the file again") from e
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw, raw[: len(raw) - len(raw) % 2].decode("utf-16", errors="ignore")
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     for enc in ("utf-8", "gb18030"):
         try:

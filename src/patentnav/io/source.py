@@ -64,7 +64,7 @@ def read_bytes(path: str | os.PathLike) -> bytes:
             if member is not None:
                 with zipfile.ZipFile(p) as z:
                     return z.read(member)
-    except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as e:
+    except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile) as e:
         raise IngestError(f"{p}: damaged compressed file ({e})", "Download or export the file again") from e
     return data
 

@@ -172,20 +172,27 @@ def parse_ints(values) -> tuple[pa.Array, pa.Array]:
     return ints, invalid
 
 
-def split_lists(values, sep: str | None) -> pa.Array:
+def split_lists(values, sep: str | None, keep_blanks: bool = False) -> pa.Array:
     """Split delimited strings into list<string>, trimming items and dropping blanks.
 
     ``values`` may already be a list array (or Python lists), in which case items are
     only trimmed and blanks dropped. ``sep`` is a literal separator (``";;"``, ``"; "``,
     ``"|"``) or a regular expression when it starts with ``re:``.
+
+    ``keep_blanks=True`` is for lists aligned with another list (countries with
+    applicants, dates with priority numbers): a blank item becomes null instead of being
+    dropped, so positions stay aligned; a blank delimited cell still gives [] (list input
+    keeps every position).
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    from_strings = False
     if isinstance(values, pa.Array) and (pa.types.is_list(values.type) or pa.types.is_large_list(values.type)):
         lists = values.cast(pa.list_(pa.string()))
     elif not isinstance(values, pa.Array) and isinstance(next((v for v in values if v is not None), None), (list, tuple)):
         lists = pa.array([list(v) if isinstance(v, (list, tuple)) else ([] if v is None else [v]) for v in values], pa.list_(pa.string()))
     else:
+        from_strings = True
         arr = as_string_array(values)
         if sep is None:
             lists = pc.split_pattern(arr, "\x00")
@@ -197,6 +204,13 @@ def split_lists(values, sep: str | None) -> pa.Array:
     flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
     parent = pc.list_parent_indices(lists)
     keep = pc.and_(pc.is_valid(flat), pc.not_equal(flat, "")).fill_null(False)
+    if keep_blanks:
+        # positions are kept; only a row whose whole cell is blank ("" or a single blank item) gives []
+        parents = np.asarray(parent.to_numpy())
+        lengths = np.asarray(pc.list_value_length(lists).to_numpy(zero_copy_only=False))
+        blank_cell = (lengths[parents] == 1) & ~np.asarray(keep) & from_strings
+        flat = pc.if_else(keep, flat, pa.scalar(None, pa.string()))
+        keep = pa.array(~blank_cell) if len(parents) else keep
     return regroup(pa.table({"p": parent, "c": flat}).filter(keep), len(lists))
 
 

@@ -96,15 +96,21 @@ class Corpus:
     @classmethod
     def from_pandas(cls, df: pd.DataFrame, report: IngestReport | None = None) -> "Corpus":
         """From a data frame with canonical column names (as made by :meth:`to_pandas`)."""
-        df = df.copy()
-        for c in LIST_FIELDS:
-            if c in df.columns:
-                df[c] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in df[c]]
-        for c in DATE_FIELDS:
-            if c in df.columns:
-                df[c] = pd.to_datetime(df[c], errors="raise").dt.date
-        schema = pa.schema([SCHEMA.field(c) for c in df.columns if c in SCHEMA.names])
-        table = pa.Table.from_pandas(df[[c for c in df.columns if c in SCHEMA.names]], schema=schema.set(0, schema.field(0).with_nullable(True)) if "publication_number" in schema.names else schema, preserve_index=False)
+        arrays, fields = [], []
+        for c in df.columns:
+            if c not in SCHEMA.names:
+                continue
+            f = SCHEMA.field(c)
+            values = df[c].tolist()
+            if c in LIST_FIELDS:
+                values = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in values]
+            elif c in DATE_FIELDS:
+                values = [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT else pd.Timestamp(v).date() for v in values]
+            else:
+                values = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+            arrays.append(pa.array(values, type=f.type))
+            fields.append(f.with_nullable(True))
+        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
         return cls(table, report)
 
     @classmethod

@@ -75,7 +75,8 @@ def deduplicate(table: pa.Table) -> tuple[pa.Table, int]:
         cols[f.name] = col
 
     # duplicate_sources: every non-first row's file:line, plus what it already carried
-    src = pc.binary_join_element_wise(table["source_file"].combine_chunks(), pc.cast(table["source_row"], pa.string()), ":")
+    src = pc.binary_join_element_wise(table["source_file"].combine_chunks().fill_null("(in memory)"),
+                                      pc.cast(table["source_row"], pa.string()).fill_null(""), ":")
     later = np.ones(n, dtype=bool)
     later[first_pos] = False
     t1 = pa.table({"p": pa.array(g[later]), "c": src.filter(pa.array(later))})
