@@ -153,8 +153,11 @@ class DelimitedRows:
     def n_records(self) -> int:
         return len(self.rows) + len(self.bad)
 
-    def column(self, i: int) -> list[str]:
-        return [r[i] for r in self.rows]
+    def column(self, i: int):
+        """Values of column ``i`` (all columns are transposed once, on first use)."""
+        if getattr(self, "_columns", None) is None:
+            self._columns = list(zip(*self.rows)) if self.rows else [() for _ in self.header]
+        return list(self._columns[i])
 
 
 def read_delimited(
@@ -189,6 +192,18 @@ def read_delimited(
     buf.seek(pos)
     reader = csv.reader(buf, delimiter=delimiter, strict=False)
     base = skip_lines
+    import gc
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small lists: the cyclic collector only costs time here
+    try:
+        return _collect(reader, file, base, text, delimiter)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _collect(reader, file: str, base: int, text: DecodedText, delimiter: str) -> DelimitedRows:
     try:
         header = next(reader)
     except csv.Error as e:
