@@ -29,7 +29,8 @@ class Incidence:
 
     Attributes
     ----------
-    matrix : scipy.sparse.csr_matrix, shape (n_documents, n_items), dtype int8 (0/1)
+    matrix : scipy.sparse.csr_matrix, shape (n_documents, n_items), dtype int32 (0/1; int32 so
+        that products such as X.T @ X count without overflow)
     items : numpy.ndarray of str
         Column labels, sorted (so that results do not depend on input order).
     documents : numpy.ndarray of str
@@ -85,7 +86,7 @@ def incidence(lists, documents=None, transform=None) -> Incidence:
     values = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)[valid]
     rows = rows[valid]
     codes, uniques = pd.factorize(values, sort=True)
-    m = sp.csr_matrix((np.ones(len(codes), dtype=np.int8), (rows, codes)), shape=(n, len(uniques)))
+    m = sp.csr_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes)), shape=(n, len(uniques)))
     m.sum_duplicates()
     m.data[:] = 1  # binary
     docs = np.asarray(documents if documents is not None else np.arange(n).astype(str), dtype=object)

@@ -1,0 +1,442 @@
+"""Patent quality indicators after the OECD (Squicciarini, Dernis & Criscuolo 2013).
+
+Reference: Squicciarini, M., H. Dernis and C. Criscuolo (2013), *Measuring Patent Quality:
+Indicators of Technological and Economic Value*, OECD Science, Technology and Industry
+Working Papers 2013/03, doi:10.1787/5k4522wkw1r8-en. Bias correction of the Herfindahl-type
+indices: Hall, B. H., A. B. Jaffe and M. Trajtenberg (2001), *The NBER Patent Citation
+Data File*, NBER WP 8498, and Hall, B. H. (2005), *A note on the bias in Herfindahl-type
+measures based on count data* (first published as an appendix to ch. 13 of Jaffe and
+Trajtenberg 2002, *Patents, Citations and Innovations*).
+
+Every formula, the date and window conventions, the cohort rule and the missing-data rule
+are in ``docs/methods.d/citations-indicators.md``. In short:
+
+* raw indicators per document (:func:`quality_indicators`): in-corpus forward citations in
+  a 5-year window, the source's own forward-citation count (all years, worldwide, kept
+  apart), backward citations, family size, patent scope, claims, generality and
+  originality (bias-corrected), grant lag;
+* :func:`normalise_by_cohort`: each indicator divided by its maximum in the cohort
+  (filing year x WIPO technology field), as the OECD does;
+* :func:`composite_index`: the mean of the normalised components that are available
+  ("quality index 4": forward citations, family size, claims, generality);
+* :func:`key_patents`: the documents ranked by that index, with their components.
+
+**Null is unknown, never zero**: an indicator whose input the corpus does not carry is null
+for every document, and ``DataFrame.attrs["availability"]`` says why, with counts.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from .citations import CitationGraph, citation_graph, windowed_forward_citations
+from .incidence import code_incidence
+
+__all__ = [
+    "QUALITY_INDEX_4",
+    "QUALITY_INDEX_6",
+    "INDICATORS",
+    "COLUMN_DOCS",
+    "quality_indicators",
+    "herfindahl_diversity",
+    "cohorts",
+    "normalise_by_cohort",
+    "composite_index",
+    "quality_table",
+    "key_patents",
+    "availability_table",
+]
+
+#: Components of the OECD "quality index 4" (Squicciarini et al. 2013, section on the
+#: composite index): forward citations (5 years), family size, claims, generality.
+QUALITY_INDEX_4: tuple[str, ...] = ("forward_citations_5y", "family_size", "claims", "generality")
+#: "Quality index 6": index 4 plus backward citations and grant lag (shorter lag scores higher).
+QUALITY_INDEX_6: tuple[str, ...] = QUALITY_INDEX_4 + ("backward_citations", "grant_lag")
+
+#: Indicator columns that can be normalised and combined.
+INDICATORS: tuple[str, ...] = (
+    "forward_citations_5y", "forward_citations_source", "backward_citations", "family_size",
+    "patent_scope", "claims", "generality", "originality", "grant_lag",
+)
+
+COLUMN_DOCS: dict[str, str] = {
+    "forward_citations_5y": "In-corpus forward citations: corpus documents citing this one, published within 5 years "
+                            "after its publication date (window end included).",
+    "forward_window_complete": "The 5-year window ends on or before the latest publication date in the corpus.",
+    "forward_citations_source": "Forward citations as counted by the data source: source count, all years, worldwide "
+                                "(not windowed, not restricted to this corpus; e.g. Lens 'Cited by Patent Count').",
+    "backward_citations": "Backward citations: distinct entries of cited_publications (patent references only).",
+    "family_size": "Family size as given by the source (family_size column: simple family, number of members).",
+    "patent_scope": "Patent scope: number of distinct IPC subclasses (4 characters, e.g. B64C).",
+    "claims": "Number of claims (claims_count).",
+    "generality": "Generality, bias-corrected: (1 - sum_j s_j^2) * N/(N-1), s_j the share of IPC subclass j among "
+                  "the N in-corpus citing documents with IPC codes; null for N < 2.",
+    "generality_uncorrected": "Generality without correction: 1 - sum_j s_j^2; null for N = 0.",
+    "generality_n": "N for generality: in-corpus citing documents with IPC codes.",
+    "originality": "Originality, bias-corrected, as generality over the in-corpus cited documents; null for N < 2.",
+    "originality_uncorrected": "Originality without correction; null for N = 0.",
+    "originality_n": "N for originality: in-corpus cited documents with IPC codes.",
+    "grant_lag": "Grant lag in years: (grant_date - filing_date) / 365.25 days; null without both dates.",
+    "cohort_year": "Filing year (the OECD cohort year).",
+    "cohort_field": "WIPO technology field (Schmoch 2008) of the first IPC code that has one (or IPC section).",
+    "cohort_size": "Documents in the cohort (same cohort_year and cohort_field, nulls forming their own cohort).",
+}
+
+_COUNT = "{k:,} of {n:,} documents"
+
+
+def _valid_count(a) -> int:
+    return int(len(a) - a.null_count)
+
+
+def herfindahl_diversity(a: sp.spmatrix, classes: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``1 - sum_j s_ij^2`` over the classes of the documents linked to each row, with Hall's correction.
+
+    Parameters
+    ----------
+    a : sparse (n_rows x n_docs)
+        ``a[i, k] = 1`` when document ``k`` is linked to row ``i`` (for generality, the
+        citation matrix ``A[cited, citing]``; for originality its transpose).
+    classes : sparse (n_docs x n_classes)
+        Binary document x class incidence. A document in several classes spreads a weight
+        of 1 equally over them (fractional counting), so shares sum to 1 and ``N`` is the
+        number of linked documents that have a class.
+
+    Returns
+    -------
+    corrected, uncorrected, n : numpy arrays
+        ``uncorrected = 1 - ||row-normalised (a @ X_frac)||^2`` (NaN where ``N = 0``);
+        ``corrected = uncorrected * N / (N - 1)`` (NaN where ``N < 2``); ``n = N``.
+    """
+    x = sp.csr_matrix(classes, dtype=np.float64)
+    per_doc = np.asarray(x.sum(axis=1)).ravel()
+    inv = np.divide(1.0, per_doc, out=np.zeros_like(per_doc), where=per_doc > 0)
+    xf = sp.diags(inv) @ x
+    a = sp.csr_matrix(a, dtype=np.float64)
+    m = a @ xf
+    n = a @ (per_doc > 0).astype(np.float64)
+    sumsq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
+        cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
+    unc = np.where(np.abs(unc) < 1e-12, 0.0, unc)
+    cor = np.where(np.abs(cor) < 1e-12, 0.0, cor)
+    return cor, unc, n.astype(np.int64)
+
+
+def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
+    """Cohort of each document: ``cohort_year`` (filing year), ``cohort_field``, ``cohort_size``.
+
+    Parameters
+    ----------
+    field : {"wipo", "section", None}
+        ``"wipo"``: the WIPO technology field (35 fields, Schmoch 2008; the English field
+        name) of the first code in ``ipc`` that has one, the convention of the OECD
+        indicators; ``"section"``: the IPC section of the first code; None: one field.
+        Documents without such a code have a null field and form their own cohort per year.
+    """
+    pub = corpus["publication_number"].to_numpy()
+    year = pc.year(corpus["filing_date"]).to_pandas().astype("Int64").to_numpy()
+    n = len(pub)
+    if field is None:
+        fld = np.full(n, "all", dtype=object)
+    elif field in ("wipo", "section"):
+        from .._arrow import map_unique
+
+        lists = corpus["ipc"].combine_chunks()
+        flat = pc.list_flatten(lists)
+        parent = pc.list_parent_indices(lists).to_numpy()
+        if field == "wipo":
+            from ..classify.wipo import wipo_field
+
+            def fn(c):
+                w = wipo_field(c) if c else None
+                return None if w is None else w.field_en
+        else:
+            def fn(c):
+                return c[0] if c else None
+        f = np.asarray(map_unique(flat.cast(pa.string()), fn).to_numpy(zero_copy_only=False), dtype=object)
+        ok = pd.notna(f)
+        fld = np.full(n, None, dtype=object)
+        p, first = np.unique(parent[ok], return_index=True)
+        fld[p] = f[ok][first]
+    else:
+        raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
+    out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
+                       index=pd.Index(pub, name="publication_number"))
+    keys = [out[c].astype(object).where(out[c].notna(), "\0null").to_numpy() for c in out.columns]
+    out["cohort_size"] = pd.Series(np.ones(n, dtype=np.int64), index=out.index).groupby(keys).transform("size").to_numpy()
+    return out
+
+
+def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
+                       graph: CitationGraph | None = None, level: str = "subclass") -> pd.DataFrame:
+    """Raw quality indicators per document, keyed by ``publication_number``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    window : int, default 5
+        Years of the forward-citation window (column ``forward_citations_{window}y``).
+    field : {"wipo", "section", None}
+        Cohort field (see :func:`cohorts`).
+    graph : CitationGraph, optional
+        The document-level :func:`patentnav.landscape.citations.citation_graph` of the
+        corpus, when already built.
+    level : str, default "subclass"
+        IPC level of patent scope, generality and originality (the OECD uses 4-character
+        subclasses).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: see :data:`COLUMN_DOCS`. ``attrs["availability"]`` maps each indicator to
+        a note ("claims: no claims in this corpus (0 of 9,071 documents have
+        claims_count)"); ``attrs["available"]`` to a bool; ``attrs["graph"]`` has the
+        citation graph's summary.
+    """
+    n = len(corpus)
+    t = corpus.table
+    if graph is None:
+        graph = citation_graph(corpus)
+    if graph.level != "document" or graph.n != n:
+        raise ValueError("graph must be the document-level citation graph of this corpus")
+    fwd_col = f"forward_citations_{window}y"
+    idx = pd.Index(t["publication_number"].to_numpy(), name="publication_number")
+    out = pd.DataFrame(index=idx)
+    notes: dict[str, str] = {}
+    has_refs = np.asarray(pc.greater(pc.list_value_length(t["cited_publications"]), 0).to_numpy(), dtype=bool)
+    n_citing_docs = int(has_refs.sum())
+    no_refs = f"no backward citations in this corpus (0 of {n:,} documents have cited_publications)"
+
+    # forward citations in the window (in-corpus) and the source's count
+    fw = windowed_forward_citations(corpus, years=window, graph=graph)
+    out[fwd_col] = fw["forward_window"].to_numpy()
+    out["forward_window_complete"] = fw["window_complete"].to_numpy()
+    if not graph.has_citation_data:
+        notes[fwd_col] = (f"{fwd_col}: no citation data in this corpus (0 of {n:,} documents have "
+                          "cited_publications), so in-corpus forward citations cannot be observed")
+    else:
+        k = _valid_count(pa.array(out[fwd_col].to_numpy(), from_pandas=True))
+        incomplete = int((~fw["window_complete"].fillna(False).to_numpy(dtype=bool)).sum())
+        notes[fwd_col] = (f"{fwd_col}: {len(graph.src):,} in-corpus citation arcs from the {n_citing_docs:,} of {n:,} "
+                          f"documents that list cited_publications; counted for {k:,} documents (dated); "
+                          f"window not complete for {incomplete:,} documents (published less than {window} years "
+                          "before the latest publication in the corpus); citations from outside the corpus are "
+                          "not seen")
+    src_fc = t["forward_citations"]
+    out["forward_citations_source"] = src_fc.to_pandas().astype("Int64").to_numpy()
+    k = _valid_count(src_fc)
+    notes["forward_citations_source"] = (
+        f"forward_citations_source (source count, all years, worldwide): given for {_COUNT.format(k=k, n=n)}"
+        if k else f"forward_citations_source: not given by the source (0 of {n:,} documents have forward_citations)")
+
+    # backward citations: unknown (null) for documents whose source file lists no citation at all
+    back = pd.array(graph.n_references, dtype="Int64")
+    sf = t["source_file"].to_pandas().fillna("")
+    file_has = pd.Series(has_refs).groupby(sf.to_numpy()).transform("max").to_numpy(dtype=bool)
+    back[~file_has] = pd.NA
+    out["backward_citations"] = back
+    if n_citing_docs == 0:
+        notes["backward_citations"] = f"backward_citations: {no_refs}"
+    else:
+        unknown = int((~file_has).sum())
+        notes["backward_citations"] = (
+            f"backward_citations: {_COUNT.format(k=n_citing_docs, n=n)} have cited_publications"
+            + (f"; null for {unknown:,} documents from source files that list no citations" if unknown else
+               "; an empty list counts 0"))
+
+    # family size, claims
+    fs = t["family_size"]
+    out["family_size"] = fs.to_pandas().astype("Int64").to_numpy()
+    k = _valid_count(fs)
+    notes["family_size"] = (f"family_size: given for {_COUNT.format(k=k, n=n)} (simple family members, as the "
+                            "source counts them)" if k else
+                            f"family_size: not given by the source (0 of {n:,} documents have family_size)")
+    cc = t["claims_count"]
+    out["claims"] = cc.to_pandas().astype("Int64").to_numpy()
+    k = _valid_count(cc)
+    notes["claims"] = (f"claims: given for {_COUNT.format(k=k, n=n)}" if k else
+                       f"claims: no claims in this corpus (0 of {n:,} documents have claims_count)")
+
+    # IPC-based: scope, generality, originality
+    inc = code_incidence(corpus, "ipc", level)
+    x = inc.matrix
+    n_classes = np.asarray(x.sum(axis=1)).ravel().astype(np.int64)
+    scope = pd.array(n_classes, dtype="Int64")
+    scope[n_classes == 0] = pd.NA
+    out["patent_scope"] = scope
+    k = int((n_classes > 0).sum())
+    notes["patent_scope"] = (f"patent_scope: IPC codes for {_COUNT.format(k=k, n=n)}; null where none is given" if k
+                             else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
+
+    a = graph.matrix
+    for name, mat, linked in (("generality", a, "citing"), ("originality", a.T.tocsr(), "cited")):
+        cor, unc, nn = herfindahl_diversity(mat, x)
+        out[name] = cor
+        out[f"{name}_uncorrected"] = unc
+        out[f"{name}_n"] = pd.array(nn, dtype="Int64")
+        if not graph.has_citation_data:
+            for c in (name, f"{name}_uncorrected", f"{name}_n"):
+                out[c] = pd.NA if c.endswith("_n") else np.nan
+            notes[name] = f"{name}: {no_refs}"
+        else:
+            k2 = int((nn >= 2).sum())
+            notes[name] = (f"{name}: bias-corrected value defined for {_COUNT.format(k=k2, n=n)} (>= 2 in-corpus "
+                           f"{linked} documents with IPC codes; {len(graph.src):,} in-corpus arcs"
+                           + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
+                              "classification" if name == "originality" else "") + ")")
+    out["generality_n"] = out["generality_n"].astype("Int64")
+    out["originality_n"] = out["originality_n"].astype("Int64")
+
+    # grant lag
+    g = pc.days_between(t["filing_date"], t["grant_date"]).to_pandas().astype("float64")
+    neg = int((g < 0).sum())
+    g[g < 0] = np.nan
+    out["grant_lag"] = (g / 365.25).to_numpy()
+    k = int(g.notna().sum())
+    notes["grant_lag"] = ((f"grant_lag: filing and grant dates for {_COUNT.format(k=k, n=n)}"
+                           + (f"; {neg:,} negative lags (grant before filing) set to null" if neg else ""))
+                          if k else f"grant_lag: no document has both grant_date and filing_date (0 of {n:,})")
+
+    coh = cohorts(corpus, field)
+    out["cohort_year"] = coh["cohort_year"].to_numpy()
+    out["cohort_field"] = coh["cohort_field"].to_numpy()
+    out["cohort_size"] = coh["cohort_size"].to_numpy()
+
+    available = {c: bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
+    out.attrs["availability"] = notes
+    out.attrs["available"] = available
+    out.attrs["window"] = window
+    out.attrs["graph"] = graph.summary
+    return out
+
+
+def availability_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    """``indicator``, ``available``, ``documents`` (non-null), ``note`` from :func:`quality_indicators`."""
+    notes = indicators.attrs.get("availability", {})
+    avail = indicators.attrs.get("available", {})
+    rows = [{"indicator": k, "available": avail.get(k, bool(indicators[k].notna().any())),
+             "documents": int(indicators[k].notna().sum()), "note": notes.get(k, "")} for k in avail]
+    return pd.DataFrame(rows)
+
+
+def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None = None, method: str = "max",
+                        by: Sequence[str] = ("cohort_year", "cohort_field")) -> pd.DataFrame:
+    """Indicators normalised within cohorts: columns ``<name>_norm``.
+
+    ``method="max"`` (the OECD convention): value / cohort maximum, in [0, 1]; grant lag is
+    reversed, ``1 - lag / cohort maximum``, so that a shorter lag scores higher. A cohort
+    whose maximum is 0 gives 0. ``method="mean"``: value / cohort mean (grant lag not
+    reversed). Nulls stay null and do not enter the cohort statistic. Cohorts are the
+    ``by`` columns (null values form their own cohort).
+    """
+    if method not in ("max", "mean"):
+        raise ValueError(f"method must be 'max' or 'mean', not {method!r}")
+    if columns is None:
+        columns = [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_")
+                                                                         and c.endswith("y"))]
+    keys = [indicators[b].astype(object).where(indicators[b].notna(), "\0null").to_numpy() for b in by]
+    out = pd.DataFrame(index=indicators.index)
+    for c in columns:
+        v = pd.to_numeric(indicators[c], errors="coerce").astype("float64")
+        stat = v.groupby(keys).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
+        stat = stat.to_numpy()
+        vv = v.to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(stat > 0, vv / stat, np.where(np.isnan(vv), np.nan, 0.0))
+        if c == "grant_lag" and method == "max":
+            r = 1.0 - r
+        out[f"{c}_norm"] = r
+    out.attrs.update(indicators.attrs)
+    return out
+
+
+def composite_index(normalised: pd.DataFrame, components: Iterable[str] = QUALITY_INDEX_4,
+                    available: dict[str, bool] | None = None) -> pd.DataFrame:
+    """Composite quality index: mean of the normalised components available.
+
+    A component is used when it is available in the corpus (``available``, default from
+    ``normalised.attrs["available"]``, else "has a non-null value"). Per document the index
+    is the mean of the used components that are not null for it; ``quality_index_n`` says
+    how many entered. ``attrs["components_used"]`` / ``attrs["components_missing"]`` and
+    ``attrs["note"]`` say which.
+    """
+    components = list(components)
+    available = available if available is not None else normalised.attrs.get("available", {})
+    used, missing = [], []
+    for c in components:
+        col = f"{c}_norm"
+        ok = col in normalised.columns and available.get(c, bool(col in normalised.columns and normalised[col].notna().any()))
+        (used if ok else missing).append(c)
+    vals = normalised[[f"{c}_norm" for c in used]] if used else pd.DataFrame(index=normalised.index)
+    out = pd.DataFrame({
+        "quality_index": vals.mean(axis=1, skipna=True) if used else np.nan,
+        "quality_index_n": vals.notna().sum(axis=1).astype("int64") if used else 0,
+    }, index=normalised.index)
+    notes = normalised.attrs.get("availability", {})
+    note = "quality_index = mean of " + (", ".join(f"{c}_norm" for c in used) if used else "no component")
+    if missing:
+        note += "; not available: " + "; ".join(notes.get(c, c) for c in missing)
+    out.attrs.update(normalised.attrs)
+    out.attrs.update({"components_used": used, "components_missing": missing, "note": note})
+    return out
+
+
+def _default_components(window: int, components):
+    if components is None:
+        components = QUALITY_INDEX_4
+    return tuple(f"forward_citations_{window}y" if c == "forward_citations_5y" else c for c in components)
+
+
+def quality_table(corpus, components: Iterable[str] | None = None, window: int = 5, field: str | None = "wipo",
+                  method: str = "max", graph: CitationGraph | None = None) -> pd.DataFrame:
+    """Raw indicators, cohort-normalised indicators and the composite index in one table."""
+    comps = _default_components(window, components)
+    raw = quality_indicators(corpus, window=window, field=field, graph=graph)
+    norm = normalise_by_cohort(raw, method=method)
+    comp = composite_index(norm, comps)
+    out = pd.concat([raw, norm, comp], axis=1)
+    out.attrs.update(comp.attrs)
+    return out
+
+
+def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, window: int = 5,
+                field: str | None = "wipo", graph: CitationGraph | None = None) -> pd.DataFrame:
+    """The ``top`` documents by composite quality index, with their components.
+
+    Ranked first by ``quality_index_n``, the number of components that entered the index
+    (complete records first: the index skips a component that is null for a document, so
+    a document known on one component could otherwise outrank one known on all), then by
+    ``quality_index`` (descending), then by cohort size (a cohort maximum among many
+    documents before one among few: in a cohort of one every component normalises to 1),
+    then by publication
+    number. Columns: ``rank``, ``publication_number``, ``title``,
+    ``quality_index``, ``quality_index_n``, each used component raw and normalised,
+    ``forward_citations_source`` and the cohort. ``attrs["note"]`` says which components
+    were used and why others were not.
+    """
+    table = quality_table(corpus, components, window=window, field=field, graph=graph)
+    used = table.attrs["components_used"]
+    titles = pd.Series(corpus["title"].to_pandas().to_numpy(), index=table.index)
+    df = table.assign(title=titles)
+    df = df.reset_index()
+    df = df.sort_values(["quality_index_n", "quality_index", "cohort_size", "publication_number"],
+                        ascending=[False, False, False, True], na_position="last", kind="mergesort")
+    df = df.head(top).reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    cols = ["rank", "publication_number", "title", "quality_index", "quality_index_n"]
+    for c in used:
+        cols += [c, f"{c}_norm"]
+    for c in ("forward_citations_source", "cohort_year", "cohort_field", "cohort_size"):
+        if c not in cols:
+            cols.append(c)
+    out = df[cols]
+    out.attrs.update(table.attrs)
+    return out
