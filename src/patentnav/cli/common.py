@@ -106,12 +106,16 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
     return out
 
 
-def write_issues_csv(report: IngestReport, path: str) -> int:
-    """All rejected rows and warnings as CSV (cells neutralised against formula injection)."""
-    df = report.issues_frame()
+def write_csv(df, path) -> int:
+    """A data frame as CSV for spreadsheets: UTF-8 with BOM, formula cells neutralised."""
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
-        w.writerow(df.columns)
+        w.writerow([neutralize_csv_cell(str(c)) for c in df.columns])
         for row in df.itertuples(index=False):
             w.writerow([neutralize_csv_cell(v) for v in row])
     return len(df)
+
+
+def write_issues_csv(report: IngestReport, path: str) -> int:
+    """All rejected rows and warnings as CSV (cells neutralised against formula injection)."""
+    return write_csv(report.issues_frame(), path)

@@ -30,6 +30,10 @@ def main() -> None:
       patentnav ipc H04W72/04        what a classification code means
       patentnav industries           the strategic emerging industries (SEI) tree
       patentnav names                harmonise applicant names (one firm, one name)
+      patentnav trends               yearly counts, growth, life-cycle fit
+      patentnav graph                IPC/CPC co-classification graph (GEXF, VOSviewer)
+      patentnav clusters             technology fields (Leiden) with labels and growth
+      patentnav mainpath             main paths of the citation network
 
     Every command takes --help. Commands that read a CORPUS use the bundled sample
     when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).
@@ -257,6 +261,11 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
         write_mapping_csv(m, output)
         console.print(t("names.written", lang, path=output))
 
+
+from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402
+
+for _cmd in _LANDSCAPE:
+    main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,276 @@
+"""CLI commands of the landscape layer: graph, clusters, trends, mainpath.
+
+Each command is a thin wrapper: it loads a corpus, calls one library function, prints a
+rich table and optionally writes files. Nothing is computed here that the library does
+not expose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..i18n import t
+from .common import console, err_console, handle_errors, lang_option, load_corpus, write_csv
+
+corpus_arg = click.argument("corpus", nargs=-1, type=click.Path(exists=True))
+format_opt = click.option("--format", "fmt", default=None, metavar="NAME", help="Reader name when CORPUS is an export (default: detected).")
+field_opt = click.option("--field", type=click.Choice(["ipc", "cpc"]), default="ipc", show_default=True, help="Classification scheme.")
+
+
+def _level_opt(default: str):
+    return click.option("--level", type=click.Choice(["section", "class", "subclass", "main_group", "subgroup"]),
+                        default=default, show_default=True, help="Hierarchy level the codes are truncated to.")
+
+
+@click.command()
+@corpus_arg
+@field_opt
+@_level_opt("subclass")
+@click.option("--min-count", default=2, show_default=True, help="Keep code pairs that co-occur on at least this many documents.")
+@click.option("--min-occurrences", default=1, show_default=True, help="Keep codes carried by at least this many documents.")
+@click.option("--normalize", type=click.Choice(["association", "cosine", "jaccard", "none"]), default="association", show_default=True,
+              help="Edge strength: association strength (VOSviewer; van Eck & Waltman 2009), cosine, Jaccard, or none.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the graph: .gexf or .graphml (Gephi, Cytoscape); repeatable.")
+@click.option("--vosviewer", type=click.Path(file_okay=False), help="Write VOSviewer map and network files into this folder.")
+@click.option("--top", default=15, show_default=True, help="How many strongest links to print.")
+@format_opt
+@lang_option
+@handle_errors
+def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, vosviewer, top, fmt, lang):
+    """IPC/CPC co-classification graph: which technologies appear together.
+
+    Built as X'X from the sparse documents x codes matrix. Prints the strongest links with
+    code titles; writes GEXF/GraphML for Gephi and the map + network files VOSviewer opens.
+
+    \b
+    Examples:
+      patentnav graph --level main_group --min-count 5 -o drones.gexf
+      patentnav graph corpus.parquet --field cpc --vosviewer vos/
+    """
+    from ..landscape.cooccurrence import cooccurrence
+    from ..landscape.export import write_gexf, write_graphml, write_vosviewer
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    co = cooccurrence(c, field=field, level=level, min_count=min_count, min_occurrences=min_occurrences,
+                      normalize=None if normalize == "none" else normalize)
+    edges = co.edges() if hasattr(co, "edges") else None
+    n_nodes = len(co.items)
+    n_edges = 0 if edges is None else len(edges)
+    console.print(t("graph.summary", lang, nodes=f"{n_nodes:,}", edges=f"{n_edges:,}", field=field.upper(), level=t(f"level.{level}", lang)))
+    if edges is not None and n_edges:
+        from ..classify.titles import ipc_title
+
+        key = "strength" if "strength" in edges.columns and normalize != "none" else "count"
+        tab = Table(title=t("graph.top", lang))
+        tab.add_column(t("graph.code_a", lang))
+        tab.add_column(t("graph.code_b", lang))
+        tab.add_column(t("graph.count", lang), justify="right")
+        if key == "strength":
+            tab.add_column(t("graph.strength", lang), justify="right")
+        for row in edges.sort_values([key, "count"], ascending=False).head(top).itertuples():
+            a = f"{row.source}  [dim]{(ipc_title(row.source) or '')[:40]}[/]"
+            b = f"{row.target}  [dim]{(ipc_title(row.target) or '')[:40]}[/]"
+            cells = [a, b, f"{row.count:,}"]
+            if key == "strength":
+                cells.append(f"{row.strength:.3g}")
+            tab.add_row(*cells)
+        console.print(tab)
+    for out in outputs:
+        p = Path(out)
+        if p.suffix.lower() == ".gexf":
+            write_gexf(co, p)
+        elif p.suffix.lower() == ".graphml":
+            write_graphml(co, p)
+        else:
+            raise ValueError(f"{out}: unknown graph format; use a .gexf or .graphml file name")
+        console.print(t("written", lang, path=p))
+    if vosviewer:
+        d = Path(vosviewer)
+        d.mkdir(parents=True, exist_ok=True)
+        write_vosviewer(co, d / "map.txt", d / "network.txt")
+        console.print(t("written", lang, path=f"{d / 'map.txt'}, {d / 'network.txt'}"))
+
+
+@click.command()
+@corpus_arg
+@field_opt
+@_level_opt("main_group")
+@click.option("--basis", type=click.Choice(["cooccurrence", "text", "coupling"]), default="cooccurrence", show_default=True,
+              help="Graph clustered: code co-classification, text similarity of titles/abstracts, or bibliographic coupling.")
+@click.option("--resolution", default=1.0, show_default=True, help="Leiden resolution: higher gives more, smaller fields.")
+@click.option("--seed", default=42, show_default=True, help="Random seed (results are deterministic for a seed).")
+@click.option("--min-count", default=3, show_default=True, help="Codes on fewer documents are left out of the graph.")
+@click.option("--top", default=15, show_default=True, help="How many fields to print.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the field table (CSV) here.")
+@click.option("--assignments", type=click.Path(dir_okay=False), help="Write each document's field (CSV) here.")
+@format_opt
+@lang_option
+@handle_errors
+def clusters(corpus, field, level, basis, resolution, seed, min_count, top, output, assignments, fmt, lang):
+    """Technology fields: Leiden clusters of the co-classification graph.
+
+    Each document joins the field holding most of its codes. Fields are labelled by their
+    most characteristic codes (with titles) and terms (class-based TF-IDF), and described
+    by size, share, growth, mean age, top applicants and most cited documents. Quality:
+    modularity, coverage and stability across seeds (adjusted Rand index).
+
+    \b
+    Examples:
+      patentnav clusters --level main_group --resolution 1.0
+      patentnav clusters corpus.parquet --basis text -o fields.csv
+    """
+    import pandas as pd
+
+    from ..landscape.clusters import technology_fields
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    with console.status(t("clusters.working", lang)):
+        tf = technology_fields(c, field=field, level=level, resolution=resolution, seed=seed, min_count=min_count, basis=basis)
+    q = tf.quality
+    stab = q.get("stability")
+    console.print(t("clusters.quality", lang, n=q.get("n_fields"), modularity=f"{q.get('modularity', float('nan')):.3f}",
+                    coverage=f"{100 * q.get('coverage', 0):.1f}%", stability="—" if stab is None else f"{stab:.3f}"))
+    tab = Table(title=t("clusters.title", lang))
+    for key, kw in (("clusters.field", {"justify": "right"}), ("clusters.size", {"justify": "right"}),
+                    ("clusters.share", {"justify": "right"}), ("clusters.growth", {"justify": "right"}),
+                    ("clusters.codes", {"overflow": "fold", "ratio": 3}), ("clusters.terms", {"overflow": "fold", "ratio": 2}),
+                    ("clusters.applicants", {"overflow": "fold", "ratio": 2})):
+        tab.add_column(t(key, lang), **kw)
+    for row in tf.fields.head(top).itertuples():
+        growth = "—" if row.growth is None or pd.isna(row.growth) else f"{100 * row.growth:+.0f}%"
+        codes = "; ".join(f"{code} {(title or '')[:30]}" for code, title in zip(row.codes[:3], row.code_titles[:3]))
+        terms = ", ".join(row.terms[:6])
+        apps = ", ".join(name for name, _ in row.top_applicants[:3])
+        tab.add_row(str(row.field), f"{row.size:,}", f"{100 * row.share:.1f}%", growth, codes, terms, apps)
+    console.print(tab)
+    if output:
+        df = tf.fields.copy()
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
+                df[col] = df[col].map(lambda v: "; ".join(" ".join(map(str, x)) if isinstance(x, (list, tuple)) else str(x) for x in v)
+                                      if isinstance(v, (list, tuple)) else v)
+        write_csv(df, output)
+        console.print(t("written", lang, path=output))
+    if assignments:
+        write_csv(pd.DataFrame({"publication_number": tf.publication_numbers, "field": tf.labels}), assignments)
+        console.print(t("written", lang, path=assignments))
+
+
+@click.command()
+@corpus_arg
+@click.option("--by", type=click.Choice(["priority", "filing", "publication"]), default="priority", show_default=True,
+              help="Which year counts: earliest priority (closest to invention), filing, or publication.")
+@click.option("--unit", type=click.Choice(["documents", "families"]), default="documents", show_default=True,
+              help="Count documents, or families (family_id) once each.")
+@click.option("--cutoff", default=None, help="Date the data are complete to (YYYY-MM-DD). Default: the latest publication date.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the yearly table (CSV) here.")
+@format_opt
+@lang_option
+@handle_errors
+def trends(corpus, by, unit, cutoff, output, fmt, lang):
+    """Yearly counts, growth, logistic (loglet) life-cycle fit and the applicants-vs-applications series.
+
+    Years within the publication lag (18 months for priority and filing years) before the
+    cut-off are flagged incomplete and left out of growth rates and the fit.
+
+    \b
+    Examples:
+      patentnav trends --by priority
+      patentnav trends corpus.parquet --by filing --unit families -o trends.csv
+    """
+    import pandas as pd
+
+    from ..landscape.trends import annual_counts, fit_logistic, growth, life_cycle
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    counts = annual_counts(c, by=by, unit=unit, cutoff=cutoff)
+    lc = life_cycle(c, by=by, unit=unit, cutoff=cutoff)
+    table = counts.join(lc[["applicants"]], how="left") if "applicants" in lc.columns else counts
+    peak = max(int(table["count"].max()), 1) if len(table) else 1
+    tab = Table(title=t("trends.title", lang, by=t(f"trends.by.{by}", lang)))
+    tab.add_column(t("trends.year", lang), justify="right")
+    tab.add_column(t("info.count", lang), justify="right")
+    if "applicants" in table.columns:
+        tab.add_column(t("trends.applicants", lang), justify="right")
+    tab.add_column("")
+    for year, row in table.tail(25).iterrows():
+        bar = "█" * max(1 if row["count"] else 0, round(30 * row["count"] / peak))
+        mark = f" [yellow]{t('trends.incomplete', lang)}[/]" if row["incomplete"] else ""
+        cells = [str(year), f"{int(row['count']):,}"]
+        if "applicants" in table.columns:
+            cells.append("" if pd.isna(row["applicants"]) else f"{int(row['applicants']):,}")
+        cells.append(bar + mark)
+        tab.add_row(*cells)
+    console.print(tab)
+    if table["incomplete"].any():
+        console.print(f"[dim]{t('trends.incomplete_note', lang, cutoff=counts.attrs.get('cutoff', ''))}[/]")
+    g = growth(counts)
+    if g.cagr is not None:
+        console.print(t("trends.cagr", lang, start=g.start, end=g.end, cagr=f"{100 * g.cagr:.1f}%"))
+    elif g.note:
+        console.print(f"[dim]{g.note}[/]")
+    fit = fit_logistic(counts)
+    if fit.ok:
+        stage = fit.stage_zh if lang == "zh" else fit.stage
+        console.print(t("trends.fit", lang, K=f"{fit.K:,.0f}", tm=f"{fit.tm:.1f}", dt=f"{fit.dt:.1f}", r2=f"{fit.r2:.3f}",
+                        share=f"{100 * fit.share:.0f}%", stage=stage))
+    else:
+        console.print(f"[yellow]{t('trends.nofit', lang)}[/] {fit.message}")
+    if output:
+        write_csv(table.reset_index(), output)
+        console.print(t("written", lang, path=output))
+
+
+@click.command()
+@corpus_arg
+@click.option("--kind", type=click.Choice(["global", "local-forward", "local-backward", "key-route"]), default="global", show_default=True,
+              help="Search: global (best source-to-sink path), local forward/backward, or key-route (top-k links extended).")
+@click.option("--weight", type=click.Choice(["spc", "splc", "spnp"]), default="spc", show_default=True,
+              help="Traversal weight: search path count, search path link count, search path node pair.")
+@click.option("-k", "--key-routes", "k", default=10, show_default=True, help="Key routes (top-k links) for --kind key-route.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the main-path arcs (CSV) here.")
+@format_opt
+@lang_option
+@handle_errors
+def mainpath(corpus, kind, weight, k, output, fmt, lang):
+    """Main path analysis of the citation network: how the technology developed.
+
+    Arcs run from cited to citing documents inside the corpus; cycles (data errors) are
+    broken deterministically and reported. Weights SPC, SPLC, SPNP (Hummon & Doreian 1989;
+    Batagelj 2003) are computed in linear time; ties are all kept.
+
+    \b
+    Examples:
+      patentnav mainpath uspto_grants.parquet --kind key-route -k 20
+    """
+    from ..landscape.citations import citation_graph
+    from ..landscape.mainpath import citation_dag, main_path
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    g = citation_graph(c)
+    n_citing = int((c.table["cited_publications"].combine_chunks().value_lengths().to_numpy(zero_copy_only=False) > 0).sum())
+    if len(g.src) == 0:
+        err_console.print(f"[yellow]{t('mainpath.none', lang, docs=f'{len(c):,}', citing=f'{n_citing:,}')}[/]")
+        return
+    dates = c.table["publication_date"].to_numpy()
+    dag = citation_dag(g.src, g.dst, len(g.nodes), labels=g.nodes, dates=dates)
+    mp = main_path(dag, kind="key-route" if kind == "key-route" else kind, weight=weight, k=k)
+    console.print(t("mainpath.summary", lang, nodes=f"{len(g.nodes):,}", arcs=f"{len(g.src):,}", removed=f"{len(dag.removed):,}",
+                    kind=mp.kind, weight=weight.upper(), n=len(mp.arcs)))
+    tab = Table(title=t("mainpath.title", lang))
+    tab.add_column(t("mainpath.cited", lang))
+    tab.add_column(t("mainpath.citing", lang))
+    tab.add_column(weight.upper(), justify="right")
+    for row in mp.arcs.itertuples():
+        tab.add_row(str(row.src_label), str(row.dst_label), f"{row.weight:,.0f}")
+    console.print(tab)
+    if output:
+        write_csv(mp.arcs, output)
+        console.print(t("written", lang, path=output))
+
+
+COMMANDS = [graph, clusters, trends, mainpath]
