@@ -26,6 +26,11 @@ _YEAR_FIELDS = {
 }
 
 
+def _missing(v) -> bool:
+    """None, NaN, NaT or pandas NA (scalars only)."""
+    return v is None or (not isinstance(v, (list, tuple, np.ndarray, str)) and bool(pd.isna(v)))
+
+
 def conform(table: pa.Table) -> pa.Table:
     """Cast a table to :data:`SCHEMA`: missing columns are added empty, extra ones refused."""
     extra = [c for c in table.column_names if c not in SCHEMA.names]
@@ -105,9 +110,9 @@ class Corpus:
             if c in LIST_FIELDS:
                 values = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in values]
             elif c in DATE_FIELDS:
-                values = [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT else pd.Timestamp(v).date() for v in values]
+                values = [None if _missing(v) else pd.Timestamp(v).date() for v in values]
             else:
-                values = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+                values = [None if _missing(v) else v for v in values]
             arrays.append(pa.array(values, type=f.type))
             fields.append(f.with_nullable(True))
         table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
