@@ -9,13 +9,18 @@ read
     Chinese-header CSV/XLSX, canonical JSON lines and Parquet) into a Corpus.
 datasets
     Bundled real sample data (``datasets.drones()``).
+names
+    Applicant-name harmonisation (``Corpus.harmonize_applicants``).
+landscape
+    Co-classification and citation graphs, technology fields, trends, quality indicators,
+    main paths.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import datasets
+from . import datasets, landscape, names
 from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
 from .io import IngestError, IngestReport, read
 from .model.corpus import Corpus
@@ -31,6 +36,8 @@ __all__ = [
     "Corpus",
     "read",
     "datasets",
+    "landscape",
+    "names",
     "IngestError",
     "IngestReport",
     "SCHEMA",

@@ -77,7 +77,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "written": ("Wrote {path}", "已写入 {path}"),
     "graph.summary": ("{field} co-classification graph at {level} level: {nodes} codes, {edges} links",
                       "{field} 共分类网络（{level}层级）：{nodes} 个分类号，{edges} 条关联"),
-    "graph.top": ("Strongest links", "最强关联"),
+    "graph.top": ("Most frequent links", "最常见的关联"),
     "graph.code_a": ("Code", "分类号"),
     "graph.code_b": ("Co-occurring code", "共现分类号"),
     "graph.count": ("Documents", "文献数"),

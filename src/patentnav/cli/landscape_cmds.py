@@ -71,7 +71,7 @@ def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, 
         tab.add_column(t("graph.count", lang), justify="right")
         if key == "strength":
             tab.add_column(t("graph.strength", lang), justify="right")
-        for row in edges.sort_values([key, "count"], ascending=False).head(top).itertuples():
+        for row in edges.sort_values(["count", key], ascending=False).head(top).itertuples():
             a = f"{row.source}  [dim]{(ipc_title(row.source) or '')[:40]}[/]"
             b = f"{row.target}  [dim]{(ipc_title(row.target) or '')[:40]}[/]"
             cells = [a, b, f"{row.count:,}"]

@@ -1,0 +1,40 @@
+"""Industry navigation analytics (产业发展方向): graphs, technology fields, trends, quality, main paths.
+
+Modules
+-------
+incidence
+    Sparse documents x items matrices (the base of every computation here).
+cooccurrence, export
+    IPC/CPC co-classification graph (X'X, association strength) and GEXF / GraphML /
+    VOSviewer exports.
+citations, indicators
+    Citation graph (cited -> citing), windowed forward citations, coupling and co-citation;
+    OECD patent quality indicators and key patents.
+clusters
+    Technology fields: seeded Leiden clusters, labelled and described.
+trends
+    Yearly counts with publication-lag flags, growth, loglet life-cycle fit.
+mainpath
+    Main path analysis (SPC, SPLC, SPNP; global, local, key-route).
+
+Formulas and sources: ``docs/methods.md``.
+"""
+
+from .citations import CitationGraph, bibliographic_coupling, citation_graph, co_citation, windowed_forward_citations
+from .clusters import TechnologyFields, adjusted_rand_index, leiden, modularity, technology_fields
+from .cooccurrence import CoOccurrence, cooccurrence
+from .export import write_gexf, write_graphml, write_vosviewer
+from .incidence import Incidence, code_incidence, incidence
+from .indicators import key_patents, quality_indicators
+from .mainpath import CitationDAG, MainPath, arc_weights, citation_dag, main_path
+from .trends import annual_counts, fit_logistic, growth, life_cycle, top_applicants_by_year
+
+__all__ = [
+    "Incidence", "incidence", "code_incidence",
+    "CoOccurrence", "cooccurrence", "write_gexf", "write_graphml", "write_vosviewer",
+    "CitationGraph", "citation_graph", "windowed_forward_citations", "bibliographic_coupling", "co_citation",
+    "quality_indicators", "key_patents",
+    "TechnologyFields", "technology_fields", "leiden", "modularity", "adjusted_rand_index",
+    "annual_counts", "growth", "fit_logistic", "life_cycle", "top_applicants_by_year",
+    "CitationDAG", "MainPath", "citation_dag", "arc_weights", "main_path",
+]
