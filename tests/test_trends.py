@@ -1,4 +1,4 @@
-"""Trends and technology life cycle (patentnav.landscape.trends); methods in docs/methods.d/trends.md."""
+"""Trends and technology life cycle (patentnav.landscape.trends); methods in docs/methods.md."""
 
 import datetime as dt
 import math

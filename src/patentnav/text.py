@@ -4,7 +4,7 @@ document-term matrices.
 Used for the term labels of technology fields (:mod:`patentnav.landscape.clusters`) and for
 any other text-based analysis (e.g. relevance screening); everything here is general.
 
-Rules (see ``docs/methods.d/clusters.md``, section "Text"):
+Rules (see ``docs/methods.md``, section "Text"):
 
 * **Language** is decided per text, by script: a text holding at least one Han character
   (CJK unified ideographs, extensions A-F, compatibility ideographs) is Chinese, any other

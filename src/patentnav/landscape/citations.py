@@ -1,5 +1,5 @@
 """Citation graphs within a corpus: arcs, windowed forward citations, families,
-bibliographic coupling and co-citation. Method: ``docs/methods.d/citations-indicators.md``.
+bibliographic coupling and co-citation. Method: ``docs/methods.md``.
 
 Direction: an arc goes **from the cited document to the citing one** (the direction in
 which knowledge flows; main-path analysis reads it that way). ``A[cited, citing] = 1``.

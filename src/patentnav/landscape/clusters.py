@@ -1,7 +1,7 @@
 """Technology fields: Leiden clustering of co-classification (or text, or coupling) graphs,
 the assignment of patents to fields, and a description of every field.
 
-Methods and sources are in ``docs/methods.d/clusters.md``; in short:
+Methods and sources are in ``docs/methods.md``; in short:
 
 * :func:`leiden` runs the Leiden algorithm (Traag, Waltman & van Eck 2019, *From Louvain to
   Leiden: guaranteeing well-connected communities*, Sci. Rep. 9: 5233) of

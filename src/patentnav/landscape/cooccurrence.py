@@ -30,7 +30,7 @@ analysis of some well-known similarity measures*, JASIST 60(8): 1635-1651), for 
 
 Cosine and Jaccard here use occurrences (documents per item), which makes them the textbook
 set similarities; EconGeo's ``cosine`` and ``jaccard`` use the co-occurrence totals ``S_i``
-instead and therefore differ. See ``docs/methods.d/cooccurrence.md``.
+instead and therefore differ. See ``docs/methods.md``.
 
 Order of operations (documented because it changes numbers):
 
@@ -182,7 +182,7 @@ def cooccurrence(corpus_or_incidence, field: str = "ipc", level: str = "subclass
     min_strength : float, optional
         Edge filter on the normalised strength (needs ``normalize``).
     normalize : {"association", "cosine", "jaccard"} or None
-        See the module docstring and ``docs/methods.d/cooccurrence.md``.
+        See the module docstring and ``docs/methods.md``.
     min_occurrences : int
         Node filter, applied first: keep items carried by at least this many documents.
         Strengths are computed among the kept items.

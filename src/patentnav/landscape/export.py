@@ -19,7 +19,7 @@ Text is data: labels and titles never break a file.
   with ``'`` (:func:`patentnav.safety.neutralize_csv_cell`, as every CSV patentnav writes).
   Descriptions are HTML-escaped, since VOSviewer renders them as HTML.
 
-File formats: ``docs/methods.d/cooccurrence.md``.
+File formats: ``docs/methods.md``.
 """
 
 from __future__ import annotations

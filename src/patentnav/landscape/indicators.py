@@ -9,7 +9,7 @@ measures based on count data* (first published as an appendix to ch. 13 of Jaffe
 Trajtenberg 2002, *Patents, Citations and Innovations*).
 
 Every formula, the date and window conventions, the cohort rule and the missing-data rule
-are in ``docs/methods.d/citations-indicators.md``. In short:
+are in ``docs/methods.md``. In short:
 
 * raw indicators per document (:func:`quality_indicators`): in-corpus forward citations in
   a 5-year window, the source's own forward-citation count (all years, worldwide, kept

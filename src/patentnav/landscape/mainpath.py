@@ -15,7 +15,7 @@ flows), so sources are the oldest documents and sinks the newest. The pipeline i
 Everything is vectorised with numpy / scipy: the only Python loops run over topological levels
 (the depth of the network), never over arcs, nodes or paths. Time is O(n + m log m) for the
 sorts and O(n + m) for the sweeps; memory O(n + m). Definitions, the cycle rule, tie handling
-and the reference check are in ``docs/methods.d/mainpath.md``.
+and the reference check are in ``docs/methods.md``.
 """
 
 from __future__ import annotations

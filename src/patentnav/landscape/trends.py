@@ -17,7 +17,7 @@ life_cycle
 top_applicants_by_year
     Counts per (applicant, year) for the top N applicants overall.
 
-Definitions, thresholds and sources: ``docs/methods.d/trends.md``. Every count is
+Definitions, thresholds and sources: ``docs/methods.md``. Every count is
 vectorised (Arrow ``list_flatten`` / ``list_parent_indices``, numpy ``bincount``, pandas
 group-bys); nothing loops over documents in Python.
 """
@@ -65,7 +65,7 @@ DATE_COLUMNS = {
 DEFAULT_LAG_MONTHS = {"priority": 18, "filing": 18, "publication": 0}
 
 #: Life-cycle stages: (upper bound of N(t_last)/K, English name, Chinese name). See
-#: :func:`stage_of` and docs/methods.d/trends.md.
+#: :func:`stage_of` and docs/methods.md.
 STAGES = (
     (0.10, "emerging", "萌芽期"),
     (0.50, "growth", "成长期"),
