@@ -135,7 +135,10 @@ def test_strengths_match_naive(seed, normalize):
 def test_counting_paths_agree(monkeypatch, dense_max, chunk, heavy, small_k):
     """Dense or sorted key counting, chunks of documents, pairing row by row or at once,
     and the sparse product for heavy documents all give the same matrix."""
-    import patentnav.landscape.cooccurrence as mod
+    import importlib
+
+    # the package re-exports the function under the module's name: take the module itself
+    mod = importlib.import_module("patentnav.landscape.cooccurrence")
 
     docs = random_docs(21, n_docs=300) + [[f"I{k:02d}" for k in range(0, 30, 2)]]  # one long document
     ref = cooccurrence(incidence(pa.array(docs, pa.list_(pa.string()))))
