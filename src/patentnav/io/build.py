@@ -57,6 +57,9 @@ class RawBatch:
         Records the reader could not parse at all (counted as rejected).
     pre_warnings : list of Issue
         Problems the reader already found in kept records (decoding fallbacks, ...).
+    notes : list of Issue
+        Information for the report that is no problem of the data (e.g. a column the reader
+        does not use); listed with the warnings but never raised by ``strict=True``.
     """
 
     source_format: str
@@ -69,6 +72,7 @@ class RawBatch:
     rows_read: int | None = None
     pre_rejected: list[Issue] = field(default_factory=list)
     pre_warnings: list[Issue] = field(default_factory=list)
+    notes: list[Issue] = field(default_factory=list)
 
 
 def _issues(batch: RawBatch, mask, fld: str, reason: str, values=None) -> list[Issue]:
@@ -290,7 +294,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         rows_read=rows_read,
         kept=table.num_rows,
         rejected=sorted(rejected, key=lambda i: i.line),
-        warnings=sorted(warnings, key=lambda i: i.line),
+        warnings=sorted(warnings + list(batch.notes), key=lambda i: i.line),
         files=[batch.source_file],
         formats=[batch.source_format],
     )

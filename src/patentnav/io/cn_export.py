@@ -533,13 +533,9 @@ def read_cn_export(path: str | os.PathLike, *, strict: bool = False, sheet: str 
         date_formats=("iso", "compact", "cn"),
         rows_read=grid.n_records,
         pre_rejected=list(grid.bad),
+        notes=list(grid.warnings) + list(notes),  # decoding fallbacks: the text was read, not a bad value
     )
-    table, report = build_table(batch, strict=False)
-    if strict and (report.rejected or report.warnings):
-        first = min(report.rejected + report.warnings, key=lambda i: i.line)
-        raise IngestError(first, "Fix the value in the file, or read without strict=True to keep going and list every problem in the ingest report")
-    report.warnings = sorted(grid.warnings + notes + report.warnings, key=lambda i: i.line)
-    return table, report
+    return build_table(batch, strict=strict)
 
 
 # --- detection ------------------------------------------------------------------------

@@ -147,13 +147,9 @@ def read_google(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Ta
         date_formats=("iso", "compact"),
         rows_read=rows.n_records,
         pre_rejected=list(rows.bad),
+        notes=list(rows.warnings) + list(notes),  # decoding fallbacks: the text was read, not a bad value
     )
-    table, report = build_table(batch, strict=False)
-    if strict and (report.rejected or report.warnings):
-        first_issue = min(report.rejected + report.warnings, key=lambda i: i.line)
-        raise IngestError(first_issue, "Fix the value in the file, or read without strict=True to keep going and list every problem in the ingest report")
-    report.warnings = sorted(rows.warnings + notes + report.warnings, key=lambda i: i.line)
-    return table, report
+    return build_table(batch, strict=strict)
 
 
 def _sniff(path, head: bytes, text: str) -> bool:

@@ -166,7 +166,8 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
         date_formats=("iso", "dmy", "compact"),
         rows_read=rows.n_records,
         pre_rejected=list(rows.bad),
-        pre_warnings=rows.warnings + pre_warnings,
+        pre_warnings=pre_warnings,
+        notes=list(rows.warnings),  # decoding fallbacks: the text was read, not a bad value
     )
     return build_table(batch, strict=strict)
 
