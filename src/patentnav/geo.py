@@ -1,0 +1,602 @@
+"""Region assignment: Chinese and English addresses to province / city, fractional counts per region.
+
+The rules are documented in ``docs/geo.md``. In short:
+
+* :func:`parse_addresses` reads free-text applicant addresses (``广东省深圳市南山区...``,
+  ``Nanshan District, Shenzhen 518057 (CN)``) into country, province (ISO 3166-2:CN),
+  prefecture-level city and district. Chinese text goes through ``cpca`` (MIT); English
+  text is matched against the bundled pinyin tables in ``patentnav/data/geo``.
+* :func:`assign_regions` gives every (patent, applicant) pair a region and a weight
+  ``1 / number of applicants`` (fractional counting: each patent counts 1 in total).
+  Evidence, in order: firm list, applicant address, applicant country code, earliest
+  national priority country (``fallback="priority"``), publication jurisdiction.
+* :func:`region_shares` sums the weights per region.
+
+Python work is proportional to the number of *distinct* addresses, never to the number
+of patents.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import re
+import unicodedata
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "LEVELS",
+    "SOURCES",
+    "FIRMS",
+    "UNKNOWN",
+    "NON_NATIONAL",
+    "provinces",
+    "cities",
+    "parse_addresses",
+    "parse_address",
+    "region_keys",
+    "assign_regions",
+    "source_summary",
+    "region_shares",
+]
+
+LEVELS = ("country", "province", "city")
+#: Evidence sources, in the order they are tried (``firms`` first, ``none`` when nothing applies).
+SOURCES = ("firms", "address", "applicant_country", "priority", "jurisdiction", "none")
+FIRMS = "FIRMS"
+UNKNOWN = "UNKNOWN"
+#: Publishing / priority authorities that are not countries (never used as a region).
+NON_NATIONAL = frozenset({"WO", "EP", "EA", "AP", "OA", "GC", "EM", "XN", "XV", "IB"})
+#: Chinese special administrative regions and Taiwan: separate ISO 3166-1 / WIPO ST.3 codes.
+SEPARATE = {"香港特别行政区": "HK", "澳门特别行政区": "MO", "台湾省": "TW"}
+
+_PARSED_COLUMNS = ["country", "province", "province_en", "province_iso", "city", "city_en", "city_key",
+                   "district", "method"]
+
+
+# --- tables --------------------------------------------------------------------------------
+def _read_csv(name: str) -> list[dict]:
+    text = files("patentnav.data").joinpath("geo").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@functools.lru_cache(maxsize=1)
+def provinces() -> pd.DataFrame:
+    """The 34 provincial-level divisions: ``adcode, name_zh, short_zh, name_en, iso, aliases``."""
+    return pd.DataFrame(_read_csv("provinces.csv"))
+
+
+@functools.lru_cache(maxsize=1)
+def cities() -> pd.DataFrame:
+    """Prefecture-level cities (and province-administered county-level cities) with pinyin.
+
+    Columns ``adcode, name_zh, short_zh, name_en, province_iso, key, kind, aliases``;
+    ``key`` is the city region key (``CN-GD-Shenzhen``).
+    """
+    return pd.DataFrame(_read_csv("cities.csv"))
+
+
+def _latin_key(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.lower().replace("ü", "v")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", s)
+
+
+@functools.lru_cache(maxsize=1)
+def _lookups():
+    prov = provinces()
+    cit = cities()
+    by_zh = {r.name_zh: r for r in prov.itertuples()}
+    prov_latin: dict[str, str] = {}  # latin key -> province name_zh
+    for r in prov.itertuples():
+        for name in [r.name_en, *filter(None, r.aliases.split("|"))]:
+            prov_latin[_latin_key(name)] = r.name_zh
+    city_by = {(r.province_iso, r.name_zh): r for r in cit.itertuples()}
+    city_latin: dict[str, list] = {}
+    for r in cit.itertuples():
+        for name in [r.name_en, *filter(None, r.aliases.split("|"))]:
+            city_latin.setdefault(_latin_key(name), []).append(r)
+    return by_zh, prov_latin, city_by, city_latin
+
+
+# Ambiguous pinyin city names: the reading used when the address names no province.
+_MUNICIPALITIES = ("CN-BJ", "CN-SH", "CN-TJ", "CN-CQ")
+_PREFERRED = {"suzhou": "CN-JS-Suzhou", "fuzhou": "CN-FJ-Fuzhou"}
+# Taiwanese city names in Wade-Giles/common spellings: Taiwan, not a mainland city.
+_TW_WORDS = {"taipei", "kaohsiung", "taichung", "tainan", "hsinchu", "taoyuan", "keelung", "chiayi", "hsinchucity"}
+_HK_WORDS = {"hongkong", "kowloon", "xianggang", "shatin", "tsuenwan", "kwuntong"}
+_MO_WORDS = {"macau", "macao", "aomen"}
+_CN_WORDS = {"china", "prchina", "prc", "peoplesrepublicofchina", "chn", "mainlandchina"}
+_NOISE = {"city", "shi", "province", "sheng", "district", "qu", "prefecture", "county", "new", "area",
+          "zone", "the", "of", "road", "street", "no", "room", "floor", "building", "rd", "st", "park",
+          "high", "tech", "hi", "industrial", "science", "technology", "co", "ltd"}
+# Bare trailing two-letter codes accepted as a country ("Shenzhen, CN"). Codes that are
+# also US state abbreviations (CA, DE, IN, IL, MO, ...) are accepted only in parentheses.
+_BARE_CODES = {"CN", "HK", "TW", "US", "JP", "KR", "GB", "FR", "SE", "CH", "NL", "FI", "DK", "NO", "IT", "ES",
+               "AU", "SG", "IE", "BE", "AT", "RU", "IS", "IR", "TR", "BR", "MX", "NZ", "PL", "CZ", "UK"}
+_EN_COUNTRIES = {
+    "unitedstates": "US", "usa": "US", "unitedstatesofamerica": "US", "japan": "JP", "korea": "KR",
+    "republicofkorea": "KR", "southkorea": "KR", "germany": "DE", "france": "FR", "unitedkingdom": "GB",
+    "switzerland": "CH", "sweden": "SE", "netherlands": "NL", "israel": "IL", "canada": "CA",
+    "singapore": "SG", "italy": "IT", "finland": "FI", "denmark": "DK", "australia": "AU", "india": "IN",
+    "russia": "RU", "austria": "AT", "belgium": "BE", "norway": "NO", "spain": "ES",
+    "taiwan": "TW", "hongkong": "HK", "macau": "MO", "macao": "MO",
+}
+_ZH_COUNTRIES = {
+    "美国": "US", "日本": "JP", "韩国": "KR", "大韩民国": "KR", "德国": "DE", "法国": "FR", "英国": "GB",
+    "瑞士": "CH", "瑞典": "SE", "荷兰": "NL", "以色列": "IL", "加拿大": "CA", "新加坡": "SG", "意大利": "IT",
+    "芬兰": "FI", "丹麦": "DK", "澳大利亚": "AU", "印度": "IN", "俄罗斯": "RU", "奥地利": "AT", "比利时": "BE",
+    "挪威": "NO", "西班牙": "ES", "爱尔兰": "IE", "卢森堡": "LU", "开曼群岛": "KY", "英属维尔京群岛": "VG",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _empty_parse(method=None) -> dict:
+    d = dict.fromkeys(_PARSED_COLUMNS)
+    d["method"] = method
+    return d
+
+
+def _fill_province(d: dict, name_zh: str) -> dict:
+    by_zh = _lookups()[0]
+    if name_zh in SEPARATE:
+        d["country"] = SEPARATE[name_zh]
+        return d
+    r = by_zh.get(name_zh)
+    if r is not None:
+        d.update(country="CN", province=r.name_zh, province_en=r.name_en, province_iso=r.iso)
+    return d
+
+
+def _fill_city(d: dict, row) -> dict:
+    d.update(city=row.name_zh, city_en=row.name_en, city_key=row.key)
+    return d
+
+
+def _parse_chinese_batch(texts: list[str]) -> list[dict]:
+    """Chinese addresses through cpca (one call for the whole batch of distinct addresses)."""
+    out: list[dict | None] = [None] * len(texts)
+    todo_idx, todo = [], []
+    for i, t in enumerate(texts):
+        s = re.sub(r"^[\s\d]*(中华人民共和国|中国)?", "", t)
+        for name, code in _ZH_COUNTRIES.items():
+            if s.startswith(name):
+                d = _empty_parse("zh_country")
+                d["country"] = code
+                out[i] = d
+                break
+        else:
+            todo_idx.append(i)
+            todo.append(t)
+    if todo:
+        import cpca  # runtime dependency (MIT); imported lazily
+
+        df = cpca.transform(todo)
+        _, _, city_by, _ = _lookups()
+        by_zh = _lookups()[0]
+        for i, prov, city, dist in zip(todo_idx, df["省"], df["市"], df["区"]):
+            prov, city, dist = (None if pd.isna(v) else v for v in (prov, city, dist))
+            d = _empty_parse("cpca" if prov else None)
+            if prov:
+                _fill_province(d, prov)
+                r = by_zh.get(prov)
+                if d["country"] == "CN" and r is not None:
+                    iso = r.iso
+                    if r.adcode[:2] in ("11", "12", "31", "50"):  # municipality: the city is itself
+                        city = prov
+                    elif city in ("省直辖县级行政区划", "自治区直辖县级行政区划", "县", "市辖区"):
+                        city = dist  # 仙桃市, 济源市 ...: county-level cities under the province
+                    row = city_by.get((iso, city)) if city else None
+                    if row is not None:
+                        _fill_city(d, row)
+                    if dist and dist != city:
+                        d["district"] = dist
+            out[i] = d
+    return out  # type: ignore[return-value]
+
+
+def _parse_english(text: str) -> dict:
+    _, prov_latin, _, city_latin = _lookups()
+    s = unicodedata.normalize("NFKC", text).strip()
+    d = _empty_parse()
+    country = None
+    m = re.search(r"\(\s*([A-Za-z]{2})\s*\)\s*$", s)
+    if m:
+        country = m.group(1).upper()
+    else:
+        m = re.search(r"(?:^|[,;\s])([A-Z]{2})\s*$", s)
+        if m and m.group(1) in _BARE_CODES:
+            country = m.group(1)
+    country = {"UK": "GB"}.get(country, country)
+    words = [w for w in re.split(r"[^a-z]+", s.lower().replace("'", "").replace("’", "").replace("ü", "v")) if w]
+    grams = set(words)
+    for n in (2, 3, 4, 5):
+        grams |= {"".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    if country is None:
+        for k, v in _EN_COUNTRIES.items():
+            if k in grams:
+                country = v
+                break
+    if country is None and grams & _CN_WORDS:
+        country = "CN"
+    if country is None or country == "CN":
+        if grams & _HK_WORDS:
+            country = "HK"
+        elif grams & _MO_WORDS:
+            country = "MO"
+        elif grams & _TW_WORDS:
+            country = "TW"
+    if country not in (None, "CN"):
+        d.update(country=country, method="english")
+        return d
+    content = [w for w in words if w not in _NOISE]
+    cgrams = set(content)
+    for n in (2, 3):
+        cgrams |= {"".join(content[i:i + n]) for i in range(len(content) - n + 1)}
+    found_prov = {prov_latin[g] for g in cgrams if g in prov_latin}
+    prov_rows = [r for r in provinces().itertuples() if r.name_zh in found_prov]
+    prov_isos = {r.iso for r in prov_rows}
+    cands = []
+    for g in cgrams:
+        for r in city_latin.get(g, []):
+            if g in prov_latin and r.kind == "prefecture" and r.province_iso not in _MUNICIPALITIES \
+                    and content.count(g) < 2:
+                continue  # "Jilin", "Hainan": read as the province unless the name is repeated
+            cands.append((g, r))
+    if prov_isos:
+        cands = [(g, r) for g, r in cands if r.province_iso in prov_isos]
+    keys = {r.key: r for _, r in cands}
+    city = None
+    if len(keys) == 1:
+        city = next(iter(keys.values()))
+    elif len(keys) > 1:
+        pref = {_PREFERRED.get(g) for g, _ in cands} & set(keys)
+        if len(pref) == 1:
+            city = keys[pref.pop()]
+        else:  # prefer a city in one of the named provinces, drop municipality self-matches
+            non_muni = {k: r for k, r in keys.items() if r.kind == "prefecture" and
+                        r.province_iso not in ("CN-BJ", "CN-SH", "CN-TJ", "CN-CQ")}
+            if len(non_muni) == 1:
+                city = next(iter(non_muni.values()))
+    if city is not None:
+        _fill_city(d, city)
+        if not prov_isos or city.province_iso in prov_isos:
+            prov_row = next(r for r in provinces().itertuples() if r.iso == city.province_iso)
+            _fill_province(d, prov_row.name_zh)
+        else:
+            d.update(city=None, city_en=None, city_key=None)
+    if d["province"] is None and len(prov_rows) == 1:
+        _fill_province(d, prov_rows[0].name_zh)
+    if d["province"] is not None:
+        m = re.search(r"([A-Za-z]+)\s+(?:District|Qu)\b", s, flags=re.I)
+        if m and d["city"] is not None:
+            d["district"] = m.group(1).title()
+        d["method"] = "english"
+        d["country"] = "CN"
+    elif country == "CN":
+        d.update(country="CN", method="english")
+    return d
+
+
+def _parse_distinct(values: list) -> list[dict]:
+    out: list[dict] = [_empty_parse() for _ in values]
+    zh_idx = [i for i, v in enumerate(values) if isinstance(v, str) and _CJK.search(v)]
+    if zh_idx:
+        for i, d in zip(zh_idx, _parse_chinese_batch([values[i] for i in zh_idx])):
+            out[i] = d
+        # CJK text that cpca could not place may still end in "(CN)" or name a Latin city
+        for i in zh_idx:
+            if out[i]["country"] is None:
+                e = _parse_english(values[i])
+                if e["country"] is not None:
+                    out[i] = e
+    for i, v in enumerate(values):
+        if isinstance(v, str) and v.strip() and not _CJK.search(v):
+            out[i] = _parse_english(v)
+    return out
+
+
+def parse_addresses(addresses) -> pd.DataFrame:
+    """Parse free-text addresses into country, province, city and district.
+
+    Parameters
+    ----------
+    addresses : sequence of str or Arrow array
+        Null and blank values give an all-null row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input (same order) with columns ``address, country`` (ISO 3166-1;
+        ``HK``/``MO``/``TW`` for Hong Kong, Macao, Taiwan), ``province`` (Chinese name),
+        ``province_en``, ``province_iso`` (``CN-GD``), ``city`` (Chinese name of the
+        prefecture-level city; the municipality itself for 北京/上海/天津/重庆), ``city_en``,
+        ``city_key`` (``CN-GD-Shenzhen``), ``district``, ``method`` (``cpca``, ``english``,
+        ``zh_country`` or null when nothing was recognised).
+
+    Only distinct addresses are parsed (one ``cpca`` call for the batch).
+
+    Examples
+    --------
+    >>> parse_addresses(["广东省深圳市南山区科技园", "Shenzhen, CN"])[["province_iso", "city_key"]].values.tolist()
+    [['CN-GD', 'CN-GD-Shenzhen'], ['CN-GD', 'CN-GD-Shenzhen']]
+    """
+    from .io.values import as_string_array
+
+    arr = as_string_array(addresses)
+    arr = pc.utf8_trim_whitespace(arr)
+    enc = pc.dictionary_encode(arr)
+    distinct = enc.dictionary.to_pylist()
+    parsed = pd.DataFrame(_parse_distinct(distinct), columns=_PARSED_COLUMNS)
+    parsed = parsed.astype(object).where(parsed.notna(), None)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    nulls = np.asarray(pc.is_null(enc.indices).to_numpy(zero_copy_only=False), dtype=bool)
+    parsed.loc[len(parsed)] = [None] * len(_PARSED_COLUMNS)  # row for null input
+    idx = np.where(nulls, len(parsed) - 1, np.nan_to_num(idx, nan=0)).astype(np.int64)
+    out = parsed.iloc[idx].reset_index(drop=True)
+    out.insert(0, "address", arr.to_pylist())
+    return out
+
+
+def parse_address(address: str | None) -> dict:
+    """One address (see :func:`parse_addresses`) as a dict."""
+    return parse_addresses([address]).iloc[0].to_dict()
+
+
+def region_keys(parsed: pd.DataFrame, level: str = "country") -> pd.Series:
+    """Region key of parsed addresses at ``level``: the finest key known up to that level.
+
+    ``country``: ``CN``, ``US``, ``HK`` ...; ``province``: ``CN-GD`` (a country code when
+    the province is unknown or the country is not China); ``city``: ``CN-GD-Shenzhen``
+    (else the province or country key). Null when not even the country is known.
+    """
+    _check_level(level)
+    key = parsed["country"].copy()
+    if level in ("province", "city"):
+        key = parsed["province_iso"].where(parsed["province_iso"].notna(), key)
+    if level == "city":
+        key = parsed["city_key"].where(parsed["city_key"].notna(), key)
+    return key
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+
+
+# --- assignment ----------------------------------------------------------------------------
+def _combined(col) -> pa.ListArray:
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    return pc.fill_null(col, pa.scalar([], col.type))
+
+
+def _aligned_values(lists: pa.ListArray, parent: np.ndarray, pos: np.ndarray, n_apps: np.ndarray) -> np.ndarray:
+    """The element of ``lists`` aligned with each applicant (object array, None where none).
+
+    Aligned by position when the list has as many elements as there are applicants; a
+    single element with several applicants is taken as the *first* applicant's (CNIPA
+    exports give the first applicant's address).
+    """
+    lens = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    offs = lists.offsets.to_numpy().astype(np.int64)
+    flat = pc.list_flatten(lists)
+    lp = lens[parent]
+    ok = (lp > 0) & ((lp == n_apps[parent]) | ((lp == 1) & (pos == 0)))
+    take = np.where(ok, offs[parent] - offs[0] + pos, 0)
+    out = np.full(len(parent), None, dtype=object)
+    if len(flat) and ok.any():
+        vals = np.asarray(flat.take(pa.array(take[ok])).to_pylist(), dtype=object)
+        out[ok] = vals
+    return out
+
+
+def _earliest_priority_country(table: pa.Table) -> np.ndarray:
+    """Country of each patent's earliest national priority (ties: first listed); None if none."""
+    n = table.num_rows
+    pcs = _combined(table["priority_countries"])
+    pds = _combined(table["priority_dates"])
+    out = np.full(n, None, dtype=object)
+    if not len(pc.list_flatten(pcs)):
+        return out
+    lc = pc.list_value_length(pcs).to_numpy(zero_copy_only=False)
+    ld = pc.list_value_length(pds).to_numpy(zero_copy_only=False)
+    par = pc.list_parent_indices(pcs).to_numpy()
+    c = pc.utf8_upper(pc.utf8_trim_whitespace(pc.list_flatten(pcs))).to_numpy(zero_copy_only=False)
+    dates = np.full(len(par), np.iinfo(np.int64).max, dtype=np.int64)
+    aligned_rows = (lc == ld)[par]
+    if aligned_rows.any():
+        d_par_ok = np.repeat(lc == ld, ld)
+        dflat = pc.list_flatten(pds).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        dflat = np.where(pd.isna(dflat), np.iinfo(np.int64).max, dflat).astype(np.int64)
+        dates[aligned_rows] = dflat[d_par_ok]
+    df = pd.DataFrame({"p": par, "c": c, "d": dates, "i": np.arange(len(par))})
+    df = df[df["c"].notna()]
+    df = df[df["c"].str.fullmatch(r"[A-Z]{2}") & ~df["c"].isin(NON_NATIONAL)]
+    first = df.sort_values(["p", "d", "i"], kind="stable").drop_duplicates("p")
+    out[first["p"].to_numpy()] = first["c"].to_numpy()
+    return out
+
+
+def _firm_keys(firms) -> set[str]:
+    from .names import normalize_names
+
+    if isinstance(firms, (str, os.PathLike)):
+        from .names import read_aliases
+
+        names = []
+        for a in read_aliases(firms):
+            names += [a.alias, a.canonical]
+    else:
+        names = list(firms)
+    keys = normalize_names(pa.array(names, pa.string())).to_pylist()
+    return {k for k in keys if k}
+
+
+def assign_regions(corpus, level: str = "country", firms=None, fallback: str | None = "priority",
+                   firms_label: str = FIRMS) -> pd.DataFrame:
+    """Region of each (patent, applicant) pair, with fractional weights.
+
+    Parameters
+    ----------
+    corpus : Corpus or pyarrow.Table
+        Canonical columns ``applicants``, ``applicants_harmonized``, ``applicant_addresses``,
+        ``applicant_countries``, ``priority_countries``, ``priority_dates``, ``jurisdiction``.
+    level : {"country", "province", "city"}
+        Finest region key wanted (``CN``, ``CN-GD``, ``CN-GD-Shenzhen``); evidence that is
+        coarser gives the coarser key (see :func:`region_keys`).
+    firms : list of str or path to an alias CSV, optional
+        Applicants whose normalised raw or harmonised name matches one of these names are
+        put in the region ``firms_label`` (``FIRMS``), whatever their address.
+    fallback : {"priority", None}
+        With ``"priority"``, an applicant with neither address nor country code gets the
+        country of the patent's earliest national priority filing (a proxy for the
+        applicant's country). With ``None`` this step is skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form, one row per applicant (one row with ``applicant_index == -1`` for a
+        patent listing no applicant): ``publication_number, applicant_index, applicant,
+        region, weight, source_of_evidence``. ``weight`` is ``1 / number of applicants``,
+        so the weights of each patent sum to 1. ``source_of_evidence`` is one of
+        :data:`SOURCES`; ``region`` is ``UNKNOWN`` when no source applies. Per-source
+        patent counts are in ``.attrs["source_summary"]`` (see :func:`source_summary`).
+    """
+    _check_level(level)
+    if fallback not in ("priority", None):
+        raise ValueError("fallback must be 'priority' or None")
+    table = corpus.table if hasattr(corpus, "table") else corpus
+    n = table.num_rows
+    apps = _combined(table["applicants"])
+    n_apps = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)
+    # one pseudo-applicant for patents without applicants
+    lists = pc.if_else(pc.greater(pc.list_value_length(apps), 0), apps, pa.scalar([None], apps.type))
+    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    offs = lists.offsets.to_numpy().astype(np.int64)
+    pos = np.arange(len(parent), dtype=np.int64) - (offs[parent] - offs[0])
+    names = np.asarray(pc.list_flatten(lists).to_pylist(), dtype=object)
+    has_app = n_apps[parent] > 0
+    k = np.maximum(n_apps, 1)
+    weight = 1.0 / k[parent]
+
+    region = np.full(len(parent), None, dtype=object)
+    source = np.full(len(parent), None, dtype=object)
+
+    def put(mask: np.ndarray, values: np.ndarray, src: str) -> None:
+        m = mask & (region == None) & pd.notna(values)  # noqa: E711
+        region[m] = values[m]
+        source[m] = src
+
+    if firms is not None:
+        from .names import normalize_names
+
+        keys = _firm_keys(firms)
+        raw_keys = normalize_names(pa.array(names, pa.string()))
+        harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
+        harm_keys = normalize_names(pa.array(harm, pa.string()))
+        value_set = pa.array(sorted(keys), pa.string())
+        hit = pc.or_(pc.is_in(raw_keys, value_set=value_set), pc.is_in(harm_keys, value_set=value_set))
+        hit = np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        put(hit & has_app, np.full(len(parent), firms_label, dtype=object), "firms")
+
+    addr = _aligned_values(_combined(table["applicant_addresses"]), parent, pos, n_apps)
+    if pd.notna(addr).any():
+        parsed = parse_addresses(pa.array(addr, pa.string()))
+        put(has_app, region_keys(parsed, level).to_numpy(dtype=object), "address")
+
+    cc = _aligned_values(_combined(table["applicant_countries"]), parent, pos, n_apps)
+    cc = np.asarray([None] * len(cc) if not pd.notna(cc).any() else
+                    pc.utf8_upper(pc.utf8_trim_whitespace(pa.array(cc, pa.string()))).to_pylist(), dtype=object)
+    valid = np.asarray([isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in NON_NATIONAL
+                        for c in pd.unique(cc)], dtype=bool) if len(cc) else np.zeros(0, bool)
+    ok_codes = set(np.asarray(pd.unique(cc), dtype=object)[valid]) if len(cc) else set()
+    cc = np.where(pd.Series(cc, dtype=object).isin(ok_codes).to_numpy(), cc, None)
+    put(has_app, cc, "applicant_country")
+
+    if fallback == "priority":
+        put(np.ones(len(parent), bool), _earliest_priority_country(table)[parent], "priority")
+
+    jur = pc.utf8_upper(table["jurisdiction"].combine_chunks() if isinstance(table["jurisdiction"], pa.ChunkedArray)
+                        else table["jurisdiction"]).to_numpy(zero_copy_only=False)
+    jur = np.asarray(jur, dtype=object)
+    jur = np.where(pd.Series(jur, dtype=object).isin(NON_NATIONAL).to_numpy(), None, jur)
+    put(np.ones(len(parent), bool), jur[parent], "jurisdiction")
+
+    missing = region == None  # noqa: E711
+    region[missing] = UNKNOWN
+    source[missing] = "none"
+
+    pubs = np.asarray(table["publication_number"].to_pylist(), dtype=object)
+    out = pd.DataFrame({
+        "publication_number": pubs[parent],
+        "applicant_index": np.where(has_app, pos, -1).astype(np.int64),
+        "applicant": names,
+        "region": region,
+        "weight": weight,
+        "source_of_evidence": pd.Categorical(source, categories=list(SOURCES)),
+    })
+    out.attrs["level"] = level
+    out.attrs["source_summary"] = source_summary(out)
+    return out
+
+
+def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
+    """How many patents got (part of) their region from each source.
+
+    Columns ``patents`` (patents with at least one applicant row from the source),
+    ``weight`` (fractional patent count resting on that source; sums to the number of
+    patents) and ``share`` (of the weight).
+    """
+    src = assignment["source_of_evidence"].astype(str)
+    g = assignment.assign(_s=src).groupby("_s", sort=False)
+    patents = g["publication_number"].nunique()
+    weight = g["weight"].sum()
+    out = pd.DataFrame({"patents": patents, "weight": weight}).reindex(list(SOURCES)).fillna(0)
+    out["patents"] = out["patents"].astype(np.int64)
+    total = out["weight"].sum()
+    out["share"] = out["weight"] / total if total else 0.0
+    out.index.name = "source_of_evidence"
+    return out
+
+
+def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: bool = False,
+                  sort: bool = True) -> pd.DataFrame:
+    """Fractional patent counts per region.
+
+    Parameters
+    ----------
+    assignment : DataFrame from :func:`assign_regions`
+    merge : dict, optional
+        Region relabelling before summing, e.g. ``{"HK": "CN", "MO": "CN", "TW": "CN"}``
+        for a PRC-wide total, or ``{"CN-GD-Shenzhen": "Shenzhen"}``; unlisted regions keep
+        their key.
+    dropna : bool
+        Drop the ``UNKNOWN`` region (shares are then of the located patents only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``region``; columns ``patents`` (fractional count: sum of weights),
+        ``share`` (of the total), ``patents_any`` (whole count: patents with at least one
+        applicant in the region; these do not add up to the total).
+    """
+    df = assignment[["publication_number", "region", "weight"]]
+    if merge:
+        df = df.assign(region=df["region"].map(lambda r: merge.get(r, r)))
+    if dropna:
+        df = df[df["region"] != UNKNOWN]
+    g = df.groupby("region", sort=False)
+    out = pd.DataFrame({"patents": g["weight"].sum(), "patents_any": g["publication_number"].nunique()})
+    total = out["patents"].sum()
+    out["share"] = out["patents"] / total if total else 0.0
+    out = out[["patents", "share", "patents_any"]]
+    if sort:
+        out = out.sort_values(["patents", "patents_any"], ascending=False, kind="stable")
+    out.index.name = "region"
+    return out
