@@ -209,7 +209,7 @@ def drones():
     return patentnav.datasets.drones()
 
 
-# documented in docs/geo.md: regional/international filings are not a country (IB = PCT at the IB)
+# documented in docs/methods.md (section 8): regional/international filings are not a country (IB = PCT at the IB)
 NON_COUNTRY = {"WO", "EP", "EA", "AP", "OA", "GC", "EM", "XN", "XV", "IB"}
 
 

@@ -1,6 +1,6 @@
 """Region assignment: Chinese and English addresses to province / city, fractional counts per region.
 
-The rules are documented in ``docs/geo.md``. In short:
+The rules are documented in ``docs/methods.md`` (section 8). In short:
 
 * :func:`parse_addresses` reads free-text applicant addresses (``广东省深圳市南山区...``,
   ``Nanshan District, Shenzhen 518057 (CN)``) into country, province (ISO 3166-2:CN),

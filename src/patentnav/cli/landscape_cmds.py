@@ -273,4 +273,72 @@ def mainpath(corpus, kind, weight, k, output, fmt, lang):
         console.print(t("written", lang, path=output))
 
 
-COMMANDS = [graph, clusters, trends, mainpath]
+@click.command()
+@corpus_arg
+@click.option("--region", required=True, help="Region key: CN (country), CN-GD (province), CN-GD-Shenzhen (city), or FIRMS with --firms.")
+@click.option("--industry", default=None, help="Scope first to a CNIPA SEI field or industry (e.g. 2.2 or 2; see `patentnav industries`).")
+@click.option("--ipc", "ipc_patterns", multiple=True, help="Scope first to IPC prefixes (repeatable), e.g. --ipc B64C --ipc B64U.")
+@click.option("--query", default=None, help='Scope first to a keyword query, e.g. "无人机 OR drone -toy".')
+@click.option("--technology", type=click.Choice(["ipc", "cpc", "wipo", "sei"]), default="ipc", show_default=True,
+              help="What a technology is: IPC/CPC codes at --level, a WIPO field, or an SEI field.")
+@_level_opt("subclass")
+@click.option("--firms", default=None, help="Comma-separated firm names (or a CSV file with a 'name' column) forming the region FIRMS.")
+@click.option("--top", default=20, show_default=True, help="How many technologies to print.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the full ranked table (CSV) here.")
+@format_opt
+@lang_option
+@handle_errors
+def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms, top, output, fmt, lang):
+    """Gaps of a regional industry: technologies it lacks, how feasible, who holds them.
+
+    Regions come from applicant addresses, applicant countries, else the priority country
+    (fractional counting across co-applicants). For each technology: Balassa RCA,
+    relatedness density, world size and growth, a category (fill now, long-term bet,
+    declining, strength) and the key patents, holders, expiring patents and closest local
+    firms. The ranking formula is printed under the table; all formulas: docs/methods.md.
+
+    \b
+    Examples:
+      patentnav gaps --region CN
+      patentnav gaps --region FIRMS --firms "SZ DJI TECHNOLOGY CO LTD,ZEROTECH BEIJING INTELLIGENCE TECH CO LTD"
+      patentnav gaps corpus.parquet --region CN-GD-Shenzhen --industry 2.2 --level main_group
+    """
+    import pandas as pd
+
+    from ..landscape.gaps import gaps as find_gaps
+    from ..landscape.scope import scope
+
+    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    if industry or ipc_patterns or query:
+        c = scope(c, industry=industry, ipc=list(ipc_patterns) or None, query=query)
+    firm_list = None
+    if firms:
+        p = Path(firms)
+        firm_list = pd.read_csv(p)["name"].dropna().astype(str).tolist() if p.exists() else [f.strip() for f in firms.split(",") if f.strip()]
+        region = "FIRMS"
+    c = c.harmonize_applicants()
+    g = find_gaps(c, region, technology=technology, level=level, firms=firm_list)
+    console.print(t("gaps.summary", lang, region=region, docs=f"{len(c):,}", techs=f"{len(g.table):,}",
+                    fill=int((g.table.category == "fill_now").sum()), strength=int((g.table.category == "strength").sum())))
+    tab = Table(title=t("gaps.title", lang, region=region))
+    for key, kw in (("gaps.technology", {}), ("gaps.category", {}), ("gaps.rca", {"justify": "right"}),
+                    ("gaps.density", {"justify": "right"}), ("gaps.world", {"justify": "right"}),
+                    ("gaps.growth", {"justify": "right"}), ("gaps.holders", {"overflow": "fold", "ratio": 2}),
+                    ("gaps.local", {"overflow": "fold", "ratio": 2})):
+        tab.add_column(t(key, lang), **kw)
+    for row in g.table.head(top).itertuples():
+        name = row.technology + (f" [dim]{(row.title or '')[:30]}[/]" if "title" in g.table.columns and row.title else "")
+        growth = "—" if pd.isna(row.world_growth) else f"{100 * row.world_growth:+.0f}%"
+        tab.add_row(name, t(f"gaps.cat.{row.category}", lang), f"{row.rca:.2f}", f"{row.density:.2f}",
+                    f"{row.world_documents:,.0f}", growth, "; ".join(row.holders), "; ".join(row.closest_local_firms))
+    console.print(tab)
+    console.print(f"[dim]{g.formulas['gap_score']}[/]")
+    if output:
+        df = g.table.copy()
+        for col in ("key_patents", "holders", "closest_local_firms"):
+            df[col] = df[col].map("; ".join)
+        write_csv(df, output)
+        console.print(t("written", lang, path=output))
+
+
+COMMANDS = [graph, clusters, trends, mainpath, gaps]

@@ -34,6 +34,7 @@ def main() -> None:
       patentnav graph                IPC/CPC co-classification graph (GEXF, VOSviewer)
       patentnav clusters             technology fields (Leiden) with labels and growth
       patentnav mainpath             main paths of the citation network
+      patentnav gaps --region CN     technologies a region lacks, and who holds them
 
     Every command takes --help. Commands that read a CORPUS use the bundled sample
     when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).

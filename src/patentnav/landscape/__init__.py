@@ -16,6 +16,9 @@ trends
     Yearly counts with publication-lag flags, growth, loglet life-cycle fit.
 mainpath
     Main path analysis (SPC, SPLC, SPNP; global, local, key-route).
+scope, specialization, gaps
+    Industry scoping; region x technology specialisation (RCA, relatedness, complexity;
+    ecomplexity conventions); ranked technology gaps with holders and local firms.
 
 Formulas and sources: ``docs/methods.md``.
 """
@@ -28,6 +31,9 @@ from .incidence import Incidence, code_incidence, incidence
 from .indicators import key_patents, quality_indicators
 from .mainpath import CitationDAG, MainPath, arc_weights, citation_dag, main_path
 from .trends import annual_counts, fit_logistic, growth, life_cycle, top_applicants_by_year
+from .scope import scope
+from .specialization import Specialization, region_technology_matrix, specialization
+from .gaps import GapAnalysis, gaps
 
 __all__ = [
     "Incidence", "incidence", "code_incidence",
@@ -37,4 +43,5 @@ __all__ = [
     "TechnologyFields", "technology_fields", "leiden", "modularity", "adjusted_rand_index",
     "annual_counts", "growth", "fit_logistic", "life_cycle", "top_applicants_by_year",
     "CitationDAG", "MainPath", "citation_dag", "arc_weights", "main_path",
+    "scope", "Specialization", "specialization", "region_technology_matrix", "GapAnalysis", "gaps",
 ]

@@ -1,0 +1,280 @@
+"""Gap detection (产业短板): which technologies a region lacks, how feasible they are to fill,
+and who holds the patents that would fill them.
+
+Steps (every formula in ``docs/methods.md``, section "Regional positioning and gaps"):
+
+1. Region x technology matrix ``X = R' T``: ``R`` documents x regions (fractional applicant
+   weights from :func:`patentnav.geo.assign_regions`, each document sums to 1), ``T``
+   documents x technologies (binary; a document counts fully in each of its technologies).
+2. Specialisation measures of :mod:`patentnav.landscape.specialization` (Balassa RCA,
+   presence, proximity, relatedness density, PCI), ecomplexity conventions.
+3. World size (documents per technology, all regions) and world growth (CAGR of the
+   technology's documents per priority year over the last ``growth_years`` complete years).
+4. Categories for the chosen region ``r`` and technology ``t``:
+
+   * ``strength``  (strength to consolidate): RCA_rt >= 1;
+   * ``declining`` (declining field): RCA_rt < 1 and world growth < 0;
+   * ``fill_now``  (weak but related to local strengths): RCA_rt < 1, growth >= 0 and
+     density_rt >= the median density of the region's non-specialised technologies;
+   * ``long_term`` (weak and unrelated): the remaining RCA_rt < 1 technologies.
+
+5. Ranking of gaps (RCA < 1): ``gap_score = (1 - RCA_rt) * log(1 + world_t) * (1 + max(g_t, 0))``
+   (under-specialisation x world size x world growth), and ``feasibility = density_rt``
+   percentile among the region's gaps. The table is sorted by category (fill_now,
+   long_term, declining), then by gap_score.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from .incidence import code_incidence
+
+__all__ = ["GapAnalysis", "region_technology", "gaps", "CATEGORIES"]
+
+CATEGORIES = {
+    "fill_now": ("fill now: weak but related to local strengths", "近期补链：基础薄弱但与本地优势相关"),
+    "long_term": ("long-term bet: weak and unrelated", "长期布局：基础薄弱且关联度低"),
+    "declining": ("declining field", "衰退领域"),
+    "strength": ("strength to consolidate", "优势巩固"),
+}
+_ORDER = {"fill_now": 0, "long_term": 1, "declining": 2, "strength": 3}
+
+#: The ranking formulas, stated in every result.
+FORMULAS = {
+    "matrix": "X[r, t] = sum over documents d of w(d, r) * T[d, t]; w = fractional applicant weight (sums to 1 per document), T = 1 if d has technology t",
+    "rca": "RCA[r, t] = (X[r, t] / X[r, .]) / (X[., t] / X[., .])  (Balassa 1965)",
+    "density": "density[r, t] = sum_j M[r, j] phi[t, j] / sum_j phi[t, j]  (ecomplexity; phi = min conditional probability of co-specialisation)",
+    "world_growth": "CAGR of the technology's documents per priority year over the last complete years",
+    "gap_score": "gap_score = (1 - RCA) * ln(1 + world documents) * (1 + max(world_growth, 0)), for RCA < 1",
+    "feasibility": "percentile of density[r, t] among the region's technologies with RCA < 1",
+    "closest_local_firms": "score(f, t) = sum_j phi[t, j] * X_f[j], X_f = the firm's fractional documents per technology",
+}
+
+
+def _technology_lists(corpus, technology: str, level: str):
+    """Per-document technology lists for ``technology`` in {ipc, cpc, wipo, sei}."""
+    if technology in ("ipc", "cpc"):
+        inc = code_incidence(corpus, technology, level)
+        return inc
+    from .incidence import incidence
+
+    if technology == "wipo":
+        from ..classify.wipo import wipo_fields_array
+
+        lists = wipo_fields_array(corpus["ipc"])
+        lists = pa.array([[str(v) for v in row] for row in lists.to_pylist()], pa.list_(pa.string())) if len(lists) else lists
+        return incidence(lists, corpus["publication_number"].to_numpy())
+    if technology == "sei":
+        from ..classify.sei import sei_fields_array
+
+        return incidence(sei_fields_array(corpus["ipc"]), corpus["publication_number"].to_numpy())
+    raise ValueError(f"technology must be ipc, cpc, wipo or sei, not {technology!r}")
+
+
+def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc", level: str = "subclass"):
+    """Region x technology matrix ``X = R' T`` and its parts (see the module docstring)."""
+    inc = _technology_lists(corpus, technology, level)
+    docs = pd.Index(corpus["publication_number"].to_numpy())
+    rows = docs.get_indexer(assignment["publication_number"].to_numpy())
+    ok = rows >= 0
+    regions, rcodes = np.unique(assignment["region"].astype(str).to_numpy()[ok], return_inverse=True)
+    R = sp.csr_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(docs), len(regions)))
+    T = inc.matrix.astype(np.float64)
+    X = np.asarray((R.T @ T).todense())
+    return X, regions, inc.items.astype(str), R, T
+
+
+
+@dataclass
+class GapAnalysis:
+    """Result of :func:`gaps`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per technology, ranked (see the module docstring): ``technology``, ``title``,
+        ``category``, ``category_en``, ``category_zh``, ``region_documents``, ``region_share``
+        (of the region's documents), ``world_share``, ``rca``, ``density``, ``feasibility``,
+        ``pci``, ``world_documents``, ``world_growth``, ``gap_score``, ``key_patents``,
+        ``holders``, ``expiring``, ``held_outside_share``, ``closest_local_firms``.
+    region : str
+    specialization : Specialization
+        All measures for every region (``patentnav.landscape.specialization``).
+    formulas : dict
+        Every ranking formula, as text.
+    params : dict
+    """
+
+    table: pd.DataFrame
+    region: str
+    specialization: object
+    formulas: dict = field(default_factory=lambda: dict(FORMULAS))
+    params: dict = field(default_factory=dict)
+
+
+def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, window: int) -> np.ndarray:
+    """CAGR per row of a technologies x years count matrix over [last - window, last]."""
+    start, end = last_complete - window, last_complete
+    def col(y):
+        idx = np.flatnonzero(years == y)
+        return counts_by_year[:, idx[0]] if len(idx) else np.zeros(counts_by_year.shape[0])
+    a, b = col(start), col(end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(a > 0, (b / a) ** (1.0 / window) - 1.0, np.nan)
+    return g
+
+
+def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
+         firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
+         cutoff=None, fallback: str | None = "priority") -> GapAnalysis:
+    """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Usually scoped to an industry first (:func:`patentnav.landscape.scope.scope`).
+    region : str
+        Region key: a country (``CN``), a province (``CN-GD``), a city (``CN-GD-Shenzhen``),
+        or ``FIRMS`` with ``firms``.
+    technology : {"ipc", "cpc", "wipo", "sei"}
+    level : IPC/CPC level for ``ipc``/``cpc``.
+    region_level : {"country", "province", "city"}, optional
+        Default: from the key (``CN`` country, ``CN-GD`` province, ``CN-GD-Shenzhen`` city).
+    firms : list of str or path, optional
+        A named list of firms forming the region ``FIRMS`` (see :func:`patentnav.geo.assign_regions`).
+    top_patents, expiry_years, growth_years : int
+    cutoff : date, optional
+        Reference date for expiry and growth (default: latest publication date).
+    fallback : passed to :func:`patentnav.geo.assign_regions`.
+    """
+    from ..geo import assign_regions
+    from .specialization import specialization
+    from .trends import annual_counts
+
+    if region_level is None:
+        region_level = "country" if firms is not None or "-" not in region else ("province" if region.count("-") == 1 else "city")
+    assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
+    X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
+    if region not in set(regions):
+        known = ", ".join(pd.Series(regions).value_counts().index[:10]) if len(regions) else "none"
+        raise ValueError(f"region {region!r} has no documents in this corpus (regions found include: {known}); "
+                         "use a key like CN, CN-GD or CN-GD-Shenzhen, or pass firms=")
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # kept in params, not printed
+        warnings.simplefilter("always")
+        spec = specialization(X, regions, techs)
+    r = int(np.flatnonzero(regions == region)[0])
+    rca = spec.rca.to_numpy()[r]
+    density = spec.density.to_numpy()[r]
+    world = X.sum(axis=0)
+    region_docs = X[r]
+    region_total = region_docs.sum()
+
+    # world growth by priority year
+    counts = annual_counts(corpus, by="priority", cutoff=cutoff)
+    last_complete = counts.attrs.get("last_complete_year")
+    years_arr = pc.year(corpus["earliest_priority_date"]).to_numpy(zero_copy_only=False)
+    valid_year = ~pd.isna(years_arr)
+    yvals = np.where(valid_year, years_arr, 0).astype(np.int64)
+    uniq_years = np.unique(yvals[valid_year]) if valid_year.any() else np.zeros(0, np.int64)
+    Y = sp.csr_matrix((np.ones(int(valid_year.sum())), (np.flatnonzero(valid_year), np.searchsorted(uniq_years, yvals[valid_year]))),
+                      shape=(len(corpus), len(uniq_years)))
+    tech_year = np.asarray((T.T @ Y).todense())
+    growth = _cagr(tech_year, uniq_years, int(last_complete), growth_years) if last_complete else np.full(len(techs), np.nan)
+
+    gap = rca < 1
+    cat = np.where(~gap, "strength", "")
+    med = np.nanmedian(density[gap]) if gap.any() else np.nan
+    declining = gap & (np.nan_to_num(growth, nan=0.0) < 0)
+    cat = np.where(declining, "declining", cat)
+    fill = gap & ~declining & (density >= med)
+    cat = np.where(fill, "fill_now", cat)
+    cat = np.where(gap & (cat == ""), "long_term", cat)
+    score = np.where(gap, (1 - rca) * np.log1p(world) * (1 + np.clip(np.nan_to_num(growth, nan=0.0), 0, None)), np.nan)
+    feas = pd.Series(np.where(gap, density, np.nan)).rank(pct=True).to_numpy()
+
+    table = pd.DataFrame({
+        "technology": techs, "category": cat, "region_documents": region_docs,
+        "region_share": region_docs / region_total if region_total else 0.0,
+        "world_share": world / world.sum() if world.sum() else 0.0,
+        "rca": rca, "density": density, "feasibility": feas, "pci": spec.pci.to_numpy(),
+        "world_documents": world, "world_growth": growth, "gap_score": score,
+    })
+    table["category_en"] = table["category"].map(lambda c: CATEGORIES[c][0])
+    table["category_zh"] = table["category"].map(lambda c: CATEGORIES[c][1])
+    table = table.assign(_o=table["category"].map(_ORDER)).sort_values(
+        ["_o", "gap_score", "rca", "technology"], ascending=[True, False, False, True], kind="mergesort").drop(columns="_o")
+    table = table.reset_index(drop=True)
+    _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff)
+    if technology in ("ipc", "cpc"):
+        from ..classify.titles import ipc_title
+
+        table.insert(1, "title", [ipc_title(t) for t in table["technology"]])
+    params = {"region": region, "technology": technology, "level": level, "region_level": region_level,
+              "firms": None if firms is None else (list(firms) if not isinstance(firms, str) else firms),
+              "top_patents": top_patents, "expiry_years": expiry_years, "growth_years": growth_years,
+              "last_complete_year": last_complete, "region_evidence": assignment.attrs.get("source_summary"),
+              "warnings": [str(w.message) for w in caught]}
+    return GapAnalysis(table, region, spec, dict(FORMULAS), params)
+
+
+def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff):
+    """Key patents, holders, expiring counts, share held outside, closest local firms (in place)."""
+    t = corpus.table
+    n = t.num_rows
+    harmonized = t["applicants_harmonized"].combine_chunks()
+    use_h = pc.sum(pc.list_value_length(harmonized)).as_py() or 0
+    holders_col = harmonized if use_h else t["applicants"].combine_chunks()
+    holders = holders_col.to_pylist()
+    pubs = t["publication_number"].to_numpy()
+    fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1)
+    fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0)
+    # expiry: granted documents, 20 years from filing
+    if cutoff is None:
+        cutoff = pc.max(t["publication_date"]).as_py() or _dt.date.today()
+    cutoff = pd.Timestamp(cutoff)
+    filing = pd.to_datetime(pd.Series(t["filing_date"].to_pylist()))
+    granted = np.asarray(pc.equal(t["document_type"], "granted_patent").fill_null(False).to_numpy(zero_copy_only=False))
+    expiry = filing + pd.DateOffset(years=20)
+    expiring = granted & (expiry >= cutoff).to_numpy() & (expiry <= cutoff + pd.DateOffset(years=expiry_years)).to_numpy()
+    in_region = np.asarray(R[:, r].todense()).ravel()
+    Tc = T.tocsc()
+    tech_index = {tech: i for i, tech in enumerate(techs)}
+    key_col, holder_col, exp_col, out_col = [], [], [], []
+    for tech in table["technology"]:
+        j = tech_index[tech]
+        docs = Tc.indices[Tc.indptr[j]:Tc.indptr[j + 1]]
+        order = np.lexsort((pubs[docs], -fam[docs], -fwd[docs]))[:top_patents]
+        top = docs[order]
+        key_col.append([str(pubs[d]) for d in top])
+        hs = pd.Series([h for d in docs for h in (holders[d] or [])])
+        holder_col.append(hs.value_counts().head(3).index.tolist())
+        exp_col.append(int(expiring[docs].sum()))
+        out_col.append(float(1 - in_region[docs].sum() / len(docs)) if len(docs) else np.nan)
+    table["key_patents"] = key_col
+    table["holders"] = holder_col
+    table["expiring"] = exp_col
+    table["held_outside_share"] = out_col
+    # closest local firms: firms x technologies (fractional), then proximity
+    local = assignment[assignment["region"].astype(str) == regions[r]]
+    if len(local):
+        docs_idx = pd.Index(pubs).get_indexer(local["publication_number"].to_numpy())
+        firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
+        F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
+        P = np.asarray((F @ T).todense())
+        phi = spec.proximity.to_numpy()
+        S = P @ phi  # firms x technologies
+        best = np.argsort(-S, axis=0, kind="stable")[:3]
+        closest = {tech: [str(firms[i]) for i in best[:, j] if S[i, j] > 0] for j, tech in enumerate(techs)}
+        table["closest_local_firms"] = [closest[tech] for tech in table["technology"]]
+    else:
+        table["closest_local_firms"] = [[] for _ in range(len(table))]
