@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from .cooccurrence import association_strength
 from .incidence import Incidence, code_incidence, incidence
 
 __all__ = [
@@ -271,21 +272,6 @@ def _mean_pairwise_ari(runs: list[np.ndarray]) -> float:
 
 
 # --- graph builders ---------------------------------------------------------------------------
-def _association_strength(C: sp.csr_matrix) -> sp.csr_matrix:
-    """``AS_ij = 2m c_ij / (s_i s_j)`` on a symmetric count matrix with zero diagonal
-    (``s_i`` row sums, ``2m`` their total): VOSviewer's association strength, the same
-    formula as :func:`patentnav.landscape.cooccurrence.cooccurrence` (used for patent x
-    patent coupling graphs, which that function does not build)."""
-    C = sp.csr_matrix(C, dtype=np.float64)
-    s = np.asarray(C.sum(axis=1)).ravel()
-    total = s.sum()
-    coo = C.tocoo()
-    w = total * coo.data / (s[coo.row] * s[coo.col])
-    out = sp.csr_matrix((w, (coo.row, coo.col)), shape=C.shape)
-    out.sort_indices()
-    return out
-
-
 def _code_graph(inc: Incidence, weight: str, min_count: int):
     """(adjacency, codes, occurrences) of the co-classification graph of the kept codes."""
     from .cooccurrence import cooccurrence
@@ -722,7 +708,7 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
             C = sp.csr_matrix(Bi @ Bi.T)
             C.setdiag(0)
             C.eliminate_zeros()
-            A = _association_strength(C) if weight == "association" else sp.csr_matrix(C, dtype=np.float64)
+            A = association_strength(C) if weight == "association" else sp.csr_matrix(C, dtype=np.float64)
         nodes = pubs
         connected = np.diff(sp.csr_matrix(A).indptr) > 0
         idx = np.flatnonzero(connected)

@@ -54,7 +54,7 @@ import scipy.sparse as sp
 
 from .incidence import Incidence, code_incidence
 
-__all__ = ["CoOccurrence", "cooccurrence", "to_networkx", "NORMALIZATIONS"]
+__all__ = ["association_strength", "CoOccurrence", "cooccurrence", "to_networkx", "NORMALIZATIONS"]
 
 NORMALIZATIONS: tuple[str, ...] = ("association", "cosine", "jaccard")
 
@@ -231,12 +231,8 @@ def cooccurrence(corpus_or_incidence, field: str = "ipc", level: str = "subclass
     w = None
     if normalize is not None:
         with np.errstate(divide="ignore", invalid="ignore"):  # diagonal of isolated items
-            if normalize == "association":  # 2m c_ij / (s_i s_j), in place
-                sf = s.astype(np.float64)
-                w = sf[rows]
-                w *= sf[cols]
-                np.divide(vals, w, out=w)
-                w *= total
+            if normalize == "association":
+                w = _association(vals, rows, cols, s, total)
             elif normalize == "cosine":  # c_ij / sqrt(n_i n_j)
                 of = occ.astype(np.float64)
                 w = of[rows]
@@ -286,6 +282,32 @@ _SMALL_K = 24
 #: Documents with more items than this go through a sparse matrix product instead
 #: (must stay below 2**15: row lengths are sorted as 16-bit integers).
 _HEAVY_ROW = 1024
+
+
+def _association(vals, rows, cols, s, total) -> np.ndarray:
+    """``2m c_ij / (s_i s_j)`` for entries (rows, cols, vals), computed in place of a float buffer."""
+    sf = np.asarray(s, dtype=np.float64)
+    w = sf[rows]
+    w *= sf[cols]
+    np.divide(vals, w, out=w)
+    w *= total
+    return w
+
+
+def association_strength(C) -> sp.csr_matrix:
+    """VOSviewer's association strength ``2m c_ij / (s_i s_j)`` of any symmetric sparse count
+    matrix (the diagonal is ignored; ``s_i`` row sums without it, ``2m`` their total), e.g. a
+    patent x patent coupling graph. :func:`cooccurrence` uses the same formula."""
+    C = sp.csr_matrix(C, dtype=np.float64)
+    C.setdiag(0)
+    C.eliminate_zeros()
+    s = np.asarray(C.sum(axis=1)).ravel()
+    coo = C.tocoo()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = _association(coo.data, coo.row, coo.col, s, s.sum())
+    out = sp.csr_matrix((w, (coo.row, coo.col)), shape=C.shape)
+    out.sort_indices()
+    return out
 
 
 def _binary(m) -> sp.csr_matrix:
