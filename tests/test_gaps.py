@@ -50,3 +50,31 @@ def test_gaps_command(tmp_path):
     assert {"technology", "category", "rca", "density", "gap_score", "holders"} <= set(df.columns)
     r = CliRunner().invoke(main, ["gaps", "--region", "XX"])
     assert r.exit_code == 2 and "has no documents" in r.output
+
+
+def test_holders_expiry_and_outside_share_against_a_loop(drones):
+    import datetime as dt
+
+    from patentnav.classify.ipc import truncate
+
+    c = drones.harmonize_applicants()
+    g = gaps(c, "CN", expiry_years=5)
+    rows = c.table.to_pylist()
+    cutoff = max(r["publication_date"] for r in rows)
+    for _, row in g.table.head(3).iterrows():
+        tech = row.technology
+        docs = [r for r in rows if tech in {truncate(x, "subclass") for x in r["ipc"]}]
+        def expires(r):
+            if r["document_type"] != "granted_patent" or r["filing_date"] is None:
+                return False
+            f = r["filing_date"]
+            try:
+                end = f.replace(year=f.year + 20)
+            except ValueError:  # 29 February
+                end = f.replace(year=f.year + 20, day=28) + dt.timedelta(days=1)
+            return cutoff <= end <= cutoff.replace(year=cutoff.year + 5)
+        assert row.expiring == sum(expires(r) for r in docs)
+        ranked = sorted(docs, key=lambda r: (-(r["forward_citations"] or 0), -(r["family_size"] or 0), r["publication_number"]))
+        assert row.key_patents == [r["publication_number"] for r in ranked[:5]]
+        counts = pd.Series([h for r in docs for h in r["applicants_harmonized"]]).value_counts()
+        assert set(row.holders) <= set(counts.index) and counts[row.holders[0]] == counts.iloc[0]

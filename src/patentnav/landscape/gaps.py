@@ -69,8 +69,7 @@ def _technology_lists(corpus, technology: str, level: str):
     if technology == "wipo":
         from ..classify.wipo import wipo_fields_array
 
-        lists = wipo_fields_array(corpus["ipc"])
-        lists = pa.array([[str(v) for v in row] for row in lists.to_pylist()], pa.list_(pa.string())) if len(lists) else lists
+        lists = wipo_fields_array(corpus["ipc"]).cast(pa.list_(pa.string()))
         return incidence(lists, corpus["publication_number"].to_numpy())
     if technology == "sei":
         from ..classify.sei import sei_fields_array
@@ -227,43 +226,63 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     return GapAnalysis(table, region, spec, dict(FORMULAS), params)
 
 
+def _top_k_per_row(M: sp.csr_matrix, k: int) -> list[np.ndarray]:
+    """Column indices of the k largest entries of each row (ties: lower column first)."""
+    M = sp.csr_matrix(M)
+    out = []
+    for i in range(M.shape[0]):  # one pass per technology (hundreds), not per patent
+        lo, hi = M.indptr[i], M.indptr[i + 1]
+        cols, vals = M.indices[lo:hi], M.data[lo:hi]
+        order = np.lexsort((cols, -vals))[:k]
+        out.append(cols[order])
+    return out
+
+
 def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff):
-    """Key patents, holders, expiring counts, share held outside, closest local firms (in place)."""
+    """Key patents, holders, expiring counts, share held outside, closest local firms (in place).
+
+    Vectorised with sparse products over technologies x documents; Python loops run over
+    technologies only.
+    """
+    from .incidence import incidence
+
     t = corpus.table
     n = t.num_rows
-    harmonized = t["applicants_harmonized"].combine_chunks()
+    harmonized = t["applicants_harmonized"]
     use_h = pc.sum(pc.list_value_length(harmonized)).as_py() or 0
-    holders_col = harmonized if use_h else t["applicants"].combine_chunks()
-    holders = holders_col.to_pylist()
+    H = incidence(harmonized if use_h else t["applicants"])  # documents x holders
     pubs = t["publication_number"].to_numpy()
-    fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1)
-    fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0)
+    fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
+    fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0.0)
     # expiry: granted documents, 20 years from filing
     if cutoff is None:
         cutoff = pc.max(t["publication_date"]).as_py() or _dt.date.today()
-    cutoff = pd.Timestamp(cutoff)
-    filing = pd.to_datetime(pd.Series(t["filing_date"].to_pylist()))
+    cut = np.datetime64(pd.Timestamp(cutoff).date(), "D")
+    filing = t["filing_date"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    expiry = (filing.astype("datetime64[M]") + np.timedelta64(240, "M")).astype("datetime64[D]") + (
+        filing - filing.astype("datetime64[M]").astype("datetime64[D]"))
+    horizon = (cut.astype("datetime64[M]") + np.timedelta64(12 * expiry_years, "M")).astype("datetime64[D]")
     granted = np.asarray(pc.equal(t["document_type"], "granted_patent").fill_null(False).to_numpy(zero_copy_only=False))
-    expiry = filing + pd.DateOffset(years=20)
-    expiring = granted & (expiry >= cutoff).to_numpy() & (expiry <= cutoff + pd.DateOffset(years=expiry_years)).to_numpy()
+    with np.errstate(invalid="ignore"):
+        expiring = granted & ~np.isnat(expiry) & (expiry >= cut) & (expiry <= horizon)
     in_region = np.asarray(R[:, r].todense()).ravel()
-    Tc = T.tocsc()
-    tech_index = {tech: i for i, tech in enumerate(techs)}
-    key_col, holder_col, exp_col, out_col = [], [], [], []
-    for tech in table["technology"]:
-        j = tech_index[tech]
-        docs = Tc.indices[Tc.indptr[j]:Tc.indptr[j + 1]]
-        order = np.lexsort((pubs[docs], -fam[docs], -fwd[docs]))[:top_patents]
-        top = docs[order]
-        key_col.append([str(pubs[d]) for d in top])
-        hs = pd.Series([h for d in docs for h in (holders[d] or [])])
-        holder_col.append(hs.value_counts().head(3).index.tolist())
-        exp_col.append(int(expiring[docs].sum()))
-        out_col.append(float(1 - in_region[docs].sum() / len(docs)) if len(docs) else np.nan)
-    table["key_patents"] = key_col
-    table["holders"] = holder_col
-    table["expiring"] = exp_col
-    table["held_outside_share"] = out_col
+    Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
+    ndocs = np.asarray((Tt > 0).sum(axis=1)).ravel()
+    # key patents: rank documents by forward citations, family size, then number
+    rank = np.empty(n, dtype=np.float64)
+    rank[np.lexsort((pubs.astype(str), -fam, -fwd))] = np.arange(n, 0, -1)
+    key = _top_k_per_row(Tt.multiply(rank[None, :]).tocsr(), top_patents)
+    holder_counts = (Tt > 0).astype(np.float64) @ H.matrix.astype(np.float64)
+    top_holders = _top_k_per_row(holder_counts, 3)
+    exp_n = np.asarray(Tt @ expiring.astype(np.float64)).ravel()
+    inside = np.asarray(Tt @ in_region).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        outside = np.where(ndocs > 0, 1 - inside / ndocs, np.nan)
+    pos = pd.Index(techs).get_indexer(table["technology"].to_numpy())
+    table["key_patents"] = [[str(pubs[d]) for d in key[j]] for j in pos]
+    table["holders"] = [[str(H.items[h]) for h in top_holders[j]] for j in pos]
+    table["expiring"] = exp_n[pos].astype(np.int64)
+    table["held_outside_share"] = outside[pos]
     # closest local firms: firms x technologies (fractional), then proximity
     local = assignment[assignment["region"].astype(str) == regions[r]]
     if len(local):
@@ -271,10 +290,8 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
         firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
         F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
         P = np.asarray((F @ T).todense())
-        phi = spec.proximity.to_numpy()
-        S = P @ phi  # firms x technologies
+        S = P @ np.nan_to_num(spec.proximity.to_numpy())  # firms x technologies
         best = np.argsort(-S, axis=0, kind="stable")[:3]
-        closest = {tech: [str(firms[i]) for i in best[:, j] if S[i, j] > 0] for j, tech in enumerate(techs)}
-        table["closest_local_firms"] = [closest[tech] for tech in table["technology"]]
+        table["closest_local_firms"] = [[str(firms[i]) for i in best[:, j] if S[i, j] > 0] for j in pos]
     else:
         table["closest_local_firms"] = [[] for _ in range(len(table))]
