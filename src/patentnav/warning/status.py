@@ -1,0 +1,603 @@
+"""Legal status, term and market coverage of patent documents (专利预警: 法律状态与地域覆盖).
+
+Every rule, with its legal source, is documented in ``docs/warning-status.md``.
+
+* :func:`legal_event_table` / :func:`classify_events` - the EPO INPADOC legal-event code
+  table shipped in ``patentnav/data`` and a vectorised lookup of event class and influence.
+* :func:`patent_status` - one row per document: ``status``, ``reason``, ``assumed_date``,
+  ``expiry_date``, ``years_left``.
+* :func:`market_coverage` - one row per (document, target market): does the document
+  threaten that market, by which route, until when.
+
+Everything is columnar (pandas / numpy / Arrow); there is no Python loop over documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "STATUSES",
+    "LEGAL_STATUS_MAP",
+    "LEGAL_STATUS_KEYWORDS",
+    "PCT_NATIONAL_PHASE_MONTHS",
+    "EPC_STATES",
+    "legal_event_table",
+    "classify_events",
+    "map_legal_status",
+    "expiry_dates",
+    "patent_status",
+    "market_coverage",
+]
+
+STATUSES = ("in_force", "pending", "expired", "lapsed", "withdrawn_or_refused", "unknown")
+
+#: Exact (upper-cased, stripped) legal-status texts -> status. ``None`` = no information.
+LEGAL_STATUS_MAP: dict[str, str | None] = {
+    # Lens.org "Legal Status"
+    "ACTIVE": "in_force",
+    "PATENTED": "in_force",
+    "GRANTED": "in_force",
+    "IN FORCE": "in_force",
+    "PENDING": "pending",
+    "EXPIRED": "expired",
+    "DISCONTINUED": "lapsed",  # refined below: applications -> withdrawn_or_refused
+    "INACTIVE": "lapsed",  # idem
+    "CEASED": "lapsed",
+    "LAPSED": "lapsed",
+    "REVOKED": "lapsed",
+    "WITHDRAWN": "withdrawn_or_refused",
+    "REFUSED": "withdrawn_or_refused",
+    "REJECTED": "withdrawn_or_refused",
+    "ABANDONED": "withdrawn_or_refused",
+    "UNKNOWN": None,
+    # Chinese (CNIPA / incoPat / PatSnap exports)
+    "有权": "in_force",
+    "授权": "in_force",
+    "审中": "pending",
+    "公开": "pending",
+    "实质审查": "pending",
+    "实审": "pending",
+    "失效": "lapsed",
+    "无效": "lapsed",
+    "期限届满": "expired",
+    "届满": "expired",
+    "未缴年费": "lapsed",
+    "撤回": "withdrawn_or_refused",
+    "视为撤回": "withdrawn_or_refused",
+    "驳回": "withdrawn_or_refused",
+    "放弃": "withdrawn_or_refused",
+    "未知": None,
+}
+
+#: Substring rules for composite texts (e.g. ``失效-期限届满``, ``审中-实审``), tried in order.
+LEGAL_STATUS_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("期限届满", "expired"),
+    ("届满", "expired"),
+    ("撤回", "withdrawn_or_refused"),
+    ("驳回", "withdrawn_or_refused"),
+    ("放弃", "withdrawn_or_refused"),
+    ("未缴年费", "lapsed"),
+    ("无效", "lapsed"),
+    ("失效", "lapsed"),
+    ("有权", "in_force"),
+    ("授权", "in_force"),
+    ("审中", "pending"),
+    ("实审", "pending"),
+    ("实质审查", "pending"),
+    ("EXPIRED", "expired"),
+    ("WITHDRAWN", "withdrawn_or_refused"),
+    ("REFUSED", "withdrawn_or_refused"),
+    ("ABANDONED", "withdrawn_or_refused"),
+    ("LAPSED", "lapsed"),
+    ("REVOKED", "lapsed"),
+    ("ACTIVE", "in_force"),
+    ("PENDING", "pending"),
+)
+
+#: Months from the earliest priority date for entering the national/regional phase of a
+#: PCT application (PCT Art. 22(1)/(3) and 39(1)(b); WIPO PCT Applicant's Guide, national
+#: chapters). The plain time limit, without late-entry grace periods (e.g. CN Rule 128
+#: +2 months with surcharge, CA 42 months with fee).
+PCT_NATIONAL_PHASE_MONTHS: dict[str, int] = {
+    "US": 30, "CN": 30, "JP": 30, "DE": 30, "CA": 30, "BR": 30, "MX": 30, "SG": 30,
+    "IL": 30, "ZA": 31, "KR": 31, "EP": 31, "AU": 31, "IN": 31, "RU": 31, "GB": 31,
+    "NZ": 31, "EA": 31, "CH": 30, "SE": 31, "FI": 31, "IE": 31, "ES": 30, "TR": 30,
+}
+#: Default when a market is not in the table.
+PCT_DEFAULT_MONTHS = 30
+
+#: The 39 contracting states of the European Patent Convention (EPO, status 2024).
+EPC_STATES: tuple[str, ...] = (
+    "AL", "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB",
+    "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "ME", "MK", "MT",
+    "NL", "NO", "PL", "PT", "RO", "RS", "SE", "SI", "SK", "SM", "TR",
+)
+#: Months after the mention of grant for validating a European patent nationally
+#: (typical national time limit, e.g. DE IntPatÜG, FR Art. L614-7 CPI; Art. 65 EPC).
+EP_VALIDATION_MONTHS = 3
+
+#: US design patents filed on/after this date have a 15-year term (PLTIA 2012, s. 102).
+US_DESIGN_15Y_FROM = pd.Timestamp("2015-05-13")
+#: US utility patents filed before this date: max(17y from grant, 20y from filing).
+US_URAA_DATE = pd.Timestamp("1995-06-08")
+#: CN designs filed on/after this date: 15 years (Patent Law 2020 amendment), else 10.
+CN_DESIGN_15Y_FROM = pd.Timestamp("2021-06-01")
+#: Utility models: years from filing, by office.
+UTILITY_MODEL_YEARS = {"CN": 10, "DE": 10, "JP": 10, "KR": 10}
+#: Document types that are (or publish) an examined, enforceable right.
+_GRANT_TYPES = ("granted_patent", "utility_model", "design", "plant_patent", "limited_patent")
+
+# event outcomes taken from the INPADOC table
+_EV_WITHDRAW, _EV_LAPSE, _EV_REVIVE = 1, 2, 3
+
+
+# --------------------------------------------------------------------------------------
+# INPADOC legal-event codes
+# --------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _event_table() -> pd.DataFrame:
+    f = resources.files("patentnav.data").joinpath("inpadoc_legal_event_codes_2024w17.csv.gz")
+    with f.open("rb") as fh:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False, compression="gzip")
+    df = pd.DataFrame({
+        "authority": raw["Authority"].str.strip(),
+        "code": raw["Event-code"].str.strip(),
+        "influence": raw["Influence"].str.strip(),
+        "description": raw["Description ENG"].str.strip(),
+        "event_class": raw["Event-class"].str.strip(),
+        "event_class_description": raw["Event-class Description"].str.strip(),
+    })
+    # events that concern one state only (EP national post-grant events "GB: ...", PG25)
+    df["partial"] = df["description"].str.contains(
+        r"^[A-Z]{2}: |CONTRACTING STATE|VALIDATION STATE|DESIGNATED STATE", regex=True)
+    return df.drop_duplicates(["authority", "code"]).reset_index(drop=True)
+
+
+def legal_event_table() -> pd.DataFrame:
+    """The EPO INPADOC legal-event code table (2024 week 17), codes stripped.
+
+    Columns: ``authority, code, influence ('+', '-' or ''), description, event_class,
+    event_class_description, partial`` (``partial``: the event concerns a single
+    contracting/validation state, e.g. EP ``PG25``). A copy of a cached frame.
+    """
+    return _event_table().copy()
+
+
+def classify_events(authority, codes) -> pd.DataFrame:
+    """Vectorised lookup of INPADOC event class and influence.
+
+    Parameters
+    ----------
+    authority : str or array-like of str
+        Publishing authority (``EP``, ``US`` ...), one for all codes or aligned with them.
+    codes : array-like of str
+        Event codes (surrounding spaces ignored).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``codes``: ``authority, code, event_class, influence, description,
+        partial``; unknown codes give nulls (``partial`` False).
+    """
+    codes = pd.Series(list(codes) if not isinstance(codes, pd.Series) else codes.tolist(),
+                      dtype=object).astype("string").str.strip()
+    if isinstance(authority, str) or authority is None:
+        auth = pd.Series([authority] * len(codes), dtype="string")
+    else:
+        auth = pd.Series(list(authority), dtype="string")
+    auth = auth.str.strip().str.upper()
+    t = _event_table()
+    key = pd.MultiIndex.from_arrays([t["authority"], t["code"]])
+    pos = key.get_indexer(pd.MultiIndex.from_arrays([auth.fillna(""), codes.fillna("")]))
+    ok = pos >= 0
+    take = np.where(ok, pos, 0)
+    out = pd.DataFrame({"authority": auth.to_numpy(), "code": codes.to_numpy()})
+    for col in ("event_class", "influence", "description"):
+        v = t[col].to_numpy()[take].astype(object)
+        v[~ok] = None
+        out[col] = v
+    out["partial"] = np.where(ok, t["partial"].to_numpy()[take], False)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+def _ts(col: pa.ChunkedArray) -> pd.Series:
+    """Arrow date column -> datetime64[ns] Series (NaT for null)."""
+    return pd.Series(pd.to_datetime(col.to_pandas(date_as_object=False)), dtype="datetime64[ns]")
+
+
+def _str(col: pa.ChunkedArray) -> pd.Series:
+    return pd.Series(col.to_pandas(), dtype="string")
+
+
+def _as_of(as_of) -> pd.Timestamp:
+    return pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
+
+
+def _add_years(d: pd.Series, years) -> pd.Series:
+    """``d`` + whole years, vectorised; 29 Feb falls to 28 Feb in common years."""
+    years = pd.Series(np.broadcast_to(np.asarray(years, dtype=float), (len(d),)), index=d.index)
+    ok = d.notna() & years.notna()
+    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
+    if ok.any():
+        y = d[ok].dt.year + years[ok].astype(int)
+        m = d[ok].dt.month
+        day = d[ok].dt.day
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        day = day.where(~((m == 2) & (day == 29) & ~leap), 28)
+        out[ok] = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day}))
+    return out
+
+
+def _add_months(d: pd.Series, months) -> pd.Series:
+    """``d`` + whole months, vectorised; the day is clipped to the month's end."""
+    months = pd.Series(np.broadcast_to(np.asarray(months, dtype=float), (len(d),)), index=d.index)
+    ok = d.notna() & months.notna()
+    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
+    if ok.any():
+        total = d[ok].dt.year * 12 + (d[ok].dt.month - 1) + months[ok].astype(int)
+        y, m = total // 12, total % 12 + 1
+        first = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": 1}))
+        last = (first + pd.offsets.MonthEnd(0)).dt.day
+        day = np.minimum(d[ok].dt.day, last)
+        out[ok] = first + pd.to_timedelta(day - 1, unit="D")
+    return out
+
+
+def map_legal_status(text, document_type=None) -> pd.Series:
+    """Map legal-status texts to :data:`STATUSES` (null where no information).
+
+    Exact matches in :data:`LEGAL_STATUS_MAP` first, then the substring rules of
+    :data:`LEGAL_STATUS_KEYWORDS`. Lens ``DISCONTINUED``/``INACTIVE`` on an application
+    becomes ``withdrawn_or_refused``; a Chinese ``失效`` on an application likewise.
+    """
+    s = pd.Series(list(text) if not isinstance(text, pd.Series) else text.tolist(), dtype="string")
+    norm = s.str.strip().str.upper()
+    out = norm.astype(object).map(LEGAL_STATUS_MAP).astype(object)  # dict lookup, unmatched -> NaN
+    known = norm.isin(list(LEGAL_STATUS_MAP)).fillna(False).to_numpy()
+    todo = (~known) & norm.notna().to_numpy() & (norm.str.len() > 0).fillna(False).to_numpy()
+    for kw, st in LEGAL_STATUS_KEYWORDS:  # loop over keywords, not documents
+        hit = todo & norm.str.contains(kw, regex=False).fillna(False).to_numpy()
+        out[hit] = st
+        todo &= ~hit
+    out = out.where(pd.notna(out), None)
+    if document_type is not None:
+        dtp = pd.Series(list(document_type), dtype="string").to_numpy()
+        app = np.asarray(pd.Series(dtp).isin(["application", "search_report"]).to_numpy())
+        out[(out == "lapsed").to_numpy() & app] = "withdrawn_or_refused"
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# term
+# --------------------------------------------------------------------------------------
+def _frame(corpus) -> pd.DataFrame:
+    t = corpus.table
+    df = pd.DataFrame({
+        "publication_number": _str(t["publication_number"]),
+        "jurisdiction": _str(t["jurisdiction"]).str.upper(),
+        "kind": _str(t["kind"]).str.upper(),
+        "document_type": _str(t["document_type"]),
+        "filing_date": _ts(t["filing_date"]),
+        "publication_date": _ts(t["publication_date"]),
+        "grant_date": _ts(t["grant_date"]),
+        "earliest_priority_date": _ts(t["earliest_priority_date"]),
+        "legal_status": _str(t["legal_status"]),
+    })
+    dtp = df["document_type"].fillna("other")
+    kind = df["kind"].fillna("")
+    # corrected publications: B*/C* kinds correct a grant, others an application
+    amended = dtp == "amended"
+    dtp = dtp.mask(amended & kind.str.match(r"^[BC]"), "granted_patent")
+    dtp = dtp.mask(amended & ~kind.str.match(r"^[BC]"), "application")
+    # kind-code safety net: CN U/Y utility models, US S designs
+    dtp = dtp.mask((df["jurisdiction"] == "CN") & kind.isin(["U", "Y"]), "utility_model")
+    dtp = dtp.mask((df["jurisdiction"] == "US") & kind.str.match(r"^S"), "design")
+    df["doc_class"] = dtp
+    # a granted document without grant_date: its publication date is the grant
+    granted = dtp.isin(_GRANT_TYPES)
+    df["grant_eff"] = df["grant_date"].where(df["grant_date"].notna() | ~granted, df["publication_date"])
+    return df
+
+
+def expiry_dates(corpus) -> pd.DataFrame:
+    """Statutory expiry date of every document, with the rule applied.
+
+    Returns a frame with ``publication_number, expiry_date, term_rule``. Term adjustments
+    and extensions (US PTA/PTE, SPCs, CN 专利权期限补偿) are not applied: the corpus
+    carries no data on them.
+    """
+    df = _frame(corpus)
+    return _expiry(df)[["publication_number", "expiry_date", "term_rule"]]
+
+
+def _expiry(df: pd.DataFrame) -> pd.DataFrame:
+    n = len(df)
+    j, c = df["jurisdiction"], df["doc_class"]
+    filing, grant = df["filing_date"], df["grant_eff"]
+    exp = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    rule = pd.Series([None] * n, index=df.index, dtype=object)
+
+    def put(mask, value, text):
+        mask = mask.fillna(False) if hasattr(mask, "fillna") else mask
+        exp[mask] = value[mask]
+        rule[mask] = text
+
+    f20 = _add_years(filing, 20)
+    patent = c.isin(["granted_patent", "application", "search_report", "plant_patent"])
+    put(patent, f20, "20 years from filing")
+    # US, filed before 8 June 1995 and granted: the longer of 17y from grant / 20y from filing
+    old_us = patent & (j == "US") & (filing < US_URAA_DATE) & grant.notna()
+    g17 = _add_years(grant, 17)
+    put(old_us, g17.where(g17 > f20, f20), "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)")
+    # US designs: 15y from grant (filed >= 2015-05-13), 14y before
+    usd = (c == "design") & (j == "US")
+    put(usd & (filing >= US_DESIGN_15Y_FROM), _add_years(grant, 15), "US design: 15 years from grant")
+    put(usd & (filing < US_DESIGN_15Y_FROM), _add_years(grant, 14), "US design filed before 2015-05-13: 14 years from grant")
+    cnd = (c == "design") & (j == "CN")
+    put(cnd & (filing >= CN_DESIGN_15Y_FROM), _add_years(filing, 15), "CN design: 15 years from filing")
+    put(cnd & (filing < CN_DESIGN_15Y_FROM), _add_years(filing, 10), "CN design filed before 2021-06-01: 10 years from filing")
+    for cc, yrs in UTILITY_MODEL_YEARS.items():
+        put((c == "utility_model") & (j == cc), _add_years(filing, yrs), f"{cc} utility model: {yrs} years from filing")
+    put((c == "limited_patent") & (j == "AU"), _add_years(filing, 8), "AU innovation patent: 8 years from filing")
+    # no filing date: no expiry
+    df = df.copy()
+    df["expiry_date"] = exp
+    df["term_rule"] = rule
+    return df
+
+
+# --------------------------------------------------------------------------------------
+# legal events
+# --------------------------------------------------------------------------------------
+def _event_outcomes(corpus, jurisdiction: pd.Series, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per document: the last dated withdrawal / lapse / revival event on or before as_of."""
+    col = corpus.table["legal_events"].combine_chunks()
+    flat = pc.list_flatten(col)
+    empty = pd.DataFrame({"doc": pd.Series(dtype=int), "outcome": pd.Series(dtype=int),
+                          "ev_date": pd.Series(dtype="datetime64[ns]"), "ev_text": pd.Series(dtype=object)})
+    if len(flat) == 0:
+        return empty
+    parent = pc.list_parent_indices(col).to_numpy()
+    ev = pd.DataFrame({
+        "doc": parent,
+        "ev_date": pd.to_datetime(flat.field("date").to_pandas(date_as_object=False)).to_numpy(),
+        "code": flat.field("code").to_pandas().to_numpy(),
+        "desc": flat.field("description").to_pandas().to_numpy(),
+    })
+    cls = classify_events(jurisdiction.to_numpy()[parent], ev["code"])
+    ev["event_class"], ev["influence"], ev["partial"] = cls["event_class"].to_numpy(), cls["influence"].to_numpy(), cls["partial"].to_numpy()
+    outcome = np.select(
+        [(ev["event_class"] == "B") & (ev["influence"] == "-"),
+         (ev["event_class"] == "H") & (ev["influence"] == "-") & ~ev["partial"].astype(bool),
+         ev["event_class"].isin(["C", "K"]) & (ev["influence"] == "+")],
+        [_EV_WITHDRAW, _EV_LAPSE, _EV_REVIVE], 0)
+    ev["outcome"] = outcome
+    ev = ev[(ev["outcome"] > 0) & ev["ev_date"].notna() & (ev["ev_date"] <= as_of)]
+    if ev.empty:
+        return empty
+    ev["ev_text"] = (ev["code"].astype(str) + " " + ev["desc"].fillna(cls["description"].reindex(ev.index)).fillna("").astype(str)
+                     + " (INPADOC class " + ev["event_class"].astype(str) + ")")
+    ev = ev.sort_values(["doc", "ev_date"], kind="stable").groupby("doc", sort=False).tail(1)
+    return ev[["doc", "outcome", "ev_date", "ev_text"]]
+
+
+# --------------------------------------------------------------------------------------
+# status
+# --------------------------------------------------------------------------------------
+def _fmt(d: pd.Series) -> pd.Series:
+    return d.dt.strftime("%Y-%m-%d").fillna("?")
+
+
+def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Legal status of every document on ``as_of`` (default: today).
+
+    Precedence (first that applies): (1) a dated INPADOC withdrawal/refusal (class B,
+    ``-``) or cessation (class H, ``-``, not single-state) event on or before ``as_of``
+    that no later revival (class C/K, ``+``) undoes; (2) statutory term ended
+    (``expiry_date <= as_of``) -> ``expired``; (3) the ``legal_status`` text, mapped by
+    :func:`map_legal_status`; (4) rules from document type and dates: granted by
+    ``as_of`` -> ``in_force``; application -> ``pending`` (a WO application after its
+    31-month international phase -> ``lapsed``); not yet filed or no rule -> ``unknown``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date-like, optional
+    markets : list of str, optional
+        When given, two columns are added from :func:`market_coverage`:
+        ``markets_covered`` (comma-joined covered markets) and ``threatens`` (bool).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document, corpus order: ``publication_number, jurisdiction,
+        document_type, status, reason, assumed_date, expiry_date, term_rule, years_left``.
+    """
+    asof = _as_of(as_of)
+    df = _expiry(_frame(corpus))
+    n = len(df)
+    status = np.full(n, "unknown", dtype=object)
+    reason = np.full(n, "no rule applies (document type or dates unknown)", dtype=object)
+    assumed = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    done = np.zeros(n, dtype=bool)
+    c = df["doc_class"]
+    filing, grant, exp = df["filing_date"], df["grant_eff"], df["expiry_date"]
+
+    def put(mask, st, why, date=None):
+        m = np.asarray(mask, dtype=bool) & ~done
+        status[m] = st if np.isscalar(st) else np.asarray(st, dtype=object)[m]
+        reason[m] = why if isinstance(why, str) else np.asarray(why, dtype=object)[m]
+        if date is not None:
+            assumed[m] = date[m]
+        done[m] = True
+
+    # 0. not yet filed / published on as_of
+    notyet = (filing.notna() & (filing > asof)) | (filing.isna() & df["publication_date"].notna() & (df["publication_date"] > asof))
+    put(notyet.to_numpy(), "unknown", "not yet filed on as_of " + asof.strftime("%Y-%m-%d"))
+
+    # 1. legal events
+    ev = _event_outcomes(corpus, df["jurisdiction"], asof)
+    if len(ev):
+        o = np.zeros(n, dtype=int)
+        o[ev["doc"].to_numpy()] = ev["outcome"].to_numpy()
+        evd = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        evd.iloc[ev["doc"].to_numpy()] = ev["ev_date"].to_numpy()
+        txt = np.full(n, "", dtype=object)
+        txt[ev["doc"].to_numpy()] = ev["ev_text"].to_numpy()
+        txt = pd.Series(txt, index=df.index)
+        put(o == _EV_WITHDRAW, "withdrawn_or_refused", "legal event " + txt + " on " + _fmt(evd), evd)
+        put(o == _EV_LAPSE, "lapsed", "legal event " + txt + " on " + _fmt(evd), evd)
+
+    # 2. term
+    expired = (exp.notna() & (exp <= asof)).to_numpy()
+    put(expired, "expired", "term ended on " + _fmt(exp) + " (" + df["term_rule"].fillna("") + ")", exp)
+
+    # 3. legal_status text
+    mapped = map_legal_status(df["legal_status"], c)
+    has = mapped.notna().to_numpy()
+    put(has, mapped.to_numpy(), "legal_status '" + df["legal_status"].fillna("") + "' (as exported; undated)")
+
+    # 4. rules
+    granted = c.isin(_GRANT_TYPES).to_numpy()
+    g_ok = (grant.notna() & (grant <= asof)).to_numpy()
+    put(granted & g_ok, "in_force", "granted " + _fmt(grant) + ", term runs to " + _fmt(exp) + ", no lapse event", grant)
+    # granted after as_of: the application was pending on as_of
+    put(granted & ~g_ok & filing.notna().to_numpy(), "pending",
+        "application filed " + _fmt(filing) + " granted only on " + _fmt(grant) + " (after as_of)", filing)
+    app = c.isin(["application", "search_report"]).to_numpy()
+    wo = (df["jurisdiction"] == "WO").to_numpy()
+    pct_end = _add_months(df["earliest_priority_date"].fillna(filing), 31)
+    put(app & wo & (pct_end <= asof).fillna(False).to_numpy(), "lapsed",
+        "international phase ended " + _fmt(pct_end) + " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries",
+        pct_end)
+    put(app & wo, "pending", "international application, national-phase entry possible until " + _fmt(pct_end), filing)
+    put(app & filing.notna().to_numpy(), "pending",
+        "application filed " + _fmt(filing) + ", no withdrawal/refusal event, term to " + _fmt(exp), filing)
+    put(app, "pending", "application, filing date unknown, no withdrawal/refusal event", df["publication_date"])
+    put((c == "statutory_invention_registration").to_numpy(), "unknown",
+        "US statutory invention registration: defensive publication, no enforceable right")
+
+    days = (exp - asof).dt.days
+    out = pd.DataFrame({
+        "publication_number": df["publication_number"].to_numpy(),
+        "jurisdiction": df["jurisdiction"].to_numpy(),
+        "document_type": c.to_numpy(),
+        "status": status,
+        "reason": reason,
+        "assumed_date": assumed.dt.date.to_numpy(),
+        "expiry_date": exp.dt.date.to_numpy(),
+        "term_rule": df["term_rule"].to_numpy(),
+        "years_left": np.round((days.clip(lower=0) / 365.25).astype(float), 2).to_numpy(),
+    })
+    out["assumed_date"] = out["assumed_date"].where(assumed.notna().to_numpy(), None)
+    out["expiry_date"] = out["expiry_date"].where(exp.notna().to_numpy(), None)
+    if markets is not None:
+        cov = market_coverage(corpus, markets, as_of=asof)
+        hit = cov[cov["covered"]]
+        joined = hit.groupby("row")["market"].agg(",".join)
+        out["markets_covered"] = joined.reindex(np.arange(n)).fillna("").to_numpy()
+        out["threatens"] = out["markets_covered"] != ""
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# market coverage
+# --------------------------------------------------------------------------------------
+def _pairs(col: pa.ChunkedArray, prefix2: bool = False) -> pd.DataFrame:
+    """(row, value) pairs of a list<string> column (optionally the first 2 characters)."""
+    col = col.combine_chunks()
+    flat = pc.list_flatten(col)
+    parent = pc.list_parent_indices(col).to_numpy()
+    vals = pd.Series(flat.to_pandas(), dtype="string").str.strip().str.upper()
+    if prefix2:
+        vals = vals.str[:2]
+    return pd.DataFrame({"row": parent, "cc": vals.to_numpy()}).dropna()
+
+
+def market_coverage(corpus, markets: Iterable[str], as_of=None) -> pd.DataFrame:
+    """Which target markets each document threatens (long format).
+
+    Routes, first that applies: ``own`` (the document's jurisdiction is the market),
+    ``family`` (a family member / family jurisdiction is the market), ``ep_validation``
+    (the market is an EPC contracting state and the document or a family member is EP),
+    ``pct_window`` (the document or a family member is WO and ``as_of`` is before the
+    national-phase deadline of :data:`PCT_NATIONAL_PHASE_MONTHS` from the earliest
+    priority date; 31 months via EP for EPC states). A WO route whose deadline has passed
+    gives ``covered=False`` with that deadline.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``publication_number, market, covered, route, deadline, reason`` (+ ``row``, the
+        document's position in the corpus), documents x markets rows, document-major.
+    """
+    asof = _as_of(as_of)
+    mk = [str(m).strip().upper() for m in markets]
+    mk = list(dict.fromkeys(mk))
+    df = _frame(corpus)
+    n, m = len(df), len(mk)
+    row = np.repeat(np.arange(n), m)
+    market = np.tile(np.array(mk, dtype=object), n)
+    own_j = df["jurisdiction"].fillna("").to_numpy()[row]
+    fam = pd.concat([_pairs(corpus.table["family_jurisdictions"]),
+                     _pairs(corpus.table["family_members"], prefix2=True)]).drop_duplicates()
+    fam_idx = pd.MultiIndex.from_arrays([fam["row"].to_numpy(), fam["cc"].to_numpy()])
+    q = pd.MultiIndex.from_arrays([row, market])
+    in_fam = q.isin(fam_idx)
+    has_ep = np.isin(np.arange(n), fam.loc[fam["cc"] == "EP", "row"].to_numpy())[row] | (own_j == "EP")
+    has_wo = np.isin(np.arange(n), fam.loc[fam["cc"] == "WO", "row"].to_numpy())[row] | (own_j == "WO")
+    is_epc = np.isin(market, EPC_STATES)
+
+    prio = df["earliest_priority_date"].fillna(df["filing_date"]).to_numpy()[row]
+    months = np.array([PCT_NATIONAL_PHASE_MONTHS.get(x, PCT_DEFAULT_MONTHS) for x in mk], dtype=float)
+    months = np.tile(months, n)
+    months = np.where(is_epc, np.maximum(months, PCT_NATIONAL_PHASE_MONTHS["EP"]), months)
+    pct_deadline = _add_months(pd.Series(prio, dtype="datetime64[ns]"), months).to_numpy()
+    pct_open = pct_deadline > np.datetime64(asof)
+
+    grant = df["grant_eff"].to_numpy()[row]
+    ep_granted = (own_j == "EP") & df["doc_class"].isin(_GRANT_TYPES).to_numpy()[row]
+    val_deadline = _add_months(pd.Series(grant, dtype="datetime64[ns]"), EP_VALIDATION_MONTHS).to_numpy()
+
+    own = own_j == market
+    c_fam = ~own & in_fam
+    c_ep = ~own & ~c_fam & is_epc & has_ep
+    c_pct = ~own & ~c_fam & ~c_ep & has_wo & (market != "WO")
+    covered = own | c_fam | c_ep | (c_pct & pct_open)
+    route = np.select([own, c_fam, c_ep, c_pct], ["own", "family", "ep_validation", "pct_window"], None).astype(object)
+    deadline = np.full(len(row), np.datetime64("NaT"), dtype="datetime64[ns]")
+    deadline = np.where(c_pct, pct_deadline, deadline)
+    deadline = np.where(c_ep & ep_granted, val_deadline, deadline)
+    dl = pd.Series(deadline, dtype="datetime64[ns]")
+    dls = _fmt(dl).to_numpy()
+    mks = pd.Series(market, dtype=object)
+    reason = np.select(
+        [own, c_fam, c_ep & ep_granted, c_ep, c_pct & pct_open, c_pct],
+        ["document published in " + mks,
+         "family member in " + mks,
+         "European patent: " + mks + " is an EPC contracting state (validation due by " + dls + ")",
+         "European application/family: " + mks + " is an EPC contracting state (designated)",
+         "PCT national/regional phase entry into " + mks + " possible until " + dls,
+         "PCT national/regional phase deadline for " + mks + " passed on " + dls + "; no family member there"],
+        "no publication, family member or open route in " + mks)
+    return pd.DataFrame({
+        "publication_number": df["publication_number"].to_numpy()[row],
+        "market": market,
+        "covered": covered.astype(bool),
+        "route": route,
+        "deadline": dl.dt.date.where(dl.notna(), None).to_numpy(),
+        "reason": reason,
+        "row": row,
+    })
