@@ -22,6 +22,7 @@ def main() -> None:
 
     \b
     Start here:
+      patentnav landscape            the industry navigation report (bundled sample, region CN)
       patentnav info                 overview of the bundled Lens.org drone sample
       patentnav ingest FILE... -o corpus.parquet
                                      read exports (Lens, PatentsView, USPTO XML, Google
@@ -264,8 +265,9 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
 
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402
+from .report_cmds import COMMANDS as _REPORT  # noqa: E402
 
-for _cmd in _LANDSCAPE:
+for _cmd in _LANDSCAPE + _REPORT:
     main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,107 @@
+"""CLI command ``landscape``: the full patent-navigation report (HTML, Markdown, JSON, CSV)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .common import console, err_console, handle_errors, load_corpus
+
+FORMATS = ("html", "md", "json", "csv")
+_STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
+
+
+@click.command()
+@click.argument("corpus", nargs=-1, type=click.Path(exists=True))
+@click.option("--industry", default=None, help="Scope to a CNIPA SEI field or industry (e.g. 2.2; see `patentnav industries`).")
+@click.option("--ipc", "ipc_patterns", multiple=True, help="Scope to IPC prefixes (repeatable), e.g. --ipc B64C --ipc B64U.")
+@click.option("--query", default=None, help='Scope to a keyword query, e.g. "无人机 OR drone".')
+@click.option("--region", default="CN", show_default=True, help="Region key: CN, CN-GD, CN-GD-Shenzhen (or FIRMS with --firms).")
+@click.option("--firms", default=None, help="Comma-separated firm names (or a CSV with a 'name' column) forming the region FIRMS.")
+@click.option("--out", "out_dir", default="patentnav-report", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--seed", default=42, show_default=True, help="Random seed (clustering, layout).")
+@handle_errors
+def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, formats, lang, seed):
+    """Landscape report (产业规划类专利导航, GB/T 39551): scope, direction, positioning, paths.
+
+    \b
+    Examples:
+      patentnav landscape                       bundled drone sample, region CN
+      patentnav landscape corpus.parquet --industry 2.2 --region CN-GD --lang en
+      patentnav landscape --format json,csv --out report/
+    """
+    import pandas as pd
+
+    from ..report import build_landscape_report, write_csv_tables, write_json
+
+    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad:
+        raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    firm_list = None
+    if firms:
+        p = Path(firms)
+        firm_list = (pd.read_csv(p)["name"].dropna().astype(str).tolist() if p.is_file()
+                     else [f.strip() for f in firms.split(",") if f.strip()])
+    t0 = time.perf_counter()
+    c = load_corpus(corpus, lang=lang)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as prog:
+        task = prog.add_task("report", total=len(_STEPS))
+        seen: list[str] = []
+
+        def step(name: str) -> None:
+            if seen:
+                prog.advance(task)
+            seen.append(name)
+            prog.update(task, description=name)
+
+        report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
+                                        lang=lang, firms=firm_list, seed=seed, progress=step)
+        prog.update(task, completed=len(_STEPS))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[str, str]] = []
+    if "json" in fmts:
+        written.append(("json", str(write_json(report, out / "report.json"))))
+    if "csv" in fmts:
+        files = write_csv_tables(report, out / "tables")
+        written.append(("csv", f"{out / 'tables'} ({len(files)} files)"))
+    if "html" in fmts:
+        try:
+            from ..report.html import write_html
+        except ImportError as e:
+            err_console.print(f"[yellow]html skipped: renderer not available ({e})[/]")
+        else:
+            path = out / "report.html"
+            res = write_html(report, path)
+            written.append(("html", str(res or path)))
+    if "md" in fmts:
+        try:
+            from ..report.markdown import write_markdown
+        except ImportError as e:
+            err_console.print(f"[yellow]md skipped: renderer not available ({e})[/]")
+        else:
+            written.append(("md", str(write_markdown(report, out))))
+    meta = report["meta"]
+    tab = Table(title=meta["title"])
+    tab.add_column("")
+    tab.add_column("", overflow="fold")
+    tab.add_row("documents", f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
+    tab.add_row("region", meta["region"])
+    tab.add_row("cut-off", meta["cutoff"])
+    for sec in report["sections"]:
+        tab.add_row(sec["title"], f"{len(sec['tables'])} tables, {len(sec['charts'])} charts")
+    for fmt, path in written:
+        tab.add_row(f"[bold]{fmt}[/]", path)
+    tab.add_row("time", f"{time.perf_counter() - t0:.1f} s")
+    console.print(tab)
+
+
+COMMANDS = [landscape]

@@ -1,0 +1,272 @@
+"""Plotly figures for the chart kinds of the report model (see the report contract).
+
+One function per chart kind; each takes the chart's ``data`` dict (plain JSON) and the
+report language and returns a :class:`plotly.graph_objects.Figure`.  Layouts are
+deterministic: node positions come from the model (field network) or from the year
+(main path), never from a random layout.  :func:`make_figure` dispatches on ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "FONT_FAMILY",
+    "CHART_KINDS",
+    "make_figure",
+    "trend",
+    "applicants_over_time",
+    "field_network",
+    "field_region_heatmap",
+    "gap_quadrant",
+    "life_cycle",
+    "main_path",
+]
+
+FONT_FAMILY = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+)
+
+# A fixed qualitative palette (Okabe-Ito + extras), so colours never depend on plotly defaults.
+PALETTE = [
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+    "#56B4E9", "#F0E442", "#000000", "#8C564B", "#7F7F7F",
+]
+
+_LABELS = {
+    "applications": ("Applications", "申请量"),
+    "incomplete": ("Incomplete (publication lag)", "数据不完整（公开滞后）"),
+    "fitted": ("Fitted logistic curve", "Logistic 拟合曲线"),
+    "year": ("Year", "年份"),
+    "applicants": ("Applicants", "申请人数"),
+    "field": ("Field", "领域"),
+    "no_path": ("No main path", "无主路径"),
+    "density": ("Density", "关联密度"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    en, zh = _LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 30, "t": 30, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    return fig
+
+
+def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Yearly counts as bars; incomplete years hatched and pale; optional fitted line."""
+    years = list(data.get("years") or [])
+    counts = list(data.get("counts") or [])
+    incomplete = list(data.get("incomplete") or [False] * len(years))
+    complete_x = [y for y, inc in zip(years, incomplete) if not inc]
+    complete_y = [c for c, inc in zip(counts, incomplete) if not inc]
+    inc_x = [y for y, inc in zip(years, incomplete) if inc]
+    inc_y = [c for c, inc in zip(counts, incomplete) if inc]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=complete_x, y=complete_y, name=_t("applications", lang),
+                         marker={"color": PALETTE[0]}))
+    if inc_x:
+        fig.add_trace(go.Bar(
+            x=inc_x, y=inc_y, name=_t("incomplete", lang),
+            marker={"color": "rgba(0,114,178,0.25)", "line": {"color": PALETTE[0], "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": PALETTE[0], "size": 6}},
+        ))
+    fitted = data.get("fitted")
+    if fitted:
+        fig.add_trace(go.Scatter(x=years, y=fitted, mode="lines", name=_t("fitted", lang),
+                                 line={"color": PALETTE[3], "width": 2}, connectgaps=False))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title_text=data.get("label_x") or _t("year", lang), dtick=1 if len(years) <= 25 else None)
+    fig.update_yaxes(title_text=data.get("label_y") or _t("applications", lang), rangemode="tozero")
+    return _base_layout(fig)
+
+
+def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """One line per applicant over the years."""
+    years = list(data.get("years") or [])
+    fig = go.Figure()
+    for i, s in enumerate(data.get("series") or []):
+        fig.add_trace(go.Scatter(x=years, y=list(s.get("counts") or []), mode="lines+markers",
+                                 name=str(s.get("name", "")),
+                                 line={"color": PALETTE[i % len(PALETTE)], "width": 2}))
+    fig.update_xaxes(title_text=_t("year", lang))
+    fig.update_yaxes(title_text=_t("applications", lang), rangemode="tozero")
+    return _base_layout(fig)
+
+
+def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Nodes at the model's x/y, edges as line segments, colour by field."""
+    nodes = list(data.get("nodes") or [])
+    pos = {str(n["id"]): (n.get("x", 0.0), n.get("y", 0.0)) for n in nodes}
+    fig = go.Figure()
+    ex: list[Any] = []
+    ey: list[Any] = []
+    for e in data.get("edges") or []:
+        a, b = pos.get(str(e.get("source"))), pos.get(str(e.get("target")))
+        if a is None or b is None:
+            continue
+        ex += [a[0], b[0], None]
+        ey += [a[1], b[1], None]
+    if ex:
+        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"color": "rgba(120,120,120,0.45)", "width": 1}))
+    sizes = [float(n.get("size") or 1.0) for n in nodes]
+    smax = max(sizes) if sizes else 1.0
+    fields = sorted({int(n.get("field") or 0) for n in nodes})
+    for f in fields:
+        members = [n for n in nodes if int(n.get("field") or 0) == f]
+        fig.add_trace(go.Scatter(
+            x=[n.get("x", 0.0) for n in members], y=[n.get("y", 0.0) for n in members],
+            mode="markers", name=f"{_t('field', lang)} {f}",
+            text=[str(n.get("label", n.get("id", ""))) for n in members],
+            hovertemplate="%{text}<extra></extra>",
+            marker={"size": [8 + 30 * (float(n.get("size") or 1.0) / smax) ** 0.5 for n in members],
+                    "color": PALETTE[f % len(PALETTE)], "line": {"color": "white", "width": 1},
+                    "opacity": 0.85},
+        ))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    return _base_layout(fig, height=520)
+
+
+def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Rows (fields) × columns (regions) heatmap of the given measure."""
+    rows = [str(r) for r in data.get("rows") or []]
+    cols = [str(c) for c in data.get("columns") or []]
+    values = [list(r) for r in data.get("values") or []]
+    fig = go.Figure(go.Heatmap(
+        z=values, x=cols, y=rows, colorscale="Blues", hoverongaps=False,
+        colorbar={"title": {"text": str(data.get("measure") or "")}},
+        hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(automargin=True)
+    return _base_layout(fig, height=max(300, 40 + 28 * len(rows)))
+
+
+def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """RCA (x) vs density (y) bubbles, coloured by category, lines at RCA=1 and median density."""
+    points = list(data.get("points") or [])
+    sizes = [float(p.get("size") or 1.0) for p in points]
+    smax = max(sizes) if sizes else 1.0
+    fig = go.Figure()
+    cats: list[str] = []
+    for p in points:
+        c = str(p.get("category", ""))
+        if c not in cats:
+            cats.append(c)
+    for i, c in enumerate(cats):
+        members = [p for p in points if str(p.get("category", "")) == c]
+        fig.add_trace(go.Scatter(
+            x=[p.get("rca") for p in members], y=[p.get("density") for p in members],
+            mode="markers+text", name=c, text=[str(p.get("label", "")) for p in members],
+            textposition="top center", textfont={"size": 11},
+            hovertemplate="%{text}<br>RCA %{x}<br>%{y}<extra></extra>",
+            marker={"size": [10 + 30 * (float(p.get("size") or 1.0) / smax) ** 0.5 for p in members],
+                    "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
+                    "line": {"color": "white", "width": 1}},
+        ))
+    dens = sorted(float(p.get("density") or 0.0) for p in points)
+    if dens:
+        n = len(dens)
+        median = dens[n // 2] if n % 2 else (dens[n // 2 - 1] + dens[n // 2]) / 2
+        fig.add_hline(y=median, line={"color": "#888", "dash": "dash", "width": 1})
+    fig.add_vline(x=1.0, line={"color": "#888", "dash": "dash", "width": 1})
+    fig.update_xaxes(title_text=data.get("x_label") or "RCA", rangemode="tozero")
+    fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang))
+    return _base_layout(fig, height=480)
+
+
+def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Technology life-cycle path: x applicants, y applications, points labelled by year."""
+    years = list(data.get("years") or [])
+    fig = go.Figure(go.Scatter(
+        x=list(data.get("applicants") or []), y=list(data.get("applications") or []),
+        mode="lines+markers+text", text=[str(y) for y in years], textposition="top center",
+        textfont={"size": 11}, line={"color": PALETTE[0], "width": 2},
+        marker={"size": 8, "color": PALETTE[0]}, showlegend=False,
+        hovertemplate="%{text}: %{x}, %{y}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=_t("applicants", lang), rangemode="tozero")
+    fig.update_yaxes(title_text=_t("applications", lang), rangemode="tozero")
+    return _base_layout(fig)
+
+
+def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -> go.Figure:
+    """Directed layered diagram: x = year (layer), nodes stacked in order; arrows for edges."""
+    nodes = list(data.get("nodes") or [])
+    edges = list(data.get("edges") or [])
+    fig = go.Figure()
+    if not edges:
+        fig.add_annotation(text=note or _t("no_path", lang), x=0.5, y=0.5, xref="paper",
+                           yref="paper", showarrow=False, font={"size": 14, "color": "#666"})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return _base_layout(fig, height=220)
+    # Layers by year (None last), stable order within a layer by first appearance.
+    known = sorted({n["year"] for n in nodes if n.get("year") is not None})
+    layer_of = {y: i for i, y in enumerate(known)}
+    unknown_layer = len(known)
+    slots: dict[int, int] = {}
+    pos: dict[str, tuple[float, float]] = {}
+    for n in nodes:
+        layer = layer_of.get(n.get("year"), unknown_layer) if n.get("year") is not None else unknown_layer
+        k = slots.get(layer, 0)
+        slots[layer] = k + 1
+        pos[str(n["id"])] = (float(layer), -float(k))
+    for e in edges:
+        a, b = pos.get(str(e.get("source"))), pos.get(str(e.get("target")))
+        if a is None or b is None:
+            continue
+        fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref="x", yref="y", axref="x",
+                           ayref="y", showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.5,
+                           arrowcolor="#888", standoff=9, startstandoff=9, text="")
+    ids = [str(n["id"]) for n in nodes]
+    fig.add_trace(go.Scatter(
+        x=[pos[i][0] for i in ids], y=[pos[i][1] for i in ids], mode="markers+text",
+        text=[str(n.get("label", n["id"])) for n in nodes], textposition="bottom center",
+        textfont={"size": 11}, marker={"size": 14, "color": PALETTE[2]}, showlegend=False,
+        customdata=[str(n.get("year", "")) for n in nodes],
+        hovertemplate="%{text} (%{customdata})<extra></extra>",
+    ))
+    ticks = list(range(len(known))) + ([unknown_layer] if unknown_layer in slots else [])
+    labels = [str(y) for y in known] + (["?"] if unknown_layer in slots else [])
+    fig.update_xaxes(tickvals=ticks, ticktext=labels, title_text=_t("year", lang), showgrid=False, zeroline=False,
+                     range=[-0.5, max(ticks) + 0.5])
+    depth = max(slots.values())
+    fig.update_yaxes(visible=False, range=[-depth + 0.3, 0.6])
+    return _base_layout(fig, height=max(260, 120 + 90 * depth))
+
+
+CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
+    "trend": trend,
+    "applicants_over_time": applicants_over_time,
+    "field_network": field_network,
+    "field_region_heatmap": field_region_heatmap,
+    "gap_quadrant": gap_quadrant,
+    "life_cycle": life_cycle,
+    "main_path": main_path,
+}
+
+
+def make_figure(chart: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Build the figure of one chart dict of the report model (``kind``, ``data``, ``note``)."""
+    kind = chart.get("kind")
+    if kind not in CHART_KINDS:
+        raise ValueError(f"unknown chart kind: {kind!r}")
+    data = chart.get("data") or {}
+    if kind == "main_path":
+        return main_path(data, lang, note=chart.get("note"))
+    return CHART_KINDS[kind](data, lang)

@@ -1,0 +1,527 @@
+"""The landscape report model: one plain, JSON-serialisable dict (contract: report spec).
+
+Structured after GB/T 39551 (industry-planning patent navigation): data and scope,
+industry direction, regional positioning, development paths. Every float is rounded to 6
+significant digits, every sort has a tie-breaker, layouts are seeded, so the same corpus
+and options give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .labels import L
+
+__all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
+
+SECTION_IDS = ("scope", "direction", "positioning", "paths")
+CHART_KEYS = {
+    "trend": ("years", "counts", "incomplete", "fitted", "label_x", "label_y"),
+    "applicants_over_time": ("years", "series"),
+    "field_network": ("nodes", "edges"),
+    "field_region_heatmap": ("rows", "columns", "values", "measure"),
+    "gap_quadrant": ("points", "x_label", "y_label"),
+    "life_cycle": ("years", "applicants", "applications"),
+    "main_path": ("nodes", "edges"),
+}
+_GROWTH_WINDOW = 5
+_CHECK_FIELDS = ("earliest_priority_date", "applicant_addresses", "abstract", "inventors", "ipc",
+                 "cited_publications", "legal_status")
+
+
+# ------------------------------------------------------------------ numbers and text
+
+def rnd(x: Any) -> Any:
+    """Round a number to 6 significant digits (None for NaN / inf / missing); ints stay ints."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return None
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return x
+    if not math.isfinite(f):
+        return None
+    if f == 0:
+        return 0.0
+    return float(f"{f:.6g}")
+
+
+def _s(v: Any) -> str:
+    if v is None:
+        return ""
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def _cell(v: Any) -> Any:
+    """A table cell: str / int / float (rounded) / bool / None; lists joined with '; '."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "; ".join(_s(x) for x in v)
+    if isinstance(v, (str, bool, np.bool_)):
+        return bool(v) if isinstance(v, np.bool_) else v
+    if v is None:
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return rnd(v)
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def _pct(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{100 * float(x):.{digits}f}%"
+
+
+def _table(tid: str, title: str, columns: list[tuple[str, str]], rows: list[list], note: str | None = None) -> dict:
+    return {"id": tid, "title": title, "columns": [{"key": k, "label": lab} for k, lab in columns],
+            "rows": [[_cell(v) for v in r] for r in rows], "note": note}
+
+
+def _chart(cid: str, title: str, kind: str, data: dict, note: str | None = None) -> dict:
+    return {"id": cid, "title": title, "kind": kind, "data": data, "note": note}
+
+
+def _section(sid: str, lang: str, paragraphs, tables, charts) -> dict:
+    return {"id": sid, "title": L(f"sec.{sid}", lang), "paragraphs": list(paragraphs), "tables": tables, "charts": charts}
+
+
+def _list_col(corpus, name: str) -> list:
+    if name not in corpus.table.column_names:
+        return [[] for _ in range(len(corpus))]
+    return [v or [] for v in corpus.table[name].to_pylist()]
+
+
+def _region_level(region: str) -> str:
+    n = region.count("-")
+    return "country" if n == 0 else "province" if n == 1 else "city"
+
+
+# ------------------------------------------------------------------ builder
+
+def build_landscape_report(corpus, region: str = "CN", industry: str | None = None, ipc=None, query: str | None = None,
+                           lang: str = "zh", firms=None, seed: int = 42,
+                           progress: Callable[[str], None] | None = None) -> dict:
+    """Build the landscape (产业规划类专利导航) report of ``corpus`` for ``region``.
+
+    ``industry`` / ``ipc`` / ``query`` scope the corpus first (see
+    :func:`patentnav.landscape.scope`); ``firms`` (list of names) makes the region the named
+    firms (``FIRMS``). ``progress(step_name)`` is called before each step. Returns a plain
+    dict following the report contract (meta + four sections).
+    """
+    from .. import __version__
+    from .. import landscape as ls
+    from ..geo import assign_regions, region_shares, source_summary
+
+    lang = "en" if lang == "en" else "zh"
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    # ---------------------------------------------------------------- scope
+    step("scope")
+    n_all = len(corpus)
+    report_in = getattr(corpus, "report", None)
+    if industry or ipc or query:
+        corpus = ls.scope(corpus, industry=industry, ipc=ipc, query=query)
+        criteria = list(getattr(corpus, "scope", {}).get("criteria", []))
+    else:
+        criteria = []
+    if firms:
+        firms = [str(f) for f in firms]
+        region = "FIRMS"
+    corpus = corpus.harmonize_applicants()
+    n = len(corpus)
+    if n == 0:
+        raise ValueError("the scope criteria leave no documents; widen --industry / --ipc / --query")
+    df = corpus.table.select([c for c in ("publication_number", "jurisdiction", "title", "earliest_priority_date")
+                              if c in corpus.table.column_names]).to_pandas()
+    pubs = df["publication_number"].astype(str).tolist()
+
+    counts = ls.annual_counts(corpus, by="priority")
+    cutoff = counts.attrs.get("cutoff")
+    cutoff_s = str(cutoff) if cutoff is not None else ""
+    years_all = [int(y) for y in counts.index[counts["count"] > 0]] if len(counts) else []
+    jur = df["jurisdiction"].fillna("").astype(str).value_counts()
+    jur_items = sorted(jur.items(), key=lambda kv: (-int(kv[1]), kv[0]))
+
+    sources = []
+    if report_in is not None:
+        for pf in report_in.per_file:
+            sources.append({"file": str(pf.get("file", "")).replace("\\", "/").rsplit("/", 1)[-1], "format": str(pf.get("format", "")),
+                            "rows_read": int(pf.get("rows_read", 0)), "kept": int(pf.get("kept", pf.get("kept_before_dedupe", 0))),
+                            "rejected": int(pf.get("rejected", 0)), "warnings": int(pf.get("warnings", 0))})
+
+    # missing fields
+    missing_rows, caveats = [], [L("cav.lag", lang)]
+    for name in _CHECK_FIELDS:
+        if name not in corpus.table.column_names:
+            share = 1.0
+        else:
+            col = corpus.table[name]
+            if pa_is_list(col):
+                lens = col.combine_chunks().value_lengths().to_numpy(zero_copy_only=False)
+                share = float(np.mean(np.nan_to_num(lens.astype(float), nan=0.0) == 0)) if n else 0.0
+            else:
+                share = float(col.null_count) / n if n else 0.0
+                if share < 1 and pd.api.types.is_string_dtype(col.type.to_pandas_dtype()):
+                    vals = col.to_pandas()
+                    share = float((vals.isna() | (vals.astype(str).str.strip() == "")).mean())
+        cons = L(f"cons.{name}", lang)
+        missing_rows.append([name, rnd(share), cons])
+        if share >= 0.5:
+            caveats.append(L("cav.missing", lang, field=name, share=_pct(share), consequence=cons))
+
+    step("regions")
+    level = "country" if firms else _region_level(region)
+    assign = assign_regions(corpus, level=level, firms=firms)
+    evidence = source_summary(assign)
+    proxy_share = float(evidence.loc["priority", "share"]) if "priority" in evidence.index else 0.0
+    if proxy_share >= 0.5:
+        caveats.append(L("cav.proxy", lang, share=_pct(proxy_share)))
+    if any(s["file"].startswith("lens_drones") for s in sources):
+        caveats.append(L("cav.sample", lang))
+    ev_text = "; ".join(f"{idx} {_pct(row['share'])}" for idx, row in evidence.iterrows() if row["patents"] > 0)
+
+    scope_label = industry or ("IPC " + ", ".join(ipc if isinstance(ipc, (list, tuple)) else [ipc]) if ipc else query)
+    title = L("title.industry", lang, region=region, scope=scope_label) if scope_label else L("title", lang, region=region)
+    meta = {
+        "title": title, "lang": lang, "generator": f"patentnav {__version__}", "cutoff": cutoff_s, "region": region,
+        "scope": {"criteria": [{"criterion": str(c["criterion"]), "value": c["value"] if isinstance(c["value"], str) else [str(v) for v in c["value"]],
+                                "documents": int(c["documents"])} for c in criteria],
+                  "documents": n, "of": n_all},
+        "sources": sources,
+        "counts": {"documents": n, "jurisdictions": {k: int(v) for k, v in jur_items},
+                   "years": [years_all[0], years_all[-1]] if years_all else [None, None]},
+        "caveats": caveats,
+    }
+    scope_tables = [
+        _table("sources", L("t.sources", lang), [("file", L("c.file", lang)), ("format", L("c.format", lang)), ("rows_read", L("c.rows_read", lang)),
+               ("kept", L("c.kept", lang)), ("rejected", L("c.rejected", lang)), ("warnings", L("c.warnings", lang))],
+               [[s["file"], s["format"], s["rows_read"], s["kept"], s["rejected"], s["warnings"]] for s in sources]),
+        _table("criteria", L("t.criteria", lang), [("criterion", L("c.criterion", lang)), ("value", L("c.value", lang)), ("documents", L("c.documents", lang))],
+               [[c["criterion"], c["value"], c["documents"]] for c in meta["scope"]["criteria"]],
+               None if criteria else L("scope.no_criteria", lang)),
+        _table("jurisdictions", L("t.jurisdictions", lang), [("jurisdiction", L("c.jurisdiction", lang)), ("documents", L("c.documents", lang)), ("share", L("c.share", lang))],
+               [[k, int(v), rnd(v / n)] for k, v in jur_items]),
+        _table("missing_fields", L("t.missing", lang), [("field", L("c.field_name", lang)), ("missing_share", L("c.missing_share", lang)), ("consequence", L("c.consequence", lang))],
+               missing_rows),
+    ]
+    scope_pars = [L("scope.intro", lang),
+                  L("scope.data", lang, docs=f"{n:,}", of=f"{n_all:,}", first=meta["counts"]["years"][0], last=meta["counts"]["years"][1], cutoff=cutoff_s),
+                  L("scope.regions", lang, evidence=ev_text)]
+    sections = [_section("scope", lang, scope_pars, scope_tables, [])]
+
+    # ---------------------------------------------------------------- direction
+    step("trends")
+    dir_pars, dir_tables, dir_charts = [L("dir.intro", lang)], [], []
+    g = ls.growth(counts)
+    if g.cagr is not None:
+        dir_pars.append(L("dir.growth", lang, start=g.start, end=g.end, cagr=_pct(g.cagr)))
+    else:
+        dir_pars.append(L("dir.growth_none", lang, note=getattr(g, "note", "") or ""))
+    fit = ls.fit_logistic(counts)
+    years = [int(y) for y in counts.index]
+    fitted = None
+    if fit.ok:
+        fitted = [rnd(fit.K / (1 + math.exp(-math.log(81) / fit.dt * (y - fit.tm)))) for y in years]
+        dir_pars.append(L("dir.fit", lang, K=f"{fit.K:,.0f}", tm=f"{fit.tm:.1f}", dt=f"{fit.dt:.1f}", r2=f"{fit.r2:.3f}",
+                          share=_pct(fit.share, 0), stage=(fit.stage_zh if lang == "zh" else fit.stage)))
+        fit_note = None
+    else:
+        fit_note = L("dir.nofit", lang, msg=fit.message)
+        dir_pars.append(fit_note)
+    dir_charts.append(_chart("trend", L("ch.trend", lang), "trend", {
+        "years": years, "counts": [int(v) for v in counts["count"]], "incomplete": [bool(v) for v in counts["incomplete"]],
+        "fitted": fitted, "label_x": L("ch.trend.x", lang), "label_y": L("ch.trend.y", lang)},
+        L("ch.trend.note", lang) + ("" if fit_note is None else " " + fit_note)))
+
+    step("fields")
+    tf = ls.technology_fields(corpus, seed=seed)
+    q = tf.quality
+    fields = tf.fields.sort_values(["size", "field"], ascending=[False, True]).reset_index(drop=True)
+    field_label = {int(r.field): str(r.label) for r in fields.itertuples()}
+    dir_pars.append(L("dir.fields", lang, n=q.get("n_fields", len(fields)), modularity=f"{q.get('modularity', float('nan')):.3f}",
+                      coverage=_pct(q.get("coverage", 0))))
+    comp_rows = []
+    for r in fields.itertuples():
+        codes = "; ".join(f"{c} {(t or '')[:40]}".strip() for c, t in zip(list(r.codes)[:3], list(r.code_titles)[:3]))
+        apps = "; ".join(f"{a} ({int(k)})" for a, k in list(r.top_applicants)[:3])
+        comp_rows.append([int(r.field), r.label, int(r.size), rnd(r.share), codes, ", ".join(list(r.terms)[:6]), apps])
+    dir_tables.append(_table("composition", L("t.composition", lang), [
+        ("field", L("c.field", lang)), ("label", L("c.label", lang)), ("size", L("c.size", lang)), ("share", L("c.share", lang)),
+        ("codes", L("c.codes", lang)), ("terms", L("c.terms", lang)), ("top_applicants", L("c.top_applicants", lang))], comp_rows))
+
+    # field network: fields as nodes, summed code adjacency between fields as edges
+    code_field = tf.codes.set_index("code")["field"].reindex(pd.Index(tf.nodes)).fillna(-1).astype(int).to_numpy()
+    adj = tf.adjacency.tocoo()
+    ew: dict[tuple[int, int], float] = defaultdict(float)
+    for i, j, w in zip(adj.row, adj.col, adj.data):
+        a, b = int(code_field[i]), int(code_field[j])
+        if a >= 0 and b >= 0 and a < b:
+            ew[(a, b)] += float(w)
+    import networkx as nx
+
+    G = nx.Graph()
+    for f in sorted(field_label):
+        G.add_node(f)
+    for (a, b), w in sorted(ew.items()):
+        G.add_edge(a, b, weight=w)
+    pos = nx.spring_layout(G, seed=seed, weight="weight") if len(G) else {}
+    size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
+    nodes = [{"id": f"F{f}", "label": field_label[f], "size": rnd(size_of[f]), "field": f,
+              "x": rnd(round(float(pos[f][0]), 4)), "y": rnd(round(float(pos[f][1]), 4))} for f in sorted(field_label)]
+    edges = [{"source": f"F{a}", "target": f"F{b}", "weight": rnd(w)} for (a, b), w in sorted(ew.items(), key=lambda kv: (-kv[1], kv[0]))]
+    dir_charts.append(_chart("field_network", L("ch.network", lang), "field_network", {"nodes": nodes, "edges": edges}, L("ch.network.note", lang)))
+
+    # field growth
+    yearly = tf.yearly
+    complete_years = sorted(int(y) for y in yearly.loc[~yearly["incomplete"].astype(bool), "year"].unique())
+    recent = complete_years[-_GROWTH_WINDOW:]
+    rec = yearly[yearly["year"].isin(recent)].groupby("field")["patents"].sum()
+    fg_rows = [[int(r.field), r.label, int(r.size), int(rec.get(r.field, 0)), rnd(r.growth), rnd(r.mean_age)]
+               for r in fields.sort_values(["growth", "field"], ascending=[False, True], na_position="last").itertuples()]
+    dir_tables.append(_table("field_growth", L("t.field_growth", lang), [
+        ("field", L("c.field", lang)), ("label", L("c.label", lang)), ("size", L("c.size", lang)),
+        ("recent", L("c.recent", lang, window=_GROWTH_WINDOW)), ("growth", L("c.growth", lang)), ("mean_age", L("c.mean_age", lang))],
+        fg_rows, L("t.field_growth.note", lang, window=_GROWTH_WINDOW)))
+
+    step("key_patents")
+    kp = ls.key_patents(corpus, top=15)
+    kp_rows = [[int(r.rank), r.publication_number, _s(r.title), rnd(r.quality_index), _cell(r.family_size), _s(r.cohort_field), _cell(r.cohort_year)]
+               for r in kp.itertuples()]
+    dir_tables.append(_table("key_patents", L("t.key_patents", lang), [
+        ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+        ("quality_index", L("c.quality_index", lang)), ("family_size", L("c.family_size", lang)),
+        ("cohort_field", L("c.cohort_field", lang)), ("cohort_year", L("c.cohort_year", lang))], kp_rows, L("t.key_patents.note", lang)))
+
+    step("main_path")
+    cg = ls.citation_graph(corpus)
+    mp_nodes, mp_edges = [], []
+    if len(cg.src) == 0:
+        citing = sum(1 for v in _list_col(corpus, "cited_publications") if v)
+        mp_note = L("ch.main_path.none", lang, citing=f"{citing:,}") if citing else L("ch.main_path.nocite", lang)
+    else:
+        dates = corpus.table["publication_date"].to_numpy() if "publication_date" in corpus.table.column_names else None
+        dag = ls.citation_dag(cg.src, cg.dst, len(cg.nodes), labels=cg.nodes, dates=dates)
+        mp = ls.main_path(dag, kind="global", weight="spc")
+        title_of = dict(zip(pubs, df["title"].fillna("").astype(str))) if "title" in df.columns else {}
+        year_of = {}
+        if "earliest_priority_date" in df.columns:
+            for p, d in zip(pubs, df["earliest_priority_date"]):
+                year_of[p] = None if d is None or pd.isna(d) else int(pd.Timestamp(d).year)
+        seen = []
+        arcs = mp.arcs.sort_values(["src_label", "dst_label"]) if len(mp.arcs) else mp.arcs
+        for r in arcs.itertuples():
+            for lab in (str(r.src_label), str(r.dst_label)):
+                if lab not in seen:
+                    seen.append(lab)
+            mp_edges.append({"source": str(r.src_label), "target": str(r.dst_label), "weight": rnd(r.weight)})
+        seen.sort(key=lambda p: (year_of.get(p) is None, year_of.get(p) or 0, p))
+        mp_nodes = [{"id": p, "label": (title_of.get(p) or p)[:80], "year": year_of.get(p)} for p in seen]
+        mp_note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{len(dag.removed):,}")
+    dir_charts.append(_chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": mp_nodes, "edges": mp_edges}, mp_note))
+
+    step("applicants")
+    ta = ls.top_applicants_by_year(corpus, n=8)
+    ta_years = [int(y) for y in ta.columns]
+    keep = [i for i, y in enumerate(ta_years) if y >= (ta_years[-1] - 19 if ta_years else 0)]
+    series = [{"name": str(name), "counts": [int(row.iloc[i]) for i in keep]} for name, row in ta.iterrows()]
+    dir_charts.append(_chart("applicants_over_time", L("ch.applicants", lang), "applicants_over_time",
+                             {"years": [ta_years[i] for i in keep], "series": series}, L("ch.trend.note", lang)))
+    lc = ls.life_cycle(corpus)
+    dir_charts.append(_chart("life_cycle", L("ch.life_cycle", lang), "life_cycle", {
+        "years": [int(y) for y in lc.index],
+        "applicants": [int(v) if pd.notna(v) else 0 for v in lc.get("applicants", pd.Series(0, index=lc.index))],
+        "applications": [int(v) for v in lc["applications"]]}, L("ch.life_cycle.note", lang)))
+    sections.append(_section("direction", lang, dir_pars, dir_tables, dir_charts))
+
+    # ---------------------------------------------------------------- positioning
+    step("positioning")
+    pos_pars, pos_tables, pos_charts = [L("pos.intro", lang, region=region)], [], []
+    fa = pd.DataFrame({"publication_number": tf.publication_numbers.astype(str), "field": tf.labels.astype(int)})
+    la = assign.merge(fa, on="publication_number", how="left")
+    la = la[la["field"].fillna(-1) >= 0]
+    mat = la.groupby(["region", "field"])["weight"].sum().unstack(fill_value=0.0)
+    mat = mat.reindex(columns=sorted(field_label), fill_value=0.0).sort_index()
+    world = mat.sum(axis=0)
+    total = float(world.sum())
+    tot_r = mat.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rca = (mat.div(tot_r, axis=0)).div(world / total, axis=1) if total > 0 else mat * np.nan
+    # region growth per field (publication years as in the field table)
+    pub_year = corpus.table["publication_date"].to_pandas() if "publication_date" in corpus.table.column_names else None
+    region_docs = float(tot_r.get(region, 0.0))
+    shares = region_shares(assign)
+    if region_docs > 0:
+        pos_pars.append(L("pos.summary", lang, region=region, share=_pct(float(shares["share"].get(region, 0.0))),
+                          docs=f"{region_docs:,.1f}", n_strong=int((rca.loc[region] >= 1).sum())))
+    else:
+        pos_pars.append(L("pos.empty", lang, region=region))
+    inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
+    reg_growth: dict[int, float | None] = {}
+    if pub_year is not None and region_docs > 0:
+        yr = pd.DataFrame({"publication_number": pubs, "year": pd.to_datetime(pub_year).dt.year})
+        ra = la[la["region"] == region].merge(yr, on="publication_number", how="left").dropna(subset=["year"])
+        ry = ra.groupby(["field", "year"])["weight"].sum()
+        all_years = sorted(inc_by_year)
+        for f in sorted(field_label):
+            cnt = ry.loc[f] if f in ry.index.get_level_values(0) else pd.Series(dtype=float)
+            cdf = pd.DataFrame({"count": [float(cnt.get(y, 0.0)) for y in all_years],
+                                "incomplete": [inc_by_year[y] for y in all_years]}, index=pd.Index(all_years, name="year"))
+            try:
+                gr = ls.growth(cdf, window=_GROWTH_WINDOW)
+                reg_growth[f] = gr.cagr
+            except (ValueError, ZeroDivisionError):
+                reg_growth[f] = None
+    world_growth = {int(r.field): r.growth for r in fields.itertuples()}
+    rows = []
+    for f in sorted(field_label, key=lambda f: (-float(mat.loc[region, f]) if region in mat.index else 0.0, -size_of[f], f)):
+        rd = float(mat.loc[region, f]) if region in mat.index else 0.0
+        rows.append([f, field_label[f], rnd(rd), rnd(rd / region_docs) if region_docs else None, rnd(world[f] / total) if total else None,
+                     rnd(rca.loc[region, f]) if region in rca.index else None, rnd(reg_growth.get(f)), rnd(world_growth.get(f))])
+    pos_tables.append(_table("region_fields", L("t.region_fields", lang, region=region), [
+        ("field", L("c.field", lang)), ("label", L("c.label", lang)), ("region_documents", L("c.region_docs", lang)),
+        ("region_share", L("c.region_share", lang)), ("world_share", L("c.world_share", lang)), ("rca", L("c.rca", lang)),
+        ("region_growth", L("c.region_growth", lang)), ("world_growth", L("c.world_growth", lang))], rows,
+        L("t.field_growth.note", lang, window=_GROWTH_WINDOW)))
+    top_regions = [r for r in tot_r.drop(labels=["UNKNOWN"], errors="ignore").sort_values(ascending=False, kind="mergesort").index[:8]]
+    top_regions = sorted(top_regions, key=lambda r: (-float(tot_r[r]), r))
+    if region in mat.index and region not in top_regions:
+        top_regions.append(region)
+    hm_fields = [f for f in sorted(field_label, key=lambda f: (-size_of[f], f))][:15]
+    pos_charts.append(_chart("field_region_heatmap", L("ch.heatmap", lang), "field_region_heatmap", {
+        "rows": [f"{f} {field_label[f]}" for f in hm_fields], "columns": list(top_regions),
+        "values": [[rnd(rca.loc[r, f]) for r in top_regions] for f in hm_fields], "measure": "RCA"},
+        L("ch.heatmap.note", lang, n=len(top_regions), region=region)))
+
+    local = la[la["region"] == region]
+    all_local = assign[assign["region"] == region]
+    lead = all_local.groupby("applicant")["weight"].agg(["sum", "count"]).reset_index()
+    lead = lead.sort_values(["sum", "applicant"], ascending=[False, True]).head(15)
+    main_field = local.groupby(["applicant", "field"])["weight"].sum().reset_index().sort_values(
+        ["applicant", "weight", "field"], ascending=[True, False, True]).drop_duplicates("applicant").set_index("applicant")["field"]
+    pos_tables.append(_table("local_leaders", L("t.leaders", lang, region=region), [
+        ("applicant", L("c.applicant", lang)), ("patents", L("c.patents", lang)), ("documents", L("c.documents", lang)),
+        ("main_field", L("c.main_field", lang))],
+        [[r.applicant, rnd(r.sum), int(r.count), (field_label.get(int(main_field[r.applicant])) if r.applicant in main_field.index else None)]
+         for r in lead.itertuples()], None if len(lead) else L("empty_note", lang)))
+
+    inventors = dict(zip(pubs, _list_col(corpus, "inventors")))
+    local_pubs = sorted(set(all_local["publication_number"]))
+    apps_of = all_local.groupby("publication_number")["applicant"].apply(lambda s: sorted(set(map(str, s)))).to_dict()
+    inv_rows = _inventor_rows(local_pubs, inventors, apps_of)[:15]
+    pos_tables.append(_table("local_inventors", L("t.inventors", lang, region=region), [
+        ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)), ("applicants", L("c.applicants", lang))],
+        inv_rows, None if inv_rows else L("empty_note", lang)))
+    sections.append(_section("positioning", lang, pos_pars, pos_tables, pos_charts))
+
+    # ---------------------------------------------------------------- paths
+    step("gaps")
+    ga = ls.gaps(corpus, region, technology="ipc", level="subclass", firms=firms)
+    gt = ga.table.copy()
+    cat_name = lambda c: L(f"cat.{c}", lang) if f"cat.{c}" in _CATS else str(c)  # noqa: E731
+    n_cat = gt["category"].value_counts()
+    paths_pars = [L("paths.intro", lang),
+                  L("paths.counts", lang, n=len(gt), fill=int(n_cat.get("fill_now", 0)), bet=int(n_cat.get("long_term", 0)),
+                    strength=int(n_cat.get("strength", 0))),
+                  L("paths.formula", lang, formula=ga.formulas.get("gap_score", ""))]
+    gaps_ranked = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort")
+    top = gaps_ranked.head(15)
+    cat_col = "category_zh" if lang == "zh" else "category_en"
+    paths_tables, paths_charts = [], []
+    paths_tables.append(_table("gaps", L("t.gaps", lang), [
+        ("technology", L("c.technology", lang)), ("title", L("c.title", lang)), ("category", L("c.category", lang)),
+        ("rca", L("c.rca", lang)), ("density", L("c.density", lang)), ("feasibility", L("c.feasibility", lang)),
+        ("world_documents", L("c.world_docs", lang)), ("world_growth", L("c.world_growth", lang)),
+        ("gap_score", L("c.gap_score", lang)), ("reason", L("c.reason", lang))],
+        [[r.technology, _s(r.title), cat_name(r.category), rnd(r.rca), rnd(r.density), rnd(r.feasibility), rnd(r.world_documents),
+          rnd(r.world_growth), rnd(r.gap_score), _s(getattr(r, cat_col))] for r in top.itertuples()]))
+    pts_src = gt[gt["rca"].notna() & gt["density"].notna()].sort_values(["world_documents", "technology"], ascending=[False, True]).head(60)
+    pts_src = pts_src.sort_values("technology")
+    paths_charts.append(_chart("gap_quadrant", L("ch.quadrant", lang), "gap_quadrant", {
+        "points": [{"label": str(r.technology), "rca": rnd(r.rca), "density": rnd(r.density), "size": rnd(r.world_documents),
+                    "category": str(r.category)} for r in pts_src.itertuples()],
+        "x_label": L("ch.quadrant.x", lang), "y_label": L("ch.quadrant.y", lang)}, L("ch.quadrant.note", lang)))
+
+    actionable = top[top["category"].isin(["fill_now", "long_term"])].head(10)
+    none = L("r.none", lang)
+    acq_rows, ally_rows, talent_rows = [], [], []
+    for r in actionable.itertuples():
+        holders = list(r.holders)
+        acq_rows.append([r.technology, cat_name(r.category), "; ".join(holders), "; ".join(list(r.key_patents)), int(r.expiring),
+                         rnd(r.held_outside_share),
+                         L("r.acquire", lang, tech=r.technology, cat=cat_name(r.category), held=_pct(r.held_outside_share, 0),
+                           holders=", ".join(holders[:3]) or none, expiring=int(r.expiring))])
+        firms_l = list(r.closest_local_firms)
+        ally_rows.append([r.technology, cat_name(r.category), "; ".join(firms_l), rnd(r.density),
+                          L("r.alliance", lang, firms=", ".join(firms_l[:3]) or none, tech=r.technology, density=f"{r.density:.2f}")])
+    paths_tables.append(_table("acquisition", L("t.acquire", lang), [
+        ("technology", L("c.technology", lang)), ("category", L("c.category", lang)), ("holders", L("c.holders", lang)),
+        ("key_patents", L("c.key_patents", lang)), ("expiring", L("c.expiring", lang)), ("held_outside_share", L("c.held_outside", lang)),
+        ("reason", L("c.reason", lang))], acq_rows, None if acq_rows else L("empty_note", lang)))
+    paths_tables.append(_table("alliance", L("t.alliance", lang), [
+        ("technology", L("c.technology", lang)), ("category", L("c.category", lang)), ("firms", L("c.firms", lang)),
+        ("density", L("c.density", lang)), ("reason", L("c.reason", lang))], ally_rows, None if ally_rows else L("empty_note", lang)))
+
+    step("talent")
+    ipc_of = dict(zip(pubs, _list_col(corpus, "ipc")))
+    apps_all = dict(zip(pubs, _list_col(corpus, "applicants_harmonized")))
+    by_sub: dict[str, list[str]] = defaultdict(list)
+    for p in pubs:
+        for s in sorted({str(code)[:4] for code in ipc_of[p]}):
+            by_sub[s].append(p)
+    for r in actionable.itertuples():
+        rows_t = _inventor_rows(by_sub.get(r.technology, []), inventors, {p: sorted(set(map(str, apps_all[p]))) for p in by_sub.get(r.technology, [])})[:3]
+        for name, k, apps in rows_t:
+            talent_rows.append([r.technology, name, k, apps,
+                                L("r.talent", lang, name=name, tech=r.technology, n=k, applicants=apps or none)])
+    paths_tables.append(_table("talent", L("t.talent", lang), [
+        ("technology", L("c.technology", lang)), ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)),
+        ("applicants", L("c.applicants", lang)), ("reason", L("c.reason", lang))], talent_rows, None if talent_rows else L("empty_note", lang)))
+    sections.append(_section("paths", lang, paths_pars, paths_tables, paths_charts))
+    step("done")
+    return {"meta": meta, "sections": sections}
+
+
+_CATS = {"cat.fill_now", "cat.long_term", "cat.declining", "cat.strength", "cat.other"}
+
+
+def _inventor_rows(pub_list, inventors: dict, apps_of: dict) -> list[list]:
+    """[inventor, patents, top applicants] sorted by patents desc, then name."""
+    cnt: dict[str, int] = defaultdict(int)
+    apps: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for p in pub_list:
+        for inv in sorted({str(i).strip() for i in inventors.get(p, []) if str(i).strip()}):
+            cnt[inv] += 1
+            for a in apps_of.get(p, []):
+                apps[inv][a] += 1
+    out = []
+    for inv, k in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0])):
+        top_apps = sorted(apps[inv].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        out.append([inv, k, "; ".join(a for a, _ in top_apps)])
+    return out
+
+
+def pa_is_list(col) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_list(col.type) or pa.types.is_large_list(col.type)
