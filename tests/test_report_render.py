@@ -235,3 +235,14 @@ def test_markdown_tables_and_images(tmp_path):
 def test_markdown_without_images_is_deterministic():
     r = make_report("zh")
     assert render_markdown(r, images=False) == render_markdown(copy.deepcopy(r), images=False)
+
+
+def test_display_formats_shares_as_percentages():
+    from patentnav.report.display import display_value
+
+    assert display_value(0.502701, "share") == "50.3%"
+    assert display_value(0.0184, "world_share") == "1.8%"
+    assert display_value(9071, "documents") == "9,071"
+    assert display_value(0.32073, "rca") == "0.321"
+    assert display_value(float("nan"), "rca") is None
+    assert display_value("text", "share") == "text"

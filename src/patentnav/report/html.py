@@ -15,6 +15,7 @@ from typing import Any
 from patentnav.safety import escape_html as esc
 
 from .charts import FONT_FAMILY, make_figure
+from .display import display_value
 
 __all__ = ["render_html", "write_html", "chart_div_id"]
 
@@ -92,13 +93,15 @@ def chart_div_id(chart_id: Any) -> str:
     return _slug(chart_id, "chart")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, key: str | None = None) -> str:
+    if isinstance(value, float) and value != value:  # NaN
+        value = None
     if value is None:
         return "<td>—</td>"
     if isinstance(value, bool):
         return f"<td>{esc(value)}</td>"
     if isinstance(value, (int, float)):
-        return f'<td class="num">{esc(value)}</td>'
+        return f'<td class="num">{esc(display_value(value, key))}</td>'
     if isinstance(value, (list, tuple)):
         return "<td>" + esc("; ".join("" if v is None else str(v) for v in value)) + "</td>"
     return f"<td>{esc(value)}</td>"
@@ -112,8 +115,9 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
         out.append(f"<caption>{esc(table['title'])}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{esc(c.get('label', c.get('key', '')))}</th>" for c in cols)
                + "</tr></thead><tbody>")
+    keys = [c.get("key") for c in cols]
     for row in table.get("rows") or []:
-        out.append("<tr>" + "".join(_cell(v) for v in row) + "</tr>")
+        out.append("<tr>" + "".join(_cell(v, keys[i] if i < len(keys) else None) for i, v in enumerate(row)) + "</tr>")
     out.append("</tbody></table></div>")
     if table.get("note"):
         out.append(f'<p class="note">{esc(table["note"])}</p>')

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import make_figure
+from .display import display_value
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text"]
 
@@ -78,7 +79,9 @@ def _table(table: dict[str, Any]) -> list[str]:
         aligns.append("---:" if numeric else "---")
     out.append("| " + " | ".join(aligns) + " |")
     for r in rows:
-        cells = [escape_md_cell(v) for v in r] + [""] * (len(cols) - len(r))
+        keys = [c.get("key") for c in cols]
+        cells = [escape_md_cell(display_value(v, keys[i] if i < len(keys) else None)) for i, v in enumerate(r)]
+        cells += [""] * (len(cols) - len(r))
         out.append("| " + " | ".join(cells[: len(cols)]) + " |")
     out.append("")
     if table.get("note"):
