@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import plotly.graph_objects as go
 
+from .labels import L
+
 __all__ = [
     "FONT_FAMILY",
     "CHART_KINDS",
@@ -36,21 +38,10 @@ PALETTE = [
     "#56B4E9", "#F0E442", "#000000", "#8C564B", "#7F7F7F",
 ]
 
-_LABELS = {
-    "applications": ("Applications", "申请量"),
-    "incomplete": ("Incomplete (publication lag)", "数据不完整（公开滞后）"),
-    "fitted": ("Fitted logistic curve", "Logistic 拟合曲线"),
-    "year": ("Year", "年份"),
-    "applicants": ("Applicants", "申请人数"),
-    "field": ("Field", "领域"),
-    "no_path": ("No main path", "无主路径"),
-    "density": ("Density", "关联密度"),
-}
 
 
 def _t(key: str, lang: str) -> str:
-    en, zh = _LABELS[key]
-    return zh if lang == "zh" else en
+    return L("r." + key, lang)
 
 
 def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
