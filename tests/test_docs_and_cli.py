@@ -35,7 +35,28 @@ def test_labels_exist_in_both_languages():
     for key, (en, zh) in _MESSAGES.items():
         assert en and zh, key
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+        assert not re.search(r"[\u4e00-\u9fff]", en), f"{key}: Chinese in the English slot (entries are (en, zh))"
     assert t("info.count", "zh") == "数量"
+
+
+def test_label_catalog_defines_no_key_twice():
+    import ast
+
+    src = (ROOT / "src" / "patentnav" / "i18n.py").read_text(encoding="utf-8")
+    keys = [k.value for node in ast.walk(ast.parse(src)) if isinstance(node, ast.Dict)
+            for k in node.keys if isinstance(k, ast.Constant)]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, dupes
+
+
+def test_every_fit_failure_reason_has_a_label():
+    import re as _re
+
+    src = (ROOT / "src" / "patentnav" / "landscape" / "trends.py").read_text(encoding="utf-8")
+    reasons = set(_re.findall(r'reason="(\w+)"', src))
+    assert len(reasons) == 7
+    for r in reasons:
+        assert "fit." + r in _MESSAGES, r
 
 
 def test_version_and_help():

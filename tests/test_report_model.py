@@ -65,6 +65,20 @@ def test_lang(corpus, report):
     assert en["sections"][0]["tables"][0]["columns"][0]["label"] != report["sections"][0]["tables"][0]["columns"][0]["label"]
 
 
+def test_chinese_report_has_no_english_prose(report):
+    """Every sentence of the Chinese report is Chinese, including the loglet failure reason."""
+    import re
+
+    texts = [p for s in report["sections"] for p in s["paragraphs"]]
+    texts += [c["note"] for s in report["sections"] for c in s["charts"] if c["note"]]
+    texts += [t["note"] for s in report["sections"] for t in s["tables"] if t["note"]]
+    texts += report["meta"]["caveats"]
+    for text in texts:
+        assert re.search(r"[\u4e00-\u9fff]", text), text
+        assert not re.search(r"\b(the|and|of|is|are|not|no)\b", text), text
+    assert any("S 曲线" in p for s in report["sections"] for p in s["paragraphs"])
+
+
 def test_text_stays_plain_and_csv_neutralised(tmp_path, report):
     rep = json.loads(to_json(report))
     rep["meta"]["title"] = "<script>alert(1)</script>"
@@ -99,3 +113,37 @@ def test_cli_json_csv(tmp_path):
     assert data["meta"]["lang"] == "en"
     assert (out / "tables" / "paths_gaps.csv").exists()
     assert not (out / "report.html").exists()
+
+
+def test_report_states_the_gap_formula_the_code_uses():
+    from patentnav.i18n import t
+    from patentnav.landscape.gaps import FORMULAS
+
+    code = FORMULAS["gap_score"].split(", for")[0].replace(" * ", " x ").replace("world_growth", "world growth")
+    assert code in t("paths.formula", "en")
+
+
+def test_field_map_is_spread_out_and_weights_add_up(corpus, report):
+    import numpy as np
+    import pandas as pd
+
+    from patentnav import landscape as ls
+
+    chart = next(c for s in report["sections"] for c in s["charts"] if c["kind"] == "field_network")
+    xy = np.array([[n["x"], n["y"]] for n in chart["data"]["nodes"]])
+    extent = xy.max(axis=0) - xy.min(axis=0)
+    d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))[np.triu_indices(len(xy), 1)]
+    assert np.median(d) > 0.2 * extent.max()  # not collapsed into one blob around an outlier
+    # oracle: summed code co-occurrences between fields, by a plain loop over the adjacency
+    tf = ls.technology_fields(corpus, seed=42)
+    field_of = tf.codes.set_index("code")["field"].reindex(pd.Index(tf.nodes)).fillna(-1).astype(int).to_numpy()
+    adj = tf.adjacency.tocoo()
+    expect: dict = {}
+    for i, j, w in zip(adj.row, adj.col, adj.data):
+        a, b = int(field_of[i]), int(field_of[j])
+        if 0 <= a < b:
+            expect[(f"F{a}", f"F{b}")] = expect.get((f"F{a}", f"F{b}"), 0.0) + float(w)
+    got = {(e["source"], e["target"]): e["weight"] for e in chart["data"]["edges"]}
+    got = {tuple(sorted(k, key=lambda f: int(f[1:]))): v for k, v in got.items()}
+    assert set(got) == set(expect)
+    assert all(abs(got[k] - expect[k]) <= 1e-5 * expect[k] for k in expect)

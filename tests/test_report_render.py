@@ -224,12 +224,21 @@ def test_markdown_tables_and_images(tmp_path):
     header_cols = table_lines[0].count(" | ")
     assert all(ln.replace("\\|", "").count(" | ") == header_cols for ln in table_lines[:3])
     images = re.findall(r"!\[[^\]]*\]\((images/[^)]+\.png)\)", text)
-    if images:  # static export available (kaleido)
-        assert len(images) == len(_chart_ids(report))
-        for rel in images:
-            assert (tmp_path / rel).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    else:
-        assert "see the HTML report" in text
+    assert len(images) == len(_chart_ids(report))  # kaleido is a dependency: every chart is a PNG
+    for rel in images:
+        assert (tmp_path / rel).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_markdown_degrades_to_notes_when_static_export_fails(tmp_path, monkeypatch):
+    import patentnav.report.markdown as md
+
+    def broken(fig, path):
+        raise RuntimeError("no kaleido here")
+
+    monkeypatch.setattr(md, "_export_png", broken)
+    text = md.write_markdown(make_report("en"), tmp_path).read_text(encoding="utf-8")
+    assert "![" not in text
+    assert text.count("see the HTML report") == len(_chart_ids(make_report("en")))
 
 
 def test_markdown_without_images_is_deterministic():
@@ -246,3 +255,28 @@ def test_display_formats_shares_as_percentages():
     assert display_value(0.32073, "rca") == "0.321"
     assert display_value(float("nan"), "rca") is None
     assert display_value("text", "share") == "text"
+
+
+def test_display_keeps_years_plain_and_growth_as_percent():
+    from patentnav.report.display import display_value
+
+    assert display_value(2016, "cohort_year") == "2016"
+    assert display_value(2016, "year") == "2016"
+    assert display_value(0.746, "growth") == "74.6%"
+    assert display_value(-0.129, "world_growth") == "-12.9%"
+
+
+def test_long_tables_fold_after_ten_rows():
+    from patentnav.report.html import VISIBLE_ROWS, _table
+
+    rows = [[i, f"US-{i}-B2"] for i in range(25)]
+    html = _table({"id": "t", "title": "T", "columns": [{"key": "rank", "label": "Rank"},
+                                                       {"key": "publication_number", "label": "No"}],
+                   "rows": rows, "note": None}, "en", set())
+    head, rest = html.split("<details", 1)
+    assert head.count("<tr>") == VISIBLE_ROWS + 1  # header + visible rows
+    assert rest.count("<tr>") == 25 - VISIBLE_ROWS + 1
+    assert "Show the other 15 rows (of 25)" in rest
+    assert '<td class="code">US-3-B2</td>' in html
+    short = _table({"id": "s", "columns": [{"key": "a", "label": "A"}], "rows": [[1]] * 12, "note": None}, "en", set())
+    assert "<details" not in short

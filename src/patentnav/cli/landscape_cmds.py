@@ -219,7 +219,7 @@ def trends(corpus, by, unit, cutoff, output, fmt, lang):
         console.print(t("trends.fit", lang, K=f"{fit.K:,.0f}", tm=f"{fit.tm:.1f}", dt=f"{fit.dt:.1f}", r2=f"{fit.r2:.3f}",
                         share=f"{100 * fit.share:.0f}%", stage=stage))
     else:
-        console.print(f"[yellow]{t('trends.nofit', lang)}[/] {fit.message}")
+        console.print(f"[yellow]{t('trends.nofit', lang)}[/] {t('fit.' + fit.reason, lang) if fit.reason else fit.message}")
     if output:
         write_csv(table.reset_index(), output)
         console.print(t("written", lang, path=output))

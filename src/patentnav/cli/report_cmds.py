@@ -6,9 +6,11 @@ import time
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..i18n import t
 from .common import console, err_console, handle_errors, load_corpus
 
 FORMATS = ("html", "md", "json", "csv")
@@ -60,7 +62,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             if seen:
                 prog.advance(task)
             seen.append(name)
-            prog.update(task, description=name)
+            prog.update(task, description=t("land.step." + name, lang))
 
         report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
                                         lang=lang, firms=firm_list, seed=seed, progress=step)
@@ -77,7 +79,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         try:
             from ..report.html import write_html
         except ImportError as e:
-            err_console.print(f"[yellow]html skipped: renderer not available ({e})[/]")
+            err_console.print(f"[yellow]{t('land.skipped', lang, fmt='html', error=e)}[/]")
         else:
             path = out / "report.html"
             res = write_html(report, path)
@@ -86,22 +88,30 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         try:
             from ..report.markdown import write_markdown
         except ImportError as e:
-            err_console.print(f"[yellow]md skipped: renderer not available ({e})[/]")
+            err_console.print(f"[yellow]{t('land.skipped', lang, fmt='md', error=e)}[/]")
         else:
             written.append(("md", str(write_markdown(report, out))))
     meta = report["meta"]
-    tab = Table(title=meta["title"])
-    tab.add_column("")
+    tab = Table(title=meta["title"], show_header=False)
+    tab.add_column("", style="bold")
     tab.add_column("", overflow="fold")
-    tab.add_row("documents", f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
-    tab.add_row("region", meta["region"])
-    tab.add_row("cut-off", meta["cutoff"])
+    tab.add_row(t("land.documents", lang), f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
+    tab.add_row(t("land.region", lang), meta["region"])
+    tab.add_row(t("land.cutoff", lang), meta["cutoff"])
     for sec in report["sections"]:
-        tab.add_row(sec["title"], f"{len(sec['tables'])} tables, {len(sec['charts'])} charts")
+        tab.add_row(sec["title"], t("land.contents", lang, tables=len(sec["tables"]), charts=len(sec["charts"])))
     for fmt, path in written:
-        tab.add_row(f"[bold]{fmt}[/]", path)
-    tab.add_row("time", f"{time.perf_counter() - t0:.1f} s")
+        tab.add_row(fmt, path)
+    tab.add_row(t("land.time", lang), f"{time.perf_counter() - t0:.1f} s")
     console.print(tab)
+    findings = [p for sec in report["sections"][1:] for p in sec["paragraphs"][1:3]]
+    if findings:
+        console.print(f"[bold]{t('land.findings', lang)}[/]")
+        for p in findings:
+            console.print(f"  • {escape(p)}")
+    html = next((path for fmt, path in written if fmt == "html"), None)
+    if html:
+        console.print(t("land.open", lang, path=html))
 
 
 COMMANDS = [landscape]

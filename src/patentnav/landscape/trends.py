@@ -488,6 +488,7 @@ class LogisticFit:
     ----------
     ok : bool
     message : str
+        Why the fit failed (or "converged ..."), in English.
     K, tm, dt : float or None
         Saturation level, midpoint year, growth time (10% -> 90% of K), years.
     se_K, se_tm, se_dt : float or None
@@ -503,6 +504,10 @@ class LogisticFit:
     curve : pandas.DataFrame or None
         Per year of the input: ``count``, ``cumulative``, ``fitted_cumulative``,
         ``fitted_count`` (N(t) - N(t-1)), ``used`` (point was fitted), ``incomplete``.
+    reason : str
+        Machine-readable failure code ("" when ``ok``): ``too_few_points``, ``not_cumulative``,
+        ``no_growth``, ``few_growth_periods``, ``no_convergence``, ``on_bound``,
+        ``no_covariance``; renderers translate it (see ``fit.*`` in :mod:`patentnav.i18n`).
     """
 
     ok: bool
@@ -521,6 +526,7 @@ class LogisticFit:
     n_years: int = 0
     curve: pd.DataFrame | None = field(default=None, repr=False)
     meta: dict = field(default_factory=dict, repr=False)
+    reason: str = ""
 
     @property
     def a(self) -> float | None:
@@ -534,7 +540,7 @@ class LogisticFit:
         return logistic(t, self.K, self.tm, self.dt)
 
     def to_dict(self) -> dict:
-        keys = ("ok", "message", "K", "tm", "dt", "se_K", "se_tm", "se_dt", "r2", "share", "stage", "stage_zh",
+        keys = ("ok", "message", "reason", "K", "tm", "dt", "se_K", "se_tm", "se_dt", "r2", "share", "stage", "stage_zh",
                 "years", "n_years")
         return {k: getattr(self, k) for k in keys}
 
@@ -566,14 +572,14 @@ def fit_loglet(t, cumulative, *, k_max_factor: float = 100.0, min_points: int = 
     t, y = t[keep], y[keep]
     n = len(t)
     if n < max(min_points, 4):
-        return LogisticFit(False, f"too few points to fit: {n} (need at least {max(min_points, 4)})", n_years=n)
+        return LogisticFit(False, reason="too_few_points", message=f"too few points to fit: {n} (need at least {max(min_points, 4)})", n_years=n)
     if np.any(np.diff(y) < 0):
-        return LogisticFit(False, "cumulative values decrease: not a cumulative series", n_years=n)
+        return LogisticFit(False, reason="not_cumulative", message="cumulative values decrease: not a cumulative series", n_years=n)
     ymax = float(y.max())
     if ymax <= 0 or np.ptp(y) <= 0:
-        return LogisticFit(False, "no growth in the series: nothing to fit", n_years=n)
+        return LogisticFit(False, reason="no_growth", message="no growth in the series: nothing to fit", n_years=n)
     if np.count_nonzero(np.diff(y)) < 3:
-        return LogisticFit(False, "fewer than three periods with growth: the S-curve is not identified", n_years=n)
+        return LogisticFit(False, reason="few_growth_periods", message="fewer than three periods with growth: the S-curve is not identified", n_years=n)
 
     from scipy.optimize import curve_fit
 
@@ -611,18 +617,18 @@ def fit_loglet(t, cumulative, *, k_max_factor: float = 100.0, min_points: int = 
         if best is None or sse < best[0]:
             best = (sse, popt, pcov)
     if best is None:
-        return LogisticFit(False, "curve_fit did not converge from any start: " + "; ".join(errors[:2]), n_years=n)
+        return LogisticFit(False, reason="no_convergence", message="curve_fit did not converge from any start: " + "; ".join(errors[:2]), n_years=n)
     sse, popt, pcov = best
     k, m, d = (float(v) for v in popt)
     names = ("K", "tm", "dt")
     for i, (v, l, h) in enumerate(zip(popt, lo, hi)):
         on_lower_k = i == 0 and (v - l) <= 1e-6 * (h - l)  # K = max observed: saturated, allowed
         if _at_bound(v, l, h) and not on_lower_k:
-            return LogisticFit(False, f"{names[i]} ended on its bound ({'upper' if v > (l + h) / 2 else 'lower'}): "
+            return LogisticFit(False, reason="on_bound", message=f"{names[i]} ended on its bound ({'upper' if v > (l + h) / 2 else 'lower'}): "
                                       "the data do not determine the S-curve (e.g. still in exponential growth); "
                                       "no parameters reported", n_years=n, years=(int(t.min()), int(t.max())))
     if not np.all(np.isfinite(pcov)):
-        return LogisticFit(False, "covariance could not be estimated (parameters not identified)", n_years=n,
+        return LogisticFit(False, reason="no_covariance", message="covariance could not be estimated (parameters not identified)", n_years=n,
                            years=(int(t.min()), int(t.max())))
     se = np.sqrt(np.clip(np.diag(pcov), 0.0, None))
     K, tm, dt = k * ymax, m + tref, d

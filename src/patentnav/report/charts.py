@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import plotly.graph_objects as go
 
-from .labels import L
+from .labels import L, has_label
 
 __all__ = [
     "FONT_FAMILY",
@@ -42,6 +42,16 @@ PALETTE = [
 
 def _t(key: str, lang: str) -> str:
     return L("r." + key, lang)
+
+
+def _padded_range(values: list, *, low: float = 0.06, high: float = 0.14, from_zero: bool = False) -> list[float] | None:
+    """Axis range around ``values`` with room for text labels drawn above the top points."""
+    vals = [float(v) for v in values if v is not None and v == v]
+    if not vals:
+        return None
+    lo, hi = (0.0 if from_zero else min(vals)), max(vals)
+    span = (hi - lo) or (abs(hi) or 1.0)
+    return [lo if from_zero else lo - low * span, hi + high * span]
 
 
 def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
@@ -97,14 +107,25 @@ def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig)
 
 
+#: Bubbles labelled on the gap quadrant (the largest with RCA > 0); all show their label on hover.
+QUADRANT_LABELS = 30
+#: Links drawn on the field map (the strongest by association strength); all are in the data.
+MAP_EDGES = 60
+#: Fields labelled on the map (the largest); every field shows its label on hover.
+MAP_LABELS = 15
+
+
 def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
-    """Nodes at the model's x/y, edges as line segments, colour by field."""
+    """VOSviewer-style map: nodes at the model's x/y sized by patents and labelled, the
+    strongest links (association strength) as grey lines; colour by field."""
     nodes = list(data.get("nodes") or [])
     pos = {str(n["id"]): (n.get("x", 0.0), n.get("y", 0.0)) for n in nodes}
     fig = go.Figure()
+    edges = sorted(data.get("edges") or [], key=lambda e: (-float(e.get("strength") or e.get("weight") or 0.0),
+                                                           str(e.get("source")), str(e.get("target"))))[:MAP_EDGES]
     ex: list[Any] = []
     ey: list[Any] = []
-    for e in data.get("edges") or []:
+    for e in edges:
         a, b = pos.get(str(e.get("source"))), pos.get(str(e.get("target")))
         if a is None or b is None:
             continue
@@ -112,24 +133,27 @@ def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
         ey += [a[1], b[1], None]
     if ex:
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line={"color": "rgba(120,120,120,0.45)", "width": 1}))
+                                 line={"color": "rgba(120,120,120,0.35)", "width": 1}))
     sizes = [float(n.get("size") or 1.0) for n in nodes]
     smax = max(sizes) if sizes else 1.0
-    fields = sorted({int(n.get("field") or 0) for n in nodes})
-    for f in fields:
-        members = [n for n in nodes if int(n.get("field") or 0) == f]
-        fig.add_trace(go.Scatter(
-            x=[n.get("x", 0.0) for n in members], y=[n.get("y", 0.0) for n in members],
-            mode="markers", name=f"{_t('field', lang)} {f}",
-            text=[str(n.get("label", n.get("id", ""))) for n in members],
-            hovertemplate="%{text}<extra></extra>",
-            marker={"size": [8 + 30 * (float(n.get("size") or 1.0) / smax) ** 0.5 for n in members],
-                    "color": PALETTE[f % len(PALETTE)], "line": {"color": "white", "width": 1},
-                    "opacity": 0.85},
-        ))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    return _base_layout(fig, height=520)
+    labelled = {str(n["id"]) for n in sorted(nodes, key=lambda n: (-float(n.get("size") or 0), str(n["id"])))[:MAP_LABELS]}
+    fig.add_trace(go.Scatter(
+        x=[n.get("x", 0.0) for n in nodes], y=[n.get("y", 0.0) for n in nodes],
+        mode="markers+text", showlegend=False,
+        text=[(f"{n.get('field')} " + " / ".join(str(n.get("label", "")).split(" / ")[:2]) if str(n["id"]) in labelled else "")
+              for n in nodes],
+        customdata=[[n.get("field"), str(n.get("label", "")), n.get("size")] for n in nodes],
+        textposition="bottom center", textfont={"size": 11},
+        hovertemplate=_t("field", lang) + " %{customdata[0]}: %{customdata[1]}<br>%{customdata[2]:,}<extra></extra>",
+        marker={"size": [8 + 34 * (float(n.get("size") or 1.0) / smax) ** 0.5 for n in nodes],
+                "color": [PALETTE[int(n.get("field") or 0) % len(PALETTE)] for n in nodes],
+                "line": {"color": "white", "width": 1}, "opacity": 0.85},
+    ))
+    xs = [float(n.get("x", 0.0)) for n in nodes] or [0.0]
+    ys = [float(n.get("y", 0.0)) for n in nodes] or [0.0]
+    fig.update_xaxes(visible=False, range=_padded_range(xs, low=0.12, high=0.12))
+    fig.update_yaxes(visible=False, range=_padded_range(ys, low=0.14, high=0.08), scaleanchor="x", scaleratio=1)
+    return _base_layout(fig, height=600)
 
 
 def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
@@ -137,8 +161,12 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     rows = [str(r) for r in data.get("rows") or []]
     cols = [str(c) for c in data.get("columns") or []]
     values = [list(r) for r in data.get("values") or []]
+    rca = str(data.get("measure") or "").upper() == "RCA"
+    top = max([float(v) for r in values for v in r if v is not None] + [2.0])
+    scale = ({"colorscale": [[0.0, "#2166ac"], [1.0 / top, "#f7f7f7"], [1.0, "#b2182b"]], "zmin": 0.0, "zmax": top}
+             if rca else {"colorscale": "Blues"})  # RCA: blue below 1, white at 1, red above
     fig = go.Figure(go.Heatmap(
-        z=values, x=cols, y=rows, colorscale="Blues", hoverongaps=False,
+        z=values, x=cols, y=rows, hoverongaps=False, **scale,
         colorbar={"title": {"text": str(data.get("measure") or "")}},
         hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
     ))
@@ -153,18 +181,20 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     sizes = [float(p.get("size") or 1.0) for p in points]
     smax = max(sizes) if sizes else 1.0
     fig = go.Figure()
-    cats: list[str] = []
-    for p in points:
-        c = str(p.get("category", ""))
-        if c not in cats:
-            cats.append(c)
+    order = {c: k for k, c in enumerate(("fill_now", "long_term", "strength", "declining", "other"))}
+    cats = sorted({str(p.get("category", "")) for p in points}, key=lambda c: (order.get(c, len(order)), c))
+    # label the biggest bubbles away from the crowded RCA = 0 axis; hover shows every label
+    ranked = sorted(points, key=lambda p: (-float(p.get("size") or 0.0), str(p.get("label", ""))))
+    labelled = {id(p) for p in [p for p in ranked if float(p.get("rca") or 0.0) > 0][:QUADRANT_LABELS]}
     for i, c in enumerate(cats):
         members = [p for p in points if str(p.get("category", "")) == c]
         fig.add_trace(go.Scatter(
             x=[p.get("rca") for p in members], y=[p.get("density") for p in members],
-            mode="markers+text", name=c, text=[str(p.get("label", "")) for p in members],
+            mode="markers+text", name=L(f"cat.{c}", lang) if has_label(f"cat.{c}") else c,
+            text=[str(p.get("label", "")) if id(p) in labelled else "" for p in members],
+            customdata=[str(p.get("label", "")) for p in members],
             textposition="top center", textfont={"size": 11},
-            hovertemplate="%{text}<br>RCA %{x}<br>%{y}<extra></extra>",
+            hovertemplate="%{customdata}<br>RCA %{x:.2f}<br>%{y:.3f}<extra></extra>",
             marker={"size": [10 + 30 * (float(p.get("size") or 1.0) / smax) ** 0.5 for p in members],
                     "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
                     "line": {"color": "white", "width": 1}},
@@ -175,8 +205,10 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
         median = dens[n // 2] if n % 2 else (dens[n // 2 - 1] + dens[n // 2]) / 2
         fig.add_hline(y=median, line={"color": "#888", "dash": "dash", "width": 1})
     fig.add_vline(x=1.0, line={"color": "#888", "dash": "dash", "width": 1})
-    fig.update_xaxes(title_text=data.get("x_label") or "RCA", rangemode="tozero")
-    fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang))
+    fig.update_xaxes(title_text=data.get("x_label") or "RCA",
+                     range=_padded_range([p.get("rca") for p in points] + [0.0, 1.0], low=0.04, high=0.08))
+    fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang),
+                     range=_padded_range([p.get("density") for p in points], low=0.1, high=0.16))
     return _base_layout(fig, height=480)
 
 
@@ -190,8 +222,10 @@ def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
         marker={"size": 8, "color": PALETTE[0]}, showlegend=False,
         hovertemplate="%{text}: %{x}, %{y}<extra></extra>",
     ))
-    fig.update_xaxes(title_text=_t("applicants", lang), rangemode="tozero")
-    fig.update_yaxes(title_text=_t("applications", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=_t("applicants", lang),
+                     range=_padded_range(list(data.get("applicants") or []), high=0.06, from_zero=True))
+    fig.update_yaxes(title_text=_t("applications", lang),
+                     range=_padded_range(list(data.get("applications") or []), high=0.1, from_zero=True))
     return _base_layout(fig)
 
 

@@ -1,7 +1,9 @@
 """How numbers look in human-facing renderings (HTML, Markdown); JSON keeps raw numbers.
 
-* columns whose key is ``share`` or ends with ``_share``: percentages with one decimal
-  (``0.502701`` -> ``50.3%``);
+* columns whose key is ``share`` or ``growth`` or ends with ``_share`` / ``_growth``:
+  percentages with one decimal (``0.502701`` -> ``50.3%``);
+* index columns (key ending with ``_index``, in [0, 1]): two decimals (``1.00``);
+* year columns (key ``year`` or ending with ``_year``): plain digits (``2016``);
 * other floats: three significant digits, thousands separators for large values;
 * integers: thousands separators (``9071`` -> ``9,071``).
 """
@@ -11,11 +13,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["display_value", "is_share_column"]
+__all__ = ["display_value", "is_share_column", "is_year_column"]
 
 
 def is_share_column(key: str | None) -> bool:
-    return bool(key) and (key == "share" or key.endswith("_share"))
+    """Whether the column holds a fraction shown as a percentage (shares and growth rates)."""
+    return bool(key) and (key in ("share", "growth") or key.endswith(("_share", "_growth")))
+
+
+def is_year_column(key: str | None) -> bool:
+    return bool(key) and (key == "year" or key.endswith("_year"))
 
 
 def display_value(value: Any, key: str | None = None) -> Any:
@@ -23,12 +30,14 @@ def display_value(value: Any, key: str | None = None) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if is_year_column(key) else f"{value:,}"
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if is_share_column(key):
             return f"{100 * value:.1f}%"
+        if key and key.endswith("_index"):
+            return f"{value:.2f}"
         if value != 0 and abs(value) < 1000:
             return f"{value:.3g}"
         return f"{value:,.0f}"

@@ -49,6 +49,9 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.na { text-align: center; color: var(--muted); }
+td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
+details.more summary { cursor: pointer; color: var(--accent); margin: .3rem 0; font-size: .92rem; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 figure.chart { margin: 1.2rem 0 1.6rem; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; }
 figure.chart figcaption { font-weight: 600; margin-bottom: .3rem; }
@@ -76,28 +79,46 @@ def _cell(value: Any, key: str | None = None) -> str:
     if isinstance(value, float) and value != value:  # NaN
         value = None
     if value is None:
-        return "<td>—</td>"
+        return '<td class="na">—</td>'
     if isinstance(value, bool):
         return f"<td>{esc(value)}</td>"
     if isinstance(value, (int, float)):
         return f'<td class="num">{esc(display_value(value, key))}</td>'
     if isinstance(value, (list, tuple)):
         return "<td>" + esc("; ".join("" if v is None else str(v) for v in value)) + "</td>"
+    if key == "publication_number":
+        return f'<td class="code">{esc(value)}</td>'
     return f"<td>{esc(value)}</td>"
 
 
+#: Rows shown before a long table folds the rest into a <details> element.
+VISIBLE_ROWS = 10
+
+
 def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
+    """A table; beyond :data:`VISIBLE_ROWS` rows the rest folds away under "show the other n rows"."""
     tid = _unique(_slug(table.get("id", "table"), "table"), used)
     cols = table.get("columns") or []
+    keys = [c.get("key") for c in cols]
+    head = ("<thead><tr>" + "".join(f'<th class="col-{esc(_slug(c.get("key", ""), "k"))}">'
+                                    f"{esc(c.get('label', c.get('key', '')))}</th>" for c in cols) + "</tr></thead>")
+
+    def body(rows: list) -> str:
+        return "<tbody>" + "".join(
+            "<tr>" + "".join(_cell(v, keys[i] if i < len(keys) else None) for i, v in enumerate(row)) + "</tr>"
+            for row in rows) + "</tbody>"
+
+    rows = list(table.get("rows") or [])
+    fold = len(rows) > VISIBLE_ROWS + 2  # never fold just one or two rows
+    shown, rest = (rows[:VISIBLE_ROWS], rows[VISIBLE_ROWS:]) if fold else (rows, [])
     out = [f'<div class="table-wrap"><table id="{esc(tid)}">']
     if table.get("title"):
         out.append(f"<caption>{esc(table['title'])}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{esc(c.get('label', c.get('key', '')))}</th>" for c in cols)
-               + "</tr></thead><tbody>")
-    keys = [c.get("key") for c in cols]
-    for row in table.get("rows") or []:
-        out.append("<tr>" + "".join(_cell(v, keys[i] if i < len(keys) else None) for i, v in enumerate(row)) + "</tr>")
-    out.append("</tbody></table></div>")
+    out.append(head + body(shown) + "</table>")
+    if rest:
+        out.append(f'<details class="more"><summary>{esc(_l("more_rows", lang, n=len(rest), total=len(rows)))}</summary>'
+                   f'<table class="rest">{head}{body(rest)}</table></details>')
+    out.append("</div>")
     if table.get("note"):
         out.append(f'<p class="note">{esc(table["note"])}</p>')
     return "\n".join(out)
@@ -140,11 +161,14 @@ def _meta(meta: dict[str, Any], lang: str) -> str:
     scope = meta.get("scope") or {}
     if scope:
         crit = "; ".join(str(c) for c in scope.get("criteria") or [])
-        n = _l("of", lang, n=scope.get("documents", ""), of=scope.get("of", ""))
+        n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
         facts.append((_l("scope", lang), esc(f"{crit} — {n}" if crit else n)))
+    if meta.get("sources"):
+        facts.append((_l("sources", lang), esc("; ".join(
+            f"{src.get('file')} ({src.get('format')}, {display_value(src.get('rows_read'))})" for src in meta["sources"]))))
     counts = meta.get("counts") or {}
     if counts.get("documents") is not None:
-        facts.append((_l("documents", lang), esc(counts["documents"])))
+        facts.append((_l("documents", lang), esc(display_value(counts["documents"]))))
     if counts.get("years"):
         yrs = counts["years"]
         facts.append((_l("years", lang), esc("–".join("" if y is None else str(y) for y in yrs))))
@@ -154,13 +178,6 @@ def _meta(meta: dict[str, Any], lang: str) -> str:
     out = ['<section class="meta" id="about">', f"<h2>{esc(_l('about', lang))}</h2>", '<dl class="facts">']
     out += [f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts]
     out.append("</dl>")
-    sources = meta.get("sources") or []
-    if sources:
-        keys = ["file", "format", "rows_read", "kept", "rejected", "warnings"]
-        table = {"id": "sources", "title": _l("sources", lang),
-                 "columns": [{"key": k, "label": _l(k, lang)} for k in keys],
-                 "rows": [[s.get(k) for k in keys] for s in sources], "note": None}
-        out.append(_table(table, lang, set()))
     caveats = meta.get("caveats") or []
     if caveats:
         out.append(f"<h3>{esc(_l('caveats', lang))}</h3>")
@@ -192,10 +209,10 @@ def render_html(report: dict[str, Any]) -> str:
         body.append(f"<h2>{esc(s.get('title', ''))}</h2>")
         for p in s.get("paragraphs") or []:
             body.append(f"<p>{esc(p)}</p>")
+        for c in s.get("charts") or []:  # charts first: the picture, then the numbers behind it
+            body.append(_chart(c, lang, used))
         for t in s.get("tables") or []:
             body.append(_table(t, lang, used))
-        for c in s.get("charts") or []:
-            body.append(_chart(c, lang, used))
         body.append("</section>")
 
     sub = " · ".join(esc(x) for x in (meta.get("region"), meta.get("cutoff")) if x)

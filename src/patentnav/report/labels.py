@@ -1,174 +1,22 @@
-"""Bilingual (zh / en) labels and explanatory paragraphs of the landscape report, shared by
-the model builder and the HTML, Markdown and chart renderers (keys `r.*`).
-
-Kept here, not in :mod:`patentnav.i18n`, so the report can evolve on its own. Every entry
-is ``key: (zh, en)``; :func:`L` picks the language and formats placeholders.
+"""Labels of the landscape report: a thin view of :mod:`patentnav.i18n` with the report's
+conventions (Chinese by default; an unknown key, such as a category value that has no
+label, comes back unchanged).
 """
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "L"]
+from ..i18n import _MESSAGES, t
 
-LABELS: dict[str, tuple[str, str]] = {
-    # report / sections
-    "title": ("{region}产业专利导航报告", "Patent navigation report: {region} industry"),
-    "title.industry": ("{region}产业专利导航报告（{scope}）", "Patent navigation report: {region} industry ({scope})"),
-    "sec.scope": ("一、数据与范围", "1. Data and scope"),
-    "sec.direction": ("二、产业发展方向", "2. Industry development direction"),
-    "sec.positioning": ("三、区域产业定位", "3. Regional industry positioning"),
-    "sec.paths": ("四、发展路径", "4. Development paths"),
-    # scope
-    "scope.intro": ("本报告参照 GB/T 39551《专利导航指南》产业规划类专利导航的结构，依次分析产业发展方向、区域产业定位与发展路径。所有数字均由同一份专利数据按固定参数计算，可复现。",
-                    "This report follows the structure of industry-planning patent navigation in GB/T 39551 (Patent navigation guidelines): industry direction, regional positioning, development paths. Every figure is computed from one patent dataset with fixed parameters and is reproducible."),
-    "scope.data": ("分析对象：{docs} 件专利文献（数据共 {of} 件），优先权年 {first}–{last}，数据截止日 {cutoff}。",
-                   "Analysed: {docs} patent documents (of {of} in the data), priority years {first}-{last}, data cut-off {cutoff}."),
-    "scope.regions": ("区域归属依据：{evidence}。无地址信息时以最早优先权国家作为申请人国别的近似。",
-                      "Region evidence: {evidence}. Without addresses, the country of the earliest priority filing is used as a proxy for the applicant's country."),
-    "scope.no_criteria": ("未设定范围条件：分析全部文献。", "No scope criteria: all documents are analysed."),
-    "t.sources": ("数据来源", "Data sources"),
-    "t.criteria": ("范围条件", "Scope criteria"),
-    "t.jurisdictions": ("受理局分布", "Documents by jurisdiction"),
-    "t.missing": ("字段缺失情况", "Missing fields"),
-    "c.file": ("文件", "File"), "c.format": ("格式", "Format"), "c.rows_read": ("读取行数", "Rows read"),
-    "c.kept": ("保留", "Kept"), "c.rejected": ("拒收", "Rejected"), "c.warnings": ("警告", "Warnings"),
-    "c.criterion": ("条件", "Criterion"), "c.value": ("取值", "Value"), "c.documents": ("文献数", "Documents"),
-    "c.jurisdiction": ("受理局", "Jurisdiction"), "c.share": ("占比", "Share"),
-    "c.field_name": ("字段", "Field"), "c.missing_share": ("缺失比例", "Missing share"), "c.consequence": ("影响", "Consequence"),
-    "cav.lag": ("专利申请一般在申请（或优先权）日后约 18 个月公开，截止日前 18 个月内的年份数据不完整，已标注并排除在增长率和拟合之外。",
-                "Applications are published about 18 months after filing (or priority), so years within 18 months of the cut-off are incomplete; they are flagged and left out of growth rates and fits."),
-    "cav.missing": ("字段“{field}”在 {share} 的文献中缺失：{consequence}",
-                    "Field '{field}' is missing on {share} of documents: {consequence}"),
-    "cav.proxy": ("{share} 的申请人区域来自优先权国家（近似），而非申请人地址。",
-                  "{share} of applicant regions come from priority countries (a proxy), not applicant addresses."),
-    "cav.sample": ("样本数据仅用于演示，不代表完整的产业专利集合。", "Sample data: for demonstration, not a complete industry patent set."),
-    "cons.applicant_addresses": ("区域只能按国家或优先权近似确定。", "regions can only be inferred at country level or by proxy."),
-    "cons.abstract": ("技术主题词只能依据标题。", "technology terms rely on titles only."),
-    "cons.cited_publications": ("无法构建引文网络和主路径。", "no citation network or main path."),
-    "cons.inventors": ("无法分析发明人。", "inventors cannot be analysed."),
-    "cons.ipc": ("无法分类到技术领域。", "documents cannot be assigned to technology fields."),
-    "cons.legal_status": ("无法判断法律状态。", "legal status cannot be assessed."),
-    "cons.earliest_priority_date": ("趋势改用其他日期。", "trends fall back to other dates."),
-    # direction
-    "dir.intro": ("产业发展方向：专利数量趋势与生命周期、技术构成与技术领域关联、领域增长、核心专利、技术演进主路径和主要申请人的变化。",
-                  "Industry direction: filing trend and life cycle, technology composition and how fields connect, field growth, key patents, the main path of technical development and how leading applicants changed."),
-    "dir.growth": ("{start}–{end} 年（完整年份）复合年增长率 {cagr}。", "Compound annual growth {start}-{end} (complete years): {cagr}."),
-    "dir.growth_none": ("增长率无法计算：{note}", "Growth cannot be computed: {note}"),
-    "dir.fit": ("逻辑斯蒂（loglet）拟合：饱和量 K≈{K}，中点 {tm} 年，成长期 Δt={dt} 年，R²={r2}；已达饱和量的 {share}，所处阶段：{stage}。",
-                "Logistic (loglet) fit: saturation K≈{K}, midpoint {tm}, growth time Δt={dt} years, R²={r2}; {share} of saturation reached, stage: {stage}."),
-    "dir.nofit": ("逻辑斯蒂（loglet）拟合未成功：{msg}", "Logistic (loglet) fit failed: {msg}"),
-    "dir.fields": ("以 IPC 大组共现网络的 Leiden 聚类划分出 {n} 个技术领域（模块度 {modularity}，覆盖率 {coverage}）。",
-                   "Leiden clustering of the IPC main-group co-classification network gives {n} technology fields (modularity {modularity}, coverage {coverage})."),
-    "ch.trend": ("专利申请趋势（按最早优先权年）", "Filing trend (earliest priority year)"),
-    "ch.trend.x": ("优先权年", "Priority year"), "ch.trend.y": ("文献数", "Documents"),
-    "ch.trend.note": ("浅色年份不完整（公开滞后 18 个月）。", "Faded years are incomplete (18-month publication lag)."),
-    "ch.network": ("技术领域关联网络", "Technology field network"),
-    "ch.network.note": ("节点大小为领域专利数，连线为领域间 IPC 共现强度之和；布局为固定随机种子的力导向布局。",
-                        "Node size: patents in the field; edges: summed co-classification strength between fields; force-directed layout with a fixed seed."),
-    "ch.applicants": ("主要申请人年度申请量", "Leading applicants over time"),
-    "ch.life_cycle": ("技术生命周期（申请人数 vs 申请量）", "Technology life cycle (applicants vs applications)"),
-    "ch.life_cycle.note": ("申请量与申请人数同增为成长期，申请人数下降而申请量仍增为成熟期。",
-                           "Applicants and applications rising together: growth; applicants falling while applications rise: maturity."),
-    "ch.main_path": ("技术演进主路径（全局主路径，SPC 权重）", "Main path of technical development (global, SPC weights)"),
-    "ch.main_path.none": ("数据中没有库内引用（{citing} 件文献带有引用，但被引文献均不在数据集中），无法构建主路径。",
-                          "No in-corpus citations ({citing} documents cite something, but none of the cited documents is in the dataset): no main path."),
-    "ch.main_path.nocite": ("数据不含引用字段（无文献带有引用），无法构建引文网络与主路径。",
-                            "The data carry no citations (no document cites anything): no citation network or main path."),
-    "ch.main_path.note": ("引用网络 {nodes} 个节点、{arcs} 条引用弧，删除 {removed} 条成环弧。", "Citation network: {nodes} nodes, {arcs} arcs, {removed} cycle arcs removed."),
-    "t.composition": ("技术构成", "Technology composition"),
-    "t.field_growth": ("技术领域增长", "Field growth"),
-    "t.key_patents": ("核心专利", "Key patents"),
-    "t.key_patents.note": ("综合质量指数：同族规模、引用、权利要求等按同年同领域归一化后的平均值。",
-                           "Composite quality index: mean of family size, citations, claims etc., each normalised within its year and field cohort."),
-    "t.field_growth.note": ("增长率为最近 {window} 个完整年份的复合年增长率（按公开年）。", "Growth: compound annual growth over the last {window} complete years (by publication year)."),
-    "c.field": ("领域", "Field"), "c.label": ("名称", "Label"), "c.size": ("专利数", "Patents"),
-    "c.growth": ("增长率", "Growth"), "c.codes": ("代表性 IPC", "Characteristic IPC"), "c.terms": ("主题词", "Terms"),
-    "c.top_applicants": ("主要申请人", "Top applicants"), "c.mean_age": ("平均年龄", "Mean age"),
-    "c.recent": ("近 {window} 年专利数", "Patents, last {window} years"),
-    "c.rank": ("排名", "Rank"), "c.publication_number": ("公开号", "Publication number"), "c.title": ("标题", "Title"),
-    "c.quality_index": ("质量指数", "Quality index"), "c.family_size": ("同族规模", "Family size"),
-    "c.cohort_field": ("WIPO 技术领域", "WIPO field"), "c.cohort_year": ("年份", "Year"),
-    # positioning
-    "pos.intro": ("区域产业定位：将 {region} 与全球按技术领域比较（份额、显示性技术优势 RCA、增长），并识别本地龙头企业与发明人。RCA>1 表示该区域在该领域相对专业化。",
-                  "Regional positioning: {region} compared with the world by technology field (share, revealed technological advantage RCA, growth), with local leading firms and inventors. RCA > 1 means the region is relatively specialised in the field."),
-    "pos.summary": ("{region} 占全部文献的 {share}（分数计数 {docs}），在 {n_strong} 个领域 RCA≥1。",
-                    "{region} holds {share} of all documents (fractional count {docs}) and has RCA ≥ 1 in {n_strong} fields."),
-    "pos.empty": ("数据中没有归属于 {region} 的文献。", "No documents in the data belong to {region}."),
-    "t.region_fields": ("{region} 与全球：分领域比较", "{region} vs world by field"),
-    "ch.heatmap": ("技术领域 × 区域 RCA 热力图", "Field x region RCA heat map"),
-    "ch.heatmap.note": ("列为文献最多的 {n} 个区域（含 {region}）；数值为 RCA。", "Columns: the {n} regions with most documents (plus {region}); values: RCA."),
-    "t.leaders": ("{region} 本地龙头申请人", "Local leaders in {region}"),
-    "t.inventors": ("{region} 本地发明人", "Local inventors in {region}"),
-    "c.region_docs": ("区域专利数", "Region patents"), "c.region_share": ("区域份额", "Region share"),
-    "c.world_share": ("全球份额", "World share"), "c.rca": ("RCA", "RCA"),
-    "c.region_growth": ("区域增长率", "Region growth"), "c.world_growth": ("全球增长率", "World growth"),
-    "c.applicant": ("申请人", "Applicant"), "c.inventor": ("发明人", "Inventor"), "c.patents": ("专利数", "Patents"),
-    "c.main_field": ("主要领域", "Main field"), "c.first_year": ("首次申请年", "First year"), "c.last_year": ("最近申请年", "Last year"),
-    "c.applicants": ("所属申请人", "Applicants"),
-    # paths
-    "paths.intro": ("发展路径：按缺口得分排序的技术短板（结合相关性密度判断可行性），以及可收购或许可的专利持有人、可联合的本地企业与可引进的人才，每项附理由。",
-                    "Development paths: technology gaps ranked by gap score (feasibility from relatedness density), with patent holders to acquire from or license, local firms to ally with, and talent to attract, each with its reason."),
-    "paths.formula": ("缺口得分公式：{formula}", "Gap score: {formula}"),
-    "paths.counts": ("共评估 {n} 个 IPC 小类：近期补链 {fill} 个，长期布局 {bet} 个，优势 {strength} 个。",
-                     "{n} IPC subclasses assessed: {fill} to fill now, {bet} long-term bets, {strength} strengths."),
-    "t.gaps": ("技术短板排序", "Ranked technology gaps"),
-    "ch.quadrant": ("技术短板象限图（RCA vs 相关性密度）", "Gap quadrant (RCA vs relatedness density)"),
-    "ch.quadrant.x": ("RCA（显示性技术优势）", "RCA (revealed technological advantage)"),
-    "ch.quadrant.y": ("相关性密度（可行性）", "Relatedness density (feasibility)"),
-    "ch.quadrant.note": ("气泡大小为全球专利数；RCA<1 且密度高者为近期补链对象。", "Bubble size: world patents; RCA < 1 with high density: fill now."),
-    "t.acquire": ("收购与许可对象", "Acquisition and licensing targets"),
-    "t.alliance": ("联盟合作对象", "Alliance candidates"),
-    "t.talent": ("人才引进对象", "Talent"),
-    "c.technology": ("技术（IPC 小类）", "Technology (IPC subclass)"), "c.category": ("类别", "Category"),
-    "c.density": ("相关性密度", "Density"), "c.feasibility": ("可行性", "Feasibility"),
-    "c.world_docs": ("全球专利数", "World patents"), "c.gap_score": ("缺口得分", "Gap score"),
-    "c.holders": ("主要持有人", "Holders"), "c.key_patents": ("核心专利", "Key patents"),
-    "c.expiring": ("5 年内到期", "Expiring within 5 years"), "c.held_outside": ("区外持有比例", "Held outside"),
-    "c.reason": ("理由", "Reason"), "c.firms": ("本地企业", "Local firms"),
-    "r.acquire": ("{tech} 为{cat}，{held} 的专利由区外持有，{holders} 居前；{expiring} 件核心专利将在 5 年内到期，可关注失效后利用。",
-                  "{tech} is '{cat}'; {held} of its patents are held outside the region, led by {holders}; {expiring} key patents expire within 5 years."),
-    "r.alliance": ("{firms} 的技术组合与 {tech} 最接近（相关性密度 {density}），适合联合攻关。",
-                   "{firms}: portfolios closest to {tech} (density {density}); candidates for joint development."),
-    "r.talent": ("{name} 在 {tech} 领域有 {n} 件专利（{applicants}）。", "{name} holds {n} patents in {tech} ({applicants})."),
-    "r.none": ("无", "none"),
-    "cat.fill_now": ("近期补链", "fill now"), "cat.long_term": ("长期布局", "long-term bet"),
-    "cat.declining": ("衰退领域", "declining"), "cat.strength": ("优势领域", "strength"), "cat.other": ("其他", "other"),
-    "empty_note": ("无数据。", "No data."),
-    # renderers (HTML, Markdown, charts)
-    'r.about': ('报告说明', 'About this report'),
-    'r.applicants': ('申请人数', 'Applicants'),
-    'r.applications': ('申请量', 'Applications'),
-    'r.caveats': ('注意事项', 'Caveats'),
-    'r.contents': ('目录', 'Contents'),
-    'r.cutoff': ('数据截止日', 'Data cut-off'),
-    'r.density': ('关联密度', 'Density'),
-    'r.documents': ('文献数', 'Documents'),
-    'r.field': ('领域', 'Field'),
-    'r.file': ('文件', 'File'),
-    'r.fitted': ('Logistic 拟合曲线', 'Fitted logistic curve'),
-    'r.format': ('格式', 'Format'),
-    'r.generator': ('生成工具', 'Generated by'),
-    'r.incomplete': ('数据不完整（公开滞后）', 'Incomplete (publication lag)'),
-    'r.jurisdictions': ('公开国家/组织', 'Jurisdictions'),
-    'r.kept': ('保留', 'Kept'),
-    'r.no_image': ('此处无法生成图表图片（静态导出失败：{err}），请查看 HTML 报告。', 'Chart image not available here (static export failed: {err}); see the HTML report.'),
-    'r.no_path': ('无主路径', 'No main path'),
-    'r.note': ('说明', 'Note'),
-    'r.of': ('{of} 件中的 {n} 件', '{n} of {of} documents'),
-    'r.region': ('地区', 'Region'),
-    'r.rejected': ('拒绝', 'Rejected'),
-    'r.rows_read': ('读取行数', 'Rows read'),
-    'r.scope': ('检索范围', 'Scope'),
-    'r.sources': ('数据来源', 'Sources'),
-    'r.warnings': ('警告', 'Warnings'),
-    'r.year': ('年份', 'Year'),
-    'r.years': ('年份范围', 'Years'),
-}
+__all__ = ["L", "has_label"]
+
+
+def has_label(key: str) -> bool:
+    """Whether ``key`` is in the label catalog."""
+    return key in _MESSAGES
 
 
 def L(key: str, lang: str = "zh", **fmt) -> str:
     """The label ``key`` in ``lang`` ("zh" or "en"), formatted with ``fmt``; unknown keys come back as-is."""
-    pair = LABELS.get(key)
-    if pair is None:
+    if key not in _MESSAGES:
         return key
-    text = pair[0] if lang == "zh" else pair[1]
-    return text.format(**fmt) if fmt else text
+    return t(key, "zh" if lang == "zh" else "en", **fmt)

@@ -1,9 +1,10 @@
 """Render a report model (see the report contract) as Markdown with PNG chart images.
 
 ``write_markdown(report, out_dir)`` writes ``out_dir/report.md`` and, for each chart,
-``out_dir/images/<chart-id>.png`` via plotly static export (needs ``kaleido``; with
-plotly < 6 use ``kaleido==0.2.1``, which bundles its own Chromium).  When static export is
-not available the chart is replaced by a note pointing to the HTML report.
+``out_dir/images/<chart-id>.png`` via plotly static export with ``kaleido==0.2.1`` (a
+dependency; it bundles its own headless Chromium, so no browser or network is needed).
+If static export fails on a platform (no kaleido wheel), each chart is replaced by a note
+pointing to the HTML report and the rest of the Markdown is still written.
 """
 
 from __future__ import annotations
@@ -101,18 +102,15 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     scope = meta.get("scope") or {}
     if scope:
         crit = "; ".join(str(c) for c in scope.get("criteria") or [])
-        n = _l("of", lang, n=scope.get("documents", ""), of=scope.get("of", ""))
+        n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
         facts.append((_l("scope", lang), escape_md_text(f"{crit} — {n}" if crit else n)))
+    if meta.get("sources"):
+        facts.append((_l("sources", lang), escape_md_text("; ".join(
+            f"{src.get('file')} ({src.get('format')}, {display_value(src.get('rows_read'))})" for src in meta["sources"]))))
     counts = meta.get("counts") or {}
     if counts.get("years"):
         facts.append((_l("years", lang), escape_md_text("–".join(str(y) for y in counts["years"]))))
     lines += [f"- **{k}**: {v}" for k, v in facts] + [""]
-    sources = meta.get("sources") or []
-    if sources:
-        keys = ["file", "format", "rows_read", "kept", "rejected", "warnings"]
-        lines += _table({"title": _l("sources", lang),
-                         "columns": [{"key": k, "label": _l(k, lang)} for k in keys],
-                         "rows": [[s.get(k) for k in keys] for s in sources]})
     if meta.get("caveats"):
         lines += [f"**{_l('caveats', lang)}**", ""]
         lines += [f"- {escape_md_text(c)}" for c in meta["caveats"]] + [""]
@@ -124,8 +122,6 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
         lines += [f"## {escape_md_text(s.get('title', ''))}", ""]
         for p in s.get("paragraphs") or []:
             lines += [escape_md_text(p), ""]
-        for t in s.get("tables") or []:
-            lines += _table(t)
         for c in s.get("charts") or []:
             title = escape_md_text(c.get("title") or c.get("id", ""))
             lines += [f"### {title}", ""]
@@ -145,6 +141,8 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
                 lines += [f"> {_l('no_image', lang, err=export_error or 'no output directory')}", ""]
             if c.get("note"):
                 lines += [f"*{escape_md_text(c['note'])}*", ""]
+        for t in s.get("tables") or []:  # charts first, then the numbers behind them
+            lines += _table(t)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

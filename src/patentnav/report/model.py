@@ -14,8 +14,10 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .labels import L
+from .charts import MAP_EDGES, MAP_LABELS
+from .labels import L, has_label
 
 __all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
 
@@ -53,6 +55,64 @@ def rnd(x: Any) -> Any:
     if f == 0:
         return 0.0
     return float(f"{f:.6g}")
+
+
+def _clip(text: str | None, width: int) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters, with "…" when cut."""
+    text = (text or "").strip()
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut).rstrip(" ,;(") + "…"
+
+
+def _field_map(tf: Any, field_label: dict[int, str], size_of: dict[int, int]) -> tuple[list, list]:
+    """Nodes (with x, y) and edges of the technology-field map.
+
+    Field-to-field weights aggregate the code co-classification matrix: ``W = Fᵀ A F`` with
+    ``F`` the code-to-field indicator. Edges carry ``weight`` (summed co-occurrences) and
+    ``strength`` (association strength ``w_ab · W / (s_a s_b)``, van Eck & Waltman 2009, the
+    normalisation VOSviewer maps use). Positions: Kamada-Kawai stress layout (Kamada &
+    Kawai 1989, networkx ``kamada_kawai_layout``, deterministic start on a circle) with link
+    length ``1 / (1 + log(1 + strength))``: strongly related fields sit close and the map
+    spreads evenly instead of collapsing around a few huge fields; fields without links sit
+    on a ring outside the connected map.
+    """
+    import networkx as nx
+
+    ids = sorted(field_label)
+    index = {f: k for k, f in enumerate(ids)}
+    code_field = tf.codes.set_index("code")["field"].reindex(pd.Index(tf.nodes)).fillna(-1).astype(int).to_numpy()
+    keep = np.flatnonzero(np.isin(code_field, ids))
+    cols = np.array([index[int(f)] for f in code_field[keep]], dtype=np.int64)
+    F = sp.csr_matrix((np.ones(len(keep)), (keep, cols)), shape=(tf.adjacency.shape[0], len(ids)))
+    W = (F.T @ sp.csr_matrix(tf.adjacency) @ F).toarray()
+    np.fill_diagonal(W, 0.0)
+    strength_of = W.sum(axis=1)
+    total = strength_of.sum()
+    denom = np.outer(np.where(strength_of > 0, strength_of, 1.0), np.where(strength_of > 0, strength_of, 1.0))
+    AS = np.where(W > 0, W * total / denom, 0.0)
+    a_idx, b_idx = np.nonzero(np.triu(W, 1))
+    G = nx.Graph()
+    linked = [k for k in range(len(ids)) if strength_of[k] > 0]
+    G.add_nodes_from(linked)
+    G.add_weighted_edges_from((int(a), int(b), 1.0 / (1.0 + float(np.log1p(AS[a, b])))) for a, b in zip(a_idx, b_idx))
+    pos = {k: (0.0, 0.0) for k in range(len(ids))}
+    if len(G) > 1:
+        pos.update({k: tuple(v) for k, v in nx.kamada_kawai_layout(G, weight="weight").items()})
+    isolated = [k for k in range(len(ids)) if strength_of[k] <= 0]
+    if isolated:
+        radius = 1.15 * max((math.hypot(*pos[k]) for k in linked), default=1.0)
+        for m, k in enumerate(isolated):
+            angle = 2 * math.pi * m / len(isolated) + math.pi / 4
+            pos[k] = (radius * math.cos(angle), radius * math.sin(angle))
+    nodes = [{"id": f"F{f}", "label": field_label[f], "size": rnd(size_of[f]), "field": f,
+              "x": rnd(round(float(pos[index[f]][0]), 4)), "y": rnd(round(float(pos[index[f]][1]), 4))} for f in ids]
+    edges = [{"source": f"F{ids[a]}", "target": f"F{ids[b]}", "weight": rnd(float(W[a, b])), "strength": rnd(float(AS[a, b]))}
+             for a, b in zip(a_idx, b_idx)]
+    edges.sort(key=lambda e: (-e["weight"], e["source"], e["target"]))
+    return nodes, edges
 
 
 def _s(v: Any) -> str:
@@ -199,7 +259,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         caveats.append(L("cav.proxy", lang, share=_pct(proxy_share)))
     if any(s["file"].startswith("lens_drones") for s in sources):
         caveats.append(L("cav.sample", lang))
-    ev_text = "; ".join(f"{idx} {_pct(row['share'])}" for idx, row in evidence.iterrows() if row["patents"] > 0)
+    ev_text = ("；" if lang == "zh" else "; ").join(f"{L('ev.' + str(idx), lang)} {_pct(row['share'])}" for idx, row in evidence.iterrows() if row["patents"] > 0)
 
     scope_label = industry or ("IPC " + ", ".join(ipc if isinstance(ipc, (list, tuple)) else [ipc]) if ipc else query)
     title = L("title.industry", lang, region=region, scope=scope_label) if scope_label else L("title", lang, region=region)
@@ -247,7 +307,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                           share=_pct(fit.share, 0), stage=(fit.stage_zh if lang == "zh" else fit.stage)))
         fit_note = None
     else:
-        fit_note = L("dir.nofit", lang, msg=fit.message)
+        fit_note = L("dir.nofit", lang, msg=L("fit." + fit.reason, lang) if fit.reason else fit.message)
         dir_pars.append(fit_note)
     dir_charts.append(_chart("trend", L("ch.trend", lang), "trend", {
         "years": years, "counts": [int(v) for v in counts["count"]], "incomplete": [bool(v) for v in counts["incomplete"]],
@@ -263,7 +323,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                       coverage=_pct(q.get("coverage", 0))))
     comp_rows = []
     for r in fields.itertuples():
-        codes = "; ".join(f"{c} {(t or '')[:40]}".strip() for c, t in zip(list(r.codes)[:3], list(r.code_titles)[:3]))
+        codes = "; ".join(f"{c} {_clip(t, 48)}".strip() for c, t in zip(list(r.codes)[:3], list(r.code_titles)[:3]))
         apps = "; ".join(f"{a} ({int(k)})" for a, k in list(r.top_applicants)[:3])
         comp_rows.append([int(r.field), r.label, int(r.size), rnd(r.share), codes, ", ".join(list(r.terms)[:6]), apps])
     dir_tables.append(_table("composition", L("t.composition", lang), [
@@ -271,26 +331,9 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         ("codes", L("c.codes", lang)), ("terms", L("c.terms", lang)), ("top_applicants", L("c.top_applicants", lang))], comp_rows))
 
     # field network: fields as nodes, summed code adjacency between fields as edges
-    code_field = tf.codes.set_index("code")["field"].reindex(pd.Index(tf.nodes)).fillna(-1).astype(int).to_numpy()
-    adj = tf.adjacency.tocoo()
-    ew: dict[tuple[int, int], float] = defaultdict(float)
-    for i, j, w in zip(adj.row, adj.col, adj.data):
-        a, b = int(code_field[i]), int(code_field[j])
-        if a >= 0 and b >= 0 and a < b:
-            ew[(a, b)] += float(w)
-    import networkx as nx
-
-    G = nx.Graph()
-    for f in sorted(field_label):
-        G.add_node(f)
-    for (a, b), w in sorted(ew.items()):
-        G.add_edge(a, b, weight=w)
-    pos = nx.spring_layout(G, seed=seed, weight="weight") if len(G) else {}
     size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
-    nodes = [{"id": f"F{f}", "label": field_label[f], "size": rnd(size_of[f]), "field": f,
-              "x": rnd(round(float(pos[f][0]), 4)), "y": rnd(round(float(pos[f][1]), 4))} for f in sorted(field_label)]
-    edges = [{"source": f"F{a}", "target": f"F{b}", "weight": rnd(w)} for (a, b), w in sorted(ew.items(), key=lambda kv: (-kv[1], kv[0]))]
-    dir_charts.append(_chart("field_network", L("ch.network", lang), "field_network", {"nodes": nodes, "edges": edges}, L("ch.network.note", lang)))
+    nodes, edges = _field_map(tf, field_label, size_of)
+    dir_charts.append(_chart("field_network", L("ch.network", lang), "field_network", {"nodes": nodes, "edges": edges}, L("ch.network.note", lang, edges=min(MAP_EDGES, len(edges)), labels=min(MAP_LABELS, len(nodes)))))
 
     # field growth
     yearly = tf.yearly
@@ -311,7 +354,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     dir_tables.append(_table("key_patents", L("t.key_patents", lang), [
         ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
         ("quality_index", L("c.quality_index", lang)), ("family_size", L("c.family_size", lang)),
-        ("cohort_field", L("c.cohort_field", lang)), ("cohort_year", L("c.cohort_year", lang))], kp_rows, L("t.key_patents.note", lang)))
+        ("cohort_field", L("c.cohort_field", lang)), ("cohort_year", L("c.cohort_year", lang))], kp_rows, L("t.key_patents.note", lang, components=", ".join(L("c." + c, lang) if has_label("c." + c) else c
+                                                        for c in kp.attrs.get("components_used", [])) or L("r.none", lang))))
 
     step("main_path")
     cg = ls.citation_graph(corpus)
@@ -336,7 +380,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                     seen.append(lab)
             mp_edges.append({"source": str(r.src_label), "target": str(r.dst_label), "weight": rnd(r.weight)})
         seen.sort(key=lambda p: (year_of.get(p) is None, year_of.get(p) or 0, p))
-        mp_nodes = [{"id": p, "label": (title_of.get(p) or p)[:80], "year": year_of.get(p)} for p in seen]
+        mp_nodes = [{"id": p, "label": _clip(title_of.get(p) or p, 80), "year": year_of.get(p)} for p in seen]
         mp_note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{len(dag.removed):,}")
     dir_charts.append(_chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": mp_nodes, "edges": mp_edges}, mp_note))
 
@@ -443,7 +487,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     paths_pars = [L("paths.intro", lang),
                   L("paths.counts", lang, n=len(gt), fill=int(n_cat.get("fill_now", 0)), bet=int(n_cat.get("long_term", 0)),
                     strength=int(n_cat.get("strength", 0))),
-                  L("paths.formula", lang, formula=ga.formulas.get("gap_score", ""))]
+                  L("paths.formula", lang)]
     gaps_ranked = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort")
     top = gaps_ranked.head(15)
     cat_col = "category_zh" if lang == "zh" else "category_en"
