@@ -177,12 +177,11 @@ def run_naive(n: int, seed: int, repeat: int) -> dict:
     return {"cooccurrence": co, "clusters": cl, "peak_rss_mib": peak_mib()}
 
 
-def _child(kind: str, n: int, args) -> dict | None:
+def child_json(cmd_for) -> dict | None:
+    """Run ``cmd_for(out_path)`` in a fresh process and return the JSON it wrote (None on failure)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = fh.name
-    cmd = [sys.executable, os.path.abspath(__file__), "--_child", kind, str(n), out, "--seed", str(args.seed),
-           "--repeat", str(args.repeat)]
-    rc = subprocess.run(cmd).returncode
+    rc = subprocess.run(cmd_for(out)).returncode
     try:
         with open(out) as fh:
             return json.load(fh) if rc == 0 else None
@@ -192,7 +191,13 @@ def _child(kind: str, n: int, args) -> dict | None:
         os.unlink(out)
 
 
-def table(results: list) -> str:
+def _child(kind: str, n: int, args) -> dict | None:
+    return child_json(lambda out: [sys.executable, os.path.abspath(__file__), "--_child", kind, str(n), out,
+                                   "--seed", str(args.seed), "--repeat", str(args.repeat)])
+
+
+def steps_lines(results: list) -> list[str]:
+    """Markdown table lines: one row per step, wall seconds and peak RSS per result."""
     steps = []
     for r in results:
         for s in r["steps"]:
@@ -209,7 +214,11 @@ def table(results: list) -> str:
             else:
                 cells += [f"{s['wall_s']:.2f}", f"{s['peak_rss_mib']:,.0f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return lines
+
+
+def table(results: list) -> str:
+    return "\n".join(steps_lines(results))
 
 
 def main(argv=None) -> int:

@@ -5,6 +5,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import patentnav
@@ -159,8 +160,8 @@ def test_matched_features(small):
     assert "US-6-A" not in got
     terms = dict(zip(r.publication_number, r.matched_terms))
     assert terms["US-3-A"] == ["detect", "drone", "lidar", "obstacle"]
-    assert set(r.columns) == {"publication_number", "text_score", "code_score", "score", "matched_terms",
-                              "matched_features", "matched_codes"}
+    assert set(r.columns) == {"publication_number", "text_score", "code_score", "score", "reads_on", "code_agreement",
+                              "relevance", "matched_terms", "matched_features", "matched_codes"}
     assert r.score.is_monotonic_decreasing
     assert ((r.text_score >= 0) & (r.text_score <= 1)).all()
 
@@ -174,3 +175,83 @@ def test_combined_score_and_empty(small):
     assert len(e) == 0 and list(e.columns)[0] == "publication_number"
     with pytest.raises(ValueError):
         idx.query(["drone"], text_weight=2)
+
+
+def test_reads_on_against_a_plain_oracle(small):
+    """reads_on(d) = sum of idf over the document's terms that the product text contains,
+    divided by the sum of idf over all the document's terms."""
+    from patentnav.text import tokenize
+    from patentnav.warning.relevance import CODE_AGREEMENT, SHORT_TEXT_PRIOR
+
+    idx = RelevanceIndex.build(small)
+    features = ["drone with lidar obstacle detection", "battery swap station"]
+    r = idx.query(features, codes=["G05D1/10"], top=10)
+    docs = small.table.to_pandas()
+    toks = {p: set(tokenize(f"{t} {a}")) for p, t, a in zip(docs.publication_number, docs.title, docs.abstract)}
+    n = len(toks)
+    df = Counter(t for d in toks.values() for t in d)
+    idf = {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
+    query = set(tokenize(" ".join(features)))
+    prior = SHORT_TEXT_PRIOR * float(np.median(list(idf.values())))
+    agreement = {"US-3-A": 1.0}  # shares subgroup G05D1/10; the others share nothing with G05D
+    for p, ro, rel, agree in zip(r.publication_number, r.reads_on, r.relevance, r.code_agreement):
+        expect = sum(idf[t] for t in toks[p] & query) / (sum(idf[t] for t in toks[p]) + prior)
+        assert ro == pytest.approx(expect, rel=1e-9), p
+        assert agree == agreement.get(p, 0.0), p
+        assert rel == pytest.approx(ro * (1 - CODE_AGREEMENT + CODE_AGREEMENT * agree), rel=1e-9)
+    assert r.set_index("publication_number").reads_on["US-3-A"] > r.set_index("publication_number").reads_on.get("US-5-A", 0)
+
+
+def test_first_claims_and_reads_on_uses_the_first_claim():
+    import pyarrow as pa
+
+    from patentnav.warning.relevance import first_claims
+
+    got = first_claims(pa.array(["1. A drone comprising arms. 2. The drone of claim 1, wherein ...",
+                                 "1.一种无人机，包括机臂。2.根据权利要求1所述的无人机",
+                                 "1. A range of 4.5 km. 2. x", "1. Up to 12. units\n2) y", "no numbering"])).to_pylist()
+    assert got == ["1. A drone comprising arms.", "1.一种无人机，包括机臂。", "1. A range of 4.5 km.",
+                   "1. Up to 12. units", "no numbering"]
+    c = _corpus([
+        {"publication_number": "US-7-B1", "title": "Drone",
+         "claims": "1. A drone comprising foldable arms. 2. The drone of claim 1, with a thermal camera and a winch."},
+        {"publication_number": "US-8-B1", "title": "Winch", "claims": "1. A winch with a thermal camera."},
+    ])
+    idx = RelevanceIndex.build(c)
+    r = idx.query(["drone with foldable arms"], top=5).set_index("publication_number")
+    # claim 2's camera and winch do not dilute claim 1: the product reads on all of claim 1's terms
+    full = idx.reads_on([0], ["drone with foldable arms thermal camera winch"])[0]
+    assert r.reads_on["US-7-B1"] == pytest.approx(full, rel=1e-9)
+    assert "US-8-B1" not in r.index
+
+
+def test_grades_are_calibrated_on_real_claims():
+    """A product described by a patent's own first claim reads on it (relevance high enough
+    for the "high" grade); the same patent against another patent's claim does not
+    (benchmarks/bench_risk_calibration.py measures this on all 199 grants)."""
+    import glob
+
+    from conftest import ROOT
+
+    from patentnav import read
+    from patentnav.warning.relevance import first_claims
+    from patentnav.warning.risk import GRADE_THRESHOLDS
+
+    files = sorted(glob.glob(str(ROOT / "tests" / "data" / "uspto-grant-xml" / "*.xml")))
+    corpus = read(*files)
+    t = corpus.table.to_pandas()
+    firsts = first_claims(pa.array(t["claims"].fillna(""), pa.large_string())).to_pylist()
+    ok = [i for i in range(len(t)) if t.document_type[i] == "granted_patent" and len(firsts[i].split()) >= 15
+          and t.ipc[i] is not None and len(t.ipc[i])][:12]
+    assert len(ok) >= 8
+    idx = RelevanceIndex.build(corpus)
+    need = GRADE_THRESHOLDS["high"] / (100 * 0.81)  # in force, strength 0.5, firm
+    own, unrelated = [], []
+    for k, i in enumerate(ok):
+        parts = [p for p in firsts[i].replace(":", ";").split(";") if len(p.split()) >= 2]
+        own.append(idx.relevance_of([i], parts, codes=list(t.ipc[i]))[2][0])
+        j = ok[(k + 1) % len(ok)]
+        other = [p for p in firsts[j].replace(":", ";").split(";") if len(p.split()) >= 2]
+        unrelated.append(idx.relevance_of([i], other, codes=list(t.ipc[j]))[2][0])
+    assert np.mean(np.array(own) >= need) >= 0.8
+    assert max(unrelated) < 0.3

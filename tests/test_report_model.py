@@ -147,3 +147,12 @@ def test_field_map_is_spread_out_and_weights_add_up(corpus, report):
     got = {tuple(sorted(k, key=lambda f: int(f[1:]))): v for k, v in got.items()}
     assert set(got) == set(expect)
     assert all(abs(got[k] - expect[k]) <= 1e-5 * expect[k] for k in expect)
+
+
+def test_clip_takes_missing_titles():
+    """IPC codes without a title (G06F19/00) come with a NaN title; the report must not crash."""
+    from patentnav.report.parts import _clip
+
+    assert _clip(float("nan"), 10) == ""
+    assert _clip(None, 10) == ""
+    assert _clip("Unmanned aerial vehicles with foldable arms", 20) == "Unmanned aerial…"

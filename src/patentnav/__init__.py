@@ -13,14 +13,18 @@ names
     Applicant-name harmonisation (``Corpus.harmonize_applicants``).
 landscape
     Co-classification and citation graphs, technology fields, trends, quality indicators,
-    main paths.
+    main paths, regional specialisation and gaps.
+warning
+    Overseas infringement-risk screening of a product (``warning.screen``).
+report
+    The landscape and warning reports (JSON, CSV, HTML, Markdown).
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import datasets, landscape, names
+from . import datasets, landscape, names, report, warning
 from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
 from .io import IngestError, IngestReport, read
 from .model.corpus import Corpus
@@ -38,6 +42,8 @@ __all__ = [
     "datasets",
     "landscape",
     "names",
+    "warning",
+    "report",
     "IngestError",
     "IngestReport",
     "SCHEMA",

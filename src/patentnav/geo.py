@@ -472,7 +472,6 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     if fallback not in ("priority", None):
         raise ValueError("fallback must be 'priority' or None")
     table = corpus.table if hasattr(corpus, "table") else corpus
-    n = table.num_rows
     apps = _combined(table["applicants"])
     n_apps = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)
     # one pseudo-applicant for patents without applicants

@@ -266,8 +266,9 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402
 from .report_cmds import COMMANDS as _REPORT  # noqa: E402
+from .warn_cmds import COMMANDS as _WARN  # noqa: E402
 
-for _cmd in _LANDSCAPE + _REPORT:
+for _cmd in _LANDSCAPE + _REPORT + _WARN:
     main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,6 @@ from rich.table import Table
 from ..i18n import t
 from .common import console, err_console, handle_errors, load_corpus
 
-FORMATS = ("html", "md", "json", "csv")
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
 
 
@@ -40,12 +39,13 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     """
     import pandas as pd
 
-    from ..report import build_landscape_report, write_csv_tables, write_json
+    from ..report import build_landscape_report
+    from ..report.outputs import parse_formats, write_outputs
 
-    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in fmts if f not in FORMATS]
-    if bad:
-        raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        fmts = parse_formats(formats)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--format") from e
     firm_list = None
     if firms:
         p = Path(firms)
@@ -67,30 +67,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
                                         lang=lang, firms=firm_list, seed=seed, progress=step)
         prog.update(task, completed=len(_STEPS))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[tuple[str, str]] = []
-    if "json" in fmts:
-        written.append(("json", str(write_json(report, out / "report.json"))))
-    if "csv" in fmts:
-        files = write_csv_tables(report, out / "tables")
-        written.append(("csv", f"{out / 'tables'} ({len(files)} files)"))
-    if "html" in fmts:
-        try:
-            from ..report.html import write_html
-        except ImportError as e:
-            err_console.print(f"[yellow]{t('land.skipped', lang, fmt='html', error=e)}[/]")
-        else:
-            path = out / "report.html"
-            res = write_html(report, path)
-            written.append(("html", str(res or path)))
-    if "md" in fmts:
-        try:
-            from ..report.markdown import write_markdown
-        except ImportError as e:
-            err_console.print(f"[yellow]{t('land.skipped', lang, fmt='md', error=e)}[/]")
-        else:
-            written.append(("md", str(write_markdown(report, out))))
+    written = write_outputs(report, out_dir, fmts, stem="report")
     meta = report["meta"]
     tab = Table(title=meta["title"], show_header=False)
     tab.add_column("", style="bold")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model.schema import DATE_FIELDS, LIST_FIELDS, SCHEMA
+from ..model.schema import LIST_FIELDS, SCHEMA
 from .build import RawBatch, build_table
 from .registry import register
 from .report import IngestError, IngestReport, Issue

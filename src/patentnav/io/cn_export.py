@@ -13,14 +13,12 @@ field lists, as seen in their user guides.
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import io
 import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -29,7 +27,7 @@ import pyarrow.compute as pc
 from .._arrow import regroup, with_values
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
-from .source import decode_text, read_bytes, read_delimited
+from .source import cell_text as _cell_text, decode_text, is_xlsx, open_workbook as _open_workbook, read_bytes, read_delimited
 from .values import split_lists
 
 __all__ = ["read_cn_export", "looks_like_cn_export", "CN_FIELDS", "normalize_header", "HEADER_SEARCH_ROWS"]
@@ -200,20 +198,6 @@ class _Grid:
         return self._cols[i]
 
 
-def _is_xlsx(path) -> bool:
-    p = Path(path)
-    if p.is_dir():
-        return False
-    with open(p, "rb") as f:
-        if f.read(4) != b"PK\x03\x04":
-            return False
-    try:
-        with zipfile.ZipFile(p) as z:
-            return "xl/workbook.xml" in z.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
 def _split_line(line: str) -> list[str]:
     delim = "\t" if line.count("\t") > line.count(",") else ","
     return next(csv.reader([line], delimiter=delim), [])
@@ -244,30 +228,6 @@ def _read_csv(path, file: str) -> _Grid:
     rows = read_delimited(path, delimiter=delim, skip_lines=header_idx, text=text)
     header = [h.lstrip("\ufeff") for h in rows.header]
     return _Grid(file, header, rows.header_line, rows.rows, rows.lines, list(rows.bad), list(rows.warnings), f"csv ({text.encoding})")
-
-
-def _cell_text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, _dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, _dt.date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _open_workbook(fh, file: str):
-    """Workbook from an open binary file (openpyxl would refuse a path by its extension)."""
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except Exception as e:  # zipfile/XML errors surface under many types
-        raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})", "Open and save it again in Excel or WPS, or export as CSV") from e
 
 
 def _find_sheet_header(ws) -> tuple[int, list] | None:
@@ -390,7 +350,6 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
     """Canonical raw columns, their source names, and header warnings."""
     file, hl = grid.file, grid.header_line
     notes: list[Issue] = []
-    seen: dict[str, str] = {}
     pub_cols: dict[str, list[tuple[str, int]]] = {g: [] for g in _PUB_GROUPS}
     date_cols: dict[str, list[tuple[str, int]]] = {g: [] for g in _PUB_GROUPS}
     status_cols: list[tuple[str, int]] = []
@@ -521,7 +480,7 @@ def read_cn_export(path: str | os.PathLike, *, strict: bool = False, sheet: str 
         used are listed as warnings on the header line.
     """
     file = str(path)
-    grid = _read_xlsx(path, file, sheet) if _is_xlsx(path) else _read_csv(path, file)
+    grid = _read_xlsx(path, file, sheet) if is_xlsx(path) else _read_csv(path, file)
     cols, names, notes = _columns(grid)
     batch = RawBatch(
         source_format="cn_export",
@@ -578,7 +537,7 @@ def _xlsx_has_cn_header(path) -> bool:
 
 def _sniff(path, head: bytes, text: str) -> bool:
     if head[:4] == b"PK\x03\x04":
-        return _is_xlsx(path) and _xlsx_has_cn_header(path)
+        return is_xlsx(path) and _xlsx_has_cn_header(path)
     if not text:
         return False
     buf = io.StringIO(text.lstrip("\ufeff"), newline="")

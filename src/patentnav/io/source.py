@@ -9,6 +9,7 @@ as a warning, so that a file with mixed encodings is read but never silently.
 from __future__ import annotations
 
 import bz2
+import datetime as _dt
 import csv
 import gzip
 import io
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .report import IngestError, Issue
 
-__all__ = ["read_bytes", "decode_text", "DecodedText", "DelimitedRows", "read_delimited", "sniff_delimiter"]
+__all__ = ["read_bytes", "decode_text", "DecodedText", "DelimitedRows", "read_delimited", "sniff_delimiter", "is_xlsx", "cell_text", "open_workbook"]
 
 csv.field_size_limit(1 << 30)
 
@@ -42,6 +43,21 @@ def single_member_zip(path: str | os.PathLike) -> str | None:
         raise IngestError(f"{path}: zip archive with {len(names)} files ({', '.join(names[:5])})",
                           "Unzip it and name the export file(s) inside")
     return names[0]
+
+
+def is_xlsx(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an Excel workbook (a zip with ``xl/workbook.xml``), by content."""
+    p = Path(path)
+    if not p.is_file():
+        return False
+    with open(p, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            return False
+    try:
+        with zipfile.ZipFile(p) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
@@ -234,3 +250,28 @@ def _collect(reader, file: str, base: int, text: DecodedText, delimiter: str) ->
         rows.append(row)
         lines.append(start)
     return DelimitedRows(header, rows, lines, bad, text.encoding, list(text.warnings), header_line, file)
+
+
+def cell_text(v) -> str:
+    """Text of a spreadsheet cell value: dates as ISO, whole floats without ".0"."""
+    if v is None:
+        return ""
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def open_workbook(fh, file: str):
+    """Workbook from an open binary file (openpyxl would refuse a path by its extension)."""
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except Exception as e:  # zipfile/XML errors surface under many types
+        raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})", "Open and save it again in Excel or WPS, or export as CSV") from e

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import plotly.graph_objects as go
 
 from .labels import L, has_label
+from .parts import MAP_EDGES, MAP_LABELS
 
 __all__ = [
     "FONT_FAMILY",
@@ -25,6 +26,8 @@ __all__ = [
     "gap_quadrant",
     "life_cycle",
     "main_path",
+    "risk_matrix",
+    "expiry_timeline",
 ]
 
 FONT_FAMILY = (
@@ -109,10 +112,6 @@ def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
 
 #: Bubbles labelled on the gap quadrant (the largest with RCA > 0); all show their label on hover.
 QUADRANT_LABELS = 30
-#: Links drawn on the field map (the strongest by association strength); all are in the data.
-MAP_EDGES = 60
-#: Fields labelled on the map (the largest); every field shows its label on hover.
-MAP_LABELS = 15
 
 
 def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
@@ -251,13 +250,15 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
         k = slots.get(layer, 0)
         slots[layer] = k + 1
         pos[str(n["id"])] = (float(layer), -float(k))
+    arrows = []
     for e in edges:
         a, b = pos.get(str(e.get("source"))), pos.get(str(e.get("target")))
         if a is None or b is None:
             continue
-        fig.add_annotation(x=b[0], y=b[1], ax=a[0], ay=a[1], xref="x", yref="y", axref="x",
-                           ayref="y", showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.5,
-                           arrowcolor="#888", standoff=9, startstandoff=9, text="")
+        arrows.append({"x": b[0], "y": b[1], "ax": a[0], "ay": a[1], "xref": "x", "yref": "y", "axref": "x",
+                       "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "arrowwidth": 1.5,
+                       "arrowcolor": "#888", "standoff": 9, "startstandoff": 9, "text": ""})
+    fig.update_layout(annotations=arrows)  # one call: add_annotation re-validates all earlier ones
     ids = [str(n["id"]) for n in nodes]
     fig.add_trace(go.Scatter(
         x=[pos[i][0] for i in ids], y=[pos[i][1] for i in ids], mode="markers+text",
@@ -275,6 +276,65 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
     return _base_layout(fig, height=max(260, 120 + 90 * depth))
 
 
+#: Colours of the risk grades.
+GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "low": "#7F8C8D"}
+
+
+def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Risk matrix: relevance (x) against strength (y), one bubble per patent, bubble size =
+    risk, colour = grade; dashed lines at the grade boundaries are not drawn because the
+    grade also depends on status and holder (hover shows all parts)."""
+    points = list(data.get("points") or [])
+    fig = go.Figure()
+    for grade in ("high", "medium", "low"):
+        members = [p for p in points if p.get("grade") == grade]
+        if not members:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[p.get("relevance") for p in members], y=[p.get("strength") for p in members],
+            mode="markers+text", name=L(f"w.grade.{grade}", lang),
+            text=[str(p.get("label", "")) if grade in ("high", "medium") else "" for p in members],
+            customdata=[[str(p.get("label", "")), p.get("risk"), str(p.get("holder", "")), str(p.get("status", ""))]
+                        for p in members],
+            textposition="top center", textfont={"size": 10},
+            hovertemplate="%{customdata[0]}<br>%{customdata[2]}<br>%{customdata[3]}<br>"
+                          + L("w.c.risk", lang) + " %{customdata[1]}<extra></extra>",
+            marker={"size": [8 + 0.3 * float(p.get("risk") or 0.0) for p in members], "color": GRADE_COLOURS[grade],
+                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
+        ))
+    fig.update_xaxes(title_text=data.get("x_label") or "relevance", range=[-0.03, 1.05])
+    fig.update_yaxes(title_text=data.get("y_label") or "strength", range=[-0.03, 1.08])
+    fig.update_layout(showlegend=True)  # also when only one grade is present
+    return _base_layout(fig, height=460)
+
+
+def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Expiry dates of the threatening patents (one row each, coloured by grade) with the
+    as-of date and the launch date as vertical lines."""
+    items = list(data.get("items") or [])
+    fig = go.Figure()
+    for grade in ("high", "medium", "low"):
+        members = [p for p in items if p.get("grade") == grade and p.get("expiry")]
+        if not members:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[p["expiry"] for p in members], y=[str(p.get("label", "")) for p in members], mode="markers",
+            name=L(f"w.grade.{grade}", lang), customdata=[p.get("risk") for p in members],
+            hovertemplate="%{y}<br>%{x}<br>" + L("w.c.risk", lang) + " %{customdata}<extra></extra>",
+            marker={"size": 11, "color": GRADE_COLOURS[grade], "symbol": "diamond"},
+        ))
+    for key, dash in (("as_of", "dot"), ("launch", "dash")):
+        if data.get(key):
+            fig.add_vline(x=data[key], line={"color": "#555", "dash": dash, "width": 1})
+            fig.add_annotation(x=data[key], y=1.0, yref="paper", text=str(data.get(f"{key}_label") or key),
+                               showarrow=False, yanchor="bottom", font={"size": 11, "color": "#555"})
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    fig.update_xaxes(type="date")
+    _base_layout(fig, height=max(300, 80 + 24 * len(items)))
+    fig.update_layout(margin={"l": 60, "r": 30, "t": 50, "b": 50})
+    return fig
+
+
 CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
     "trend": trend,
     "applicants_over_time": applicants_over_time,
@@ -283,6 +343,8 @@ CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
     "gap_quadrant": gap_quadrant,
     "life_cycle": life_cycle,
     "main_path": main_path,
+    "risk_matrix": risk_matrix,
+    "expiry_timeline": expiry_timeline,
 }
 
 

@@ -26,7 +26,7 @@ _CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin:0; background:var(--bg); color:var(--fg); font-family: FONTS; font-size:16px; line-height:1.65; }
-main { max-width: 1080px; margin: 0 auto; padding: 32px 28px 64px; }
+main { max-width: 1240px; margin: 0 auto; padding: 32px 28px 64px; }
 header h1 { font-size: 1.9rem; line-height:1.3; margin: 0 0 .3rem; }
 header .sub { color: var(--muted); margin: 0 0 1.2rem; }
 h2 { font-size: 1.4rem; border-bottom: 2px solid var(--line); padding-bottom: .3rem; margin: 2.4rem 0 1rem; }
@@ -50,6 +50,9 @@ th, td { border-bottom: 1px solid var(--line); padding: .35rem .6rem; text-align
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.na { text-align: center; color: var(--muted); }
+table.wide { font-size: .82rem; }
+table.wide th, table.wide td { padding: .3rem .4rem; }
+th.col-k-title { min-width: 13em; }
 td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
 details.more summary { cursor: pointer; color: var(--accent); margin: .3rem 0; font-size: .92rem; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
@@ -86,7 +89,7 @@ def _cell(value: Any, key: str | None = None) -> str:
         return f'<td class="num">{esc(display_value(value, key))}</td>'
     if isinstance(value, (list, tuple)):
         return "<td>" + esc("; ".join("" if v is None else str(v) for v in value)) + "</td>"
-    if key == "publication_number":
+    if key == "publication_number" or (key or "").endswith("_date"):
         return f'<td class="code">{esc(value)}</td>'
     return f"<td>{esc(value)}</td>"
 
@@ -111,13 +114,14 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     rows = list(table.get("rows") or [])
     fold = len(rows) > VISIBLE_ROWS + 2  # never fold just one or two rows
     shown, rest = (rows[:VISIBLE_ROWS], rows[VISIBLE_ROWS:]) if fold else (rows, [])
-    out = [f'<div class="table-wrap"><table id="{esc(tid)}">']
+    wide = ' class="wide"' if len(cols) > 9 else ""
+    out = [f'<div class="table-wrap"><table id="{esc(tid)}"{wide}>']
     if table.get("title"):
         out.append(f"<caption>{esc(table['title'])}</caption>")
     out.append(head + body(shown) + "</table>")
     if rest:
         out.append(f'<details class="more"><summary>{esc(_l("more_rows", lang, n=len(rest), total=len(rows)))}</summary>'
-                   f'<table class="rest">{head}{body(rest)}</table></details>')
+                   f'<table class="rest{" wide" if wide else ""}">{head}{body(rest)}</table></details>')
     out.append("</div>")
     if table.get("note"):
         out.append(f'<p class="note">{esc(table["note"])}</p>')

@@ -146,10 +146,10 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_markdown(report: dict[str, Any], out_dir: str | Path) -> Path:
-    """Write ``out_dir/report.md`` (and ``out_dir/images/*.png``); return the .md path."""
+def write_markdown(report: dict[str, Any], out_dir: str | Path, name: str = "report.md") -> Path:
+    """Write ``out_dir/<name>`` (and ``out_dir/images/*.png``); return the .md path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "report.md"
+    path = out / name
     path.write_text(render_markdown(report, out), encoding="utf-8", newline="\n")
     return path

@@ -9,14 +9,14 @@ and options give byte-identical JSON.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .charts import MAP_EDGES, MAP_LABELS
+from .parts import MAP_EDGES, MAP_LABELS, _cell, _chart, _clip, _pct, _s, _table, rnd, section
 from .labels import L, has_label
 
 __all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
@@ -37,35 +37,6 @@ _CHECK_FIELDS = ("earliest_priority_date", "applicant_addresses", "abstract", "i
 
 
 # ------------------------------------------------------------------ numbers and text
-
-def rnd(x: Any) -> Any:
-    """Round a number to 6 significant digits (None for NaN / inf / missing); ints stay ints."""
-    if x is None or x is pd.NA or x is pd.NaT:
-        return None
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return x
-    if not math.isfinite(f):
-        return None
-    if f == 0:
-        return 0.0
-    return float(f"{f:.6g}")
-
-
-def _clip(text: str | None, width: int) -> str:
-    """``text`` cut at a word boundary to at most ``width`` characters, with "…" when cut."""
-    text = (text or "").strip()
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > width // 2 else cut).rstrip(" ,;(") + "…"
-
 
 def _field_map(tf: Any, field_label: dict[int, str], size_of: dict[int, int]) -> tuple[list, list]:
     """Nodes (with x, y) and edges of the technology-field map.
@@ -115,58 +86,8 @@ def _field_map(tf: Any, field_label: dict[int, str], size_of: dict[int, int]) ->
     return nodes, edges
 
 
-def _s(v: Any) -> str:
-    if v is None:
-        return ""
-    try:
-        if pd.isna(v):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(v)
-
-
-def _cell(v: Any) -> Any:
-    """A table cell: str / int / float (rounded) / bool / None; lists joined with '; '."""
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return "; ".join(_s(x) for x in v)
-    if isinstance(v, (str, bool, np.bool_)):
-        return bool(v) if isinstance(v, np.bool_) else v
-    if v is None:
-        return None
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return rnd(v)
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(v)
-
-
-def _pct(x: Any, digits: int = 1) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{100 * float(x):.{digits}f}%"
-
-
-def _table(tid: str, title: str, columns: list[tuple[str, str]], rows: list[list], note: str | None = None) -> dict:
-    return {"id": tid, "title": title, "columns": [{"key": k, "label": lab} for k, lab in columns],
-            "rows": [[_cell(v) for v in r] for r in rows], "note": note}
-
-
-def _chart(cid: str, title: str, kind: str, data: dict, note: str | None = None) -> dict:
-    return {"id": cid, "title": title, "kind": kind, "data": data, "note": note}
-
-
 def _section(sid: str, lang: str, paragraphs, tables, charts) -> dict:
-    return {"id": sid, "title": L(f"sec.{sid}", lang), "paragraphs": list(paragraphs), "tables": tables, "charts": charts}
-
-
-def _list_col(corpus, name: str) -> list:
-    if name not in corpus.table.column_names:
-        return [[] for _ in range(len(corpus))]
-    return [v or [] for v in corpus.table[name].to_pylist()]
+    return section(sid, L(f"sec.{sid}", lang), paragraphs, tables, charts)
 
 
 def _region_level(region: str) -> str:
@@ -348,7 +269,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         fg_rows, L("t.field_growth.note", lang, window=_GROWTH_WINDOW)))
 
     step("key_patents")
-    kp = ls.key_patents(corpus, top=15)
+    cg = ls.citation_graph(corpus)  # built once: quality indicators and the main path share it
+    kp = ls.key_patents(corpus, top=15, graph=cg)
     kp_rows = [[int(r.rank), r.publication_number, _s(r.title), rnd(r.quality_index), _cell(r.family_size), _s(r.cohort_field), _cell(r.cohort_year)]
                for r in kp.itertuples()]
     dir_tables.append(_table("key_patents", L("t.key_patents", lang), [
@@ -358,27 +280,26 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                                                         for c in kp.attrs.get("components_used", [])) or L("r.none", lang))))
 
     step("main_path")
-    cg = ls.citation_graph(corpus)
     mp_nodes, mp_edges = [], []
     if len(cg.src) == 0:
-        citing = sum(1 for v in _list_col(corpus, "cited_publications") if v)
+        citing = int(pc.sum(pc.greater(pc.list_value_length(corpus.table["cited_publications"]), 0)).as_py() or 0)
         mp_note = L("ch.main_path.none", lang, citing=f"{citing:,}") if citing else L("ch.main_path.nocite", lang)
     else:
         dates = corpus.table["publication_date"].to_numpy() if "publication_date" in corpus.table.column_names else None
         dag = ls.citation_dag(cg.src, cg.dst, len(cg.nodes), labels=cg.nodes, dates=dates)
         mp = ls.main_path(dag, kind="global", weight="spc")
-        title_of = dict(zip(pubs, df["title"].fillna("").astype(str))) if "title" in df.columns else {}
-        year_of = {}
-        if "earliest_priority_date" in df.columns:
-            for p, d in zip(pubs, df["earliest_priority_date"]):
-                year_of[p] = None if d is None or pd.isna(d) else int(pd.Timestamp(d).year)
         seen = []
         arcs = mp.arcs.sort_values(["src_label", "dst_label"]) if len(mp.arcs) else mp.arcs
-        for r in arcs.itertuples():
+        for r in arcs.itertuples():  # the main path's arcs: a few dozen
             for lab in (str(r.src_label), str(r.dst_label)):
                 if lab not in seen:
                     seen.append(lab)
             mp_edges.append({"source": str(r.src_label), "target": str(r.dst_label), "weight": rnd(r.weight)})
+        at = pd.Series(np.arange(len(pubs)), index=pubs).reindex(seen).to_numpy()
+        title_of = dict(zip(seen, df["title"].to_numpy()[at])) if "title" in df.columns else {}
+        yrs = pd.to_datetime(df["earliest_priority_date"], errors="coerce").dt.year.to_numpy()[at] \
+            if "earliest_priority_date" in df.columns else np.full(len(seen), np.nan)
+        year_of = {p: (None if pd.isna(y) else int(y)) for p, y in zip(seen, yrs)}
         seen.sort(key=lambda p: (year_of.get(p) is None, year_of.get(p) or 0, p))
         mp_nodes = [{"id": p, "label": _clip(title_of.get(p) or p, 80), "year": year_of.get(p)} for p in seen]
         mp_note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{len(dag.removed):,}")
@@ -469,10 +390,11 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         [[r.applicant, rnd(r.sum), int(r.count), (field_label.get(int(main_field[r.applicant])) if r.applicant in main_field.index else None)]
          for r in lead.itertuples()], None if len(lead) else L("empty_note", lang)))
 
-    inventors = dict(zip(pubs, _list_col(corpus, "inventors")))
-    local_pubs = sorted(set(all_local["publication_number"]))
-    apps_of = all_local.groupby("publication_number")["applicant"].apply(lambda s: sorted(set(map(str, s)))).to_dict()
-    inv_rows = _inventor_rows(local_pubs, inventors, apps_of)[:15]
+    inv_long = _long(corpus, "inventors", "inventor")
+    app_long = _long(corpus, "applicants_harmonized", "applicant")
+    row_of_pub = pd.Series(np.arange(len(pubs)), index=pubs)
+    local_rows = row_of_pub.reindex(all_local["publication_number"].unique()).dropna().to_numpy(dtype=np.int64)
+    inv_rows = _inventor_rows(local_rows, inv_long, app_long, 15)
     pos_tables.append(_table("local_inventors", L("t.inventors", lang, region=region), [
         ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)), ("applicants", L("c.applicants", lang))],
         inv_rows, None if inv_rows else L("empty_note", lang)))
@@ -527,14 +449,10 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         ("density", L("c.density", lang)), ("reason", L("c.reason", lang))], ally_rows, None if ally_rows else L("empty_note", lang)))
 
     step("talent")
-    ipc_of = dict(zip(pubs, _list_col(corpus, "ipc")))
-    apps_all = dict(zip(pubs, _list_col(corpus, "applicants_harmonized")))
-    by_sub: dict[str, list[str]] = defaultdict(list)
-    for p in pubs:
-        for s in sorted({str(code)[:4] for code in ipc_of[p]}):
-            by_sub[s].append(p)
+    sub_long = _long(corpus, "ipc", "code")
+    sub_long["code"] = sub_long["code"].astype(str).str[:4]
     for r in actionable.itertuples():
-        rows_t = _inventor_rows(by_sub.get(r.technology, []), inventors, {p: sorted(set(map(str, apps_all[p]))) for p in by_sub.get(r.technology, [])})[:3]
+        rows_t = _inventor_rows(sub_long.loc[sub_long["code"] == r.technology, "row"].unique(), inv_long, app_long, 3)
         for name, k, apps in rows_t:
             talent_rows.append([r.technology, name, k, apps,
                                 L("r.talent", lang, name=name, tech=r.technology, n=k, applicants=apps or none)])
@@ -549,20 +467,29 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 _CATS = {"cat.fill_now", "cat.long_term", "cat.declining", "cat.strength", "cat.other"}
 
 
-def _inventor_rows(pub_list, inventors: dict, apps_of: dict) -> list[list]:
-    """[inventor, patents, top applicants] sorted by patents desc, then name."""
-    cnt: dict[str, int] = defaultdict(int)
-    apps: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for p in pub_list:
-        for inv in sorted({str(i).strip() for i in inventors.get(p, []) if str(i).strip()}):
-            cnt[inv] += 1
-            for a in apps_of.get(p, []):
-                apps[inv][a] += 1
-    out = []
-    for inv, k in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0])):
-        top_apps = sorted(apps[inv].items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-        out.append([inv, k, "; ".join(a for a, _ in top_apps)])
-    return out
+def _long(corpus, column: str, name: str) -> pd.DataFrame:
+    """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped)."""
+    if column not in corpus.table.column_names:
+        return pd.DataFrame({"row": np.zeros(0, np.int64), name: np.zeros(0, object)})
+    lists = corpus.table[column].combine_chunks()
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    values = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
+    out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
+    return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
+
+
+def _inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: int) -> list[list]:
+    """[inventor, patents, top two applicants] for the documents ``rows``, by patents desc then name."""
+    inv = inv_long[inv_long["row"].isin(rows)]
+    if inv.empty:
+        return []
+    top = inv.groupby("inventor").size().rename("k").reset_index()
+    top = top.sort_values(["k", "inventor"], ascending=[False, True], kind="mergesort").head(limit)
+    pairs = inv[inv["inventor"].isin(top["inventor"])].merge(app_long[app_long["row"].isin(rows)], on="row")
+    ac = pairs.groupby(["inventor", "applicant"]).size().rename("n").reset_index()
+    ac = ac.sort_values(["inventor", "n", "applicant"], ascending=[True, False, True], kind="mergesort")
+    apps = ac.groupby("inventor").head(2).groupby("inventor")["applicant"].agg("; ".join)
+    return [[r.inventor, int(r.k), apps.get(r.inventor, "")] for r in top.itertuples()]
 
 
 def pa_is_list(col) -> bool:

@@ -47,7 +47,7 @@ import scipy.sparse as sp
 from ..classify.ipc import parse_ipc, truncate_array
 from ..text import Vocabulary, tokenize
 
-__all__ = ["RelevanceIndex", "bm25_weights", "CODE_LEVEL_WEIGHTS", "K1", "B"]
+__all__ = ["RelevanceIndex", "bm25_weights", "first_claims", "CODE_LEVEL_WEIGHTS", "CODE_AGREEMENT", "SHORT_TEXT_PRIOR", "K1", "B"]
 
 #: BM25 term-frequency saturation (Robertson & Zaragoza 2009, section 3.5: 1.2-2.0 typical)
 K1 = 1.2
@@ -56,8 +56,13 @@ B = 0.75
 #: weight of a code match per hierarchy level
 CODE_LEVEL_WEIGHTS = {"subgroup": 1.0, "main_group": 0.6, "subclass": 0.3}
 _CODE_LEVELS = tuple(CODE_LEVEL_WEIGHTS)
-_COLUMNS = ["publication_number", "text_score", "code_score", "score", "matched_terms", "matched_features",
-            "matched_codes"]
+#: weight of code agreement in the absolute relevance: with no shared code a document keeps
+#: (1 - CODE_AGREEMENT) of its text evidence
+CODE_AGREEMENT = 0.5
+#: pseudo-mass (in median idf units) added to a document's idf total in :meth:`RelevanceIndex.reads_on`
+SHORT_TEXT_PRIOR = 2.0
+_COLUMNS = ["publication_number", "text_score", "code_score", "score", "reads_on", "code_agreement", "relevance", "matched_terms",
+            "matched_features", "matched_codes"]
 
 
 def bm25_weights(counts: sp.spmatrix, k1: float = K1, b: float = B) -> tuple[sp.csc_matrix, np.ndarray]:
@@ -90,6 +95,37 @@ def _join_fields(table: pa.Table, fields: Sequence[str]) -> pa.Array:
     if len(cols) == 1:
         return cols[0]
     return pc.binary_join_element_wise(*cols, pa.scalar("\n", pa.large_string()), null_handling="skip")
+
+
+#: the first claim ends where claim 2 starts: "2." / "2 ." / "2、" / "2)" after whitespace or 。；;
+_CLAIM_2 = r"(?s)^(.*?(?:[\x{3002}\x{FF1B};]|\s))\s*2\s*[\.\x{3001}\x{FF0E})]"
+
+
+def first_claims(claims: pa.Array) -> pa.Array:
+    """The first claim of each claims text (the whole text when no claim 2 marker is found).
+
+    >>> first_claims(pa.array(["1. A drone comprising arms. 2. The drone of claim 1, ..."])).to_pylist()
+    ['1. A drone comprising arms.']
+    """
+    claims = claims.cast(pa.large_string())
+    head = pc.struct_field(pc.extract_regex(claims, _CLAIM_2.replace("^(", "^(?P<c>")), [0])
+    return pc.if_else(pc.is_valid(head), pc.utf8_trim_whitespace(head.cast(pa.large_string())), claims)
+
+
+def _reading_text(table: pa.Table) -> pa.Array:
+    """What a patent's protection reads on, as well as the data allow: title + first claim
+    when claims are present, else title + abstract."""
+    title = _join_fields(table, ["title"])
+    if "claims" in table.column_names:
+        claims = table["claims"].combine_chunks().cast(pa.large_string())
+        first = first_claims(pc.fill_null(claims, ""))
+        has = pc.greater(pc.utf8_length(pc.fill_null(claims, "")), 0)
+    else:
+        first, has = None, pa.array([False] * table.num_rows)
+    fallback = _join_fields(table, [f for f in ("title", "abstract") if f in table.column_names])
+    with_claim = pc.binary_join_element_wise(title, first, pa.scalar("\n", pa.large_string()), null_handling="skip") \
+        if first is not None else fallback
+    return pc.if_else(has, with_claim, fallback)
 
 
 def _code_matrices(table: pa.Table, n: int) -> dict[str, tuple[sp.csc_matrix, pd.Index]]:
@@ -133,6 +169,9 @@ class RelevanceIndex:
         Documents x terms BM25 weights.
     idf : numpy.ndarray
     codes : dict level -> (csc matrix documents x items, pandas.Index of items)
+    reading : scipy.sparse.csr_matrix
+        Documents x terms presence (0/1) of the text a patent's protection reads on: title +
+        first claim when claims are present, else title + abstract (see :meth:`reads_on`).
     k1, b : float
     stem, stopwords
         Tokenisation options (queries are tokenised the same way).
@@ -151,6 +190,7 @@ class RelevanceIndex:
     fields: tuple = ("title", "abstract", "claims")
     build_seconds: float = 0.0
     _lower: pd.Index = field(default=None, repr=False)
+    reading: sp.csr_matrix | None = field(default=None, repr=False)
 
     # -- build ---------------------------------------------------------------------------
     @classmethod
@@ -173,8 +213,9 @@ class RelevanceIndex:
         W, idf = bm25_weights(counts, k1, b)
         docs = table["publication_number"].to_numpy()
         codes = _code_matrices(table, n)
+        reading = voc.transform(_reading_text(table), binary=True).tocsr()
         out = cls(np.asarray(docs, dtype=object), pd.Index(voc.terms_), W, idf, codes, k1, b, stem, stopwords,
-                  tuple(fields))
+                  tuple(fields), reading=reading)
         out.build_seconds = time.perf_counter() - t0
         return out
 
@@ -201,6 +242,72 @@ class RelevanceIndex:
             c = self.terms.get_indexer(pd.unique(np.asarray(toks, dtype=object))) if toks else np.zeros(0, np.int64)
             cols.append(np.unique(c[c >= 0]))
         return cols, bool(kw)
+
+    def reads_on(self, rows: np.ndarray, features: Sequence[str], keywords: Sequence[str] = ()) -> np.ndarray:
+        """How much of each document's claimed subject matter the product's text contains: for
+        the documents ``rows`` (corpus positions), the idf-weighted share of the distinct
+        terms of the document's *reading text* (title + first claim, the broadest claim as a
+        rule; title + abstract without claims) that occur anywhere in the query (features and
+        keywords)::
+
+            reads_on(d) = sum_{t in d, t in query} idf(t) / (sum_{t in d} idf(t) + m)
+
+        with ``m =`` :data:`SHORT_TEXT_PRIOR` times the median idf of the vocabulary: a
+        pseudo-mass of two unmatched typical terms, so that a three-word title ("Unmanned
+        aerial vehicle") cannot by itself prove that a patent reads on the product, while a
+        full claim set is barely affected. It follows the all-elements rule of infringement (a claim reads on a product when
+        every element of the claim is found in the product) with terms as elements: 1 means
+        every informative term of the patent's first claim occurs in the product
+        description. Absolute (not relative to the best document), in [0, 1].
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 0:
+            return np.zeros(0)
+        cols, _ = self._query_rows(list(features), list(keywords))
+        allc = np.unique(np.concatenate(cols)) if cols else np.zeros(0, np.int64)
+        present = (self.reading if self.reading is not None else self.weights)[rows].tocsr()
+        present.data = np.ones_like(present.data)
+        total = np.asarray(present @ self.idf).ravel()
+        if len(allc) == 0:
+            return np.zeros(len(rows))
+        inside = np.zeros(len(self.idf))
+        inside[allc] = self.idf[allc]
+        overlap = np.asarray(present @ inside).ravel()
+        total = total + SHORT_TEXT_PRIOR * float(np.median(self.idf)) if len(self.idf) else total
+        return np.divide(overlap, total, out=np.zeros(len(rows)), where=total > 0)
+
+    def relevance_of(self, rows: np.ndarray, features: Sequence[str], keywords: Sequence[str] = (),
+                     codes: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(reads_on, code_agreement, relevance)`` of the documents ``rows`` (corpus
+        positions) for a product, vectorised, without ranking the corpus: the absolute
+        relevance of :meth:`query` (``reads_on * (1 - a + a * code_agreement)`` with
+        ``a =`` :data:`CODE_AGREEMENT`; one part alone when the other is absent)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols, _ = self._query_rows(list(features), list(keywords))
+        has_text = any(len(c) for c in cols)
+        has_codes = any(self._query_codes(codes).values())
+        ro = self.reads_on(rows, features, keywords) if has_text else np.zeros(len(rows))
+        agree = self.code_agreement(rows, codes) if has_codes else np.zeros(len(rows))
+        if has_text and has_codes:
+            return ro, agree, ro * ((1.0 - CODE_AGREEMENT) + CODE_AGREEMENT * agree)
+        return ro, agree, (ro if has_text else agree)
+
+    def code_agreement(self, rows: np.ndarray, codes: Sequence[str]) -> np.ndarray:
+        """Deepest classification level the documents ``rows`` share with any query code,
+        as its weight (:data:`CODE_LEVEL_WEIGHTS`: subgroup 1, main group 0.6, subclass 0.3;
+        0 when none). Unlike :meth:`code_scores`, which rewards covering *all* the product's
+        codes, one shared subgroup is full agreement: a patent on one feature of the product
+        is a patent on the product."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows))
+        for lv, items in self._query_codes(codes).items():
+            X, index = self.codes[lv]
+            c = index.get_indexer(items) if items else np.zeros(0, np.int64)
+            c = c[c >= 0]
+            if len(c) and len(rows):
+                hit = np.asarray(X[:, c][rows].sum(axis=1)).ravel() > 0
+                out = np.where(hit, np.maximum(out, CODE_LEVEL_WEIGHTS[lv]), out)
+        return out
 
     def text_scores(self, features: Sequence[str], keywords: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, list]:
         """Raw BM25 score of every document for every query row (documents x rows, dense),
@@ -274,8 +381,13 @@ class RelevanceIndex:
 
         Returns
         -------
-        pandas.DataFrame with columns publication_number, text_score, code_score, score,
-        matched_terms (list of str, all rows), matched_features (list of (feature index,
+        pandas.DataFrame with columns publication_number, text_score, code_score, score (the
+        ranking score, relative to the best document), reads_on (idf-weighted share of the
+        document's terms found in the product text, see :meth:`reads_on`), relevance
+        code_agreement (see :meth:`code_agreement`), relevance (absolute, the input of the
+        risk score: ``reads_on * (1 - a + a * code_agreement)`` with ``a =``
+        :data:`CODE_AGREEMENT` when the query has codes, else ``reads_on``; the code agreement
+        alone for a codes-only query), matched_terms (list of str, all rows), matched_features (list of (feature index,
         [terms]); index -1 is the keyword row), matched_codes (list of str: for each query
         code the deepest of its subgroup / main group / subclass the document carries).
         Documents with score 0 are left out; ties are broken by corpus order.
@@ -319,31 +431,44 @@ class RelevanceIndex:
                     fl.append((-1 if j == kw_row else j, sorted(terms_arr[got].tolist())))
             m_feats.append(fl)
         m_codes = self._matched_codes(order, codes) if has_codes else [[] for _ in order]
+        ro, agree, absolute = self.relevance_of(order, features, keywords, codes)
         return pd.DataFrame({
             "publication_number": self.documents[order],
             "text_score": text[order],
             "code_score": code[order],
             "score": score[order],
+            "reads_on": ro,
+            "code_agreement": agree,
+            "relevance": absolute,
             "matched_terms": m_terms,
             "matched_features": m_feats,
             "matched_codes": m_codes,
         })
 
     def _matched_codes(self, order: np.ndarray, codes: Sequence[str]) -> list[list[str]]:
-        rows = {}
-        for lv in _CODE_LEVELS:
-            X, index = self.codes[lv]
-            rows[lv] = (X[order].tocsr(), index)
-        out = []
+        """For each document of ``order``: the deepest item (subgroup, else main group, else
+        subclass) of each query code that the document carries, in query order. Only the
+        query's code columns are sliced, then the rows: no corpus-wide row selection."""
+        order = np.asarray(order, dtype=np.int64)
         parsed = [p for p in (parse_ipc(c) for c in codes) if p is not None]
-        for i in range(len(order)):
-            have = {lv: set(idx[m.indices[m.indptr[i]:m.indptr[i + 1]]]) for lv, (m, idx) in rows.items()}
+        hier = [p.hierarchy() for p in parsed]
+        have: dict[str, dict[str, np.ndarray]] = {}
+        for lv in _CODE_LEVELS:
+            items = list(dict.fromkeys(h.get(lv) for h in hier if h.get(lv) is not None))
+            X, index = self.codes[lv]
+            cols = index.get_indexer(items) if items else np.zeros(0, np.int64)
+            ok = cols >= 0
+            sub = X[:, cols[ok]][order].toarray() > 0 if ok.any() and len(order) else np.zeros((len(order), 0), bool)
+            have[lv] = {it: sub[:, k] for k, it in enumerate(np.asarray(items, dtype=object)[ok])}
+        hits = []  # per query code: (item per level, boolean column per level), deepest first
+        for h in hier:
+            hits.append([(h.get(lv), have[lv].get(h.get(lv))) for lv in _CODE_LEVELS])
+        out = []
+        for i in range(len(order)):  # the returned rows only, times the query's codes
             got = []
-            for p in parsed:
-                h = p.hierarchy()
-                for lv in _CODE_LEVELS:  # deepest first
-                    item = h.get(lv)
-                    if item is not None and item in have[lv]:
+            for levels in hits:
+                for item, col in levels:
+                    if col is not None and col[i]:
                         if item not in got:
                             got.append(item)
                         break

@@ -1,0 +1,146 @@
+"""CLI command ``warn``: overseas infringement-risk screening of a product (专利预警)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..i18n import t
+from .common import console, err_console, handle_errors, load_corpus
+
+_STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
+_GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+@click.command()
+@click.argument("corpus", nargs=-1, type=click.Path(exists=True))
+@click.option("--product", "product_file", type=click.Path(exists=True, dir_okay=False),
+              help="Product profile (TOML or JSON): name, features, keywords, codes, own names, markets, launch date. "
+                   "See examples/drone_product.toml and docs/warning-profile.md.")
+@click.option("--market", "markets", multiple=True, metavar="CC",
+              help="Target market (ISO code: US, DE, EP, CN, JP, ...); repeatable. Overrides the profile's markets.")
+@click.option("--name", help="Product name (instead of, or overriding, the profile's).")
+@click.option("--feature", "features", multiple=True, help="A technical feature, one sentence (zh or en); repeatable.")
+@click.option("--keyword", "keywords", multiple=True, help="A keyword (use both languages: 无人机, drone); repeatable.")
+@click.option("--code", "codes", multiple=True, help="An IPC/CPC code of the product (B64C 39/024); repeatable.")
+@click.option("--own", "own_names", multiple=True, help="Your firm's name or alias (never a threat); repeatable.")
+@click.option("--as-of", "as_of", help="Date of the legal status (YYYY-MM-DD). Default: today.")
+@click.option("--since", help="Also list publications since this date in the product's codes or by watched competitors.")
+@click.option("--litigation", type=click.Path(exists=True, dir_okay=False),
+              help="Litigation cases (CSV/XLSX: plaintiff, defendant, patent, filed, court...) to weigh litigious holders.")
+@click.option("--npe", "npe_names", multiple=True, help="A holder you know to be a non-practising entity; repeatable.")
+@click.option("--candidates", default=300, show_default=True, type=click.IntRange(1, 100000),
+              help="Most relevant documents to score.")
+@click.option("--out", "out_dir", default="patentnav-warning", show_default=True, type=click.Path(file_okay=False),
+              help="Directory for the report files.")
+@click.option("--format", "formats", default="html,md,json,csv", show_default=True,
+              help="Comma-separated outputs: html, md, json, csv.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@handle_errors
+def warn(corpus, product_file, markets, name, features, keywords, codes, own_names, as_of, since, litigation,
+         npe_names, candidates, out_dir, formats, lang):
+    """Overseas infringement-risk warning for a product (专利预警).
+
+    Lists the patents that threaten the product in each target market: in force there (or
+    able to enter it through a family member, EP validation or an open PCT window), held by
+    others, and reading on the product's features and codes. Each gets a risk score 0-100
+    with its parts (relevance, in force, strength, holder), a grade (high >= 50, medium >= 25)
+    and a suggested action (design around, licence, challenge, wait for expiry, monitor).
+    A first screen for people, not a legal opinion.
+
+    \b
+    Examples:
+      patentnav warn --product examples/drone_product.toml --market US
+      patentnav warn corpus.parquet --product product.toml --market US --market DE --as-of 2026-12-01
+      patentnav warn corpus.parquet --name "camera drone" --feature "three-axis gimbal" --code B64U10/13 --market US
+      patentnav warn corpus.parquet --product product.toml --since 2026-06-01 --litigation cases.csv --lang en
+    """
+    from ..report.outputs import parse_formats, write_outputs
+    from ..report.warn_model import build_warning_report, terminal_rows
+    from ..warning import ProductProfile, read_litigation, screen
+
+    try:
+        fmts = parse_formats(formats)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--format") from e
+    overrides = {"name": name, "features": features or None, "keywords": keywords or None, "codes": codes or None,
+                 "own_names": own_names or None, "markets": markets or None}
+    if product_file:
+        profile = ProductProfile.from_file(product_file).with_options(**overrides)
+    elif name and (features or codes or keywords):
+        profile = ProductProfile(name=name).with_options(**overrides)
+    else:
+        raise click.UsageError(t("w.no_profile", lang))
+    lit = read_litigation(litigation) if litigation else None
+    t0 = time.perf_counter()
+    c = load_corpus(corpus, lang=lang)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=True) as prog:
+        task = prog.add_task("warn", total=len(_STEPS))
+
+        def step(s: str) -> None:
+            prog.update(task, advance=1, description=t("w.step." + s, lang))
+
+        result = screen(c, profile, as_of=as_of, litigation=lit, npe_names=npe_names, since=since,
+                        candidates=candidates, progress=step)
+        step("report")
+        report = build_warning_report(result, lang=lang)
+        written = write_outputs(report, out_dir, fmts, stem="warning")
+        if "csv" in fmts:
+            full = Path(out_dir) / "risks_all.csv"
+            _write_all_risks(result, full)
+            written.append(("csv", str(full)))
+        prog.update(task, completed=len(_STEPS))
+
+    for m in result.markets.itertuples():
+        console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium, low=m.low))
+    rows = terminal_rows(result, lang)
+    if rows:
+        tab = Table(title=t("w.table", lang))
+        for key in ("market", "publication", "title", "holder", "status", "risk", "grade", "action"):
+            tab.add_column(t(f"w.col.{key}", lang), justify="right" if key == "risk" else "left",
+                           overflow="fold", max_width=48 if key == "title" else None)
+        grades = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True],
+                                          kind="mergesort")["grade"].head(len(rows)).tolist()
+        for r, g in zip(rows, grades):
+            tab.add_row(*[escape(v) for v in r], style=_GRADE_STYLE.get(g))
+        console.print(tab)
+    else:
+        console.print(t("w.none", lang))
+    for cav in report["meta"]["caveats"][:1]:
+        console.print(f"[dim]{escape(cav)}[/]")
+    for fmt, path in written:
+        console.print(f"[bold]{fmt}[/] {escape(path)}")
+    console.print(f"[dim]{t('land.time', lang)}: {time.perf_counter() - t0:.1f} s[/]")
+
+
+def _write_all_risks(result, path: Path) -> None:
+    """Every risk row with every column (lists joined with '; '), formulas neutralised."""
+    import csv
+
+    from ..safety import neutralize_csv_cell
+
+    df = result.risks.drop(columns=["row"], errors="ignore")
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        w.writerow(df.columns)
+        for row in df.itertuples(index=False):  # the risk rows only (candidates x markets)
+            w.writerow([neutralize_csv_cell(_csv_value(k, v)) for k, v in zip(df.columns, row)])
+
+
+def _csv_value(key: str, v):
+    if key == "matched_features":
+        return "; ".join(f"{'keywords' if int(i) < 0 else f'feature {int(i) + 1}'}: {', '.join(terms)}" for i, terms in (v or []))
+    if isinstance(v, (list, tuple)):
+        return "; ".join(map(str, v))
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return v
+
+
+COMMANDS = [warn]

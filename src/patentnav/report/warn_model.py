@@ -1,0 +1,242 @@
+"""The warning report model (海外专利风险预警报告): a :class:`~patentnav.warning.WarningResult`
+as the same plain, JSON-serialisable contract as the landscape report (meta + sections of
+paragraphs, tables and charts), so the JSON, CSV, HTML and Markdown renderers serve both.
+
+Sections: ``product`` (the product, data and method), ``risks`` (ranked risks per market
+with the score decomposition), ``details`` (why each high and medium risk is there and what
+to do), ``freedom`` (expiry timeline, expired patents free to use), ``monitoring`` (new
+publications, when asked). Floats are rounded to 6 significant digits and every sort has a
+tie-breaker, so the same inputs give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..i18n import t
+from .labels import L, has_label
+from .parts import _cell, _chart, _pct, _table, rnd, section
+
+__all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text"]
+
+WARN_SECTION_IDS = ("product", "risks", "details", "freedom", "monitoring")
+WARN_CHART_KEYS = {
+    "risk_matrix": ("points", "x_label", "y_label"),
+    "expiry_timeline": ("items", "as_of", "as_of_label", "launch", "launch_label"),
+}
+#: Rows of the ranked risk table per market in the report (all rows are in the JSON of the
+#: result via the CLI's CSV export of the full table).
+TOP_RISKS = 30
+#: High and medium risks explained one by one.
+TOP_DETAILS = 12
+
+
+def _date(v: Any) -> str | None:
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(pd.Timestamp(v).date())
+
+
+def _features_text(matched, features: list[str], lang: str) -> str:
+    """'feature 2 (gimbal, camera); keywords (drone)' from matched_features pairs."""
+    parts = []
+    for idx, terms in (matched if isinstance(matched, (list, tuple)) else []):
+        name = L("w.keywords", lang) if int(idx) < 0 else L("w.feature_n", lang, n=int(idx) + 1)
+        parts.append(f"{name} ({', '.join(terms)})")
+    return "; ".join(parts)
+
+
+def action_text(row: pd.Series, lang: str, features: list[str]) -> str:
+    """The suggested action of one risk row as a sentence."""
+    code = row["action"]
+    matched = _features_text(row.get("matched_features"), features, lang) or L("r.none", lang)
+    prior = "; ".join(row.get("prior_art") or []) or L("r.none", lang)
+    return L(f"w.act.{code}", lang, features=matched, prior_art=prior, expiry=_date(row.get("expiry_date")) or "—",
+             holder=str(row.get("holder") or "—"))
+
+
+def _status_text(row: pd.Series, lang: str) -> str:
+    st = L(f"w.status.{row['status']}", lang)
+    exp = _date(row.get("expiry_date"))
+    route = L(f"w.route.{row['route']}", lang) if row.get("route") else ""
+    text = f"{st}" + (L("w.until", lang, date=exp) if exp else "")
+    return f"{text}; {route}" if route else text
+
+
+def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = False) -> str:
+    bits = [L("w.why.relevance", lang, relevance=f"{row['relevance']:.2f}", reads_on=_pct(row.get("reads_on"), 0),
+              features=_features_text(row.get("matched_features"), features, lang) or L("r.none", lang),
+              codes=", ".join(row.get("matched_codes") or []) or L("r.none", lang))]
+    bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=str(row.get("status_reason") or "")))
+    if litigation:
+        bits.append(L("w.why.holder", lang, holder=str(row.get("holder") or "—"), type=L(f"w.holder.{row['holder_type']}", lang),
+                      cases=int(row.get("holder_cases") or 0)))
+    else:
+        bits.append(L("w.why.holder_only", lang, holder=str(row.get("holder") or "—"), type=L(f"w.holder.{row['holder_type']}", lang)))
+    return " ".join(bits)
+
+
+def build_warning_report(result, lang: str = "zh") -> dict:
+    """Build the warning report model of a :class:`~patentnav.warning.WarningResult`.
+
+    Returns a plain dict: ``meta`` (title, lang, generator, cutoff, region = markets, scope,
+    sources, counts, caveats) and the sections of :data:`WARN_SECTION_IDS` (``monitoring``
+    only when the screen was run with ``since``).
+    """
+    from .. import __version__
+
+    lang = "en" if lang == "en" else "zh"
+    p = result.params
+    prof = p["profile"]
+    features = list(prof.get("features") or []) or [prof.get("description") or ""]
+    markets = p["markets"]
+    risks = result.risks
+    title = L("w.title", lang, product=prof["name"], markets=", ".join(markets))
+
+    caveats = [L("w.cav.not_legal", lang)]
+    txt = p.get("text_available") or {}
+    missing = [f for f in ("abstract", "claims") if (txt.get(f) or 0) < 0.5]
+    if missing:
+        caveats.append(L("w.cav.text", lang, fields=", ".join(missing)))
+    if p.get("data_cutoff") and p.get("as_of") and p["as_of"] > p["data_cutoff"]:
+        caveats.append(L("w.cav.stale", lang, cutoff=p["data_cutoff"], as_of=p["as_of"]))
+    caveats.append(L("w.cav.markets", lang))
+    if p.get("litigation_cases") is None:
+        caveats.append(L("w.cav.no_litigation", lang))
+
+    meta = {
+        "title": title, "lang": lang, "generator": f"patentnav {__version__}", "cutoff": p.get("data_cutoff"),
+        "region": ", ".join(markets),
+        "scope": {"criteria": [L("w.scope", lang, n=p["candidates"])], "documents": p["candidates"], "of": p["documents"]},
+        "sources": [], "counts": {"documents": p["documents"], "years": None, "jurisdictions": {}},
+        "caveats": caveats,
+    }
+
+    # ------------------------------------------------------------------ 1. product
+    pars = [L("w.intro", lang), L("w.data", lang, documents=f"{p['documents']:,}", own=p["own_documents"],
+                                  candidates=p["candidates"], as_of=p["as_of"], cutoff=p.get("data_cutoff") or "—")]
+    prof_rows = [[L("w.p.name", lang), prof["name"]]]
+    if prof.get("description"):
+        prof_rows.append([L("w.p.description", lang), prof["description"]])
+    for key in ("keywords", "codes", "own_names", "competitors", "markets"):
+        if prof.get(key):
+            prof_rows.append([L(f"w.p.{key}", lang), ", ".join(prof[key])])
+    if prof.get("launch_date"):
+        prof_rows.append([L("w.p.launch_date", lang), prof["launch_date"]])
+    item_cols = [("item", L("w.c.item", lang)), ("value", L("w.c.value", lang))]
+    tables = [_table("profile", L("w.t.profile", lang), item_cols, prof_rows)]
+    if prof.get("features"):
+        tables.append(_table("features", L("w.t.features", lang), item_cols,
+                             [[L("w.feature_n", lang, n=i + 1), f] for i, f in enumerate(prof["features"])]))
+    method = [[L("w.m.relevance", lang), L("w.m.relevance.text", lang)],
+              [L("w.m.in_force", lang), L("w.m.in_force.text", lang)],
+              [L("w.m.strength", lang), L("w.m.strength.text", lang, note=", ".join(
+                  L(f"w.s.{c}", lang) for c in p.get("strength_components", [])) or L("r.none", lang))],
+              [L("w.m.holder", lang), L("w.m.holder.text", lang)],
+              [L("w.m.risk", lang), L("w.m.risk.text", lang)]]
+    tables.append(_table("method", L("w.t.method", lang), [("part", L("w.c.part", lang)), ("definition", L("w.c.definition", lang))],
+                         method))
+    sections = [section("product", L("w.sec.product", lang), pars, tables, [])]
+
+    # ------------------------------------------------------------------ 2. risks
+    pars = [L("w.risks.intro", lang)]
+    for m in result.markets.itertuples():
+        pars.append(L("w.risks.market", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium,
+                      low=m.low, max_risk=f"{m.max_risk:.0f}", grade=L(f"w.grade.{m.grade}", lang)))
+    summary_rows = [[m.market, m.screened, m.threatening, m.high, m.medium, m.low, rnd(m.max_risk), L(f"w.grade.{m.grade}", lang)]
+                    for m in result.markets.itertuples()]
+    tables = [_table("markets", L("w.t.markets", lang), [
+        ("market", L("w.c.market", lang)), ("screened", L("w.c.screened", lang)), ("threatening", L("w.c.threatening", lang)),
+        ("high", L("w.grade.high", lang)), ("medium", L("w.grade.medium", lang)), ("low", L("w.grade.low", lang)),
+        ("max_risk", L("w.c.max_risk", lang)), ("grade", L("w.c.grade", lang))], summary_rows)]
+    charts = []
+    for m in markets:
+        r = risks[risks["market"] == m]
+        rows = []
+        for x in r.head(TOP_RISKS).itertuples():
+            rows.append([int(x.rank), x.publication_number, _cell(x.title),
+                         f"{_cell(x.holder) or '—'} ({L(f'w.holder.{x.holder_type}', lang)})",
+                         L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), rnd(x.in_force), rnd(x.strength),
+                         rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang), L(f"w.action.{x.action}", lang)])
+        tables.append(_table(f"risks_{m}", L("w.t.risks", lang, market=m), [
+            ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+            ("holder", L("w.c.holder", lang)), ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)),
+            ("relevance", L("w.c.relevance", lang)), ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
+            ("holder_factor", L("w.c.holder_factor", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
+            ("action", L("w.c.action", lang))], rows, L("w.t.risks.note", lang, shown=min(TOP_RISKS, len(r)), total=len(r))))
+        pts = [{"label": x.publication_number, "relevance": rnd(x.relevance), "strength": rnd(x.strength), "risk": rnd(x.risk),
+                "grade": x.grade, "holder": _cell(x.holder), "status": L(f"w.status.{x.status}", lang)} for x in r.itertuples()]
+        charts.append(_chart(f"risk_matrix_{m}", L("w.ch.matrix", lang, market=m), "risk_matrix",
+                             {"points": pts, "x_label": L("w.c.relevance", lang), "y_label": L("w.c.strength", lang)},
+                             L("w.ch.matrix.note", lang)))
+    sections.append(section("risks", L("w.sec.risks", lang), pars, tables, charts))
+
+    # ------------------------------------------------------------------ 3. details
+    flagged = risks[risks["grade"].isin(["high", "medium"])].sort_values(
+        ["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(TOP_DETAILS)
+    pars = [L("w.details.intro", lang, n=len(flagged))] if len(flagged) else [L("w.details.none", lang)]
+    rows = [[x["market"], x["publication_number"], _cell(x["title"]), rnd(x["risk"]), L(f"w.grade.{x['grade']}", lang),
+             _why(x, lang, features, p.get("litigation_cases") is not None), action_text(x, lang, features)]
+            for _, x in flagged.iterrows()]
+    tables = [_table("details", L("w.t.details", lang), [
+        ("market", L("w.c.market", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+        ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)), ("why", L("w.c.why", lang)),
+        ("action", L("w.c.action", lang))], rows)] if rows else []
+    sections.append(section("details", L("w.sec.details", lang), pars, tables, []))
+
+    # ------------------------------------------------------------------ 4. freedom
+    pars = [L("w.freedom.intro", lang)]
+    charts = []
+    timeline = risks.drop_duplicates("publication_number").sort_values(["risk", "publication_number"], ascending=[False, True],
+                                                                      kind="mergesort").head(25)
+    items = [{"label": x.publication_number, "expiry": _date(x.expiry_date), "risk": rnd(x.risk), "grade": x.grade}
+             for x in timeline.itertuples() if _date(x.expiry_date)]
+    if items:
+        charts.append(_chart("expiry_timeline", L("w.ch.timeline", lang), "expiry_timeline", {
+            "items": items, "as_of": p["as_of"], "as_of_label": L("w.as_of", lang),
+            "launch": prof.get("launch_date"), "launch_label": L("w.launch", lang)}, L("w.ch.timeline.note", lang)))
+    waits = risks[risks["action"] == "wait_for_expiry"]
+    tables = []
+    if len(waits):
+        tables.append(_table("wait_for_expiry", L("w.t.wait", lang), [
+            ("market", L("w.c.market", lang)), ("publication_number", L("c.publication_number", lang)),
+            ("title", L("c.title", lang)), ("expiry_date", L("w.c.expiry", lang)), ("risk", L("w.c.risk", lang))],
+            [[x.market, x.publication_number, _cell(x.title), _date(x.expiry_date), rnd(x.risk)] for x in waits.itertuples()]))
+    fr = result.freedom
+    tables.append(_table("freedom", L("w.t.freedom", lang), [
+        ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("holder", L("w.c.holder", lang)),
+        ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)), ("relevance", L("w.c.relevance", lang))],
+        [[x.publication_number, _cell(x.title), _cell(x.holder), L(f"w.status.{x.status}", lang), _date(x.expiry_date),
+          rnd(x.relevance)] for x in fr.head(30).itertuples()], L("w.t.freedom.note", lang)))
+    sections.append(section("freedom", L("w.sec.freedom", lang), pars, tables, charts))
+
+    # ------------------------------------------------------------------ 5. monitoring
+    if result.monitoring is not None:
+        mon = result.monitoring
+        pars = [L("w.monitor.intro", lang, since=p.get("since"), n=len(mon))]
+        rows = [[x.publication_number, _date(x.publication_date), _cell(x.title), _cell(x.applicants),
+                 L(f"w.why.{x.why}", lang) if has_label(f"w.why.{x.why}") else x.why, _cell(x.matched_codes), rnd(x.relevance)]
+                for x in mon.head(100).itertuples()]
+        tables = [_table("monitoring", L("w.t.monitoring", lang), [
+            ("publication_number", L("c.publication_number", lang)), ("publication_date", L("w.c.published", lang)),
+            ("title", L("c.title", lang)), ("applicants", L("c.applicant", lang)), ("why", L("w.c.why", lang)),
+            ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows)]
+        sections.append(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []))
+    return {"meta": meta, "sections": sections}
+
+
+def terminal_rows(result, lang: str, n: int = 15) -> list[list[str]]:
+    """Rows of the terminal table: the top ``n`` risks over all markets."""
+    r = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(n)
+    out = []
+    for x in r.itertuples():
+        out.append([x.market, x.publication_number, str(x.title or "")[:48], str(x.holder or "")[:28],
+                    t(f"w.status.{x.status}", lang), f"{x.risk:.0f}", t(f"w.grade.{x.grade}", lang), t(f"w.action.{x.action}", lang)])
+    return out

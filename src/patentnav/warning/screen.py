@@ -1,0 +1,399 @@
+"""Overseas infringement-risk screening of one product (专利预警): the whole pipeline.
+
+:func:`screen` runs, on one corpus and one :class:`~patentnav.warning.profile.ProductProfile`:
+
+1. the firm's own patents are set aside (any applicant matching ``own_names`` after name
+   normalisation): they are never threats;
+2. relevance retrieval of the ``candidates`` best documents (BM25 + codes), with the
+   absolute relevance of each (:mod:`patentnav.warning.relevance`);
+3. legal status on ``as_of`` and coverage of each target market (:mod:`.status`);
+4. strength (:mod:`.strength`) and holder type and litigation (:mod:`.holders`);
+5. risk score, grade and suggested action per patent and market (:mod:`.risk`), one row per
+   patent family and market (the family member with the highest risk speaks for it);
+6. prior-art hints for high and medium risks: older documents in the same IPC main group
+   that read on the product;
+7. freedom by expiry: relevant patents that are expired or lapsed (free to use);
+8. monitoring (``since``): new publications in the product's main groups or by watched
+   competitors.
+
+The result is data (:class:`WarningResult`); ``patentnav warn`` renders it. It is a first
+screen for people, not a legal opinion: every row says why it is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .risk import EXPIRY_HORIZON_YEARS, grade_of, risk_scores, suggest_actions
+
+__all__ = ["screen", "WarningResult", "own_patent_mask", "monitor", "DEFAULT_CANDIDATES", "FREEDOM_MIN_RELEVANCE"]
+
+#: Documents retrieved for scoring (the rest of the corpus is less relevant than all of them).
+DEFAULT_CANDIDATES = 300
+#: Minimum relevance for an expired or lapsed patent to be listed under freedom by expiry.
+FREEDOM_MIN_RELEVANCE = 0.3
+#: Prior-art hints per flagged patent.
+PRIOR_ART_HINTS = 3
+
+
+@dataclass
+class WarningResult:
+    """What :func:`screen` found.
+
+    Attributes
+    ----------
+    risks : pandas.DataFrame
+        One row per (patent family, market) that threatens the market, ranked by risk:
+        market, publication_number, title, holder, holder_type, holder_reason, status,
+        status_reason, expiry_date, years_left, route, route_reason, relevance, reads_on,
+        code_score, strength (+ components), in_force, holder (factor), modifier, risk,
+        grade, action, matched_features, matched_terms, matched_codes, prior_art,
+        family_members, holder_cases, patent_cases.
+    markets : pandas.DataFrame
+        Per market: patents screened, threatening, high / medium / low, highest risk.
+    freedom : pandas.DataFrame
+        Relevant patents that are expired or lapsed (free to use), by relevance.
+    monitoring : pandas.DataFrame or None
+        New publications since ``since`` (None when not asked).
+    params : dict
+        Everything needed to reproduce the screen (profile, markets, as-of, counts, notes).
+    """
+
+    risks: pd.DataFrame
+    markets: pd.DataFrame
+    freedom: pd.DataFrame
+    monitoring: pd.DataFrame | None
+    params: dict = field(default_factory=dict)
+
+
+def own_patent_mask(corpus, own_names: Sequence[str]) -> np.ndarray:
+    """True for documents with any applicant (raw or harmonised) matching ``own_names``
+    after :func:`patentnav.names.normalize.normalize_names`."""
+    from ..names.normalize import normalize_names
+
+    n = len(corpus)
+    if not own_names:
+        return np.zeros(n, dtype=bool)
+    own = {k for k in normalize_names(pa.array(list(own_names), pa.string())).to_pylist() if k}
+    mask = np.zeros(n, dtype=bool)
+    for col in ("applicants", "applicants_harmonized"):
+        if col not in corpus.table.column_names:
+            continue
+        lists = corpus.table[col].combine_chunks()
+        lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+        if lengths.sum() == 0:
+            continue
+        rows = np.repeat(np.arange(n), lengths)
+        keys = normalize_names(pc.list_flatten(lists))
+        hit = pc.is_in(keys, value_set=pa.array(sorted(own), pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
+        mask[np.unique(rows[hit])] = True
+    return mask
+
+
+def _first_names(corpus, column: str) -> np.ndarray:
+    lists = corpus.table[column].combine_chunks()
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    flat = pc.list_flatten(lists).to_numpy(zero_copy_only=False).astype(object)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+    out = np.full(len(lengths), None, dtype=object)
+    has = lengths > 0
+    out[has] = flat[offsets[has]]
+    return out
+
+
+def _main_groups(corpus, rows: np.ndarray) -> pd.DataFrame:
+    """(row, main group) pairs of the IPC codes of ``rows``."""
+    from ..classify.ipc import truncate_array
+
+    sub = corpus.table.take(pa.array(rows))["ipc"].combine_chunks()
+    lengths = pc.list_value_length(sub).fill_null(0).to_numpy(zero_copy_only=False)
+    flat = pc.list_flatten(sub)
+    mg = truncate_array(flat, "main_group").to_numpy(zero_copy_only=False).astype(object)
+    return pd.DataFrame({"row": np.repeat(rows, lengths), "main_group": mg}).dropna().drop_duplicates()
+
+
+def _prior_art(corpus, flagged: pd.DataFrame, cand: pd.DataFrame, prio: np.ndarray, title: np.ndarray) -> dict:
+    """For each flagged row (corpus position), up to PRIOR_ART_HINTS older candidates that
+    share an IPC main group, by relevance."""
+    if flagged.empty:
+        return {}
+    fl = _main_groups(corpus, np.unique(flagged["row"].to_numpy()))
+    cd = _main_groups(corpus, cand["row"].to_numpy())
+    m = fl.merge(cd, on="main_group", suffixes=("", "_old"))
+    m = m[m["row"] != m["row_old"]]
+    p_new, p_old = prio[m["row"].to_numpy()], prio[m["row_old"].to_numpy()]
+    m = m[(~pd.isna(p_new)) & (~pd.isna(p_old)) & (p_old < p_new)]
+    if m.empty:
+        return {}
+    rel = cand.set_index("row")["relevance"]
+    m = m.assign(rel=rel.reindex(m["row_old"]).to_numpy()).drop_duplicates(["row", "row_old"])
+    m = m.sort_values(["row", "rel", "row_old"], ascending=[True, False, True], kind="mergesort")
+    m = m.groupby("row", sort=False).head(PRIOR_ART_HINTS)
+    pubs = corpus.table["publication_number"].to_numpy()
+    hints: dict[int, list] = {}
+    for r, o in zip(m["row"].to_numpy(), m["row_old"].to_numpy()):  # at most 3 per flagged patent
+        hints.setdefault(int(r), []).append(f"{pubs[o]} ({str(prio[o])[:4]}) {title[o] or ''}".strip())
+    return hints
+
+
+def monitor(corpus, since, codes: Sequence[str] = (), competitors: Sequence[str] = (),
+            index=None, features: Sequence[str] = (), keywords: Sequence[str] = ()) -> pd.DataFrame:
+    """New publications (``publication_date >= since``) in the main groups of ``codes`` or
+    with an applicant matching ``competitors`` (after name normalisation).
+
+    Returns publication_number, publication_date, title, applicants, why (``codes`` and/or
+    ``competitor``), matched_codes, relevance (when ``index`` is given), newest first.
+    """
+    from ..classify.ipc import parse_ipc, truncate_array
+
+    since = pd.Timestamp(since)
+    pub = corpus.table["publication_date"].to_pandas()
+    new = (pd.to_datetime(pub, errors="coerce") >= since).to_numpy()
+    rows = np.flatnonzero(new)
+    groups = sorted({h.get("main_group") for h in (p.hierarchy() for p in (parse_ipc(c) for c in codes) if p) if h.get("main_group")})
+    by_code = pd.DataFrame(columns=["row", "main_group"])
+    if len(rows) and groups:
+        mg = []
+        for col in ("ipc", "cpc"):
+            sub = corpus.table.take(pa.array(rows))[col].combine_chunks()
+            lengths = pc.list_value_length(sub).fill_null(0).to_numpy(zero_copy_only=False)
+            t = truncate_array(pc.list_flatten(sub), "main_group").to_numpy(zero_copy_only=False).astype(object)
+            mg.append(pd.DataFrame({"row": np.repeat(rows, lengths), "main_group": t}))
+        by_code = pd.concat(mg).dropna()
+        by_code = by_code[by_code["main_group"].isin(groups)].drop_duplicates()
+    comp_rows = np.flatnonzero(own_patent_mask(corpus, competitors) & new) if competitors else np.zeros(0, np.int64)
+    hit = np.union1d(by_code["row"].to_numpy(dtype=np.int64), comp_rows)
+    cols = ["publication_number", "publication_date", "title", "applicants", "why", "matched_codes", "relevance"]
+    if len(hit) == 0:
+        return pd.DataFrame(columns=cols)
+    t = corpus.table.take(pa.array(hit))
+    codes_of = by_code.groupby("row")["main_group"].agg(lambda s: sorted(s)).reindex(hit)
+    why = np.where(np.isin(hit, by_code["row"].to_numpy()), "codes", "")
+    why = np.where(np.isin(hit, comp_rows), np.where(why == "codes", "codes+competitor", "competitor"), why)
+    out = pd.DataFrame({
+        "publication_number": t["publication_number"].to_numpy(zero_copy_only=False),
+        "publication_date": t["publication_date"].to_pandas().to_numpy(),
+        "title": t["title"].to_pandas().to_numpy(),
+        "applicants": [list(a or []) for a in t["applicants_harmonized" if "applicants_harmonized" in t.column_names else "applicants"].to_pylist()],
+        "why": why,
+        "matched_codes": [c if isinstance(c, list) else [] for c in codes_of.to_numpy()],
+        "relevance": np.nan,
+    })
+    if index is not None and (features or keywords or codes):
+        out["relevance"] = index.relevance_of(hit, features, keywords, codes)[2]
+    return out.sort_values(["publication_date", "publication_number"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *, litigation=None,
+           npe_names: Sequence[str] = (), since=None, candidates: int = DEFAULT_CANDIDATES, index=None,
+           progress: Callable[[str], None] | None = None) -> WarningResult:
+    """Screen ``corpus`` for patents that threaten ``profile``'s product in ``markets``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    profile : ProductProfile
+    markets : list of str, optional
+        Target markets (default: ``profile.markets``).
+    as_of : date-like, optional
+        Date of the legal status (default: today).
+    litigation : LitigationData, optional
+        From :func:`patentnav.warning.holders.read_litigation`.
+    npe_names : list of str
+        Holders the user knows to be non-practising entities.
+    since : date-like, optional
+        Also list new publications since this date (monitoring).
+    candidates : int
+        Documents retrieved by relevance and scored.
+    index : RelevanceIndex, optional
+        A prebuilt index of ``corpus`` (built when not given).
+    progress : callable, optional
+        Called with a step name before each step.
+
+    Returns
+    -------
+    WarningResult
+
+    Examples
+    --------
+    >>> import patentnav
+    >>> from patentnav.warning import ProductProfile, screen
+    >>> p = ProductProfile(name="drone", features=("foldable arms",), codes=("B64C 39/024",), markets=("US",))
+    >>> r = screen(patentnav.datasets.drones(), p, as_of="2018-01-01")
+    >>> list(r.risks.columns[:3])
+    ['market', 'rank', 'publication_number']
+    """
+    from .holders import holder_types, litigation_by_holder, litigation_by_patent
+    from .relevance import RelevanceIndex
+    from .status import market_coverage, patent_status
+    from .strength import patent_strength
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    markets = [m.upper() for m in (markets or profile.markets)]
+    if not markets:
+        raise ValueError("no target market: give markets (e.g. --market US) or 'markets' in the product profile")
+    asof = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    step("names")
+    if "applicants_harmonized" not in corpus.table.column_names or \
+            corpus.table["applicants_harmonized"].null_count == len(corpus):
+        corpus = corpus.harmonize_applicants()
+    own = own_patent_mask(corpus, profile.own_names)
+    pubs = corpus.table["publication_number"].to_numpy(zero_copy_only=False).astype(object)
+    title = corpus.table["title"].to_pandas().to_numpy()
+    prio = pd.to_datetime(corpus.table["earliest_priority_date"].to_pandas(), errors="coerce").to_numpy()
+
+    step("relevance")
+    if index is None:
+        index = RelevanceIndex.build(corpus)
+    features, keywords, codes = profile.query_texts(), list(profile.keywords), list(profile.codes)
+    cand = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()))
+    row_of = pd.Series(np.arange(len(pubs)), index=pubs)
+    cand["row"] = row_of.reindex(cand["publication_number"]).to_numpy()
+    n_own_hits = int(own[cand["row"].to_numpy()].sum()) if len(cand) else 0
+    cand = cand[~own[cand["row"].to_numpy()]].head(candidates).reset_index(drop=True) if len(cand) else cand
+
+    step("status")
+    status = patent_status(corpus, as_of=asof)
+    strength = patent_strength(corpus, status=status)
+    rows = cand["row"].to_numpy(dtype=np.int64)
+    cov = market_coverage(corpus.filter(np.isin(np.arange(len(pubs)), rows)), markets, as_of=asof) \
+        if len(rows) else pd.DataFrame()
+
+    step("holders")
+    holder = _first_names(corpus, "applicants_harmonized")
+    holder = np.where(pd.isna(holder), _first_names(corpus, "applicants"), holder)
+    names = sorted({str(h) for h in holder[rows] if h is not None})
+    ht = holder_types(names, npe_names=npe_names, litigation=litigation).drop_duplicates("name").set_index("name") \
+        if names else pd.DataFrame(columns=["holder_type", "reason"])
+    hl = litigation_by_holder(litigation, names).set_index("name") if (litigation is not None and names) else None
+    pl = litigation_by_patent(litigation, cand["publication_number"].tolist()).set_index("publication_number") \
+        if litigation is not None and len(cand) else None
+
+    step("risk")
+    base = cand.assign(
+        title=title[rows], holder_name=holder[rows],
+        status=status["status"].to_numpy()[rows], status_reason=status["reason"].to_numpy()[rows],
+        expiry_date=status["expiry_date"].to_numpy()[rows], years_left=status["years_left"].to_numpy()[rows],
+        strength=strength["strength"].to_numpy()[rows],
+        family=_family(corpus)[rows],
+    )
+    for c in ("forward_citations", "family_size", "market_breadth", "claims", "remaining_term"):
+        base[f"s_{c}"] = strength[c].to_numpy()[rows]
+    hn = base["holder_name"].astype(object)
+    base["holder_type"] = hn.map(ht["holder_type"]).fillna("firm") if len(ht) else "firm"
+    base["holder_reason"] = hn.map(ht["reason"]).fillna("") if len(ht) else ""
+    base["holder_cases"] = hn.map(hl["cases"]).fillna(0).astype(int) if hl is not None and len(hl) else 0
+    base["patent_cases"] = base["publication_number"].map(pl["cases"]).fillna(0).astype(int) if pl is not None and len(pl) else 0
+    if len(cov):
+        cov = cov.assign(publication_number=cov["publication_number"].astype(object))
+        pairs = base.merge(cov[["publication_number", "market", "covered", "route", "deadline", "reason"]]
+                           .rename(columns={"reason": "route_reason"}), on="publication_number")
+    else:
+        pairs = base.assign(market=pd.Series(dtype=object), covered=False, route=None, deadline=None, route_reason="")
+    live = pairs[pairs["covered"]].copy()
+    live = live[~_dead_in_market(live, corpus, status)]
+    scored = risk_scores(live)
+    horizon = (pd.Timestamp(profile.launch_date) if profile.launch_date else asof) + pd.DateOffset(years=int(EXPIRY_HORIZON_YEARS))
+    scored["action"] = suggest_actions(scored, horizon) if len(scored) else pd.Series(dtype=object)
+    threat = scored[scored["in_force"] > 0].copy()
+    # one row per family and market: the member with the highest risk
+    threat = threat.sort_values(["market", "risk", "score", "publication_number"], ascending=[True, False, False, True],
+                                kind="mergesort")
+    members = threat.groupby(["market", "family"])["publication_number"].agg(lambda s: sorted(s))
+    threat = threat.drop_duplicates(["market", "family"]).copy()
+    threat["family_members"] = [members.get((m, f), []) for m, f in zip(threat["market"], threat["family"])]
+    step("prior_art")
+    flagged = threat[threat["grade"].isin(["high", "medium"])]
+    hints = _prior_art(corpus, flagged, cand, prio, title)
+    threat["prior_art"] = [hints.get(int(r), []) if g in ("high", "medium") else [] for r, g in zip(threat["row"], threat["grade"])]
+    threat["rank"] = threat.groupby("market").cumcount() + 1
+    threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
+    order = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "status",
+             "status_reason", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
+             "code_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
+             "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk", "grade",
+             "action", "matched_features", "matched_terms", "matched_codes", "prior_art", "family_members",
+             "holder_cases", "patent_cases", "row"]
+    threat["_m"] = threat["market"].map({m: i for i, m in enumerate(markets)})
+    threat = threat.sort_values(["_m", "rank"], kind="mergesort")  # markets in the order asked
+    risks = threat.reindex(columns=order).reset_index(drop=True)
+
+    step("summary")
+    summary = []
+    for m in markets:
+        r = risks[risks["market"] == m]
+        summary.append({"market": m, "screened": int(len(cand)), "threatening": int(len(r)),
+                        "high": int((r["grade"] == "high").sum()), "medium": int((r["grade"] == "medium").sum()),
+                        "low": int((r["grade"] == "low").sum()), "max_risk": float(r["risk"].max()) if len(r) else 0.0,
+                        "grade": str(grade_of([r["risk"].max() if len(r) else 0.0])[0]) if len(r) else "none"})
+    dead = base[base["status"].isin(["expired", "lapsed", "withdrawn_or_refused"]) & (base["relevance"] >= FREEDOM_MIN_RELEVANCE)
+                & ~base["family"].isin(threat["family"])]  # a family still alive somewhere is no freedom
+    freedom = dead.sort_values(["relevance", "publication_number"], ascending=[False, True], kind="mergesort") \
+        .drop_duplicates("family")[["publication_number", "title", "holder_name", "status", "status_reason", "expiry_date",
+                                    "relevance", "matched_features"]].rename(columns={"holder_name": "holder"}).reset_index(drop=True)
+    mon = None
+    if since is not None:
+        step("monitoring")
+        mon = monitor(corpus, since, codes=codes, competitors=profile.competitors, index=index,
+                      features=features, keywords=keywords)
+    cutoff = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce").max()
+    params = {
+        "profile": profile.to_dict(), "markets": markets, "as_of": asof.date().isoformat(),
+        "data_cutoff": None if pd.isna(cutoff) else cutoff.date().isoformat(),
+        "documents": len(pubs), "own_documents": int(own.sum()), "own_in_candidates": n_own_hits,
+        "candidates": int(len(cand)), "strength_note": strength.attrs.get("note", ""),
+        "strength_components": list(strength.attrs.get("components_used", [])),
+        "fields_indexed": list(index.fields), "text_available": _text_availability(corpus),
+        "litigation_cases": int(len(litigation.cases)) if litigation is not None else None,
+        "since": None if since is None else pd.Timestamp(since).date().isoformat(),
+    }
+    return WarningResult(risks, pd.DataFrame(summary), freedom, mon, params)
+
+
+_ALIVE = ("in_force", "pending", "unknown")
+
+
+def _dead_in_market(live: pd.DataFrame, corpus, status: pd.DataFrame) -> np.ndarray:
+    """True for (document, market) rows that reach the market through a family member or an
+    EP validation although the data hold that family's members in the market's office (or
+    at the EPO) and none of them is alive: the family's right there has lapsed or expired."""
+    if live.empty:
+        return np.zeros(0, dtype=bool)
+    fam = _family(corpus)
+    office = corpus.table["jurisdiction"].to_pandas().to_numpy()
+    alive = status["status"].isin(_ALIVE).to_numpy()
+    members = pd.DataFrame({"family": fam, "office": office, "alive": alive})
+    state = members.groupby(["family", "office"])["alive"].any()  # True: some member alive there
+    fam_m = pd.MultiIndex.from_arrays([live["family"].to_numpy(), live["market"].to_numpy()])
+    fam_ep = pd.MultiIndex.from_arrays([live["family"].to_numpy(), np.full(len(live), "EP", dtype=object)])
+    in_market = state.reindex(fam_m).to_numpy()  # NaN: no member of that office in the data
+    at_epo = state.reindex(fam_ep).to_numpy()
+    route = live["route"].to_numpy()
+    dead_family = (route == "family") & (in_market == False)  # noqa: E712 (NaN is "unknown", kept)
+    dead_ep = (route == "ep_validation") & (at_epo == False) & (in_market != True)  # noqa: E712
+    return dead_family | dead_ep
+
+
+def _family(corpus) -> np.ndarray:
+    from ..landscape.citations import family_keys
+
+    return family_keys(corpus.table)
+
+
+def _text_availability(corpus) -> dict:
+    """Share of documents with each text field (relevance is only as good as the text)."""
+    out = {}
+    for c in ("title", "abstract", "claims"):
+        col = corpus.table[c]
+        filled = pc.sum(pc.greater(pc.utf8_length(pc.fill_null(col, "")), 0)).as_py() or 0
+        out[c] = round(filled / max(len(corpus), 1), 4)
+    return out

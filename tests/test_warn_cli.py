@@ -1,0 +1,148 @@
+"""The ``patentnav warn`` command: outputs, escaping, CSV neutralisation and error paths."""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from patentnav.cli.main import main
+from patentnav.safety import FORMULA_PREFIXES
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = str(ROOT / "examples" / "drone_product.toml")
+AS_OF = "2026-11-27"
+XSS = "<script>alert(1)</script>"
+
+
+def _invoke(args):
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def _flat(text):
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def _csv_cells(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return [c for row in csv.reader(f) for c in row]
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    out = tmp_path_factory.mktemp("warn_plain")
+    r = _invoke(["warn", "--product", PROFILE, "--out", str(out), "--as-of", AS_OF, "--format", "json,csv,html"])
+    return r, out
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Product name with markup and a feature that a spreadsheet would evaluate."""
+    out = tmp_path_factory.mktemp("warn_hostile")
+    r = _invoke(["warn", "--product", PROFILE, "--out", str(out), "--as-of", AS_OF, "--format", "json,csv,html",
+                 "--name", XSS, "--feature", "=1+1", "--feature", "foldable rotor arms", "--lang", "en"])
+    return r, out
+
+
+def test_warn_writes_the_outputs(plain):
+    r, out = plain
+    assert r.exit_code == 0, r.output
+    for name in ("warning.json", "warning.html", "risks_all.csv"):
+        assert (out / name).is_file(), name
+    assert not (out / "warning.md").exists()  # md was not asked for
+    tables = sorted(p.name for p in (out / "tables").glob("*.csv"))
+    assert "risks_markets.csv" in tables and "risks_risks_US.csv" in tables
+    rep = json.loads((out / "warning.json").read_text(encoding="utf-8"))
+    assert [s["id"] for s in rep["sections"]] == ["product", "risks", "details", "freedom"]
+    assert rep["meta"]["region"] == "US" and rep["meta"]["lang"] == "zh"
+    assert "SkyLens Mini 3" in rep["meta"]["title"]
+    markets = next(t for s in rep["sections"] for t in s["tables"] if t["id"] == "markets")
+    assert markets["rows"][0][:3] == ["US", 300, 213]
+    html = (out / "warning.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "US-9731821-B2" in html
+    flat = _flat(r.output)
+    assert "US-9731821-B2" in flat  # the top risk in the terminal table
+
+
+def test_risks_all_csv(plain):
+    _, out = plain
+    raw = (out / "risks_all.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(out / "risks_all.csv", newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["market", "rank", "publication_number"]
+    assert "row" not in header and "risk" in header and "action" in header
+    assert len(body) == 213  # every risk row, not only the 30 shown in the report
+    assert [r[header.index("rank")] for r in body] == [str(i) for i in range(1, 214)]
+    first = dict(zip(header, body[0]))
+    assert first["publication_number"] == "US-9731821-B2" and float(first["risk"]) == 27.6
+    assert first["matched_features"].startswith(("feature ", "keywords"))
+
+
+def test_html_escapes_the_product_name(hostile):
+    r, out = hostile
+    assert r.exit_code == 0, r.output
+    html = (out / "warning.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    rep = json.loads((out / "warning.json").read_text(encoding="utf-8"))
+    assert XSS in rep["meta"]["title"]  # the model keeps plain text; only the renderer escapes
+
+
+def test_csv_formula_cells_are_neutralised(hostile):
+    _, out = hostile
+    files = [out / "risks_all.csv"] + sorted((out / "tables").glob("*.csv"))
+    seen = 0
+    for f in files:
+        for cell in _csv_cells(f):
+            if "=1+1" in cell:
+                seen += 1
+                assert not cell.startswith("="), (f.name, cell)
+                if cell.lstrip("'").startswith("=1+1"):
+                    assert cell.startswith("'=1+1"), (f.name, cell)
+            if cell and cell.startswith(FORMULA_PREFIXES):
+                # only numbers may start with '-' (a negative number is not a formula)
+                assert re.fullmatch(r"-\d+(\.\d+)?", cell), (f.name, cell)
+    assert seen >= 1  # the feature is in the outputs (the product's feature table)
+    feats = _csv_cells(out / "tables" / "product_features.csv")
+    assert "'=1+1" in feats
+
+
+# --- errors ---------------------------------------------------------------------------------------
+def test_no_profile_and_no_name(tmp_path):
+    r = CliRunner().invoke(main, ["warn", "--out", str(tmp_path / "o"), "--as-of", AS_OF])
+    assert r.exit_code != 0
+    assert "--product" in _flat(r.output)
+    assert not (tmp_path / "o").exists()
+
+
+def test_name_without_features_is_not_enough(tmp_path):
+    r = CliRunner().invoke(main, ["warn", "--name", "camera drone", "--out", str(tmp_path / "o")])
+    assert r.exit_code != 0 and "--product" in _flat(r.output)
+
+
+def test_profile_with_bad_code(tmp_path):
+    p = tmp_path / "bad_product.toml"
+    p.write_text('name = "camera drone"\nfeatures = ["three-axis gimbal"]\ncodes = ["B64C 39/024", "B64 39"]\n'
+                 'markets = ["US"]\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["warn", "--product", str(p), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    msg = _flat(r.output)
+    assert "bad_product.toml" in msg and "line 3" in msg and "codes" in msg and "B64 39" in msg
+    assert "Traceback" not in r.output
+
+
+def test_market_wo_is_refused(tmp_path):
+    r = CliRunner().invoke(main, ["warn", "--product", PROFILE, "--market", "WO", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    assert "PCT" in _flat(r.output)
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_format(tmp_path):
+    r = CliRunner().invoke(main, ["warn", "--product", PROFILE, "--format", "json,pdf", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "pdf" in _flat(r.output)
