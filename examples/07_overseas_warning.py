@@ -36,7 +36,7 @@ print("  matched features:", top["matched_features"], "| shared codes:", top["ma
 print("  prior-art hints:", top["prior_art"])
 
 # Expired or lapsed relevant patents: technology free to use; and new publications to watch
-print(result.freedom[["publication_number", "title", "status", "expiry_date"]].head(5).to_string(index=False))
+print(result.freedom[["publication_number", "title", "status", "ended"]].head(5).to_string(index=False))
 print(f"{len(result.monitoring)} new publications since 2017-06-01 in the product's codes or by competitors")
 
 # The same report as the CLI writes (HTML, JSON; Markdown and CSV too)

@@ -83,7 +83,8 @@ def test_result_contract(result):
     assert list(r.columns) == RISK_COLUMNS
     assert len(r) > 0 and r.index.equals(pd.RangeIndex(len(r)))
     assert set(r["market"]) == {"US", "DE"}
-    assert list(result.markets.columns) == ["market", "screened", "threatening", "high", "medium", "low", "max_risk", "grade"]
+    assert list(result.markets.columns) == ["market", "screened", "threatening", "high", "medium", "low", "max_risk", "grade",
+                                           "office_documents", "family_data", "assessable"]
     assert result.markets["market"].tolist() == ["US", "DE"]
     assert result.freedom is not None and result.monitoring is not None
     p = result.params
@@ -116,7 +117,9 @@ def test_markets_summary_matches_risks(result):
 def test_known_values_on_the_sample(result):
     """Pinned on the bundled sample at as_of 2026-11-27 (change deliberately)."""
     m = result.markets.set_index("market")
-    assert m.loc["US", "threatening"] == 213 and m.loc["DE", "threatening"] == 5
+    assert m.loc["US", "threatening"] == 201 and m.loc["DE", "threatening"] == 2
+    assert m.loc["US", "office_documents"] == 6073 and m.loc["DE", "office_documents"] == 167  # EP counts for DE
+    assert m["assessable"].all() and not m["family_data"].any()
     assert m.loc["US", "grade"] == "medium" and m.loc["DE", "grade"] == "low"
     top = result.risks[result.risks["market"] == "US"].iloc[0]
     assert top["publication_number"] == "US-9731821-B2" and top["risk"] == 27.6 and top["action"] == "review"
@@ -214,9 +217,11 @@ def test_no_market_is_an_error(corpus, index):
 def test_freedom_rows(result, family_of):
     f = result.freedom
     assert len(f) > 0
-    assert list(f.columns) == ["publication_number", "title", "holder", "status", "status_reason", "expiry_date",
+    assert list(f.columns) == ["publication_number", "title", "holder", "status", "status_reason", "ended",
                                "relevance", "matched_features"]
-    assert set(f["status"]) <= DEAD
+    assert set(f["status"]) <= {"expired", "lapsed"}
+    # granted rights only: a WO after its international phase or a lapsed application is no freedom
+    assert not f["publication_number"].str.startswith("WO-").any()
     assert (f["relevance"] >= FREEDOM_MIN_RELEVANCE).all()
     assert (np.diff(f["relevance"].to_numpy()) <= 0).all()
     fam = family_of.reindex(f["publication_number"])
@@ -224,7 +229,7 @@ def test_freedom_rows(result, family_of):
     risk_fams = set(family_of.reindex(result.risks["publication_number"]))
     assert not set(fam) & risk_fams
     expired = f[f["status"] == "expired"]
-    assert (pd.to_datetime(expired["expiry_date"]) <= pd.Timestamp(AS_OF)).all()
+    assert (pd.to_datetime(expired["ended"]) <= pd.Timestamp(AS_OF)).all()
 
 
 # --- monitoring ------------------------------------------------------------------------------------
@@ -234,8 +239,8 @@ def test_monitoring(result, corpus, profile):
     assert list(mon.columns) == ["publication_number", "publication_date", "title", "applicants", "why",
                                  "matched_codes", "relevance"]
     assert (pd.to_datetime(mon["publication_date"]) >= pd.Timestamp(SINCE)).all()
-    dates = pd.to_datetime(mon["publication_date"]).to_numpy()
-    assert (np.diff(dates.astype("int64")) <= 0).all()  # newest first
+    rel = mon["relevance"].to_numpy(dtype=float)
+    assert (np.diff(rel) <= 1e-12).all()  # most relevant first
     assert set(mon["why"]) <= {"codes", "competitor", "codes+competitor"}
     assert {"codes", "competitor", "codes+competitor"} <= set(mon["why"])
     comp = _keys(profile.competitors)
@@ -440,3 +445,64 @@ def test_lapsed_european_patent_gives_no_de_risk():
     # the only right in Germany of family F1 was the European patent, and it has lapsed
     de = r.risks[r.risks["market"] == "DE"]
     assert de.empty, de[["publication_number", "status", "route", "route_reason", "risk"]].to_string()
+
+
+# --- review findings ---------------------------------------------------------------------------------
+def test_documents_not_filed_by_the_status_date_threaten_nothing(corpus, index, profile):
+    r = screen(corpus, profile, markets=["US"], as_of="2016-01-01", index=index)
+    filing = pd.to_datetime(corpus.table["filing_date"].to_pandas()).to_numpy()
+    pubs = corpus.table["publication_number"].to_numpy()
+    filed = pd.Series(filing, index=pubs).reindex(r.risks["publication_number"])
+    assert len(r.risks) > 0 and (filed <= pd.Timestamp("2016-01-01")).all()
+
+
+def test_statutory_invention_registration_is_no_risk(corpus, index):
+    target = ProductProfile(name="target", features=("frangible target with hydraulic warhead simulator",),
+                            codes=("F41J 9/08",), markets=("US",))
+    r = screen(corpus, target, as_of=AS_OF, index=index)
+    assert "US-H485-H" not in set(r.risks["publication_number"])
+
+
+def test_markets_without_data_are_not_assessable(corpus, index, profile):
+    from patentnav.report.warn_model import build_warning_report
+
+    r = screen(corpus, profile, markets=["US", "JP"], as_of=AS_OF, index=index)
+    m = r.markets.set_index("market")
+    assert not m.loc["JP", "assessable"] and m.loc["JP", "office_documents"] == 0
+    rep = build_warning_report(r, lang="en")
+    risks = next(s for s in rep["sections"] if s["id"] == "risks")
+    assert any(p.startswith("JP: not assessable") for p in risks["paragraphs"])
+    assert not any(t["id"] == "risks_JP" for t in risks["tables"])  # no empty table or chart
+
+
+def test_empty_profile_is_an_error(corpus, index):
+    with pytest.raises(ValueError, match="nothing to screen"):
+        screen(corpus, ProductProfile(name="x", markets=("US",)), as_of=AS_OF, index=index)
+
+
+def test_chinese_only_features_say_why_nothing_matches(corpus, index):
+    from patentnav.report.warn_model import build_warning_report
+
+    zh = ProductProfile(name="无人机", features=("三轴机械云台相机增稳",), markets=("US",))
+    r = screen(corpus, zh, as_of=AS_OF, index=index)
+    assert r.params["candidates"] == 0 and r.risks.empty
+    assert any("机器翻译" in c for c in build_warning_report(r)["meta"]["caveats"])
+
+
+def test_unmatched_codes_and_prior_art_dates(result, corpus):
+    assert {"B64U10/13", "B64U20/87"} <= set(result.params["codes_unmatched"])
+    assert "B64C39/024" not in result.params["codes_unmatched"]
+    pub = pd.Series(pd.to_datetime(corpus.table["publication_date"].to_pandas()).to_numpy(),
+                    index=corpus.table["publication_number"].to_numpy())
+    prio = pd.Series(pd.to_datetime(corpus.table["earliest_priority_date"].to_pandas()).to_numpy(),
+                     index=corpus.table["publication_number"].to_numpy())
+    hinted = result.risks[result.risks["prior_art"].map(len) > 0]
+    assert len(hinted) > 0
+    for p, hints in zip(hinted["publication_number"], hinted["prior_art"]):
+        for h in hints:  # every hint was published before the flagged patent's priority date
+            assert pub[h.split(" ")[0]] < prio[p]
+
+
+def test_low_risks_are_not_told_to_wait_for_expiry(result):
+    assert (result.risks.loc[result.risks["action"] == "wait_for_expiry", "grade"].isin(["high", "medium"])).all()
+    assert (result.risks["relevance"] >= 0.1).all()

@@ -10,6 +10,7 @@ from typing import Sequence
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,13 +37,13 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except IngestError as e:
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {e}", highlight=False)
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(e))}", highlight=False)
             sys.exit(2)
         except (KeyError, ValueError) as e:
             if isinstance(e, click.ClickException):
                 raise
-            msg = e.args[0] if e.args else str(e)
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {msg}", highlight=False)
+            msg = str(e) if hasattr(e, "reason") else (e.args[0] if e.args else str(e))
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(msg))}", highlight=False)
             sys.exit(2)
 
     return wrapper

@@ -25,15 +25,22 @@ _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 @click.option("--market", "markets", multiple=True, metavar="CC",
               help="Target market (ISO code: US, DE, EP, CN, JP, ...); repeatable. Overrides the profile's markets.")
 @click.option("--name", help="Product name (instead of, or overriding, the profile's).")
-@click.option("--feature", "features", multiple=True, help="A technical feature, one sentence (zh or en); repeatable.")
-@click.option("--keyword", "keywords", multiple=True, help="A keyword (use both languages: 无人机, drone); repeatable.")
-@click.option("--code", "codes", multiple=True, help="An IPC/CPC code of the product (B64C 39/024); repeatable.")
-@click.option("--own", "own_names", multiple=True, help="Your firm's name or alias (never a threat); repeatable.")
-@click.option("--as-of", "as_of", help="Date of the legal status (YYYY-MM-DD). Default: today.")
-@click.option("--since", help="Also list publications since this date in the product's codes or by watched competitors.")
+@click.option("--feature", "features", multiple=True,
+              help="A technical feature, one sentence (zh or en); repeatable. Replaces the profile's features.")
+@click.option("--keyword", "keywords", multiple=True,
+              help="A keyword (use both languages: 无人机, drone); repeatable. Replaces the profile's keywords.")
+@click.option("--code", "codes", multiple=True,
+              help="An IPC/CPC code of the product (B64C 39/024); repeatable. Replaces the profile's codes.")
+@click.option("--own", "own_names", multiple=True,
+              help="Your firm's name or alias (never a threat); repeatable. Replaces the profile's own names.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date of the legal status (YYYY-MM-DD). Default: today.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Also list publications since this date (YYYY-MM-DD) in the product's codes or by watched competitors.")
 @click.option("--litigation", type=click.Path(exists=True, dir_okay=False),
               help="Litigation cases (CSV/XLSX: plaintiff, defendant, patent, filed, court...) to weigh litigious holders.")
 @click.option("--npe", "npe_names", multiple=True, help="A holder you know to be a non-practising entity; repeatable.")
+@click.option("--firm", "firm_names", multiple=True,
+              help="A holder you know to be an operating firm (overrides the likely-NPE heuristics); repeatable.")
 @click.option("--candidates", default=300, show_default=True, type=click.IntRange(1, 100000),
               help="Most relevant documents to score.")
 @click.option("--out", "out_dir", default="patentnav-warning", show_default=True, type=click.Path(file_okay=False),
@@ -43,7 +50,7 @@ _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @handle_errors
 def warn(corpus, product_file, markets, name, features, keywords, codes, own_names, as_of, since, litigation,
-         npe_names, candidates, out_dir, formats, lang):
+         npe_names, firm_names, candidates, out_dir, formats, lang):
     """Overseas infringement-risk warning for a product (专利预警).
 
     Lists the patents that threaten the product in each target market: in force there (or
@@ -86,29 +93,40 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         def step(s: str) -> None:
             prog.update(task, advance=1, description=t("w.step." + s, lang))
 
-        result = screen(c, profile, as_of=as_of, litigation=lit, npe_names=npe_names, since=since,
-                        candidates=candidates, progress=step)
+        result = screen(c, profile, as_of=as_of, litigation=lit, npe_names=npe_names, firm_names=firm_names,
+                        since=since, candidates=candidates, progress=step)
         step("report")
         report = build_warning_report(result, lang=lang)
         written = write_outputs(report, out_dir, fmts, stem="warning")
         if "csv" in fmts:
             full = Path(out_dir) / "risks_all.csv"
-            _write_all_risks(result, full)
+            _write_all_risks(result.risks, full)
             written.append(("csv", str(full)))
+            if result.monitoring is not None:
+                mon = Path(out_dir) / "monitoring_all.csv"
+                _write_all_risks(result.monitoring, mon)
+                written.append(("csv", str(mon)))
         prog.update(task, completed=len(_STEPS))
 
     for m in result.markets.itertuples():
-        console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium, low=m.low))
+        if m.assessable:
+            console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium, low=m.low))
+        else:
+            console.print(f"[yellow]{escape(t('w.risks.no_data', lang, market=m.market))}[/]")
+    if result.params["candidates"] == 0:
+        console.print(f"[yellow]{escape(t('w.cav.no_match', lang))}[/]")
     rows = terminal_rows(result, lang)
     if rows:
         tab = Table(title=t("w.table", lang))
-        for key in ("market", "publication", "title", "holder", "status", "risk", "grade", "action"):
+        keys = ("market", "publication", "title", "holder", "status", "risk", "grade", "action")
+        shown = [k for k in keys if k != "title" or console.width >= 120]  # narrow terminals: no titles
+        for key in shown:
             tab.add_column(t(f"w.col.{key}", lang), justify="right" if key == "risk" else "left",
-                           overflow="fold", max_width=48 if key == "title" else None)
+                           overflow="fold", no_wrap=key == "publication", max_width=48 if key == "title" else None)
         grades = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True],
                                           kind="mergesort")["grade"].head(len(rows)).tolist()
         for r, g in zip(rows, grades):
-            tab.add_row(*[escape(v) for v in r], style=_GRADE_STYLE.get(g))
+            tab.add_row(*[escape(v) for k, v in zip(keys, r) if k in shown], style=_GRADE_STYLE.get(g))
         console.print(tab)
     else:
         console.print(t("w.none", lang))
@@ -119,13 +137,13 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
     console.print(f"[dim]{t('land.time', lang)}: {time.perf_counter() - t0:.1f} s[/]")
 
 
-def _write_all_risks(result, path: Path) -> None:
-    """Every risk row with every column (lists joined with '; '), formulas neutralised."""
+def _write_all_risks(frame, path: Path) -> None:
+    """Every row with every column (lists joined with '; '), formulas neutralised."""
     import csv
 
     from ..safety import neutralize_csv_cell
 
-    df = result.risks.drop(columns=["row"], errors="ignore")
+    df = frame.drop(columns=["row"], errors="ignore")
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(df.columns)

@@ -44,6 +44,12 @@ def _date(v: Any) -> str | None:
     return str(pd.Timestamp(v).date())
 
 
+def _holder(v: Any) -> str:
+    """A holder name for display ("—" when the document names none)."""
+    c = _cell(v)
+    return "—" if c in (None, "", "nan") else str(c)
+
+
 def _features_text(matched, features: list[str], lang: str) -> str:
     """'feature 2 (gimbal, camera); keywords (drone)' from matched_features pairs."""
     parts = []
@@ -59,7 +65,7 @@ def action_text(row: pd.Series, lang: str, features: list[str]) -> str:
     matched = _features_text(row.get("matched_features"), features, lang) or L("r.none", lang)
     prior = "; ".join(row.get("prior_art") or []) or L("r.none", lang)
     return L(f"w.act.{code}", lang, features=matched, prior_art=prior, expiry=_date(row.get("expiry_date")) or "—",
-             holder=str(row.get("holder") or "—"))
+             holder=_holder(row.get("holder")))
 
 
 def _status_text(row: pd.Series, lang: str) -> str:
@@ -74,12 +80,14 @@ def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = Fals
     bits = [L("w.why.relevance", lang, relevance=f"{row['relevance']:.2f}", reads_on=_pct(row.get("reads_on"), 0),
               features=_features_text(row.get("matched_features"), features, lang) or L("r.none", lang),
               codes=", ".join(row.get("matched_codes") or []) or L("r.none", lang))]
-    bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=str(row.get("status_reason") or "")))
+    bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=str(row.get("status_reason") or "—")))
+    kind = L(f"w.holder.{row['holder_type']}", lang)
+    if row.get("holder_reason"):
+        kind += f": {row['holder_reason']}"
     if litigation:
-        bits.append(L("w.why.holder", lang, holder=str(row.get("holder") or "—"), type=L(f"w.holder.{row['holder_type']}", lang),
-                      cases=int(row.get("holder_cases") or 0)))
+        bits.append(L("w.why.holder", lang, holder=_holder(row.get("holder")), type=kind, cases=int(row.get("holder_cases") or 0)))
     else:
-        bits.append(L("w.why.holder_only", lang, holder=str(row.get("holder") or "—"), type=L(f"w.holder.{row['holder_type']}", lang)))
+        bits.append(L("w.why.holder_only", lang, holder=_holder(row.get("holder")), type=kind))
     return " ".join(bits)
 
 
@@ -104,10 +112,14 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     txt = p.get("text_available") or {}
     missing = [f for f in ("abstract", "claims") if (txt.get(f) or 0) < 0.5]
     if missing:
-        caveats.append(L("w.cav.text", lang, fields=", ".join(missing)))
+        caveats.append(L("w.cav.text", lang, fields=", ".join(L(f"w.field.{f}", lang) for f in missing)))
     if p.get("data_cutoff") and p.get("as_of") and p["as_of"] > p["data_cutoff"]:
         caveats.append(L("w.cav.stale", lang, cutoff=p["data_cutoff"], as_of=p["as_of"]))
     caveats.append(L("w.cav.markets", lang))
+    if p.get("codes_unmatched"):
+        caveats.append(L("w.cav.codes", lang, codes=", ".join(p["codes_unmatched"])))
+    if p["candidates"] == 0:
+        caveats.append(L("w.cav.no_match", lang))
     if p.get("litigation_cases") is None:
         caveats.append(L("w.cav.no_litigation", lang))
 
@@ -148,21 +160,28 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     # ------------------------------------------------------------------ 2. risks
     pars = [L("w.risks.intro", lang)]
     for m in result.markets.itertuples():
+        if not m.assessable:
+            pars.append(L("w.risks.no_data", lang, market=m.market))
+            continue
         pars.append(L("w.risks.market", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium,
-                      low=m.low, max_risk=f"{m.max_risk:.0f}", grade=L(f"w.grade.{m.grade}", lang)))
-    summary_rows = [[m.market, m.screened, m.threatening, m.high, m.medium, m.low, rnd(m.max_risk), L(f"w.grade.{m.grade}", lang)]
+                      low=m.low, max_risk=f"{m.max_risk:.1f}", grade=L(f"w.grade.{m.grade}", lang)))
+    summary_rows = [[m.market, m.office_documents, m.screened, m.threatening, m.high, m.medium, m.low, rnd(m.max_risk),
+                     L(f"w.grade.{m.grade}", lang) if m.assessable else L("w.grade.no_data", lang)]
                     for m in result.markets.itertuples()]
     tables = [_table("markets", L("w.t.markets", lang), [
-        ("market", L("w.c.market", lang)), ("screened", L("w.c.screened", lang)), ("threatening", L("w.c.threatening", lang)),
+        ("market", L("w.c.market", lang)), ("office_documents", L("w.c.office_documents", lang)),
+        ("screened", L("w.c.screened", lang)), ("threatening", L("w.c.threatening", lang)),
         ("high", L("w.grade.high", lang)), ("medium", L("w.grade.medium", lang)), ("low", L("w.grade.low", lang)),
         ("max_risk", L("w.c.max_risk", lang)), ("grade", L("w.c.grade", lang))], summary_rows)]
     charts = []
     for m in markets:
         r = risks[risks["market"] == m]
+        if r.empty:  # no table, no empty chart: the paragraph above says why
+            continue
         rows = []
         for x in r.head(TOP_RISKS).itertuples():
             rows.append([int(x.rank), x.publication_number, _cell(x.title),
-                         f"{_cell(x.holder) or '—'} ({L(f'w.holder.{x.holder_type}', lang)})",
+                         f"{_holder(x.holder)} ({L(f'w.holder.{x.holder_type}', lang)})",
                          L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), rnd(x.in_force), rnd(x.strength),
                          rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang), L(f"w.action.{x.action}", lang)])
         tables.append(_table(f"risks_{m}", L("w.t.risks", lang, market=m), [
@@ -212,22 +231,25 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     fr = result.freedom
     tables.append(_table("freedom", L("w.t.freedom", lang), [
         ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("holder", L("w.c.holder", lang)),
-        ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)), ("relevance", L("w.c.relevance", lang))],
-        [[x.publication_number, _cell(x.title), _cell(x.holder), L(f"w.status.{x.status}", lang), _date(x.expiry_date),
-          rnd(x.relevance)] for x in fr.head(30).itertuples()], L("w.t.freedom.note", lang)))
+        ("status", L("w.c.status", lang)), ("ended_date", L("w.c.ended", lang)), ("relevance", L("w.c.relevance", lang))],
+        [[x.publication_number, _cell(x.title), _holder(x.holder), L(f"w.status.{x.status}", lang), _date(x.ended),
+          rnd(x.relevance)] for x in fr.itertuples()], L("w.t.freedom.note", lang)))
     sections.append(section("freedom", L("w.sec.freedom", lang), pars, tables, charts))
 
     # ------------------------------------------------------------------ 5. monitoring
     if result.monitoring is not None:
         mon = result.monitoring
         pars = [L("w.monitor.intro", lang, since=p.get("since"), n=len(mon))]
+        if p.get("data_cutoff") and p.get("since") and p["since"] > p["data_cutoff"]:
+            pars.append(L("w.monitor.after_cutoff", lang, cutoff=p["data_cutoff"]))
         rows = [[x.publication_number, _date(x.publication_date), _cell(x.title), _cell(x.applicants),
                  L(f"w.why.{x.why}", lang) if has_label(f"w.why.{x.why}") else x.why, _cell(x.matched_codes), rnd(x.relevance)]
                 for x in mon.head(100).itertuples()]
         tables = [_table("monitoring", L("w.t.monitoring", lang), [
             ("publication_number", L("c.publication_number", lang)), ("publication_date", L("w.c.published", lang)),
             ("title", L("c.title", lang)), ("applicants", L("c.applicant", lang)), ("why", L("w.c.why", lang)),
-            ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows)]
+            ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows,
+            L("w.t.monitoring.note", lang, shown=min(100, len(mon)), total=len(mon)))]
         sections.append(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []))
     return {"meta": meta, "sections": sections}
 
@@ -237,6 +259,6 @@ def terminal_rows(result, lang: str, n: int = 15) -> list[list[str]]:
     r = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(n)
     out = []
     for x in r.itertuples():
-        out.append([x.market, x.publication_number, str(x.title or "")[:48], str(x.holder or "")[:28],
-                    t(f"w.status.{x.status}", lang), f"{x.risk:.0f}", t(f"w.grade.{x.grade}", lang), t(f"w.action.{x.action}", lang)])
+        out.append([x.market, x.publication_number, str(_cell(x.title) or "")[:48], _holder(x.holder)[:28],
+                    t(f"w.status.{x.status}", lang), f"{x.risk:.1f}", t(f"w.grade.{x.grade}", lang), t(f"w.action.{x.action}", lang)])
     return out

@@ -364,7 +364,7 @@ class RelevanceIndex:
 
     # -- query ---------------------------------------------------------------------------
     def query(self, features: Sequence[str] | str, keywords: Sequence[str] = (), codes: Sequence[str] = (),
-              top: int = 50, text_weight: float = 0.7) -> pd.DataFrame:
+              top: int = 50, text_weight: float = 0.7, rank_by: str = "score") -> pd.DataFrame:
         """The ``top`` documents most relevant to a product.
 
         Parameters
@@ -378,6 +378,10 @@ class RelevanceIndex:
         top : int
         text_weight : float in [0, 1]
             Weight of the text score when the query has both text and codes.
+        rank_by : {"score", "relevance"}
+            ``score``: the BM25 + code ranking score (retrieval); ``relevance``: the absolute
+            relevance (what the risk score uses), computed for every document with sparse
+            products, ties broken by score. Only documents with a positive value are returned.
 
         Returns
         -------
@@ -407,11 +411,16 @@ class RelevanceIndex:
             score = text_weight * text + (1.0 - text_weight) * code
         else:
             score = text if has_text else code
-        k = int(min(top, int((score > 0).sum())))
+        if rank_by not in ("score", "relevance"):
+            raise ValueError("rank_by must be 'score' or 'relevance'")
+        key = score
+        if rank_by == "relevance":
+            key = self.relevance_of(np.arange(n), features, keywords, codes)[2]
+        k = int(min(top, int((key > 0).sum())))
         if k <= 0:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
-        cand = np.argpartition(-score, k - 1)[:k] if k < n else np.arange(n)
-        order = cand[np.lexsort((cand, -score[cand]))]
+        cand = np.argpartition(-key, k - 1)[:k] if k < n else np.arange(n)
+        order = cand[np.lexsort((cand, -score[cand], -key[cand]))]
         # explanations for the top documents only
         kw_row = len(cols) - 1 if len(cols) > len(features) else None
         allc = np.unique(np.concatenate(cols)) if cols else np.zeros(0, np.int64)

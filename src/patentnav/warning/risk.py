@@ -103,8 +103,9 @@ def suggest_actions(frame: pd.DataFrame, horizon_date) -> pd.Series:
 
     1. ``monitor_prosecution``: a pending application or an open PCT route (claims may still
        change; file prior art with a third-party observation / pre-issuance submission);
-    2. ``wait_for_expiry``: in force but expiring before ``horizon_date`` (the launch date
-       plus :data:`EXPIRY_HORIZON_YEARS`, or the as-of date plus that);
+    2. ``wait_for_expiry``: a high or medium risk in force but expiring before
+       ``horizon_date`` (the launch date plus :data:`EXPIRY_HORIZON_YEARS`, or the as-of date
+       plus that);
     3. ``license``: high risk and the holder likely an NPE, litigious, or the patent litigated;
     4. ``challenge``: high risk and strength below :data:`WEAK_STRENGTH` (prior-art hints);
     5. ``design_around``: other high risks (change the matched features);
@@ -117,7 +118,7 @@ def suggest_actions(frame: pd.DataFrame, horizon_date) -> pd.Series:
     horizon = pd.Timestamp(horizon_date)
     expiry = pd.to_datetime(frame["expiry_date"], errors="coerce")
     pending = (frame["status"] == "pending") | (frame["route"] == "pct_window")
-    expiring = (frame["status"] == "in_force") & expiry.notna() & (expiry <= horizon)
+    expiring = (frame["status"] == "in_force") & expiry.notna() & (expiry <= horizon) & frame["grade"].isin(["high", "medium"])
     high = frame["grade"] == "high"
     hc = pd.to_numeric(frame.get("holder_cases", pd.Series(0, index=frame.index)), errors="coerce").fillna(0)
     pcases = pd.to_numeric(frame.get("patent_cases", pd.Series(0, index=frame.index)), errors="coerce").fillna(0)

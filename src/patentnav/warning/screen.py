@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 
 from .risk import EXPIRY_HORIZON_YEARS, grade_of, risk_scores, suggest_actions
 
-__all__ = ["screen", "WarningResult", "own_patent_mask", "monitor", "DEFAULT_CANDIDATES", "FREEDOM_MIN_RELEVANCE"]
+__all__ = ["screen", "WarningResult", "own_patent_mask", "monitor", "DEFAULT_CANDIDATES", "FREEDOM_MIN_RELEVANCE",
+           "THREAT_MIN_RELEVANCE"]
 
 #: Documents retrieved for scoring (the rest of the corpus is less relevant than all of them).
 DEFAULT_CANDIDATES = 300
@@ -40,6 +41,10 @@ DEFAULT_CANDIDATES = 300
 FREEDOM_MIN_RELEVANCE = 0.3
 #: Prior-art hints per flagged patent.
 PRIOR_ART_HINTS = 3
+#: Minimum relevance for a patent to count as threatening a market (below it a single
+#: shared generic word is all there is).
+THREAT_MIN_RELEVANCE = 0.1
+_GRANTED = ("granted_patent", "utility_model", "design", "plant_patent", "limited_patent")
 
 
 @dataclass
@@ -56,9 +61,13 @@ class WarningResult:
         grade, action, matched_features, matched_terms, matched_codes, prior_art,
         family_members, holder_cases, patent_cases.
     markets : pandas.DataFrame
-        Per market: patents screened, threatening, high / medium / low, highest risk.
+        Per market: patents screened, threatening, high / medium / low, highest risk,
+        documents of the market's office in the data (EP counted for EPC states), whether the
+        data have family links, and ``assessable`` (False: the data cannot show any right in
+        that market, so "no threat" means "not known").
     freedom : pandas.DataFrame
-        Relevant patents that are expired or lapsed (free to use), by relevance.
+        Relevant granted patents that have expired or lapsed (``ended``: the date), in
+        families with no live risk, by relevance.
     monitoring : pandas.DataFrame or None
         New publications since ``since`` (None when not asked).
     params : dict
@@ -90,8 +99,10 @@ def own_patent_mask(corpus, own_names: Sequence[str]) -> np.ndarray:
         if lengths.sum() == 0:
             continue
         rows = np.repeat(np.arange(n), lengths)
-        keys = normalize_names(pc.list_flatten(lists))
-        hit = pc.is_in(keys, value_set=pa.array(sorted(own), pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
+        flat = pc.list_flatten(lists)
+        distinct = pc.unique(flat)  # normalise each distinct name once
+        hit_d = pc.is_in(normalize_names(distinct), value_set=pa.array(sorted(own), pa.string())).fill_null(False)
+        hit = pc.take(hit_d, pc.index_in(flat, value_set=distinct)).fill_null(False).to_numpy(zero_copy_only=False)
         mask[np.unique(rows[hit])] = True
     return mask
 
@@ -118,16 +129,18 @@ def _main_groups(corpus, rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"row": np.repeat(rows, lengths), "main_group": mg}).dropna().drop_duplicates()
 
 
-def _prior_art(corpus, flagged: pd.DataFrame, cand: pd.DataFrame, prio: np.ndarray, title: np.ndarray) -> dict:
-    """For each flagged row (corpus position), up to PRIOR_ART_HINTS older candidates that
-    share an IPC main group, by relevance."""
+def _prior_art(corpus, flagged: pd.DataFrame, cand: pd.DataFrame, prio: np.ndarray, title: np.ndarray,
+               published: np.ndarray) -> dict:
+    """For each flagged row (corpus position), up to PRIOR_ART_HINTS candidates that share an
+    IPC main group and were *published* before the flagged patent's earliest priority date
+    (so they are prior art to it), by relevance to the product."""
     if flagged.empty:
         return {}
     fl = _main_groups(corpus, np.unique(flagged["row"].to_numpy()))
     cd = _main_groups(corpus, cand["row"].to_numpy())
     m = fl.merge(cd, on="main_group", suffixes=("", "_old"))
     m = m[m["row"] != m["row_old"]]
-    p_new, p_old = prio[m["row"].to_numpy()], prio[m["row_old"].to_numpy()]
+    p_new, p_old = prio[m["row"].to_numpy()], published[m["row_old"].to_numpy()]
     m = m[(~pd.isna(p_new)) & (~pd.isna(p_old)) & (p_old < p_new)]
     if m.empty:
         return {}
@@ -138,7 +151,7 @@ def _prior_art(corpus, flagged: pd.DataFrame, cand: pd.DataFrame, prio: np.ndarr
     pubs = corpus.table["publication_number"].to_numpy()
     hints: dict[int, list] = {}
     for r, o in zip(m["row"].to_numpy(), m["row_old"].to_numpy()):  # at most 3 per flagged patent
-        hints.setdefault(int(r), []).append(f"{pubs[o]} ({str(prio[o])[:4]}) {title[o] or ''}".strip())
+        hints.setdefault(int(r), []).append(f"{pubs[o]} ({str(published[o])[:10]}) {title[o] or ''}".strip())
     return hints
 
 
@@ -148,7 +161,8 @@ def monitor(corpus, since, codes: Sequence[str] = (), competitors: Sequence[str]
     with an applicant matching ``competitors`` (after name normalisation).
 
     Returns publication_number, publication_date, title, applicants, why (``codes`` and/or
-    ``competitor``), matched_codes, relevance (when ``index`` is given), newest first.
+    ``competitor``), matched_codes, relevance (when ``index`` is given); most relevant first,
+    then newest.
     """
     from ..classify.ipc import parse_ipc, truncate_array
 
@@ -173,7 +187,10 @@ def monitor(corpus, since, codes: Sequence[str] = (), competitors: Sequence[str]
     if len(hit) == 0:
         return pd.DataFrame(columns=cols)
     t = corpus.table.take(pa.array(hit))
-    codes_of = by_code.groupby("row")["main_group"].agg(lambda s: sorted(s)).reindex(hit)
+    bc = by_code.sort_values(["row", "main_group"], kind="mergesort")
+    rows_bc, first = np.unique(bc["row"].to_numpy(dtype=np.int64), return_index=True)
+    groups = np.split(bc["main_group"].to_numpy(dtype=object), first[1:]) if len(first) else []
+    codes_of = pd.Series([g.tolist() for g in groups], index=rows_bc, dtype=object).reindex(hit)
     why = np.where(np.isin(hit, by_code["row"].to_numpy()), "codes", "")
     why = np.where(np.isin(hit, comp_rows), np.where(why == "codes", "codes+competitor", "competitor"), why)
     out = pd.DataFrame({
@@ -187,11 +204,13 @@ def monitor(corpus, since, codes: Sequence[str] = (), competitors: Sequence[str]
     })
     if index is not None and (features or keywords or codes):
         out["relevance"] = index.relevance_of(hit, features, keywords, codes)[2]
-    return out.sort_values(["publication_date", "publication_number"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    return out.sort_values(["relevance", "publication_date", "publication_number"], ascending=[False, False, True],
+                           kind="mergesort", na_position="last").reset_index(drop=True)
 
 
 def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *, litigation=None,
-           npe_names: Sequence[str] = (), since=None, candidates: int = DEFAULT_CANDIDATES, index=None,
+           npe_names: Sequence[str] = (), firm_names: Sequence[str] = (), since=None,
+           candidates: int = DEFAULT_CANDIDATES, index=None,
            progress: Callable[[str], None] | None = None) -> WarningResult:
     """Screen ``corpus`` for patents that threaten ``profile``'s product in ``markets``.
 
@@ -205,8 +224,9 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         Date of the legal status (default: today).
     litigation : LitigationData, optional
         From :func:`patentnav.warning.holders.read_litigation`.
-    npe_names : list of str
-        Holders the user knows to be non-practising entities.
+    npe_names, firm_names : list of str
+        Holders the user knows to be non-practising entities / operating firms (the user's
+        lists win over the holder-type rules).
     since : date-like, optional
         Also list new publications since this date (monitoring).
     candidates : int
@@ -243,8 +263,12 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         raise ValueError("no target market: give markets (e.g. --market US) or 'markets' in the product profile")
     asof = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     step("names")
-    if "applicants_harmonized" not in corpus.table.column_names or \
-            corpus.table["applicants_harmonized"].null_count == len(corpus):
+    features, keywords, codes = profile.query_texts(), list(profile.keywords), list(profile.codes)
+    if not (any(f.strip() for f in features) or keywords or codes):
+        raise ValueError("the product profile has nothing to screen: give features (or a description), keywords "
+                         "or IPC/CPC codes")
+    harmonized = corpus.table["applicants_harmonized"] if "applicants_harmonized" in corpus.table.column_names else None
+    if harmonized is None or not (pc.sum(pc.list_value_length(harmonized)).as_py() or 0):
         corpus = corpus.harmonize_applicants()
     own = own_patent_mask(corpus, profile.own_names)
     pubs = corpus.table["publication_number"].to_numpy(zero_copy_only=False).astype(object)
@@ -254,8 +278,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     step("relevance")
     if index is None:
         index = RelevanceIndex.build(corpus)
-    features, keywords, codes = profile.query_texts(), list(profile.keywords), list(profile.codes)
-    cand = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()))
+    cand = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()), rank_by="relevance")
     row_of = pd.Series(np.arange(len(pubs)), index=pubs)
     cand["row"] = row_of.reindex(cand["publication_number"]).to_numpy()
     n_own_hits = int(own[cand["row"].to_numpy()].sum()) if len(cand) else 0
@@ -272,7 +295,8 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     holder = _first_names(corpus, "applicants_harmonized")
     holder = np.where(pd.isna(holder), _first_names(corpus, "applicants"), holder)
     names = sorted({str(h) for h in holder[rows] if h is not None})
-    ht = holder_types(names, npe_names=npe_names, litigation=litigation).drop_duplicates("name").set_index("name") \
+    ht = holder_types(names, npe_names=npe_names, firm_names=firm_names, litigation=litigation) \
+        .drop_duplicates("name").set_index("name") \
         if names else pd.DataFrame(columns=["holder_type", "reason"])
     hl = litigation_by_holder(litigation, names).set_index("name") if (litigation is not None and names) else None
     pl = litigation_by_patent(litigation, cand["publication_number"].tolist()).set_index("publication_number") \
@@ -283,6 +307,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         title=title[rows], holder_name=holder[rows],
         status=status["status"].to_numpy()[rows], status_reason=status["reason"].to_numpy()[rows],
         expiry_date=status["expiry_date"].to_numpy()[rows], years_left=status["years_left"].to_numpy()[rows],
+        assumed_date=status["assumed_date"].to_numpy()[rows], document_type=status["document_type"].to_numpy()[rows],
         strength=strength["strength"].to_numpy()[rows],
         family=_family(corpus)[rows],
     )
@@ -299,12 +324,16 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
                            .rename(columns={"reason": "route_reason"}), on="publication_number")
     else:
         pairs = base.assign(market=pd.Series(dtype=object), covered=False, route=None, deadline=None, route_reason="")
-    live = pairs[pairs["covered"]].copy()
+    # a document not filed by the status date, or a right that cannot be enforced (US SIR),
+    # threatens nothing
+    void = pairs["status_reason"].astype(str).str.startswith("not yet filed") | \
+        (pairs["document_type"] == "statutory_invention_registration")
+    live = pairs[pairs["covered"] & ~void].copy()
     live = live[~_dead_in_market(live, corpus, status)]
     scored = risk_scores(live)
     horizon = (pd.Timestamp(profile.launch_date) if profile.launch_date else asof) + pd.DateOffset(years=int(EXPIRY_HORIZON_YEARS))
     scored["action"] = suggest_actions(scored, horizon) if len(scored) else pd.Series(dtype=object)
-    threat = scored[scored["in_force"] > 0].copy()
+    threat = scored[(scored["in_force"] > 0) & (scored["relevance"] >= THREAT_MIN_RELEVANCE)].copy()
     # one row per family and market: the member with the highest risk
     threat = threat.sort_values(["market", "risk", "score", "publication_number"], ascending=[True, False, False, True],
                                 kind="mergesort")
@@ -313,7 +342,8 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     threat["family_members"] = [members.get((m, f), []) for m, f in zip(threat["market"], threat["family"])]
     step("prior_art")
     flagged = threat[threat["grade"].isin(["high", "medium"])]
-    hints = _prior_art(corpus, flagged, cand, prio, title)
+    published = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce").to_numpy()
+    hints = _prior_art(corpus, flagged, cand, prio, title, published)
     threat["prior_art"] = [hints.get(int(r), []) if g in ("high", "medium") else [] for r, g in zip(threat["row"], threat["grade"])]
     threat["rank"] = threat.groupby("market").cumcount() + 1
     threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
@@ -328,18 +358,29 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     risks = threat.reindex(columns=order).reset_index(drop=True)
 
     step("summary")
+    from .status import EPC_STATES
+
+    office = corpus.table["jurisdiction"].to_pandas()
+    has_family_data = bool((pc.sum(pc.list_value_length(corpus.table["family_jurisdictions"])).as_py() or 0)
+                           + (pc.sum(pc.list_value_length(corpus.table["family_members"])).as_py() or 0))
     summary = []
     for m in markets:
         r = risks[risks["market"] == m]
+        n_office = int((office == m).sum()) + (int((office == "EP").sum()) if m in EPC_STATES else 0)
         summary.append({"market": m, "screened": int(len(cand)), "threatening": int(len(r)),
                         "high": int((r["grade"] == "high").sum()), "medium": int((r["grade"] == "medium").sum()),
                         "low": int((r["grade"] == "low").sum()), "max_risk": float(r["risk"].max()) if len(r) else 0.0,
-                        "grade": str(grade_of([r["risk"].max() if len(r) else 0.0])[0]) if len(r) else "none"})
-    dead = base[base["status"].isin(["expired", "lapsed", "withdrawn_or_refused"]) & (base["relevance"] >= FREEDOM_MIN_RELEVANCE)
-                & ~base["family"].isin(threat["family"])]  # a family still alive somewhere is no freedom
+                        "grade": str(grade_of([r["risk"].max() if len(r) else 0.0])[0]) if len(r) else "none",
+                        "office_documents": n_office, "family_data": has_family_data,
+                        "assessable": bool(n_office > 0 or has_family_data or len(r) > 0)})
+    # freedom: granted rights that have ended (a lapsed application or a WO after its
+    # international phase says nothing about national rights), in families with no live risk
+    dead = base[base["status"].isin(["expired", "lapsed"]) & base["document_type"].isin(_GRANTED)
+                & (base["relevance"] >= FREEDOM_MIN_RELEVANCE) & ~base["family"].isin(threat["family"])]
     freedom = dead.sort_values(["relevance", "publication_number"], ascending=[False, True], kind="mergesort") \
-        .drop_duplicates("family")[["publication_number", "title", "holder_name", "status", "status_reason", "expiry_date",
-                                    "relevance", "matched_features"]].rename(columns={"holder_name": "holder"}).reset_index(drop=True)
+        .drop_duplicates("family")[["publication_number", "title", "holder_name", "status", "status_reason", "assumed_date",
+                                    "relevance", "matched_features"]] \
+        .rename(columns={"holder_name": "holder", "assumed_date": "ended"}).reset_index(drop=True)
     mon = None
     if since is not None:
         step("monitoring")
@@ -355,6 +396,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         "fields_indexed": list(index.fields), "text_available": _text_availability(corpus),
         "litigation_cases": int(len(litigation.cases)) if litigation is not None else None,
         "since": None if since is None else pd.Timestamp(since).date().isoformat(),
+        "codes_unmatched": _unmatched_codes(index, codes),
     }
     return WarningResult(risks, pd.DataFrame(summary), freedom, mon, params)
 
@@ -381,6 +423,20 @@ def _dead_in_market(live: pd.DataFrame, corpus, status: pd.DataFrame) -> np.ndar
     dead_family = (route == "family") & (in_market == False)  # noqa: E712 (NaN is "unknown", kept)
     dead_ep = (route == "ep_validation") & (at_epo == False) & (in_market != True)  # noqa: E712
     return dead_family | dead_ep
+
+
+def _unmatched_codes(index, codes: Sequence[str]) -> list[str]:
+    """Product codes whose main group no document of the index carries."""
+    from ..classify.ipc import parse_ipc
+
+    _, mg_index = index.codes["main_group"]
+    out = []
+    for c in codes:
+        p = parse_ipc(c)
+        mg = p.hierarchy().get("main_group") if p is not None else None
+        if mg is None or mg not in mg_index:
+            out.append(str(c))
+    return out
 
 
 def _family(corpus) -> np.ndarray:

@@ -262,7 +262,7 @@ def map_legal_status(text, document_type=None) -> pd.Series:
     :data:`LEGAL_STATUS_KEYWORDS`. Lens ``DISCONTINUED``/``INACTIVE`` on an application
     becomes ``withdrawn_or_refused``; a Chinese ``失效`` on an application likewise.
     """
-    s = pd.Series(list(text) if not isinstance(text, pd.Series) else text.tolist(), dtype="string")
+    s = (text if isinstance(text, pd.Series) else pd.Series(np.asarray(text, dtype=object))).astype("string").reset_index(drop=True)
     norm = s.str.strip().str.upper()
     out = norm.astype(object).map(LEGAL_STATUS_MAP).astype(object)  # dict lookup, unmatched -> NaN
     known = norm.isin(list(LEGAL_STATUS_MAP)).fillna(False).to_numpy()
@@ -273,8 +273,8 @@ def map_legal_status(text, document_type=None) -> pd.Series:
         todo &= ~hit
     out = out.where(pd.notna(out), None)
     if document_type is not None:
-        dtp = pd.Series(list(document_type), dtype="string").to_numpy()
-        app = np.asarray(pd.Series(dtp).isin(["application", "search_report"]).to_numpy())
+        dtp = document_type if isinstance(document_type, pd.Series) else pd.Series(np.asarray(document_type, dtype=object))
+        app = dtp.reset_index(drop=True).isin(["application", "search_report"]).to_numpy()
         out[(out == "lapsed").to_numpy() & app] = "withdrawn_or_refused"
     return out
 
