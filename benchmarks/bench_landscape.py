@@ -94,18 +94,35 @@ def machine() -> dict:
     }
 
 
+def record(rows: list, label: str, wall: float, cpu: float, rss0: float, note: str | None = None) -> dict:
+    """Append one timing row (wall and CPU seconds, RSS before, peak RSS) and print it at once."""
+    row = {"step": label, "wall_s": wall, "cpu_s": cpu, "rss_before_mib": rss0, "peak_rss_mib": peak_mib()}
+    if note is not None:
+        row["note"] = note
+    rows.append(row)
+    print(f"  {label:<28} {wall:8.2f} s wall {cpu:8.2f} s cpu   rss before {rss0:7.0f} MiB"
+          f"  peak {row['peak_rss_mib']:7.0f} MiB" + (f"   {note}" if note is not None else ""), flush=True)
+    return row
+
+
 def step(rows: list, label: str, fn, note=None):
+    """Run ``fn()``, record its timing under ``label`` (``note(result)`` as a remark), return the result."""
     rss0 = rss_mib()
     t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
-    row = {"step": label, "wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
-           "rss_before_mib": rss0, "peak_rss_mib": peak_mib()}
-    if note is not None:
-        row["note"] = note(out)
-    rows.append(row)
-    print(f"  {label:<28} {row['wall_s']:8.2f} s wall {row['cpu_s']:8.2f} s cpu   rss before {rss0:7.0f} MiB"
-          f"  peak {row['peak_rss_mib']:7.0f} MiB" + (f"   {row['note']}" if "note" in row else ""), flush=True)
+    record(rows, label, time.perf_counter() - t0, time.process_time() - c0, rss0, note(out) if note else None)
     return out
+
+
+def path_size(path: str) -> int:
+    """Bytes of a file, or of every file under a directory."""
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def mb(b: int) -> str:
+    return f"{b / 1e6:.2f} MB" if b >= 1e5 else f"{b / 1e3:.1f} kB"
 
 
 def run_size(n: int, seed: int) -> dict:

@@ -62,38 +62,11 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 from bench_landscape import child_json, machine, peak_mib, rss_mib, steps_lines  # noqa: E402
+from bench_landscape import mb as _mb, path_size as _size, record as _row, step  # noqa: E402
 
 PROFILE = os.path.join(ROOT, "examples", "drone_product.toml")
 MARKETS = ["US", "DE"]
 FORMATS = ["html", "md", "json", "csv"]
-
-
-def _row(rows: list, label: str, wall: float, cpu: float, rss0: float, note: str | None = None) -> dict:
-    row = {"step": label, "wall_s": wall, "cpu_s": cpu, "rss_before_mib": rss0, "peak_rss_mib": peak_mib()}
-    if note:
-        row["note"] = note
-    rows.append(row)
-    print(f"  {label:<24} {wall:8.2f} s wall {cpu:8.2f} s cpu   rss before {rss0:7.0f} MiB"
-          f"  peak {row['peak_rss_mib']:7.0f} MiB" + (f"   {note}" if note else ""), flush=True)
-    return row
-
-
-def step(rows: list, label: str, fn, note=None):
-    rss0 = rss_mib()
-    t0, c0 = time.perf_counter(), time.process_time()
-    out = fn()
-    _row(rows, label, time.perf_counter() - t0, time.process_time() - c0, rss0, note(out) if note else None)
-    return out
-
-
-def _size(path: str) -> int:
-    if os.path.isfile(path):
-        return os.path.getsize(path)
-    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
-
-
-def _mb(b: int) -> str:
-    return f"{b / 1e6:.2f} MB" if b >= 1e5 else f"{b / 1e3:.1f} kB"
 
 
 def _screen_note(r) -> str:
