@@ -323,11 +323,11 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
             hovertemplate="%{y}<br>%{x}<br>" + L("w.c.risk", lang) + " %{customdata}<extra></extra>",
             marker={"size": 11, "color": GRADE_COLOURS[grade], "symbol": "diamond"},
         ))
-    for key, dash in (("as_of", "dot"), ("launch", "dash")):
+    for key, dash, side in (("as_of", "dot", "right"), ("launch", "dash", "left")):  # labels away from each other
         if data.get(key):
             fig.add_vline(x=data[key], line={"color": "#555", "dash": dash, "width": 1})
             fig.add_annotation(x=data[key], y=1.0, yref="paper", text=str(data.get(f"{key}_label") or key),
-                               showarrow=False, yanchor="bottom", font={"size": 11, "color": "#555"})
+                               showarrow=False, yanchor="bottom", xanchor=side, font={"size": 11, "color": "#555"})
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(type="date")
     _base_layout(fig, height=max(300, 80 + 24 * len(items)))
