@@ -33,8 +33,8 @@ _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
               help="An IPC/CPC code of the product (B64C 39/024); repeatable. Replaces the profile's codes.")
 @click.option("--own", "own_names", multiple=True,
               help="Your firm's name or alias (never a threat); repeatable. Replaces the profile's own names.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date of the legal status (YYYY-MM-DD). Default: today.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Date of the legal status (YYYY-MM-DD). Default: today.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Also list publications since this date (YYYY-MM-DD) in the product's codes or by watched competitors.")
 @click.option("--litigation", type=click.Path(exists=True, dir_okay=False),
               help="Litigation cases (CSV/XLSX: plaintiff, defendant, patent, filed, court...) to weigh litigious holders.")
