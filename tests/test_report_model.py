@@ -156,3 +156,42 @@ def test_clip_takes_missing_titles():
     assert _clip(float("nan"), 10) == ""
     assert _clip(None, 10) == ""
     assert _clip("Unmanned aerial vehicles with foldable arms", 20) == "Unmanned aerial…"
+
+
+def test_region_with_unnamed_applicants_and_quadrant_threshold(corpus):
+    """US (the largest region of the sample) has documents without applicants; the report
+    must not crash, and the quadrant's dashed line is the gap analysis' fill-now threshold."""
+    from patentnav import landscape as ls
+
+    rep = build_landscape_report(corpus, region="US", lang="en")
+    quad = next(c for s in rep["sections"] for c in s["charts"] if c["kind"] == "gap_quadrant")
+    ga = ls.gaps(corpus.harmonize_applicants(), "US", technology="ipc", level="subclass")
+    assert quad["data"]["threshold"] == pytest.approx(ga.params["fill_now_density"], rel=1e-5)
+    fill = ga.table[ga.table["category"] == "fill_now"]
+    assert (fill["density"] >= ga.params["fill_now_density"]).all()
+
+
+def test_report_on_a_folder_of_uspto_xml_with_a_fitted_curve():
+    """A folder of grant XML (with a README next to the files) is read file by file; the key
+    patents need no family data; the fitted S-curve is drawn as yearly increments."""
+    import math
+
+    from conftest import ROOT
+
+    c = patentnav.read(ROOT / "tests" / "data" / "uspto-grant-xml")
+    assert len(c) == 421 and not any("PROVENANCE" in f["file"] for f in c.report.per_file)
+    rep = build_landscape_report(c, region="US", lang="en")
+    trend = next(ch for s in rep["sections"] for ch in s["charts"] if ch["kind"] == "trend")
+    fitted = trend["data"]["fitted"]
+    assert fitted is not None and max(fitted) < 2 * max(trend["data"]["counts"])  # yearly, not cumulative
+    fit = patentnav.landscape.fit_logistic(patentnav.landscape.annual_counts(c.harmonize_applicants(), by="priority"))
+    y = trend["data"]["years"][3]
+    n = lambda t: fit.K / (1 + math.exp(-math.log(81) / fit.dt * (t - fit.tm)))  # noqa: E731
+    assert fitted[3] == pytest.approx(n(y) - n(y - 1), rel=1e-5)
+
+
+def test_scope_criteria_read_as_text():
+    from patentnav.report.display import criterion_text
+
+    assert criterion_text({"criterion": "sei", "value": "2.2", "documents": 1580}) == "sei 2.2 (1,580)"
+    assert criterion_text("ipc B64C") == "ipc B64C"

@@ -39,6 +39,9 @@ def handle_errors(fn):
         except IngestError as e:
             err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(e))}", highlight=False)
             sys.exit(2)
+        except OSError as e:  # an output path under a file, a full disk, no permission
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(e))}", highlight=False)
+            sys.exit(2)
         except (KeyError, ValueError) as e:
             if isinstance(e, click.ClickException):
                 raise

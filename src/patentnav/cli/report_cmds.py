@@ -49,8 +49,15 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     firm_list = None
     if firms:
         p = Path(firms)
-        firm_list = (pd.read_csv(p)["name"].dropna().astype(str).tolist() if p.is_file()
-                     else [f.strip() for f in firms.split(",") if f.strip()])
+        if p.is_file():
+            table = pd.read_csv(p)
+            if "name" not in table.columns:
+                raise click.BadParameter(f"{p}: no 'name' column (columns: {', '.join(map(str, table.columns))}); "
+                                         "write one firm name per row under a 'name' header", param_hint="--firms")
+            firm_list = table["name"].dropna().astype(str).tolist()
+        else:
+            firm_list = [f.strip() for f in firms.split(",") if f.strip()]
+    Path(out_dir).mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the work, not after
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -81,7 +88,8 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         tab.add_row(fmt, path)
     tab.add_row(t("land.time", lang), f"{time.perf_counter() - t0:.1f} s")
     console.print(tab)
-    findings = [p for sec in report["sections"][1:] for p in sec["paragraphs"][1:3]]
+    secs = {sec["id"]: sec["paragraphs"] for sec in report["sections"]}
+    findings = secs.get("direction", [])[1:3] + secs.get("positioning", [])[1:2] + secs.get("paths", [])[1:2]
     if findings:
         console.print(f"[bold]{t('land.findings', lang)}[/]")
         for p in findings:

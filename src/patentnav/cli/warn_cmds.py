@@ -83,6 +83,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         profile = ProductProfile(name=name).with_options(**overrides)
     else:
         raise click.UsageError(t("w.no_profile", lang))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the work, not after
     lit = read_litigation(litigation) if litigation else None
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)

@@ -41,6 +41,35 @@ def formats() -> dict[str, str]:
     return {k: v.description for k, v in READERS.items()}
 
 
+def _expand_folders(paths, format: str | None) -> list:
+    """A folder that is not itself a readable input (a PatentsView table set) becomes its files."""
+    out: list = []
+    for p in paths:
+        q = Path(p)
+        if q.is_dir() and format is None:
+            try:
+                detect_format(q)
+                out.append(p)
+                continue
+            except IngestError:
+                files = sorted(f for f in q.iterdir() if f.is_file() and not f.name.startswith("."))
+                if not files:
+                    raise IngestError(f"{q}: the folder holds no files", "Name export files or a folder with them")
+                readable = []
+                for f in files:
+                    try:
+                        detect_format(f)
+                        readable.append(f)
+                    except IngestError:
+                        continue  # README, PROVENANCE, ... next to the exports
+                if not readable:
+                    raise IngestError(f"{q}: no file in the folder is a supported export", "See docs/formats/")
+                out.extend(readable)
+        else:
+            out.append(p)
+    return out
+
+
 def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = False,
          progress: Callable[[str], Any] | None = None):
     """Read exports into one de-duplicated :class:`~patentnav.Corpus`.
@@ -48,7 +77,8 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     Parameters
     ----------
     *paths : path-like
-        Files (or, for PatentsView, a directory of bulk tables).
+        Files, or folders: a PatentsView folder of bulk tables is one input; any other
+        folder stands for the files inside it (not hidden, sorted by name).
     format : str, optional
         Reader name (see :func:`formats`); detected from each file's content when None.
     strict : bool
@@ -75,6 +105,7 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     if not paths:
         raise IngestError("no input files given", "Name one or more export files")
     tables, report = [], IngestReport()
+    paths = _expand_folders(paths, format)
     for p in paths:
         if progress is not None:
             progress(str(p))

@@ -79,8 +79,11 @@ _IPC_FIXED = re.compile(r"^([A-H][0-9]{2}[A-Z])([0-9 ]{2}[0-9])([0-9]{2,4})$")
 
 
 def looks_like_uspto_grant_xml(head: bytes) -> bool:
-    """True when the first bytes of a file hold a ``<us-patent-grant`` element."""
-    return b"<us-patent-grant" in head
+    """True when the file starts as XML (``<?xml``, ``<!DOCTYPE`` or ``<us-patent-grant``,
+    after a BOM and whitespace) and its first bytes hold a ``<us-patent-grant`` element; a
+    text file that merely mentions the element (a README) is not one."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith((b"<?xml", b"<!DOCTYPE", b"<us-patent-grant")) and b"<us-patent-grant" in head
 
 
 def split_documents(data: bytes) -> list[tuple[int, int, int]]:

@@ -163,9 +163,21 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
     X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
     if region not in set(regions):
-        known = ", ".join(pd.Series(regions).value_counts().index[:10]) if len(regions) else "none"
-        raise ValueError(f"region {region!r} has no documents in this corpus (regions found include: {known}); "
-                         "use a key like CN, CN-GD or CN-GD-Shenzhen, or pass firms=")
+        by_size = assignment.groupby(assignment["region"].astype(str))["weight"].sum().sort_values(ascending=False)
+        known = ", ".join(f"{r} ({w:,.0f})" for r, w in by_size.drop(labels=["UNKNOWN"], errors="ignore").head(10).items()) \
+            or "none"
+        if firms is not None:
+            hint = "none of the named firms is an applicant here: check their spelling (patentnav names lists applicants)"
+        elif "-" in region:
+            n_addr = int(assignment.attrs.get("source_summary", pd.DataFrame()).get("patents", pd.Series(dtype=float))
+                         .get("address", 0) or 0)
+            hint = ("regions below country level need applicant addresses, and " +
+                    ("none of the documents has one" if n_addr == 0 else f"only {n_addr:,} documents have one") +
+                    " in this corpus; use a country key, or read an export with addresses (CNIPA, incoPat)")
+        else:
+            hint = "use a region key of the list (ISO codes, upper case), e.g. CN, or CN-GD / CN-GD-Shenzhen with addresses"
+        raise ValueError(f"region {region!r} has no documents in this corpus at {region_level} level "
+                         f"(largest regions: {known}): {hint}")
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:  # kept in params, not printed
@@ -222,6 +234,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
               "firms": None if firms is None else (list(firms) if not isinstance(firms, str) else firms),
               "top_patents": top_patents, "expiry_years": expiry_years, "growth_years": growth_years,
               "last_complete_year": last_complete, "region_evidence": assignment.attrs.get("source_summary"),
+              "fill_now_density": None if not np.isfinite(med) else float(med),
               "warnings": [str(w.message) for w in caught]}
     return GapAnalysis(table, region, spec, dict(FORMULAS), params)
 
@@ -284,7 +297,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     table["expiring"] = exp_n[pos].astype(np.int64)
     table["held_outside_share"] = outside[pos]
     # closest local firms: firms x technologies (fractional), then proximity
-    local = assignment[assignment["region"].astype(str) == regions[r]]
+    local = assignment[(assignment["region"].astype(str) == regions[r]) & assignment["applicant"].notna()]  # no name: no firm
     if len(local):
         docs_idx = pd.Index(pubs).get_indexer(local["publication_number"].to_numpy())
         firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)

@@ -175,7 +175,8 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
 
 
 def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
-    """RCA (x) vs density (y) bubbles, coloured by category, lines at RCA=1 and median density."""
+    """RCA (x) vs density (y) bubbles, coloured by category; dashed lines at RCA = 1 and at the
+    density threshold of the "fill now" category (``data["threshold"]``, from the gap analysis)."""
     points = list(data.get("points") or [])
     sizes = [float(p.get("size") or 1.0) for p in points]
     smax = max(sizes) if sizes else 1.0
@@ -198,16 +199,19 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
                     "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
                     "line": {"color": "white", "width": 1}},
         ))
-    dens = sorted(float(p.get("density") or 0.0) for p in points)
-    if dens:
-        n = len(dens)
-        median = dens[n // 2] if n % 2 else (dens[n // 2 - 1] + dens[n // 2]) / 2
-        fig.add_hline(y=median, line={"color": "#888", "dash": "dash", "width": 1})
+    threshold = data.get("threshold")
+    if threshold is None:  # older models: the median density of the points drawn
+        dens = sorted(float(p.get("density") or 0.0) for p in points)
+        threshold = (dens[len(dens) // 2] if len(dens) % 2 else (dens[len(dens) // 2 - 1] + dens[len(dens) // 2]) / 2) \
+            if dens else None
+    if threshold is not None:  # the density above which an RCA < 1 technology is "fill now"
+        fig.add_hline(y=float(threshold), line={"color": "#888", "dash": "dash", "width": 1})
     fig.add_vline(x=1.0, line={"color": "#888", "dash": "dash", "width": 1})
     fig.update_xaxes(title_text=data.get("x_label") or "RCA",
                      range=_padded_range([p.get("rca") for p in points] + [0.0, 1.0], low=0.04, high=0.08))
     fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang),
-                     range=_padded_range([p.get("density") for p in points], low=0.1, high=0.16))
+                     range=_padded_range([p.get("density") for p in points] + ([threshold] if threshold is not None else []),
+                                         low=0.1, high=0.16))
     return _base_layout(fig, height=480)
 
 

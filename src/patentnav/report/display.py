@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["display_value", "is_share_column", "is_year_column"]
+__all__ = ["display_value", "is_share_column", "is_year_column", "criterion_text"]
 
 
 def is_share_column(key: str | None) -> bool:
@@ -42,3 +42,12 @@ def display_value(value: Any, key: str | None = None) -> Any:
             return f"{value:.3g}"
         return f"{value:,.0f}"
     return value
+
+
+def criterion_text(c: Any) -> str:
+    """A scope criterion for people: ``{"criterion": "sei", "value": "2.2", "documents": 1580}``
+    -> ``sei 2.2 (1,580)``; anything else as text."""
+    if isinstance(c, dict):
+        text = " ".join(str(c[k]) for k in ("criterion", "value") if c.get(k) not in (None, ""))
+        return f"{text} ({display_value(c['documents'])})" if c.get("documents") is not None else text
+    return str(c)

@@ -15,7 +15,7 @@ from typing import Any
 from patentnav.safety import escape_html as esc
 
 from .charts import FONT_FAMILY, make_figure
-from .display import display_value
+from .display import criterion_text, display_value
 from .labels import L
 
 __all__ = ["render_html", "write_html", "chart_div_id"]
@@ -164,7 +164,7 @@ def _meta(meta: dict[str, Any], lang: str) -> str:
         facts.append((_l("region", lang), esc(meta["region"])))
     scope = meta.get("scope") or {}
     if scope:
-        crit = "; ".join(str(c) for c in scope.get("criteria") or [])
+        crit = "; ".join(criterion_text(c) for c in scope.get("criteria") or [])
         n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
         facts.append((_l("scope", lang), esc(f"{crit} — {n}" if crit else n)))
     if meta.get("sources"):
@@ -178,7 +178,7 @@ def _meta(meta: dict[str, Any], lang: str) -> str:
         facts.append((_l("years", lang), esc("–".join("" if y is None else str(y) for y in yrs))))
     if counts.get("jurisdictions"):
         facts.append((_l("jurisdictions", lang),
-                      esc(", ".join(f"{k} {v}" for k, v in counts["jurisdictions"].items()))))
+                      esc(", ".join(f"{k} {display_value(v)}" for k, v in counts["jurisdictions"].items()))))
     out = ['<section class="meta" id="about">', f"<h2>{esc(_l('about', lang))}</h2>", '<dl class="facts">']
     out += [f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts]
     out.append("</dl>")

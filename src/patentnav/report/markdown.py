@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import make_figure
-from .display import display_value
+from .display import criterion_text, display_value
 from .labels import L
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text"]
@@ -101,7 +101,7 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
             facts.append((_l(key, lang), escape_md_text(meta[key])))
     scope = meta.get("scope") or {}
     if scope:
-        crit = "; ".join(str(c) for c in scope.get("criteria") or [])
+        crit = "; ".join(criterion_text(c) for c in scope.get("criteria") or [])
         n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
         facts.append((_l("scope", lang), escape_md_text(f"{crit} — {n}" if crit else n)))
     if meta.get("sources"):

@@ -27,7 +27,7 @@ CHART_KEYS = {
     "applicants_over_time": ("years", "series"),
     "field_network": ("nodes", "edges"),
     "field_region_heatmap": ("rows", "columns", "values", "measure"),
-    "gap_quadrant": ("points", "x_label", "y_label"),
+    "gap_quadrant": ("points", "x_label", "y_label", "threshold"),
     "life_cycle": ("years", "applicants", "applications"),
     "main_path": ("nodes", "edges"),
 }
@@ -182,8 +182,20 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         caveats.append(L("cav.sample", lang))
     ev_text = ("；" if lang == "zh" else "; ").join(f"{L('ev.' + str(idx), lang)} {_pct(row['share'])}" for idx, row in evidence.iterrows() if row["patents"] > 0)
 
-    scope_label = industry or ("IPC " + ", ".join(ipc if isinstance(ipc, (list, tuple)) else [ipc]) if ipc else query)
-    title = L("title.industry", lang, region=region, scope=scope_label) if scope_label else L("title", lang, region=region)
+    parts = []
+    if industry:
+        from ..classify.sei import INDUSTRIES, sei_fields
+
+        names = dict(zip(sei_fields()["code"], sei_fields()["name"]))
+        names.update(INDUSTRIES)
+        parts.append(f"{industry} {names[str(industry)]}" if str(industry) in names else str(industry))
+    if ipc:
+        parts.append("IPC " + ", ".join(ipc if isinstance(ipc, (list, tuple)) else [ipc]))
+    if query:
+        parts.append(str(query))
+    scope_label = "; ".join(parts)
+    who = (", ".join(firms[:3]) + (" …" if len(firms) > 3 else "")) if firms else region  # the title names the firms
+    title = L("title.industry", lang, region=who, scope=scope_label) if scope_label else L("title", lang, region=who)
     meta = {
         "title": title, "lang": lang, "generator": f"patentnav {__version__}", "cutoff": cutoff_s, "region": region,
         "scope": {"criteria": [{"criterion": str(c["criterion"]), "value": c["value"] if isinstance(c["value"], str) else [str(v) for v in c["value"]],
@@ -223,7 +235,10 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     years = [int(y) for y in counts.index]
     fitted = None
     if fit.ok:
-        fitted = [rnd(fit.K / (1 + math.exp(-math.log(81) / fit.dt * (y - fit.tm)))) for y in years]
+        # the loglet is fitted to cumulative counts; the bars are yearly counts, so draw its
+        # yearly increments N(y) - N(y - 1)
+        cum = [fit.K / (1 + math.exp(-math.log(81) / fit.dt * (y - fit.tm))) for y in [years[0] - 1] + years]
+        fitted = [rnd(b - a) for a, b in zip(cum[:-1], cum[1:])]
         dir_pars.append(L("dir.fit", lang, K=f"{fit.K:,.0f}", tm=f"{fit.tm:.1f}", dt=f"{fit.dt:.1f}", r2=f"{fit.r2:.3f}",
                           share=_pct(fit.share, 0), stage=(fit.stage_zh if lang == "zh" else fit.stage)))
         fit_note = None
@@ -254,7 +269,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     # field network: fields as nodes, summed code adjacency between fields as edges
     size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
     nodes, edges = _field_map(tf, field_label, size_of)
-    dir_charts.append(_chart("field_network", L("ch.network", lang), "field_network", {"nodes": nodes, "edges": edges}, L("ch.network.note", lang, edges=min(MAP_EDGES, len(edges)), labels=min(MAP_LABELS, len(nodes)))))
+    dir_charts.append(_chart("field_network", L("ch.network", lang), "field_network", {"nodes": nodes, "edges": edges}, (L("ch.network.note", lang, edges=min(MAP_EDGES, len(edges)), labels=min(MAP_LABELS, len(nodes))) if edges
+                                else L("ch.network.nolinks", lang))))
 
     # field growth
     yearly = tf.yearly
@@ -271,7 +287,14 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     step("key_patents")
     cg = ls.citation_graph(corpus)  # built once: quality indicators and the main path share it
     kp = ls.key_patents(corpus, top=15, graph=cg)
-    kp_rows = [[int(r.rank), r.publication_number, _s(r.title), rnd(r.quality_index), _cell(r.family_size), _s(r.cohort_field), _cell(r.cohort_year)]
+    from ..classify.wipo import wipo_fields_table
+
+    wf = wipo_fields_table()
+    field_zh = dict(zip(wf["field_en"], wf["field_zh"]))
+    kp_rows = [[int(r.rank), r.publication_number, _clip(_s(r.title), 120), rnd(r.quality_index),
+                _cell(getattr(r, "family_size", None)),
+                (field_zh.get(_s(r.cohort_field), _s(r.cohort_field)) if lang == "zh" else _s(r.cohort_field)),
+                _cell(r.cohort_year)]
                for r in kp.itertuples()]
     dir_tables.append(_table("key_patents", L("t.key_patents", lang), [
         ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
@@ -311,12 +334,12 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     keep = [i for i, y in enumerate(ta_years) if y >= (ta_years[-1] - 19 if ta_years else 0)]
     series = [{"name": str(name), "counts": [int(row.iloc[i]) for i in keep]} for name, row in ta.iterrows()]
     dir_charts.append(_chart("applicants_over_time", L("ch.applicants", lang), "applicants_over_time",
-                             {"years": [ta_years[i] for i in keep], "series": series}, L("ch.trend.note", lang)))
+                             {"years": [ta_years[i] for i in keep], "series": series}, L("ch.lag.note", lang)))
     lc = ls.life_cycle(corpus)
     dir_charts.append(_chart("life_cycle", L("ch.life_cycle", lang), "life_cycle", {
         "years": [int(y) for y in lc.index],
         "applicants": [int(v) if pd.notna(v) else 0 for v in lc.get("applicants", pd.Series(0, index=lc.index))],
-        "applications": [int(v) for v in lc["applications"]]}, L("ch.life_cycle.note", lang)))
+        "applications": [int(v) for v in lc["applications"]]}, L("ch.life_cycle.note", lang) + " " + L("ch.lag.note", lang)))
     sections.append(_section("direction", lang, dir_pars, dir_tables, dir_charts))
 
     # ---------------------------------------------------------------- positioning
@@ -338,7 +361,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     shares = region_shares(assign)
     if region_docs > 0:
         pos_pars.append(L("pos.summary", lang, region=region, share=_pct(float(shares["share"].get(region, 0.0))),
-                          docs=f"{region_docs:,.1f}", n_strong=int((rca.loc[region] >= 1).sum())))
+                          docs=f"{float(shares['patents'].get(region, 0.0)):,.1f}", n_strong=int((rca.loc[region] >= 1).sum()),
+                          in_fields=f"{region_docs:,.1f}"))
     else:
         pos_pars.append(L("pos.empty", lang, region=region))
     inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
@@ -408,7 +432,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     n_cat = gt["category"].value_counts()
     paths_pars = [L("paths.intro", lang),
                   L("paths.counts", lang, n=len(gt), fill=int(n_cat.get("fill_now", 0)), bet=int(n_cat.get("long_term", 0)),
-                    strength=int(n_cat.get("strength", 0))),
+                    declining=int(n_cat.get("declining", 0)), strength=int(n_cat.get("strength", 0))),
                   L("paths.formula", lang)]
     gaps_ranked = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort")
     top = gaps_ranked.head(15)
@@ -419,14 +443,15 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         ("rca", L("c.rca", lang)), ("density", L("c.density", lang)), ("feasibility", L("c.feasibility", lang)),
         ("world_documents", L("c.world_docs", lang)), ("world_growth", L("c.world_growth", lang)),
         ("gap_score", L("c.gap_score", lang)), ("reason", L("c.reason", lang))],
-        [[r.technology, _s(r.title), cat_name(r.category), rnd(r.rca), rnd(r.density), rnd(r.feasibility), rnd(r.world_documents),
+        [[r.technology, _clip(_s(r.title), 90), cat_name(r.category), rnd(r.rca), rnd(r.density), rnd(r.feasibility), rnd(r.world_documents),
           rnd(r.world_growth), rnd(r.gap_score), _s(getattr(r, cat_col))] for r in top.itertuples()]))
     pts_src = gt[gt["rca"].notna() & gt["density"].notna()].sort_values(["world_documents", "technology"], ascending=[False, True]).head(60)
     pts_src = pts_src.sort_values("technology")
     paths_charts.append(_chart("gap_quadrant", L("ch.quadrant", lang), "gap_quadrant", {
         "points": [{"label": str(r.technology), "rca": rnd(r.rca), "density": rnd(r.density), "size": rnd(r.world_documents),
                     "category": str(r.category)} for r in pts_src.itertuples()],
-        "x_label": L("ch.quadrant.x", lang), "y_label": L("ch.quadrant.y", lang)}, L("ch.quadrant.note", lang)))
+        "x_label": L("ch.quadrant.x", lang), "y_label": L("ch.quadrant.y", lang),
+        "threshold": rnd(ga.params.get("fill_now_density"))}, L("ch.quadrant.note", lang)))
 
     actionable = top[top["category"].isin(["fill_now", "long_term"])].head(10)
     none = L("r.none", lang)
