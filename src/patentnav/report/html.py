@@ -34,7 +34,7 @@ h3 { font-size: 1.1rem; margin: 1.6rem 0 .5rem; }
 p { margin: .5rem 0 .9rem; }
 nav.toc { background: var(--soft); border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1.2rem; margin: 1rem 0 1.5rem; }
 nav.toc h2 { border: 0; font-size: 1rem; margin: 0 0 .3rem; padding: 0; }
-nav.toc ol { margin: 0; padding-left: 1.4rem; }
+nav.toc ul { margin: 0; padding-left: 1.2rem; list-style: none; }
 nav.toc a { color: var(--accent); text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
 section.meta { background: var(--soft); border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1.2rem 1rem; }
@@ -201,11 +201,11 @@ def render_html(report: dict[str, Any]) -> str:
     sections = report.get("sections") or []
     sec_ids = [_unique(_slug(s.get("id", "section"), "sec"), used) for s in sections]
 
-    toc = ['<nav class="toc" id="toc">', f"<h2>{esc(_l('contents', lang))}</h2>", "<ol>"]
+    toc = ['<nav class="toc" id="toc">', f"<h2>{esc(_l('contents', lang))}</h2>", "<ul>"]  # titles carry their numbers
     toc.append(f'<li><a href="#about">{esc(_l("about", lang))}</a></li>')
     for sid, s in zip(sec_ids, sections):
         toc.append(f'<li><a href="#{esc(sid)}">{esc(s.get("title", s.get("id", "")))}</a></li>')
-    toc += ["</ol>", "</nav>"]
+    toc += ["</ul>", "</nav>"]
 
     body: list[str] = []
     for sid, s in zip(sec_ids, sections):

@@ -108,6 +108,11 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
         facts.append((_l("sources", lang), escape_md_text("; ".join(
             f"{src.get('file')} ({src.get('format')}, {display_value(src.get('rows_read'))})" for src in meta["sources"]))))
     counts = meta.get("counts") or {}
+    if counts.get("documents") is not None:
+        facts.append((_l("documents", lang), escape_md_text(display_value(counts["documents"]))))
+    if counts.get("jurisdictions"):
+        facts.append((_l("jurisdictions", lang), escape_md_text(
+            ", ".join(f"{k} {display_value(v)}" for k, v in counts["jurisdictions"].items()))))
     if counts.get("years"):
         facts.append((_l("years", lang), escape_md_text("–".join(str(y) for y in counts["years"]))))
     lines += [f"- **{k}**: {v}" for k, v in facts] + [""]
