@@ -234,6 +234,34 @@ def steps_lines(results: list) -> list[str]:
     return lines
 
 
+def parse_sizes(values: list[str]) -> list[int]:
+    """``["10000,100000", "1_000_000"]`` -> ``[10000, 100000, 1000000]``."""
+    return [int(v.replace("_", "")) for item in values for v in item.split(",") if v.strip()]
+
+
+def drive(sizes: list[int], child, render, settings: str, json_path: str | None, **versions) -> int:
+    """Run ``child(n)`` (one process per size), print the machine, ``settings`` and
+    ``render(results)``, write JSON; exit code 1 when a size failed."""
+    import pandas
+
+    info = machine()
+    info.update(pandas=pandas.__version__, **versions)
+    print("machine:", ", ".join(f"{k} {v}" for k, v in info.items() if k != "free_g"))
+    print(info["free_g"], flush=True)
+    t0 = time.perf_counter()
+    results = [r for r in (child(n) for n in sizes) if r is not None]
+    print(f"\ntotal {time.perf_counter() - t0:.0f} s\n")
+    extra = "".join(f", {k} {v}" for k, v in versions.items())
+    print(f"{info['date']}; {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM; Python {info['python']}, "
+          f"numpy {info['numpy']}, pandas {info['pandas']}, pyarrow {info['pyarrow']}{extra}; {settings}\n")
+    if results:
+        print(render(results))
+    if json_path:
+        with open(json_path, "w") as fh:
+            json.dump({"machine": info, "sizes": results}, fh, indent=1, default=str)
+    return 0 if len(results) == len(sizes) else 1
+
+
 def table(results: list) -> str:
     return "\n".join(steps_lines(results))
 

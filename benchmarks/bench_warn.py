@@ -61,7 +61,7 @@ ROOT = os.path.dirname(HERE)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from bench_landscape import child_json, machine, peak_mib, rss_mib, steps_lines  # noqa: E402
+from bench_landscape import child_json, drive, parse_sizes, peak_mib, rss_mib, steps_lines  # noqa: E402
 from bench_landscape import mb as _mb, path_size as _size, record as _row, step  # noqa: E402
 
 PROFILE = os.path.join(ROOT, "examples", "drone_product.toml")
@@ -196,10 +196,6 @@ def table(results: list) -> str:
     return "\n".join(lines)
 
 
-def _sizes(values: list[str]) -> list[int]:
-    return [int(v.replace("_", "")) for item in values for v in item.split(",") if v.strip()]
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", nargs="*", default=["10000", "100000"], help="sizes, comma- or space-separated")
@@ -221,25 +217,10 @@ def main(argv=None) -> int:
             json.dump(res, fh, default=str)
         return 0
 
-    sizes = _sizes(args.sizes)
-    info = machine()
-    import pandas
-
-    info.update(pandas=pandas.__version__)
-    print("machine:", ", ".join(f"{k} {v}" for k, v in info.items() if k != "free_g"))
-    print(info["free_g"], flush=True)
-    t0 = time.perf_counter()
-    results = [r for r in (_child(n, args) for n in sizes) if r is not None]
-    print(f"\ntotal {time.perf_counter() - t0:.0f} s\n")
-    print(f"{info['date']}; {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM; Python {info['python']}, "
-          f"numpy {info['numpy']}, pandas {info['pandas']}, pyarrow {info['pyarrow']}; markets {', '.join(MARKETS)}, "
-          f"as of {args.as_of}, since {args.since}, {args.candidates} candidates, lang {args.lang}\n")
-    if results:
-        print(table(results))
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump({"machine": info, "sizes": results}, fh, indent=1, default=str)
-    return 0 if len(results) == len(sizes) else 1
+    sizes = parse_sizes(args.sizes)
+    settings = (f"markets {', '.join(MARKETS)}, as of {args.as_of}, since {args.since}, {args.candidates} candidates, "
+                f"lang {args.lang}")
+    return drive(sizes, lambda n: _child(n, args), table, settings, args.json)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["display_value", "is_share_column", "is_year_column", "criterion_text"]
+__all__ = ["display_value", "is_share_column", "is_year_column", "criterion_text", "meta_facts"]
 
 
 def is_share_column(key: str | None) -> bool:
@@ -51,3 +51,30 @@ def criterion_text(c: Any) -> str:
         text = " ".join(str(c[k]) for k in ("criterion", "value") if c.get(k) not in (None, ""))
         return f"{text} ({display_value(c['documents'])})" if c.get("documents") is not None else text
     return str(c)
+
+
+def meta_facts(meta: dict, lang: str) -> list[tuple[str, str]]:
+    """The "about this report" facts as plain (label, text) pairs, for every renderer (each
+    escapes them for its own format)."""
+    from .labels import L
+
+    def lab(key: str, **kw: Any) -> str:
+        return L("r." + key, lang, **kw)
+
+    facts: list[tuple[str, str]] = [(lab(k), str(meta[k])) for k in ("generator", "cutoff", "region") if meta.get(k)]
+    scope = meta.get("scope") or {}
+    if scope:
+        crit = "; ".join(criterion_text(c) for c in scope.get("criteria") or [])
+        n = lab("of", n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
+        facts.append((lab("scope"), f"{crit} — {n}" if crit else n))
+    if meta.get("sources"):
+        facts.append((lab("sources"), "; ".join(f"{s.get('file')} ({s.get('format')}, {display_value(s.get('rows_read'))})"
+                                                for s in meta["sources"])))
+    counts = meta.get("counts") or {}
+    if counts.get("documents") is not None:
+        facts.append((lab("documents"), str(display_value(counts["documents"]))))
+    if counts.get("years"):
+        facts.append((lab("years"), "–".join("" if y is None else str(y) for y in counts["years"])))
+    if counts.get("jurisdictions"):
+        facts.append((lab("jurisdictions"), ", ".join(f"{k} {display_value(v)}" for k, v in counts["jurisdictions"].items())))
+    return facts

@@ -15,7 +15,7 @@ from typing import Any
 from patentnav.safety import escape_html as esc
 
 from .charts import FONT_FAMILY, make_figure
-from .display import criterion_text, display_value
+from .display import display_value, meta_facts
 from .labels import L
 
 __all__ = ["render_html", "write_html", "chart_div_id"]
@@ -155,30 +155,7 @@ def _chart(chart: dict[str, Any], lang: str, used: set[str]) -> str:
 
 
 def _meta(meta: dict[str, Any], lang: str) -> str:
-    facts: list[tuple[str, str]] = []
-    if meta.get("generator"):
-        facts.append((_l("generator", lang), esc(meta["generator"])))
-    if meta.get("cutoff"):
-        facts.append((_l("cutoff", lang), esc(meta["cutoff"])))
-    if meta.get("region"):
-        facts.append((_l("region", lang), esc(meta["region"])))
-    scope = meta.get("scope") or {}
-    if scope:
-        crit = "; ".join(criterion_text(c) for c in scope.get("criteria") or [])
-        n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
-        facts.append((_l("scope", lang), esc(f"{crit} — {n}" if crit else n)))
-    if meta.get("sources"):
-        facts.append((_l("sources", lang), esc("; ".join(
-            f"{src.get('file')} ({src.get('format')}, {display_value(src.get('rows_read'))})" for src in meta["sources"]))))
-    counts = meta.get("counts") or {}
-    if counts.get("documents") is not None:
-        facts.append((_l("documents", lang), esc(display_value(counts["documents"]))))
-    if counts.get("years"):
-        yrs = counts["years"]
-        facts.append((_l("years", lang), esc("–".join("" if y is None else str(y) for y in yrs))))
-    if counts.get("jurisdictions"):
-        facts.append((_l("jurisdictions", lang),
-                      esc(", ".join(f"{k} {display_value(v)}" for k, v in counts["jurisdictions"].items()))))
+    facts = [(k, esc(v)) for k, v in meta_facts(meta, lang)]
     out = ['<section class="meta" id="about">', f"<h2>{esc(_l('about', lang))}</h2>", '<dl class="facts">']
     out += [f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts]
     out.append("</dl>")

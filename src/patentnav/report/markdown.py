@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import make_figure
-from .display import criterion_text, display_value
+from .display import display_value, meta_facts
 from .labels import L
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text"]
@@ -95,26 +95,7 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     lines: list[str] = [f"# {escape_md_text(meta.get('title') or 'patentnav report')}", ""]
 
     lines += [f"## {_l('about', lang)}", ""]
-    facts: list[tuple[str, str]] = []
-    for key in ("generator", "cutoff", "region"):
-        if meta.get(key):
-            facts.append((_l(key, lang), escape_md_text(meta[key])))
-    scope = meta.get("scope") or {}
-    if scope:
-        crit = "; ".join(criterion_text(c) for c in scope.get("criteria") or [])
-        n = _l("of", lang, n=display_value(scope.get("documents", "")), of=display_value(scope.get("of", "")))
-        facts.append((_l("scope", lang), escape_md_text(f"{crit} — {n}" if crit else n)))
-    if meta.get("sources"):
-        facts.append((_l("sources", lang), escape_md_text("; ".join(
-            f"{src.get('file')} ({src.get('format')}, {display_value(src.get('rows_read'))})" for src in meta["sources"]))))
-    counts = meta.get("counts") or {}
-    if counts.get("documents") is not None:
-        facts.append((_l("documents", lang), escape_md_text(display_value(counts["documents"]))))
-    if counts.get("jurisdictions"):
-        facts.append((_l("jurisdictions", lang), escape_md_text(
-            ", ".join(f"{k} {display_value(v)}" for k, v in counts["jurisdictions"].items()))))
-    if counts.get("years"):
-        facts.append((_l("years", lang), escape_md_text("–".join(str(y) for y in counts["years"]))))
+    facts = [(k, escape_md_text(v)) for k, v in meta_facts(meta, lang)]
     lines += [f"- **{k}**: {v}" for k, v in facts] + [""]
     if meta.get("caveats"):
         lines += [f"**{_l('caveats', lang)}**", ""]
