@@ -326,7 +326,10 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         pairs = base.assign(market=pd.Series(dtype=object), covered=False, route=None, deadline=None, route_reason="")
     # a document not filed by the status date, or a right that cannot be enforced (US SIR),
     # threatens nothing
-    void = pairs["status_reason"].astype(str).str.startswith("not yet filed") | \
+    filing = pd.to_datetime(corpus.table["filing_date"].to_pandas(), errors="coerce")
+    published_at = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce")
+    not_yet = ((filing > asof) | (filing.isna() & (published_at > asof))).to_numpy()  # as patent_status's rule 0
+    void = pd.Series(not_yet[pairs["row"].to_numpy(dtype=np.int64)], index=pairs.index) | \
         (pairs["document_type"] == "statutory_invention_registration")
     live = pairs[pairs["covered"] & ~void].copy()
     live = live[~_dead_in_market(live, corpus, status)]
@@ -342,8 +345,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     threat["family_members"] = [members.get((m, f), []) for m, f in zip(threat["market"], threat["family"])]
     step("prior_art")
     flagged = threat[threat["grade"].isin(["high", "medium"])]
-    published = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce").to_numpy()
-    hints = _prior_art(corpus, flagged, cand, prio, title, published)
+    hints = _prior_art(corpus, flagged, cand, prio, title, published_at.to_numpy())
     threat["prior_art"] = [hints.get(int(r), []) if g in ("high", "medium") else [] for r, g in zip(threat["row"], threat["grade"])]
     threat["rank"] = threat.groupby("market").cumcount() + 1
     threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
