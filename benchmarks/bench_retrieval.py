@@ -69,11 +69,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import time
@@ -83,6 +80,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+
+from bench_landscape import machine, peak_mib  # noqa: E402
 
 KS = (1, 3, 5, 10)
 TOP = 100
@@ -157,34 +156,6 @@ GLOSSARY = {
 
 
 # --- helpers ----------------------------------------------------------------------------
-def machine() -> dict:
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = None
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemTotal"):
-                    mem = round(int(line.split()[1]) / 1024 ** 2, 1)
-                    break
-    except OSError:
-        pass
-    return {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpu": cpu, "nproc": os.cpu_count(),
-            "ram_gib": mem, "python": platform.python_version(),
-            "load_avg_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def family_keys(table) -> np.ndarray:
     """family_id, else the sorted set of priority numbers, else the publication number."""
     fam = table["family_id"].to_pylist()
@@ -407,10 +378,10 @@ def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
     t0 = time.perf_counter()
     corpus = perturbed(synthetic_corpus(size))
     gen = time.perf_counter() - t0
-    rss_gen = peak_rss_mib()
+    rss_gen = peak_mib()
     print(f"[{size:,}] generate: {gen:.1f} s, peak RSS {rss_gen:,.0f} MiB", flush=True)
     idx = RelevanceIndex.build(corpus, fields=("title",))
-    rss_build = peak_rss_mib()
+    rss_build = peak_mib()
     W = idx.weights
     print(f"[{size:,}] build: {idx.build_seconds:.1f} s; {W.shape[0]:,} x {W.shape[1]:,} terms, {W.nnz:,} weights; "
           f"peak RSS {rss_build:,.0f} MiB", flush=True)
@@ -451,7 +422,7 @@ def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
         idx.code_scores(codes)
         cs.append(time.perf_counter() - s)
     out["stage_median"] = {"text_scores": float(np.median(ts)), "code_scores": float(np.median(cs))}
-    out["peak_rss_mib"] = peak_rss_mib()
+    out["peak_rss_mib"] = peak_mib()
     print(f"[{size:,}] stages (median): text_scores {np.median(ts):.3f} s, code_scores {np.median(cs):.3f} s; "
           f"peak RSS {out['peak_rss_mib']:,.0f} MiB", flush=True)
     return out

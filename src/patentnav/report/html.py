@@ -17,6 +17,7 @@ from patentnav.safety import escape_html as esc
 from .charts import FONT_FAMILY, make_figure
 from .display import display_value, meta_facts
 from .labels import L
+from .parts import unique_name
 
 __all__ = ["render_html", "write_html", "chart_div_id"]
 
@@ -100,7 +101,7 @@ VISIBLE_ROWS = 10
 
 def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     """A table; beyond :data:`VISIBLE_ROWS` rows the rest folds away under "show the other n rows"."""
-    tid = _unique(_slug(table.get("id", "table"), "table"), used)
+    tid = unique_name(_slug(table.get("id", "table"), "table"), used)
     cols = table.get("columns") or []
     keys = [c.get("key") for c in cols]
     head = ("<thead><tr>" + "".join(f'<th class="col-{esc(_slug(c.get("key", ""), "k"))}">'
@@ -128,17 +129,8 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     return "\n".join(out)
 
 
-def _unique(candidate: str, used: set[str]) -> str:
-    name, i = candidate, 2
-    while name in used:
-        name = f"{candidate}-{i}"
-        i += 1
-    used.add(name)
-    return name
-
-
 def _chart(chart: dict[str, Any], lang: str, used: set[str]) -> str:
-    div_id = _unique(chart_div_id(chart.get("id", "chart")), used)
+    div_id = unique_name(chart_div_id(chart.get("id", "chart")), used)
     fig = make_figure(chart, lang)
     div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                       config={"displaylogo": False, "responsive": True})
@@ -176,7 +168,7 @@ def render_html(report: dict[str, Any]) -> str:
     title = meta.get("title") or "patentnav report"
     used: set[str] = {"about", "toc"}
     sections = report.get("sections") or []
-    sec_ids = [_unique(_slug(s.get("id", "section"), "sec"), used) for s in sections]
+    sec_ids = [unique_name(_slug(s.get("id", "section"), "sec"), used) for s in sections]
 
     toc = ['<nav class="toc" id="toc">', f"<h2>{esc(_l('contents', lang))}</h2>", "<ul>"]  # titles carry their numbers
     toc.append(f'<li><a href="#about">{esc(_l("about", lang))}</a></li>')

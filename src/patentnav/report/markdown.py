@@ -16,6 +16,7 @@ from typing import Any
 from .charts import make_figure
 from .display import display_value, meta_facts
 from .labels import L
+from .parts import unique_name
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text"]
 
@@ -71,13 +72,7 @@ def _table(table: dict[str, Any]) -> list[str]:
 
 
 def _file_stem(chart_id: Any, used: set[str]) -> str:
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart_id)).strip("-") or "chart"
-    name, i = stem, 2
-    while name in used:
-        name = f"{stem}-{i}"
-        i += 1
-    used.add(name)
-    return name
+    return unique_name(re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart_id)).strip("-") or "chart", used)
 
 
 def _export_png(fig: Any, path: Path) -> None:

@@ -14,7 +14,7 @@ MAP_EDGES = 60
 #: Fields labelled on the map (the largest); every field shows its label on hover.
 MAP_LABELS = 15
 
-__all__ = ["MAP_EDGES", "MAP_LABELS", "rnd", "_clip", "_s", "_cell", "_pct", "_table", "_chart", "section"]
+__all__ = ["MAP_EDGES", "MAP_LABELS", "unique_name", "rnd", "_clip", "_s", "_cell", "_pct", "_table", "_chart", "section"]
 
 
 def rnd(x: Any) -> Any:
@@ -93,3 +93,14 @@ def _chart(cid: str, title: str, kind: str, data: dict, note: str | None = None)
 def section(sid: str, title: str, paragraphs, tables, charts) -> dict:
     """A report section: id, title, paragraphs, tables, charts."""
     return {"id": sid, "title": title, "paragraphs": list(paragraphs), "tables": tables, "charts": charts}
+
+
+def unique_name(candidate: str, used: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``... if taken; records the result in ``used``
+    (deterministic ids and file names for charts and tables)."""
+    name, i = candidate, 2
+    while name in used:
+        name = f"{candidate}-{i}"
+        i += 1
+    used.add(name)
+    return name
