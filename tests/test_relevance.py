@@ -113,18 +113,33 @@ def test_drones_own_title_retrieval(drones):
 
 
 # --- codes and Chinese text -------------------------------------------------------------------
-def test_chinese_features_match_english_documents_by_code(small):
+def test_chinese_features_match_english_documents_by_gloss_and_code(small):
     idx = RelevanceIndex.build(small)
     r = idx.query(["一种无人机电池自动更换站"], codes=["B64F 1/36"])
-    assert r.publication_number.iloc[0] == "US-1-A"
-    assert r.text_score.iloc[0] == 0.0  # no translation: no text match
-    assert r.code_score.iloc[0] == pytest.approx(1.0)
-    assert r.matched_codes.iloc[0] == ["B64F1/36"]
-    assert r.matched_terms.iloc[0] == []
+    top = r.iloc[0]
+    assert top.publication_number == "US-1-A"
+    assert top.text_score == pytest.approx(1.0)  # 无人机 -> drone, 电池 -> battery, 更换 -> replace
+    assert top.code_score == pytest.approx(1.0) and top.matched_codes == ["B64F1/36"]
+    assert {"无人机 → drone", "电池 → battery"} <= set(top.matched_glosses)
+    assert {"battery", "drone"} <= set(top.matched_terms)
+    assert {"gloss", "code"} <= set(top.channels) and "lexical" not in top.channels
+    assert top.reads_on > 0 and top.relevance > 0
     # CPC codes count too, and levels: B60L53/80 (subgroup) in US-1 and US-5 (CPC)
-    r = idx.query(["电池"], codes=["B60L53/80"])
+    r = idx.query(["电池"], codes=["B60L53/80"], fusion="linear")
     assert set(r.publication_number) == {"US-1-A", "US-5-A"}
     np.testing.assert_allclose(r.code_score, 1.0)
+
+
+def test_text_that_matches_nothing_gives_no_relevance_from_codes(small):
+    """The evidence rule: codes rank and find documents, but without a shared term (in either
+    language) the absolute relevance is 0."""
+    idx = RelevanceIndex.build(small)
+    r = idx.query(["齉齾"], codes=["B64F 1/36"])
+    assert r.publication_number.iloc[0] == "US-1-A"
+    assert r.text_score.iloc[0] == 0 and r.code_score.iloc[0] == pytest.approx(1.0)
+    assert r.relevance.iloc[0] == 0 and r.reads_on.iloc[0] == 0
+    assert r.channels.iloc[0] == ["code"]
+    assert idx.plan(["齉齾"]).terms_in_vocabulary() == 0
 
 
 def test_code_levels_weights(small):
@@ -145,8 +160,10 @@ def test_bilingual_keywords(small):
     idx = RelevanceIndex.build(small)
     r = idx.query(["一种植保无人机"], keywords=["无人机", "drone", "spraying"])
     assert r.publication_number.iloc[0] == "US-4-A"
-    assert r.matched_features.iloc[0] == [(-1, ["drone", "spraying"])]
-    assert set(r.publication_number) == {"US-1-A", "US-3-A", "US-4-A"}
+    # the Chinese feature matches through its gloss; "drone" in the keywords is not counted twice
+    assert r.matched_features.iloc[0] == [(0, ["无人机 → drone"]), (-1, ["drone", "spraying"])]
+    assert r.matched_glosses.iloc[0] == ["无人机 → drone"]
+    assert set(r.publication_number[r.relevance > 0]) == {"US-1-A", "US-3-A", "US-4-A"}
 
 
 def test_matched_features(small):
@@ -160,15 +177,16 @@ def test_matched_features(small):
     assert "US-6-A" not in got
     terms = dict(zip(r.publication_number, r.matched_terms))
     assert terms["US-3-A"] == ["detect", "drone", "lidar", "obstacle"]
-    assert set(r.columns) == {"publication_number", "text_score", "code_score", "score", "reads_on", "code_agreement",
-                              "relevance", "matched_terms", "matched_features", "matched_codes"}
+    assert set(r.columns) == {"publication_number", "text_score", "code_score", "dense_score", "score", "reads_on",
+                              "code_agreement", "relevance", "matched_terms", "matched_features", "matched_codes",
+                              "matched_glosses", "channels"}
     assert r.score.is_monotonic_decreasing
     assert ((r.text_score >= 0) & (r.text_score <= 1)).all()
 
 
 def test_combined_score_and_empty(small):
     idx = RelevanceIndex.build(small)
-    r = idx.query(["drone"], codes=["G05D1/10"], text_weight=0.7)
+    r = idx.query(["drone"], codes=["G05D1/10"], text_weight=0.7, fusion="linear")
     np.testing.assert_allclose(r.score, 0.7 * r.text_score + 0.3 * r.code_score)
     assert r.publication_number.iloc[0] == "US-3-A"
     e = idx.query(["completely unrelated words"], codes=["Z99"])

@@ -17,8 +17,8 @@ Rules (see ``docs/methods.md``, section "Text"):
   stemming); tokens shorter than 2 characters are dropped.
 * **Chinese**: segmented by `jieba <https://github.com/fxsjy/jieba>`_ in precise mode
   (``cut_all=False``, HMM on) with its bundled dictionary (no network; a private
-  ``jieba.Tokenizer`` so the global one is untouched; ``其特征在于`` and ``特征在于`` are added as
-  words). Han tokens of at least 2 characters that are not stop words are kept; Latin
+  ``jieba.Tokenizer`` so the global one is untouched; ``其特征在于``, ``特征在于`` and the Chinese
+  head words of the patent glossary ``data/gloss_zh_en.tsv`` are added as words). Han tokens of at least 2 characters that are not stop words are kept; Latin
   tokens inside Chinese text go through the English rules; punctuation is dropped.
 
 **Plural stemmer** (``stem=True``, the default). A conservative variant of the "S" stemmer
@@ -148,6 +148,14 @@ def detect_language(text: str | None) -> str:
     return "zh" if _HAN.search(text) else "en"
 
 
+def _glossary_words() -> tuple[str, ...]:
+    """Chinese head words of the patent glossary ``data/gloss_zh_en.tsv`` (云台, 图传, 飞控 ...),
+    added to the segmenter so that index and queries cut them the same way."""
+    text = resources.files("patentnav.data").joinpath("gloss_zh_en.tsv").read_text(encoding="utf-8")
+    return tuple(ln.split("\t", 1)[0].strip() for ln in text.splitlines()
+                 if ln.strip() and not ln.startswith("#") and "\t" in ln)
+
+
 _jieba_lock = threading.Lock()
 _jieba_tok = None
 
@@ -163,7 +171,7 @@ def _jieba():
                 jieba.setLogLevel(60)
                 tok = jieba.Tokenizer()
                 tok.initialize()
-                for w in _JIEBA_WORDS:
+                for w in _JIEBA_WORDS + _glossary_words():
                     tok.add_word(w)
                 _jieba_tok = tok
     return _jieba_tok
