@@ -52,7 +52,7 @@ from typing import Iterable, Sequence
 
 from ..text import _jieba, detect_language, stopwords, tokenize
 
-__all__ = ["Unit", "Lexicon", "lexicon", "clean_sense", "gloss_units", "cache_dir", "MAX_SENSES",
+__all__ = ["Unit", "Lexicon", "lexicon", "clean_sense", "gloss_units", "cache_dir", "inflections", "MAX_SENSES",
            "MAX_SENSE_WORDS", "MAX_INVERSE", "MAX_PHRASE"]
 
 #: CC-CEDICT senses kept per word (after cleaning), in dictionary order
@@ -117,6 +117,24 @@ def clean_sense(sense: str) -> tuple[str, ...]:
     if not toks or len(toks) > MAX_SENSE_WORDS:
         return ()
     return toks
+
+
+def inflections(word: str) -> tuple[str, ...]:
+    """The word and its regular English derived forms that patent titles use where a
+    dictionary gives the base form (clean -> cleaning, cleaner; detect -> detecting,
+    detection; stabilize -> stabilizing, stabilization): ``-ing``, ``-ed``, ``-er``,
+    ``-ion``, ``-ation`` (dropping a final ``e`` first). Only forms found in an index's
+    vocabulary are used (:meth:`patentnav.warning.relevance.RelevanceIndex.plan`).
+
+    >>> inflections("clean")
+    ('clean', 'cleaning', 'cleaned', 'cleaner', 'cleanion', 'cleanation')
+    >>> inflections("stabilize")[:4]
+    ('stabilize', 'stabilizing', 'stabilized', 'stabilizer')
+    """
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
+        return (word,)
+    stem = word[:-1] if word.endswith("e") else word
+    return tuple(dict.fromkeys((word, stem + "ing", stem + "ed", stem + "er", stem + "ion", stem + "ation")))
 
 
 def _read_lines(name: str) -> list[str]:

@@ -66,7 +66,7 @@ import scipy.sparse as sp
 
 from ..classify.ipc import parse_ipc, truncate_array
 from ..text import Vocabulary, tokenize
-from .gloss import Unit, lexicon
+from .gloss import Unit, inflections, lexicon
 
 __all__ = ["RelevanceIndex", "bm25_weights", "first_claims", "CODE_LEVEL_WEIGHTS", "CODE_AGREEMENT", "SHORT_TEXT_PRIOR", "K1", "B",
            "RRF_K", "RRF_DEPTH", "DENSE_SHORTLIST", "DENSE_MATCH", "GENERIC_SHARE", "GENERIC_WEIGHT", "GENERIC_POOL",
@@ -390,7 +390,11 @@ class RelevanceIndex:
             kept = []
             for u in units:
                 alts = []
-                for alt in u.alternatives:
+                forms = u.alternatives
+                if u.lang == "zh":  # one-word English glosses also in their derived forms
+                    forms = tuple(dict.fromkeys(f for a in u.alternatives for f in
+                                                ([(w,) for w in inflections(a[0])] if len(a) == 1 else [a])))
+                for alt in forms:
                     c = self._cols(alt)
                     if len(c) and not set(c.tolist()) <= own_set:
                         alts.append((alt, c, len(alt)))
