@@ -51,8 +51,8 @@ ROWS = [
     # relevance, status, route, strength, holder_type -> in_force, holder, modifier, risk, grade
     # granted, own office, firm: 100 * 0.8 * 1 * (0.5 + 0.15 + 0.16) = 64.8
     (0.8, "in_force", "own", 0.5, "firm", 1.0, 0.8, 0.81, 64.8, "high"),
-    # pending, individual: 100 * 0.5 * 0.6 * (0.5 + 0.06 + 0.12) = 20.4
-    (0.5, "pending", "own", 0.2, "individual", 0.6, 0.6, 0.68, 20.4, "low"),
+    # pending, individual: 100 * 0.5 * 0.6 * (0.5 + 0.06 + 0.12) = 20.4; if granted 34.0 (medium): watch
+    (0.5, "pending", "own", 0.2, "individual", 0.6, 0.6, 0.68, 20.4, "watch"),
     # pending through an open PCT window, NPE: 100 * 0.9 * (0.6 * 0.7) * (0.5 + 0.3 + 0.2) = 37.8
     (0.9, "pending", "pct_window", 1.0, "likely_npe", 0.42, 1.0, 1.0, 37.8, "medium"),
     # expired: gated to 0 however relevant and strong
@@ -251,3 +251,29 @@ def test_scores_then_actions_pipeline():
     out = risk_scores(f)
     assert out["risk"].tolist() == [83.7, 62.1, 34.0, 43.7]
     assert suggest_actions(out, HORIZON).tolist() == ["design_around", "challenge", "review", "monitor_prosecution"]
+
+
+def test_watch_pending_applications_that_would_be_medium_if_granted():
+    from patentnav.warning.risk import GRANT_PROBABILITY
+
+    f = _frame([dict(relevance=0.5, status="pending", route="own", strength=0.2, holder_type="individual", market="US"),
+                dict(relevance=0.2, status="pending", route="own", strength=0.2, holder_type="individual", market="US"),
+                dict(relevance=0.5, status="in_force", route="own", strength=0.2, holder_type="individual", market="DE")])
+    out = risk_scores(f)
+    assert out["if_granted_risk"].tolist() == [34.0, 13.6, 34.0]  # 100 * rel * 1 * 0.68
+    assert out["grade"].tolist() == ["watch", "low", "medium"]  # 13.6 would stay low: no watch
+    assert out["grant_probability"].iloc[0] == GRANT_PROBABILITY["US"] == 0.56
+    assert np.isnan(out["grant_probability"].iloc[2])  # granted: no probability
+    assert suggest_actions(out.assign(expiry_date=None), "2030-01-01").iloc[0] == "monitor_prosecution"
+
+
+def test_no_grade_above_low_without_text_evidence():
+    """The evidence rule: a high risk on codes alone (reads_on 0) is graded low."""
+    f = _frame([dict(relevance=0.9, status="in_force", route="own", strength=1.0, holder_type="likely_npe",
+                     reads_on=0.0, evidence="codes_only"),
+                dict(relevance=0.9, status="in_force", route="own", strength=1.0, holder_type="likely_npe",
+                     reads_on=0.9, evidence="text"),
+                dict(relevance=0.9, status="pending", route="own", strength=1.0, holder_type="likely_npe",
+                     reads_on=0.0, evidence="meaning_only")])
+    out = risk_scores(f)
+    assert out["grade"].tolist() == ["low", "high", "low"]

@@ -70,10 +70,10 @@ def family_of(corpus):
 RISK_COLUMNS = [
     "market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "status",
     "status_reason", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on",
-    "code_agreement", "code_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
-    "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk", "grade",
-    "action", "matched_features", "matched_terms", "matched_codes", "prior_art", "family_members",
-    "holder_cases", "patent_cases", "row",
+    "code_agreement", "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth",
+    "s_claims", "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
+    "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features", "matched_terms",
+    "matched_glosses", "matched_codes", "prior_art", "family_members", "holder_cases", "patent_cases", "row",
 ]
 
 
@@ -83,8 +83,9 @@ def test_result_contract(result):
     assert list(r.columns) == RISK_COLUMNS
     assert len(r) > 0 and r.index.equals(pd.RangeIndex(len(r)))
     assert set(r["market"]) == {"US", "DE"}
-    assert list(result.markets.columns) == ["market", "screened", "threatening", "high", "medium", "low", "max_risk", "grade",
-                                           "office_documents", "family_data", "assessable"]
+    assert list(result.markets.columns) == ["market", "screened", "threatening", "high", "medium", "watch", "low",
+                                           "max_risk", "grade", "unassessed", "office_documents", "family_data",
+                                           "assessable"]
     assert result.markets["market"].tolist() == ["US", "DE"]
     assert result.freedom is not None and result.monitoring is not None
     p = result.params
@@ -99,8 +100,10 @@ def test_result_contract(result):
 def test_ranks_and_order_per_market(result):
     for m, g in result.risks.groupby("market", sort=False):
         assert g["rank"].tolist() == list(range(1, len(g) + 1)), m
-        risk = g["risk"].to_numpy()
-        assert (np.diff(risk) <= 0).all(), m  # sorted by risk, descending
+        order = g["grade"].map({"high": 0, "medium": 1, "watch": 2, "low": 3}).to_numpy()
+        assert (np.diff(order) >= 0).all(), m  # high, medium, watch (may be granted), then low
+        for _, gg in g.groupby("grade"):
+            assert (np.diff(gg["risk"].to_numpy()) <= 0).all(), m  # by risk within a grade
 
 
 def test_markets_summary_matches_risks(result):
@@ -108,21 +111,22 @@ def test_markets_summary_matches_risks(result):
         g = result.risks[result.risks["market"] == s.market]
         assert s.screened == 300
         assert s.threatening == len(g) > 0
-        assert (s.high, s.medium, s.low) == tuple(int((g["grade"] == k).sum()) for k in ("high", "medium", "low"))
-        assert s.high + s.medium + s.low == s.threatening
+        assert (s.high, s.medium, s.watch, s.low) == tuple(int((g["grade"] == k).sum())
+                                                            for k in ("high", "medium", "watch", "low"))
+        assert s.high + s.medium + s.watch + s.low == s.threatening
         assert s.max_risk == g["risk"].max()
-        assert s.grade == grade_of([s.max_risk])[0]
+        assert s.grade == g["grade"].iloc[0]  # the worst grade comes first
 
 
 def test_known_values_on_the_sample(result):
     """Pinned on the bundled sample at as_of 2026-11-27 (change deliberately)."""
     m = result.markets.set_index("market")
-    assert m.loc["US", "threatening"] == 201 and m.loc["DE", "threatening"] == 2
+    assert m.loc["US", "threatening"] == 183 and m.loc["DE", "threatening"] == 3
     assert m.loc["US", "office_documents"] == 6073 and m.loc["DE", "office_documents"] == 167  # EP counts for DE
     assert m["assessable"].all() and not m["family_data"].any()
     assert m.loc["US", "grade"] == "medium" and m.loc["DE", "grade"] == "low"
     top = result.risks[result.risks["market"] == "US"].iloc[0]
-    assert top["publication_number"] == "US-9731821-B2" and top["risk"] == 27.6 and top["action"] == "review"
+    assert top["publication_number"] == "US-9567078-B2" and top["risk"] == 28.0 and top["action"] == "review"
 
 
 def test_score_decomposition_is_consistent(result, profile):
@@ -131,14 +135,18 @@ def test_score_decomposition_is_consistent(result, profile):
     np.testing.assert_allclose(r["modifier"], 0.5 + 0.3 * r["strength"].fillna(0).clip(0, 1) + 0.2 * r["holder_factor"])
     expect = np.round(100 * r["relevance"].clip(0, 1) * r["in_force"] * r["modifier"], 1)
     np.testing.assert_allclose(r["risk"], expect, atol=1e-9)
-    assert r["grade"].tolist() == grade_of(r["risk"]).tolist()
+    plain = r["grade"] != "watch"
+    assert r.loc[plain, "grade"].tolist() == grade_of(r.loc[plain, "risk"]).tolist()
+    w = r[~plain]
+    assert (w["status"] == "pending").all() and (grade_of(w["risk"]) == "low").all()
+    assert grade_of(w["if_granted_risk"]).tolist() == [g for g in grade_of(w["if_granted_risk"]) if g in ("high", "medium")]
     horizon = pd.Timestamp(profile.launch_date) + pd.DateOffset(years=2)
     assert r["action"].tolist() == suggest_actions(r, horizon).tolist()
     assert r["relevance"].between(0, 1).all() and r["strength"].between(0, 1).all()
     # prior-art hints only for high and medium risks
     for g, pa_ in zip(r["grade"], r["prior_art"]):
         assert isinstance(pa_, list)
-        if g == "low":
+        if g in ("low", "watch"):
             assert pa_ == []
     assert any(len(x) > 0 for x in r.loc[r["grade"] == "medium", "prior_art"])
 
@@ -282,9 +290,9 @@ def test_report_sections(result):
     assert rep["meta"]["region"] == "US, DE"
     risks = next(s for s in rep["sections"] if s["id"] == "risks")
     ids = [t["id"] for t in risks["tables"]]
-    assert ids == ["markets", "risks_US", "risks_DE"]
+    assert ids == ["markets", "unassessed_US", "risks_US", "watch_US", "risks_DE"]
     us = next(t for t in risks["tables"] if t["id"] == "risks_US")
-    assert len(us["rows"]) == 30 and us["rows"][0][1] == "US-9731821-B2"
+    assert len(us["rows"]) == 30 and us["rows"][0][1] == "US-9567078-B2"
 
 
 def test_chinese_report_has_no_english_prose(result):
@@ -307,7 +315,7 @@ def _top_holder(result):
 
 def test_npe_names_make_holder_likely_npe(corpus, index, profile, result):
     holder = _top_holder(result)
-    assert holder == "IBM"
+    assert holder == "SZ DJI TECHNOLOGY CO LTD"
     r = screen(corpus, profile, markets=["US", "DE"], as_of=AS_OF, index=index, npe_names=[holder])
     rows = r.risks[r.risks["holder"] == holder]
     assert len(rows) > 0
@@ -480,13 +488,61 @@ def test_empty_profile_is_an_error(corpus, index):
         screen(corpus, ProductProfile(name="x", markets=("US",)), as_of=AS_OF, index=index)
 
 
-def test_chinese_only_features_say_why_nothing_matches(corpus, index):
+def test_text_that_matches_nothing_says_so_first(corpus, index):
+    """Chinese text none of whose words (or their English glosses) occur in the corpus: the
+    codes still find patents, but they are listed as not assessed by text, never graded,
+    and the report says so first."""
     from patentnav.report.warn_model import build_warning_report
 
-    zh = ProductProfile(name="无人机", features=("三轴机械云台相机增稳",), markets=("US",))
+    zh = ProductProfile(name="无人机", features=("齉齾龘",), codes=("B64C 39/024",), markets=("US",))
     r = screen(corpus, zh, as_of=AS_OF, index=index)
-    assert r.params["candidates"] == 0 and r.risks.empty
-    assert any("机器翻译" in c for c in build_warning_report(r)["meta"]["caveats"])
+    assert r.params["text_terms_in_corpus"] == 0 and r.params["candidates"] == 0 and r.risks.empty
+    assert len(r.unassessed) > 0 and (r.unassessed["evidence"] == "codes_only").all()
+    rep = build_warning_report(r, lang="zh")
+    assert "没有一个" in rep["meta"]["caveats"][0]
+    en = build_warning_report(r, lang="en")
+    assert en["meta"]["caveats"][0].startswith("None of the product's words")
+
+
+def test_chinese_only_profile_finds_english_patents_with_evidence(corpus, index):
+    """examples/drone_product_zh.toml (Chinese only, no English word) on the bundled English
+    sample: gloss evidence in both languages, no grade above low without text evidence, and
+    the directly relevant pending applications listed as watch."""
+    zh = ProductProfile.from_file(ROOT / "examples" / "drone_product_zh.toml")
+    assert not re.search(r"[A-Za-z]{3,}", " ".join(zh.features + zh.keywords))
+    r = screen(corpus, zh, as_of=AS_OF, index=index)
+    rk = r.risks
+    flagged = rk[rk["grade"].isin(["high", "medium", "watch"])]
+    assert len(flagged) >= 10
+    assert (flagged["evidence"] == "text").all() and (flagged["reads_on"] > 0).all()
+    assert flagged["matched_glosses"].map(len).gt(0).all()
+    assert all("gloss" in ch for ch in flagged["channels"])
+    watch = set(rk.loc[rk["grade"] == "watch", "publication_number"])
+    assert {"US-20160340021-A1", "US-20170163896-A1", "US-20170076616-A1"} <= watch  # foldable drone, camera gimbal, obstacle avoidance
+    gimbal = rk.set_index("publication_number").loc["US-20170163896-A1"]
+    assert "云台 → gimbal" in gimbal["matched_glosses"]
+    assert r.params["corpus_language"] == "en" and r.params["text_terms_in_corpus"] > 50
+    # codes-only patents are listed apart, not graded
+    assert (r.unassessed["evidence"] != "text").all()
+    assert not set(r.unassessed["publication_number"]) & set(rk["publication_number"])
+
+
+def test_generic_words_do_not_drive_the_top(result):
+    """Issue 12: the top of the list is not made of patents matched only by field words
+    (unmanned, aerial, vehicle); foldable, gimbal and obstacle-avoidance applications are
+    listed above the lows as watch."""
+    us = result.risks[result.risks["market"] == "US"]
+    generic = {"unmanned", "aerial", "vehicle", "drone", "uav"}
+    for terms in us.head(10)["matched_terms"]:
+        assert set(terms) - generic, terms
+    watch = us[us["grade"] == "watch"]
+    assert {"US-20160340021-A1", "US-20170163896-A1", "US-20170076616-A1"} <= set(watch["publication_number"])
+    first_low = us.index[us["grade"] == "low"][0]
+    assert (watch.index < first_low).all()
+    assert watch["if_granted_risk"].ge(25).all() and (watch["action"] == "monitor_prosecution").all()
+    assert (watch["grant_probability"] == 0.56).all()
+    # the former medium risks on generic words alone are now low
+    assert us.set_index("publication_number").loc["US-9731821-B2", "grade"] == "low"
 
 
 def test_unmatched_codes_and_prior_art_dates(result, corpus):

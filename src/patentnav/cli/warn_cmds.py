@@ -14,7 +14,19 @@ from ..i18n import t
 from .common import console, err_console, handle_errors, load_corpus
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
-_GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+_GRADE_STYLE = {"high": "bold red", "medium": "yellow", "watch": "cyan", "low": "dim"}
+#: Exit status when no requested market can be assessed with the data (nothing was screened)
+EXIT_NOT_ASSESSABLE = 3
+
+
+def _check_date(ctx, param, value):
+    """--as-of / --since within the dates the tool can compute with (terms run 20+ years)."""
+    from ..warning.profile import DATE_RANGE
+
+    if value is not None and not (DATE_RANGE[0] <= value.date() <= DATE_RANGE[1]):
+        raise click.BadParameter(f"{value.date()} is out of range; give a date from {DATE_RANGE[0]} to {DATE_RANGE[1]} "
+                                 f"(YYYY-MM-DD)")
+    return value
 
 
 @click.command()
@@ -33,8 +45,9 @@ _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
               help="An IPC/CPC code of the product (B64C 39/024); repeatable. Replaces the profile's codes.")
 @click.option("--own", "own_names", multiple=True,
               help="Your firm's name or alias (never a threat); repeatable. Replaces the profile's own names.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Date of the legal status (YYYY-MM-DD). Default: today.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", callback=_check_date,
+              help="Date of the legal status (YYYY-MM-DD, 1900-01-01 to 2200-12-31). Default: today.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", callback=_check_date,
               help="Also list publications since this date (YYYY-MM-DD) in the product's codes or by watched competitors.")
 @click.option("--litigation", type=click.Path(exists=True, dir_okay=False),
               help="Litigation cases (CSV/XLSX: plaintiff, defendant, patent, filed, court...) to weigh litigious holders.")
@@ -60,6 +73,18 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
     and a suggested action (design around, licence, challenge, wait for expiry, monitor).
     A first screen for people, not a legal opinion.
 
+    The profile may be in Chinese, English or both: Chinese features find English patents
+    (and English features Chinese ones) through a bilingual dictionary, a multilingual
+    sentence encoder and the codes (examples/drone_product_zh.toml). A grade above low needs
+    shared words; patents that share only codes are listed as "codes only, not assessed by
+    text". Pending applications that would be medium or high if granted are graded "watch".
+
+    \b
+    Exit status: 0 when the screen ran; 1 on bad input; 2 on a usage error;
+    3 when no requested market can be assessed with the data (no document of
+    that office, no European patent for it, no family links): the report then
+    says "not assessed", never "no threat".
+
     \b
     Examples:
       patentnav warn --product examples/drone_product.toml --market US
@@ -68,7 +93,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
       patentnav warn corpus.parquet --product product.toml --since 2026-06-01 --litigation cases.csv --lang en
     """
     from ..report.outputs import parse_formats, write_outputs
-    from ..report.warn_model import build_warning_report, terminal_rows
+    from ..report.warn_model import build_warning_report, terminal_grades, terminal_rows
     from ..warning import ProductProfile, read_litigation, screen
 
     try:
@@ -109,12 +134,20 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
                 written.append(("csv", str(mon)))
         prog.update(task, completed=len(_STEPS))
 
+    from ..report.warn_model import _text_caveats
+
+    for cav in _text_caveats(result, lang):  # what the product text matched, first
+        console.print(f"[yellow]{escape(cav)}[/]")
+    assessable = result.markets["assessable"].astype(bool)
     for m in result.markets.itertuples():
         if m.assessable:
-            console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium, low=m.low))
+            console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium,
+                            watch=m.watch, low=m.low))
+            if m.unassessed:
+                console.print(f"[yellow]{escape(t('w.summary.unassessed', lang, market=m.market, n=m.unassessed))}[/]")
         else:
             console.print(f"[yellow]{escape(t('w.risks.no_data', lang, market=m.market))}[/]")
-    if result.params["candidates"] == 0:
+    if result.params["candidates"] == 0 and not result.unassessed_count():
         console.print(f"[yellow]{escape(t('w.cav.no_match', lang))}[/]")
     rows = terminal_rows(result, lang)
     if rows:
@@ -124,18 +157,19 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         for key in shown:
             tab.add_column(t(f"w.col.{key}", lang), justify="right" if key == "risk" else "left",
                            overflow="fold", no_wrap=key == "publication", max_width=48 if key == "title" else None)
-        grades = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True],
-                                          kind="mergesort")["grade"].head(len(rows)).tolist()
-        for r, g in zip(rows, grades):
+        for r, g in zip(rows, terminal_grades(result, len(rows))):
             tab.add_row(*[escape(v) for k, v in zip(keys, r) if k in shown], style=_GRADE_STYLE.get(g))
         console.print(tab)
-    else:
+    elif assessable.any() and not result.unassessed_count() and result.params.get("text_evidence", 1):
         console.print(t("w.none", lang))
     for cav in report["meta"]["caveats"][:1]:
         console.print(f"[dim]{escape(cav)}[/]")
     for fmt, path in written:
         console.print(f"[bold]{fmt}[/] {escape(path)}")
     console.print(f"[dim]{t('land.time', lang)}: {time.perf_counter() - t0:.1f} s[/]")
+    if not assessable.any():
+        err_console.print(f"[red]{escape(t('w.none_assessable', lang, markets=', '.join(result.markets['market'])))}[/]")
+        raise SystemExit(EXIT_NOT_ASSESSABLE)
 
 
 def _write_all_risks(frame, path: Path) -> None:

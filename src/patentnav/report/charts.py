@@ -281,7 +281,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
 
 
 #: Colours of the risk grades.
-GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "low": "#7F8C8D"}
+GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "watch": "#2E86C1", "low": "#7F8C8D"}
 
 
 def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
@@ -290,14 +290,14 @@ def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     grade also depends on status and holder (hover shows all parts)."""
     points = list(data.get("points") or [])
     fig = go.Figure()
-    for grade in ("high", "medium", "low"):
+    for grade in GRADE_COLOURS:
         members = [p for p in points if p.get("grade") == grade]
         if not members:
             continue
         fig.add_trace(go.Scatter(
             x=[p.get("relevance") for p in members], y=[p.get("strength") for p in members],
             mode="markers+text", name=L(f"w.grade.{grade}", lang),
-            text=[str(p.get("label", "")) if grade in ("high", "medium") else "" for p in members],
+            text=[str(p.get("label", "")) if grade in ("high", "medium", "watch") else "" for p in members],
             customdata=[[str(p.get("label", "")), p.get("risk"), str(p.get("holder", "")), str(p.get("status", ""))]
                         for p in members],
             textposition="top center", textfont={"size": 10},
@@ -317,7 +317,7 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     as-of date and the launch date as vertical lines."""
     items = list(data.get("items") or [])
     fig = go.Figure()
-    for grade in ("high", "medium", "low"):
+    for grade in GRADE_COLOURS:
         members = [p for p in items if p.get("grade") == grade and p.get("expiry")]
         if not members:
             continue

@@ -19,7 +19,8 @@ from ..i18n import t
 from .labels import L, has_label
 from .parts import _cell, _chart, _pct, _table, rnd, section
 
-__all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text"]
+__all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text", "terminal_rows",
+           "terminal_grades"]
 
 WARN_SECTION_IDS = ("product", "risks", "details", "freedom", "monitoring")
 WARN_CHART_KEYS = {
@@ -50,8 +51,13 @@ def _holder(v: Any) -> str:
     return "—" if c in (None, "", "nan") else str(c)
 
 
+def _channels_text(channels, lang: str) -> str:
+    """'translated words, codes' from a row's channels."""
+    return ", ".join(L(f"w.ch.{c}", lang) for c in (channels if isinstance(channels, (list, tuple)) else [])) or L("r.none", lang)
+
+
 def _features_text(matched, features: list[str], lang: str) -> str:
-    """'feature 2 (gimbal, camera); keywords (drone)' from matched_features pairs."""
+    """'feature 2 (云台 → gimbal, camera); keywords (drone)' from matched_features pairs."""
     parts = []
     for idx, terms in (matched if isinstance(matched, (list, tuple)) else []):
         name = L("w.keywords", lang) if int(idx) < 0 else L("w.feature_n", lang, n=int(idx) + 1)
@@ -78,6 +84,7 @@ def _status_text(row: pd.Series, lang: str) -> str:
 
 def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = False) -> str:
     bits = [L("w.why.relevance", lang, relevance=f"{row['relevance']:.2f}", reads_on=_pct(row.get("reads_on"), 0),
+              channels=_channels_text(row.get("channels"), lang),
               features=_features_text(row.get("matched_features"), features, lang) or L("r.none", lang),
               codes=", ".join(row.get("matched_codes") or []) or L("r.none", lang))]
     bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=str(row.get("status_reason") or "—")))
@@ -89,6 +96,76 @@ def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = Fals
     else:
         bits.append(L("w.why.holder_only", lang, holder=_holder(row.get("holder")), type=kind))
     return " ".join(bits)
+
+
+def _evidence_text(x, lang: str) -> str:
+    """'translated words, codes: 云台 → gimbal, 相机 → camera' for one risk row."""
+    glosses = list(getattr(x, "matched_glosses", None) or [])
+    terms = [t for t in (getattr(x, "matched_terms", None) or [])]
+    shown = glosses[:4] if glosses else terms[:4]
+    return f"{_channels_text(getattr(x, 'channels', None), lang)}: {', '.join(shown)}" if shown else _channels_text(
+        getattr(x, "channels", None), lang)
+
+
+def _text_caveats(result, lang: str) -> list[str]:
+    """What the product text matched, said first: nothing in the corpus's language, no text
+    at all, or a cross-lingual match through the dictionary."""
+    p = result.params
+    n = result.unassessed_count()
+    corpus_lang = p.get("corpus_language", "en")
+    if p.get("text_given") is False:
+        return [L("w.cav.no_text", lang, n=n)]
+    if p.get("text_given") and p.get("text_terms_in_corpus") == 0:
+        name = L(f"w.lang.{corpus_lang}", lang)
+        return [L("w.cav.text_unmatched", lang, corpus=name, other=name, lang_name=name, n=n)]
+    qlang = _profile_language(p.get("profile") or {})
+    if qlang and qlang != corpus_lang:
+        return [L("w.cav.crosslingual", lang, qlang=L(f"w.lang.{qlang}", lang), corpus=L(f"w.lang.{corpus_lang}", lang))]
+    return []
+
+
+def _profile_language(prof: dict) -> str | None:
+    """``zh`` / ``en`` when the profile's features and keywords are in one language only."""
+    from ..text import detect_language
+
+    texts = [t for t in list(prof.get("features") or []) + list(prof.get("keywords") or []) if t]
+    if not texts:
+        return None
+    langs = {detect_language(t) for t in texts}
+    if langs == {"zh"}:
+        import re
+
+        return "zh" if not any(re.search(r"[A-Za-z]{3,}", t) for t in texts) else None
+    return "en" if langs == {"en"} else None
+
+
+def _unassessed_table(result, market: str, lang: str) -> list:
+    u = result.unassessed
+    if u is None or u.empty:
+        return []
+    u = u[u["market"] == market]
+    if u.empty:
+        return []
+    rows = [[x.publication_number, _cell(x.title), _holder(x.holder), L(f"w.status.{x.status}", lang), _date(x.expiry_date),
+             L(f"w.evidence.{x.evidence}", lang), ", ".join(x.matched_codes or []) or "—"] for x in u.head(TOP_RISKS).itertuples()]
+    return [_table(f"unassessed_{market}", L("w.t.unassessed", lang, market=market), [
+        ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("holder", L("w.c.holder", lang)),
+        ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)), ("evidence", L("w.c.evidence", lang)),
+        ("matched_codes", L("w.c.codes", lang))], rows, L("w.t.unassessed.note", lang))]
+
+
+def _watch_table(r: pd.DataFrame, market: str, lang: str) -> list:
+    w = r[r["grade"] == "watch"]
+    if w.empty:
+        return []
+    rows = [[x.publication_number, _cell(x.title), _holder(x.holder), rnd(x.risk), rnd(x.if_granted_risk),
+             _pct(x.grant_probability, 0) if x.grant_probability == x.grant_probability else "—", _date(x.expiry_date),
+             _evidence_text(x, lang)] for x in w.head(TOP_RISKS).itertuples()]
+    return [_table(f"watch_{market}", L("w.t.watch", lang, market=market), [
+        ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("holder", L("w.c.holder", lang)),
+        ("risk", L("w.c.risk", lang)), ("if_granted_risk", L("w.c.if_granted", lang)),
+        ("grant_probability", L("w.c.grant_probability", lang)), ("term_ends", L("w.c.term", lang)),
+        ("evidence", L("w.c.evidence", lang))], rows, L("w.t.watch.note", lang))]
 
 
 def build_warning_report(result, lang: str = "zh") -> dict:
@@ -108,7 +185,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     risks = result.risks
     title = L("w.title", lang, product=prof["name"], markets=", ".join(markets))
 
-    caveats = [L("w.cav.not_legal", lang)]
+    caveats = _text_caveats(result, lang) + [L("w.cav.not_legal", lang)]
     txt = p.get("text_available") or {}
     missing = [f for f in ("abstract", "claims") if (txt.get(f) or 0) < 0.5]
     if missing:
@@ -118,7 +195,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     caveats.append(L("w.cav.markets", lang))
     if p.get("codes_unmatched"):
         caveats.append(L("w.cav.codes", lang, codes=", ".join(p["codes_unmatched"])))
-    if p["candidates"] == 0:
+    if p["candidates"] == 0 and not result.unassessed_count():
         caveats.append(L("w.cav.no_match", lang))
     if p.get("litigation_cases") is None:
         caveats.append(L("w.cav.no_litigation", lang))
@@ -164,32 +241,39 @@ def build_warning_report(result, lang: str = "zh") -> dict:
             pars.append(L("w.risks.no_data", lang, market=m.market))
             continue
         pars.append(L("w.risks.market", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium,
-                      low=m.low, max_risk=f"{m.max_risk:.1f}", grade=L(f"w.grade.{m.grade}", lang)))
-    summary_rows = [[m.market, m.office_documents, m.screened, m.threatening, m.high, m.medium, m.low, rnd(m.max_risk),
-                     L(f"w.grade.{m.grade}", lang) if m.assessable else L("w.grade.no_data", lang)]
+                      watch=m.watch, low=m.low, max_risk=f"{m.max_risk:.1f}", grade=L(f"w.grade.{m.grade}", lang)))
+        if m.unassessed:
+            pars.append(L("w.risks.unassessed", lang, market=m.market, n=m.unassessed))
+    summary_rows = [[m.market, m.office_documents, m.screened, m.threatening, m.high, m.medium, m.watch, m.low, m.unassessed,
+                     rnd(m.max_risk), L(f"w.grade.{m.grade}", lang) if m.assessable else L("w.grade.no_data", lang)]
                     for m in result.markets.itertuples()]
     tables = [_table("markets", L("w.t.markets", lang), [
         ("market", L("w.c.market", lang)), ("office_documents", L("w.c.office_documents", lang)),
         ("screened", L("w.c.screened", lang)), ("threatening", L("w.c.threatening", lang)),
-        ("high", L("w.grade.high", lang)), ("medium", L("w.grade.medium", lang)), ("low", L("w.grade.low", lang)),
+        ("high", L("w.grade.high", lang)), ("medium", L("w.grade.medium", lang)), ("watch", L("w.grade.watch", lang)),
+        ("low", L("w.grade.low", lang)), ("unassessed", L("w.evidence.codes_only", lang)),
         ("max_risk", L("w.c.max_risk", lang)), ("grade", L("w.c.grade", lang))], summary_rows)]
     charts = []
     for m in markets:
         r = risks[risks["market"] == m]
+        tables += _unassessed_table(result, m, lang)
         if r.empty:  # no table, no empty chart: the paragraph above says why
             continue
         rows = []
         for x in r.head(TOP_RISKS).itertuples():
             rows.append([int(x.rank), x.publication_number, _cell(x.title),
                          f"{_holder(x.holder)} ({L(f'w.holder.{x.holder_type}', lang)})",
-                         L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), rnd(x.in_force), rnd(x.strength),
-                         rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang), L(f"w.action.{x.action}", lang)])
+                         L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), _evidence_text(x, lang),
+                         rnd(x.in_force), rnd(x.strength), rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
+                         L(f"w.action.{x.action}", lang)])
         tables.append(_table(f"risks_{m}", L("w.t.risks", lang, market=m), [
             ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
             ("holder", L("w.c.holder", lang)), ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)),
-            ("relevance", L("w.c.relevance", lang)), ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
+            ("relevance", L("w.c.relevance", lang)), ("evidence", L("w.c.evidence", lang)),
+            ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
             ("holder_factor", L("w.c.holder_factor", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
             ("action", L("w.c.action", lang))], rows, L("w.t.risks.note", lang, shown=min(TOP_RISKS, len(r)), total=len(r))))
+        tables += _watch_table(r, m, lang)
         pts = [{"label": x.publication_number, "relevance": rnd(x.relevance), "strength": rnd(x.strength), "risk": rnd(x.risk),
                 "grade": x.grade, "holder": _cell(x.holder), "status": L(f"w.status.{x.status}", lang)} for x in r.itertuples()]
         charts.append(_chart(f"risk_matrix_{m}", L("w.ch.matrix", lang, market=m), "risk_matrix",
@@ -254,11 +338,23 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     return {"meta": meta, "sections": sections}
 
 
+def _ranked(result) -> pd.DataFrame:
+    """Risks over all markets: high, medium, watch, low, then by risk."""
+    from ..warning.risk import GRADE_ORDER
+
+    r = result.risks.assign(_g=result.risks["grade"].map({g: i for i, g in enumerate(GRADE_ORDER)}))
+    return r.sort_values(["_g", "risk", "market", "publication_number"], ascending=[True, False, True, True], kind="mergesort")
+
+
 def terminal_rows(result, lang: str, n: int = 15) -> list[list[str]]:
-    """Rows of the terminal table: the top ``n`` risks over all markets."""
-    r = result.risks.sort_values(["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(n)
+    """Rows of the terminal table: the top ``n`` risks over all markets (grade order)."""
     out = []
-    for x in r.itertuples():
+    for x in _ranked(result).head(n).itertuples():
         out.append([x.market, x.publication_number, str(_cell(x.title) or "")[:48], _holder(x.holder)[:28],
                     t(f"w.status.{x.status}", lang), f"{x.risk:.1f}", t(f"w.grade.{x.grade}", lang), t(f"w.action.{x.action}", lang)])
     return out
+
+
+def terminal_grades(result, n: int = 15) -> list[str]:
+    """Grades of :func:`terminal_rows`, for styling."""
+    return _ranked(result).head(n)["grade"].tolist()

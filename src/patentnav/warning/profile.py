@@ -34,7 +34,7 @@ from typing import Any, Callable, Mapping
 
 from ..classify.ipc import parse_ipc
 
-__all__ = ["ProductProfile", "ProfileError"]
+__all__ = ["ProductProfile", "ProfileError", "ProfileLimits", "DATE_RANGE"]
 
 #: canonical keys of a profile file, in file order
 _FIELDS = ("name", "description", "features", "keywords", "codes", "own_names", "competitors", "markets",
@@ -47,6 +47,79 @@ _SUFFIXES = (".toml", ".json")
 _SENTENCE_END = re.compile(r"[。！？\n]+|[.!?]+(?=\s|$)")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MARKET = re.compile(r"^[A-Z]{2}$")
+#: Dates a profile (launch_date) and the screen (as_of) may use: 20-year terms and horizons
+#: must stay within what the date arithmetic can represent (pandas: up to 2262-04-11).
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2200, 12, 31))
+
+
+@dataclass(frozen=True)
+class ProfileLimits:
+    """Size limits of a product profile, each raisable by an environment variable.
+
+    A profile describes one product: a few kilobytes. The limits stop a broken or hostile
+    file early, with a one-line error naming the file and the limit, instead of a dense
+    documents x features matrix of many GiB or a RecursionError.
+
+    Attributes
+    ----------
+    max_bytes : int
+        File size (``PATENTNAV_MAX_PROFILE_BYTES``, default 1,000,000).
+    max_nesting : int
+        Depth of nested arrays and tables (``PATENTNAV_MAX_PROFILE_NESTING``, default 32;
+        a profile needs 3).
+    max_features : int
+        Features (``PATENTNAV_MAX_PROFILE_FEATURES``, default 200).
+    max_chars : int
+        Characters of one feature, keyword or the description
+        (``PATENTNAV_MAX_PROFILE_CHARS``, default 20,000).
+    """
+
+    max_bytes: int = 1_000_000
+    max_nesting: int = 32
+    max_features: int = 200
+    max_chars: int = 20_000
+
+    _ENV = {"max_bytes": "PATENTNAV_MAX_PROFILE_BYTES", "max_nesting": "PATENTNAV_MAX_PROFILE_NESTING",
+            "max_features": "PATENTNAV_MAX_PROFILE_FEATURES", "max_chars": "PATENTNAV_MAX_PROFILE_CHARS"}
+
+    @classmethod
+    def from_env(cls) -> "ProfileLimits":
+        """Defaults, overridden by the environment variables (positive integers)."""
+        vals = {}
+        for name, var in cls._ENV.items():
+            raw = os.environ.get(var)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                v = int(raw.replace("_", "").replace(",", ""))
+            except ValueError:
+                raise ProfileError(f"{var}={raw!r} is not a whole number; set it like {var}=5000000") from None
+            if v <= 0:
+                raise ProfileError(f"{var}={raw!r} must be positive")
+            vals[name] = v
+        return cls(**vals)
+
+    def env(self, name: str) -> str:
+        return self._ENV[name]
+
+
+_NEST_JSON = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_NEST_TOML = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
+
+
+def _nesting_error(text: str, kind: str, limit: int) -> tuple[int, int] | None:
+    """(line, depth) where brackets outside strings and comments first nest deeper than
+    ``limit``, or None. Linear in the text, no recursion."""
+    depth = 0
+    for m in (_NEST_JSON if kind == "json" else _NEST_TOML).finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, m.start()) + 1, depth
+        elif tok in "]}":
+            depth = max(depth - 1, 0)
+    return None
 
 
 class ProfileError(ValueError):
@@ -216,19 +289,25 @@ def _clean_date(value: Any) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     hint = "write launch_date as YYYY-MM-DD, e.g. 2027-03-01"
     if isinstance(value, str):
         s = value.strip()
         if _DATE.match(s):
             try:
-                return dt.date.fromisoformat(s)
+                return _in_range(dt.date.fromisoformat(s))
             except ValueError:
                 pass
         raise _Invalid(f"{value!r} is not a valid date; {hint}")
     raise _Invalid(f"expected a date, got {_what(value)}; {hint}")
+
+
+def _in_range(d: dt.date) -> dt.date:
+    if not DATE_RANGE[0] <= d <= DATE_RANGE[1]:
+        raise _Invalid(f"{d.isoformat()} is out of range; give a launch date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
+    return d
 
 
 def _clean_source(value: Any) -> str | None:
@@ -413,6 +492,21 @@ class ProductProfile:
                 object.__setattr__(self, f, _CLEAN[f](getattr(self, f)))
             except _Invalid as e:
                 raise ProfileError(str(e), file=source, field=f) from None
+        self._check_limits(ProfileLimits.from_env(), source)
+
+    def _check_limits(self, lim: "ProfileLimits", source: str | None) -> None:
+        """Feature count and text length within :class:`ProfileLimits`."""
+        if len(self.features) > lim.max_features:
+            raise ProfileError(f"{len(self.features):,} features, above the limit of {lim.max_features:,} "
+                               f"({lim.env('max_features')}); keep one entry per technical feature or raise the limit",
+                               file=source, field="features")
+        for f in ("description", "features", "keywords"):
+            v = getattr(self, f)
+            for text in ((v,) if isinstance(v, str) else v):
+                if len(text) > lim.max_chars:
+                    raise ProfileError(f"an entry of {len(text):,} characters, above the limit of {lim.max_chars:,} "
+                                       f"({lim.env('max_chars')}); describe the product in short features or raise the limit",
+                                       file=source, field=f)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -440,10 +534,19 @@ class ProductProfile:
         if suffix not in _SUFFIXES:
             raise ProfileError(f"unsupported file type {suffix or '(no extension)'!r}; a product profile is a "
                                f".toml or .json file (see examples/drone_product.toml)", file=file)
+        lim = ProfileLimits.from_env()
         try:
-            raw = Path(file).read_bytes()
+            size = os.path.getsize(file)
+            if size > lim.max_bytes:
+                raise ProfileError(f"the file is {size:,} bytes, above the limit of {lim.max_bytes:,} "
+                                   f"({lim.env('max_bytes')}); a profile describes one product in a few kilobytes, "
+                                   f"or raise the limit", file=file)
+            with open(file, "rb") as fh:
+                raw = fh.read(lim.max_bytes + 1)
         except OSError as e:
             raise ProfileError(f"cannot read the file ({e.strerror or e}); check the path", file=file) from e
+        if len(raw) > lim.max_bytes:  # grew while being read, or not a regular file
+            raise ProfileError(f"the file is more than {lim.max_bytes:,} bytes, the limit ({lim.env('max_bytes')})", file=file)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -451,6 +554,10 @@ class ProductProfile:
             raise ProfileError("the file is not UTF-8 text; save it as UTF-8 (in most editors: Save As -> "
                                "Encoding UTF-8)", file=file, line=line) from None
         kind = suffix[1:]
+        deep = _nesting_error(text, kind, lim.max_nesting)
+        if deep is not None:
+            raise ProfileError(f"arrays or tables nested more than {lim.max_nesting} deep, the limit "
+                               f"({lim.env('max_nesting')}); a profile needs at most 3 levels", file=file, line=deep[0])
         data = _load_toml(text, file) if kind == "toml" else _load_json(text, file)
         return cls._build(data, source=file, locate=_locator(text, kind), kind=kind)
 

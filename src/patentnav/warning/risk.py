@@ -22,6 +22,16 @@ however strong); strength and holder scale it between half and full. Grades:
 ``high`` >= 50, ``medium`` >= 25, else ``low`` (:data:`GRADE_THRESHOLDS`): "high" needs
 a patent in force that reads on the product with relevance of about 0.6 or more. The
 thresholds are screening conventions, not probabilities; see docs/warning-risk.md.
+
+Two rules on top of the thresholds:
+
+* **evidence**: a grade above low needs text evidence (the patent shares terms with the
+  product text, in either language: ``evidence == "text"``, ``reads_on > 0``); codes or
+  meaning alone never make a high or medium risk;
+* **watch**: a pending application (or an open PCT route) whose risk *if granted*
+  (``if_granted_risk``: the status factor taken as 1) would be medium or high is graded
+  ``watch`` ("may be granted"), listed above the lows, with the grant probability
+  :data:`GRANT_PROBABILITY` for US applications.
 """
 
 from __future__ import annotations
@@ -31,7 +41,8 @@ import pandas as pd
 
 __all__ = [
     "STATUS_FACTOR", "ROUTE_FACTOR", "HOLDER_FACTOR", "LITIGIOUS_HOLDER", "GRADE_THRESHOLDS",
-    "STRENGTH_WEIGHT", "HOLDER_WEIGHT", "EXPIRY_HORIZON_YEARS", "WEAK_STRENGTH", "ACTIONS",
+    "STRENGTH_WEIGHT", "HOLDER_WEIGHT", "EXPIRY_HORIZON_YEARS", "WEAK_STRENGTH", "ACTIONS", "GRADE_ORDER",
+    "GRANT_PROBABILITY",
     "risk_scores", "grade_of", "suggest_actions",
 ]
 
@@ -50,6 +61,12 @@ STRENGTH_WEIGHT = 0.3
 HOLDER_WEIGHT = 0.2
 #: Lower bounds of the grades (risk points).
 GRADE_THRESHOLDS = {"high": 50.0, "medium": 25.0}
+#: Grades from worst to mildest (the order of the risk lists).
+GRADE_ORDER = ("high", "medium", "watch", "low")
+#: Share of US patent applications eventually granted (progenitor allowance rate, applications
+#: filed 1996-2005: Carley, Hegde & Marco 2015, "What is the probability of receiving a US
+#: patent?", Yale J. Law & Technology 17: 203-223); the source of the pending status factor.
+GRANT_PROBABILITY = {"US": 0.56}
 #: A patent in force expiring within this many years of the launch (or of the as-of date)
 #: is suggested as "freedom by expiry".
 EXPIRY_HORIZON_YEARS = 2.0
@@ -94,7 +111,20 @@ def risk_scores(frame: pd.DataFrame) -> pd.DataFrame:
     out["modifier"] = 0.5 + STRENGTH_WEIGHT * strength + HOLDER_WEIGHT * h
     rel = pd.to_numeric(out["relevance"], errors="coerce").fillna(0.0).clip(0, 1).to_numpy()
     out["risk"] = np.round(100.0 * rel * out["in_force"].to_numpy() * out["modifier"].to_numpy(), 1)
-    out["grade"] = grade_of(out["risk"])
+    pending = (out["status"] == "pending").to_numpy() | (out["route"] == "pct_window").to_numpy()
+    granted_factor = np.where(pending, out["route_factor"].to_numpy() * np.where(out["route"] == "pct_window", 1.0 / ROUTE_FACTOR["pct_window"], 1.0), 0.0)
+    out["if_granted_risk"] = np.where(pending, np.round(100.0 * rel * granted_factor * out["modifier"].to_numpy(), 1), out["risk"])
+    market = out["market"] if "market" in out else pd.Series("", index=out.index)
+    out["grant_probability"] = np.where(pending, market.map(GRANT_PROBABILITY).astype(float).to_numpy(), np.nan)
+    grade = grade_of(out["risk"])
+    would = grade_of(out["if_granted_risk"])
+    grade = np.where(pending & (grade == "low") & np.isin(would, ["high", "medium"]), "watch", grade).astype(object)
+    text = np.ones(len(out), dtype=bool)
+    if "evidence" in out:
+        text &= (out["evidence"] == "text").to_numpy()
+    if "reads_on" in out:
+        text &= pd.to_numeric(out["reads_on"], errors="coerce").fillna(0.0).to_numpy() > 0
+    out["grade"] = np.where(text, grade, "low").astype(object)  # the evidence rule
     return out
 
 

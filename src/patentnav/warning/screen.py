@@ -30,7 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .risk import EXPIRY_HORIZON_YEARS, grade_of, risk_scores, suggest_actions
+from .relevance import CHANNELS, DENSE_MATCH
+from .risk import EXPIRY_HORIZON_YEARS, GRADE_ORDER, risk_scores, suggest_actions
 
 __all__ = ["screen", "WarningResult", "own_patent_mask", "monitor", "DEFAULT_CANDIDATES", "FREEDOM_MIN_RELEVANCE",
            "THREAT_MIN_RELEVANCE"]
@@ -72,6 +73,13 @@ class WarningResult:
         New publications since ``since`` (None when not asked).
     params : dict
         Everything needed to reproduce the screen (profile, markets, as-of, counts, notes).
+    unassessed : pandas.DataFrame
+        Patents alive in a target market that share the product's codes (or are close in
+        meaning by the dense channel) but share no term with the product's text, in either
+        language: "codes only, not assessed by text" (``evidence`` ``codes_only`` or
+        ``meaning_only``), never graded. One row per family and market: market,
+        publication_number, title, holder, status, expiry_date, evidence, channels,
+        code_agreement, matched_codes, dense_score.
     """
 
     risks: pd.DataFrame
@@ -79,6 +87,11 @@ class WarningResult:
     freedom: pd.DataFrame
     monitoring: pd.DataFrame | None
     params: dict = field(default_factory=dict)
+    unassessed: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def unassessed_count(self) -> int:
+        """Patent families (per market) listed as not assessed by text."""
+        return 0 if self.unassessed is None else int(len(self.unassessed))
 
 
 def own_patent_mask(corpus, own_names: Sequence[str]) -> np.ndarray:
@@ -261,7 +274,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     markets = [m.upper() for m in (markets or profile.markets)]
     if not markets:
         raise ValueError("no target market: give markets (e.g. --market US) or 'markets' in the product profile")
-    asof = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    asof = _status_date(as_of)
     step("names")
     features, keywords, codes = profile.query_texts(), list(profile.keywords), list(profile.codes)
     if not (any(f.strip() for f in features) or keywords or codes):
@@ -278,11 +291,20 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     step("relevance")
     if index is None:
         index = RelevanceIndex.build(corpus)
+    plan = index.plan(features, keywords)
     cand = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()), rank_by="relevance")
     row_of = pd.Series(np.arange(len(pubs)), index=pubs)
     cand["row"] = row_of.reindex(cand["publication_number"]).to_numpy()
     n_own_hits = int(own[cand["row"].to_numpy()].sum()) if len(cand) else 0
     cand = cand[~own[cand["row"].to_numpy()]].head(candidates).reset_index(drop=True) if len(cand) else cand
+    n_text = int(len(cand))
+    # documents found by codes or meaning only (no shared term): listed, never graded
+    pool = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()), rank_by="score")
+    if len(pool):
+        pool["row"] = row_of.reindex(pool["publication_number"]).to_numpy()
+        weak = (pool["relevance"] <= 0) & ((pool["code_agreement"] > 0) | (pool["dense_score"] >= DENSE_MATCH)) \
+            & ~own[pool["row"].to_numpy()] & ~pool["publication_number"].isin(cand["publication_number"])
+        cand = pd.concat([cand, pool[weak]], ignore_index=True) if weak.any() else cand
 
     step("status")
     status = patent_status(corpus, as_of=asof)
@@ -333,12 +355,17 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         (pairs["document_type"] == "statutory_invention_registration")
     live = pairs[pairs["covered"] & ~void].copy()
     live = live[~_dead_in_market(live, corpus, status)]
+    live["evidence"] = _evidence(live)
     scored = risk_scores(live)
     horizon = (pd.Timestamp(profile.launch_date) if profile.launch_date else asof) + pd.DateOffset(years=int(EXPIRY_HORIZON_YEARS))
     scored["action"] = suggest_actions(scored, horizon) if len(scored) else pd.Series(dtype=object)
-    threat = scored[(scored["in_force"] > 0) & (scored["relevance"] >= THREAT_MIN_RELEVANCE)].copy()
-    # one row per family and market: the member with the highest risk
-    threat = threat.sort_values(["market", "risk", "score", "publication_number"], ascending=[True, False, False, True],
+    alive = scored["in_force"] > 0
+    unassessed = _unassessed(scored[alive & (scored["evidence"] != "text")], markets)
+    threat = scored[alive & (scored["evidence"] == "text") & (scored["relevance"] >= THREAT_MIN_RELEVANCE)].copy()
+    # one row per family and market: the member with the highest risk; grades in order
+    # high, medium, watch (pending applications that would be medium or high if granted), low
+    threat["_g"] = threat["grade"].map({g: i for i, g in enumerate(GRADE_ORDER)})
+    threat = threat.sort_values(["market", "_g", "risk", "score", "publication_number"], ascending=[True, True, False, False, True],
                                 kind="mergesort")
     members = threat.groupby(["market", "family"])["publication_number"].agg(lambda s: sorted(s))
     threat = threat.drop_duplicates(["market", "family"]).copy()
@@ -351,10 +378,11 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
     order = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "status",
              "status_reason", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
-             "code_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
-             "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk", "grade",
-             "action", "matched_features", "matched_terms", "matched_codes", "prior_art", "family_members",
-             "holder_cases", "patent_cases", "row"]
+             "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
+             "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
+             "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features",
+             "matched_terms", "matched_glosses", "matched_codes", "prior_art", "family_members", "holder_cases",
+             "patent_cases", "row"]
     threat["_m"] = threat["market"].map({m: i for i, m in enumerate(markets)})
     threat = threat.sort_values(["_m", "rank"], kind="mergesort")  # markets in the order asked
     risks = threat.reindex(columns=order).reset_index(drop=True)
@@ -369,15 +397,18 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     for m in markets:
         r = risks[risks["market"] == m]
         n_office = int((office == m).sum()) + (int((office == "EP").sum()) if m in EPC_STATES else 0)
-        summary.append({"market": m, "screened": int(len(cand)), "threatening": int(len(r)),
+        u = unassessed[unassessed["market"] == m] if len(unassessed) else unassessed
+        summary.append({"market": m, "screened": n_text, "threatening": int(len(r)),
                         "high": int((r["grade"] == "high").sum()), "medium": int((r["grade"] == "medium").sum()),
+                        "watch": int((r["grade"] == "watch").sum()),
                         "low": int((r["grade"] == "low").sum()), "max_risk": float(r["risk"].max()) if len(r) else 0.0,
-                        "grade": str(grade_of([r["risk"].max() if len(r) else 0.0])[0]) if len(r) else "none",
+                        "grade": _market_grade(r),
+                        "unassessed": int(len(u)),
                         "office_documents": n_office, "family_data": has_family_data,
                         "assessable": bool(n_office > 0 or has_family_data or len(r) > 0)})
     # freedom: granted rights that have ended (a lapsed application or a WO after its
     # international phase says nothing about national rights), in families with no live risk
-    dead = base[base["status"].isin(["expired", "lapsed"]) & base["document_type"].isin(_GRANTED)
+    dead = base[base["status"].isin(["expired", "lapsed"]) & base["document_type"].isin(_GRANTED) & (base["reads_on"] > 0)
                 & (base["relevance"] >= FREEDOM_MIN_RELEVANCE) & ~base["family"].isin(threat["family"])]
     freedom = dead.sort_values(["relevance", "publication_number"], ascending=[False, True], kind="mergesort") \
         .drop_duplicates("family")[["publication_number", "title", "holder_name", "status", "status_reason", "assumed_date",
@@ -393,17 +424,67 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         "profile": profile.to_dict(), "markets": markets, "as_of": asof.date().isoformat(),
         "data_cutoff": None if pd.isna(cutoff) else cutoff.date().isoformat(),
         "documents": len(pubs), "own_documents": int(own.sum()), "own_in_candidates": n_own_hits,
-        "candidates": int(len(cand)), "strength_note": strength.attrs.get("note", ""),
+        "candidates": n_text, "strength_note": strength.attrs.get("note", ""),
         "strength_components": list(strength.attrs.get("components_used", [])),
         "fields_indexed": list(index.fields), "text_available": _text_availability(corpus),
         "litigation_cases": int(len(litigation.cases)) if litigation is not None else None,
         "since": None if since is None else pd.Timestamp(since).date().isoformat(),
         "codes_unmatched": _unmatched_codes(index, codes),
+        "corpus_language": index.language, "text_given": bool(plan.has_text),
+        "text_terms_in_corpus": plan.terms_in_vocabulary(),
+        "text_evidence": int((cand["relevance"] > 0).sum()) if len(cand) else 0,
+        "channels": sorted({c for ch in risks["channels"] for c in (ch or [])}, key=list(CHANNELS).index) if len(risks) else [],
     }
-    return WarningResult(risks, pd.DataFrame(summary), freedom, mon, params)
+    return WarningResult(risks, pd.DataFrame(summary), freedom, mon, params, unassessed)
 
 
 _ALIVE = ("in_force", "pending", "unknown")
+
+
+def _status_date(as_of) -> pd.Timestamp:
+    """``as_of`` as a Timestamp (today when None), within :data:`~.profile.DATE_RANGE`."""
+    from .profile import DATE_RANGE
+
+    if as_of is None:
+        return pd.Timestamp.today().normalize()
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        ts = None
+    if ts is None or pd.isna(ts) or not DATE_RANGE[0] <= ts.date() <= DATE_RANGE[1]:
+        raise ValueError(f"as_of {as_of!s} is out of range; give a status date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
+    return ts
+_UNASSESSED_COLUMNS = ["market", "publication_number", "title", "holder", "status", "expiry_date", "evidence", "channels",
+                       "code_agreement", "matched_codes", "dense_score", "family", "row"]
+
+
+def _evidence(frame: pd.DataFrame) -> pd.Series:
+    """``text`` when the patent shares terms with the product text (own words or glosses:
+    ``reads_on > 0``), else ``codes_only`` (shared codes) or ``meaning_only`` (dense channel)."""
+    ro = pd.to_numeric(frame.get("reads_on", pd.Series(0.0, index=frame.index)), errors="coerce").fillna(0.0)
+    codes = pd.to_numeric(frame.get("code_agreement", pd.Series(0.0, index=frame.index)), errors="coerce").fillna(0.0)
+    return pd.Series(np.where(ro > 0, "text", np.where(codes > 0, "codes_only", "meaning_only")), index=frame.index,
+                     dtype=object)
+
+
+def _unassessed(frame: pd.DataFrame, markets: Sequence[str]) -> pd.DataFrame:
+    """One row per family and market of the patents without text evidence, by code agreement
+    then dense similarity."""
+    if frame.empty:
+        return pd.DataFrame(columns=_UNASSESSED_COLUMNS)
+    f = frame.rename(columns={"holder_name": "holder", "holder": "holder_factor"}).sort_values(
+        ["market", "code_agreement", "dense_score", "publication_number"], ascending=[True, False, False, True], kind="mergesort")
+    f = f.drop_duplicates(["market", "family"])
+    f["_m"] = f["market"].map({m: i for i, m in enumerate(markets)})
+    return f.sort_values(["_m"], kind="mergesort").reindex(columns=_UNASSESSED_COLUMNS).reset_index(drop=True)
+
+
+def _market_grade(r: pd.DataFrame) -> str:
+    """The market's grade: its worst risk row (high, medium, watch, low) or ``none``."""
+    for g in GRADE_ORDER:
+        if (r["grade"] == g).any():
+            return g
+    return "none"
 
 
 def _dead_in_market(live: pd.DataFrame, corpus, status: pd.DataFrame) -> np.ndarray:
