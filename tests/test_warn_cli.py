@@ -146,3 +146,44 @@ def test_market_wo_is_refused(tmp_path):
 def test_unknown_format(tmp_path):
     r = CliRunner().invoke(main, ["warn", "--product", PROFILE, "--format", "json,pdf", "--out", str(tmp_path / "o")])
     assert r.exit_code == 2 and "pdf" in _flat(r.output)
+
+
+# --- issue 12/13: markets the data cannot assess, dates out of range -----------------------------
+def test_markets_the_data_cannot_assess_exit_3_and_never_say_clear(tmp_path):
+    from patentnav.cli.warn_cmds import EXIT_NOT_ASSESSABLE
+
+    r = CliRunner().invoke(main, ["warn", "--product", str(PROFILE), "--market", "XX", "--market", "CN", "--as-of",
+                                  "2026-11-27", "--out", str(tmp_path / "o"), "--lang", "en", "--format", "json"])
+    assert r.exit_code == EXIT_NOT_ASSESSABLE == 3, r.output
+    assert "not assessable" in r.output and "Not assessed" in r.output
+    assert "No patent in the data threatens" not in r.output
+    import json
+
+    rep = json.loads((tmp_path / "o" / "warning.json").read_text(encoding="utf-8"))
+    text = json.dumps(rep, ensure_ascii=False)
+    assert "no patent" not in text.lower() or "not assess" in text.lower()
+    markets = next(t for s in rep["sections"] for t in s["tables"] if t["id"] == "markets")
+    assert [row[-1] for row in markets["rows"]] == ["not assessable", "not assessable"]
+
+
+def test_one_assessable_market_is_enough_for_exit_0(tmp_path):
+    r = CliRunner().invoke(main, ["warn", "--product", str(PROFILE), "--market", "US", "--market", "CN", "--as-of",
+                                  "2026-11-27", "--out", str(tmp_path / "o"), "--format", "json", "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert "CN: not assessable" in r.output
+
+
+@pytest.mark.parametrize("opt", ["--as-of", "--since"])
+def test_dates_out_of_range_name_the_option(tmp_path, opt):
+    r = CliRunner().invoke(main, ["warn", "--product", str(PROFILE), opt, "9999-12-31", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert f"Invalid value for '{opt}': 9999-12-31 is out of range; give a date from 1900-01-01 to 2200-12-31" in r.output
+
+
+def test_screen_as_of_out_of_range_is_a_value_error():
+    import patentnav
+    from patentnav.warning import ProductProfile, screen
+
+    with pytest.raises(ValueError, match="as_of 9999-12-31 is out of range"):
+        screen(patentnav.datasets.drones(), ProductProfile(name="x", features=("drone",), markets=("US",)),
+               as_of="9999-12-31")

@@ -326,3 +326,60 @@ def test_docs_cover_every_key():
                 "competitors", "markets", "market", "launch_date", "source", "[product]", "ProfileError",
                 "with_options", "query_texts", "from_file", "from_dict", "to_dict"):
         assert f"`{key}" in doc, key
+
+
+# --- limits (issue 13: #8 oversized profile, #11 deep nesting, #13 date messages) ----------------
+from patentnav.warning.profile import DATE_RANGE, ProfileLimits  # noqa: E402
+
+
+@pytest.mark.parametrize("suffix,text", [
+    (".json", '{"name": "x", "features": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    (".toml", 'name = "x"\nfeatures = ' + "[" * 100_000 + "]" * 100_000 + "\n"),
+    (".toml", 'name = "x"\nfeatures = [' + "{ a = " * 50 + "1" + " }" * 50 + "]\n"),
+])
+def test_deep_nesting_is_a_one_line_error(tmp_path, suffix, text):
+    p = tmp_path / f"deep{suffix}"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        ProductProfile.from_file(p)
+    msg = str(e.value)
+    assert msg.startswith(str(p)) and "nested more than 32 deep" in msg and "PATENTNAV_MAX_PROFILE_NESTING" in msg
+    assert "\n" not in msg
+
+
+def test_nesting_inside_strings_and_comments_is_ignored(tmp_path):
+    p = tmp_path / "ok.toml"
+    p.write_text('name = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["  # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n'
+                 "features = ['''[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[''']\n", encoding="utf-8")
+    assert ProductProfile.from_file(p).name.startswith("[[[")
+
+
+def test_oversized_profile_names_file_and_limit(tmp_path, monkeypatch):
+    p = tmp_path / "big.toml"
+    p.write_text('name = "x"\ndescription = "' + "a" * 1_100_000 + '"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"big\.toml: the file is 1,100,028 bytes, above the limit of 1,000,000 "
+                                           r"\(PATENTNAV_MAX_PROFILE_BYTES\)"):
+        ProductProfile.from_file(p)
+    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_BYTES", "2000000")  # the user raises the size limit ...
+    with pytest.raises(ProfileError, match="PATENTNAV_MAX_PROFILE_CHARS"):  # ... and meets the next one
+        ProductProfile.from_file(p)
+    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_CHARS", "2000000")
+    assert len(ProductProfile.from_file(p).description) == 1_100_000
+
+
+def test_too_many_features_and_bad_limit_values(monkeypatch):
+    with pytest.raises(ProfileError, match=r"201 features, above the limit of 200 \(PATENTNAV_MAX_PROFILE_FEATURES\)"):
+        ProductProfile(name="x", features=tuple(f"feature {i}" for i in range(201)))
+    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_FEATURES", "lots")
+    with pytest.raises(ProfileError, match="PATENTNAV_MAX_PROFILE_FEATURES='lots' is not a whole number"):
+        ProfileLimits.from_env()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "1066-10-14"])
+def test_launch_date_out_of_range_names_the_field(tmp_path, value):
+    p = tmp_path / "d.toml"
+    p.write_text(f'name = "x"\nlaunch_date = {value}\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        ProductProfile.from_file(p)
+    assert str(e.value) == (f"{p}, line 2, field 'launch_date': {value} is out of range; give a launch date from "
+                            f"{DATE_RANGE[0]} to {DATE_RANGE[1]}")
