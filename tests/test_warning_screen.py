@@ -290,7 +290,7 @@ def test_report_sections(result):
     assert rep["meta"]["region"] == "US, DE"
     risks = next(s for s in rep["sections"] if s["id"] == "risks")
     ids = [t["id"] for t in risks["tables"]]
-    assert ids == ["markets", "unassessed_US", "risks_US", "watch_US", "risks_DE"]
+    assert ids == ["markets", "risks_US", "watch_US", "unassessed_US", "risks_DE"]
     us = next(t for t in risks["tables"] if t["id"] == "risks_US")
     assert len(us["rows"]) == 30 and us["rows"][0][1] == "US-9567078-B2"
 

@@ -297,7 +297,7 @@ def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[p.get("relevance") for p in members], y=[p.get("strength") for p in members],
             mode="markers+text", name=L(f"w.grade.{grade}", lang),
-            text=[str(p.get("label", "")) if grade in ("high", "medium", "watch") else "" for p in members],
+            text=[str(p.get("label", "")) if grade in ("high", "medium") else "" for p in members],
             customdata=[[str(p.get("label", "")), p.get("risk"), str(p.get("holder", "")), str(p.get("status", ""))]
                         for p in members],
             textposition="top center", textfont={"size": 10},

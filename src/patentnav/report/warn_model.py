@@ -101,8 +101,9 @@ def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = Fals
 def _evidence_text(x, lang: str) -> str:
     """'translated words, codes: 云台 → gimbal, 相机 → camera' for one risk row."""
     glosses = list(getattr(x, "matched_glosses", None) or [])
-    terms = [t for t in (getattr(x, "matched_terms", None) or [])]
-    shown = glosses[:4] if glosses else terms[:4]
+    glossed = {g.split(" → ", 1)[1] for g in glosses if " → " in g}
+    terms = [t for t in (getattr(x, "matched_terms", None) or []) if t not in glossed]
+    shown = terms[:3] + glosses[:3]
     return f"{_channels_text(getattr(x, 'channels', None), lang)}: {', '.join(shown)}" if shown else _channels_text(
         getattr(x, "channels", None), lang)
 
@@ -256,8 +257,8 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     charts = []
     for m in markets:
         r = risks[risks["market"] == m]
-        tables += _unassessed_table(result, m, lang)
         if r.empty:  # no table, no empty chart: the paragraph above says why
+            tables += _unassessed_table(result, m, lang)
             continue
         rows = []
         for x in r.head(TOP_RISKS).itertuples():
@@ -273,7 +274,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
             ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
             ("holder_factor", L("w.c.holder_factor", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
             ("action", L("w.c.action", lang))], rows, L("w.t.risks.note", lang, shown=min(TOP_RISKS, len(r)), total=len(r))))
-        tables += _watch_table(r, m, lang)
+        tables += _watch_table(r, m, lang) + _unassessed_table(result, m, lang)
         pts = [{"label": x.publication_number, "relevance": rnd(x.relevance), "strength": rnd(x.strength), "risk": rnd(x.risk),
                 "grade": x.grade, "holder": _cell(x.holder), "status": L(f"w.status.{x.status}", lang)} for x in r.itertuples()]
         charts.append(_chart(f"risk_matrix_{m}", L("w.ch.matrix", lang, market=m), "risk_matrix",
