@@ -62,9 +62,9 @@ def test_warn_writes_the_outputs(plain):
     markets = next(t for s in rep["sections"] for t in s["tables"] if t["id"] == "markets")
     assert markets["rows"][0][:4] == ["US", 6073, 300, 183]
     html = (out / "warning.html").read_text(encoding="utf-8")
-    assert html.lstrip().lower().startswith("<!doctype html") and "US-9731821-B2" in html
+    assert html.lstrip().lower().startswith("<!doctype html") and "US-9567078-B2" in html
     flat = _flat(r.output)
-    assert "US-9731821-B2" in flat  # the top risk in the terminal table
+    assert "US-9567078-B2" in flat  # the top risk in the terminal table
 
 
 def test_risks_all_csv(plain):
@@ -77,9 +77,9 @@ def test_risks_all_csv(plain):
     assert header[:3] == ["market", "rank", "publication_number"]
     assert "row" not in header and "risk" in header and "action" in header
     assert len(body) == 183  # every risk row, not only the 30 shown in the report
-    assert [r[header.index("rank")] for r in body] == [str(i) for i in range(1, 202)]
+    assert [r[header.index("rank")] for r in body] == [str(i) for i in range(1, 184)]
     first = dict(zip(header, body[0]))
-    assert first["publication_number"] == "US-9731821-B2" and float(first["risk"]) == 27.6
+    assert first["publication_number"] == "US-9567078-B2" and float(first["risk"]) == 28.0
     assert first["matched_features"].startswith(("feature ", "keywords"))
 
 
