@@ -369,6 +369,14 @@ def print_quality(q: dict) -> None:
 KEYWORDS = ["无人机", "drone", "UAV", "unmanned aerial vehicle", "云台", "gimbal"]
 
 
+def _zh_titles() -> list[str]:
+    """Hand-written Chinese titles of the cross-lingual test set (benchmarks/data/xling_titles.tsv)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "xling_titles.tsv")
+    with open(path, encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    return [r[3] for r in rows[1:] if len(r) > 3 and r[3]]
+
+
 def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
     import patentnav
     from bench_relevance import perturbed
@@ -387,14 +395,16 @@ def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
           f"peak RSS {rss_build:,.0f} MiB", flush=True)
 
     titles = [x for x in patentnav.datasets.drones().table["title"].to_pylist() if x]
+    zh_titles = _zh_titles()
     t = corpus.table
     rng = np.random.default_rng(seed)
-    queries = []
+    queries, zh_queries = [], []
     for _ in range(n_queries):
         feats = [titles[i] for i in rng.integers(0, len(titles), 5)]
         r = int(rng.integers(0, size))
         codes = _codes_of(t["ipc"][r].as_py(), t["cpc"][r].as_py())[:3]
         queries.append((feats, codes))
+        zh_queries.append(([zh_titles[i] for i in rng.integers(0, len(zh_titles), 5)], codes))
     idx.query(["预热 jieba 无人机"], top=1)
     out = {"size": size, "queries": n_queries, "generate_seconds": gen, "build_seconds": idx.build_seconds,
            "terms": int(W.shape[1]), "nnz": int(W.nnz),
@@ -413,6 +423,17 @@ def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
                             "cpu_median": float(np.median(cpu))}
         print(f"[{size:,}] top {top}: median {np.median(secs):.3f} s, p95 {np.percentile(secs, 95):.3f} s, "
               f"max {secs.max():.3f} s, CPU median {np.median(cpu):.3f} s; load {os.getloadavg()[0]:.1f}", flush=True)
+    secs, cpu = [], []
+    for feats, codes in zh_queries:  # Chinese features: gloss and dense channels at full cost
+        s, c = time.perf_counter(), time.process_time()
+        idx.query(feats, keywords=KEYWORDS, codes=codes, top=50)
+        secs.append(time.perf_counter() - s)
+        cpu.append(time.process_time() - c)
+    secs = np.array(secs)
+    out["zh_top50"] = {"median": float(np.median(secs)), "p95": float(np.percentile(secs, 95)),
+                       "max": float(secs.max()), "cpu_median": float(np.median(cpu))}
+    print(f"[{size:,}] Chinese features, top 50: median {np.median(secs):.3f} s, p95 {np.percentile(secs, 95):.3f} s, "
+          f"max {secs.max():.3f} s, CPU median {np.median(cpu):.3f} s; load {os.getloadavg()[0]:.1f}", flush=True)
     ts, cs = [], []
     for feats, codes in queries:
         s = time.perf_counter()
@@ -431,8 +452,9 @@ def scale(size: int, n_queries: int = 50, seed: int = SEED) -> dict:
 def print_scale(rows: list[dict]) -> None:
     print(f"\nScale (synthetic titles; {rows[0].get('queries', 50)} queries of 5 features + 6 keywords + 3 codes):\n")
     print("| documents | terms | build s | top 50: median s | p95 s | max s | CPU median s "
-          "| top 300: median s | p95 s | text_scores s | code_scores s | peak RSS GiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| top 300: median s | p95 s | Chinese top 50: median s | p95 s | text_scores s | code_scores s "
+          "| peak RSS GiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if "error" in r:
             print(f"| {r['size']:,} | failed: {r['error']} |")
@@ -440,6 +462,7 @@ def print_scale(rows: list[dict]) -> None:
         a, b, st = r["top50"], r["top300"], r["stage_median"]
         print(f"| {r['size']:,} | {r['terms']:,} | {r['build_seconds']:.1f} | {a['median']:.3f} | {a['p95']:.3f} "
               f"| {a['max']:.3f} | {a['cpu_median']:.3f} | {b['median']:.3f} | {b['p95']:.3f} "
+              f"| {r['zh_top50']['median']:.3f} | {r['zh_top50']['p95']:.3f} "
               f"| {st['text_scores']:.3f} | {st['code_scores']:.3f} | {r['peak_rss_mib'] / 1024:.2f} |")
 
 
