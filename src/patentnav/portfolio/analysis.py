@@ -95,8 +95,9 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     holders : str or list of str, optional
         Holder names (any spelling the names module normalises alike). Give this or ``region``.
     region : str, optional
-        A region key (``CN``, ``CN-GD``): the portfolio of all its applicants; also the
-        region of the pools and bring-in lists (for a holder: its main priority country).
+        A region key (``CN``, ``CN-GD``): without ``holders``, the portfolio of all its
+        applicants; in both cases the region of the pools and bring-in lists (default for a
+        holder: its main priority country).
     as_of : date-like, optional
         Status date (default: today).
     years : int, default 5
@@ -133,7 +134,7 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     step = progress or (lambda s: None)
     asof = _as_of(as_of)
     step("select")
-    sel = select_portfolio(corpus, holders=holders, region=region)
+    sel = select_portfolio(corpus, holders=holders, region=None if holders is not None else region)
     rows = sel.rows
     step("status")
     status = patent_status(corpus, as_of=asof)
@@ -171,6 +172,7 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     frame["status_reason"] = status["reason"].to_numpy()[rows]
     frame["ended_date"] = np.where(np.isin(frame["status"], ["expired", "lapsed", "withdrawn_or_refused"]),
                                    status["assumed_date"].to_numpy()[rows], None)
+    frame["years_left"] = np.where(np.isin(frame["status"], ["in_force", "pending"]), frame["years_left"], 0.0)
     frame["co_owners"] = sel.co_owners
     fpd = fees.per_document.reindex(rows)
     for c in ("fees_next", "fees_currency", "fees_unknown", "fees_status"):

@@ -114,6 +114,8 @@ def _reasons(row: pd.Series, decision: str, own_known: bool) -> list[tuple[str, 
         out.append(("saves", {"amount": g("fees_next"), "currency": g("fees_currency") or "", "years": g("fee_years")}))
     if decision == "keep" and (g("years_left") or 0) > 0:
         out.append(("term_left", {"years": g("years_left")}))
+    if decision == "keep" and np.isfinite(g("value_index", np.nan)) and g("value_index") < LOW_VALUE:
+        out.append(("no_fees_due" if not (g("fees_next") or 0) > 0 else "low_value_kept", {}))
     return out
 
 

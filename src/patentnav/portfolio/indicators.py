@@ -215,7 +215,7 @@ def value_indicators(corpus, status: pd.DataFrame, legal: pd.DataFrame | None = 
         "originality": q["originality"].to_numpy(dtype=float), "generality": q["generality"].to_numpy(dtype=float),
     })
     for c in ("active_pledge", "licences", "transfers", "invalidations", "challenges", "transactions", "pledges",
-              "active_licence", "licence_offer"):
+              "active_licence", "licence_offer", "events"):
         out[c] = legal[c].to_numpy()
     keys = _keys(out)
     mx = normalise_by_cohort(out[["forward_citations", "cohort_year", "cohort_field"]], columns=["forward_citations"])

@@ -100,6 +100,7 @@ def licensee_prospects(corpus, rows: np.ndarray, own_cols: np.ndarray, holders, 
         basis = "field_activity"
     M.eliminate_zeros()
     names = np.asarray(holders.items, dtype=object)
+    M = _organisations_only(M, names)
     top_firms = _top_per_row(M, top)
     citing = np.asarray((M > 0).sum(axis=1)).ravel() if basis == "citations" else np.zeros(len(rows))
     per = pd.DataFrame({"citing_firms": citing.astype(np.int64),
@@ -113,6 +114,23 @@ def licensee_prospects(corpus, rows: np.ndarray, own_cols: np.ndarray, holders, 
     firms["region"] = firms["firm"].map(regions).fillna("UNKNOWN")
     firms = firms.sort_values(["rights", "documents", "firm"], ascending=[False, False, True], kind="mergesort")
     return per, firms[["firm", "region", "rights", "documents"]].reset_index(drop=True), basis
+
+
+def _organisations_only(M: sp.csr_matrix, names: np.ndarray) -> sp.csr_matrix:
+    """Drop the columns of individuals (inventor-applicants are not licensees one can approach
+    as firms), typed once per distinct name by :func:`patentnav.warning.holders.holder_types`."""
+    from ..warning.holders import holder_types
+
+    cols = np.unique(M.indices)
+    if not len(cols):
+        return M
+    types = holder_types([str(x) for x in names[cols]])["holder_type"].to_numpy()
+    drop = cols[types == "individual"]
+    keep = np.ones(M.shape[1], dtype=np.float64)
+    keep[drop] = 0.0
+    out = (M @ sp.diags(keep)).tocsr()
+    out.eliminate_zeros()
+    return out
 
 
 def _gap_table(gap) -> pd.DataFrame:

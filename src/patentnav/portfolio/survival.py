@@ -97,7 +97,8 @@ class SurvivalResult:
     ``term_years``, ``max_follow_up``, ``p_full_term`` (null when not followed to term),
     ``s_at_max`` and ``note``; ``curves``: cohort -> Kaplan-Meier table; ``calibration``:
     horizon rows (``horizon``, ``rights``, ``predicted``, ``observed``, ``difference``);
-    ``available``: whether the corpus has lapse data at all; ``note``.
+    ``available``: whether the corpus has lapse data at all; ``reason``: ``fitted``,
+    ``no_events`` (no legal events) or ``no_lapses`` (events but no lapse); ``note``.
     """
 
     cohorts: pd.DataFrame
@@ -106,6 +107,7 @@ class SurvivalResult:
     available: bool = False
     note: str = ""
     params: dict = field(default_factory=dict)
+    reason: str = "fitted"
 
     @property
     def mean_abs_error(self) -> float | None:
@@ -162,7 +164,8 @@ def maintenance_survival(corpus, status: pd.DataFrame, as_of=None, rows=None,
         why = ("no legal events in this corpus: lapses cannot be observed, so no maintenance-survival model is fitted"
                if obs.empty else "legal events are present but no granted right lapsed: the survival model would be "
                "flat at 1 and is not reported")
-        return SurvivalResult(pd.DataFrame(), {}, pd.DataFrame(), False, why, {"as_of": str(asof.date())})
+        return SurvivalResult(pd.DataFrame(), {}, pd.DataFrame(), False, why, {"as_of": str(asof.date())},
+                              "no_events" if obs.empty else "no_lapses")
     rows_out, curves, cal = [], {}, []
     for (office, year), g in obs.groupby(["office", "filing_year"], sort=True):
         if wanted is not None and (office, year) not in wanted:
@@ -199,4 +202,5 @@ def maintenance_survival(corpus, status: pd.DataFrame, as_of=None, rows=None,
         calib = calib[["horizon", "rights", "predicted", "observed", "difference"]]
     note = (f"Kaplan-Meier over {len(obs):,} granted rights from files with legal events "
             f"({int(obs['event'].sum()):,} lapses); cohorts with fewer than {min_cohort} rights are not shown")
-    return SurvivalResult(cohorts, curves, calib, True, note, {"as_of": str(asof.date()), "min_cohort": min_cohort})
+    return SurvivalResult(cohorts, curves, calib, True, note, {"as_of": str(asof.date()), "min_cohort": min_cohort,
+                          "rights": len(obs), "lapses": int(obs["event"].sum())})
