@@ -10,7 +10,8 @@ the OECD indicators and cohorts (:mod:`patentnav.landscape.indicators`), the SEI
 * ``radicalness`` (Shane 2001; Squicciarini, Dernis & Criscuolo 2013): the share of the IPC
   subclasses of the cited documents that the citing document does not carry,
   ``sum_j CT_j / n_p``, over the in-corpus cited documents;
-* ``breakthrough``: forward citations in the top 1% of the cohort (Ahuja & Lampert 2001;
+* ``breakthrough``: fewer than 1% of the cohort have more forward citations, and it has
+  some (top 1% of the cohort; Ahuja & Lampert 2001;
   Squicciarini et al. 2013), defined for cohorts of at least 100 documents;
 * ``npl_share``: non-patent references / all references (science linkage, Narin, Hamilton &
   Olivastro 1997; Callaert et al. 2006);

@@ -76,7 +76,8 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.cumprod(1.0 - ev / at_risk)
         g = np.cumsum(np.where(at_risk > ev, ev / (at_risk * (at_risk - ev)), np.inf * (ev > 0)))
-    se = s * np.sqrt(g)
+    with np.errstate(invalid="ignore"):
+        se = np.where(s > 0, s * np.sqrt(g), 0.0)
     return pd.DataFrame({"time": times, "at_risk": at_risk.astype(np.int64), "events": ev.astype(np.int64),
                          "censored": cen.astype(np.int64), "survival": s, "se": se})
 
