@@ -36,6 +36,7 @@ def test_first_rule_that_applies():
 
 
 def test_sell_when_own_products_checked_and_unused():
+    assert decide(_frame(own_fit=0.02, citing_firms=1))["decision"].iloc[0] == "keep"  # one citing firm is not enough
     d = decide(_frame(own_fit=0.02, citing_firms=2))
     assert d["decision"].iloc[0] == "license_or_sell" and d["decision_detail"].iloc[0] == "sell"
 

@@ -587,6 +587,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "pf.ch.matrix": ("Decision matrix: value against others' interest", "决策矩阵：价值与外部关注度"),
     "pf.ch.matrix.note": ("One point per alive right: value index (x) against the cohort percentile of its forward citations (y); colour = decision; dashed lines at the thresholds of the rules.",
                           "每点为一件有效权利：横轴为价值指数，纵轴为被引次数的同期同领域百分位；颜色为建议；虚线为规则阈值。"),
+    "pf.ch.matrix.thinned": ("{shown} of {total} rights drawn (all but the kept ones first); every right is in the tables.",
+                             "图中绘出 {total} 件中的 {shown} 件（优先绘出非“维持”者）；全部权利见表格。"),
     "pf.ch.matrix.x": ("Value index", "价值指数"), "pf.ch.matrix.y": ("Others' interest (forward-citation percentile)", "外部关注度（被引百分位）"),
     "pf.t.decisions": ("Decisions with reasons", "运营建议及理由"), "pf.t.pledge": ("Pledge readiness (质押融资)", "质押条件"),
     "pf.t.prospects": ("Licensee prospects", "被许可方候选"),

@@ -71,7 +71,6 @@ def _region_part(corpus, sel, status, values, holders, own_cols, alive, rows, re
         gap = gaps(corpus, region=region)
     except ValueError as e:
         return empty, pd.Series(dtype=object), empty, empty, str(e), None
-    progress("region")
     lvl = gap.params.get("region_level", "country")
     a = assign_regions(corpus, level=lvl)
     pubs = pd.Index(corpus["publication_number"].to_numpy())

@@ -5,7 +5,7 @@ Pure functions over the portfolio frame (one row per right, the columns of
 ``as_of`` (in force or pending); thresholds are the constants below (docs/portfolio.md):
 
 0. ``keep``: the right reads on one of the holder's own products (``own_fit >= OWN_FIT_USED``);
-1. ``license_or_sell``: others use or cite it (``citing_firms >= 1``, or forward citations in
+1. ``license_or_sell``: others use or cite it (``citing_firms >= INTEREST_FIRMS``, or forward citations in
    the top quarter of its cohort, ``forward_citations_pct >= INTEREST_PCT``), and it does not
    read on the holder's products (or that was not checked); *sell* is suggested when the
    holder's products were checked and it reads on none of them, *license* otherwise;
@@ -28,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DECISIONS", "decide", "pledge_readiness", "OWN_FIT_USED", "OWN_FIT_UNUSED", "INTEREST_PCT", "LOW_VALUE",
+__all__ = ["DECISIONS", "decide", "pledge_readiness", "OWN_FIT_USED", "OWN_FIT_UNUSED", "INTEREST_FIRMS", "INTEREST_PCT",
+           "LOW_VALUE",
            "PLEDGE_MIN_YEARS"]
 
 DECISIONS = ("keep", "license_or_sell", "pool", "abandon", "ended", "review")
@@ -36,6 +37,8 @@ DECISIONS = ("keep", "license_or_sell", "pool", "abandon", "ended", "review")
 OWN_FIT_USED = 0.3
 #: Relevance below which the right is taken not to read on the holder's products.
 OWN_FIT_UNUSED = 0.1
+#: Other firms citing a right from which others' interest is assumed.
+INTEREST_FIRMS = 2
 #: Cohort percentile of forward citations from which others' interest is assumed.
 INTEREST_PCT = 0.75
 #: Value index below which a right is low value (bottom quarter of its cohort).
@@ -75,7 +78,7 @@ def decide(frame: pd.DataFrame) -> pd.DataFrame:
     alive = np.isin(st, _ALIVE)
     used = own_known & (own >= OWN_FIT_USED)
     unused = ~own_known | (own < OWN_FIT_UNUSED)
-    interest = (citing >= 1) | (np.nan_to_num(fpct) >= INTEREST_PCT)
+    interest = (citing >= INTEREST_FIRMS) | (np.nan_to_num(fpct) >= INTEREST_PCT)
     low = np.isfinite(value) & (value < LOW_VALUE)
     r_keep_own = alive & used
     r_license = alive & interest & unused
@@ -84,26 +87,34 @@ def decide(frame: pd.DataFrame) -> pd.DataFrame:
     decision = np.select([np.isin(st, _ENDED), ~alive, r_keep_own, r_license, r_pool, r_abandon],
                          ["ended", "review", "keep", "license_or_sell", "pool", "abandon"], "keep").astype(object)
     detail = np.where(decision == "license_or_sell", np.where(own_known & unused, "sell", "license"), "")
-    reasons = [_reasons(frame.iloc[i], decision[i], own_known[i]) for i in range(n)]  # rows of one portfolio
+    cols = [c for c in ("status", "ended_date", "value_index", "own_fit", "citing_firms", "prospects",
+                        "forward_citations_pct", "pool_technology", "pool_holders", "fees_next", "fees_currency",
+                        "fee_years", "years_left") if c in frame.columns]
+    records = frame[cols].to_dict("records")  # plain dicts: a portfolio's rows, not the corpus
+    reasons = [_reasons(r, d, k) for r, d, k in zip(records, decision, own_known)]
     return pd.DataFrame({"decision": decision, "decision_detail": detail, "reasons": reasons}, index=frame.index)
 
 
-def _reasons(row: pd.Series, decision: str, own_known: bool) -> list[tuple[str, dict]]:
+def _reasons(row: dict, decision: str, own_known: bool) -> list[tuple[str, dict]]:
     """Reason codes with their values (rendered in the report's language)."""
     out: list[tuple[str, dict]] = []
-    g = row.get
+
+    def g(key, default=None):
+        v = row.get(key, default)
+        return default if v is None or (isinstance(v, float) and np.isnan(v) and default is not None) else v
+
     if decision == "ended":
         return [("ended", {"status": g("status"), "date": g("ended_date") or "—"})]
     if decision == "review":
         return [("status_unknown", {})]
-    if np.isfinite(g("value_index", np.nan)):
+    if np.isfinite(float(g("value_index", np.nan))):
         out.append(("value", {"pct": g("value_index")}))
     if own_known:
         out.append(("own_fit", {"fit": g("own_fit")}))
     else:
         out.append(("own_not_checked", {}))
     if decision == "license_or_sell":
-        if (g("citing_firms") or 0) >= 1:
+        if (g("citing_firms") or 0) >= INTEREST_FIRMS:
             out.append(("cited_by", {"n": int(g("citing_firms")), "firms": g("prospects") or ""}))
         else:
             out.append(("cited_often", {"pct": g("forward_citations_pct")}))
@@ -114,7 +125,7 @@ def _reasons(row: pd.Series, decision: str, own_known: bool) -> list[tuple[str, 
         out.append(("saves", {"amount": g("fees_next"), "currency": g("fees_currency") or "", "years": g("fee_years")}))
     if decision == "keep" and (g("years_left") or 0) > 0:
         out.append(("term_left", {"years": g("years_left")}))
-    if decision == "keep" and np.isfinite(g("value_index", np.nan)) and g("value_index") < LOW_VALUE:
+    if decision == "keep" and np.isfinite(float(g("value_index", np.nan))) and g("value_index") < LOW_VALUE:
         out.append(("no_fees_due" if not (g("fees_next") or 0) > 0 else "low_value_kept", {}))
     return out
 

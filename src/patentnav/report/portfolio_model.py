@@ -84,11 +84,33 @@ def reasons_text(reasons: list, lang: str) -> str:
     return "; ".join(_fmt_reason(c, v, lang) for c, v in (reasons or []))
 
 
-def decision_label(row: pd.Series, lang: str) -> str:
-    d = row["decision"]
-    if d == "license_or_sell" and row.get("decision_detail"):
-        return L(f"pf.dec.{row['decision_detail']}", lang)
-    return L(f"pf.dec.{d}", lang)
+def _dec_label(decision: str, detail: str | None, lang: str) -> str:
+    if decision == "license_or_sell" and detail:
+        return L(f"pf.dec.{detail}", lang)
+    return L(f"pf.dec.{decision}", lang)
+
+
+def decision_label(row, lang: str) -> str:
+    """The decision of a row in ``lang`` (license or sell shown as the one suggested)."""
+    return _dec_label(row["decision"], row.get("decision_detail"), lang)
+
+
+#: Points drawn on the decision matrix at most (every right is in the tables and CSV).
+MATRIX_POINTS = 2000
+
+
+def _thin(alive: pd.DataFrame) -> pd.DataFrame:
+    """At most :data:`MATRIX_POINTS` rows: every right with a decision other than keep (up to
+    the cap), then evenly spaced kept rights (deterministic)."""
+    if len(alive) <= MATRIX_POINTS:
+        return alive
+    other = alive[alive["decision"] != "keep"].head(MATRIX_POINTS)
+    keep = alive[alive["decision"] == "keep"]
+    room = MATRIX_POINTS - len(other)
+    if room > 0 and len(keep):
+        keep = keep.iloc[np.linspace(0, len(keep) - 1, min(room, len(keep))).round().astype(int)]
+        other = pd.concat([other, keep])
+    return other.sort_values("publication_number", kind="mergesort")
 
 
 def _title_holder(result) -> str:
@@ -360,14 +382,18 @@ def _decisions(result, lang: str) -> dict:
     pars.append(L("pf.dec.pledge", lang, ready=int(f["pledge_ready"].sum()), years=int(PLEDGE_MIN_YEARS)))
     pars.append(L("pf.dec.prospects.citations" if result.params.get("prospect_basis") == "citations"
                   else "pf.dec.prospects.field", lang))
-    alive = f[f["status"].isin(["in_force", "pending"])]
-    pts = [{"label": x.publication_number, "value": rnd(x.value_index), "interest": rnd(x.forward_citations_pct)
-            if "forward_citations_pct" in f.columns else None, "decision": x.decision,
-            "decision_label": decision_label(pd.Series(x._asdict()), lang), "fees": rnd(x.fees_next)}
-           for x in alive.sort_values("publication_number").itertuples()]
+    alive = f[f["status"].isin(["in_force", "pending"])].sort_values("publication_number", kind="mergesort")
+    shown = _thin(alive)
+    pts = [{"label": pub, "value": rnd(v), "interest": rnd(i), "decision": d, "decision_label": _dec_label(d, det, lang),
+            "fees": rnd(fee)} for pub, v, i, d, det, fee in zip(
+               shown["publication_number"], shown["value_index"], shown["forward_citations_pct"]
+               if "forward_citations_pct" in shown else [None] * len(shown), shown["decision"], shown["decision_detail"],
+               shown["fees_next"])]
+    note = L("pf.ch.matrix.note", lang) + ("" if len(shown) == len(alive) else " " + L("pf.ch.matrix.thinned", lang,
+                                                                                       shown=len(shown), total=len(alive)))
     charts = [_chart("decision_matrix", L("pf.ch.matrix", lang), "decision_matrix",
                      {"points": pts, "x_label": L("pf.ch.matrix.x", lang), "y_label": L("pf.ch.matrix.y", lang),
-                      "x_threshold": LOW_VALUE, "y_threshold": INTEREST_PCT}, L("pf.ch.matrix.note", lang))] if pts else []
+                      "x_threshold": LOW_VALUE, "y_threshold": INTEREST_PCT}, note)] if pts else []
     order = f.assign(_o=f["decision"].map(_ORDER)).sort_values(["_o", "value_index", "publication_number"],
                                                                 ascending=[True, False, True], kind="mergesort")
     rows = [[x["publication_number"], _cell(x["title"]), _status(x["status"], lang), rnd(x["value_index"]),
