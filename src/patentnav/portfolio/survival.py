@@ -77,7 +77,7 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
         s = np.cumprod(1.0 - ev / at_risk)
         g = np.cumsum(np.where(at_risk > ev, ev / (at_risk * (at_risk - ev)), np.inf * (ev > 0)))
     with np.errstate(invalid="ignore"):
-        se = np.where(s > 0, s * np.sqrt(g), 0.0)
+        se = np.where(s > 0, s * np.sqrt(g), np.nan)  # Greenwood is undefined once S = 0
     return pd.DataFrame({"time": times, "at_risk": at_risk.astype(np.int64), "events": ev.astype(np.int64),
                          "censored": cen.astype(np.int64), "survival": s, "se": se})
 
