@@ -246,17 +246,20 @@ def _value_chart(result, lang: str) -> dict:
                    "x_label": L("pf.ch.value.x", lang), "y_label": L("pf.ch.value.y", lang)}, L("pf.ch.value.note", lang))
 
 
-def _indicator_tables(f: pd.DataFrame, lang: str) -> list[dict]:
+def _indicator_tables(f: pd.DataFrame, lang: str, events_known: bool) -> list[dict]:
+    """Legal, technical and economic tables; transaction counts are empty (unknown), not 0,
+    when the data carry no legal events."""
     f = f.sort_values(["value_index", "publication_number"], ascending=[False, True], kind="mergesort").head(TOP_ROWS)
     yn = {True: L("pf.yes", lang), False: L("pf.no", lang)}
+    ev = (lambda v: int(v)) if events_known else (lambda v: None)  # noqa: E731
     legal = [[x.publication_number, _status(x.status, lang), rnd(x.years_left), rnd(x.claims), rnd(x.family_size),
-              int(x.co_owners), yn[bool(x.active_pledge)], int(x.licences), int(x.transfers),
-              int(x.invalidations + x.challenges)] for x in f.itertuples()]
+              int(x.co_owners), yn[bool(x.active_pledge)] if events_known else None, ev(x.licences), ev(x.transfers),
+              ev(x.invalidations + x.challenges)] for x in f.itertuples()]
     tech = [[x.publication_number, rnd(x.forward_citations), rnd(x.forward_citations_norm), rnd(x.tech_relevance),
              None if pd.isna(x.breakthrough) else yn[bool(x.breakthrough)], rnd(x.patent_scope), rnd(x.radicalness),
              rnd(x.originality), rnd(x.generality), rnd(x.npl_share), yn[bool(x.sei)]] for x in f.itertuples()]
     econ = [[x.publication_number, rnd(x.family_size), int(x.markets), rnd(x.market_coverage), rnd(x.competitive_impact),
-             rnd(x.maintenance_ratio), int(x.transactions), rnd(x.value_index)] for x in f.itertuples()]
+             rnd(x.maintenance_ratio), ev(x.transactions), rnd(x.value_index)] for x in f.itertuples()]
     pn = ("publication_number", L("c.publication_number", lang))
     return [
         _table("legal", L("pf.t.legal", lang), [pn, ("status", L("pf.c.status", lang)), ("years_left", L("pf.c.years_left", lang)),
@@ -362,7 +365,7 @@ def _value(result, lang: str) -> dict:
     pars.append(hv_par)
     s_pars, s_tabs = _survival(result, lang)
     pars += s_pars
-    tables = _indicator_tables(f, lang) + ([hv_tab] if hv_tab else []) + [avail_tab] + s_tabs
+    tables = _indicator_tables(f, lang, bool(result.params.get("legal_events_documents"))) + ([hv_tab] if hv_tab else []) + [avail_tab] + s_tabs
     return section("value", L("pf.sec.value", lang), pars, tables, [_value_chart(result, lang)])
 
 
