@@ -20,6 +20,7 @@ import pandas as pd
 from ..i18n import t
 from .labels import L, has_label
 from .parts import _cell, _chart, _clip, _table, rnd, section
+from .warn_model import _date
 
 __all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows"]
 
@@ -32,17 +33,6 @@ PORTFOLIO_CHART_KEYS = {
 #: Rows of the long per-right tables in the report (every row is in the CLI's rights.csv).
 TOP_ROWS = 200
 _ORDER = {"license_or_sell": 0, "abandon": 1, "pool": 2, "keep": 3, "review": 4, "ended": 5}
-
-
-def _date(v: Any) -> str | None:
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(pd.Timestamp(v).date())
 
 
 def _status(code: Any, lang: str) -> str:
