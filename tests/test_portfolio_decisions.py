@@ -104,3 +104,19 @@ def test_cn_region_pool_and_bring_in(cn):
     # held outside: no applicant of the document is located in the region (the region's portfolio)
     assert not cn.bring_in["publication_number"].isin(cn.rights["publication_number"]).any()
     assert set(cn.free_to_use["status"]) <= {"expired", "lapsed"}
+
+
+def test_own_product_changes_the_decisions(drones):
+    from conftest import ROOT
+    from patentnav.warning import ProductProfile
+
+    product = ProductProfile.from_file(ROOT / "examples" / "drone_product.toml")
+    r = portfolio(drones, holders=DJI, as_of=AS_OF, product=product)
+    keep = _row(r, "US-20170186329-A1")  # flight control: reads on the drone product
+    assert keep["own_fit"] >= 0.3 and keep["decision"] == "keep"
+    assert ("own_fit", {"fit": keep["own_fit"]}) in keep["reasons"]
+    # remote control: partly on the product (0.1 <= fit < 0.3), so no longer offered for licensing
+    assert 0.1 <= _row(r, "US-8903568-B1")["own_fit"] < 0.3 and _row(r, "US-8903568-B1")["decision"] == "keep"
+    # white balancing: nothing of the product, others cite it -> sell (the products were checked)
+    sell = _row(r, "US-9253460-B1")
+    assert sell["own_fit"] < 0.1 and (sell["decision"], sell["decision_detail"]) == ("license_or_sell", "sell")
