@@ -36,8 +36,12 @@ def test_first_rule_that_applies():
 
 
 def test_sell_when_own_products_checked_and_unused():
-    assert decide(_frame(own_fit=0.02, citing_firms=1))["decision"].iloc[0] == "keep"  # one citing firm is not enough
-    d = decide(_frame(own_fit=0.02, citing_firms=2))
+    # with the citing documents in the data, a top-quarter right that no other firm cites is kept
+    assert decide(_frame(own_fit=0.02, forward_citations_pct=0.9, citing_firms=0), citations_known=True)[
+        "decision"].iloc[0] == "keep"
+    assert decide(_frame(own_fit=0.02, forward_citations_pct=0.5, citing_firms=3), citations_known=True)[
+        "decision"].iloc[0] == "keep"  # cited by others but not among the most cited of its cohort
+    d = decide(_frame(own_fit=0.02, forward_citations_pct=0.9, citing_firms=2), citations_known=True)
     assert d["decision"].iloc[0] == "license_or_sell" and d["decision_detail"].iloc[0] == "sell"
 
 

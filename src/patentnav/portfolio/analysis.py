@@ -186,7 +186,7 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     frame["pool_technology"] = pd.Series(rows).map(member).to_numpy()
     if len(pools):
         frame["pool_holders"] = frame["pool_technology"].map(dict(zip(pools["technology"], pools["holders"])))
-    frame = pd.concat([frame, decide(frame), pledge_readiness(frame)], axis=1)
+    frame = pd.concat([frame, decide(frame, citations_known=basis == "citations"), pledge_readiness(frame)], axis=1)
 
     keys = set(zip(frame["cohort_year"], frame["cohort_field"]))
     in_cohort = pd.Series(list(zip(values["cohort_year"], values["cohort_field"]))).isin(keys).to_numpy()

@@ -5,8 +5,9 @@ Pure functions over the portfolio frame (one row per right, the columns of
 ``as_of`` (in force or pending); thresholds are the constants below (docs/portfolio.md):
 
 0. ``keep``: the right reads on one of the holder's own products (``own_fit >= OWN_FIT_USED``);
-1. ``license_or_sell``: others use or cite it (``citing_firms >= INTEREST_FIRMS``, or forward citations in
-   the top quarter of its cohort, ``forward_citations_pct >= INTEREST_PCT``), and it does not
+1. ``license_or_sell``: others build on it - forward citations in the top quarter of its
+   cohort (``forward_citations_pct >= INTEREST_PCT``) and, where the data have the citing
+   documents, at least ``INTEREST_FIRMS`` other firm among the citers - and it does not
    read on the holder's products (or that was not checked); *sell* is suggested when the
    holder's products were checked and it reads on none of them, *license* otherwise;
 2. ``pool``: it lies in a technology where several local holders together cover a regional
@@ -37,8 +38,8 @@ DECISIONS = ("keep", "license_or_sell", "pool", "abandon", "ended", "review")
 OWN_FIT_USED = 0.3
 #: Relevance below which the right is taken not to read on the holder's products.
 OWN_FIT_UNUSED = 0.1
-#: Other firms citing a right from which others' interest is assumed.
-INTEREST_FIRMS = 2
+#: Other firms that must be among the citers (when the data have the citing documents).
+INTEREST_FIRMS = 1
 #: Cohort percentile of forward citations from which others' interest is assumed.
 INTEREST_PCT = 0.75
 #: Value index below which a right is low value (bottom quarter of its cohort).
@@ -56,13 +57,14 @@ def _num(df: pd.DataFrame, col: str, default=np.nan) -> np.ndarray:
     return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
 
 
-def decide(frame: pd.DataFrame) -> pd.DataFrame:
+def decide(frame: pd.DataFrame, citations_known: bool = False) -> pd.DataFrame:
     """``decision``, ``decision_detail`` (``license``/``sell`` for rule 1) and ``reasons``
     (a list of reason codes with values, rendered by the report) for every row.
 
     Expected columns (missing ones count as unknown): ``status``, ``value_index``,
     ``forward_citations_pct``, ``citing_firms``, ``own_fit``, ``transactions``, ``fees_next``,
-    ``fees_currency``, ``in_pool``, ``pool_technology``.
+    ``fees_currency``, ``in_pool``, ``pool_technology``. ``citations_known``: the data have
+    the citing documents (``citing_firms`` is then a count, not unknown).
     """
     n = len(frame)
     st = frame["status"].to_numpy()
@@ -78,7 +80,7 @@ def decide(frame: pd.DataFrame) -> pd.DataFrame:
     alive = np.isin(st, _ALIVE)
     used = own_known & (own >= OWN_FIT_USED)
     unused = ~own_known | (own < OWN_FIT_UNUSED)
-    interest = (citing >= INTEREST_FIRMS) | (np.nan_to_num(fpct) >= INTEREST_PCT)
+    interest = (np.nan_to_num(fpct) >= INTEREST_PCT) & ((citing >= INTEREST_FIRMS) | (not citations_known))
     low = np.isfinite(value) & (value < LOW_VALUE)
     r_keep_own = alive & used
     r_license = alive & interest & unused
@@ -114,10 +116,9 @@ def _reasons(row: dict, decision: str, own_known: bool) -> list[tuple[str, dict]
     else:
         out.append(("own_not_checked", {}))
     if decision == "license_or_sell":
+        out.append(("cited_often", {"pct": g("forward_citations_pct")}))
         if (g("citing_firms") or 0) >= INTEREST_FIRMS:
             out.append(("cited_by", {"n": int(g("citing_firms")), "firms": g("prospects") or ""}))
-        else:
-            out.append(("cited_often", {"pct": g("forward_citations_pct")}))
     if decision == "pool":
         out.append(("pool", {"technology": g("pool_technology") or "", "holders": g("pool_holders") or 0}))
     if decision == "abandon":

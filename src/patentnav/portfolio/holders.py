@@ -69,9 +69,19 @@ def _pairs(corpus) -> pd.DataFrame:
     same_len = pc.equal(pc.list_value_length(harm).fill_null(0), pc.list_value_length(raw).fill_null(0))
     aligned = bool(pc.all(same_len).as_py()) and (pc.sum(pc.list_value_length(harm)).as_py() or 0) > 0
     flat_h = pc.list_flatten(harm) if aligned else flat_raw
+
+    def keys(arr: pa.Array) -> np.ndarray:  # normalise each distinct name once
+        enc = pc.dictionary_encode(arr.cast(pa.string()))
+        norm = normalize_names(enc.dictionary).to_numpy(zero_copy_only=False)
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        out = np.full(len(arr), None, dtype=object)
+        ok = ~pd.isna(idx)
+        out[ok] = np.asarray(norm, dtype=object)[idx[ok].astype(np.int64)]
+        return out
+
+    key_raw = keys(flat_raw)
     return pd.DataFrame({"row": parent, "raw": flat_raw.to_pandas().to_numpy(), "name": flat_h.to_pandas().to_numpy(),
-                         "key_raw": normalize_names(flat_raw).to_pandas().to_numpy(),
-                         "key": normalize_names(pa.array(flat_h.to_pylist(), pa.string())).to_pandas().to_numpy()})
+                         "key_raw": key_raw, "key": key_raw if not aligned else keys(flat_h)})
 
 
 def select_portfolio(corpus, holders=None, region: str | None = None, level: str | None = None) -> HolderSelection:
