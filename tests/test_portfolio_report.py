@@ -97,3 +97,22 @@ def test_hostile_names_and_titles(tmp_path):
         with open(path, newline="", encoding="utf-8-sig") as f:
             cells = [c for row in csv.reader(f) for c in row]
         assert not any(c.startswith(FORMULA_PREFIXES) for c in cells if c and not c.lstrip("-").replace(".", "").isdigit()), path
+
+
+def test_cn_holder_high_value_and_reduced_fees():
+    from portfolio_corpus import D, corpus
+
+    c = corpus(publication_number=["CN-1-B", "CN-2-B"], jurisdiction=["CN", "CN"], kind=["B", "B"],
+               document_type=["granted_patent"] * 2, filing_date=[D(2012, 3, 1), D(2020, 1, 1)],
+               grant_date=[D(2015, 1, 1), D(2022, 1, 1)], ipc=[["G06N3/08"], ["A47G19/00"]],
+               applicants=[["深圳市大疆创新科技有限公司"]] * 2, title=["一种方法", "另一种"], family_size=[1, 1],
+               publication_date=[D(2015, 1, 1), D(2022, 1, 1)])
+    r = portfolio(c, holders="深圳市大疆创新科技有限公司", as_of=D(2024, 6, 30), cn_reduction="85")
+    fees = r.rights.set_index("publication_number")["fees_next"]
+    # CN-1: years 14-18 (6,000 x 2 + 8,000 x 3); granted in year 3, so the reduction (years 3-12) is over
+    assert fees["CN-1-B"] == 36000
+    # CN-2: years 6-10 (1,200 + 2,000 x 3 + 4,000), all within the 10 reduced years: 15%
+    assert fees["CN-2-B"] == pytest.approx(0.15 * 11200)
+    rep = build_portfolio_report(r, "zh")
+    hv = next(t for t in rep["sections"][1]["tables"] if t["id"] == "high_value")
+    assert hv["rows"][0][2:] == ["是", "战略性新兴产业; 维持超过 10 年"] and hv["rows"][1][2] == "否"

@@ -306,7 +306,8 @@ def _high_value(f: pd.DataFrame, lang: str) -> tuple[str, dict | None]:
     if not scope:
         return L("pf.hv.none", lang), None
     hv = f[f["hv_in_scope"]]
-    rows = [[x.publication_number, _cell(x.title), yn_(x.high_value, lang), x.hv_criteria or "—"]
+    crit = lambda c: "; ".join(L(f"pf.hv.{k}", lang) for k in c.split(",")) if c else "—"  # noqa: E731
+    rows = [[x.publication_number, _cell(x.title), yn_(x.high_value, lang), crit(x.hv_criteria)]
             for x in hv.sort_values("publication_number").itertuples()]
     return (L("pf.hv.par", lang, n=int(f["high_value"].sum()), scope=scope),
             _table("high_value", L("pf.t.hv", lang), [("publication_number", L("c.publication_number", lang)),
