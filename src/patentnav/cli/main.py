@@ -36,6 +36,9 @@ def main() -> None:
       patentnav clusters             technology fields (Leiden) with labels and growth
       patentnav mainpath             main paths of the citation network
       patentnav gaps --region CN     technologies a region lacks, and who holds them
+      patentnav portfolio --holder NAME
+                                     a holder's rights: fees, value signals, decisions
+                                     (keep, license, pool, abandon, pledge), bring-in lists
 
     Every command takes --help. Commands that read a CORPUS use the bundled sample
     when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).
@@ -266,9 +269,10 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402
 from .report_cmds import COMMANDS as _REPORT  # noqa: E402
+from .portfolio_cmds import COMMANDS as _PORTFOLIO  # noqa: E402
 from .warn_cmds import COMMANDS as _WARN  # noqa: E402
 
-for _cmd in _LANDSCAPE + _REPORT + _WARN:
+for _cmd in _LANDSCAPE + _REPORT + _WARN + _PORTFOLIO:
     main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -352,6 +352,15 @@ CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
 }
 
 
+def _register_portfolio_kinds() -> None:
+    from .portfolio_charts import PORTFOLIO_CHART_KINDS  # the portfolio report's chart kinds
+
+    CHART_KINDS.update(PORTFOLIO_CHART_KINDS)
+
+
+_register_portfolio_kinds()
+
+
 def make_figure(chart: dict[str, Any], lang: str = "en") -> go.Figure:
     """Build the figure of one chart dict of the report model (``kind``, ``data``, ``note``)."""
     kind = chart.get("kind")
