@@ -121,6 +121,9 @@ def test_own_product_changes_the_decisions(drones):
     assert ("own_fit", {"fit": keep["own_fit"]}) in keep["reasons"]
     # remote control: partly on the product (0.1 <= fit < 0.3), so no longer offered for licensing
     assert 0.1 <= _row(r, "US-8903568-B1")["own_fit"] < 0.3 and _row(r, "US-8903568-B1")["decision"] == "keep"
-    # white balancing: nothing of the product, others cite it -> sell (the products were checked)
-    sell = _row(r, "US-9253460-B1")
+    # white balancing: the product's gimbal camera shares some of it (0.1 <= fit): kept
+    white = _row(r, "US-9253460-B1")
+    assert 0.1 <= white["own_fit"] < 0.3 and white["decision"] == "keep"
+    # walking pets: nothing of the product -> sell (the products were checked)
+    sell = _row(r, "US-9661827-B1")
     assert sell["own_fit"] < 0.1 and (sell["decision"], sell["decision_detail"]) == ("license_or_sell", "sell")
