@@ -261,16 +261,44 @@ def mainpath(corpus, kind, weight, k, output, fmt, lang):
     mp = main_path(dag, kind="key-route" if kind == "key-route" else kind, weight=weight, k=k)
     console.print(t("mainpath.summary", lang, nodes=f"{len(g.nodes):,}", arcs=f"{len(g.src):,}", removed=f"{len(dag.removed):,}",
                     kind=mp.kind, weight=weight.upper(), n=len(mp.arcs)))
+    arcs, header, cells = mainpath_weights(mp, weight, lang)
     tab = Table(title=t("mainpath.title", lang))
     tab.add_column(t("mainpath.cited", lang))
     tab.add_column(t("mainpath.citing", lang))
-    tab.add_column(weight.upper(), justify="right")
-    for row in mp.arcs.itertuples():
-        tab.add_row(str(row.src_label), str(row.dst_label), f"{row.weight:,.0f}")
+    tab.add_column(header, justify="right")
+    for row, cell in zip(arcs.itertuples(), cells):
+        tab.add_row(str(row.src_label), str(row.dst_label), cell)
     console.print(tab)
+    if mp.normalized:
+        console.print(f"[dim]{t('mainpath.shares_note', lang, weight=weight.upper())}[/]")
     if output:
-        write_csv(mp.arcs, output)
+        write_csv(arcs, output)
         console.print(t("written", lang, path=output))
+
+
+def mainpath_weights(mp, weight: str, lang: str):
+    """(arcs table, column header, printed cells) with the weights shown exactly.
+
+    Counts up to 2**53 are exact in float64 and print as integers; larger counts are
+    recomputed as Python integers (:func:`patentnav.landscape.mainpath.exact_arc_weights`), so
+    no digit is invented; when counts overflow float64 the weights are shares of all paths,
+    printed as shares under a header that says so (and the CSV columns are renamed ``*_share``).
+    """
+    from ..landscape.mainpath import EXACT_FLOAT_INT, MEASURES, exact_arc_weights
+
+    arcs = mp.arcs.copy()
+    if mp.normalized:
+        arcs = arcs.rename(columns={m: f"{m}_share" for m in MEASURES} | {"weight": "weight_share"})
+        return arcs, t("mainpath.share", lang, weight=weight.upper()), [f"{w:.6g}" for w in arcs["weight_share"]]
+    if len(arcs) and float(arcs[list(MEASURES)].to_numpy().max()) > EXACT_FLOAT_INT:
+        exact = exact_arc_weights(mp.dag, arcs["arc"].to_numpy())
+        for m in MEASURES:
+            arcs[m] = exact[m].to_numpy()
+        arcs["weight"] = arcs[weight]
+    else:
+        for m in (*MEASURES, "weight"):
+            arcs[m] = [int(v) for v in arcs[m]]  # float64 integers below 2**53: exact
+    return arcs, weight.upper(), [f"{int(w):,}" for w in arcs["weight"]]
 
 
 @click.command()
