@@ -335,6 +335,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
 
     from ..landscape.gaps import gaps as find_gaps
     from ..landscape.scope import scope
+    from ..report.regional import analytics_warnings
 
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     if industry or ipc_patterns or query:
@@ -351,20 +352,29 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
     tab = Table(title=t("gaps.title", lang, region=region))
     for key, kw in (("gaps.technology", {}), ("gaps.category", {}), ("gaps.rca", {"justify": "right"}),
                     ("gaps.density", {"justify": "right"}), ("gaps.world", {"justify": "right"}),
-                    ("gaps.growth", {"justify": "right"}), ("gaps.holders", {"overflow": "fold", "ratio": 2}),
-                    ("gaps.local", {"overflow": "fold", "ratio": 2})):
+                    ("gaps.growth", {"justify": "right"}), ("gaps.rights", {"justify": "right"}),
+                    ("gaps.holders", {"overflow": "fold", "ratio": 2}), ("gaps.local", {"overflow": "fold", "ratio": 2})):
         tab.add_column(t(key, lang), **kw)
+    marked = False
     for row in g.table.head(top).itertuples():
         name = row.technology + (f" [dim]{(row.title or '')[:30]}[/]" if "title" in g.table.columns and row.title else "")
         growth = "—" if pd.isna(row.world_growth) else f"{100 * row.world_growth:+.0f}%"
+        firms = "; ".join(row.closest_local_firms) or "; ".join(f"{f}*" for f in row.closest_first_filed_firms)
+        marked = marked or (not row.closest_local_firms and bool(row.closest_first_filed_firms))
         tab.add_row(name, t(f"gaps.cat.{row.category}", lang), f"{row.rca:.2f}", f"{row.density:.2f}",
-                    f"{row.world_documents:,.0f}", growth, "; ".join(row.holders), "; ".join(row.closest_local_firms))
+                    f"{row.world_documents:,.0f}", growth, f"{row.live_documents:,} / {row.ended_documents:,}",
+                    "; ".join(row.live_holders), firms)
     console.print(tab)
+    if marked:
+        console.print(f"[dim]{t('gaps.first_filed', lang, region=region)}[/]")
     console.print(f"[dim]{g.formulas['gap_score']}[/]")
+    for text in analytics_warnings(g.params, lang):
+        console.print(f"[yellow]{text}[/]")
     if output:
         df = g.table.copy()
-        for col in ("key_patents", "holders", "closest_local_firms"):
-            df[col] = df[col].map("; ".join)
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, list)).any():
+                df[col] = df[col].map(lambda v: "; ".join(str(x) for x in v))
         write_csv(df, output)
         console.print(t("written", lang, path=output))
 
