@@ -316,17 +316,17 @@ def _gap_reason(r, threshold: float | None, lang: str) -> str:
     if r.category == "strength":
         return L("why.strength", lang, rca=f"{r.rca:.3g}")
     if r.category == "declining":
-        return L("why.declining", lang, rca=f"{r.rca:.3g}", growth=_pct(r.world_growth))
+        return L("why.declining", lang, growth=_pct(r.world_growth))
     if r.category == "fill_now":
-        return L("why.fill_now", lang, rca=f"{r.rca:.3g}", density=f"{r.density:.3g}", threshold=thr)
+        return L("why.fill_now", lang, density=f"{r.density:.3g}", threshold=thr)
     if not (r.density > 0):
-        return L("why.long_term_unrelated", lang, rca=f"{r.rca:.3g}")
-    return L("why.long_term", lang, rca=f"{r.rca:.3g}", density=f"{r.density:.3g}", threshold=thr)
+        return L("why.long_term_unrelated", lang)
+    return L("why.long_term", lang, density=f"{r.density:.3g}", threshold=thr)
 
 
 def _gaps_table(top: pd.DataFrame, params: dict, warn_text: list[str], lang: str) -> dict:
     thr = params.get("fill_now_density")
-    rows = [[r.technology, _clip(_s(r.title), 90), _cat(r.category, lang), rnd(r.rca), rnd(r.density), rnd(r.feasibility),
+    rows = [[r.technology, _clip(_s(r.title), 60), _cat(r.category, lang), rnd(r.rca), rnd(r.density), rnd(r.feasibility),
              rnd(r.world_documents), rnd(r.world_growth), rnd(r.gap_score), rnd(r.pci), _gap_reason(r, thr, lang)]
             for r in top.itertuples()]
     note = " ".join([L("t.gaps.note", lang, threshold="—" if thr is None else f"{thr:.3g}")] + warn_text)
@@ -350,12 +350,18 @@ def _quadrant_chart(gt: pd.DataFrame, params: dict, lang: str) -> dict:
         "threshold": rnd(params.get("fill_now_density"))}, note)
 
 
+#: Patents listed per technology in the report's acquisition and free-to-use tables.
+SHOWN = 3
+
+
 def _live_cell(pubs, status, years, lang) -> str:
-    return "; ".join(L("cell.live", lang, pub=p, status=L(f"w.status.{s}", lang), years=f"{y:.1f}") for p, s, y in zip(pubs, status, years))
+    return "; ".join(L("cell.live" if s == "in_force" else "cell.live_pending", lang, pub=p, years=f"{y:.1f}")
+                     for p, s, y in list(zip(pubs, status, years))[:SHOWN])
 
 
 def _ended_cell(pubs, status, since, lang) -> str:
-    return "; ".join(L("cell.ended", lang, pub=p, status=L(f"w.status.{s}", lang), since=d or "—") for p, s, d in zip(pubs, status, since))
+    return "; ".join(L("cell.ended", lang, pub=p, status=L(f"w.status.{s}", lang), since=d or "—")
+                     for p, s, d in list(zip(pubs, status, since))[:SHOWN])
 
 
 def _acquisition_table(actionable: pd.DataFrame, lang: str) -> dict:
@@ -363,9 +369,8 @@ def _acquisition_table(actionable: pd.DataFrame, lang: str) -> dict:
     rows = []
     for r in actionable.itertuples():
         holders = list(r.live_holders)
-        reason = (L("r.acquire", lang, tech=r.technology, cat=_cat(r.category, lang), held=_pct(r.held_outside_share),
-                    live=int(r.live_documents), holders=", ".join(holders[:3]) or none, expiring=int(r.expiring))
-                  if len(r.key_patents) else L("r.acquire_none", lang, tech=r.technology))
+        reason = (L("r.acquire", lang, cat=_cat(r.category, lang), held=_pct(r.held_outside_share), holder=holders[0] if holders else none)
+                  if len(r.key_patents) else L("r.acquire_none", lang))
         rows.append([r.technology, _cat(r.category, lang), "; ".join(holders),
                      _live_cell(r.key_patents, r.key_patents_status, r.key_patents_years_left, lang),
                      int(r.live_documents), int(r.expiring), rnd(r.held_outside_share), reason])
@@ -378,7 +383,7 @@ def _acquisition_table(actionable: pd.DataFrame, lang: str) -> dict:
 
 def _free_to_use_table(actionable: pd.DataFrame, lang: str) -> dict:
     rows = [[r.technology, _cat(r.category, lang), _ended_cell(r.free_to_use, r.free_to_use_status, r.free_to_use_since, lang),
-             int(r.ended_documents), L("r.free", lang, tech=r.technology, n=int(r.ended_documents))]
+             int(r.ended_documents), L("r.free", lang)]
             for r in actionable.itertuples() if len(r.free_to_use)]
     return _table("free_to_use", L("t.free", lang), [
         ("technology", L("c.technology", lang)), ("category", L("c.category", lang)), ("free_to_use", L("c.ended_patents", lang)),
@@ -394,7 +399,7 @@ def _alliance_table(actionable: pd.DataFrame, region: str, lang: str) -> dict:
         if local:
             reason = L("r.alliance", lang, firms=", ".join(local), tech=r.technology, density=f"{r.density:.2f}")
         elif first:
-            reason = L("r.alliance_first_filed", lang, firms=", ".join(first), tech=r.technology, region=region)
+            reason = L("r.alliance_first_filed", lang, region=region)
         else:
             reason = L("r.alliance_none", lang, tech=r.technology, region=region)
         rows.append([r.technology, _cat(r.category, lang), "; ".join(local) or none, "; ".join(first) or none, rnd(r.density), reason])
