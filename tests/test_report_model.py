@@ -297,4 +297,6 @@ def test_small_corpus_without_related_strength_says_so(corpus):
     assert set(_col(_tab(rep, "paths", "gaps"), "feasibility")) == {0.0}
     quad = next(c for c in paths["charts"] if c["kind"] == "gap_quadrant")
     assert "no point qualifies" in quad["note"]
+    heat = next(c for c in _sec(rep, "positioning")["charts"] if c["kind"] == "field_region_heatmap")
+    assert "CN" not in heat["data"]["columns"] and "(plus CN)" not in heat["note"] and "CN has no document" in heat["note"]
 

@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from .incidence import code_incidence
 
-__all__ = ["GapAnalysis", "region_technology", "gaps", "CATEGORIES"]
+__all__ = ["GapAnalysis", "region_technology", "gaps", "document_rights", "CATEGORIES", "LIVE", "ENDED"]
 
 CATEGORIES = {
     "fill_now": ("fill now: weak but related to local strengths", "近期补链：基础薄弱但与本地优势相关"),

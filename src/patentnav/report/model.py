@@ -349,7 +349,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     # ---------------------------------------------------------------- paths
     step("gaps")
-    sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step))
+    sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step, assign=assign))
     step("done")
     return {"meta": meta, "sections": sections}
 

@@ -77,7 +77,7 @@ def region_evidence_text(assign: pd.DataFrame, region: str, lang: str) -> str:
     ev = region_evidence(assign, region)
     total = float(ev.sum())
     parts = [f"{evidence_label(src, region, lang)} {w:,.1f}" for src, w in ev.items()]
-    return L("pos.evidence_of", lang, parts=_JOIN[lang].join(parts) or L("r.none", lang), total=f"{total:,.1f}")
+    return L("pos.evidence_of", lang, region=region, parts=_JOIN[lang].join(parts) or L("r.none", lang), total=f"{total:,.1f}")
 
 
 def _located_share(assign: pd.DataFrame, region: str) -> float:
@@ -204,9 +204,8 @@ def _heatmap_chart(mat, field_label, size_of, assign, region, lang) -> dict:
     return _chart("field_region_heatmap", L("ch.heatmap", lang), "field_region_heatmap", {
         "rows": [f"{f} {field_label[f]}" for f in hm_fields], "columns": list(top_regions),
         "values": [[rnd(rca.loc[r, f]) for r in top_regions] for f in hm_fields], "measure": "RCA"},
-        " ".join([L("ch.heatmap.note", lang, n=len(top_regions), region=region)]
-                 + ([] if region in top_regions else [L("ch.heatmap.absent", lang, region=region)])
-                 + [L("ch.heatmap.evidence", lang, evidence=ev_text)]))
+        L("ch.heatmap.note" if region in top_regions else "ch.heatmap.absent", lang, n=len(top_regions), region=region)
+        + " " + L("ch.heatmap.evidence", lang, evidence=ev_text))
 
 
 def _applicant_tables(assign, la, field_label, region, lang) -> list[dict]:
@@ -250,10 +249,11 @@ def _region_inventors_table(corpus, assign, region, lang) -> dict:
 
 # ------------------------------------------------------------------ paths
 
-def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=None) -> dict:
+def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=None, assign=None) -> dict:
     """Section 4: ranked gaps, live rights to acquire or license, free-to-use rights, allies, talent.
 
-    ``step(name)`` (optional) is called before the talent step (progress display).
+    ``step(name)`` (optional) is called before the talent step (progress display);
+    ``assign``: the region assignment already computed (its evidence is stated in the notes).
     """
     from .. import landscape as ls
 
@@ -262,6 +262,8 @@ def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=
     top = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort").head(15)
     actionable = top[top["category"].isin(["fill_now", "long_term"])].head(10)
     warn_text = analytics_warnings(ga.params, lang)
+    if assign is not None:
+        warn_text = warn_text + [region_evidence_text(assign, region, lang)]
     pars = [L("paths.intro", lang)] + _category_paragraphs(gt, ga.params, lang) + [L("paths.formula", lang)] + warn_text
     tables = [_gaps_table(top, ga.params, warn_text, lang),
               _acquisition_table(actionable, lang),
