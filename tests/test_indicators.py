@@ -201,7 +201,9 @@ def test_normalise_by_cohort_max_and_mean():
     assert math.isnan(n["grant_lag_norm"].iloc[3]) and n["grant_lag_norm"].iloc[4] == 0.0
     m = normalise_by_cohort(df, method="mean")
     assert m["family_size_norm"].tolist()[:2] == pytest.approx([2 / 3, 4 / 3])
-    assert m["grant_lag_norm"].iloc[:3].tolist() == pytest.approx([0.5, 1.5, 1.0])
+    assert m["family_size_norm"].tolist()[3:] == [1.0, 1.0, 1.0]  # cohort mean 0: each equals the average
+    # grant lag reversed as cohort mean / lag: half the average lag scores 2
+    assert m["grant_lag_norm"].iloc[:3].tolist() == pytest.approx([2.0, 2 / 3, 1.0])
     with pytest.raises(ValueError):
         normalise_by_cohort(df, method="median")
 
@@ -228,11 +230,12 @@ def test_composite_with_missing_components():
 
 
 def test_quality_table_and_key_patents(hand):
-    t = quality_table(hand)
-    assert t.attrs["components_used"] == list(QUALITY_INDEX_4)
+    """The OECD 2013 scale (cohort maximum, capped at 1)."""
+    t = quality_table(hand, method="max")
+    assert t.attrs["components_used"] == list(QUALITY_INDEX_4) and t.attrs["method"] == "max"
     assert t.loc["P-1-B1", "forward_citations_5y_norm"] == 1.0
     assert t.loc["P-1-B1", "cohort_size"] == 3
-    kp = key_patents(hand, top=3)
+    kp = key_patents(hand, top=3, method="max")
     assert kp["rank"].tolist() == [1, 2, 3]
     assert list(kp.columns[:5]) == ["rank", "publication_number", "title", "quality_index", "quality_index_n"]
     for c in QUALITY_INDEX_4:
@@ -243,19 +246,34 @@ def test_quality_table_and_key_patents(hand):
     # P in cohort (2009, Computer technology) with Q and R: forward 3/3, family 3/6, claims 10/20,
     # generality 2/3 / 2/3 (the only defined value) -> (1 + 0.5 + 0.5 + 1) / 4
     assert kp["quality_index"].tolist() == pytest.approx([0.75, (0 + 1 + 1) / 3, (1 / 3 + 1 / 6 + 1 / 4) / 3])
-    t = quality_table(hand)
+    t = quality_table(hand, method="max")
     # M-1 has a higher index (1.0) on two components only: ranked after the complete records
     assert t.loc["M-1-B1", "quality_index"] == 1.0 and t.loc["M-1-B1", "quality_index_n"] == 2
-    assert key_patents(hand, top=4)["publication_number"].iloc[3] == "M-1-B1"
+    assert key_patents(hand, top=4, method="max")["publication_number"].iloc[3] == "M-1-B1"
+
+
+def test_composite_on_the_cohort_mean_scale(hand):
+    """Default scale: each component / its cohort mean (Hall, Jaffe & Trajtenberg 2001), not capped."""
+    t = quality_table(hand)
+    assert t.attrs["method"] == "mean"
+    # P in cohort (2009, Computer technology) with Q and R: forward (5 years) 3 of a mean (3+1+0)/3,
+    # family 3 of (3+1+6)/3, claims 10 of (10+5+20)/3, generality: P's is the only defined value (1)
+    p = t.loc["P-1-B1"]
+    assert p["forward_citations_5y_norm"] == pytest.approx(9 / 4)  # above 1: not capped
+    assert p["quality_index"] == pytest.approx((9 / 4 + 9 / 10 + 30 / 35 + 1.0) / 4)
 
 
 def test_key_patents_tie_break_on_cohort_size():
     c = corpus(publication_number=["A-1-A", "B-1-A", "B-2-A"], family_size=pa.array([1, 4, 2], pa.int32()),
                ipc=[["H04W4/00"], ["G06F3/01"], ["G06F3/01"]], filing_date=[D(2010, 1, 1)] * 3)
-    kp = key_patents(c)
+    kp = key_patents(c, method="max")
     # A-1 and B-1 are both cohort maxima (1.0); B-1's cohort has two documents
     assert kp["publication_number"].tolist() == ["B-1-A", "A-1-A", "B-2-A"]
     assert kp["quality_index"].tolist() == [1.0, 1.0, 0.5]
+    # on the cohort-mean scale B-1 (4 against a mean of 3) leads; A-1 alone in its cohort is average (1)
+    kp = key_patents(c)
+    assert kp["publication_number"].tolist() == ["B-1-A", "A-1-A", "B-2-A"]
+    assert kp["quality_index"].tolist() == pytest.approx([4 / 3, 1.0, 2 / 3])
     assert kp.attrs["components_used"] == ["family_size"]
 
 
@@ -297,7 +315,19 @@ def test_drones_availability(drones):
     assert len(kp) == 20 and kp.attrs["components_used"] == ["family_size"]
     assert kp.attrs["components_missing"] == ["forward_citations_5y", "claims", "generality"]
     assert "claims: no claims in this corpus (0 of 9,071 documents have claims_count)" in kp.attrs["note"]
-    assert (kp["quality_index"] == 1.0).all()
+    # the OECD max scale cannot tell the top apart: every one of the 20 is its cohort's best (1.00)
+    assert (key_patents(drones, top=20, method="max")["quality_index"] == 1.0).all()
+    # the cohort-mean scale (default) does: ten distinct values at the top, led by US-9117318-B2
+    # (family of 113 in its 2014 "Control" cohort of 92 documents)
+    top = kp.head(10)
+    assert top["quality_index"].is_monotonic_decreasing and top["quality_index"].nunique() == 10
+    lead = kp.iloc[0]
+    assert lead["publication_number"] == "US-9117318-B2" and lead["family_size"] == 113
+    assert (lead["cohort_year"], lead["cohort_field"], lead["cohort_size"]) == (2014, "Control", 92)
+    raw = quality_indicators(drones)
+    cohort = raw[(raw["cohort_year"] == 2014) & (raw["cohort_field"] == "Control")]
+    assert len(cohort) == 92
+    assert lead["quality_index"] == pytest.approx(113 / cohort["family_size"].astype(float).mean())
 
 
 def test_uspto_sample_indicators():

@@ -529,3 +529,33 @@ def test_property_cycle_breaking(n, pairs):
     comp = {v: i for i, c in enumerate(nx.strongly_connected_components(to_nx(src, dst, n))) for v in c}
     for a, b, reason in dag.removed[["src", "dst", "reason"]].itertuples(index=False):
         assert (reason == "self-loop" and a == b) or (comp[a] == comp[b] and a > b)
+
+
+def test_exact_weights_match_floats_and_keep_every_digit(ref):
+    from patentnav.landscape.mainpath import exact_arc_weights
+
+    exact = exact_arc_weights(ref)
+    floats = arc_weights(ref)
+    for m in mp.MEASURES:
+        assert all(isinstance(v, int) for v in exact[m])
+        assert exact[m].tolist() == [int(v) for v in floats[m]]
+    assert exact["spc"].tolist() == SPC
+    # 3**40 source-to-sink paths through stages of three parallel documents: float64 rounds
+    k = 40
+    src = np.concatenate([[4 * i] * 3 + [4 * i + 1, 4 * i + 2, 4 * i + 3] for i in range(k)])
+    dst = np.concatenate([[4 * i + 1, 4 * i + 2, 4 * i + 3] + [4 * i + 4] * 3 for i in range(k)])
+    dag = citation_dag(src, dst)
+    e = exact_arc_weights(dag, [0, dag.m - 1])
+    assert e["spc"].tolist() == [3 ** 39, 3 ** 39] and float(3 ** 39) != 3 ** 39
+    # oracle: Python-integer path counts over networkx's topological order
+    g = nx.DiGraph(list(zip(src.tolist(), dst.tolist())))
+    order = list(nx.topological_sort(g))
+    n_minus_a = {}
+    for v in order:
+        n_minus_a[v] = 1 + sum(n_minus_a[u] for u in g.predecessors(v))
+    n_plus_a = {}
+    for v in reversed(order):
+        n_plus_a[v] = 1 + sum(n_plus_a[w] for w in g.successors(v))
+    assert e["spnp"].tolist() == [n_minus_a[s] * n_plus_a[d] for s, d in zip(e["src"], e["dst"])]
+    assert e["spnp"].iloc[0] > 2 ** 53
+    assert int(arc_weights(dag)["spc"].iloc[0]) != 3 ** 39  # what printing the float would show

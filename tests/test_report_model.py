@@ -173,7 +173,8 @@ def test_region_with_unnamed_applicants_and_quadrant_threshold(corpus):
 
 def test_report_on_a_folder_of_uspto_xml_with_a_fitted_curve():
     """A folder of grant XML (with a README next to the files) is read file by file; the key
-    patents need no family data; the fitted S-curve is drawn as yearly increments."""
+    patents need no family data; the fitted S-curve is drawn as yearly increments; assignee
+    addresses make located local leaders."""
     import math
 
     from conftest import ROOT
@@ -188,6 +189,10 @@ def test_report_on_a_folder_of_uspto_xml_with_a_fitted_curve():
     y = trend["data"]["years"][3]
     n = lambda t: fit.K / (1 + math.exp(-math.log(81) / fit.dt * (t - fit.tm)))  # noqa: E731
     assert fitted[3] == pytest.approx(n(y) - n(y - 1), rel=1e-5)
+    # assignee addresses locate the US leaders (evidence column)
+    leaders = next(t for s in rep["sections"] for t in s["tables"] if t["id"] == "local_leaders")
+    assert leaders["rows"] and {r[-1] for r in leaders["rows"]} == {"address in US"}
+    assert leaders["rows"][0][0] == "The Procter & Gamble Company"
 
 
 def test_scope_criteria_read_as_text():
@@ -195,3 +200,103 @@ def test_scope_criteria_read_as_text():
 
     assert criterion_text({"criterion": "sei", "value": "2.2", "documents": 1580}) == "sei 2.2 (1,580)"
     assert criterion_text("ipc B64C") == "ipc B64C"
+
+
+# --- advice a planner can act on (issue 12) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_en(corpus):
+    return build_landscape_report(corpus, lang="en")
+
+
+def _sec(rep, sid):
+    return next(s for s in rep["sections"] if s["id"] == sid)
+
+
+def _tab(rep, sid, tid):
+    return next(t for t in _sec(rep, sid)["tables"] if t["id"] == tid)
+
+
+def _col(tab, key):
+    i = [c["key"] for c in tab["columns"]].index(key)
+    return [r[i] for r in tab["rows"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_first_filed_firms_are_not_local_leaders(report, report_en, lang):
+    """The sample has no addresses: QUALCOMM INC, MOTOROLA SOLUTIONS INC, LINKDOOD TECH SDN BHD
+    are placed in CN by their Chinese first filing only; they are shown as such, never as leaders."""
+    rep = report if lang == "zh" else report_en
+    leaders = _tab(rep, "positioning", "local_leaders")
+    assert leaders["rows"] == [] and "CN" in leaders["note"]
+    first = _tab(rep, "positioning", "first_filed")
+    names = _col(first, "applicant")
+    assert {"QUALCOMM INC", "MOTOROLA SOLUTIONS INC", "LINKDOOD TECH SDN BHD"} <= set(names)
+    expected = "在 CN 首次申请" if lang == "zh" else "first filed in CN"
+    assert set(_col(first, "evidence")) == {expected}
+    # every regional table carries its evidence
+    for tid in ("region_fields", "local_inventors"):
+        assert expected in _tab(rep, "positioning", tid)["note"]
+    heat = next(c for c in _sec(rep, "positioning")["charts"] if c["kind"] == "field_region_heatmap")
+    assert ("优先权国家" if lang == "zh" else "priority country") in heat["note"]
+    ally = _tab(rep, "paths", "alliance")
+    none = "无" if lang == "zh" else "none"
+    assert set(_col(ally, "firms")) == {none}
+    assert all(r for r in _col(ally, "first_filed_firms"))
+    text = " ".join(_sec(rep, "positioning")["paragraphs"])
+    assert "107.0" in text and ("首次申请" if lang == "zh" else "first filed") in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_complexity_warning_reaches_text_and_table_notes(report, report_en, lang):
+    rep = report if lang == "zh" else report_en
+    paths = _sec(rep, "paths")
+    said = [p for p in paths["paragraphs"] if "F27B" in p]
+    assert len(said) == 1 and "SU" in said[0] and "51" in said[0] and "424" in said[0]
+    gaps_tab = _tab(rep, "paths", "gaps")
+    assert said[0] in gaps_tab["note"] and "pci" in [c["key"] for c in gaps_tab["columns"]]
+
+
+def test_targets_are_live_rights_and_ended_rights_are_free_to_use(corpus, report_en):
+    from patentnav.warning.status import patent_status
+
+    st = patent_status(corpus, as_of=report_en["meta"]["cutoff"]).set_index("publication_number")["status"]
+    acq = _tab(report_en, "paths", "acquisition")
+    for cell in _col(acq, "key_patents"):
+        for item in cell.split("; "):
+            pub = item.split(" ")[0]
+            assert st[pub] in ("in_force", "pending") and ("pending" in item) == (st[pub] == "pending")
+    h04r = dict(zip(_col(acq, "technology"), _col(acq, "key_patents")))["H04R"]
+    assert "US-4549631-A" not in h04r and h04r.startswith("US-6176345-B1 (1.6 y)")
+    free = dict(zip(*(_col(_tab(report_en, "paths", "free_to_use"), k) for k in ("technology", "free_to_use"))))
+    assert free["H04R"].startswith("US-4549631-A (expired 2003-10-24)")
+    assert "US-4492112-A (expired 2002-07-30)" in free["G01P"] and "US-4683455-A (expired 2005-07-01)" in free["G01P"]
+    assert "freedom to operate" in _tab(report_en, "paths", "free_to_use")["note"]
+
+
+def test_region_growth_column_is_explained_or_dropped(report_en):
+    tab = _tab(report_en, "positioning", "region_fields")
+    assert "region_growth" not in [c["key"] for c in tab["columns"]]
+    assert "Region growth is not shown: CN has no document in 2011" in tab["note"]
+
+
+def test_small_corpus_without_related_strength_says_so(corpus):
+    """`--query mapping`: 40 documents, one first filed in CN outside every technology field.
+    No gap has related strength, so none is "fill now"; no sentence says CN has no documents."""
+    rep = build_landscape_report(corpus, query="mapping", lang="en")
+    assert rep["meta"]["scope"]["documents"] == 40
+    pos = " ".join(_sec(rep, "positioning")["paragraphs"])
+    assert "No documents" not in pos and "fractional count 1.0), none of them in the technology fields" in pos
+    assert _col(_tab(rep, "positioning", "first_filed"), "applicant")  # listed, not as leaders
+    assert _tab(rep, "positioning", "local_leaders")["rows"] == []
+    paths = _sec(rep, "paths")
+    assert any(p.startswith("No technology is marked \"fill now\": CN has no related strength") for p in paths["paragraphs"])
+    assert "0 to fill now" in paths["paragraphs"][1]
+    assert "fill now" not in _col(_tab(rep, "paths", "gaps"), "category")
+    assert set(_col(_tab(rep, "paths", "gaps"), "feasibility")) == {0.0}
+    quad = next(c for c in paths["charts"] if c["kind"] == "gap_quadrant")
+    assert "no point qualifies" in quad["note"]
+    heat = next(c for c in _sec(rep, "positioning")["charts"] if c["kind"] == "field_region_heatmap")
+    assert "CN" not in heat["data"]["columns"] and "(plus CN)" not in heat["note"] and "CN has no document" in heat["note"]
+

@@ -283,3 +283,36 @@ def test_result_does_not_alias_input():
     s = specialization(x)
     x[:] = 0
     assert s.counts.to_numpy().sum() > 0
+
+
+# --- complexity on the largest connected component --------------------------------------------
+
+def test_complexity_on_the_largest_component_equals_ecomplexity_on_it():
+    """A region specialised alone in a technology nobody else has splits the network: the
+    main block's ECI/PCI/COI/COG equal ecomplexity's on that block alone; the rest is NaN."""
+    from patentnav.landscape.specialization import largest_component
+
+    big = _random_counts(seed=11, shape=(30, 40))
+    x = np.zeros((31, 41))
+    x[:30, :40] = big
+    x[30, 40] = 1.0  # one document: region 30 is the only holder of technology 40
+    with pytest.warns(RuntimeWarning, match="disconnected"):
+        s = specialization(x)
+    m = s.presence.to_numpy()
+    r, c, n = largest_component(m)
+    assert n == 2 and r.sum() == 30 and c.sum() == 40 and not r[30] and not c[40]
+    assert np.isnan(s.eci[30]) and np.isnan(s.pci[40]) and np.isnan(s.coi[30]) and np.isnan(s.cog.to_numpy()[30]).all()
+    assert "regions: 30; technologies: 40" in s.warnings[0]
+    out, _ = _ecomplexity(big)
+    for name, mine in [("eci", s.eci.to_numpy()[:30]), ("coi", s.coi.to_numpy()[:30])]:
+        _close(mine, _per(out, "loc", name, 30))
+    _close(s.pci.to_numpy()[:40], _per(out, "prod", "pci", 40))
+    _close(s.cog.to_numpy()[:30, :40], _cell(out, "cog", big.shape))
+    # density and RCA do not need connectivity: the isolated pair keeps them
+    assert s.rca.iloc[30, 40] > 1 and s.density.iloc[30, 40] == 1.0
+
+
+def test_connected_network_is_the_whole_matrix():
+    s = specialization(_random_counts(seed=1, shape=(40, 60)))
+    assert s.n_components == 1 and s.warnings == ()
+    assert len(s.complexity_regions) == 40 and len(s.complexity_technologies) == 60

@@ -44,11 +44,18 @@ __all__ = [
     "assign_regions",
     "source_summary",
     "region_shares",
+    "LOCATION_SOURCES",
+    "PROXY_SOURCES",
+    "applicant_evidence",
 ]
 
 LEVELS = ("country", "province", "city")
 #: Evidence sources, in the order they are tried (``firms`` first, ``none`` when nothing applies).
 SOURCES = ("firms", "address", "applicant_country", "priority", "jurisdiction", "none")
+#: Evidence that locates the applicant itself: a named firm list, its address, its country code.
+LOCATION_SOURCES = ("firms", "address", "applicant_country")
+#: Evidence that only suggests a location: where the invention was first filed, or published.
+PROXY_SOURCES = ("priority", "jurisdiction")
 FIRMS = "FIRMS"
 UNKNOWN = "UNKNOWN"
 #: Publishing / priority authorities that are not countries (never used as a region).
@@ -599,3 +606,34 @@ def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: b
         out = out.sort_values(["patents", "patents_any"], ascending=False, kind="stable")
     out.index.name = "region"
     return out
+
+
+def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The named applicants of ``region`` with the evidence that puts them there.
+
+    An applicant is **located** in the region when at least one of its rows in ``region``
+    rests on :data:`LOCATION_SOURCES` (firm list, address, applicant country code); an
+    applicant placed there only by :data:`PROXY_SOURCES` (earliest priority country:
+    "first filed in CN"; publishing office) is not located: the invention was first filed
+    there, which says nothing certain about where the firm is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per applicant, sorted by ``patents`` (descending) then name: ``applicant``,
+        ``patents`` (fractional count in the region), ``documents`` (distinct documents),
+        ``evidence`` (the strongest source among its rows, in :data:`SOURCES` order) and
+        ``located`` (bool).
+    """
+    a = assignment[(assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()]
+    rank = {src: i for i, src in enumerate(SOURCES)}
+    a = a.assign(_rank=a["source_of_evidence"].astype(str).map(rank).fillna(len(SOURCES)).astype(int))
+    g = a.groupby(a["applicant"].astype(str), sort=False)
+    out = pd.DataFrame({"patents": g["weight"].sum(), "documents": g["publication_number"].nunique(),
+                        "_rank": g["_rank"].min()})
+    out.index.name = "applicant"
+    out = out.reset_index()
+    out["evidence"] = [SOURCES[i] if i < len(SOURCES) else "none" for i in out.pop("_rank")]
+    out["located"] = out["evidence"].isin(LOCATION_SOURCES)
+    out["documents"] = out["documents"].astype(np.int64)
+    return out.sort_values(["patents", "applicant"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

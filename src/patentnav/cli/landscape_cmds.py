@@ -261,16 +261,44 @@ def mainpath(corpus, kind, weight, k, output, fmt, lang):
     mp = main_path(dag, kind="key-route" if kind == "key-route" else kind, weight=weight, k=k)
     console.print(t("mainpath.summary", lang, nodes=f"{len(g.nodes):,}", arcs=f"{len(g.src):,}", removed=f"{len(dag.removed):,}",
                     kind=mp.kind, weight=weight.upper(), n=len(mp.arcs)))
+    arcs, header, cells = mainpath_weights(mp, weight, lang)
     tab = Table(title=t("mainpath.title", lang))
     tab.add_column(t("mainpath.cited", lang))
     tab.add_column(t("mainpath.citing", lang))
-    tab.add_column(weight.upper(), justify="right")
-    for row in mp.arcs.itertuples():
-        tab.add_row(str(row.src_label), str(row.dst_label), f"{row.weight:,.0f}")
+    tab.add_column(header, justify="right")
+    for row, cell in zip(arcs.itertuples(), cells):
+        tab.add_row(str(row.src_label), str(row.dst_label), cell)
     console.print(tab)
+    if mp.normalized:
+        console.print(f"[dim]{t('mainpath.shares_note', lang, weight=weight.upper())}[/]")
     if output:
-        write_csv(mp.arcs, output)
+        write_csv(arcs, output)
         console.print(t("written", lang, path=output))
+
+
+def mainpath_weights(mp, weight: str, lang: str):
+    """(arcs table, column header, printed cells) with the weights shown exactly.
+
+    Counts up to 2**53 are exact in float64 and print as integers; larger counts are
+    recomputed as Python integers (:func:`patentnav.landscape.mainpath.exact_arc_weights`), so
+    no digit is invented; when counts overflow float64 the weights are shares of all paths,
+    printed as shares under a header that says so (and the CSV columns are renamed ``*_share``).
+    """
+    from ..landscape.mainpath import EXACT_FLOAT_INT, MEASURES, exact_arc_weights
+
+    arcs = mp.arcs.copy()
+    if mp.normalized:
+        arcs = arcs.rename(columns={m: f"{m}_share" for m in MEASURES} | {"weight": "weight_share"})
+        return arcs, t("mainpath.share", lang, weight=weight.upper()), [f"{w:.6g}" for w in arcs["weight_share"]]
+    if len(arcs) and float(arcs[list(MEASURES)].to_numpy().max()) > EXACT_FLOAT_INT:
+        exact = exact_arc_weights(mp.dag, arcs["arc"].to_numpy())
+        for m in MEASURES:
+            arcs[m] = exact[m].to_numpy()
+        arcs["weight"] = arcs[weight]
+    else:
+        for m in (*MEASURES, "weight"):
+            arcs[m] = [int(v) for v in arcs[m]]  # float64 integers below 2**53: exact
+    return arcs, weight.upper(), [f"{int(w):,}" for w in arcs["weight"]]
 
 
 @click.command()
@@ -307,6 +335,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
 
     from ..landscape.gaps import gaps as find_gaps
     from ..landscape.scope import scope
+    from ..report.regional import analytics_warnings
 
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     if industry or ipc_patterns or query:
@@ -323,20 +352,29 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
     tab = Table(title=t("gaps.title", lang, region=region))
     for key, kw in (("gaps.technology", {}), ("gaps.category", {}), ("gaps.rca", {"justify": "right"}),
                     ("gaps.density", {"justify": "right"}), ("gaps.world", {"justify": "right"}),
-                    ("gaps.growth", {"justify": "right"}), ("gaps.holders", {"overflow": "fold", "ratio": 2}),
-                    ("gaps.local", {"overflow": "fold", "ratio": 2})):
+                    ("gaps.growth", {"justify": "right"}), ("gaps.rights", {"justify": "right"}),
+                    ("gaps.holders", {"overflow": "fold", "ratio": 2}), ("gaps.local", {"overflow": "fold", "ratio": 2})):
         tab.add_column(t(key, lang), **kw)
+    marked = False
     for row in g.table.head(top).itertuples():
         name = row.technology + (f" [dim]{(row.title or '')[:30]}[/]" if "title" in g.table.columns and row.title else "")
         growth = "—" if pd.isna(row.world_growth) else f"{100 * row.world_growth:+.0f}%"
+        firms = "; ".join(row.closest_local_firms) or "; ".join(f"{f}*" for f in row.closest_first_filed_firms)
+        marked = marked or (not row.closest_local_firms and bool(row.closest_first_filed_firms))
         tab.add_row(name, t(f"gaps.cat.{row.category}", lang), f"{row.rca:.2f}", f"{row.density:.2f}",
-                    f"{row.world_documents:,.0f}", growth, "; ".join(row.holders), "; ".join(row.closest_local_firms))
+                    f"{row.world_documents:,.0f}", growth, f"{row.live_documents:,} / {row.ended_documents:,}",
+                    "; ".join(row.live_holders), firms)
     console.print(tab)
+    if marked:
+        console.print(f"[dim]{t('gaps.first_filed', lang, region=region)}[/]")
     console.print(f"[dim]{g.formulas['gap_score']}[/]")
+    for text in analytics_warnings(g.params, lang):
+        console.print(f"[yellow]{text}[/]")
     if output:
         df = g.table.copy()
-        for col in ("key_patents", "holders", "closest_local_firms"):
-            df[col] = df[col].map("; ".join)
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, list)).any():
+                df[col] = df[col].map(lambda v: "; ".join(str(x) for x in v))
         write_csv(df, output)
         console.print(t("written", lang, path=output))
 

@@ -18,7 +18,7 @@ mainpath
     Main path analysis (SPC, SPLC, SPNP; global, local, key-route).
 scope, specialization, gaps
     Industry scoping; region x technology specialisation (RCA, relatedness, complexity;
-    ecomplexity conventions); ranked technology gaps with holders and local firms.
+    ecomplexity conventions); ranked technology gaps with live and ended rights, holders and located firms.
 
 Formulas and sources: ``docs/methods.md``.
 """
@@ -29,11 +29,11 @@ from .cooccurrence import CoOccurrence, cooccurrence
 from .export import write_gexf, write_graphml, write_vosviewer
 from .incidence import Incidence, code_incidence, incidence
 from .indicators import key_patents, quality_indicators
-from .mainpath import CitationDAG, MainPath, arc_weights, citation_dag, main_path
+from .mainpath import CitationDAG, MainPath, arc_weights, citation_dag, exact_arc_weights, main_path
 from .trends import annual_counts, fit_logistic, growth, life_cycle, top_applicants_by_year
 from .scope import scope
 from .specialization import Specialization, region_technology_matrix, specialization
-from .gaps import GapAnalysis, gaps
+from .gaps import GapAnalysis, document_rights, gaps
 
 __all__ = [
     "Incidence", "incidence", "code_incidence",
@@ -42,6 +42,6 @@ __all__ = [
     "quality_indicators", "key_patents",
     "TechnologyFields", "technology_fields", "leiden", "modularity", "adjusted_rand_index",
     "annual_counts", "growth", "fit_logistic", "life_cycle", "top_applicants_by_year",
-    "CitationDAG", "MainPath", "citation_dag", "arc_weights", "main_path",
-    "scope", "Specialization", "specialization", "region_technology_matrix", "GapAnalysis", "gaps",
+    "CitationDAG", "MainPath", "citation_dag", "arc_weights", "exact_arc_weights", "main_path",
+    "scope", "Specialization", "specialization", "region_technology_matrix", "GapAnalysis", "gaps", "document_rights",
 ]

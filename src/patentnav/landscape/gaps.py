@@ -14,14 +14,21 @@ Steps (every formula in ``docs/methods.md``, section "Regional positioning and g
 
    * ``strength``  (strength to consolidate): RCA_rt >= 1;
    * ``declining`` (declining field): RCA_rt < 1 and world growth < 0;
-   * ``fill_now``  (weak but related to local strengths): RCA_rt < 1, growth >= 0 and
-     density_rt >= the median density of the region's non-specialised technologies;
+   * ``fill_now``  (weak but related to local strengths): RCA_rt < 1, growth >= 0,
+     density_rt > 0 (some related strength exists) and density_rt >= the median density of
+     the region's non-specialised technologies; with density 0 everywhere nothing is
+     "fill now" (``params["related_gaps"]`` is 0);
    * ``long_term`` (weak and unrelated): the remaining RCA_rt < 1 technologies.
 
 5. Ranking of gaps (RCA < 1): ``gap_score = (1 - RCA_rt) * log(1 + world_t) * (1 + max(g_t, 0))``
-   (under-specialisation x world size x world growth), and ``feasibility = density_rt``
-   percentile among the region's gaps. The table is sorted by category (fill_now,
+   (under-specialisation x world size x world growth), and ``feasibility`` = the share of
+   the region's other gaps with a strictly lower density (0 where density is 0). The table is sorted by category (fill_now,
    long_term, declining), then by gap_score.
+6. Who holds what, at the cut-off (status and term from :mod:`patentnav.warning.status`):
+   key patents to acquire or license are *live* rights (in force first, then pending), with
+   their remaining term; *ended* rights (expired, lapsed, withdrawn or refused) are listed
+   apart as free to use; closest firms are split into located firms (firm list, address,
+   applicant country) and firms placed in the region only by their first filing.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import scipy.sparse as sp
 
 from .incidence import code_incidence
 
-__all__ = ["GapAnalysis", "region_technology", "gaps", "CATEGORIES"]
+__all__ = ["GapAnalysis", "region_technology", "gaps", "document_rights", "CATEGORIES", "LIVE", "ENDED"]
 
 CATEGORIES = {
     "fill_now": ("fill now: weak but related to local strengths", "近期补链：基础薄弱但与本地优势相关"),
@@ -54,8 +61,11 @@ FORMULAS = {
     "density": "density[r, t] = sum_j M[r, j] phi[t, j] / sum_j phi[t, j]  (ecomplexity; phi = min conditional probability of co-specialisation)",
     "world_growth": "CAGR of the technology's documents per priority year over the last complete years",
     "gap_score": "gap_score = (1 - RCA) * ln(1 + world documents) * (1 + max(world_growth, 0)), for RCA < 1",
-    "feasibility": "percentile of density[r, t] among the region's technologies with RCA < 1",
-    "closest_local_firms": "score(f, t) = sum_j phi[t, j] * X_f[j], X_f = the firm's fractional documents per technology",
+    "feasibility": "share of the region's other RCA < 1 technologies with a strictly lower density: (rank_min - 1) / (n - 1); 0 where density is 0",
+    "fill_now": "fill now: RCA < 1, world growth >= 0, density > 0 and density >= the median density of the region's RCA < 1 technologies",
+    "key_patents": "live rights (status in force, then pending, at the cut-off; patentnav.warning.status) ranked by the source's forward citations, then family size",
+    "free_to_use": "ended rights (expired, lapsed, withdrawn or refused at the cut-off) ranked the same way; other live patents may still cover the same product",
+    "closest_local_firms": "score(f, t) = sum_j phi[t, j] * X_f[j], X_f = the firm's fractional documents per technology; local = located by firm list, address or applicant country",
 }
 
 
@@ -102,8 +112,13 @@ class GapAnalysis:
         One row per technology, ranked (see the module docstring): ``technology``, ``title``,
         ``category``, ``category_en``, ``category_zh``, ``region_documents``, ``region_share``
         (of the region's documents), ``world_share``, ``rca``, ``density``, ``feasibility``,
-        ``pci``, ``world_documents``, ``world_growth``, ``gap_score``, ``key_patents``,
-        ``holders``, ``expiring``, ``held_outside_share``, ``closest_local_firms``.
+        ``pci`` (NaN outside the largest connected component), ``world_documents``,
+        ``world_growth``, ``gap_score``; live rights: ``key_patents``, ``key_patents_status``,
+        ``key_patents_years_left``, ``live_holders``, ``live_documents``, ``expiring``;
+        ended rights: ``free_to_use``, ``free_to_use_status``, ``free_to_use_since``,
+        ``ended_documents``; ``status_unknown_documents``; ``holders`` (all documents),
+        ``held_outside_share``, ``closest_local_firms`` (located), ``closest_first_filed_firms``
+        (placed by a proxy only).
     region : str
     specialization : Specialization
         All measures for every region (``patentnav.landscape.specialization``).
@@ -133,7 +148,7 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
-         cutoff=None, fallback: str | None = "priority") -> GapAnalysis:
+         cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -153,6 +168,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     cutoff : date, optional
         Reference date for expiry and growth (default: latest publication date).
     fallback : passed to :func:`patentnav.geo.assign_regions`.
+    status : DataFrame, optional
+        :func:`patentnav.warning.status.patent_status` of ``corpus`` at ``cutoff``, when
+        already computed (else computed here).
     """
     from ..geo import assign_regions
     from .specialization import specialization
@@ -207,11 +225,12 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     med = np.nanmedian(density[gap]) if gap.any() else np.nan
     declining = gap & (np.nan_to_num(growth, nan=0.0) < 0)
     cat = np.where(declining, "declining", cat)
-    fill = gap & ~declining & (density >= med)
+    related = gap & (np.nan_to_num(density, nan=0.0) > 0)  # some related local strength
+    fill = related & ~declining & (density >= med)
     cat = np.where(fill, "fill_now", cat)
     cat = np.where(gap & (cat == ""), "long_term", cat)
     score = np.where(gap, (1 - rca) * np.log1p(world) * (1 + np.clip(np.nan_to_num(growth, nan=0.0), 0, None)), np.nan)
-    feas = pd.Series(np.where(gap, density, np.nan)).rank(pct=True).to_numpy()
+    feas = _feasibility(np.where(gap, density, np.nan))
 
     table = pd.DataFrame({
         "technology": techs, "category": cat, "region_documents": region_docs,
@@ -225,7 +244,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     table = table.assign(_o=table["category"].map(_ORDER)).sort_values(
         ["_o", "gap_score", "rca", "technology"], ascending=[True, False, False, True], kind="mergesort").drop(columns="_o")
     table = table.reset_index(drop=True)
-    _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff)
+    _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff, status)
     if technology in ("ipc", "cpc"):
         from ..classify.titles import ipc_title
 
@@ -235,8 +254,27 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
               "top_patents": top_patents, "expiry_years": expiry_years, "growth_years": growth_years,
               "last_complete_year": last_complete, "region_evidence": assignment.attrs.get("source_summary"),
               "fill_now_density": None if not np.isfinite(med) else float(med),
-              "warnings": [str(w.message) for w in caught]}
+              "related_gaps": int(related.sum()), "gaps": int(gap.sum()),
+              "complexity": {"regions": int(len(spec.complexity_regions)), "technologies": int(len(spec.complexity_technologies)),
+                             "components": spec.n_components,
+                             "regions_outside": [str(x) for x in spec.regions[spec.eci.isna().to_numpy() & (spec.counts.sum(axis=1) > 0).to_numpy()]],
+                             "technologies_outside": [str(x) for x in spec.technologies[spec.pci.isna().to_numpy() & (spec.counts.sum(axis=0) > 0).to_numpy()]],
+                             "region_inside": bool(region in set(spec.complexity_regions.astype(str)))},
+              "warnings": list(dict.fromkeys(str(w.message) for w in caught))}
     return GapAnalysis(table, region, spec, dict(FORMULAS), params)
+
+
+def _feasibility(density: np.ndarray) -> np.ndarray:
+    """Share of the other gaps with a strictly lower density: ``(rank_min - 1) / (n - 1)``.
+
+    0 for the lowest density (so 0 wherever density is 0: no related strength), 1 for a
+    unique highest; NaN where ``density`` is NaN (not a gap, or undefined).
+    """
+    d = pd.Series(density)
+    n = int(d.notna().sum())
+    if n <= 1:
+        return np.where(d.notna(), 0.0, np.nan)
+    return ((d.rank(method="min") - 1) / (n - 1)).to_numpy()
 
 
 def _top_k_per_row(M: sp.csr_matrix, k: int) -> list[np.ndarray]:
@@ -251,8 +289,51 @@ def _top_k_per_row(M: sp.csr_matrix, k: int) -> list[np.ndarray]:
     return out
 
 
-def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff):
-    """Key patents, holders, expiring counts, share held outside, closest local firms (in place).
+def _columns_scaled(M: sp.csr_matrix, v: np.ndarray) -> sp.csr_matrix:
+    """``M @ diag(v)`` without stored zeros (so that a zero never counts as a top entry)."""
+    out = sp.csr_matrix(M @ sp.diags(np.asarray(v, dtype=np.float64)))
+    out.eliminate_zeros()
+    return out
+
+
+#: Statuses (``patentnav.warning.status``) of a right alive at the cut-off: an acquisition or licensing target.
+LIVE = ("in_force", "pending")
+#: Statuses of a right that has ended: the knowledge is free to use (where no other right covers it).
+ENDED = ("expired", "lapsed", "withdrawn_or_refused")
+
+
+def document_rights(corpus, cutoff, status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each document's right at ``cutoff``: alive (a target), ended (free to use) or not known.
+
+    Status, expiry and remaining term come from :func:`patentnav.warning.status.patent_status`
+    (pass its result as ``status`` to reuse it). ``right`` is ``"live"`` for ``in_force`` and
+    ``pending``, ``"ended"`` for ``expired``, ``lapsed`` and ``withdrawn_or_refused``, and
+    ``"unknown"`` otherwise. A WO application past its international phase (status
+    ``lapsed``, 31 months from priority) is ``"unknown"``: the right then lives only in
+    national or regional entries, which may or may not exist, so it is neither a target nor
+    free to use. Columns: ``publication_number, status, right, expiry_date, years_left, ended_on``
+    (``ended_on``: the date the right ended, for ended rights).
+    """
+    if status is None:
+        from ..warning.status import patent_status
+
+        status = patent_status(corpus, as_of=cutoff)
+    st = status["status"].astype(str).to_numpy()
+    wo_phase = (status["jurisdiction"].astype(str).to_numpy() == "WO") & (st == "lapsed")
+    right = np.where(np.isin(st, LIVE), "live", np.where(np.isin(st, ENDED) & ~wo_phase, "ended", "unknown"))
+    return pd.DataFrame({
+        "publication_number": status["publication_number"].to_numpy(),
+        "status": st, "right": right,
+        "expiry_date": status["expiry_date"].to_numpy(),
+        "years_left": np.where(right == "live", status["years_left"].to_numpy(dtype=float), np.nan),
+        "ended_on": np.where(right == "ended", status["assumed_date"].to_numpy(), None),
+    })
+
+
+def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff,
+                       status=None):
+    """Key live patents, free-to-use patents, holders, expiring counts, share held outside,
+    closest firms (in place).
 
     Vectorised with sparse products over technologies x documents; Python loops run over
     technologies only.
@@ -267,44 +348,77 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     pubs = t["publication_number"].to_numpy()
     fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
     fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0.0)
-    # expiry: granted documents, 20 years from filing
     if cutoff is None:
         cutoff = pc.max(t["publication_date"]).as_py() or _dt.date.today()
-    cut = np.datetime64(pd.Timestamp(cutoff).date(), "D")
-    filing = t["filing_date"].to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    expiry = (filing.astype("datetime64[M]") + np.timedelta64(240, "M")).astype("datetime64[D]") + (
-        filing - filing.astype("datetime64[M]").astype("datetime64[D]"))
-    horizon = (cut.astype("datetime64[M]") + np.timedelta64(12 * expiry_years, "M")).astype("datetime64[D]")
-    granted = np.asarray(pc.equal(t["document_type"], "granted_patent").fill_null(False).to_numpy(zero_copy_only=False))
-    with np.errstate(invalid="ignore"):
-        expiring = granted & ~np.isnat(expiry) & (expiry >= cut) & (expiry <= horizon)
+    rights = document_rights(corpus, cutoff, status)
+    live = (rights["right"] == "live").to_numpy()
+    ended = (rights["right"] == "ended").to_numpy()
+    # expiring: rights in force whose term (warning.status) ends within expiry_years after the cut-off
+    cut = pd.Timestamp(cutoff)
+    horizon = cut + pd.DateOffset(years=expiry_years)
+    exp = pd.to_datetime(rights["expiry_date"], errors="coerce")
+    expiring = ((rights["status"] == "in_force") & exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
     in_region = np.asarray(R[:, r].todense()).ravel()
     Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
     ndocs = np.asarray((Tt > 0).sum(axis=1)).ravel()
     # key patents: rank documents by forward citations, family size, then number
     rank = np.empty(n, dtype=np.float64)
     rank[np.lexsort((pubs.astype(str), -fam, -fwd))] = np.arange(n, 0, -1)
-    key = _top_k_per_row(Tt.multiply(rank[None, :]).tocsr(), top_patents)
-    holder_counts = (Tt > 0).astype(np.float64) @ H.matrix.astype(np.float64)
-    top_holders = _top_k_per_row(holder_counts, 3)
+    granted = (rights["status"] == "in_force").to_numpy()
+    key_live = _top_k_per_row(_columns_scaled(Tt, (rank + n * granted) * live), top_patents)  # in force, then pending
+    key_free = _top_k_per_row(_columns_scaled(Tt, rank * ended), top_patents)
+    present = (Tt > 0).astype(np.float64)
+    Hm = H.matrix.astype(np.float64)
+    top_holders = _top_k_per_row(present @ Hm, 3)
+    live_holders = _top_k_per_row(_columns_scaled(present, live.astype(np.float64)) @ Hm, 3)
     exp_n = np.asarray(Tt @ expiring.astype(np.float64)).ravel()
     inside = np.asarray(Tt @ in_region).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         outside = np.where(ndocs > 0, 1 - inside / ndocs, np.nan)
     pos = pd.Index(techs).get_indexer(table["technology"].to_numpy())
-    table["key_patents"] = [[str(pubs[d]) for d in key[j]] for j in pos]
+    years_left = rights["years_left"].to_numpy()
+    status_s = rights["status"].to_numpy()
+    ended_on = rights["ended_on"].to_numpy()
+    table["key_patents"] = [[str(pubs[d]) for d in key_live[j]] for j in pos]
+    table["key_patents_status"] = [[str(status_s[d]) for d in key_live[j]] for j in pos]
+    table["key_patents_years_left"] = [[float(years_left[d]) for d in key_live[j]] for j in pos]
+    table["free_to_use"] = [[str(pubs[d]) for d in key_free[j]] for j in pos]
+    table["free_to_use_status"] = [[str(status_s[d]) for d in key_free[j]] for j in pos]
+    table["free_to_use_since"] = [[None if ended_on[d] is None else str(ended_on[d]) for d in key_free[j]] for j in pos]
     table["holders"] = [[str(H.items[h]) for h in top_holders[j]] for j in pos]
+    table["live_holders"] = [[str(H.items[h]) for h in live_holders[j]] for j in pos]
+    for name, mask in (("live_documents", live), ("ended_documents", ended), ("status_unknown_documents", ~(live | ended))):
+        table[name] = np.asarray(Tt @ mask.astype(np.float64)).ravel()[pos].astype(np.int64)
     table["expiring"] = exp_n[pos].astype(np.int64)
     table["held_outside_share"] = outside[pos]
-    # closest local firms: firms x technologies (fractional), then proximity
-    local = assignment[(assignment["region"].astype(str) == regions[r]) & assignment["applicant"].notna()]  # no name: no firm
-    if len(local):
-        docs_idx = pd.Index(pubs).get_indexer(local["publication_number"].to_numpy())
-        firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
-        F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
-        P = np.asarray((F @ T).todense())
-        S = P @ np.nan_to_num(spec.proximity.to_numpy())  # firms x technologies
-        best = np.argsort(-S, axis=0, kind="stable")[:3]
-        table["closest_local_firms"] = [[str(firms[i]) for i in best[:, j] if S[i, j] > 0] for j in pos]
-    else:
-        table["closest_local_firms"] = [[] for _ in range(len(table))]
+    _closest_firms(table, assignment, regions[r], pubs, T, spec, pos)
+
+
+def _closest_firms(table, assignment, region, pubs, T, spec, pos) -> None:
+    """Closest firms of the region to each technology, split by location evidence (in place).
+
+    ``closest_local_firms``: the three applicants with location evidence in the region
+    (firm list, address, applicant country; :func:`patentnav.geo.applicant_evidence`) whose
+    portfolios are closest (score = proximity-weighted fractional documents);
+    ``closest_first_filed_firms``: the same among applicants placed in the region only by a
+    proxy (earliest priority country, publishing office), never called local.
+    """
+    from ..geo import applicant_evidence
+
+    n = len(pubs)
+    ev = applicant_evidence(assignment, region)
+    local = assignment[(assignment["region"].astype(str) == region) & assignment["applicant"].notna()]  # no name: no firm
+    empty = [[] for _ in range(len(table))]
+    if not len(local):
+        table["closest_local_firms"], table["closest_first_filed_firms"] = empty, [[] for _ in range(len(table))]
+        return
+    docs_idx = pd.Index(pubs).get_indexer(local["publication_number"].to_numpy())
+    firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
+    F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
+    P = np.asarray((F @ T).todense())
+    S = P @ np.nan_to_num(spec.proximity.to_numpy())  # firms x technologies
+    located = pd.Series(ev["located"].to_numpy(), index=ev["applicant"].to_numpy()).reindex(firms).fillna(False).to_numpy(bool)
+    for col, mask in (("closest_local_firms", located), ("closest_first_filed_firms", ~located)):
+        Sm = np.where(mask[:, None], S, 0.0)
+        best = np.argsort(-Sm, axis=0, kind="stable")[:3]
+        table[col] = [[str(firms[i]) for i in best[:, j] if Sm[i, j] > 0] for j in pos]

@@ -15,8 +15,10 @@ are in ``docs/methods.md``. In short:
   a 5-year window, the source's own forward-citation count (all years, worldwide, kept
   apart), backward citations, family size, patent scope, claims, generality and
   originality (bias-corrected), grant lag;
-* :func:`normalise_by_cohort`: each indicator divided by its maximum in the cohort
-  (filing year x WIPO technology field), as the OECD does;
+* :func:`normalise_by_cohort`: each indicator divided by its cohort (filing year x WIPO
+  technology field) mean (default of the composite: 1 = the cohort average, unbounded above,
+  the fixed-effects rescaling of Hall, Jaffe & Trajtenberg 2001) or by its cohort maximum
+  (the OECD 2013 convention, capped at 1);
 * :func:`composite_index`: the mean of the normalised components that are available
   ("quality index 4": forward citations, family size, claims, generality);
 * :func:`key_patents`: the documents ranked by that index, with their components.
@@ -46,6 +48,7 @@ __all__ = [
     "quality_indicators",
     "herfindahl_diversity",
     "cohorts",
+    "COMPOSITE_METHOD",
     "normalise_by_cohort",
     "composite_index",
     "quality_table",
@@ -331,11 +334,18 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
                         by: Sequence[str] = ("cohort_year", "cohort_field")) -> pd.DataFrame:
     """Indicators normalised within cohorts: columns ``<name>_norm``.
 
-    ``method="max"`` (the OECD convention): value / cohort maximum, in [0, 1]; grant lag is
-    reversed, ``1 - lag / cohort maximum``, so that a shorter lag scores higher. A cohort
-    whose maximum is 0 gives 0. ``method="mean"``: value / cohort mean (grant lag not
-    reversed). Nulls stay null and do not enter the cohort statistic. Cohorts are the
-    ``by`` columns (null values form their own cohort).
+    ``method="max"`` (the OECD convention, Squicciarini et al. 2013): value / cohort
+    maximum, in [0, 1]; grant lag is reversed, ``1 - lag / cohort maximum``, so that a
+    shorter lag scores higher. A cohort whose maximum is 0 gives 0.
+
+    ``method="mean"`` (Hall, Jaffe & Trajtenberg 2001, "fixed-effects" rescaling; the
+    mean-normalised citation score of bibliometrics, Waltman et al. 2011): value / cohort
+    mean, so 1 is the cohort average and the scale is not capped (a family three times the
+    cohort's average scores 3). A cohort whose mean is 0 (every value 0) gives 1 (each
+    equals the average). Grant lag is reversed as ``cohort mean / lag`` (null for a lag of 0).
+
+    Nulls stay null and do not enter the cohort statistic. Cohorts are the ``by`` columns
+    (null values form their own cohort).
     """
     if method not in ("max", "mean"):
         raise ValueError(f"method must be 'max' or 'mean', not {method!r}")
@@ -349,10 +359,12 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         stat = v.groupby(keys).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
         stat = stat.to_numpy()
         vv = v.to_numpy()
+        empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(stat > 0, vv / stat, np.where(np.isnan(vv), np.nan, 0.0))
-        if c == "grant_lag" and method == "max":
-            r = 1.0 - r
+            r = np.where(stat > 0, vv / stat, np.where(np.isnan(vv), np.nan, empty))
+        if c == "grant_lag":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = 1.0 - r if method == "max" else np.where(r > 0, 1.0 / r, np.nan)
         out[f"{c}_norm"] = r
     out.attrs.update(indicators.attrs)
     return out
@@ -395,34 +407,46 @@ def _default_components(window: int, components):
     return tuple(f"forward_citations_{window}y" if c == "forward_citations_5y" else c for c in components)
 
 
+#: Default normalisation of the composite: cohort mean (1 = the cohort average, not capped).
+COMPOSITE_METHOD = "mean"
+
+
 def quality_table(corpus, components: Iterable[str] | None = None, window: int = 5, field: str | None = "wipo",
-                  method: str = "max", graph: CitationGraph | None = None) -> pd.DataFrame:
-    """Raw indicators, cohort-normalised indicators and the composite index in one table."""
+                  method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None) -> pd.DataFrame:
+    """Raw indicators, cohort-normalised indicators and the composite index in one table.
+
+    ``method``: the normalisation of :func:`normalise_by_cohort`; ``"mean"`` (default: the
+    index is in multiples of the cohort average and tells the top documents apart) or
+    ``"max"`` (the OECD 2013 scale, capped at 1: every cohort's best document scores 1).
+    ``attrs["method"]`` records it.
+    """
     comps = _default_components(window, components)
     raw = quality_indicators(corpus, window=window, field=field, graph=graph)
     norm = normalise_by_cohort(raw, method=method)
     comp = composite_index(norm, comps)
     out = pd.concat([raw, norm, comp], axis=1)
     out.attrs.update(comp.attrs)
+    out.attrs["method"] = method
     return out
 
 
 def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, window: int = 5,
-                field: str | None = "wipo", graph: CitationGraph | None = None) -> pd.DataFrame:
+                field: str | None = "wipo", graph: CitationGraph | None = None,
+                method: str = COMPOSITE_METHOD) -> pd.DataFrame:
     """The ``top`` documents by composite quality index, with their components.
 
     Ranked first by ``quality_index_n``, the number of components that entered the index
     (complete records first: the index skips a component that is null for a document, so
     a document known on one component could otherwise outrank one known on all), then by
-    ``quality_index`` (descending), then by cohort size (a cohort maximum among many
-    documents before one among few: in a cohort of one every component normalises to 1),
-    then by publication
+    ``quality_index`` (descending; on the default cohort-mean scale, how many times its
+    cohort's average the document scores), then by cohort size (a tie among many documents
+    before one among few), then by publication
     number. Columns: ``rank``, ``publication_number``, ``title``,
     ``quality_index``, ``quality_index_n``, each used component raw and normalised,
     ``forward_citations_source`` and the cohort. ``attrs["note"]`` says which components
     were used and why others were not.
     """
-    table = quality_table(corpus, components, window=window, field=field, graph=graph)
+    table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)
     used = table.attrs["components_used"]
     titles = pd.Series(corpus["title"].to_pandas().to_numpy(), index=table.index)
     df = table.assign(title=titles)

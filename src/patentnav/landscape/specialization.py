@@ -23,6 +23,10 @@ technology:
 * COI and COG (Hausmann et al., Atlas of Economic Complexity) with the *raw* signed ``kp``:
   ``COI_c = z-score over regions of sum_p d_cp (1 - M_cp) kp_p`` and
   ``COG_cp = (1 - M_cp) sum_q (1 - M_cq) phi_pq kp_q / (sum_r phi_qr) / std(kc)``.
+* ECI, PCI, COI and COG are computed on the **largest connected component** of the bipartite
+  region-technology presence network (:func:`largest_component`) and are NaN elsewhere; on a
+  connected network this is the whole matrix, exactly as ecomplexity. A disconnected network
+  raises a ``RuntimeWarning`` naming what was left out (also kept in ``Specialization.warnings``).
 
 EconGeo (Balland) convention, offered separately: association-strength relatedness of
 technologies ``R_pq = C_pq T / (S_p S_q)`` computed on ``C = M'M`` with its diagonal set to
@@ -57,7 +61,7 @@ __all__ = [
     "Specialization", "specialization",
     "Growth", "growth",
     "balassa_rca", "presence", "row_shares", "column_shares",
-    "proximity", "association_strength", "relatedness_density", "complexity",
+    "proximity", "association_strength", "relatedness_density", "complexity", "largest_component",
 ]
 
 
@@ -281,6 +285,13 @@ class Specialization:
     cog: pd.DataFrame
     eigenvalue: float             # second-largest eigenvalue of Mcc / Mpp
     rca_threshold: float = 1.0
+    #: Regions / technologies of the largest connected component, where ECI, PCI, COI, COG are defined.
+    complexity_regions: pd.Index | None = None
+    complexity_technologies: pd.Index | None = None
+    #: Connected components of the active region-technology network (1 = connected).
+    n_components: int = 1
+    #: What the computation warned about (also raised as ``RuntimeWarning``), in English.
+    warnings: tuple = ()
 
     @property
     def regions(self) -> pd.Index:
@@ -350,23 +361,40 @@ def specialization(counts, regions=None, technologies=None, *, rca_threshold: fl
     rel = scatter(rel_s, cols, cols)
     dens = scatter(dens_s, rows, cols)
 
+    # complexity on the largest connected component of the active presence network
+    in_r, in_c, n_comp = largest_component(ms)
+    if in_r.sum() < 2 or in_c.sum() < 2:  # complexity needs 2 regions and 2 technologies
+        in_r, in_c = np.zeros_like(in_r), np.zeros_like(in_c)
+    crow = np.zeros(n, dtype=bool)
+    crow[np.flatnonzero(rows)[in_r]] = True
+    ccol = np.zeros(k, dtype=bool)
+    ccol[np.flatnonzero(cols)[in_c]] = True
     eci = np.full(n, np.nan)
     pci = np.full(k, np.nan)
     coi = np.full(n, np.nan)
     cog = np.full((n, k), np.nan)
-    cog_s = None
     lam2 = float("nan")
-    if ms.shape[0] >= 2 and ms.shape[1] >= 2:
-        kc, kp, lam2 = complexity(ms)
+    notes: list[str] = []
+    whole = bool(in_r.all() and in_c.all())
+    mc = ms if whole else ms[np.ix_(in_r, in_c)]
+    if mc.shape[0] >= 2 and mc.shape[1] >= 2:
+        dc = dens_s if whole else dens_s[np.ix_(in_r, in_c)]
+        pc_ = phi_s if whole else phi_s[np.ix_(in_c, in_c)]
+        kc, kp, lam2 = complexity(mc)
         mu, sd = kc.mean(), kc.std()
-        absent = 1.0 - ms
-        coi_raw = ((dens_s * absent) * kp).sum(axis=1)
-        cog_s = absent * (absent @ (phi_s * (kp / phi_s.sum(axis=1))[:, None])) / sd
-        eci[rows] = (kc - mu) / sd
-        pci[cols] = (kp - mu) / sd
-        coi[rows] = (coi_raw - coi_raw.mean()) / coi_raw.std()
-    if cog_s is not None:
-        cog = scatter(cog_s, rows, cols)
+        absent = 1.0 - mc
+        coi_raw = ((dc * absent) * kp).sum(axis=1)
+        eci[crow] = (kc - mu) / sd
+        pci[ccol] = (kp - mu) / sd
+        coi[crow] = (coi_raw - coi_raw.mean()) / coi_raw.std()
+        cog[np.ix_(crow, ccol)] = absent * (absent @ (pc_ * (kp / pc_.sum(axis=1))[:, None])) / sd
+    if not crow.any() and ms.size:
+        notes.append("ECI, PCI, COI and COG are undefined: the largest connected component of the region-technology "
+                     "network has fewer than 2 regions or 2 technologies with presence")
+    elif n_comp > 1:
+        notes.append(_component_note(regions, technologies, rows, cols, crow, ccol, n_comp))
+    for msg in notes:
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
 
     R, T = regions, technologies
     return Specialization(
@@ -386,7 +414,46 @@ def specialization(counts, regions=None, technologies=None, *, rca_threshold: fl
         cog=pd.DataFrame(cog, index=R, columns=T, copy=False),
         eigenvalue=lam2,
         rca_threshold=float(rca_threshold),
+        complexity_regions=R[crow],
+        complexity_technologies=T[ccol],
+        n_components=int(n_comp),
+        warnings=tuple(notes),
     )
+
+
+def largest_component(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Largest connected component of the bipartite region-technology network of a presence matrix.
+
+    Nodes are the rows (regions) and columns (technologies) of ``m``; an edge joins ``c`` and
+    ``p`` where ``m[c, p] != 0``. Returns boolean masks ``(rows, columns)`` of the component with
+    most nodes (ties: the one holding the lowest row index) and the number of components
+    (isolated rows or columns count as components). An empty matrix gives empty masks and 0.
+    ECI/PCI are defined on one connected component only: on a disconnected network the
+    largest eigenvalue of ``Mcc`` is degenerate and the "second" eigenvector is arbitrary
+    (Hidalgo & Hausmann 2009 compute them on one connected country-product network).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    n, k = m.shape
+    if n + k == 0:
+        return np.zeros(0, bool), np.zeros(0, bool), 0
+    b = sp.csr_matrix(np.asarray(m) != 0, dtype=np.int8)
+    adj = sp.bmat([[None, b], [b.T, None]], format="csr") if n and k else sp.csr_matrix((n + k, n + k))
+    n_comp, labels = connected_components(adj, directed=False)
+    sizes = np.bincount(labels, minlength=n_comp)
+    best = int(np.flatnonzero(sizes == sizes.max())[0])  # labels are numbered in node order
+    return labels[:n] == best, labels[n:] == best, int(n_comp)
+
+
+def _component_note(regions, technologies, rows, cols, crow, ccol, n_comp) -> str:
+    def names(idx, mask_all, mask_in):
+        out = [str(x) for x in idx[mask_all & ~mask_in]]
+        return ", ".join(out[:10]) + (f" and {len(out) - 10} more" if len(out) > 10 else "")
+
+    return (f"the region-technology network is disconnected ({n_comp} components): ECI, PCI, COI and COG are computed "
+            f"on its largest connected component ({int(crow.sum())} of {int(rows.sum())} regions, {int(ccol.sum())} of "
+            f"{int(cols.sum())} technologies with presence) and are NaN for the rest (regions: "
+            f"{names(regions, rows, crow) or 'none'}; technologies: {names(technologies, cols, ccol) or 'none'})")
 
 
 # --------------------------------------------------------------------------------------

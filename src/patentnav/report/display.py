@@ -2,7 +2,7 @@
 
 * columns whose key is ``share`` or ``growth`` or ends with ``_share`` / ``_growth``:
   percentages with one decimal (``0.502701`` -> ``50.3%``);
-* index columns (key ending with ``_index``, in [0, 1]): two decimals (``1.00``);
+* index columns (key ending with ``_index``): two decimals (``1.00``);
 * year columns (key ``year`` or ending with ``_year``): plain digits (``2016``);
 * other floats: three significant digits, thousands separators for large values;
 * integers: thousands separators (``9071`` -> ``9,071``).

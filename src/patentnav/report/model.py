@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from .parts import MAP_EDGES, MAP_LABELS, _cell, _chart, _clip, _pct, _s, _table, rnd, section
 from .labels import L, has_label
+from .regional import paths_section, positioning_section
 
 __all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
 
@@ -109,7 +110,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     """
     from .. import __version__
     from .. import landscape as ls
-    from ..geo import assign_regions, region_shares, source_summary
+    from ..geo import assign_regions, source_summary
 
     lang = "en" if lang == "en" else "zh"
 
@@ -344,177 +345,13 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     # ---------------------------------------------------------------- positioning
     step("positioning")
-    pos_pars, pos_tables, pos_charts = [L("pos.intro", lang, region=region)], [], []
-    fa = pd.DataFrame({"publication_number": tf.publication_numbers.astype(str), "field": tf.labels.astype(int)})
-    la = assign.merge(fa, on="publication_number", how="left")
-    la = la[la["field"].fillna(-1) >= 0]
-    mat = la.groupby(["region", "field"])["weight"].sum().unstack(fill_value=0.0)
-    mat = mat.reindex(columns=sorted(field_label), fill_value=0.0).sort_index()
-    world = mat.sum(axis=0)
-    total = float(world.sum())
-    tot_r = mat.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rca = (mat.div(tot_r, axis=0)).div(world / total, axis=1) if total > 0 else mat * np.nan
-    # region growth per field (publication years as in the field table)
-    pub_year = corpus.table["publication_date"].to_pandas() if "publication_date" in corpus.table.column_names else None
-    region_docs = float(tot_r.get(region, 0.0))
-    shares = region_shares(assign)
-    if region_docs > 0:
-        pos_pars.append(L("pos.summary", lang, region=region, share=_pct(float(shares["share"].get(region, 0.0))),
-                          docs=f"{float(shares['patents'].get(region, 0.0)):,.1f}", n_strong=int((rca.loc[region] >= 1).sum()),
-                          in_fields=f"{region_docs:,.1f}"))
-    else:
-        pos_pars.append(L("pos.empty", lang, region=region))
-    inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
-    reg_growth: dict[int, float | None] = {}
-    if pub_year is not None and region_docs > 0:
-        yr = pd.DataFrame({"publication_number": pubs, "year": pd.to_datetime(pub_year).dt.year})
-        ra = la[la["region"] == region].merge(yr, on="publication_number", how="left").dropna(subset=["year"])
-        ry = ra.groupby(["field", "year"])["weight"].sum()
-        all_years = sorted(inc_by_year)
-        for f in sorted(field_label):
-            cnt = ry.loc[f] if f in ry.index.get_level_values(0) else pd.Series(dtype=float)
-            cdf = pd.DataFrame({"count": [float(cnt.get(y, 0.0)) for y in all_years],
-                                "incomplete": [inc_by_year[y] for y in all_years]}, index=pd.Index(all_years, name="year"))
-            try:
-                gr = ls.growth(cdf, window=_GROWTH_WINDOW)
-                reg_growth[f] = gr.cagr
-            except (ValueError, ZeroDivisionError):
-                reg_growth[f] = None
-    world_growth = {int(r.field): r.growth for r in fields.itertuples()}
-    rows = []
-    for f in sorted(field_label, key=lambda f: (-float(mat.loc[region, f]) if region in mat.index else 0.0, -size_of[f], f)):
-        rd = float(mat.loc[region, f]) if region in mat.index else 0.0
-        rows.append([f, field_label[f], rnd(rd), rnd(rd / region_docs) if region_docs else None, rnd(world[f] / total) if total else None,
-                     rnd(rca.loc[region, f]) if region in rca.index else None, rnd(reg_growth.get(f)), rnd(world_growth.get(f))])
-    pos_tables.append(_table("region_fields", L("t.region_fields", lang, region=region), [
-        ("field", L("c.field", lang)), ("label", L("c.label", lang)), ("region_documents", L("c.region_docs", lang)),
-        ("region_share", L("c.region_share", lang)), ("world_share", L("c.world_share", lang)), ("rca", L("c.rca", lang)),
-        ("region_growth", L("c.region_growth", lang)), ("world_growth", L("c.world_growth", lang))], rows,
-        L("t.field_growth.note", lang, window=_GROWTH_WINDOW)))
-    top_regions = [r for r in tot_r.drop(labels=["UNKNOWN"], errors="ignore").sort_values(ascending=False, kind="mergesort").index[:8]]
-    top_regions = sorted(top_regions, key=lambda r: (-float(tot_r[r]), r))
-    if region in mat.index and region not in top_regions:
-        top_regions.append(region)
-    hm_fields = [f for f in sorted(field_label, key=lambda f: (-size_of[f], f))][:15]
-    pos_charts.append(_chart("field_region_heatmap", L("ch.heatmap", lang), "field_region_heatmap", {
-        "rows": [f"{f} {field_label[f]}" for f in hm_fields], "columns": list(top_regions),
-        "values": [[rnd(rca.loc[r, f]) for r in top_regions] for f in hm_fields], "measure": "RCA"},
-        L("ch.heatmap.note", lang, n=len(top_regions), region=region)))
-
-    local = la[la["region"] == region]
-    all_local = assign[assign["region"] == region]
-    lead = all_local.groupby("applicant")["weight"].agg(["sum", "count"]).reset_index()
-    lead = lead.sort_values(["sum", "applicant"], ascending=[False, True]).head(15)
-    main_field = local.groupby(["applicant", "field"])["weight"].sum().reset_index().sort_values(
-        ["applicant", "weight", "field"], ascending=[True, False, True]).drop_duplicates("applicant").set_index("applicant")["field"]
-    pos_tables.append(_table("local_leaders", L("t.leaders", lang, region=region), [
-        ("applicant", L("c.applicant", lang)), ("patents", L("c.patents", lang)), ("documents", L("c.documents", lang)),
-        ("main_field", L("c.main_field", lang))],
-        [[r.applicant, rnd(r.sum), int(r.count), (field_label.get(int(main_field[r.applicant])) if r.applicant in main_field.index else None)]
-         for r in lead.itertuples()], None if len(lead) else L("empty_note", lang)))
-
-    inv_long = _long(corpus, "inventors", "inventor")
-    app_long = _long(corpus, "applicants_harmonized", "applicant")
-    row_of_pub = pd.Series(np.arange(len(pubs)), index=pubs)
-    local_rows = row_of_pub.reindex(all_local["publication_number"].unique()).dropna().to_numpy(dtype=np.int64)
-    inv_rows = _inventor_rows(local_rows, inv_long, app_long, 15)
-    pos_tables.append(_table("local_inventors", L("t.inventors", lang, region=region), [
-        ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)), ("applicants", L("c.applicants", lang))],
-        inv_rows, None if inv_rows else L("empty_note", lang)))
-    sections.append(_section("positioning", lang, pos_pars, pos_tables, pos_charts))
+    sections.append(positioning_section(corpus, assign, tf, fields, region, lang))
 
     # ---------------------------------------------------------------- paths
     step("gaps")
-    ga = ls.gaps(corpus, region, technology="ipc", level="subclass", firms=firms)
-    gt = ga.table.copy()
-    cat_name = lambda c: L(f"cat.{c}", lang) if f"cat.{c}" in _CATS else str(c)  # noqa: E731
-    n_cat = gt["category"].value_counts()
-    paths_pars = [L("paths.intro", lang),
-                  L("paths.counts", lang, n=len(gt), fill=int(n_cat.get("fill_now", 0)), bet=int(n_cat.get("long_term", 0)),
-                    declining=int(n_cat.get("declining", 0)), strength=int(n_cat.get("strength", 0))),
-                  L("paths.formula", lang)]
-    gaps_ranked = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort")
-    top = gaps_ranked.head(15)
-    cat_col = "category_zh" if lang == "zh" else "category_en"
-    paths_tables, paths_charts = [], []
-    paths_tables.append(_table("gaps", L("t.gaps", lang), [
-        ("technology", L("c.technology", lang)), ("title", L("c.title", lang)), ("category", L("c.category", lang)),
-        ("rca", L("c.rca", lang)), ("density", L("c.density", lang)), ("feasibility", L("c.feasibility", lang)),
-        ("world_documents", L("c.world_docs", lang)), ("world_growth", L("c.world_growth", lang)),
-        ("gap_score", L("c.gap_score", lang)), ("reason", L("c.reason", lang))],
-        [[r.technology, _clip(_s(r.title), 90), cat_name(r.category), rnd(r.rca), rnd(r.density), rnd(r.feasibility), rnd(r.world_documents),
-          rnd(r.world_growth), rnd(r.gap_score), _s(getattr(r, cat_col))] for r in top.itertuples()]))
-    pts_src = gt[gt["rca"].notna() & gt["density"].notna()].sort_values(["world_documents", "technology"], ascending=[False, True]).head(60)
-    pts_src = pts_src.sort_values("technology")
-    paths_charts.append(_chart("gap_quadrant", L("ch.quadrant", lang), "gap_quadrant", {
-        "points": [{"label": str(r.technology), "rca": rnd(r.rca), "density": rnd(r.density), "size": rnd(r.world_documents),
-                    "category": str(r.category)} for r in pts_src.itertuples()],
-        "x_label": L("ch.quadrant.x", lang), "y_label": L("ch.quadrant.y", lang),
-        "threshold": rnd(ga.params.get("fill_now_density"))}, L("ch.quadrant.note", lang)))
-
-    actionable = top[top["category"].isin(["fill_now", "long_term"])].head(10)
-    none = L("r.none", lang)
-    acq_rows, ally_rows, talent_rows = [], [], []
-    for r in actionable.itertuples():
-        holders = list(r.holders)
-        acq_rows.append([r.technology, cat_name(r.category), "; ".join(holders), "; ".join(list(r.key_patents)), int(r.expiring),
-                         rnd(r.held_outside_share),
-                         L("r.acquire", lang, tech=r.technology, cat=cat_name(r.category), held=_pct(r.held_outside_share, 0),
-                           holders=", ".join(holders[:3]) or none, expiring=int(r.expiring))])
-        firms_l = list(r.closest_local_firms)
-        ally_rows.append([r.technology, cat_name(r.category), "; ".join(firms_l), rnd(r.density),
-                          L("r.alliance", lang, firms=", ".join(firms_l[:3]) or none, tech=r.technology, density=f"{r.density:.2f}")])
-    paths_tables.append(_table("acquisition", L("t.acquire", lang), [
-        ("technology", L("c.technology", lang)), ("category", L("c.category", lang)), ("holders", L("c.holders", lang)),
-        ("key_patents", L("c.key_patents", lang)), ("expiring", L("c.expiring", lang)), ("held_outside_share", L("c.held_outside", lang)),
-        ("reason", L("c.reason", lang))], acq_rows, None if acq_rows else L("empty_note", lang)))
-    paths_tables.append(_table("alliance", L("t.alliance", lang), [
-        ("technology", L("c.technology", lang)), ("category", L("c.category", lang)), ("firms", L("c.firms", lang)),
-        ("density", L("c.density", lang)), ("reason", L("c.reason", lang))], ally_rows, None if ally_rows else L("empty_note", lang)))
-
-    step("talent")
-    sub_long = _long(corpus, "ipc", "code")
-    sub_long["code"] = sub_long["code"].astype(str).str[:4]
-    for r in actionable.itertuples():
-        rows_t = _inventor_rows(sub_long.loc[sub_long["code"] == r.technology, "row"].unique(), inv_long, app_long, 3)
-        for name, k, apps in rows_t:
-            talent_rows.append([r.technology, name, k, apps,
-                                L("r.talent", lang, name=name, tech=r.technology, n=k, applicants=apps or none)])
-    paths_tables.append(_table("talent", L("t.talent", lang), [
-        ("technology", L("c.technology", lang)), ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)),
-        ("applicants", L("c.applicants", lang)), ("reason", L("c.reason", lang))], talent_rows, None if talent_rows else L("empty_note", lang)))
-    sections.append(_section("paths", lang, paths_pars, paths_tables, paths_charts))
+    sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step, assign=assign))
     step("done")
     return {"meta": meta, "sections": sections}
-
-
-_CATS = {"cat.fill_now", "cat.long_term", "cat.declining", "cat.strength", "cat.other"}
-
-
-def _long(corpus, column: str, name: str) -> pd.DataFrame:
-    """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped)."""
-    if column not in corpus.table.column_names:
-        return pd.DataFrame({"row": np.zeros(0, np.int64), name: np.zeros(0, object)})
-    lists = corpus.table[column].combine_chunks()
-    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
-    values = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
-    out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
-    return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
-
-
-def _inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: int) -> list[list]:
-    """[inventor, patents, top two applicants] for the documents ``rows``, by patents desc then name."""
-    inv = inv_long[inv_long["row"].isin(rows)]
-    if inv.empty:
-        return []
-    top = inv.groupby("inventor").size().rename("k").reset_index()
-    top = top.sort_values(["k", "inventor"], ascending=[False, True], kind="mergesort").head(limit)
-    pairs = inv[inv["inventor"].isin(top["inventor"])].merge(app_long[app_long["row"].isin(rows)], on="row")
-    ac = pairs.groupby(["inventor", "applicant"]).size().rename("n").reset_index()
-    ac = ac.sort_values(["inventor", "n", "applicant"], ascending=[True, False, True], kind="mergesort")
-    apps = ac.groupby("inventor").head(2).groupby("inventor")["applicant"].agg("; ".join)
-    return [[r.inventor, int(r.k), apps.get(r.inventor, "")] for r in top.itertuples()]
 
 
 def pa_is_list(col) -> bool:
