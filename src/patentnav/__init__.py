@@ -7,6 +7,8 @@ Corpus
 read
     Read exports (Lens.org, PatentsView, USPTO XML, Google Patents, CNIPA/incoPat/PatSnap
     Chinese-header CSV/XLSX, canonical JSON lines and Parquet) into a Corpus.
+Limits
+    How much one input may hold before reading stops with a clear error (docs/limits.md).
 datasets
     Bundled real sample data (``datasets.drones()``).
 names
@@ -27,6 +29,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from . import datasets, landscape, names, report, warning
 from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
 from .io import IngestError, IngestReport, read
+from .limits import LimitError, Limits
 from .model.corpus import Corpus
 from .model.pubnum import normalize_publication_number, normalize_publication_numbers
 from .model.schema import SCHEMA
@@ -46,6 +49,8 @@ __all__ = [
     "report",
     "IngestError",
     "IngestReport",
+    "Limits",
+    "LimitError",
     "SCHEMA",
     "IpcCode",
     "parse_ipc",

@@ -10,13 +10,15 @@ from typing import Sequence
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..i18n import t
 from ..io.report import IngestError, IngestReport
-from ..safety import neutralize_csv_cell
+from ..safety import neutralize_csv_cell, rich_safe as safe
+
+__all__ = ["console", "err_console", "lang_option", "handle_errors", "load_corpus", "report_tables", "write_csv",
+           "write_issues_csv", "safe", "cell"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -37,16 +39,16 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except IngestError as e:
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(e))}", highlight=False)
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(e))}", highlight=False)
             sys.exit(2)
         except OSError as e:  # an output path under a file, a full disk, no permission
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(e))}", highlight=False)
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(e))}", highlight=False)
             sys.exit(2)
         except (KeyError, ValueError) as e:
             if isinstance(e, click.ClickException):
                 raise
             msg = str(e) if hasattr(e, "reason") else (e.args[0] if e.args else str(e))
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {escape(str(msg))}", highlight=False)
+            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(msg))}", highlight=False)
             sys.exit(2)
 
     return wrapper
@@ -73,7 +75,7 @@ def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None =
             if seen:
                 progress.advance(task)
             seen.append(p)
-            progress.update(task, description=f"{t('ingest.reading', lang)} {Path(p).name}")
+            progress.update(task, description=f"{t('ingest.reading', lang)} {safe(Path(p).name)}")
 
         corpus = read(*paths, format=fmt, progress=step)
         progress.advance(task)
@@ -88,7 +90,7 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
     for key in ("ingest.rows_read", "ingest.kept", "ingest.merged", "ingest.rejected", "ingest.warnings"):
         totals.add_column(t(key, lang), justify="right")
     for pf in report.per_file:
-        totals.add_row(Path(pf["file"]).name, pf["format"], f"{pf['rows_read']:,}", "", "",
+        totals.add_row(safe(Path(pf["file"]).name), safe(pf["format"]), f"{pf['rows_read']:,}", "", "",
                        f"{pf['rejected']:,}", f"{pf['warnings']:,}")
     totals.add_row(
         "[bold]total[/]", "", f"{report.rows_read:,}", f"{report.kept:,}", f"{report.merged:,}",
@@ -105,9 +107,18 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
         tab.add_column(t("ingest.value", lang), overflow="fold", ratio=1)
         for kind, i in issues[:max_issues]:
             where = i.line if len(report.files) == 1 else f"{Path(i.file).name}:{i.line}"
-            tab.add_row(kind, str(where), i.field, i.reason, (i.value or "")[:40])
+            tab.add_row(kind, safe(where), safe(i.field), safe(i.reason), safe((i.value or "")[:40]))
         out.append(tab)
     return out
+
+
+def cell(value, width: int | None = None) -> str:
+    """A value from data for a Rich table or message: missing (None, NaN) as ``""``, cut to
+    ``width`` characters, terminal- and markup-safe (:func:`patentnav.safety.rich_safe`)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    return safe(text[:width] if width else text)
 
 
 def write_csv(df, path) -> int:

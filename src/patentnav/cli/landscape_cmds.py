@@ -13,7 +13,7 @@ import click
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, lang_option, load_corpus, write_csv
+from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, safe, write_csv
 
 corpus_arg = click.argument("corpus", nargs=-1, type=click.Path(exists=True))
 format_opt = click.option("--format", "fmt", default=None, metavar="NAME", help="Reader name when CORPUS is an export (default: detected).")
@@ -72,8 +72,8 @@ def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, 
         if key == "strength":
             tab.add_column(t("graph.strength", lang), justify="right")
         for row in edges.sort_values(["count", key], ascending=False).head(top).itertuples():
-            a = f"{row.source}  [dim]{(ipc_title(row.source) or '')[:40]}[/]"
-            b = f"{row.target}  [dim]{(ipc_title(row.target) or '')[:40]}[/]"
+            a = f"{cell(row.source)}  [dim]{cell(ipc_title(row.source), 40)}[/]"
+            b = f"{cell(row.target)}  [dim]{cell(ipc_title(row.target), 40)}[/]"
             cells = [a, b, f"{row.count:,}"]
             if key == "strength":
                 cells.append(f"{row.strength:.3g}")
@@ -87,12 +87,12 @@ def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, 
             write_graphml(co, p)
         else:
             raise ValueError(f"{out}: unknown graph format; use a .gexf or .graphml file name")
-        console.print(t("written", lang, path=p))
+        console.print(t("written", lang, path=safe(p)))
     if vosviewer:
         d = Path(vosviewer)
         d.mkdir(parents=True, exist_ok=True)
         write_vosviewer(co, d / "map.txt", d / "network.txt")
-        console.print(t("written", lang, path=f"{d / 'map.txt'}, {d / 'network.txt'}"))
+        console.print(t("written", lang, path=safe(f"{d / 'map.txt'}, {d / 'network.txt'}")))
 
 
 @click.command()
@@ -142,9 +142,9 @@ def clusters(corpus, field, level, basis, resolution, seed, min_count, top, outp
         tab.add_column(t(key, lang), **kw)
     for row in tf.fields.head(top).itertuples():
         growth = "—" if row.growth is None or pd.isna(row.growth) else f"{100 * row.growth:+.0f}%"
-        codes = "; ".join(f"{code} {(title or '')[:30]}" for code, title in zip(row.codes[:3], row.code_titles[:3]))
-        terms = ", ".join(row.terms[:6])
-        apps = ", ".join(name for name, _ in row.top_applicants[:3])
+        codes = "; ".join(f"{cell(code)} {cell(title, 30)}" for code, title in zip(row.codes[:3], row.code_titles[:3]))
+        terms = ", ".join(cell(x) for x in row.terms[:6])
+        apps = ", ".join(cell(name) for name, _ in row.top_applicants[:3])
         tab.add_row(str(row.field), f"{row.size:,}", f"{100 * row.share:.1f}%", growth, codes, terms, apps)
     console.print(tab)
     if output:
@@ -154,10 +154,10 @@ def clusters(corpus, field, level, basis, resolution, seed, min_count, top, outp
                 df[col] = df[col].map(lambda v: "; ".join(" ".join(map(str, x)) if isinstance(x, (list, tuple)) else str(x) for x in v)
                                       if isinstance(v, (list, tuple)) else v)
         write_csv(df, output)
-        console.print(t("written", lang, path=output))
+        console.print(t("written", lang, path=safe(output)))
     if assignments:
         write_csv(pd.DataFrame({"publication_number": tf.publication_numbers, "field": tf.labels}), assignments)
-        console.print(t("written", lang, path=assignments))
+        console.print(t("written", lang, path=safe(assignments)))
 
 
 @click.command()
@@ -207,22 +207,22 @@ def trends(corpus, by, unit, cutoff, output, fmt, lang):
         tab.add_row(*cells)
     console.print(tab)
     if table["incomplete"].any():
-        console.print(f"[dim]{t('trends.incomplete_note', lang, cutoff=counts.attrs.get('cutoff', ''))}[/]")
+        console.print(f"[dim]{t('trends.incomplete_note', lang, cutoff=safe(counts.attrs.get('cutoff', '')))}[/]")
     g = growth(counts)
     if g.cagr is not None:
         console.print(t("trends.cagr", lang, start=g.start, end=g.end, cagr=f"{100 * g.cagr:.1f}%"))
     elif g.note:
-        console.print(f"[dim]{g.note}[/]")
+        console.print(f"[dim]{safe(g.note)}[/]")
     fit = fit_logistic(counts)
     if fit.ok:
         stage = fit.stage_zh if lang == "zh" else fit.stage
         console.print(t("trends.fit", lang, K=f"{fit.K:,.0f}", tm=f"{fit.tm:.1f}", dt=f"{fit.dt:.1f}", r2=f"{fit.r2:.3f}",
                         share=f"{100 * fit.share:.0f}%", stage=stage))
     else:
-        console.print(f"[yellow]{t('trends.nofit', lang)}[/] {t('fit.' + fit.reason, lang) if fit.reason else fit.message}")
+        console.print(f"[yellow]{t('trends.nofit', lang)}[/] {t('fit.' + fit.reason, lang) if fit.reason else safe(fit.message)}")
     if output:
         write_csv(table.reset_index(), output)
-        console.print(t("written", lang, path=output))
+        console.print(t("written", lang, path=safe(output)))
 
 
 @click.command()
@@ -266,14 +266,14 @@ def mainpath(corpus, kind, weight, k, output, fmt, lang):
     tab.add_column(t("mainpath.cited", lang))
     tab.add_column(t("mainpath.citing", lang))
     tab.add_column(header, justify="right")
-    for row, cell in zip(arcs.itertuples(), cells):
-        tab.add_row(str(row.src_label), str(row.dst_label), cell)
+    for row, w in zip(arcs.itertuples(), cells):
+        tab.add_row(cell(row.src_label), cell(row.dst_label), w)
     console.print(tab)
     if mp.normalized:
         console.print(f"[dim]{t('mainpath.shares_note', lang, weight=weight.upper())}[/]")
     if output:
         write_csv(arcs, output)
-        console.print(t("written", lang, path=output))
+        console.print(t("written", lang, path=safe(output)))
 
 
 def mainpath_weights(mp, weight: str, lang: str):
@@ -347,9 +347,9 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
         region = "FIRMS"
     c = c.harmonize_applicants()
     g = find_gaps(c, region, technology=technology, level=level, firms=firm_list)
-    console.print(t("gaps.summary", lang, region=region, docs=f"{len(c):,}", techs=f"{len(g.table):,}",
+    console.print(t("gaps.summary", lang, region=safe(region), docs=f"{len(c):,}", techs=f"{len(g.table):,}",
                     fill=int((g.table.category == "fill_now").sum()), strength=int((g.table.category == "strength").sum())))
-    tab = Table(title=t("gaps.title", lang, region=region))
+    tab = Table(title=t("gaps.title", lang, region=safe(region)))
     for key, kw in (("gaps.technology", {}), ("gaps.category", {}), ("gaps.rca", {"justify": "right"}),
                     ("gaps.density", {"justify": "right"}), ("gaps.world", {"justify": "right"}),
                     ("gaps.growth", {"justify": "right"}), ("gaps.rights", {"justify": "right"}),
@@ -357,26 +357,27 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
         tab.add_column(t(key, lang), **kw)
     marked = False
     for row in g.table.head(top).itertuples():
-        name = row.technology + (f" [dim]{(row.title or '')[:30]}[/]" if "title" in g.table.columns and row.title else "")
+        title = cell(row.title, 30) if "title" in g.table.columns else ""
+        name = cell(row.technology) + (f" [dim]{title}[/]" if title else "")
         growth = "—" if pd.isna(row.world_growth) else f"{100 * row.world_growth:+.0f}%"
         firms = "; ".join(row.closest_local_firms) or "; ".join(f"{f}*" for f in row.closest_first_filed_firms)
         marked = marked or (not row.closest_local_firms and bool(row.closest_first_filed_firms))
         tab.add_row(name, t(f"gaps.cat.{row.category}", lang), f"{row.rca:.2f}", f"{row.density:.2f}",
                     f"{row.world_documents:,.0f}", growth, f"{row.live_documents:,} / {row.ended_documents:,}",
-                    "; ".join(row.live_holders), firms)
+                    cell("; ".join(row.live_holders)), cell(firms))
     console.print(tab)
     if marked:
-        console.print(f"[dim]{t('gaps.first_filed', lang, region=region)}[/]")
-    console.print(f"[dim]{g.formulas['gap_score']}[/]")
+        console.print(f"[dim]{t('gaps.first_filed', lang, region=safe(region))}[/]")
+    console.print(f"[dim]{safe(g.formulas['gap_score'])}[/]")
     for text in analytics_warnings(g.params, lang):
-        console.print(f"[yellow]{text}[/]")
+        console.print(f"[yellow]{safe(text)}[/]")
     if output:
         df = g.table.copy()
         for col in df.columns:
             if df[col].map(lambda v: isinstance(v, list)).any():
                 df[col] = df[col].map(lambda v: "; ".join(str(x) for x in v))
         write_csv(df, output)
-        console.print(t("written", lang, path=output))
+        console.print(t("written", lang, path=safe(output)))
 
 
 COMMANDS = [graph, clusters, trends, mainpath, gaps]

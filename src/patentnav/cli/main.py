@@ -10,14 +10,19 @@ from rich.table import Table
 
 from .. import __version__
 from ..i18n import t
-from .common import console, err_console, handle_errors, lang_option, load_corpus, report_tables, write_issues_csv
+from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="patentnav")
-def main() -> None:
+@click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",
+              help="Raise (or lower) an input limit for this run, before the command: "
+                   "patentnav --limit input_bytes=8G ingest big.csv. Names: input_bytes, stream_bytes, "
+                   "compression_ratio, rows, record_bytes, nesting (docs/limits.md); also PATENTNAV_LIMIT_<NAME>.")
+@click.pass_context
+def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
     """patentnav: patent navigation (专利导航) and overseas patent-risk early warning (专利预警).
 
     \b
@@ -43,6 +48,14 @@ def main() -> None:
     Every command takes --help. Commands that read a CORPUS use the bundled sample
     when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).
     """
+    if limit_settings:
+        from ..limits import Limits, using_limits
+
+        try:
+            limits = Limits.from_env().with_settings(limit_settings)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--limit") from e
+        ctx.with_resource(using_limits(limits))
 
 
 @main.command()
@@ -74,7 +87,7 @@ def ingest(files, output, fmt, strict, issues_path, show, lang):
         console.print(table)
     if issues_path:
         n = write_issues_csv(report, issues_path)
-        console.print(t("ingest.issues_written", lang, n=n, path=issues_path))
+        console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
     if output:
         out = Path(output)
         if out.suffix == ".jsonl":
@@ -83,7 +96,7 @@ def ingest(files, output, fmt, strict, issues_path, show, lang):
             write_jsonl(corpus, out)
         else:
             corpus.to_parquet(out)
-        console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=out))
+        console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=safe(out)))
     if strict and report.n_rejected:
         err_console.print(f"[bold red]{t('ingest.strict_failed', lang, n=report.n_rejected)}[/]")
         sys.exit(1)
@@ -98,7 +111,7 @@ def _count_table(title: str, head: str, pairs, total: int, lang, label=None, lim
         name = str(value) if value is not None else "—"
         if label:
             name = label(value)
-        tab.add_row(name, f"{n:,}", f"{100 * n / total:.1f}%" if total else "")
+        tab.add_row(cell(name), f"{n:,}", f"{100 * n / total:.1f}%" if total else "")
     return tab
 
 
@@ -136,7 +149,7 @@ def info(corpus, top, fmt, lang):
     ctab.add_column(t("info.title_col", lang), overflow="fold", max_width=60)
     ctab.add_column(t("info.count", lang), justify="right")
     for code, v in s["top_ipc_subclasses"]:
-        ctab.add_row(code, (ipc_title(code) or "")[:120], f"{v:,}")
+        ctab.add_row(cell(code), cell(ipc_title(code), 120), f"{v:,}")
     console.print(ctab)
     console.print(_count_table(t("info.top_applicants", lang), t("info.applicant", lang), s["top_applicants"], n, lang))
     cov = Table(title=t("info.coverage", lang))
@@ -163,7 +176,7 @@ def ipc(codes, lang):
     for text in codes:
         d = describe_code(text)
         if not d.get("valid"):
-            err_console.print(f"[bold red]{text}[/]: {d.get('error') or t('ipc.invalid', lang)}", highlight=False)
+            err_console.print(f"[bold red]{safe(text)}[/]: {safe(d.get('error') or t('ipc.invalid', lang))}", highlight=False)
             status = 2
             continue
         tab = Table(title=f"{d['code']}" + (f"  ({t('ipc.cpc_only', lang)})" if d.get("is_cpc_only") else ""))
@@ -171,7 +184,7 @@ def ipc(codes, lang):
         tab.add_column(t("ipc.code", lang))
         tab.add_column(t("ipc.title", lang), overflow="fold")
         for h in d["hierarchy"]:
-            tab.add_row(t(f"level.{h['level']}", lang), h["code"], h.get("title") or "[dim]—[/]")
+            tab.add_row(t(f"level.{h['level']}", lang), cell(h["code"]), cell(h.get("title")) or "[dim]—[/]")
         console.print(tab)
         wf = d.get("wipo_field")
         if wf:
@@ -260,11 +273,11 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
     tab.add_column(t("names.documents", lang), justify="right")
     tab.add_column(t("names.examples", lang), overflow="fold")
     for row in groups.itertuples():
-        tab.add_row(row.canonical, str(row.variants), f"{row.count:,}", "; ".join(row.raw[:4]) + (" ..." if len(row.raw) > 4 else ""))
+        tab.add_row(cell(row.canonical), str(row.variants), f"{row.count:,}", cell("; ".join(row.raw[:4]) + (" ..." if len(row.raw) > 4 else "")))
     console.print(tab)
     if output:
         write_mapping_csv(m, output)
-        console.print(t("names.written", lang, path=output))
+        console.print(t("names.written", lang, path=safe(output)))
 
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402

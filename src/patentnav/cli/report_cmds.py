@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus
+from .common import cell, console, err_console, handle_errors, load_corpus, safe
 
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
 
@@ -76,16 +75,16 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         prog.update(task, completed=len(_STEPS))
     written = write_outputs(report, out_dir, fmts, stem="report")
     meta = report["meta"]
-    tab = Table(title=meta["title"], show_header=False)
+    tab = Table(title=safe(meta["title"]), show_header=False)
     tab.add_column("", style="bold")
     tab.add_column("", overflow="fold")
     tab.add_row(t("land.documents", lang), f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
-    tab.add_row(t("land.region", lang), meta["region"])
-    tab.add_row(t("land.cutoff", lang), meta["cutoff"])
+    tab.add_row(t("land.region", lang), cell(meta["region"]))
+    tab.add_row(t("land.cutoff", lang), cell(meta["cutoff"]))
     for sec in report["sections"]:
-        tab.add_row(sec["title"], t("land.contents", lang, tables=len(sec["tables"]), charts=len(sec["charts"])))
+        tab.add_row(cell(sec["title"]), t("land.contents", lang, tables=len(sec["tables"]), charts=len(sec["charts"])))
     for fmt, path in written:
-        tab.add_row(fmt, path)
+        tab.add_row(fmt, cell(path))
     tab.add_row(t("land.time", lang), f"{time.perf_counter() - t0:.1f} s")
     console.print(tab)
     secs = {sec["id"]: sec["paragraphs"] for sec in report["sections"]}
@@ -93,10 +92,10 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     if findings:
         console.print(f"[bold]{t('land.findings', lang)}[/]")
         for p in findings:
-            console.print(f"  • {escape(p)}")
+            console.print(f"  • {safe(p)}")
     html = next((path for fmt, path in written if fmt == "html"), None)
     if html:
-        console.print(t("land.open", lang, path=html))
+        console.print(t("land.open", lang, path=safe(html)))
 
 
 COMMANDS = [landscape]

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus
+from .common import console, err_console, handle_errors, load_corpus, safe
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
 _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "watch": "cyan", "low": "dim"}
@@ -137,18 +136,18 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
     from ..report.warn_model import _text_caveats
 
     for cav in _text_caveats(result, lang):  # what the product text matched, first
-        console.print(f"[yellow]{escape(cav)}[/]")
+        console.print(f"[yellow]{safe(cav)}[/]")
     assessable = result.markets["assessable"].astype(bool)
     for m in result.markets.itertuples():
         if m.assessable:
-            console.print(t("w.summary", lang, market=m.market, threatening=m.threatening, high=m.high, medium=m.medium,
+            console.print(t("w.summary", lang, market=safe(m.market), threatening=m.threatening, high=m.high, medium=m.medium,
                             watch=m.watch, low=m.low))
             if m.unassessed:
-                console.print(f"[yellow]{escape(t('w.summary.unassessed', lang, market=m.market, n=m.unassessed))}[/]")
+                console.print(f"[yellow]{safe(t('w.summary.unassessed', lang, market=m.market, n=m.unassessed))}[/]")
         else:
-            console.print(f"[yellow]{escape(t('w.risks.no_data', lang, market=m.market))}[/]")
+            console.print(f"[yellow]{safe(t('w.risks.no_data', lang, market=m.market))}[/]")
     if result.params["candidates"] == 0 and not result.unassessed_count():
-        console.print(f"[yellow]{escape(t('w.cav.no_match', lang))}[/]")
+        console.print(f"[yellow]{safe(t('w.cav.no_match', lang))}[/]")
     rows = terminal_rows(result, lang)
     if rows:
         tab = Table(title=t("w.table", lang))
@@ -158,17 +157,17 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
             tab.add_column(t(f"w.col.{key}", lang), justify="right" if key == "risk" else "left",
                            overflow="fold", no_wrap=key == "publication", max_width=48 if key == "title" else None)
         for r, g in zip(rows, terminal_grades(result, len(rows))):
-            tab.add_row(*[escape(v) for k, v in zip(keys, r) if k in shown], style=_GRADE_STYLE.get(g))
+            tab.add_row(*[safe(v) for k, v in zip(keys, r) if k in shown], style=_GRADE_STYLE.get(g))
         console.print(tab)
     elif assessable.any() and not result.unassessed_count() and result.params.get("text_evidence", 1):
         console.print(t("w.none", lang))
     for cav in report["meta"]["caveats"][:1]:
-        console.print(f"[dim]{escape(cav)}[/]")
+        console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
-        console.print(f"[bold]{fmt}[/] {escape(path)}")
+        console.print(f"[bold]{fmt}[/] {safe(path)}")
     console.print(f"[dim]{t('land.time', lang)}: {time.perf_counter() - t0:.1f} s[/]")
     if not assessable.any():
-        err_console.print(f"[red]{escape(t('w.none_assessable', lang, markets=', '.join(result.markets['market'])))}[/]")
+        err_console.print(f"[red]{safe(t('w.none_assessable', lang, markets=', '.join(result.markets['market'])))}[/]")
         raise SystemExit(EXIT_NOT_ASSESSABLE)
 
 

@@ -71,7 +71,7 @@ def _expand_folders(paths, format: str | None) -> list:
 
 
 def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = False,
-         progress: Callable[[str], Any] | None = None):
+         progress: Callable[[str], Any] | None = None, limits=None):
     """Read exports into one de-duplicated :class:`~patentnav.Corpus`.
 
     Parameters
@@ -85,6 +85,10 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
         Raise :class:`IngestError` on the first bad row or value instead of reporting it.
     progress : callable, optional
         Called with each path before it is read (the CLI passes a progress-bar advance).
+    limits : patentnav.Limits, optional
+        How much one input may hold (decompressed bytes, rows, record length, nesting);
+        default: :func:`patentnav.limits.get_limits` (the defaults, or the
+        ``PATENTNAV_LIMIT_*`` environment variables). See docs/limits.md.
 
     Returns
     -------
@@ -99,6 +103,13 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     >>> c.report.rows_read, len(c)
     (9071, 9071)
     """
+    from ..limits import using_limits
+
+    with using_limits(limits):
+        return _read(paths, format, strict, progress)
+
+
+def _read(paths, format, strict, progress):
     from ..model.corpus import Corpus
 
     _ensure_readers()

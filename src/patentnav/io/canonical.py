@@ -18,7 +18,8 @@ from ..model.schema import LIST_FIELDS, SCHEMA
 from .build import RawBatch, build_table
 from .registry import register
 from .report import IngestError, IngestReport, Issue
-from .source import decode_text, read_bytes
+from ..limits import LimitError, get_limits, limit_issue
+from .source import read_text
 
 __all__ = ["read_jsonl", "read_parquet", "write_jsonl"]
 
@@ -46,22 +47,64 @@ def _legal_events(value, file: str, line: int) -> tuple[list | None, Issue | Non
     return out, None
 
 
+def json_depth(obj) -> int:
+    """Deepest nesting of lists/dicts in a parsed JSON value (iterative: no recursion limit).
+
+    >>> json_depth({"a": [1, [2]]}), json_depth(3)
+    (3, 0)
+    """
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = v.values()
+        elif not isinstance(v, list):
+            continue
+        deepest = max(deepest, d)
+        stack.extend((x, d + 1) for x in v if isinstance(x, (list, dict)))
+    return deepest
+
+
+def _json_lines(text: str):
+    """``(line number, line)`` split at ``\\n`` only (U+2028 and friends may sit inside strings)."""
+    pos, n, i = 0, len(text), 0
+    find = text.find
+    while pos < n:
+        j = find("\n", pos)
+        end = n if j < 0 else j
+        i += 1
+        yield i, text[pos:end].rstrip("\r")
+        pos = end + 1
+
+
 def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
-    """Read canonical JSON lines (one patent per line; lines end with ``\\n``)."""
+    """Read canonical JSON lines (one patent per line; lines end with ``\\n``).
+
+    A line longer than ``record_bytes`` or nested deeper than ``nesting`` is rejected (the
+    other lines are read); more than ``rows`` lines end in a LimitError (docs/limits.md).
+    """
     file = str(path)
-    text = decode_text(read_bytes(path), file)
-    records, lines, bad, warnings = [], [], [], []
+    text = read_text(path)
+    lim = get_limits()
+    records, lines, warnings = [], [], []
+    bad = list(text.rejected)
     known = set(SCHEMA.names)
     derived = {"source_format", "source_file", "source_row", "duplicate_sources", "jurisdiction", "doc_number", "earliest_priority_date"}
-    # JSON lines are separated by "\n" only: str.splitlines() would also split at U+2028 etc. inside strings
-    for i, line in enumerate(text.text.split("\n"), start=1):
-        line = line.rstrip("\r")
+    for i, line in _json_lines(text.text):
         if not line.strip():
             continue
+        if len(records) + len(bad) >= lim.rows:
+            raise LimitError(file, "rows", f"more than {lim.rows:,} JSON lines")
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             bad.append(Issue(file, i, "(record)", f"invalid JSON: {e.msg} at column {e.colno}", line[:120]))
+            continue
+        except RecursionError:  # the C decoder stops at Python's recursion limit (~1,000 levels)
+            bad.append(limit_issue(file, i, "(record)", "nesting", "JSON nested deeper than the parser can follow"))
+            continue
+        if line.count("[") + line.count("{") > lim.nesting and json_depth(obj) > lim.nesting:
+            bad.append(limit_issue(file, i, "(record)", "nesting", f"JSON nested {json_depth(obj):,} levels deep"))
             continue
         if not isinstance(obj, dict):
             bad.append(Issue(file, i, "(record)", "a line must hold one JSON object", line[:120]))
@@ -78,6 +121,7 @@ def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Tab
                 warnings.append(issue)
         records.append(obj)
         lines.append(i)
+    bad.sort(key=lambda x: x.line)
     cols: dict = {}
     for name in SCHEMA.names:
         if name in derived or not any(name in r for r in records):
@@ -110,6 +154,7 @@ def read_parquet(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.T
     from ..model.corpus import conform
 
     file = str(path)
+    _check_parquet_size(path, file)
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as e:
@@ -120,6 +165,21 @@ def read_parquet(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.T
         raise IngestError(f"{file}: Parquet columns do not match the patentnav schema: {e}", "See docs/data-model.md") from e
     n = table.num_rows
     return table, IngestReport(rows_read=n, kept=n, files=[file], formats=["parquet"])
+
+
+def _check_parquet_size(path, file: str) -> None:
+    """Refuse a Parquet file whose metadata declare more rows or uncompressed bytes than the
+    limits allow, before any page is read (a 1 MB file can declare 300 million rows)."""
+    lim = get_limits()
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (pa.ArrowInvalid, OSError) as e:
+        raise IngestError(f"{file}: not a readable Parquet file ({e})", "Write it again with Corpus.to_parquet") from e
+    if meta.num_rows > lim.rows:
+        raise LimitError(file, "rows", f"Parquet metadata declare {meta.num_rows:,} rows", needed=meta.num_rows)
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > lim.input_bytes:
+        raise LimitError(file, "input_bytes", f"Parquet metadata declare {size:,} uncompressed bytes", needed=size)
 
 
 def _sniff_jsonl(path: Path, head: bytes, text: str) -> bool:

@@ -27,13 +27,18 @@ import pyarrow.compute as pc
 from .._arrow import regroup, with_values
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
-from .source import cell_text as _cell_text, decode_text, is_xlsx, open_workbook as _open_workbook, read_bytes, read_delimited
+from .compressed import check_member
+from .delimited import LineCursor, iter_lines
+from .source import cell_text as _cell_text, is_xlsx, iter_sheet_rows, open_workbook as _open_workbook, read_delimited, read_text
 from .values import split_lists
 
 __all__ = ["read_cn_export", "looks_like_cn_export", "CN_FIELDS", "normalize_header", "HEADER_SEARCH_ROWS"]
 
 #: The header row is looked for in this many first lines (CSV) or rows (XLSX).
 HEADER_SEARCH_ROWS = 10
+#: Columns of a sheet looked at for the header, and beyond the header's width for stray values.
+_MAX_COLUMNS = 1024
+_EXTRA_COLUMNS = 64
 
 # Publication-number columns, by group. Within one row the number is taken from the
 # first group (in this order) that has a value; the publication date from the same group.
@@ -204,15 +209,13 @@ def _split_line(line: str) -> list[str]:
 
 
 def _read_csv(path, file: str) -> _Grid:
-    text = decode_text(read_bytes(path), file)
-    buf = io.StringIO(text.text, newline="")
-    header_idx = None
-    for i in range(HEADER_SEARCH_ROWS):
-        line = buf.readline()
-        if not line:
+    text = read_text(path)
+    header_idx = hline = None
+    for i, line in enumerate(iter_lines(text.text, LineCursor(0, 0))):
+        if i >= HEADER_SEARCH_ROWS:
             break
         if line.strip() and _is_header(_split_line(line.lstrip("\ufeff").rstrip("\r\n"))):
-            header_idx = i
+            header_idx, hline = i, line
             break
     if header_idx is None:
         raise IngestError(
@@ -220,19 +223,15 @@ def _read_csv(path, file: str) -> _Grid:
             f"in the first {HEADER_SEARCH_ROWS} lines",
             "Export with the publication number column, or pick the right reader with format=...",
         )
-    buf.seek(0)
-    for _ in range(header_idx):
-        buf.readline()
-    hline = buf.readline()
     delim = "\t" if hline.count("\t") > hline.count(",") else ","
     rows = read_delimited(path, delimiter=delim, skip_lines=header_idx, text=text)
     header = [h.lstrip("\ufeff") for h in rows.header]
     return _Grid(file, header, rows.header_line, rows.rows, rows.lines, list(rows.bad), list(rows.warnings), f"csv ({text.encoding})")
 
 
-def _find_sheet_header(ws) -> tuple[int, list] | None:
+def _find_sheet_header(ws, file: str) -> tuple[int, list] | None:
     """(1-based row, cells) of the header row in the first rows of a sheet, or None."""
-    for i, row in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+    for i, row in iter_sheet_rows(ws, file, max_row=HEADER_SEARCH_ROWS, max_col=_MAX_COLUMNS):
         if row and _is_header(row):
             return i, list(row)
     return None
@@ -260,7 +259,7 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
     for ws in candidates:
         if getattr(ws, "reset_dimensions", None):
             ws.reset_dimensions()  # exports often carry a wrong <dimension>
-        h = _find_sheet_header(ws)
+        h = _find_sheet_header(ws, file)
         if h is not None:
             found = (ws, h)
             break
@@ -275,7 +274,9 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
     header = [_cell_text(c).strip() for c in hcells[:width]]
     rows, lines, warnings = [], [], []
     extra_cols = False
-    for r, row in enumerate(ws.iter_rows(min_row=hrow + 1, values_only=True), start=hrow + 1):
+    # cells beyond the header (+ a margin to notice values there) are not materialised: a
+    # cell at column XFD would otherwise pad every row to 16,384 values
+    for r, row in iter_sheet_rows(ws, file, min_row=hrow + 1, max_col=width + _EXTRA_COLUMNS):
         cells = [_cell_text(v) for v in row]
         if not any(c.strip() for c in cells):
             continue
@@ -502,19 +503,25 @@ def read_cn_export(path: str | os.PathLike, *, strict: bool = False, sheet: str 
 
 def _xlsx_has_cn_header(path) -> bool:
     """Cheap XLSX check: a Chinese publication-number header among the first shared
-    strings, or as an inline string in the first rows of the first sheets (no workbook load)."""
-    import xml.etree.ElementTree as ET
+    strings, or as an inline string in the first rows of the first sheets (no workbook load).
+
+    Parsed with defusedxml (an entity declaration stops the check: such a file is not
+    detected, and reading it with ``format="cn_export"`` gives the error); parts are checked
+    against the limits before they are opened."""
+    from defusedxml.ElementTree import iterparse
 
     def text_of(el) -> str:
         return "".join(t.text or "" for t in el.iter() if t.tag.rsplit("}", 1)[-1] == "t")
 
+    file = str(path)
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         if "xl/workbook.xml" not in names:
             return False
         if "xl/sharedStrings.xml" in names:
+            check_member(z.getinfo("xl/sharedStrings.xml"), file)
             with z.open("xl/sharedStrings.xml") as f:
-                for k, (_, el) in enumerate(ET.iterparse(f)):
+                for k, (_, el) in enumerate(iterparse(f)):
                     if el.tag.rsplit("}", 1)[-1] == "si":
                         if normalize_header(text_of(el)) in _CN_PUB_HEADERS:
                             return True
@@ -523,8 +530,9 @@ def _xlsx_has_cn_header(path) -> bool:
                         break
         sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", n))[:3]
         for name in sheets:
+            check_member(z.getinfo(name), file)
             with z.open(name) as f:
-                for _, el in ET.iterparse(f):
+                for _, el in iterparse(f):
                     tag = el.tag.rsplit("}", 1)[-1]
                     if tag == "is" and normalize_header(text_of(el)) in _CN_PUB_HEADERS:
                         return True

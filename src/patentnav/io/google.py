@@ -14,7 +14,6 @@ Column mapping and the name-splitting rule: ``docs/formats/google-patents.md``.
 from __future__ import annotations
 
 import csv
-import io
 import os
 
 import pyarrow as pa
@@ -23,7 +22,8 @@ import pyarrow.compute as pc
 from .._arrow import with_values
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
-from .source import decode_text, read_bytes, read_delimited
+from .delimited import LineCursor, iter_lines
+from .source import read_delimited, read_text
 from .values import split_lists
 
 __all__ = ["read_google", "looks_like_google", "GOOGLE_FIELDS", "split_names"]
@@ -84,8 +84,8 @@ def _is_url_line(line: str) -> bool:
 
 
 def _first_lines(text: str, n: int = 2) -> list[str]:
-    buf = io.StringIO(text.lstrip("\ufeff"), newline="")
-    return [buf.readline().rstrip("\r\n") for _ in range(n)]
+    lines = iter_lines(text, LineCursor(1 if text.startswith("\ufeff") else 0, 0))
+    return [next(lines, "").rstrip("\r\n") for _ in range(n)]
 
 
 def read_google(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
@@ -105,7 +105,7 @@ def read_google(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Ta
         Canonical table (not yet de-duplicated) and the accounting of every row.
     """
     file = str(path)
-    text = decode_text(read_bytes(path), file)
+    text = read_text(path)
     first = _first_lines(text.text, 1)[0]
     skip = 1 if _is_url_line(first) else 0
     rows = read_delimited(path, delimiter=",", skip_lines=skip, text=text)

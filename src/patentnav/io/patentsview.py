@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .build import RawBatch, build_table
+from .compressed import LimitedReader, check_member, open_input
 from .report import IngestError, IngestReport, Issue
 
 __all__ = ["read_patentsview", "looks_like_g_patent", "find_tables", "TABLES", "PATENTSVIEW_FIELDS"]
@@ -127,40 +128,20 @@ def _zip_member(zf: zipfile.ZipFile, path: Path) -> str:
 
 @contextmanager
 def _open_binary(path: Path, arrow: bool = False):
-    """A readable binary stream of a table, decompressing zip (single member), gzip, bz2, xz.
+    """A readable binary stream of a table, decompressing zip (the one ``.tsv`` member), gzip,
+    bz2, xz, within the ``stream_bytes`` and ``compression_ratio`` limits (docs/limits.md).
 
-    With ``arrow=True`` gzip and bz2 are decompressed by Arrow (C++), for the bulk read.
+    With ``arrow=True`` a plain file, gzip and bz2 are read by Arrow (C++), for the bulk read.
     """
-    magic = _magic(path)
-    if magic[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(path) as zf, zf.open(_zip_member(zf, path)) as f:
-            yield f
-    elif magic[:2] == b"\x1f\x8b":
-        if arrow:
-            with pa.input_stream(str(path), compression="gzip") as f:
-                yield f
-        else:
-            import gzip
-
-            with gzip.open(path, "rb") as f:
-                yield f
-    elif magic[:3] == b"BZh":
-        if arrow and pa.Codec.is_available("bz2"):
-            with pa.input_stream(str(path), compression="bz2") as f:
-                yield f
-        else:
-            with bz2.open(path, "rb") as f:
-                yield f
-    elif magic[:6] == b"\xfd7zXZ\x00":
-        with lzma.open(path, "rb") as f:
-            yield f
-    else:
-        if arrow:
-            with pa.input_stream(str(path)) as f:
-                yield f
-        else:
-            with open(path, "rb") as f:
-                yield f
+    if _magic(path)[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(_zip_member(zf, path))
+            check_member(info, str(path), limit="stream_bytes")
+            with zf.open(info) as f:
+                yield io.BufferedReader(LimitedReader(f, str(path), "stream_bytes", info.compress_size), buffer_size=1 << 20)
+        return
+    with open_input(path, limit="stream_bytes", arrow=arrow) as f:
+        yield f
 
 
 def _read_header(path: Path) -> list[str]:

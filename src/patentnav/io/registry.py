@@ -19,6 +19,7 @@ from .report import IngestError, IngestReport
 
 __all__ = ["ReaderSpec", "register", "READERS", "detect_format", "read_head"]
 
+
 ReadFn = Callable[..., "tuple[pa.Table, IngestReport]"]
 SniffFn = Callable[[Path, bytes, str], bool]
 
@@ -40,36 +41,18 @@ def register(name: str, read: ReadFn, sniff: SniffFn, description: str) -> None:
 
 
 def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
-    """First bytes of a file (decompressed when gzip/bz2/xz) and their best-effort text."""
-    import bz2
-    import gzip
-    import lzma
-    from zlib import error as zlib_error
+    """First bytes of a file (decompressed when gzip/bz2/xz/single-member zip) and their
+    best-effort text. Size limits are the readers' business, not detection's."""
+    from .compressed import DAMAGED, open_input
 
     if path.is_dir():
         return b"", ""
-    with open(path, "rb") as f:
-        raw = f.read(n)
     try:
-        if raw[:2] == b"\x1f\x8b":
-            with gzip.open(path, "rb") as g:
-                raw = g.read(n)
-        elif raw[:3] == b"BZh":
-            with bz2.open(path, "rb") as g:
-                raw = g.read(n)
-        elif raw[:6] == b"\xfd7zXZ\x00":
-            with lzma.open(path, "rb") as g:
-                raw = g.read(n)
-        elif raw[:4] == b"PK\x03\x04":
-            import zipfile
-
-            from .source import single_member_zip
-
-            member = single_member_zip(path)
-            if member is not None:  # a plain archive; Office files stay as they are
-                with zipfile.ZipFile(path) as z, z.open(member) as g:
-                    raw = g.read(n)
-    except (OSError, EOFError, ValueError, lzma.LZMAError, zlib_error) as e:
+        with open_input(path, limit=None) as f:
+            raw = f.read(n)
+    except IngestError:
+        raise  # a zip with several files, an encrypted member: the message says what to do
+    except DAMAGED as e:
         # a stream shorter than n bytes that ends early is damaged, not unknown
         raise IngestError(f"{path}: damaged compressed file ({e})", "Download or export the file again") from e
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -1,48 +1,44 @@
-"""Opening input files: compression, encodings (UTF-8, UTF-8 with BOM, GB18030) and delimited rows.
+"""Opening input files: compression, encodings (UTF-8, UTF-8 with BOM, GB18030), delimited
+rows and Excel workbooks, within the :class:`~patentnav.limits.Limits`.
 
-Encoding rule: a UTF-8 BOM means UTF-8; otherwise the file is decoded as UTF-8 when
-it is valid UTF-8, else as GB18030 when that decodes it, else line by line (UTF-8 first,
-then GB18030), each line decoded differently from the file's main encoding reported
-as a warning, so that a file with mixed encodings is read but never silently.
+The pieces live in their own modules (:mod:`.compressed`: gzip/bz2/xz/zip streams and zip
+member checks; :mod:`.encoding`: the encoding rule, decided per line where a file mixes
+encodings; :mod:`.delimited`: CSV/TSV records with their lines, recovering from unclosed
+quotes); this module is what the readers import.
 """
 
 from __future__ import annotations
 
-import bz2
 import datetime as _dt
-import csv
-import gzip
-import io
-import lzma
 import os
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from .report import IngestError, Issue
+from ..limits import LimitError, get_limits
+from .compressed import check_member, data_members, read_all, single_member_zip
+from .delimited import DelimitedRows, read_delimited, sniff_delimiter
+from .encoding import DecodedText, cut_long_lines, decode_text
+from .report import IngestError
 
-__all__ = ["read_bytes", "decode_text", "DecodedText", "DelimitedRows", "read_delimited", "sniff_delimiter", "is_xlsx", "cell_text", "open_workbook"]
+__all__ = ["read_bytes", "read_text", "decode_text", "DecodedText", "DelimitedRows", "read_delimited", "sniff_delimiter",
+           "is_xlsx", "cell_text", "open_workbook", "iter_sheet_rows", "single_member_zip"]
 
-csv.field_size_limit(1 << 30)
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """File contents, transparently decompressing gzip, bz2, xz and single-file zip archives,
+    within the ``input_bytes`` and ``compression_ratio`` limits."""
+    return read_all(path)
 
 
-def single_member_zip(path: str | os.PathLike) -> str | None:
-    """Name of the only data member of a plain ``.zip`` (USPTO ``ipgYYMMDD.zip``, PatentsView
-    ``*.tsv.zip``); None when the file is not a zip or is an Office document (XLSX).
-
-    Raises IngestError for a zip with several data members (the user must say which).
-    """
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
-    except (zipfile.BadZipFile, OSError):
-        return None
-    if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
-        return None
-    if len(names) != 1:
-        raise IngestError(f"{path}: zip archive with {len(names)} files ({', '.join(names[:5])})",
-                          "Unzip it and name the export file(s) inside")
-    return names[0]
+def read_text(path: str | os.PathLike) -> DecodedText:
+    """A text export decoded (see :mod:`.encoding`), lines over ``record_bytes`` cut out and
+    listed in ``rejected`` (their line numbers kept)."""
+    file = str(path)
+    data, rejected = cut_long_lines(read_bytes(path), file)
+    text = decode_text(data, file)
+    text.rejected = rejected + text.rejected
+    return text
 
 
 def is_xlsx(path: str | os.PathLike) -> bool:
@@ -56,200 +52,8 @@ def is_xlsx(path: str | os.PathLike) -> bool:
     try:
         with zipfile.ZipFile(p) as z:
             return "xl/workbook.xml" in z.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return False
-
-
-def read_bytes(path: str | os.PathLike) -> bytes:
-    """File contents, transparently decompressing gzip, bz2, xz and single-file zip archives."""
-    p = Path(path)
-    if not p.exists():
-        raise IngestError(f"{p}: no such file", "Check the path")
-    if p.is_dir():
-        raise IngestError(f"{p}: is a directory", "Name the export file, or use read_patentsview() for a directory of PatentsView tables")
-    data = p.read_bytes()
-    try:
-        if data[:2] == b"\x1f\x8b":
-            return gzip.decompress(data)
-        if data[:3] == b"BZh":
-            return bz2.decompress(data)
-        if data[:6] == b"\xfd7zXZ\x00":
-            return lzma.decompress(data)
-        if data[:4] == b"PK\x03\x04":
-            member = single_member_zip(p)
-            if member is not None:
-                with zipfile.ZipFile(p) as z:
-                    return z.read(member)
-    except (OSError, EOFError, ValueError, lzma.LZMAError, zipfile.BadZipFile) as e:
-        raise IngestError(f"{p}: damaged compressed file ({e})", "Download or export the file again") from e
-    return data
-
-
-@dataclass
-class DecodedText:
-    text: str
-    encoding: str
-    warnings: list[Issue] = field(default_factory=list)
-
-
-def decode_text(data: bytes, file: str) -> DecodedText:
-    """Decode export bytes following the module's encoding rule."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        try:
-            return DecodedText(data.decode("utf-8"), "utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return DecodedText(data.decode("utf-16"), "utf-16")
-        except UnicodeDecodeError as e:
-            raise IngestError(f"{file}: damaged UTF-16 text ({e})", "Save the export again as UTF-8") from e
-    try:
-        return DecodedText(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-        # a mostly-UTF-8 file with a few GB18030 lines also decodes as GB18030 (as mojibake);
-        # prefer UTF-8 when most lines are valid UTF-8
-        lines = data.split(b"\n")
-        utf8_ok = sum(1 for ln in lines if _is_utf8(ln))
-        if utf8_ok <= len(lines) // 2:
-            return DecodedText(text, "gb18030")
-    except UnicodeDecodeError:
-        pass
-    out, warnings = [], []
-    for i, ln in enumerate(data.split(b"\n"), start=1):
-        try:
-            out.append(ln.decode("utf-8"))
-        except UnicodeDecodeError:
-            try:
-                out.append(ln.decode("gb18030"))
-                warnings.append(Issue(file, i, "(encoding)", "line is GB18030 in a UTF-8 file; decoded as GB18030"))
-            except UnicodeDecodeError:
-                out.append(ln.decode("utf-8", errors="replace"))
-                warnings.append(Issue(file, i, "(encoding)", "undecodable bytes replaced with U+FFFD"))
-    return DecodedText("\n".join(out), "mixed", warnings)
-
-
-def _is_utf8(b: bytes) -> bool:
-    try:
-        b.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter of a header line: tab, comma or semicolon, whichever splits it most."""
-    counts = {d: header_line.count(d) for d in ("\t", ",", ";")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-@dataclass
-class DelimitedRows:
-    """Rows of a delimited file with the line each record starts on.
-
-    ``rows`` hold only records with exactly ``len(header)`` fields; the others are in
-    ``bad`` as rejected issues. ``n_records`` counts both.
-    """
-
-    header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-    bad: list[Issue]
-    encoding: str
-    warnings: list[Issue]
-    header_line: int
-    file: str = ""
-
-    @property
-    def n_records(self) -> int:
-        return len(self.rows) + len(self.bad)
-
-    def column(self, i: int):
-        """Values of column ``i`` (all columns are transposed once, on first use)."""
-        if getattr(self, "_columns", None) is None:
-            self._columns = list(zip(*self.rows)) if self.rows else [() for _ in self.header]
-        return list(self._columns[i])
-
-
-def read_delimited(
-    path: str | os.PathLike,
-    *,
-    delimiter: str | None = None,
-    skip_lines: int = 0,
-    text: DecodedText | None = None,
-) -> DelimitedRows:
-    """Read a CSV/TSV export into rows, keeping each record's starting line.
-
-    Quoted fields may span lines (RFC 4180). A record with too many or too few
-    fields is rejected with its line, never padded or truncated silently. Blank
-    lines are skipped and not counted.
-    """
-    file = str(path)
-    if text is None:
-        text = decode_text(read_bytes(path), file)
-    buf = io.StringIO(text.text, newline="")
-    for _ in range(skip_lines):
-        buf.readline()
-    pos = buf.tell()
-    first = buf.readline()
-    while first and not first.strip():
-        skip_lines += 1
-        pos = buf.tell()
-        first = buf.readline()
-    if not first.strip():
-        raise IngestError(f"{file}: the file is empty (no header line)", "Export the data again, with column headers")
-    if delimiter is None:
-        delimiter = sniff_delimiter(first)
-    buf.seek(pos)
-    reader = csv.reader(buf, delimiter=delimiter, strict=False)
-    base = skip_lines
-    import gc
-
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small lists: the cyclic collector only costs time here
-    try:
-        return _collect(reader, file, base, text, delimiter)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _collect(reader, file: str, base: int, text: DecodedText, delimiter: str) -> DelimitedRows:
-    try:
-        header = next(reader)
-    except csv.Error as e:
-        raise IngestError(Issue(file, base + 1, "(header)", f"unreadable header: {e}"), "Check the delimiter and quoting") from e
-    header = [h.strip() for h in header]
-    header_line = base + 1
-    ncol = len(header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[Issue] = []
-    prev_end = reader.line_num
-    while True:
-        start = base + prev_end + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            bad.append(Issue(file, start, "(record)", f"unreadable record: {e}"))
-            prev_end = reader.line_num
-            continue
-        prev_end = reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != ncol:
-            bad.append(Issue(file, start, "(record)", f"expected {ncol} fields as in the header, found {len(row)}", delimiter.join(row)[:200]))
-            continue
-        rows.append(row)
-        lines.append(start)
-    return DelimitedRows(header, rows, lines, bad, text.encoding, list(text.warnings), header_line, file)
 
 
 def cell_text(v) -> str:
@@ -267,11 +71,58 @@ def cell_text(v) -> str:
     return str(v)
 
 
+def check_workbook_archive(fh, file: str) -> None:
+    """Refuse a workbook before openpyxl reads it: encrypted or unreadable parts, parts over the
+    limits (their declared sizes are what zipfile will inflate at most)."""
+    try:
+        with zipfile.ZipFile(fh) as z:
+            members = data_members(z)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})",
+                          "Open and save it again in Excel or WPS, or export as CSV") from e
+    finally:
+        fh.seek(0)
+    total = 0
+    for info in members:
+        check_member(info, file)
+        total += info.file_size
+    cap = get_limits().input_bytes
+    if total > cap:
+        raise LimitError(file, "input_bytes", f"workbook parts declare {total:,} bytes", needed=total)
+
+
 def open_workbook(fh, file: str):
-    """Workbook from an open binary file (openpyxl would refuse a path by its extension)."""
+    """Workbook from an open binary file (openpyxl would refuse a path by its extension).
+
+    XML is parsed with defusedxml (no entity expansion, no external entities); the archive is
+    checked first (:func:`check_workbook_archive`).
+    """
     import openpyxl
 
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise IngestError(f"{file}: refusing to read a workbook without defusedxml protection",
+                          "Unset OPENPYXL_DEFUSEDXML (or set it to True) and install defusedxml")
+    check_workbook_archive(fh, file)
     try:
         return openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as e:  # zipfile/XML errors surface under many types
         raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})", "Open and save it again in Excel or WPS, or export as CSV") from e
+
+
+def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = None,
+                    max_col: int | None = None) -> Iterator[tuple[int, tuple]]:
+    """``(row number, values)`` of a read-only sheet; damaged sheet XML (truncated, entities,
+    bad CRC) ends in an IngestError naming the sheet and the last row read, and more than
+    ``rows`` rows in a LimitError."""
+    cap = get_limits().rows
+    r = min_row - 1
+    try:
+        for r, row in enumerate(ws.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col, values_only=True), start=min_row):
+            if r - min_row >= cap:
+                raise LimitError(file, "rows", f"sheet {ws.title!r} has more than {cap:,} rows")
+            yield r, row
+    except IngestError:
+        raise
+    except Exception as e:  # defusedxml, expat, zipfile (CRC), KeyError from broken relations ...
+        raise IngestError(f"{file}: sheet {ws.title!r} is damaged after row {r} ({type(e).__name__}: {e})",
+                          "Open and save it again in Excel or WPS, or export as CSV") from e

@@ -8,10 +8,15 @@ library's :mod:`xml.etree.ElementTree`, and the fields are handed to
 :func:`~patentnav.io.build.build_table` as raw columns; all normalisation
 (publication numbers, dates, IPC/CPC codes, document types) happens there.
 
-Safety: the DOCTYPE is removed before parsing, so no DTD is ever fetched or read; a
-document whose internal DTD subset declares entities (``<!ENTITY``, the "billion
-laughs" pattern) is rejected unparsed. A malformed or truncated document is rejected
-with the line where it starts and the parser's message; the other documents are read.
+Safety: a UTF-16 file (with or without BOM) is transcoded to UTF-8 first, so that the
+byte-level checks below see its markup; the DOCTYPE is removed before parsing, so no DTD is
+ever fetched or read; a document whose internal DTD subset declares entities (``<!ENTITY``,
+the "billion laughs" pattern), that declares an encoding other than UTF-8/ASCII/Latin-1
+(an EBCDIC or UTF-7 document could hide its markup from those checks) or that is longer
+than the ``record_bytes`` limit is rejected unparsed; documents are parsed with defusedxml
+(entities and external references forbidden). A malformed or truncated document is
+rejected with the line where it starts and the parser's message; the other documents are
+read. More documents than the ``rows`` limit end in a LimitError (docs/limits.md).
 
 Field mapping and rules: ``docs/formats/uspto-xml.md``.
 
@@ -27,6 +32,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pyarrow as pa
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _safe_fromstring
+
+from ..limits import LimitError, get_limits, limit_issue
 
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
@@ -70,6 +79,9 @@ _XML_DECL = re.compile(rb"<\?xml[\s?]")
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|(?P<doctype><!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>))", re.S)
 _ROOT_NAME = re.compile(rb"\s*<([A-Za-z_][\w.\-]*)")
 _ENTITY_DECL = re.compile(rb"<!ENTITY\s")
+_ENCODING_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
+#: encodings in which the byte-level checks see the markup as written
+_ASCII_COMPATIBLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252", "cp1252"}
 # foreign citation numbers with the kind code in front: "A-10-100907", "B-39431/89"
 _KIND_FIRST = re.compile(r"^([A-Z][0-9]?)[\s\-]+([0-9].*)$")
 
@@ -106,6 +118,28 @@ def split_documents(data: bytes) -> list[tuple[int, int, int]]:
         if data[s:e].strip():
             out.append((s, e, line))
     return out
+
+
+def to_utf8(data: bytes, file: str) -> bytes:
+    """A UTF-16 file (BOM, or ``<?xml`` spelt with NUL bytes) as UTF-8 with its encoding
+    declarations rewritten; any other bytes unchanged."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    enc = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    elif data.startswith(b"<\x00"):
+        enc = "utf-16-le"
+    elif data.startswith(b"\x00<"):
+        enc = "utf-16-be"
+    if enc is None:
+        return data
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as e:
+        raise IngestError(f"{file}: damaged UTF-16 XML ({e})", "Download the file again, or save it as UTF-8") from e
+    text = re.sub(r"(<\?xml[^>]*?encoding\s*=\s*[\"'])UTF-16(?:LE|BE|-LE|-BE)?([\"'])", r"\1UTF-8\2", text.lstrip("\ufeff"), flags=re.I)
+    return text.encode("utf-8")
 
 
 def _prolog(doc: bytes) -> tuple[list[tuple[int, int]], bytes | None]:
@@ -342,7 +376,7 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
         ``source_row`` is the line of the document's ``<?xml`` declaration.
     """
     file = str(path)
-    data = read_bytes(path)
+    data = to_utf8(read_bytes(path), file)
     if b"<us-patent-grant" not in data:
         raise IngestError(f"{file}: not a USPTO grant full-text XML file ({_not_grant_hint(data)})",
                           "This reader reads the weekly grant files ipgYYMMDD.xml (2005 onwards, DTD v4.x); "
@@ -356,12 +390,23 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
     # in line order
     reject = rejected.append
 
+    lim = get_limits()
     for start, end, line in split_documents(data):
-        doc = data[start:end]
-        doctypes, root = _prolog(doc)
-        if root in _COMPANION_ROOTS:
+        if _prolog(data[start:min(end, start + (1 << 16))])[1] in _COMPANION_ROOTS:
             continue
         rows_read += 1
+        if end - start > lim.record_bytes:
+            reject(limit_issue(file, line, "(document)", "record_bytes", f"XML document of {end - start:,} bytes"))
+            continue
+        doc = data[start:end]
+        doctypes, root = _prolog(doc)
+        if rows_read > lim.rows:
+            raise LimitError(file, "rows", f"more than {lim.rows:,} XML documents")
+        m = _ENCODING_DECL.match(doc)
+        if m and m.group(1).decode("ascii").lower() not in _ASCII_COMPATIBLE:
+            reject(Issue(file, line, "(document)", f"declares the encoding {m.group(1).decode('ascii')!r}; "
+                         "only UTF-8, UTF-16, ASCII and Latin-1 documents are read"))
+            continue
         if _ENTITY_DECL.search(doc):
             reject(Issue(file, line, "(document)", "document declares XML entities (<!ENTITY> in a DTD subset); "
                          "refused unparsed to rule out entity-expansion attacks"))
@@ -372,7 +417,10 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
         for a, b in reversed(doctypes):  # never read a DTD; keep the line count for error positions
             doc = doc[:a] + b"\n" * doc.count(b"\n", a, b) + doc[b:]
         try:
-            el = ET.fromstring(doc)
+            el = _safe_fromstring(doc)
+        except DefusedXmlException as e:
+            reject(Issue(file, line, "(document)", f"refused by the safe XML parser ({type(e).__name__}: {e})"))
+            continue
         except ET.ParseError as e:
             msg = str(e)
             pos_ = getattr(e, "position", None)
@@ -400,6 +448,9 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
 
 
 def _sniff(path, head: bytes, text: str) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        enc = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le" if head[:1] == b"<" else "utf-16-be")
+        head = head[: len(head) // 2 * 2].decode(enc, errors="ignore").lstrip("\ufeff").encode("utf-8")
     return looks_like_uspto_grant_xml(head)
 
 

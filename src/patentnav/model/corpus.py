@@ -89,14 +89,14 @@ class Corpus:
     # --- construction --------------------------------------------------------------
     @classmethod
     def read(cls, *paths: str | os.PathLike, format: str | None = None, strict: bool = False,
-             progress: Callable[[str], Any] | None = None) -> "Corpus":
+             progress: Callable[[str], Any] | None = None, limits=None) -> "Corpus":
         """Read one or more exports (format auto-detected per file) and de-duplicate.
 
-        See :func:`patentnav.io.read`.
+        See :func:`patentnav.io.read` (``limits``: :class:`patentnav.Limits`).
         """
         from ..io import read
 
-        return read(*paths, format=format, strict=strict, progress=progress)
+        return read(*paths, format=format, strict=strict, progress=progress, limits=limits)
 
     @classmethod
     def from_pandas(cls, df: pd.DataFrame, report: IngestReport | None = None) -> "Corpus":
@@ -120,8 +120,12 @@ class Corpus:
 
     @classmethod
     def from_parquet(cls, path: str | os.PathLike) -> "Corpus":
-        """Read a corpus written by :meth:`to_parquet`."""
-        return cls(pq.read_table(path))
+        """Read a corpus written by :meth:`to_parquet` (within the limits: see
+        :func:`patentnav.io.canonical.read_parquet`)."""
+        from ..io.canonical import read_parquet
+
+        table, report = read_parquet(path)
+        return cls(table)
 
     @classmethod
     def concat(cls, corpora: Iterable["Corpus"], deduplicate: bool = True) -> "Corpus":

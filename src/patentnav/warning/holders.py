@@ -77,7 +77,7 @@ import pyarrow.compute as pc
 
 from .._arrow import map_unique
 from ..io.report import IngestError, Issue
-from ..io.source import cell_text as _cell_text, is_xlsx, open_workbook, read_delimited
+from ..io.source import cell_text as _cell_text, is_xlsx, iter_sheet_rows, open_workbook, read_delimited
 from ..io.values import DEFAULT_DATE_FORMATS, parse_dates
 from ..model.pubnum import normalize_publication_numbers
 from ..names.individuals import is_individual
@@ -556,7 +556,7 @@ def _read_xlsx(path, file: str, sheet) -> tuple[list[str], list[list[str]], list
                 raise IngestError(f"{file}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", "Name an existing sheet") from e
             header: list[str] | None = None
             rows, lines = [], []
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            for r, row in iter_sheet_rows(ws, file):
                 cells = [_cell_text(v).strip() for v in (row or ())]
                 if not any(cells):
                     continue

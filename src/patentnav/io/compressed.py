@@ -1,0 +1,238 @@
+"""Opening inputs: gzip, bz2, xz and zip archives, decompressed as a stream within the limits.
+
+The bytes that come out of a decompressor are counted while they stream: past
+:attr:`~patentnav.limits.Limits.input_bytes` (inputs read whole) or ``stream_bytes``
+(streamed PatentsView tables), or past ``compression_ratio`` times the compressed size,
+reading stops with a :class:`~patentnav.limits.LimitError` naming the file and the limit,
+before the memory is spent (a 10 MB zip of newlines inflates to 10 GiB).
+
+Zip members are checked before they are opened: an encrypted member, a compression method
+Python cannot read (Deflate64 from Windows Explorer, PPMd from 7-Zip), a declared size over
+the limits, and, while reading, a CRC mismatch each end in an :class:`IngestError` that says
+what to do, never in a traceback.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import io
+import lzma
+import os
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+from ..limits import RATIO_FLOOR, LimitError, get_limits
+from .report import IngestError
+
+__all__ = ["compression_of", "data_members", "is_office_zip", "check_member", "single_member_zip",
+           "LimitedReader", "open_input", "read_all", "DAMAGED"]
+
+#: Exceptions a decompressor or zip reader raises on damaged input.
+DAMAGED = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error, zipfile.BadZipFile, RuntimeError, NotImplementedError)
+
+_MAGIC = (("gzip", b"\x1f\x8b"), ("bz2", b"BZh"), ("xz", b"\xfd7zXZ\x00"), ("zip", b"PK\x03\x04"))
+_SUPPORTED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate", zipfile.ZIP_BZIP2: "bzip2",
+                      zipfile.ZIP_LZMA: "LZMA"}
+_METHOD_NAMES = {9: "Deflate64", 98: "PPMd", 93: "Zstandard", 95: "XZ", 97: "WavPack", 99: "AES-encrypted",
+                 1: "Shrink", 6: "Implode", 10: "PKWARE Implode", 18: "IBM TERSE", 19: "IBM LZ77"}
+
+
+def compression_of(head: bytes) -> str | None:
+    """``gzip``, ``bz2``, ``xz`` or ``zip`` from a file's first bytes; None for anything else."""
+    for name, magic in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def data_members(z: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The members of an archive that hold data (no folders, no macOS resource forks)."""
+    return [i for i in z.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX")]
+
+
+def is_office_zip(names) -> bool:
+    """An Office Open XML package (XLSX, DOCX) rather than an archive of exports."""
+    names = list(names)
+    return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
+
+
+def check_member(info: zipfile.ZipInfo, file: str, *, limit: str | None = "input_bytes") -> None:
+    """Refuse a zip member patentnav cannot or should not read, before opening it.
+
+    Raises
+    ------
+    IngestError
+        Encrypted member; unsupported compression method.
+    LimitError
+        Declared size over ``limit``, or a compression ratio over ``compression_ratio``.
+    """
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise IngestError(f"{file}: zip member {name!r} is encrypted (password-protected)",
+                          "Extract it with its password (7-Zip, unzip -P) and read the extracted file")
+    if info.compress_type not in _SUPPORTED_METHODS:
+        method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise IngestError(f"{file}: zip member {name!r} uses the {method} compression method, which Python's zipfile cannot read",
+                          "Extract it with 7-Zip or unzip and read the extracted file, or zip it again with the standard Deflate method")
+    if limit is None:
+        return
+    lim = get_limits()
+    cap = getattr(lim, limit)
+    if info.file_size > cap:
+        raise LimitError(file, limit, f"zip member {name!r} declares {info.file_size:,} bytes", needed=info.file_size)
+    if info.file_size > RATIO_FLOOR and info.file_size > lim.compression_ratio * max(info.compress_size, 1):
+        raise LimitError(file, "compression_ratio",
+                         f"zip member {name!r} inflates {info.compress_size:,} bytes to {info.file_size:,} "
+                         f"(ratio {info.file_size / max(info.compress_size, 1):,.0f})",
+                         needed=info.file_size / max(info.compress_size, 1))
+
+
+def single_member_zip(path: str | os.PathLike) -> str | None:
+    """Name of the only data member of a plain ``.zip`` (USPTO ``ipgYYMMDD.zip``, PatentsView
+    ``*.tsv.zip``); None when the file is not a zip or is an Office document (XLSX).
+
+    Raises IngestError for a zip with several data members (the user must say which).
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = data_members(z)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None
+    names = [i.filename for i in members]
+    if is_office_zip(names):
+        return None
+    if len(names) != 1:
+        listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        raise IngestError(f"{path}: zip archive with {len(names)} files ({listed})",
+                          "Unzip it and name the export file(s) inside (or the folder they are in)")
+    return names[0]
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that counts the bytes read from ``raw`` and stops at the limits.
+
+    Parameters
+    ----------
+    raw : binary file-like
+        The decompressing stream.
+    file : str
+        Named in messages.
+    limit : {"input_bytes", "stream_bytes"} or None
+        The byte limit that applies (None: none, for reading a file's first bytes).
+    compressed_size : int, optional
+        Size of the compressed data; enables the ``compression_ratio`` check.
+    """
+
+    def __init__(self, raw, file: str, limit: str | None = "input_bytes", compressed_size: int | None = None):
+        super().__init__()
+        self.raw, self.file, self.limit = raw, file, limit
+        # kept: reads may come from a thread of Arrow's, where the caller's context is not set
+        self._limits = lim = get_limits()
+        self._cap = int(getattr(lim, limit)) if limit else float("inf")
+        self._ratio_cap = None
+        if compressed_size is not None and limit:
+            self._ratio_cap = max(int(lim.compression_ratio * max(compressed_size, 1)), RATIO_FLOOR)
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            data = self.raw.read(len(b))
+        except IngestError:
+            raise
+        except DAMAGED as e:
+            raise IngestError(f"{self.file}: damaged or truncated compressed data ({type(e).__name__}: {e})",
+                              "Download or export the file again") from e
+        n = len(data)
+        self.count += n
+        if self.count > self._cap:
+            raise LimitError(self.file, self.limit, f"more than {self._cap:,} bytes after decompression", self._limits)
+        if self._ratio_cap is not None and self.count > self._ratio_cap:
+            raise LimitError(self.file, "compression_ratio",
+                             f"decompresses to more than {self._ratio_cap:,} bytes (a decompression bomb?)", self._limits)
+        b[:n] = data
+        return n
+
+
+@contextlib.contextmanager
+def _damaged_as_ingest_error(file: str) -> Iterator[None]:
+    try:
+        yield
+    except IngestError:
+        raise
+    except DAMAGED as e:
+        raise IngestError(f"{file}: damaged compressed file ({type(e).__name__}: {e})", "Download or export the file again") from e
+
+
+@contextlib.contextmanager
+def open_input(path: str | os.PathLike, *, limit: str | None = "input_bytes", arrow: bool = False) -> Iterator:
+    """A readable binary stream of an input, decompressed (gzip, bz2, xz, single-member zip).
+
+    Compressed data come through a :class:`LimitedReader`; a plain file larger than the
+    ``limit`` is refused before it is opened (``limit=None``: no size limit, for reading
+    the first bytes). With ``arrow=True`` a plain file is opened as
+    an Arrow stream, and gzip/bz2 are decompressed by Arrow (C++), for bulk CSV reading.
+    """
+    p = Path(path)
+    file = str(p)
+    with open(p, "rb") as f:
+        head = f.read(6)
+    kind = compression_of(head)
+    size = p.stat().st_size
+    member = single_member_zip(p) if kind == "zip" else None
+    if kind is None or (kind == "zip" and member is None):
+        if limit and size > getattr(get_limits(), limit):
+            raise LimitError(file, limit, f"file of {size:,} bytes", needed=size)
+        if arrow:
+            import pyarrow as pa
+
+            with pa.input_stream(file) as s:
+                yield s
+        else:
+            with open(p, "rb") as s:
+                yield s
+        return
+    with contextlib.ExitStack() as stack:
+        with _damaged_as_ingest_error(file):
+            if kind == "zip":
+                z = stack.enter_context(zipfile.ZipFile(p))
+                info = z.getinfo(member)
+                check_member(info, file, limit=limit)
+                raw, csize = stack.enter_context(z.open(info)), info.compress_size
+            elif arrow and kind in ("gzip", "bz2"):
+                import pyarrow as pa
+
+                if kind == "bz2" and not pa.Codec.is_available("bz2"):
+                    raw = stack.enter_context(bz2.open(p, "rb"))
+                else:
+                    raw = stack.enter_context(pa.input_stream(file, compression=kind))
+                csize = size
+            else:
+                opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
+                raw, csize = stack.enter_context(opener(p, "rb")), size
+        yield io.BufferedReader(LimitedReader(raw, file, limit, csize), buffer_size=1 << 20)
+
+
+def read_all(path: str | os.PathLike) -> bytes:
+    """The whole (decompressed) content of an input, within ``input_bytes``."""
+    p = Path(path)
+    if not p.exists():
+        raise IngestError(f"{p}: no such file", "Check the path")
+    if p.is_dir():
+        raise IngestError(f"{p}: is a directory", "Name the export file, or use read_patentsview() for a directory of PatentsView tables")
+    with open_input(p) as f:
+        if isinstance(f, io.BufferedReader):
+            buf = io.BytesIO()
+            while True:
+                chunk = f.read(8 << 20)
+                if not chunk:
+                    break
+                buf.write(chunk)
+            return buf.getvalue()
+        return f.read()
