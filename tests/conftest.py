@@ -2,6 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite must give the same result on an idle laptop and on a loaded CI machine: no
+# wall-clock deadlines and no timing health checks in property tests, and the same examples
+# on every run (derandomize; no example database carried between runs). A test's own
+# @settings only adds to this profile. HYPOTHESIS_PROFILE=explore searches at random.
+settings.register_profile("deterministic", deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 os.environ.setdefault("PATENTNAV_LANG", "en")
 os.environ.setdefault("COLUMNS", "120")

@@ -232,10 +232,10 @@ def test_markdown_tables_and_images(tmp_path):
 def test_markdown_degrades_to_notes_when_static_export_fails(tmp_path, monkeypatch):
     import patentnav.report.markdown as md
 
-    def broken(fig, path):
+    def broken(fig):
         raise RuntimeError("no kaleido here")
 
-    monkeypatch.setattr(md, "_export_png", broken)
+    monkeypatch.setattr(md, "_png", broken)
     text = md.write_markdown(make_report("en"), tmp_path).read_text(encoding="utf-8")
     assert "![" not in text
     assert text.count("see the HTML report") == len(_chart_ids(make_report("en")))

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["regroup", "dedupe_pairs", "map_unique", "first_or_null"]
+__all__ = ["regroup", "dedupe_pairs", "map_unique", "first_or_null", "with_values", "join_text"]
 
 
 def regroup(tbl: pa.Table, n: int, value_type: pa.DataType = pa.string()) -> pa.ListArray:
@@ -67,3 +67,34 @@ def with_values(lists: pa.Array, values: pa.Array) -> pa.ListArray:
     offsets = np.asarray(lists.offsets.to_numpy(), dtype=np.int64)
     offsets = (offsets - offsets[0]).astype(np.int32)
     return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def join_text(parts, sep: str, *, trim: bool = False) -> pa.Array:
+    """Element-wise join of the non-null, non-empty ``parts`` with ``sep``; null where every
+    part is null or empty. All arrays keep their length and order.
+
+    This is what ``binary_join_element_wise(..., null_handling="skip")`` should do, but
+    pyarrow (up to 26 at least) drops from its output the rows where every input is null,
+    which shifts every later row (a document without title, abstract or claims then takes
+    the next document's text). ``trim=True`` strips whitespace from each part first.
+
+    >>> join_text([pa.array(["a", None, None]), pa.array(["b", None, "c"])], " ").to_pylist()
+    ['a b', None, 'c']
+    """
+    acc = None
+    for q in parts:
+        if isinstance(q, pa.ChunkedArray):
+            q = q.combine_chunks()
+        if trim:
+            q = pc.utf8_trim_whitespace(q)
+        q = pc.if_else(pc.equal(q, ""), pa.scalar(None, q.type), q)
+        if acc is None:
+            acc = q
+            continue
+        if q.type != acc.type:
+            q = q.cast(acc.type)
+        both = pc.binary_join_element_wise(acc, q, pa.scalar(sep, acc.type))
+        acc = pc.coalesce(both, acc, q)
+    if acc is None:
+        raise ValueError("join_text needs at least one array")
+    return acc

@@ -162,6 +162,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "land.findings": ("Key findings", "主要发现"),
     "land.time": ("Time", "耗时"),
     "land.open": ("Open {path} in a browser.", "用浏览器打开 {path} 查看报告。"),
+    "out.replace": ("{out} holds an earlier patentnav report ({n} files): it is replaced when this run finishes.",
+                    "{out} 中有先前 patentnav 生成的报告（{n} 个文件），本次运行结束时将被替换。"),
+    "out.others": ("{n} other file(s) in {out} ({examples}) are not patentnav's and are left alone.",
+                   "{out} 中另有 {n} 个非 patentnav 生成的文件（{examples}），不会改动。"),
+    "out.interrupted": ("An earlier write into {out} was interrupted; this run completes it.",
+                        "先前写入 {out} 的过程曾被中断，本次运行将写完整。"),
     # region evidence (patentnav.geo.SOURCES)
     "ev.firms": ("firm list", "企业名单"),
     "ev.address": ("applicant address", "申请人地址"),

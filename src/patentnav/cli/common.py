@@ -18,7 +18,7 @@ from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
 __all__ = ["console", "err_console", "lang_option", "handle_errors", "load_corpus", "report_tables", "write_csv",
-           "write_issues_csv", "safe", "cell"]
+           "write_issues_csv", "safe", "cell", "plan_out"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -119,6 +119,23 @@ def cell(value, width: int | None = None) -> str:
         return ""
     text = str(value)
     return safe(text[:width] if width else text)
+
+
+def plan_out(out_dir, formats, stem: str, lang: str | None, extra: tuple[str, ...] = ()):
+    """Check ``--out`` before the work (links, files patentnav did not write) and say what the
+    run will do with a folder that is not empty; returns the plan for ``write_outputs``."""
+    from ..report.outputs import expected_files, plan_outputs
+
+    plan = plan_outputs(out_dir, expected_files(formats, stem) + list(extra))
+    d = plan.describe()
+    out = safe(d["out"])
+    if d["interrupted"]:
+        err_console.print(f"[yellow]{t('out.interrupted', lang, out=out)}[/]")
+    if d["replaced"]:
+        err_console.print(t("out.replace", lang, out=out, n=d["replaced"]))
+    if d["others"]:
+        err_console.print(t("out.others", lang, out=out, n=d["others"], examples=safe(d["examples"])))
+    return plan
 
 
 def write_csv(df, path) -> int:

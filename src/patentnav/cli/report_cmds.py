@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import cell, console, err_console, handle_errors, load_corpus, safe
+from .common import cell, console, err_console, handle_errors, load_corpus, plan_out, safe
 
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
 
@@ -56,7 +56,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             firm_list = table["name"].dropna().astype(str).tolist()
         else:
             firm_list = [f.strip() for f in firms.split(",") if f.strip()]
-    Path(out_dir).mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the work, not after
+    plan = plan_out(out_dir, fmts, "report", lang)  # fail on a bad --out before the work, not after
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -73,7 +73,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
                                         lang=lang, firms=firm_list, seed=seed, progress=step)
         prog.update(task, completed=len(_STEPS))
-    written = write_outputs(report, out_dir, fmts, stem="report")
+    written = write_outputs(report, out_dir, fmts, stem="report", plan=plan)
     meta = report["meta"]
     tab = Table(title=safe(meta["title"]), show_header=False)
     tab.add_column("", style="bold")

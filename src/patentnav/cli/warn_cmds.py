@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus, safe
+from .common import console, err_console, handle_errors, load_corpus, plan_out, safe
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
 _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "watch": "cyan", "low": "dim"}
@@ -107,7 +107,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         profile = ProductProfile(name=name).with_options(**overrides)
     else:
         raise click.UsageError(t("w.no_profile", lang))
-    Path(out_dir).mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the work, not after
+    plan = plan_out(out_dir, fmts, "warning", lang, extra=("risks_all.csv",) if "csv" in fmts else ())  # fail early on a bad --out
     lit = read_litigation(litigation) if litigation else None
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
@@ -122,15 +122,16 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
                         since=since, candidates=candidates, progress=step)
         step("report")
         report = build_warning_report(result, lang=lang)
-        written = write_outputs(report, out_dir, fmts, stem="warning")
-        if "csv" in fmts:
-            full = Path(out_dir) / "risks_all.csv"
-            _write_all_risks(result.risks, full)
-            written.append(("csv", str(full)))
+
+        def full_tables(folder: Path) -> list[tuple[str, str]]:
+            if "csv" not in fmts:
+                return []
+            out = [("csv", str(_write_all_risks(result.risks, folder / "risks_all.csv")))]
             if result.monitoring is not None:
-                mon = Path(out_dir) / "monitoring_all.csv"
-                _write_all_risks(result.monitoring, mon)
-                written.append(("csv", str(mon)))
+                out.append(("csv", str(_write_all_risks(result.monitoring, folder / "monitoring_all.csv"))))
+            return out
+
+        written = write_outputs(report, out_dir, fmts, stem="warning", extra=full_tables, plan=plan)
         prog.update(task, completed=len(_STEPS))
 
     from ..report.warn_model import _text_caveats
@@ -171,7 +172,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         raise SystemExit(EXIT_NOT_ASSESSABLE)
 
 
-def _write_all_risks(frame, path: Path) -> None:
+def _write_all_risks(frame, path: Path) -> Path:
     """Every row with every column (lists joined with '; '), formulas neutralised."""
     import csv
 
@@ -183,6 +184,7 @@ def _write_all_risks(frame, path: Path) -> None:
         w.writerow(df.columns)
         for row in df.itertuples(index=False):  # the risk rows only (candidates x markets)
             w.writerow([neutralize_csv_cell(_csv_value(k, v)) for k, v in zip(df.columns, row)])
+    return path
 
 
 def _csv_value(key: str, v):

@@ -47,6 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .._arrow import join_text
 from .build import RawBatch, build_table
 from .compressed import LimitedReader, check_member, open_input
 from .report import IngestError, IngestReport, Issue
@@ -512,22 +513,8 @@ def _seq(arr: pa.Array) -> np.ndarray:
     return np.where(ok.to_numpy(zero_copy_only=False), v, _SEQ_MISSING)
 
 
-def _join_nonblank(parts: list[pa.Array], sep: str) -> pa.Array:
-    """Non-blank parts joined by ``sep``; null where all are blank.
-
-    (Not ``binary_join_element_wise(..., null_handling="skip")``: pyarrow 26 drops the
-    rows where every input is null from its output, which misaligns the arrays.)
-    """
-    acc = _null_blank(parts[0])
-    for q in parts[1:]:
-        q = _null_blank(q)
-        both = pc.binary_join_element_wise(acc, q, sep)
-        acc = pc.coalesce(both, acc, q)
-    return acc
-
-
 def _person(first: pa.Array, last: pa.Array) -> pa.Array:
-    return _join_nonblank([first, last], " ")
+    return join_text([first, last], " ", trim=True)
 
 
 # --- child tables ---------------------------------------------------------------------------
@@ -966,7 +953,7 @@ def _read_locations_once(scan: _Scan, python: bool):
         country = _col(cols, "disambig_country", n)
         ids.append(pc.utf8_trim_whitespace(cols["location_id"]))
         countries.append(_null_blank(country))
-        addresses.append(_join_nonblank([city, state, country], ", "))
+        addresses.append(join_text([city, state, country], ", ", trim=True))
     if not ids:
         e = pa.array([], pa.string())
         return (e, e, e), scan

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from .._arrow import join_text
 from .cooccurrence import association_strength
 from .incidence import Incidence, code_incidence, incidence
 
@@ -436,11 +437,9 @@ def _reference_days(corpus) -> np.ndarray:
 
 def _texts(corpus, text_fields) -> pa.Array | None:
     """The ``text_fields`` of every patent joined by a space (Arrow; null where all are empty)."""
-    out = None
-    for col in text_fields:
-        v = corpus[col].combine_chunks().cast(pa.large_string())
-        out = v if out is None else pc.binary_join_element_wise(out, v, pa.scalar(" ", pa.large_string()), null_handling="skip")
-    return out
+    if not text_fields:
+        return None
+    return join_text([corpus[col].combine_chunks().cast(pa.large_string()) for col in text_fields], " ")
 
 
 def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: int, n_terms: int,

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..io.report import IngestReport
-from .dedupe import deduplicate
+from .dedupe import conflicts, deduplicate
 from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_table
 
 __all__ = ["Corpus"]
@@ -195,14 +195,16 @@ class Corpus:
     def deduplicate(self) -> "Corpus":
         """Merge rows with the same publication number (see :mod:`patentnav.model.dedupe`).
 
-        The ingest report's ``kept`` and ``merged`` counts are updated.
+        The ingest report's ``kept`` and ``merged`` counts are updated; rows that disagree
+        with the row they merge into (title, dates) are added to its warnings.
         """
+        clashes = conflicts(self._table) if self.report is not None else []
         table, merged = deduplicate(self._table)
         report = self.report
         if report is not None:
             report = IngestReport(
                 rows_read=report.rows_read, kept=table.num_rows, merged=report.merged + merged,
-                rejected=report.rejected, warnings=report.warnings, files=report.files, formats=report.formats,
+                rejected=report.rejected, warnings=report.warnings + clashes, files=report.files, formats=report.formats,
                 per_file=report.per_file,
             )
         return Corpus(table, report)

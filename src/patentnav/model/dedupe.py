@@ -4,6 +4,11 @@ Rule: rows that share a ``publication_number`` become one row, at the position o
 first. Scalar fields take the first non-null value in input order; list fields take the
 ordered union of all values; ``duplicate_sources`` lists ``file:line`` of every merged
 row, so nothing is lost. Vectorised: one Arrow hash aggregation plus list rebuilds.
+
+Conflicts: where merged rows disagree on a title (compared case- and space-insensitively)
+or a date, the first value is kept and every row that said otherwise is reported as a
+warning with its file and line (:func:`conflicts`), so a merge never hides two different
+documents filed under one number, or a data error in one export.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import pyarrow.compute as pc
 
 from .._arrow import dedupe_pairs, regroup
 
-__all__ = ["deduplicate"]
+__all__ = ["deduplicate", "conflicts", "CONFLICT_FIELDS"]
+
+#: Scalar fields whose disagreement between merged rows is reported.
+CONFLICT_FIELDS = ("title", "publication_date", "filing_date", "grant_date")
 
 
 def deduplicate(table: pa.Table) -> tuple[pa.Table, int]:
@@ -102,3 +110,54 @@ def _regroup_struct(t: pa.Table, n: int, value_type: pa.DataType) -> pa.Array:
     first = k.group_by(["p", "c"], use_threads=False).aggregate([("i", "min")])
     keep = np.sort(first["i_min"].to_numpy())
     return regroup(t.take(pa.array(keep)), n, value_type)
+
+
+def conflicts(table: pa.Table, fields=CONFLICT_FIELDS) -> list:
+    """Warnings for rows that share a publication number but disagree on ``fields``.
+
+    For each field, the first non-null value of a group (in input order) is the one the
+    merge keeps; each later row with a different non-null value gives one
+    :class:`~patentnav.io.report.Issue` (its file and line, the field, the kept value's
+    source, its own value).
+    """
+    from ..io.report import Issue
+
+    n = table.num_rows
+    if n == 0:
+        return []
+    keys = table["publication_number"].combine_chunks()
+    enc = pc.dictionary_encode(keys)
+    gid = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    counts = np.bincount(gid, minlength=len(enc.dictionary))
+    dup = counts[gid] > 1
+    if not dup.any():
+        return []
+    rows = np.flatnonzero(dup)
+    sub = table.take(pa.array(rows))
+    g = gid[rows]
+    files = sub["source_file"].combine_chunks().fill_null("(in memory)")
+    lines = sub["source_row"].combine_chunks()
+    pubs = sub["publication_number"].combine_chunks()
+    out = []
+    for f in fields:
+        if f not in table.column_names:
+            continue
+        v = sub[f].combine_chunks()
+        if pa.types.is_string(v.type) or pa.types.is_large_string(v.type):
+            key = pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring_regex(v, r"\s+", " ")))
+        else:
+            key = pc.cast(v, pa.string())
+        valid = np.flatnonzero(np.asarray(pc.is_valid(key).to_numpy(zero_copy_only=False), dtype=bool))
+        if len(valid) < 2:
+            continue
+        # first valid row of each group, then every valid row that differs from it
+        first_of = np.full(int(g.max()) + 1, len(g), dtype=np.int64)
+        np.minimum.at(first_of, g[valid], valid)
+        j = first_of[g[valid]]
+        differ = np.asarray(pc.not_equal(key.take(pa.array(valid)), key.take(pa.array(j))).to_numpy(zero_copy_only=False), dtype=bool)
+        for i, jj in zip(valid[differ].tolist(), j[differ].tolist()):  # only the rows reported
+            fi, li, fj, lj = files[i].as_py(), lines[i].as_py(), files[jj].as_py(), lines[jj].as_py()
+            out.append(Issue(fi, int(li or 0) or 1, f,
+                             f"duplicate of {pubs[i].as_py()} (first read at {fj}:{lj}) with a different {f.replace('_', ' ')}; "
+                             f"the first value ({v[jj].as_py()}) is kept", str(v[i].as_py())))
+    return sorted(out, key=lambda i: (i.file, i.line))

@@ -4,13 +4,21 @@ One function per chart kind; each takes the chart's ``data`` dict (plain JSON) a
 report language and returns a :class:`plotly.graph_objects.Figure`.  Layouts are
 deterministic: node positions come from the model (field network) or from the year
 (main path), never from a random layout.  :func:`make_figure` dispatches on ``kind``.
+
+Every string of the chart data is escaped for plotly's pseudo-HTML
+(:func:`patentnav.safety.escape_plotly_tree`) before a figure is built: an applicant named
+``<a href="https://evil.example">`` shows as that text, never as a link, in labels,
+legends, hovers, tick labels and annotations.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import plotly.graph_objects as go
+
+from ..safety import escape_plotly_tree
 
 from .labels import L, has_label
 from .parts import MAP_EDGES, MAP_LABELS
@@ -47,6 +55,18 @@ def _t(key: str, lang: str) -> str:
     return L("r." + key, lang)
 
 
+def _escaped(fn: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """A chart function that receives its data (and a note) with every string escaped for
+    plotly (see the module doc); applied to every chart kind."""
+
+    @functools.wraps(fn)
+    def wrapper(data: dict[str, Any], lang: str = "en", *args: Any, **kwargs: Any) -> go.Figure:
+        return fn(escape_plotly_tree(data or {}), lang, *escape_plotly_tree(list(args)),
+                  **{k: escape_plotly_tree(v) for k, v in kwargs.items()})
+
+    return wrapper
+
+
 def _padded_range(values: list, *, low: float = 0.06, high: float = 0.14, from_zero: bool = False) -> list[float] | None:
     """Axis range around ``values`` with room for text labels drawn above the top points."""
     vals = [float(v) for v in values if v is not None and v == v]
@@ -69,6 +89,7 @@ def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
     return fig
 
 
+@_escaped
 def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Yearly counts as bars; incomplete years hatched and pale; optional fitted line."""
     years = list(data.get("years") or [])
@@ -97,6 +118,7 @@ def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig)
 
 
+@_escaped
 def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """One line per applicant over the years."""
     years = list(data.get("years") or [])
@@ -114,6 +136,7 @@ def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
 QUADRANT_LABELS = 30
 
 
+@_escaped
 def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """VOSviewer-style map: nodes at the model's x/y sized by patents and labelled, the
     strongest links (association strength) as grey lines; colour by field."""
@@ -155,6 +178,7 @@ def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=600)
 
 
+@_escaped
 def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Rows (fields) × columns (regions) heatmap of the given measure."""
     rows = [str(r) for r in data.get("rows") or []]
@@ -174,6 +198,7 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=max(300, 40 + 28 * len(rows)))
 
 
+@_escaped
 def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """RCA (x) vs density (y) bubbles, coloured by category; dashed lines at RCA = 1 and at the
     density threshold of the "fill now" category (``data["threshold"]``, from the gap analysis)."""
@@ -215,6 +240,7 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=480)
 
 
+@_escaped
 def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Technology life-cycle path: x applicants, y applications, points labelled by year."""
     years = list(data.get("years") or [])
@@ -232,6 +258,7 @@ def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig)
 
 
+@_escaped
 def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -> go.Figure:
     """Directed layered diagram: x = year (layer), nodes stacked in order; arrows for edges."""
     nodes = list(data.get("nodes") or [])
@@ -284,6 +311,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
 GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "watch": "#2E86C1", "low": "#7F8C8D"}
 
 
+@_escaped
 def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Risk matrix: relevance (x) against strength (y), one bubble per patent, bubble size =
     risk, colour = grade; dashed lines at the grade boundaries are not drawn because the
@@ -312,6 +340,7 @@ def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=460)
 
 
+@_escaped
 def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Expiry dates of the threatening patents (one row each, coloured by grade) with the
     as-of date and the launch date as vertical lines."""

@@ -4,7 +4,8 @@
 ``out_dir/images/<chart-id>.png`` via plotly static export with ``kaleido==0.2.1`` (a
 dependency; it bundles its own headless Chromium, so no browser or network is needed).
 If static export fails on a platform (no kaleido wheel), each chart is replaced by a note
-pointing to the HTML report and the rest of the Markdown is still written.
+pointing to the HTML report and the rest of the Markdown is still written; a chart that was
+rendered but cannot be written (a read-only ``images/``) is an error.
 """
 
 from __future__ import annotations
@@ -75,11 +76,11 @@ def _file_stem(chart_id: Any, used: set[str]) -> str:
     return unique_name(re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart_id)).strip("-") or "chart", used)
 
 
-def _export_png(fig: Any, path: Path) -> None:
+def _png(fig: Any) -> bytes:
+    """The figure as PNG bytes (static export with kaleido)."""
     width = int(fig.layout.width or 1000)
     height = int(fig.layout.height or 450)
-    data = fig.to_image(format="png", width=width, height=height, scale=1.5)
-    path.write_bytes(data)
+    return fig.to_image(format="png", width=width, height=height, scale=1.5)
 
 
 def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
@@ -110,11 +111,13 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
             ok = False
             if img_dir is not None and images and export_error is None:
                 try:
-                    img_dir.mkdir(parents=True, exist_ok=True)
-                    _export_png(make_figure(c, lang), img_dir / f"{stem}.png")
-                    ok = True
+                    png = _png(make_figure(c, lang))
                 except Exception as exc:  # kaleido missing or broken: degrade to a note
                     export_error = f"{type(exc).__name__}"
+                else:  # a folder that cannot be written is an error, not a note
+                    img_dir.mkdir(parents=True, exist_ok=True)
+                    (img_dir / f"{stem}.png").write_bytes(png)
+                    ok = True
             if ok:
                 alt = title.replace("]", "").replace("[", "")
                 lines += [f"![{alt}](images/{stem}.png)", ""]

@@ -64,6 +64,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from .._arrow import join_text
 from ..classify.ipc import parse_ipc, truncate_array
 from ..text import Vocabulary, tokenize
 from .gloss import Unit, inflections, lexicon
@@ -135,7 +136,7 @@ def _join_fields(table: pa.Table, fields: Sequence[str]) -> pa.Array:
         cols.append(c.cast(pa.large_string()))
     if len(cols) == 1:
         return cols[0]
-    return pc.binary_join_element_wise(*cols, pa.scalar("\n", pa.large_string()), null_handling="skip")
+    return join_text(cols, "\n")
 
 
 #: the first claim ends where claim 2 starts: "2." / "2 ." / "2、" / "2)" after whitespace or 。；;
@@ -164,7 +165,7 @@ def _reading_text(table: pa.Table) -> pa.Array:
     else:
         first, has = None, pa.array([False] * table.num_rows)
     fallback = _join_fields(table, [f for f in ("title", "abstract") if f in table.column_names])
-    with_claim = pc.binary_join_element_wise(title, first, pa.scalar("\n", pa.large_string()), null_handling="skip") \
+    with_claim = join_text([title, first], "\n") \
         if first is not None else fallback
     return pc.if_else(has, with_claim, fallback)
 
