@@ -545,7 +545,14 @@ def _xlsx_has_cn_header(path) -> bool:
 
 def _sniff(path, head: bytes, text: str) -> bool:
     if head[:4] == b"PK\x03\x04":
-        return is_xlsx(path) and _xlsx_has_cn_header(path)
+        if not is_xlsx(path):
+            return False
+        from defusedxml import DefusedXmlException
+
+        try:
+            return _xlsx_has_cn_header(path)
+        except DefusedXmlException:
+            return True  # a workbook declaring XML entities: the reader refuses it with the reason
     if not text:
         return False
     buf = io.StringIO(text.lstrip("\ufeff"), newline="")

@@ -65,7 +65,10 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
             # a multi-byte character cut at the end of the buffer is not an error
             if e.start >= len(body) - 4:
                 return raw, body[: e.start].decode(enc, errors="ignore")
-    return raw, body.decode("utf-8", errors="replace")
+    from .encoding import decode_text  # encodings mixed line by line
+
+    whole = body[: body.rfind(b"\n") + 1] or body
+    return raw, decode_text(whole, str(path)).text
 
 
 def detect_format(path: str | os.PathLike) -> str:

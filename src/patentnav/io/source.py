@@ -106,7 +106,22 @@ def open_workbook(fh, file: str):
     try:
         return openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as e:  # zipfile/XML errors surface under many types
-        raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})", "Open and save it again in Excel or WPS, or export as CSV") from e
+        raise _workbook_error(e, file, "not a readable XLSX workbook") from e
+
+
+def _workbook_error(e: BaseException, file: str, what: str) -> IngestError:
+    """An IngestError for a workbook that failed; XML entities (billion laughs, XXE) named as such."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = e
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return IngestError(f"{file}: the workbook's XML declares entities or a DTD ({type(cause).__name__}: {cause}); "
+                           "refused as a possible entity-expansion (billion laughs) or XXE attack",
+                           "Open and save it again in Excel or WPS, or export as CSV")
+    return IngestError(f"{file}: {what} ({type(e).__name__}: {' '.join(str(e).split())})",
+                       "Open and save it again in Excel or WPS, or export as CSV")
 
 
 def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = None,
@@ -124,5 +139,4 @@ def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = No
     except IngestError:
         raise
     except Exception as e:  # defusedxml, expat, zipfile (CRC), KeyError from broken relations ...
-        raise IngestError(f"{file}: sheet {ws.title!r} is damaged after row {r} ({type(e).__name__}: {e})",
-                          "Open and save it again in Excel or WPS, or export as CSV") from e
+        raise _workbook_error(e, file, f"sheet {ws.title!r} is damaged after row {r}") from e
