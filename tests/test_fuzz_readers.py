@@ -3,9 +3,10 @@ or returns a corpus whose report accounts for every row, each issue naming file,
 field.
 
 Inputs: mutated rows of the bundled Lens sample (header + 50 rows), random bytes behind
-the magic numbers the detectors look at, and random JSON lines for the canonical reader.
-Failures found in modules owned elsewhere are pinned as ``xfail(strict=True)`` cases at
-the end of this file.
+the magic numbers the detectors look at (compressed, zip, XLSX, UTF-16 XML, Chinese
+headers), and random JSON lines (legal events and empty keys included) for the canonical
+reader. Hostile inputs with exact expectations (bombs, XLSX entities, zip damage, unclosed
+quotes, encodings) are in test_hostile_inputs.py and test_limits.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import patentnav
@@ -304,7 +305,11 @@ MAGIC = st.sampled_from([b"", b"PAR1", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"{
                          b"id,title,result link,representative figure link\n",
                          b"patent_id\tpatent_date\tpatent_type\n",
                          "公开（公告）号,申请人,申请日\n".encode("utf-8"),
-                         "公开（公告）号,申请人,申请日\n".encode("gb18030")])
+                         "公开（公告）号,申请人,申请日\n".encode("gb18030"),
+                         # UTF-16 XML with and without BOM, an encrypted Office file (OLE), a deep JSON line
+                         '<?xml version="1.0" encoding="UTF-16"?><us-patent-grant>'.encode("utf-16"),
+                         '<?xml version="1.0"?><us-patent-grant>'.encode("utf-16-le"),
+                         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b'{"publication_number": "US 1 B2", "cpc": ' + b"[" * 200])
 
 
 @settings(max_examples=80, deadline=None)
@@ -321,27 +326,16 @@ JSON_SCALARS = st.one_of(
     st.sampled_from(["US 9123456 B2", "WO 2016/123456 A1", "2016-02-01", "20160201", "01/02/16", "H04W72/04",
                      "B64C0/00", "a;;b", "", "\x00"]),
 )
-# keys are non-empty: the empty key is pinned as an xfail case below
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(min_size=1, max_size=5), inner, max_size=3), max_leaves=6)
-# legal_events is left out here: its crashes are pinned as xfail cases below
-KEYS = st.sampled_from([n for n in SCHEMA.names if n != "legal_events"] + ["unknown_field"])
+KEYS = st.sampled_from(list(SCHEMA.names) + ["unknown_field", ""])
 RECORD = st.dictionaries(KEYS, JSON_VALUES, max_size=6).map(lambda d: {"publication_number": "US 9123456 B2", **d})
 LINE = st.one_of(RECORD.map(json.dumps), RECORD.map(json.dumps), JSON_VALUES.map(json.dumps), st.text(max_size=20),
                  st.just(""))
 
 
-def _has_empty_key(line: str) -> bool:
-    try:
-        obj = json.loads(line)
-    except ValueError:
-        return False
-    return isinstance(obj, dict) and "" in obj
-
-
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINE, max_size=6))
 def test_random_json_lines(lines):
-    assume(not any(_has_empty_key(line) for line in lines))  # pinned as xfail below
     data = (json.dumps({"publication_number": "US 1234567 B2"}) + "\n" + "\n".join(lines)).encode("utf-8")
     c = _read_bytes(data, ".jsonl")
     assert c is not None  # a file whose first line is a record is always read
@@ -375,7 +369,7 @@ def test_patentsview_only_malformed_records(tmp_path, body):
     assert c is not None and len(c) == 0 and c.report.rows_read == len(c.report.rejected)
 
 
-# --- failures in modules owned elsewhere (pinned; remove the marker once fixed) ----------------
+# --- cases found by the fuzzers (fixed; kept as regression tests) ---------------------------------
 
 
 @pytest.mark.parametrize("value", ["abc", 5, [1], [None], [[1]]])
