@@ -179,9 +179,9 @@ def _suggest(name: str, value: float, needed: float | None = None) -> str:
             if v >= k:
                 return f"{-(-v // k)}{u}"
         return str(v)
-    if unit == "ratio":
-        return f"{value * 5:g}"
-    return str(int(value) * 4)
+    v = value * (5 if unit == "ratio" else 4)
+    nice = 10 ** max(len(str(int(v))) - 2, 0)  # two significant digits, rounded up
+    return str(int(-(-v // nice) * nice))
 
 
 def limit_hint(name: str, value: float, needed: float | None = None) -> str:

@@ -2,9 +2,10 @@
 
 The bytes that come out of a decompressor are counted while they stream: past
 :attr:`~patentnav.limits.Limits.input_bytes` (inputs read whole) or ``stream_bytes``
-(streamed PatentsView tables), or past ``compression_ratio`` times the compressed size,
-reading stops with a :class:`~patentnav.limits.LimitError` naming the file and the limit,
-before the memory is spent (a 10 MB zip of newlines inflates to 10 GiB).
+(streamed PatentsView tables), or past ``compression_ratio`` times the compressed bytes
+consumed so far (counted under the decompressor), reading stops with a
+:class:`~patentnav.limits.LimitError` naming the file and the limit, before the memory is
+spent: a 10 MB gzip of newlines that would inflate to 10 GiB stops after 16 MiB.
 
 Zip members are checked before they are opened: an encrypted member, a compression method
 Python cannot read (Deflate64 from Windows Explorer, PPMd from 7-Zip), a declared size over
@@ -29,7 +30,7 @@ from ..limits import RATIO_FLOOR, LimitError, get_limits
 from .report import IngestError
 
 __all__ = ["compression_of", "data_members", "is_office_zip", "check_member", "single_member_zip",
-           "LimitedReader", "open_input", "read_all", "DAMAGED"]
+           "CountingReader", "LimitedReader", "open_input", "read_all", "DAMAGED"]
 
 #: Exceptions a decompressor or zip reader raises on damaged input.
 DAMAGED = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error, zipfile.BadZipFile, RuntimeError, NotImplementedError)
@@ -112,6 +113,37 @@ def single_member_zip(path: str | os.PathLike) -> str | None:
     return names[0]
 
 
+class CountingReader(io.RawIOBase):
+    """The compressed side of a stream: a file object that counts the bytes read through it
+    (seek and tell pass through, for zipfile)."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.f, self.count = f, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self.f.seekable()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.f.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.f.tell()
+
+    def readinto(self, b) -> int:
+        n = self.f.readinto(b) or 0
+        self.count += n
+        return n
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self.count += len(data)
+        return data
+
+
 class LimitedReader(io.RawIOBase):
     """A binary stream that counts the bytes read from ``raw`` and stops at the limits.
 
@@ -123,23 +155,29 @@ class LimitedReader(io.RawIOBase):
         Named in messages.
     limit : {"input_bytes", "stream_bytes"} or None
         The byte limit that applies (None: none, for reading a file's first bytes).
-    compressed_size : int, optional
-        Size of the compressed data; enables the ``compression_ratio`` check.
+    compressed : CountingReader or int, optional
+        The compressed side: a :class:`CountingReader` under the decompressor, so that the
+        ratio is checked on the bytes consumed so far (a bomb stops after
+        :data:`~patentnav.limits.RATIO_FLOOR` bytes, whatever its size), or the compressed
+        size (the ratio of the whole file).
     """
 
-    def __init__(self, raw, file: str, limit: str | None = "input_bytes", compressed_size: int | None = None):
+    def __init__(self, raw, file: str, limit: str | None = "input_bytes", compressed=None):
         super().__init__()
         self.raw, self.file, self.limit = raw, file, limit
         # kept: reads may come from a thread of Arrow's, where the caller's context is not set
         self._limits = lim = get_limits()
         self._cap = int(getattr(lim, limit)) if limit else float("inf")
-        self._ratio_cap = None
-        if compressed_size is not None and limit:
-            self._ratio_cap = max(int(lim.compression_ratio * max(compressed_size, 1)), RATIO_FLOOR)
+        self._ratio = lim.compression_ratio if (limit and compressed is not None) else None
+        self._compressed = compressed
         self.count = 0
 
     def readable(self) -> bool:
         return True
+
+    def _consumed(self) -> int:
+        c = self._compressed
+        return c.count if isinstance(c, CountingReader) else int(c)
 
     def readinto(self, b) -> int:
         try:
@@ -153,9 +191,13 @@ class LimitedReader(io.RawIOBase):
         self.count += n
         if self.count > self._cap:
             raise LimitError(self.file, self.limit, f"more than {self._cap:,} bytes after decompression", self._limits)
-        if self._ratio_cap is not None and self.count > self._ratio_cap:
-            raise LimitError(self.file, "compression_ratio",
-                             f"decompresses to more than {self._ratio_cap:,} bytes (a decompression bomb?)", self._limits)
+        if self._ratio is not None and self.count > RATIO_FLOOR:
+            consumed = max(self._consumed(), 1)
+            if self.count > self._ratio * consumed:
+                raise LimitError(self.file, "compression_ratio",
+                                 f"{consumed:,} compressed bytes inflate to more than {self.count:,} "
+                                 f"(ratio {self.count / consumed:,.0f}; a decompression bomb?)", self._limits,
+                                 needed=self.count / consumed)
         b[:n] = data
         return n
 
@@ -200,23 +242,23 @@ def open_input(path: str | os.PathLike, *, limit: str | None = "input_bytes", ar
         return
     with contextlib.ExitStack() as stack:
         with _damaged_as_ingest_error(file):
+            counted = CountingReader(stack.enter_context(open(p, "rb")))
             if kind == "zip":
-                z = stack.enter_context(zipfile.ZipFile(p))
+                z = stack.enter_context(zipfile.ZipFile(counted))
                 info = z.getinfo(member)
                 check_member(info, file, limit=limit)
-                raw, csize = stack.enter_context(z.open(info)), info.compress_size
+                raw = stack.enter_context(z.open(info))
             elif arrow and kind in ("gzip", "bz2"):
                 import pyarrow as pa
 
                 if kind == "bz2" and not pa.Codec.is_available("bz2"):
-                    raw = stack.enter_context(bz2.open(p, "rb"))
+                    raw = stack.enter_context(bz2.open(counted, "rb"))
                 else:
-                    raw = stack.enter_context(pa.input_stream(file, compression=kind))
-                csize = size
+                    raw = stack.enter_context(pa.input_stream(counted, compression=kind))
             else:
                 opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
-                raw, csize = stack.enter_context(opener(p, "rb")), size
-        yield io.BufferedReader(LimitedReader(raw, file, limit, csize), buffer_size=1 << 20)
+                raw = stack.enter_context(opener(counted, "rb"))
+        yield io.BufferedReader(LimitedReader(raw, file, limit, counted), buffer_size=1 << 20)
 
 
 def read_all(path: str | os.PathLike) -> bytes:

@@ -77,12 +77,18 @@ class LineCursor:
         self.pos, self.lines = pos, lines
 
 
-def iter_lines(text: str, cur: LineCursor) -> Iterator[str]:
+def has_lone_cr(text: str) -> bool:
+    """Whether ``text`` ends some line with a lone ``\\r`` (old Mac exports)."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
+def iter_lines(text: str, cur: LineCursor, lone_cr: bool | None = None) -> Iterator[str]:
     """Physical lines of ``text`` from ``cur.pos``, with their line breaks (``\\n``, ``\\r\\n``,
-    and a lone ``\\r`` as the csv module expects), updating ``cur`` as they are handed out."""
+    and a lone ``\\r`` as the csv module expects), updating ``cur`` as they are handed out.
+    ``lone_cr``: :func:`has_lone_cr` of the text, when the caller knows it."""
     n = len(text)
     pos = cur.pos
-    if "\r" in text and text.count("\r") != text.count("\r\n"):  # old Mac line ends somewhere
+    if has_lone_cr(text) if lone_cr is None else lone_cr:
         search = _ANY_NEWLINE.search
         while pos < n:
             m = search(text, pos)
@@ -121,7 +127,8 @@ def read_delimited(path, *, delimiter: str | None = None, skip_lines: int = 0,
     if text is None:
         text = read_text(path)
     cur = LineCursor(0, 0)
-    lines = iter_lines(text.text, cur)
+    lone_cr = has_lone_cr(text.text)
+    lines = iter_lines(text.text, cur, lone_cr)
     for _ in range(skip_lines):
         next(lines, None)
     first = ""
@@ -142,7 +149,7 @@ def read_delimited(path, *, delimiter: str | None = None, skip_lines: int = 0,
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small lists: the cyclic collector only costs time here
     try:
-        return _Collector(text, file, delimiter, cur).run()
+        return _Collector(text, file, delimiter, cur, lone_cr).run()
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -151,17 +158,17 @@ def read_delimited(path, *, delimiter: str | None = None, skip_lines: int = 0,
 class _Collector:
     """Parses records with :mod:`csv`, recovering from unclosed quotes (see the module doc)."""
 
-    def __init__(self, text: DecodedText, file: str, delimiter: str, cur: LineCursor):
-        self.text, self.file, self.delim, self.cur = text, file, delimiter, cur
+    def __init__(self, text: DecodedText, file: str, delimiter: str, cur: LineCursor, lone_cr: bool):
+        self.text, self.file, self.delim, self.cur, self.lone_cr = text, file, delimiter, cur, lone_cr
         lim = get_limits()
         self.max_rows, self.max_field = lim.rows, lim.record_bytes
         self.rows: list[list[str]] = []
         self.lines: list[int] = []
         self.bad: list[Issue] = list(text.rejected)
-        self.budget = 4 * text.text.count("\n") + 10_000  # lines re-read after swallows, at most
+        self.budget = 4 * len(text.text) + (1 << 20)  # characters re-read after swallows, at most
 
     def _reader(self):
-        return csv.reader(iter_lines(self.text.text, self.cur), delimiter=self.delim, strict=False)
+        return csv.reader(iter_lines(self.text.text, self.cur, self.lone_cr), delimiter=self.delim, strict=False)
 
     def run(self) -> DelimitedRows:
         file, cur = self.file, self.cur
@@ -186,8 +193,11 @@ class _Collector:
     def _records(self, reader) -> None:
         cur, ncol, file, delim = self.cur, self.ncol, self.file, self.delim
         rows, lines, bad = self.rows, self.lines, self.bad
+        max_rows = self.max_rows
+        append_row, append_line = rows.append, lines.append
         while True:
-            pos, start = cur.pos, cur.lines + 1
+            pos = cur.pos
+            start = cur.lines + 1
             try:
                 row = next(reader)
             except StopIteration:
@@ -198,6 +208,12 @@ class _Collector:
                 else:
                     bad.append(Issue(file, start, "(record)", f"unreadable record: {e}"))
                 continue
+            if len(row) == ncol and cur.lines == start:  # the common case: one line, right width
+                append_row(row)
+                append_line(start)
+                if len(rows) > max_rows - len(bad):
+                    raise LimitError(file, "rows", f"more than {max_rows:,} records")
+                continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             span = cur.lines - start + 1
@@ -207,7 +223,7 @@ class _Collector:
                                  f"unclosed quote: this record runs over lines {start}-{end} ({span} lines) and swallows "
                                  f"what look like other records; line {start} is rejected and reading resumes at line {start + 1}",
                                  self._line_at(pos)[:200]))
-                self.budget -= span
+                self.budget -= cur.pos - pos
                 cur.pos = self._next_line(pos)
                 cur.lines = start
                 reader = self._reader()
@@ -215,10 +231,10 @@ class _Collector:
             if len(row) != ncol:
                 bad.append(Issue(file, start, "(record)", f"expected {ncol} fields as in the header, found {len(row)}", delim.join(row)[:200]))
                 continue
-            rows.append(row)
-            lines.append(start)
-            if len(rows) + len(bad) > self.max_rows:
-                raise LimitError(file, "rows", f"more than {self.max_rows:,} records")
+            append_row(row)
+            append_line(start)
+            if len(rows) > max_rows - len(bad):
+                raise LimitError(file, "rows", f"more than {max_rows:,} records")
 
     def _swallowed(self, row: list[str]) -> bool:
         if len(row) != self.ncol:

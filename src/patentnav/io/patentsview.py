@@ -49,7 +49,7 @@ import pyarrow.csv as pacsv
 
 from .._arrow import join_text
 from .build import RawBatch, build_table
-from .compressed import LimitedReader, check_member, open_input
+from .compressed import CountingReader, LimitedReader, check_member, open_input
 from .report import IngestError, IngestReport, Issue
 
 __all__ = ["read_patentsview", "looks_like_g_patent", "find_tables", "TABLES", "PATENTSVIEW_FIELDS"]
@@ -135,11 +135,11 @@ def _open_binary(path: Path, arrow: bool = False):
     With ``arrow=True`` a plain file, gzip and bz2 are read by Arrow (C++), for the bulk read.
     """
     if _magic(path)[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(path) as zf:
+        with open(path, "rb") as raw, zipfile.ZipFile(CountingReader(raw)) as zf:
             info = zf.getinfo(_zip_member(zf, path))
             check_member(info, str(path), limit="stream_bytes")
             with zf.open(info) as f:
-                yield io.BufferedReader(LimitedReader(f, str(path), "stream_bytes", info.compress_size), buffer_size=1 << 20)
+                yield io.BufferedReader(LimitedReader(f, str(path), "stream_bytes", zf.fp), buffer_size=1 << 20)
         return
     with open_input(path, limit="stream_bytes", arrow=arrow) as f:
         yield f
