@@ -7,12 +7,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus
+from .common import console, err_console, handle_errors, load_corpus, plan_out, safe
 
 _STEPS = ("select", "status", "indicators", "fees", "prospects", "region", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
@@ -76,7 +75,7 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
         from ..warning import ProductProfile
 
         product = ProductProfile.from_file(product_file)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the work, not after
+    plan = plan_out(out_dir, fmts, "portfolio", lang, extra=("rights_all.csv",) if "csv" in fmts else ())  # fail early on a bad --out
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -92,11 +91,14 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
                      us_entity=us_entity, cn_reduction=cn_reduction, product=product, progress=step)
         step("report")
         report = build_portfolio_report(result, lang=lang)
-        written = write_outputs(report, out_dir, fmts, stem="portfolio")
-        if "csv" in fmts:
-            full = Path(out_dir) / "rights_all.csv"
-            _write_rights(result.rights, full, lang)
-            written.append(("csv", str(full)))
+
+        def all_rights(folder: Path) -> list[tuple[str, str]]:
+            if "csv" not in fmts:
+                return []
+            _write_rights(result.rights, folder / "rights_all.csv", lang)
+            return [("csv", str(folder / "rights_all.csv"))]
+
+        written = write_outputs(report, out_dir, fmts, stem="portfolio", extra=all_rights, plan=plan)
         prog.update(task, completed=len(_STEPS))
     _print_summary(result, report, written, lang, t0)
 
@@ -108,8 +110,8 @@ def _print_summary(result, report, written, lang, t0) -> None:
     counts = f["decision"].value_counts()
     fees = result.fees.totals()
     fee_text = ", ".join(f"{a:,.0f} {c}" for c, a in fees.groupby("currency")["amount"].sum().items()) or "0"
-    console.print(f"[bold]{escape(report['meta']['title'])}[/]")
-    console.print(escape(t("pf.summary", lang, n=len(f), alive=int(f["status"].isin(["in_force", "pending"]).sum()),
+    console.print(f"[bold]{safe(report['meta']['title'])}[/]")
+    console.print(safe(t("pf.summary", lang, n=len(f), alive=int(f["status"].isin(["in_force", "pending"]).sum()),
                            counts=", ".join(f"{t('pf.dec.' + d, lang)} {int(n)}" for d, n in counts.items()),
                            ready=int(f["pledge_ready"].sum()), years=result.params["years"], fees=fee_text)))
     rows = terminal_rows(result, lang)
@@ -125,12 +127,12 @@ def _print_summary(result, report, written, lang, t0) -> None:
     order = f.assign(_o=f["decision"].map({"license_or_sell": 0, "abandon": 1, "pool": 2, "keep": 3, "review": 4, "ended": 5}))
     order = order.sort_values(["_o", "value_index", "publication_number"], ascending=[True, False, True], kind="mergesort")
     for r, d in zip(rows, order["decision"].head(len(rows))):
-        tab.add_row(*[escape(v) for k, v in zip(keys, r) if k in shown], style=_STYLE.get(d))
+        tab.add_row(*[safe(v) for k, v in zip(keys, r) if k in shown], style=_STYLE.get(d))
     console.print(tab)
     for cav in report["meta"]["caveats"][2:4]:
-        console.print(f"[dim]{escape(cav)}[/]")
+        console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
-        console.print(f"[bold]{fmt}[/] {escape(path)}")
+        console.print(f"[bold]{fmt}[/] {safe(path)}")
     console.print(f"[dim]{t('land.time', lang)}: {time.perf_counter() - t0:.1f} s[/]")
 
 

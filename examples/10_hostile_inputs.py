@@ -4,7 +4,7 @@ Builds, from the bundled Lens.org drone sample: an export with an unclosed quote
 gzip bomb, a CNIPA-style CSV that mixes GB18030 and UTF-8 lines, and two exports that
 disagree about one patent; then writes a report into a folder that holds a file of yours.
 
-Run: python examples/08_hostile_inputs.py   (works in a temporary folder)
+Run: python examples/10_hostile_inputs.py   (works in a temporary folder)
 """
 
 import csv
