@@ -51,6 +51,12 @@ def _sample_data(label: str) -> dict:
                                     "strength": 0.5, "risk": 60}], "x_label": label, "y_label": label},
         "expiry_timeline": {"items": [{"label": label, "expiry": "2030-01-01", "grade": "high", "risk": 60}],
                             "as_of": "2026-01-01", "as_of_label": label, "launch": "2027-01-01", "launch_label": label},
+        "fee_timeline": {"years": [2020, 2021], "series": [{"name": label, "amounts": [1, 2]}], "currency": label,
+                         "y_label": label},
+        "value_distribution": {"bins": [0, 0.5, 1], "cohort": [0.5, 0.5], "portfolio": [0.2, 0.8], "cohort_label": label,
+                               "portfolio_label": label, "x_label": label, "y_label": label},
+        "decision_matrix": {"points": [{"value": 0.5, "interest": 0.5, "decision": "keep", "decision_label": label,
+                                        "label": label, "fees": 10}], "x_label": label, "y_label": label},
     }
 
 

@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["neutralize_csv_cell", "escape_html", "FORMULA_PREFIXES", "terminal_safe", "rich_safe", "escape_plotly",
-           "escape_plotly_tree"]
+           "escape_plotly_tree", "plotly_escaped"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -116,3 +117,20 @@ def escape_plotly_tree(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [escape_plotly_tree(v) for v in obj] if isinstance(obj, list) else tuple(escape_plotly_tree(v) for v in obj)
     return obj
+
+
+def plotly_escaped(chart_fn: Callable) -> Callable:
+    """Decorator for a chart function ``(data, lang, ...) -> Figure``: the function receives its
+    data (and any further arguments, e.g. a note) with every string escaped by
+    :func:`escape_plotly_tree`. Every chart kind of the reports is wrapped once (the wrapper
+    is marked, so wrapping again changes nothing and nothing is escaped twice)."""
+    if getattr(chart_fn, "plotly_escaped", False):
+        return chart_fn
+
+    @functools.wraps(chart_fn)
+    def wrapper(data, lang: str = "en", *args, **kwargs):
+        return chart_fn(escape_plotly_tree(data or {}), lang, *escape_plotly_tree(list(args)),
+                        **{k: escape_plotly_tree(v) for k, v in kwargs.items()})
+
+    wrapper.plotly_escaped = True
+    return wrapper

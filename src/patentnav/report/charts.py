@@ -6,19 +6,18 @@ deterministic: node positions come from the model (field network) or from the ye
 (main path), never from a random layout.  :func:`make_figure` dispatches on ``kind``.
 
 Every string of the chart data is escaped for plotly's pseudo-HTML
-(:func:`patentnav.safety.escape_plotly_tree`) before a figure is built: an applicant named
+(:func:`patentnav.safety.plotly_escaped` on every chart kind) before a figure is built: an applicant named
 ``<a href="https://evil.example">`` shows as that text, never as a link, in labels,
 legends, hovers, tick labels and annotations.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable
 
 import plotly.graph_objects as go
 
-from ..safety import escape_plotly_tree
+from ..safety import plotly_escaped
 
 from .labels import L, has_label
 from .parts import MAP_EDGES, MAP_LABELS
@@ -55,18 +54,6 @@ def _t(key: str, lang: str) -> str:
     return L("r." + key, lang)
 
 
-def _escaped(fn: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
-    """A chart function that receives its data (and a note) with every string escaped for
-    plotly (see the module doc); applied to every chart kind."""
-
-    @functools.wraps(fn)
-    def wrapper(data: dict[str, Any], lang: str = "en", *args: Any, **kwargs: Any) -> go.Figure:
-        return fn(escape_plotly_tree(data or {}), lang, *escape_plotly_tree(list(args)),
-                  **{k: escape_plotly_tree(v) for k, v in kwargs.items()})
-
-    return wrapper
-
-
 def _padded_range(values: list, *, low: float = 0.06, high: float = 0.14, from_zero: bool = False) -> list[float] | None:
     """Axis range around ``values`` with room for text labels drawn above the top points."""
     vals = [float(v) for v in values if v is not None and v == v]
@@ -89,7 +76,7 @@ def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
     return fig
 
 
-@_escaped
+@plotly_escaped
 def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Yearly counts as bars; incomplete years hatched and pale; optional fitted line."""
     years = list(data.get("years") or [])
@@ -118,7 +105,7 @@ def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig)
 
 
-@_escaped
+@plotly_escaped
 def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """One line per applicant over the years."""
     years = list(data.get("years") or [])
@@ -136,7 +123,7 @@ def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
 QUADRANT_LABELS = 30
 
 
-@_escaped
+@plotly_escaped
 def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """VOSviewer-style map: nodes at the model's x/y sized by patents and labelled, the
     strongest links (association strength) as grey lines; colour by field."""
@@ -178,7 +165,7 @@ def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=600)
 
 
-@_escaped
+@plotly_escaped
 def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Rows (fields) × columns (regions) heatmap of the given measure."""
     rows = [str(r) for r in data.get("rows") or []]
@@ -198,7 +185,7 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=max(300, 40 + 28 * len(rows)))
 
 
-@_escaped
+@plotly_escaped
 def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """RCA (x) vs density (y) bubbles, coloured by category; dashed lines at RCA = 1 and at the
     density threshold of the "fill now" category (``data["threshold"]``, from the gap analysis)."""
@@ -240,7 +227,7 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=480)
 
 
-@_escaped
+@plotly_escaped
 def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Technology life-cycle path: x applicants, y applications, points labelled by year."""
     years = list(data.get("years") or [])
@@ -258,7 +245,7 @@ def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig)
 
 
-@_escaped
+@plotly_escaped
 def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -> go.Figure:
     """Directed layered diagram: x = year (layer), nodes stacked in order; arrows for edges."""
     nodes = list(data.get("nodes") or [])
@@ -311,7 +298,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
 GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "watch": "#2E86C1", "low": "#7F8C8D"}
 
 
-@_escaped
+@plotly_escaped
 def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Risk matrix: relevance (x) against strength (y), one bubble per patent, bubble size =
     risk, colour = grade; dashed lines at the grade boundaries are not drawn because the
@@ -340,7 +327,7 @@ def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=460)
 
 
-@_escaped
+@plotly_escaped
 def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Expiry dates of the threatening patents (one row each, coloured by grade) with the
     as-of date and the launch date as vertical lines."""
@@ -385,6 +372,8 @@ def _register_portfolio_kinds() -> None:
     from .portfolio_charts import PORTFOLIO_CHART_KINDS  # the portfolio report's chart kinds
 
     CHART_KINDS.update(PORTFOLIO_CHART_KINDS)
+    for kind, fn in CHART_KINDS.items():  # every kind escapes its data, whichever module draws it
+        CHART_KINDS[kind] = plotly_escaped(fn)
 
 
 _register_portfolio_kinds()

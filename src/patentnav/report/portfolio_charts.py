@@ -7,6 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..safety import plotly_escaped
 from .charts import PALETTE, _base_layout
 from .labels import L
 
@@ -17,6 +18,7 @@ DECISION_COLOURS = {"keep": "#0072B2", "license_or_sell": "#009E73", "pool": "#C
                     "review": "#7F7F7F", "ended": "#BBBBBB"}
 
 
+@plotly_escaped
 def fee_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Fees falling due per year, stacked by office (one currency per chart)."""
     years = [str(y) for y in data.get("years") or []]
@@ -31,6 +33,7 @@ def fee_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=380)
 
 
+@plotly_escaped
 def value_distribution(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Share of the portfolio and of its cohorts in each tenth of the value index."""
     bins = list(data.get("bins") or [])
@@ -46,6 +49,7 @@ def value_distribution(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return _base_layout(fig, height=380)
 
 
+@plotly_escaped
 def decision_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Value index (x) against others' interest (y), one point per alive right, coloured by decision."""
     points = list(data.get("points") or [])
