@@ -17,6 +17,7 @@ character); fields longer than ``record_bytes`` are rejected by the parser's fie
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import re
@@ -27,7 +28,19 @@ from ..limits import LimitError, get_limits, limit_issue
 from .encoding import DecodedText
 from .report import IngestError, Issue
 
-__all__ = ["DelimitedRows", "read_delimited", "sniff_delimiter", "iter_lines", "LineCursor"]
+__all__ = ["DelimitedRows", "read_delimited", "sniff_delimiter", "iter_lines", "LineCursor", "has_lone_cr", "csv_field_limit"]
+
+
+@contextlib.contextmanager
+def csv_field_limit(limit: int | None = None) -> Iterator[None]:
+    """The csv module's field size limit set to ``record_bytes`` (or ``limit``) inside the block
+    (the module's default, 131,072 characters, would reject long claims texts)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(int(get_limits().record_bytes if limit is None else limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -172,9 +185,7 @@ class _Collector:
 
     def run(self) -> DelimitedRows:
         file, cur = self.file, self.cur
-        old_limit = csv.field_size_limit()
-        csv.field_size_limit(int(self.max_field))
-        try:
+        with csv_field_limit(self.max_field):
             reader = self._reader()
             try:
                 header = next(reader)
@@ -184,8 +195,6 @@ class _Collector:
             header_line = cur.lines
             self.ncol = len(header)
             self._records(reader)
-        finally:
-            csv.field_size_limit(old_limit)
         self.bad.sort(key=lambda i: i.line)
         return DelimitedRows(header, self.rows, self.lines, self.bad, self.text.encoding, list(self.text.warnings),
                              header_line, file)

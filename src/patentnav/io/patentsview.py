@@ -50,6 +50,7 @@ import pyarrow.csv as pacsv
 from .._arrow import join_text
 from .build import RawBatch, build_table
 from .compressed import CountingReader, LimitedReader, check_member, open_input
+from .delimited import csv_field_limit
 from .report import IngestError, IngestReport, Issue
 
 __all__ = ["read_patentsview", "looks_like_g_patent", "find_tables", "TABLES", "PATENTSVIEW_FIELDS"]
@@ -328,7 +329,7 @@ class _Scan:
         ncol = len(self.header)
         names = self.header
         try:
-            with _open_binary(self.path) as f:
+            with csv_field_limit(), _open_binary(self.path) as f:
                 text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline="")
                 reader = csv.reader(text, delimiter="\t", quotechar='"', doublequote=True, strict=False)
                 next(reader, None)  # header
