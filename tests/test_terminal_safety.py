@@ -78,12 +78,15 @@ def test_markup_in_data_prints_as_written(hostile_csv):
     assert "ACME[/link] Drone Co" in r.output and "\\x9b31m 8-bit CSI" in r.output  # shown as written
 
 
-def test_warn_and_landscape_print_hostile_data_safely(hostile_csv, tmp_path):
+def test_report_commands_print_hostile_data_safely(hostile_csv, tmp_path):
     r = _run(["warn", str(hostile_csv), "--name", "[/] \x1b[2J drone", "--feature", "rotor arms fold",
               "--keyword", "unmanned aerial vehicle", "--market", "US", "--as-of", "2018-01-01",
               "--out", str(tmp_path / "w"), "--format", "json", "--lang", "en"])
     _clean(r)
     r = _run(["landscape", str(hostile_csv), "--out", str(tmp_path / "l"), "--format", "json", "--lang", "en"])
+    _clean(r)
+    r = _run(["portfolio", str(hostile_csv), "--holder", "SZ DJI TECHNOLOGY CO LTD", "--as-of", "2018-01-01",
+              "--out", str(tmp_path / "p"), "--format", "json", "--lang", "en"])
     _clean(r)
 
 
