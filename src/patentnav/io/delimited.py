@@ -7,7 +7,8 @@ not counted.
 An unclosed quote makes a CSV parser swallow every following line into one field until the
 next quote (or the end of the file). A record is taken to be such a swallow when it spans
 several lines and either has the wrong number of fields or holds, inside a field, a line
-that has as many delimiters as a whole record. Its first line is rejected with the span it
+with exactly as many delimiters as a whole record (header fields minus one; files of three
+columns or more). Its first line is rejected with the span it
 swallowed, and reading resumes at the next line, so the records after it are read and
 counted as usual.
 
@@ -253,8 +254,10 @@ class _Collector:
         need = self.ncol - 1
         for f in row:
             if "\n" in f:
+                # inside a swallow no quote occurs (the first one ends it), so a swallowed record
+                # is a plain line with exactly one delimiter fewer than the header has fields
                 for seg in f.split("\n")[1:]:
-                    if seg.count(self.delim) >= need:
+                    if seg.rstrip("\r").count(self.delim) == need:
                         return True
         return False
 
