@@ -12,6 +12,7 @@ installed: CI and the project machine; skipped with the reason elsewhere).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -102,6 +103,45 @@ def test_every_chart_kind_escapes_data(kind):
 def test_any_label_in_any_chart(label, kind):
     fig = make_figure({"kind": kind, "data": _sample_data(label)[kind], "note": label}, "en")
     assert not [t for t in _texts(fig) if "<" in t or ">" in t]
+
+
+_TAGS = st.lists(st.sampled_from(["<a href='https://evil.example'>", "</a>", "<script>", "</script>", "<img src=x onerror=f()>",
+                                  "<br>", "<b>", "&lt;", "&amp;", "]]>", "<!--", "-->", "`", "*", "|", "[x](javascript:f)",
+                                  "\n", "=1+1", "文字", "a"]), max_size=12).map("".join)
+
+
+@settings(max_examples=8)
+@given(_TAGS)
+def test_html_and_markdown_renderers_keep_data_as_text(text):
+    """Any text in the title, a paragraph, a table cell and a chart legend: the HTML page has
+    no element, attribute or script from it, and the Markdown no raw tag from it."""
+    from plotly.offline import get_plotlyjs
+
+    from patentnav.report.html import render_html
+    from patentnav.report.markdown import render_markdown
+    from test_report_render import make_report
+
+    def with_text(t):
+        r = make_report("en")
+        r["meta"]["title"] = t
+        sec = r["sections"][0]
+        sec["paragraphs"] = [t]
+        sec["tables"][0]["rows"][0][0] = t
+        for ch in sec["charts"]:
+            if ch["kind"] == "applicants_over_time":
+                ch["data"]["series"][0]["name"] = t
+        return r
+
+    def elements(html):
+        d = _Dom()
+        d.feed(html.replace(get_plotlyjs(), ""))
+        return d
+
+    base, hostile = elements(render_html(with_text("plain"))), elements(render_html(with_text(text)))
+    assert hostile.scripts == base.scripts and not hostile.handlers and not hostile.images and hostile.links == base.links
+    raw_tag = re.compile(r"(?<!\\)<(?:a|script|img|b)\b")  # a tag not escaped as \<
+    md = render_markdown(with_text(text), images=False)
+    assert len(raw_tag.findall(md)) == len(raw_tag.findall(render_markdown(with_text("plain"), images=False)))
 
 
 # --- headless browser ---------------------------------------------------------------------------
