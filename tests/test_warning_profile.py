@@ -329,7 +329,7 @@ def test_docs_cover_every_key():
 
 
 # --- limits (issue 13: #8 oversized profile, #11 deep nesting, #13 date messages) ----------------
-from patentnav.warning.profile import DATE_RANGE, ProfileLimits  # noqa: E402
+from patentnav.warning.profile import DATE_RANGE  # noqa: E402
 
 
 @pytest.mark.parametrize("suffix,text", [
@@ -343,7 +343,7 @@ def test_deep_nesting_is_a_one_line_error(tmp_path, suffix, text):
     with pytest.raises(ProfileError) as e:
         ProductProfile.from_file(p)
     msg = str(e.value)
-    assert msg.startswith(str(p)) and "nested more than 32 deep" in msg and "PATENTNAV_MAX_PROFILE_NESTING" in msg
+    assert msg.startswith(str(p)) and "nested more than 32 deep" in msg and "(profile_nesting)" in msg and "PATENTNAV_LIMIT_PROFILE_NESTING" in msg
     assert "\n" not in msg
 
 
@@ -358,21 +358,21 @@ def test_oversized_profile_names_file_and_limit(tmp_path, monkeypatch):
     p = tmp_path / "big.toml"
     p.write_text('name = "x"\ndescription = "' + "a" * 1_100_000 + '"\n', encoding="utf-8")
     with pytest.raises(ProfileError, match=r"big\.toml: the file is 1,100,028 bytes, above the limit of 1,000,000 "
-                                           r"\(PATENTNAV_MAX_PROFILE_BYTES\)"):
+                                           r"\(profile_bytes\).*--limit profile_bytes="):
         ProductProfile.from_file(p)
-    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_BYTES", "2000000")  # the user raises the size limit ...
-    with pytest.raises(ProfileError, match="PATENTNAV_MAX_PROFILE_CHARS"):  # ... and meets the next one
+    monkeypatch.setenv("PATENTNAV_LIMIT_PROFILE_BYTES", "2000000")  # the user raises the size limit ...
+    with pytest.raises(ProfileError, match="PATENTNAV_LIMIT_PROFILE_CHARS"):  # ... and meets the next one
         ProductProfile.from_file(p)
-    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_CHARS", "2000000")
+    monkeypatch.setenv("PATENTNAV_LIMIT_PROFILE_CHARS", "2M")
     assert len(ProductProfile.from_file(p).description) == 1_100_000
 
 
 def test_too_many_features_and_bad_limit_values(monkeypatch):
-    with pytest.raises(ProfileError, match=r"201 features, above the limit of 200 \(PATENTNAV_MAX_PROFILE_FEATURES\)"):
+    with pytest.raises(ProfileError, match=r"201 features, above the limit of 200 \(profile_features\)"):
         ProductProfile(name="x", features=tuple(f"feature {i}" for i in range(201)))
-    monkeypatch.setenv("PATENTNAV_MAX_PROFILE_FEATURES", "lots")
-    with pytest.raises(ProfileError, match="PATENTNAV_MAX_PROFILE_FEATURES='lots' is not a whole number"):
-        ProfileLimits.from_env()
+    monkeypatch.setenv("PATENTNAV_LIMIT_PROFILE_FEATURES", "lots")
+    with pytest.raises(ProfileError, match="PATENTNAV_LIMIT_PROFILE_FEATURES: not a size"):
+        ProductProfile(name="x", features=("one",))
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "1066-10-14"])

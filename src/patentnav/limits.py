@@ -57,6 +57,10 @@ class Limits:
         record is rejected (the file goes on) without being parsed.
     nesting : int
         Depth of nested JSON arrays/objects in one JSON line (deeper rows are rejected).
+    profile_bytes, profile_nesting, profile_features, profile_chars : int
+        A product profile (``patentnav warn --product``): file size, depth of nested arrays and
+        tables, number of features, characters of one feature, keyword or the description. A
+        profile describes one product in a few kilobytes.
 
     Examples
     --------
@@ -72,6 +76,10 @@ class Limits:
     rows: int = 20_000_000
     record_bytes: int = 64 * MiB
     nesting: int = 64
+    profile_bytes: int = 1_000_000
+    profile_nesting: int = 32
+    profile_features: int = 200
+    profile_chars: int = 20_000
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -120,6 +128,10 @@ LIMIT_HELP: dict[str, tuple[str, str]] = {
     "record_bytes": ("bytes of one record: a CSV record or line, a JSON line, one XML document "
                      "(longer records are rejected, the file goes on)", "bytes"),
     "nesting": ("depth of nested JSON arrays/objects in one JSON line (deeper rows are rejected)", "count"),
+    "profile_bytes": ("size of a product profile file (TOML/JSON, `warn --product`)", "bytes"),
+    "profile_nesting": ("depth of nested arrays and tables in a product profile (a profile needs 3)", "count"),
+    "profile_features": ("features in a product profile", "count"),
+    "profile_chars": ("characters of one feature, keyword or the description of a product profile", "count"),
 }
 
 #: Below this many decompressed bytes the compression ratio is not checked (small files
@@ -188,9 +200,10 @@ def limit_hint(name: str, value: float, needed: float | None = None) -> str:
     """How to raise limit ``name`` (CLI option, environment variable, Python parameter);
     ``needed``: what the input needs, when known (the suggested value covers it)."""
     s = _suggest(name, value, needed)
+    python = (f"with patentnav.limits.using_limits(patentnav.Limits({name}=...))" if name.startswith("profile_")
+              else f"patentnav.read(..., limits=patentnav.Limits({name}=...))")
     return (f"If the input is genuine, raise the limit: patentnav --limit {name}={s} <command> ..., "
-            f"or {ENV_PREFIX}{name.upper()}={s}, or patentnav.read(..., limits=patentnav.Limits({name}=...)) "
-            "(docs/limits.md)")
+            f"or {ENV_PREFIX}{name.upper()}={s}, or {python} (docs/limits.md)")
 
 
 class LimitError(IngestError):

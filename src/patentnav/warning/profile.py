@@ -34,7 +34,9 @@ from typing import Any, Callable, Mapping
 
 from ..classify.ipc import parse_ipc
 
-__all__ = ["ProductProfile", "ProfileError", "ProfileLimits", "DATE_RANGE"]
+from ..limits import limit_hint
+
+__all__ = ["ProductProfile", "ProfileError", "DATE_RANGE"]
 
 #: canonical keys of a profile file, in file order
 _FIELDS = ("name", "description", "features", "keywords", "codes", "own_names", "competitors", "markets",
@@ -52,55 +54,15 @@ _MARKET = re.compile(r"^[A-Z]{2}$")
 DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2200, 12, 31))
 
 
-@dataclass(frozen=True)
-class ProfileLimits:
-    """Size limits of a product profile, each raisable by an environment variable.
+def _limits():
+    """The current :class:`patentnav.Limits` (``--limit``, ``PATENTNAV_LIMIT_*``, ``using_limits``);
+    an invalid environment value is a profile error that says which variable."""
+    from ..limits import get_limits
 
-    A profile describes one product: a few kilobytes. The limits stop a broken or hostile
-    file early, with a one-line error naming the file and the limit, instead of a dense
-    documents x features matrix of many GiB or a RecursionError.
-
-    Attributes
-    ----------
-    max_bytes : int
-        File size (``PATENTNAV_MAX_PROFILE_BYTES``, default 1,000,000).
-    max_nesting : int
-        Depth of nested arrays and tables (``PATENTNAV_MAX_PROFILE_NESTING``, default 32;
-        a profile needs 3).
-    max_features : int
-        Features (``PATENTNAV_MAX_PROFILE_FEATURES``, default 200).
-    max_chars : int
-        Characters of one feature, keyword or the description
-        (``PATENTNAV_MAX_PROFILE_CHARS``, default 20,000).
-    """
-
-    max_bytes: int = 1_000_000
-    max_nesting: int = 32
-    max_features: int = 200
-    max_chars: int = 20_000
-
-    _ENV = {"max_bytes": "PATENTNAV_MAX_PROFILE_BYTES", "max_nesting": "PATENTNAV_MAX_PROFILE_NESTING",
-            "max_features": "PATENTNAV_MAX_PROFILE_FEATURES", "max_chars": "PATENTNAV_MAX_PROFILE_CHARS"}
-
-    @classmethod
-    def from_env(cls) -> "ProfileLimits":
-        """Defaults, overridden by the environment variables (positive integers)."""
-        vals = {}
-        for name, var in cls._ENV.items():
-            raw = os.environ.get(var)
-            if raw is None or not raw.strip():
-                continue
-            try:
-                v = int(raw.replace("_", "").replace(",", ""))
-            except ValueError:
-                raise ProfileError(f"{var}={raw!r} is not a whole number; set it like {var}=5000000") from None
-            if v <= 0:
-                raise ProfileError(f"{var}={raw!r} must be positive")
-            vals[name] = v
-        return cls(**vals)
-
-    def env(self, name: str) -> str:
-        return self._ENV[name]
+    try:
+        return get_limits()
+    except ValueError as e:
+        raise ProfileError(str(e)) from None
 
 
 _NEST_JSON = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -492,20 +454,23 @@ class ProductProfile:
                 object.__setattr__(self, f, _CLEAN[f](getattr(self, f)))
             except _Invalid as e:
                 raise ProfileError(str(e), file=source, field=f) from None
-        self._check_limits(ProfileLimits.from_env(), source)
+        self._check_limits(source)
 
-    def _check_limits(self, lim: "ProfileLimits", source: str | None) -> None:
-        """Feature count and text length within :class:`ProfileLimits`."""
-        if len(self.features) > lim.max_features:
-            raise ProfileError(f"{len(self.features):,} features, above the limit of {lim.max_features:,} "
-                               f"({lim.env('max_features')}); keep one entry per technical feature or raise the limit",
+    def _check_limits(self, source: str | None) -> None:
+        """Feature count and text length within the profile limits of :class:`patentnav.Limits`."""
+        lim = _limits()
+        if len(self.features) > lim.profile_features:
+            raise ProfileError(f"{len(self.features):,} features, above the limit of {lim.profile_features:,} "
+                               f"(profile_features); keep one entry per technical feature. "
+                               + limit_hint("profile_features", lim.profile_features, len(self.features)),
                                file=source, field="features")
         for f in ("description", "features", "keywords"):
             v = getattr(self, f)
             for text in ((v,) if isinstance(v, str) else v):
-                if len(text) > lim.max_chars:
-                    raise ProfileError(f"an entry of {len(text):,} characters, above the limit of {lim.max_chars:,} "
-                                       f"({lim.env('max_chars')}); describe the product in short features or raise the limit",
+                if len(text) > lim.profile_chars:
+                    raise ProfileError(f"an entry of {len(text):,} characters, above the limit of {lim.profile_chars:,} "
+                                       f"(profile_chars); describe the product in short features. "
+                                       + limit_hint("profile_chars", lim.profile_chars, len(text)),
                                        file=source, field=f)
 
     # -- construction ----------------------------------------------------------------------
@@ -534,19 +499,20 @@ class ProductProfile:
         if suffix not in _SUFFIXES:
             raise ProfileError(f"unsupported file type {suffix or '(no extension)'!r}; a product profile is a "
                                f".toml or .json file (see examples/drone_product.toml)", file=file)
-        lim = ProfileLimits.from_env()
+        lim = _limits()
         try:
             size = os.path.getsize(file)
-            if size > lim.max_bytes:
-                raise ProfileError(f"the file is {size:,} bytes, above the limit of {lim.max_bytes:,} "
-                                   f"({lim.env('max_bytes')}); a profile describes one product in a few kilobytes, "
-                                   f"or raise the limit", file=file)
+            if size > lim.profile_bytes:
+                raise ProfileError(f"the file is {size:,} bytes, above the limit of {lim.profile_bytes:,} "
+                                   f"(profile_bytes); a profile describes one product in a few kilobytes. "
+                                   + limit_hint("profile_bytes", lim.profile_bytes, size), file=file)
             with open(file, "rb") as fh:
-                raw = fh.read(lim.max_bytes + 1)
+                raw = fh.read(lim.profile_bytes + 1)
         except OSError as e:
             raise ProfileError(f"cannot read the file ({e.strerror or e}); check the path", file=file) from e
-        if len(raw) > lim.max_bytes:  # grew while being read, or not a regular file
-            raise ProfileError(f"the file is more than {lim.max_bytes:,} bytes, the limit ({lim.env('max_bytes')})", file=file)
+        if len(raw) > lim.profile_bytes:  # grew while being read, or not a regular file
+            raise ProfileError(f"the file is more than {lim.profile_bytes:,} bytes, the limit (profile_bytes). "
+                               + limit_hint("profile_bytes", lim.profile_bytes), file=file)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -554,10 +520,11 @@ class ProductProfile:
             raise ProfileError("the file is not UTF-8 text; save it as UTF-8 (in most editors: Save As -> "
                                "Encoding UTF-8)", file=file, line=line) from None
         kind = suffix[1:]
-        deep = _nesting_error(text, kind, lim.max_nesting)
+        deep = _nesting_error(text, kind, lim.profile_nesting)
         if deep is not None:
-            raise ProfileError(f"arrays or tables nested more than {lim.max_nesting} deep, the limit "
-                               f"({lim.env('max_nesting')}); a profile needs at most 3 levels", file=file, line=deep[0])
+            raise ProfileError(f"arrays or tables nested more than {lim.profile_nesting} deep, the limit "
+                               f"(profile_nesting); a profile needs at most 3 levels. "
+                               + limit_hint("profile_nesting", lim.profile_nesting), file=file, line=deep[0])
         data = _load_toml(text, file) if kind == "toml" else _load_json(text, file)
         return cls._build(data, source=file, locate=_locator(text, kind), kind=kind)
 
