@@ -34,7 +34,7 @@ def _csv_cells(path):
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory):
     out = tmp_path_factory.mktemp("warn_plain")
-    r = _invoke(["warn", "--product", PROFILE, "--out", str(out), "--as-of", AS_OF, "--format", "json,csv,html"])
+    r = _invoke(["warn", "--product", PROFILE, "--out", str(out), "--as-of", AS_OF, "--format", "json,csv,html", "--lang", "zh"])
     return r, out
 
 
@@ -54,7 +54,8 @@ def test_warn_writes_the_outputs(plain):
         assert (out / name).is_file(), name
     assert not (out / "warning.md").exists()  # md was not asked for
     tables = sorted(p.name for p in (out / "tables").glob("*.csv"))
-    assert "risks_markets.csv" in tables and "risks_risks_US.csv" in tables
+    assert "risks_markets.csv" in tables and "risks_US.csv" in tables and "details.csv" in tables
+    assert not any(n.startswith(("risks_risks", "details_details")) for n in tables)  # names never double up
     rep = json.loads((out / "warning.json").read_text(encoding="utf-8"))
     assert [s["id"] for s in rep["sections"]] == ["product", "risks", "details", "freedom"]
     assert rep["meta"]["region"] == "US" and rep["meta"]["lang"] == "zh"

@@ -89,6 +89,38 @@ def cities() -> pd.DataFrame:
     return pd.DataFrame(_read_csv("cities.csv"))
 
 
+@functools.lru_cache(maxsize=1)
+def _region_spellings() -> dict[str, str]:
+    """Lower-cased province and city keys, and Chinese names, -> canonical region key."""
+    out: dict[str, str] = {}
+    cit = cities()
+    for key, zh in zip(cit["key"], cit["name_zh"]):
+        out[key.lower()] = key
+        out[zh] = key
+    for iso, zh, short in zip(provinces()["iso"], provinces()["name_zh"], provinces()["short_zh"]):
+        out[iso.lower()] = iso
+        out[zh] = iso
+        out[short] = iso  # 吉林 is the province; the city is 吉林市
+    return out
+
+
+def canonical_region(text: str) -> str:
+    """A region key in its canonical spelling, whatever the letter case: ``cn`` -> ``CN``,
+    ``cn-gd`` -> ``CN-GD``, ``cn-gd-shenzhen`` -> ``CN-GD-Shenzhen``, ``firms`` -> ``FIRMS``;
+    Chinese names of provinces and cities work too (``深圳市`` -> ``CN-GD-Shenzhen``). A key
+    the tables do not know keeps its spelling, with the country part in upper case.
+
+    >>> canonical_region("cn-gd-shenzhen"), canonical_region("us"), canonical_region("广东")
+    ('CN-GD-Shenzhen', 'US', 'CN-GD')
+    """
+    s = str(text).strip()
+    known = _region_spellings().get(s.lower()) or _region_spellings().get(s)
+    if known:
+        return known
+    head, sep, rest = s.partition("-")
+    return head.upper() + sep + rest
+
+
 def _latin_key(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.lower().replace("ü", "v")).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z]", "", s)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["t", "LANGS", "default_lang"]
+__all__ = ["t", "LANGS", "default_lang", "LocalizedError", "error_text", "column_label", "join_items"]
 
 LANGS = ("en", "zh")
 
@@ -33,6 +33,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.written": ("Wrote {n} documents to {path}", "已将 {n} 件文献写入 {path}"),
     "ingest.issues_written": ("Wrote all {n} problems to {path}", "已将全部 {n} 条问题写入 {path}"),
     "ingest.strict_failed": ("{n} rows were rejected (--strict)", "有 {n} 行被拒绝（--strict）"),
+    "ingest.total": ("total", "合计"),
+    "ingest.kind.rejected": ("rejected", "拒绝"), "ingest.kind.warning": ("warning", "警告"),
+    "ingest.rows_so_far": ("{n} rows", "{n} 行"),
+    "ingest.stage.columns": ("Normalising the columns of", "规范化字段："),
+    "ingest.stage.dedupe": ("Merging duplicates of", "合并重复记录："),
+    "ingest.no_documents": ("No documents: the input holds column headers but no rows, so nothing was written.",
+                            "没有文献：输入只有表头、没有数据行，因此没有写出任何文件。"),
+    "ingest.xlsx_note": ("(a spreadsheet to read; read .parquet or .jsonl back with patentnav)", "（供电子表格查看；patentnav 读回请用 .parquet 或 .jsonl）"),
     # info
     "info.title": ("Corpus overview", "专利数据概览"),
     "info.documents": ("Documents", "文献数"),
@@ -50,6 +58,50 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "info.field": ("Field", "字段"),
     "info.with": ("Documents with it", "含该字段的文献"),
     "info.sample_note": ("No corpus given: showing the bundled Lens.org drone sample.", "未指定数据：显示内置的 Lens.org 无人机样本数据。"),
+    # corpus columns: one label per schema column (patentnav.i18n.column_label); reports never show schema names
+    "col.publication_number": ("Publication number", "公开号"),
+    "col.jurisdiction": ("Jurisdiction", "公开国家/组织"),
+    "col.doc_number": ("Document number", "文献号"),
+    "col.kind": ("Kind code", "文献种类代码"),
+    "col.document_type": ("Document type", "文献类型"),
+    "col.source_id": ("Source ID", "来源编号"),
+    "col.application_number": ("Application number", "申请号"),
+    "col.family_id": ("Family ID", "同族编号"),
+    "col.title": ("Title", "标题"),
+    "col.abstract": ("Abstract", "摘要"),
+    "col.claims": ("Claims", "权利要求"),
+    "col.claims_count": ("Number of claims", "权利要求数"),
+    "col.applicants": ("Applicants", "申请人"),
+    "col.applicants_harmonized": ("Applicants (harmonised)", "申请人（归一后）"),
+    "col.applicant_countries": ("Applicant countries", "申请人国别"),
+    "col.applicant_addresses": ("Applicant addresses", "申请人地址"),
+    "col.inventors": ("Inventors", "发明人"),
+    "col.ipc": ("IPC codes", "IPC 分类号"),
+    "col.ipc_main": ("Main IPC code", "主 IPC 分类号"),
+    "col.cpc": ("CPC codes", "CPC 分类号"),
+    "col.priority_numbers": ("Priority numbers", "优先权号"),
+    "col.priority_countries": ("Priority countries", "优先权国家"),
+    "col.priority_dates": ("Priority dates", "优先权日"),
+    "col.earliest_priority_date": ("Earliest priority date", "最早优先权日"),
+    "col.filing_date": ("Filing date", "申请日"),
+    "col.publication_date": ("Publication date", "公开日"),
+    "col.grant_date": ("Grant date", "授权日"),
+    "col.cited_publications": ("Cited patents", "引用专利"),
+    "col.cited_npl": ("Cited non-patent literature", "引用非专利文献"),
+    "col.forward_citations": ("Forward citations", "被引次数"),
+    "col.family_size": ("Family size", "同族规模"),
+    "col.extended_family_size": ("Extended family size", "扩展同族规模"),
+    "col.family_members": ("Family members", "同族成员"),
+    "col.family_jurisdictions": ("Family jurisdictions", "同族国家/组织"),
+    "col.legal_status": ("Legal status", "法律状态"),
+    "col.legal_events": ("Legal events", "法律事件"),
+    "col.source_format": ("Source format", "来源格式"),
+    "col.source_file": ("Source file", "来源文件"),
+    "col.source_row": ("Source row", "来源行号"),
+    "col.duplicate_sources": ("Duplicate sources", "重复来源"),
+    "col.agents": ("Patent agents", "专利代理机构与代理人"),
+    "col.claims_coverage": ("Claims coverage", "权利要求完整程度"),
+    "col.dependent_claim_numbers": ("Dependent claims", "从属权利要求"),
     # ipc
     "ipc.level": ("Level", "层级"),
     "ipc.code": ("Code", "分类号"),
@@ -65,6 +117,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "sei.name": ("Name", "名称"),
     "sei.rules": ("Rules", "规则数"),
     "sei.ipc_codes": ("IPC codes", "IPC分类号数"),
+    "sei.translation_note": ("English names of the industries and fields are patentnav's translation; CNIPA publishes the table in Chinese only.",
+                             "产业与领域的英文名称为 patentnav 的译名；国家知识产权局仅发布中文版参照关系表。"),
     # names
     "names.title": ("Largest merged applicant groups", "合并最多的申请人组"),
     "names.canonical": ("Canonical name", "标准名称"),
@@ -143,6 +197,53 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "level.subgroup": ("subgroup", "小组"),
     # errors
     "error": ("Error", "错误"),
+    "err.untranslated": ("{detail}", "处理时出错（以下为英文原文）：{detail}"),
+    "err.os.ENOENT": ("{path}: no such file or folder", "{path}：文件或文件夹不存在"),
+    "err.os.EACCES": ("{path}: permission denied; choose a place you may write to", "{path}：没有权限；请换一个有写入权限的位置"),
+    "err.os.ENOSPC": ("{path}: the disk is full; free space or write elsewhere", "{path}：磁盘已满；请释放空间或写到其他位置"),
+    "err.os.ENOTDIR": ("{path}: a part of the path is a file, not a folder", "{path}：路径中有一段是文件而不是文件夹"),
+    "err.os.EISDIR": ("{path}: is a folder; name a file", "{path}：这是一个文件夹；请给出文件名"),
+    "err.os.EEXIST": ("{path}: already exists", "{path}：已存在"),
+    "err.os.EROFS": ("{path}: the file system is read-only; write elsewhere", "{path}：文件系统只读；请写到其他位置"),
+    "err.os.other": ("{path}: {detail}", "{path}：系统错误（{detail}）"),
+    "err.no_input": ("no input files given; name one or more export files", "未给出输入文件；请指定一个或多个导出文件"),
+    "err.no_such_file": ("{path}: no such file or folder; check the path", "{path}：文件或文件夹不存在；请检查路径"),
+    "err.empty_file": ("{path}: the file is empty; export the data again (an empty file holds no patents)",
+                       "{path}：文件为空；请重新导出数据（空文件中没有专利）"),
+    "err.unknown_format": ("{path}: not a recognised patent export (it starts with {start}). Supported: {formats}; to force a reader use --format NAME",
+                           "{path}：无法识别的专利导出格式（文件开头为 {start}）。支持：{formats}；可用 --format 名称 指定读取器"),
+    "err.unknown_reader": ("unknown format '{name}'; use one of: {formats}", "未知格式“{name}”；可用：{formats}"),
+    "err.folder_empty": ("{path}: the folder holds no files; name export files or a folder with them",
+                         "{path}：文件夹中没有文件；请指定导出文件或包含导出文件的文件夹"),
+    "err.folder_unreadable": ("{path}: no file in the folder is a supported export (see docs/formats/)",
+                              "{path}：文件夹中没有受支持的导出文件（见 docs/formats/）"),
+    "err.no_documents": ("{what}: no documents (column headers but no rows); export the data again with its rows",
+                         "{what}：没有文献（只有表头，没有数据行）；请重新导出含数据行的文件"),
+    "err.empty_corpus": ("the data hold no documents, so there is nothing to analyse; read an export with rows",
+                         "数据中没有任何文献，无法分析；请导入含数据行的导出文件"),
+    "err.scope_empty": ("the scope criteria ({criteria}) leave none of the {n} documents; widen --industry / --ipc / --query",
+                        "范围条件（{criteria}）筛除了全部 {n} 件文献；请放宽 --industry / --ipc / --query"),
+    "err.output_suffix": ("-o {path}: cannot write '{suffix}' files; use one of: {suffixes}",
+                          "-o {path}：不能写出“{suffix}”文件；可用：{suffixes}"),
+    "err.xlsx_rows": ("-o {path}: {n} documents do not fit in one Excel sheet (at most {limit:,} rows); write .parquet, .jsonl or .csv",
+                      "-o {path}：{n} 件文献超出 Excel 单个工作表的行数上限（{limit:,} 行）；请写出 .parquet、.jsonl 或 .csv"),
+    "err.firms_missing": ("--firms {path}: no such file; give an existing CSV with a 'name' column, or firm names separated by commas",
+                          "--firms {path}：文件不存在；请给出含 name 列的 CSV 文件，或用逗号分隔的企业名称"),
+    "err.firms_no_name": ("--firms {path}: no 'name' column (columns: {columns}); write one firm name per row under a 'name' header",
+                          "--firms {path}：没有 name 列（现有列：{columns}）；请在 name 表头下每行写一个企业名称"),
+    "err.bad_date": ("{option}: '{value}' is not a date; give it as YYYY-MM-DD, e.g. {example}",
+                     "{option}：“{value}”不是日期；请按 YYYY-MM-DD 格式给出，例如 {example}"),
+    "err.bad_formats": ("--format: unknown output format(s) {bad}; choose from {choices} (comma-separated, e.g. --format html,json)",
+                        "--format：未知的输出格式 {bad}；可选 {choices}（逗号分隔，例如 --format html,json）"),
+    "err.sei_code": ("unknown SEI code '{code}': use an industry digit 1-9 or a field such as 1.5 (run patentnav industries)",
+                     "未知的战略性新兴产业代码“{code}”：请用 1–9 的产业代码或 1.5 这样的领域代码（运行 patentnav industries 查看）"),
+    "err.no_market": ("no target market: give markets (e.g. --market US) or 'markets' in the product profile",
+                      "未指定目标市场：请用 --market（例如 --market US）或在产品画像中写 markets"),
+    "err.nothing_to_screen": ("the product profile has nothing to screen: give features (or a description), keywords or IPC/CPC codes",
+                              "产品画像中没有可筛查的内容：请给出技术特征（或描述）、关键词或 IPC/CPC 分类号"),
+    # fonts (PNG charts of the Markdown report)
+    "font.missing": ("No font with Chinese characters (CJK) was found on this system, so the Chinese labels in the Markdown report's PNG charts would show as empty boxes. Install one and run again: Debian/Ubuntu `apt-get install fonts-noto-cjk`, Fedora `dnf install google-noto-sans-cjk-fonts`, Alpine `apk add font-noto-cjk`; or copy a .otf/.ttf/.ttc font with Chinese characters into ~/.local/share/fonts and run `fc-cache -f`. The HTML report uses the browser's fonts.",
+                     "本机未找到含中文字符（CJK）的字体，Markdown 报告中 PNG 图表的中文标签将显示为空白方框。请安装后重新运行：Debian/Ubuntu 执行 `apt-get install fonts-noto-cjk`，Fedora 执行 `dnf install google-noto-sans-cjk-fonts`，Alpine 执行 `apk add font-noto-cjk`；或将含中文字符的 .otf/.ttf/.ttc 字体复制到 ~/.local/share/fonts 后执行 `fc-cache -f`。HTML 报告使用浏览器的字体，不受影响。"),
     # landscape command (terminal)
     "land.step.scope": ("Selecting the scope", "确定分析范围"),
     "land.step.regions": ("Assigning regions", "确定申请人区域"),
@@ -766,3 +867,56 @@ def t(key: str, lang: str | None = None, **fmt) -> str:
     en, zh = _MESSAGES[key]
     text = zh if lang == "zh" else en
     return text.format(**fmt) if fmt else text
+
+
+def column_label(name: str, lang: str | None = None) -> str:
+    """The label of a corpus column (a schema name such as ``applicant_addresses``) in
+    ``lang``; the name itself for a column the catalog does not know."""
+    key = f"col.{name}"
+    return t(key, lang) if key in _MESSAGES else name
+
+
+def join_items(items, lang: str | None = None) -> str:
+    """Items of a list in running text: ``a, b`` in English, ``a、b`` in Chinese."""
+    return ("、" if (lang or default_lang()) == "zh" else ", ").join(str(i) for i in items)
+
+
+class LocalizedError(ValueError):
+    """An error whose message is a catalog entry, so that the CLI shows it in the session's
+    language (``str(e)`` is the English text, for the library and logs).
+
+    >>> e = LocalizedError("err.no_documents", what="x.csv")
+    >>> e.text("zh").startswith("x.csv")
+    True
+    """
+
+    def __init__(self, key: str, **fmt):
+        self.key, self.fmt = key, fmt
+        super().__init__(t(key, "en", **fmt))
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.fmt)
+
+
+_ERRNO_KEYS = {"ENOENT": "err.os.ENOENT", "EACCES": "err.os.EACCES", "EPERM": "err.os.EACCES", "ENOSPC": "err.os.ENOSPC",
+               "ENOTDIR": "err.os.ENOTDIR", "EISDIR": "err.os.EISDIR", "EEXIST": "err.os.EEXIST", "EROFS": "err.os.EROFS"}
+
+
+def error_text(e: BaseException, lang: str | None = None) -> str:
+    """An error's message in ``lang``: catalog errors (:class:`LocalizedError`, or any error
+    with ``key`` and ``fmt``) and common operating-system errors are translated; any other
+    message is kept as written and, in Chinese, introduced as the original English text."""
+    lang = lang or default_lang()
+    key = getattr(e, "key", None)
+    if key and key in _MESSAGES:
+        return t(key, lang, **(getattr(e, "fmt", None) or {}))
+    if isinstance(e, OSError):
+        import errno
+
+        name = errno.errorcode.get(e.errno or 0, "")
+        path = e.filename if e.filename is not None else ""
+        if name in _ERRNO_KEYS:
+            return t(_ERRNO_KEYS[name], lang, path=path)
+        return t("err.os.other", lang, path=path, detail=e.strerror or str(e))
+    msg = str(e) if hasattr(e, "reason") else (e.args[0] if e.args else str(e))
+    return t("err.untranslated", lang, detail=str(msg)) if lang == "zh" else str(msg)

@@ -44,6 +44,7 @@ from .titles import scheme_codes, split_code
 
 __all__ = [
     "INDUSTRIES",
+    "sei_name",
     "SeiRule",
     "sei_fields",
     "sei_rules",
@@ -67,6 +68,30 @@ INDUSTRIES: dict[str, str] = {
     "8": "数字创意产业",
     "9": "相关服务业",
 }
+
+@lru_cache(maxsize=1)
+def _names_en() -> dict[str, str]:
+    """English names of the industries and fields: patentnav's own translation of the
+    CNIPA names (``data/sei_names_en.csv``; CNIPA publishes the table in Chinese only)."""
+    import csv
+
+    text = resources.files("patentnav.data").joinpath("sei_names_en.csv").read_text(encoding="utf-8")
+    return {r["code"]: r["name_en"] for r in csv.DictReader(text.splitlines())}
+
+
+def sei_name(code: str, lang: str = "zh") -> str | None:
+    """Name of an SEI industry (``"2"``) or field (``"2.2"``) in ``lang``: the official Chinese
+    name, or patentnav's English translation of it; None for an unknown code.
+
+    >>> sei_name("2.2", "en")
+    'Aviation equipment'
+    """
+    code = str(code).strip()
+    zh = INDUSTRIES.get(code) or _load().field_names.get(code)
+    if zh is None:
+        return None
+    return _names_en().get(code, zh) if lang == "en" else zh
+
 
 #: Corrections of names stored truncated upstream (documented in docs/classification.md).
 NAME_CORRECTIONS: dict[str, str] = {"新能源汽车相关服": "新能源汽车相关服务"}
@@ -171,7 +196,7 @@ def sei_match(code: str | None) -> dict:
     d = _load()
     fields = sorted({d.rules[i].sei_code for i in ids}, key=_field_key)
     return {"code": parsed[0] if parsed else None, "matched": matched, "via": via,
-            "fields": [{"code": f, "name": d.field_names[f]} for f in fields]}
+            "fields": [{"code": f, "name": d.field_names[f], "name_en": sei_name(f, "en")} for f in fields]}
 
 
 # --- the tables ----------------------------------------------------------------------------
@@ -196,14 +221,15 @@ def _field_stats() -> dict[str, dict]:
 def sei_fields():
     """The 40 fields as a pandas DataFrame.
 
-    Columns: ``code`` (``1.5``), ``name``, ``industry`` (``1``), ``industry_name``,
-    ``n_rules`` (rows of the official table), ``n_codes`` (distinct IPC codes listed).
+    Columns: ``code`` (``1.5``), ``name``, ``name_en`` (patentnav's translation),
+    ``industry`` (``1``), ``industry_name``, ``n_rules`` (rows of the official table),
+    ``n_codes`` (distinct IPC codes listed).
     """
     import pandas as pd
 
     d = _load()
     st = _field_stats()
-    rows = [{"code": f, "name": d.field_names[f], "industry": f.split(".")[0],
+    rows = [{"code": f, "name": d.field_names[f], "name_en": sei_name(f, "en"), "industry": f.split(".")[0],
              "industry_name": INDUSTRIES[f.split(".")[0]], "n_rules": st[f]["rules"],
              "n_codes": len(st[f]["codes"])} for f in sorted(d.field_names, key=_field_key)]
     return pd.DataFrame(rows)
@@ -225,8 +251,8 @@ def sei_rules():
 def sei_tree() -> list[dict]:
     """Industries and their fields, for ``patentnav industries``.
 
-    ``[{"code": "1", "name": ..., "n_rules", "n_codes", "fields": [{"code": "1.1",
-    "name", "n_rules", "n_codes"}, ...]}, ...]``; ``n_codes`` counts distinct IPC codes
+    ``[{"code": "1", "name": ..., "name_en", "n_rules", "n_codes", "fields": [{"code": "1.1",
+    "name", "name_en", "n_rules", "n_codes"}, ...]}, ...]`` (``name_en``: patentnav's translation); ``n_codes`` counts distinct IPC codes
     listed in the table (an industry counts a code once).
     """
     d = _load()
@@ -238,9 +264,9 @@ def sei_tree() -> list[dict]:
         for f in fields:
             codes |= st[f]["codes"]
         out.append({
-            "code": ind, "name": name,
+            "code": ind, "name": name, "name_en": sei_name(ind, "en"),
             "n_rules": sum(st[f]["rules"] for f in fields), "n_codes": len(codes),
-            "fields": [{"code": f, "name": d.field_names[f], "n_rules": st[f]["rules"],
+            "fields": [{"code": f, "name": d.field_names[f], "name_en": sei_name(f, "en"), "n_rules": st[f]["rules"],
                         "n_codes": len(st[f]["codes"])} for f in fields],
         })
     return out

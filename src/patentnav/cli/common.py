@@ -10,10 +10,11 @@ from typing import Sequence
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
-from ..i18n import t
+from ..i18n import LocalizedError, default_lang, error_text, t
 from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
@@ -23,62 +24,85 @@ __all__ = ["console", "err_console", "lang_option", "handle_errors", "load_corpu
 console = Console()
 err_console = Console(stderr=True)
 
+
+def _resolve_lang(ctx, param, value):
+    return value or default_lang()
+
+
+#: ``--lang`` of every command. One rule for all commands: English unless ``--lang`` or the
+#: environment variable ``PATENTNAV_LANG`` (``zh`` or ``en``) says otherwise.
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
     default=None,
-    help="Language of labels: en (English) or zh (简体中文). Default: $PATENTNAV_LANG or en.",
+    callback=_resolve_lang,
+    help="Language of labels, messages and reports: en (English) or zh (简体中文). Default: $PATENTNAV_LANG, else en.",
 )
 
 
 def handle_errors(fn):
-    """Turn expected errors into a one-paragraph message and exit code 2 (no traceback)."""
+    """Turn expected errors into a one-paragraph message in the session's language and exit
+    code 2 (no traceback); see :func:`patentnav.i18n.error_text`."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except IngestError as e:
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(e))}", highlight=False)
-            sys.exit(2)
-        except OSError as e:  # an output path under a file, a full disk, no permission
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(e))}", highlight=False)
-            sys.exit(2)
-        except (KeyError, ValueError) as e:
+        except (IngestError, OSError, KeyError, ValueError) as e:  # OSError: an output path under a file, a full disk
             if isinstance(e, click.ClickException):
                 raise
-            msg = str(e) if hasattr(e, "reason") else (e.args[0] if e.args else str(e))
-            err_console.print(f"[bold red]{t('error', kwargs.get('lang'))}:[/] {safe(str(msg))}", highlight=False)
+            lang = kwargs.get("lang")
+            sep = "：" if lang == "zh" else ": "
+            err_console.print(f"[bold red]{t('error', lang)}{sep}[/]{safe(error_text(e, lang))}", highlight=False)
             sys.exit(2)
 
     return wrapper
 
 
-def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None = None, quiet: bool = False):
-    """Read the given exports (or the bundled sample when none) with a progress bar."""
+def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None = None, quiet: bool = False,
+                require_documents: bool = True):
+    """Read the given exports (or the bundled sample when none) with a progress bar in bytes
+    and rows (with the time left) driven by the readers' position in each file.
+
+    ``require_documents``: raise a :class:`~patentnav.i18n.LocalizedError` when the files
+    hold no document (a header-only export), for commands an empty corpus makes no sense for.
+    """
     from .. import datasets
     from ..io import read
+    from ..io.progress import watching
 
     if not paths:
         if not quiet:
             err_console.print(f"[dim]{t('info.sample_note', lang)}[/]")
         return datasets.drones()
     with Progress(
-        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(), DownloadColumn(),
+        TextColumn("{task.fields[rows]}"), TimeRemainingColumn(), TimeElapsedColumn(),
         console=err_console, transient=True, disable=quiet,
-    ) as progress:
-        task = progress.add_task(t("ingest.reading", lang), total=len(paths))
-        seen = []
+    ) as bar:
+        task = bar.add_task(t("ingest.reading", lang), total=None, rows="")
+        done = {"before": 0, "size": 0, "name": ""}
 
-        def step(p: str) -> None:
-            if seen:
-                progress.advance(task)
-            seen.append(p)
-            progress.update(task, description=f"{t('ingest.reading', lang)} {safe(Path(p).name)}")
+        def watch(kind: str, *args) -> None:
+            if kind == "file":
+                path, size = args
+                done["before"] += done["size"]
+                done["size"], done["name"] = size, Path(path).name
+                total = (bar.tasks[0].total or 0) + size
+                bar.update(task, total=total, completed=done["before"],
+                           description=f"{t('ingest.reading', lang)} {safe(done['name'])}")
+            elif kind == "position":
+                fraction, records = args
+                bar.update(task, completed=done["before"] + fraction * done["size"],
+                           rows=t("ingest.rows_so_far", lang, n=f"{records:,}"))
+            elif kind == "stage":
+                bar.update(task, description=f"{t('ingest.stage.' + args[0], lang)} {safe(done['name'])}")
 
-        corpus = read(*paths, format=fmt, progress=step)
-        progress.advance(task)
+        with watching(watch):
+            corpus = read(*paths, format=fmt)
+        bar.update(task, completed=bar.tasks[0].total or 0)
+    if require_documents and len(corpus) == 0:
+        raise LocalizedError("err.no_documents", what=", ".join(Path(p).name for p in paths))
     return corpus
 
 
@@ -90,10 +114,12 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
     for key in ("ingest.rows_read", "ingest.kept", "ingest.merged", "ingest.rejected", "ingest.warnings"):
         totals.add_column(t(key, lang), justify="right")
     for pf in report.per_file:
-        totals.add_row(safe(Path(pf["file"]).name), safe(pf["format"]), f"{pf['rows_read']:,}", "", "",
+        kept, merged = pf.get("kept"), pf.get("merged")
+        totals.add_row(safe(Path(pf["file"]).name), safe(pf["format"]), f"{pf['rows_read']:,}",
+                       "" if kept is None else f"{kept:,}", "" if merged is None else f"{merged:,}",
                        f"{pf['rejected']:,}", f"{pf['warnings']:,}")
     totals.add_row(
-        "[bold]total[/]", "", f"{report.rows_read:,}", f"{report.kept:,}", f"{report.merged:,}",
+        f"[bold]{t('ingest.total', lang)}[/]", "", f"{report.rows_read:,}", f"{report.kept:,}", f"{report.merged:,}",
         f"{report.n_rejected:,}", f"{len(report.warnings):,}",
     )
     out = [totals]
@@ -107,7 +133,8 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
         tab.add_column(t("ingest.value", lang), overflow="fold", ratio=1)
         for kind, i in issues[:max_issues]:
             where = i.line if len(report.files) == 1 else f"{Path(i.file).name}:{i.line}"
-            tab.add_row(kind, safe(where), safe(i.field), safe(i.reason), safe((i.value or "")[:40]))
+            tab.add_row(t(f"ingest.kind.{kind}", lang), safe(str(where)), safe(i.field), safe(i.reason),
+                        safe((i.value or "")[:40]))
         out.append(tab)
     return out
 
@@ -138,16 +165,101 @@ def plan_out(out_dir, formats, stem: str, lang: str | None, extra: tuple[str, ..
     return plan
 
 
+def _blank(v):
+    """A missing value (None, NaN, pandas NA/NaT) as an empty cell."""
+    if v is None:
+        return ""
+    try:
+        import pandas as pd
+
+        return "" if (not isinstance(v, (list, tuple, dict)) and pd.isna(v)) else v
+    except (TypeError, ValueError):
+        return v
+
+
 def write_csv(df, path) -> int:
-    """A data frame as CSV for spreadsheets: UTF-8 with BOM, formula cells neutralised."""
+    """A data frame as CSV for spreadsheets: UTF-8 with BOM, formula cells neutralised,
+    missing values as empty cells (never ``nan``)."""
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow([neutralize_csv_cell(str(c)) for c in df.columns])
         for row in df.itertuples(index=False):
-            w.writerow([neutralize_csv_cell(v) for v in row])
+            w.writerow([neutralize_csv_cell(_blank(v)) for v in row])
     return len(df)
 
 
 def write_issues_csv(report: IngestReport, path: str) -> int:
     """All rejected rows and warnings as CSV (cells neutralised against formula injection)."""
     return write_csv(report.issues_frame(), path)
+
+
+#: Suffixes that make a value of ``--firms`` a file name rather than firm names.
+_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json")
+
+
+def parse_firms(value: str | None) -> list[str] | None:
+    """``--firms``: a CSV file with a ``name`` column, or firm names separated by commas.
+
+    A value that looks like a path (a file suffix or a folder separator) and does not exist
+    is an error, never a firm name.
+    """
+    if not value:
+        return None
+    import pandas as pd
+
+    p = Path(value)
+    if p.is_file():
+        table = pd.read_csv(p)
+        if "name" not in table.columns:
+            raise LocalizedError("err.firms_no_name", path=value, columns=", ".join(map(str, table.columns)))
+        return table["name"].dropna().astype(str).tolist()
+    if p.suffix.lower() in _FILE_SUFFIXES or "/" in value or "\\" in value:
+        raise LocalizedError("err.firms_missing", path=value)
+    return [f.strip() for f in value.split(",") if f.strip()]
+
+
+def parse_date(value: str | None, option: str):
+    """A ``YYYY-MM-DD`` option value as a date (None stays None); anything else is an error
+    naming the option and the expected format."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise LocalizedError("err.bad_date", option=option, value=str(value), example="2017-12-31") from None
+
+
+def region_option(ctx, param, value):
+    """``--region``: region keys in any letter case (``cn``, ``cn-gd-shenzhen``), made canonical."""
+    from ..geo import canonical_region
+
+    return canonical_region(value) if value else value
+
+
+def parse_formats(text: str) -> list[str]:
+    """``--format`` of the report commands (``html,md,json,csv``), with a message naming the choices."""
+    from ..report.outputs import FORMATS
+    from ..report.outputs import parse_formats as parse
+
+    try:
+        return parse(text)
+    except ValueError:
+        bad = [f.strip() for f in str(text).split(",") if f.strip() and f.strip().lower() not in FORMATS]
+        raise LocalizedError("err.bad_formats", bad=", ".join(bad) or repr(text), choices=", ".join(FORMATS)) from None
+
+
+def warn_missing_cjk_font(lang: str | None, fonts=None) -> bool:
+    """Before PNG charts are written in Chinese: warn (and say how to install one) when the
+    system has no font with Chinese characters; returns whether one was found.
+    ``fonts``: the font list to check (see :func:`patentnav.report.fonts.cjk_fonts`)."""
+    from ..report.fonts import cjk_fonts
+
+    if lang != "zh":
+        return True
+    found = cjk_fonts(fonts)
+    if found is not None and not found:
+        err_console.print(f"[yellow]{safe(t('font.missing', lang))}[/]")
+        return False
+    return True

@@ -13,7 +13,8 @@ import click
 from rich.table import Table
 
 from ..i18n import t
-from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, safe, write_csv
+from .common import (cell, console, err_console, handle_errors, lang_option, load_corpus, parse_date, parse_firms,
+                     region_option, safe, write_csv)
 
 corpus_arg = click.argument("corpus", nargs=-1, type=click.Path(exists=True))
 format_opt = click.option("--format", "fmt", default=None, metavar="NAME", help="Reader name when CORPUS is an export (default: detected).")
@@ -166,7 +167,8 @@ def clusters(corpus, field, level, basis, resolution, seed, min_count, top, outp
               help="Which year counts: earliest priority (closest to invention), filing, or publication.")
 @click.option("--unit", type=click.Choice(["documents", "families"]), default="documents", show_default=True,
               help="Count documents, or families (family_id) once each.")
-@click.option("--cutoff", default=None, help="Date the data are complete to (YYYY-MM-DD). Default: the latest publication date.")
+@click.option("--cutoff", default=None, metavar="YYYY-MM-DD",
+              help="Date the data are complete to (YYYY-MM-DD). Default: the latest publication date.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the yearly table (CSV) here.")
 @format_opt
 @lang_option
@@ -186,6 +188,7 @@ def trends(corpus, by, unit, cutoff, output, fmt, lang):
 
     from ..landscape.trends import annual_counts, fit_logistic, growth, life_cycle
 
+    cutoff = parse_date(cutoff, "--cutoff")
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     counts = annual_counts(c, by=by, unit=unit, cutoff=cutoff)
     lc = life_cycle(c, by=by, unit=unit, cutoff=cutoff)
@@ -303,7 +306,9 @@ def mainpath_weights(mp, weight: str, lang: str):
 
 @click.command()
 @corpus_arg
-@click.option("--region", required=True, help="Region key: CN (country), CN-GD (province), CN-GD-Shenzhen (city), or FIRMS with --firms.")
+@click.option("--region", required=True, callback=region_option,
+              help="Region key, any letter case: CN (country), CN-GD (province), CN-GD-Shenzhen (city; needs applicant "
+                   "addresses, as in CNIPA exports), or FIRMS with --firms.")
 @click.option("--industry", default=None, help="Scope first to a CNIPA SEI field or industry (e.g. 2.2 or 2; see `patentnav industries`).")
 @click.option("--ipc", "ipc_patterns", multiple=True, help="Scope first to IPC prefixes (repeatable), e.g. --ipc B64C --ipc B64U.")
 @click.option("--query", default=None, help='Scope first to a keyword query, e.g. "无人机 OR drone -toy".')
@@ -329,7 +334,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
     Examples:
       patentnav gaps --region CN
       patentnav gaps --region FIRMS --firms "SZ DJI TECHNOLOGY CO LTD,ZEROTECH BEIJING INTELLIGENCE TECH CO LTD"
-      patentnav gaps corpus.parquet --region CN-GD-Shenzhen --industry 2.2 --level main_group
+      patentnav gaps cnipa_export.xlsx --region CN-GD-Shenzhen --industry 2.2 --level main_group
     """
     import pandas as pd
 
@@ -337,13 +342,11 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
     from ..landscape.scope import scope
     from ..report.regional import analytics_warnings
 
+    firm_list = parse_firms(firms)
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     if industry or ipc_patterns or query:
         c = scope(c, industry=industry, ipc=list(ipc_patterns) or None, query=query)
-    firm_list = None
-    if firms:
-        p = Path(firms)
-        firm_list = pd.read_csv(p)["name"].dropna().astype(str).tolist() if p.exists() else [f.strip() for f in firms.split(",") if f.strip()]
+    if firm_list:
         region = "FIRMS"
     c = c.harmonize_applicants()
     g = find_gaps(c, region, technology=technology, level=level, firms=firm_list)

@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .. import __version__
-from ..i18n import t
+from ..i18n import LocalizedError, column_label, t
 from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -28,6 +28,8 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
     \b
     Start here:
       patentnav landscape            the industry navigation report (bundled sample, region CN)
+      patentnav warn --product examples/drone_product.toml --market US
+                                     overseas infringement-risk warning for a product
       patentnav info                 overview of the bundled Lens.org drone sample
       patentnav ingest FILE... -o corpus.parquet
                                      read exports (Lens, PatentsView, USPTO XML, Google
@@ -46,7 +48,8 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
                                      (keep, license, pool, abandon, pledge), bring-in lists
 
     Every command takes --help. Commands that read a CORPUS use the bundled sample
-    when none is given. Labels in Chinese: --lang zh (or PATENTNAV_LANG=zh).
+    when none is given. Language (labels, messages, reports), for every command:
+    English unless --lang zh or PATENTNAV_LANG=zh (简体中文).
     """
     if limit_settings:
         from ..limits import Limits, using_limits
@@ -60,7 +63,8 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corpus here (.parquet or .jsonl).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the corpus here: .parquet or .jsonl (to read back), .csv or .xlsx (for spreadsheets).")
 @click.option("--format", "fmt", default=None, metavar="NAME",
               help="Reader to use for every file (lens, patentsview, uspto_xml, google, cn_export, jsonl, parquet). Default: detected from each file's content.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row is rejected (all problems are still listed).")
@@ -81,22 +85,24 @@ def ingest(files, output, fmt, strict, issues_path, show, lang):
       patentnav ingest lens_export.csv cnipa.xlsx -o corpus.parquet
       patentnav ingest ipg230103.xml --issues problems.csv
     """
-    corpus = load_corpus(files, fmt=fmt, lang=lang)
+    from ..io.spreadsheet import check_output, write_corpus
+
+    if output:
+        check_output(output)  # before the work: an unsupported suffix is refused, never guessed
+    corpus = load_corpus(files, fmt=fmt, lang=lang, require_documents=False)
     report = corpus.report
     for table in report_tables(report, lang, max_issues=show):
         console.print(table)
     if issues_path:
         n = write_issues_csv(report, issues_path)
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
+    if len(corpus) == 0:  # a header-only export: say so, write nothing, fail
+        err_console.print(f"[bold red]{t('ingest.no_documents', lang)}[/]")
+        sys.exit(1)
     if output:
-        out = Path(output)
-        if out.suffix == ".jsonl":
-            from ..io.canonical import write_jsonl
-
-            write_jsonl(corpus, out)
-        else:
-            corpus.to_parquet(out)
-        console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=safe(out)))
+        out = write_corpus(corpus, output)
+        note = f" {t('ingest.xlsx_note', lang)}" if out.suffix.lower() in (".csv", ".xlsx") else ""
+        console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=safe(str(out))) + note)
     if strict and report.n_rejected:
         err_console.print(f"[bold red]{t('ingest.strict_failed', lang, n=report.n_rejected)}[/]")
         sys.exit(1)
@@ -156,7 +162,7 @@ def info(corpus, top, fmt, lang):
     cov.add_column(t("info.field", lang))
     cov.add_column(t("info.with", lang), justify="right")
     for key in ("with_abstract", "with_claims", "with_cited_publications"):
-        cov.add_row(key.removeprefix("with_"), f"{s[key]:,}")
+        cov.add_row(column_label(key.removeprefix("with_"), lang), f"{s[key]:,}")
     console.print(cov)
 
 
@@ -192,7 +198,7 @@ def ipc(codes, lang):
         else:
             console.print(f"{t('ipc.wipo', lang)}: {t('ipc.none', lang)}")
         sei = d.get("sei_fields") or []
-        names = ", ".join(f"{s['code']} {s['name']}" for s in sei) or t("ipc.none", lang)
+        names = ", ".join(f"{s['code']} {s['name_en'] if lang == 'en' else s['name']}" for s in sei) or t("ipc.none", lang)
         console.print(f"{t('ipc.sei', lang)}: {names}\n")
     if status:
         sys.exit(status)
@@ -222,20 +228,23 @@ def industries(code, lang):
         if code and not (ind["code"] == code or code.startswith(ind["code"] + ".")):
             continue
         found = True
-        tab.add_row(f"[bold]{ind['code']}[/]", f"[bold]{ind['name']}[/]", "", f"{ind.get('n_codes', ''):,}" if ind.get("n_codes") is not None else "")
+        name = "name_en" if lang == "en" else "name"
+        tab.add_row(f"[bold]{ind['code']}[/]", f"[bold]{ind[name]}[/]", "", f"{ind.get('n_codes', ''):,}" if ind.get("n_codes") is not None else "")
         for f in ind["fields"]:
             if code and "." in code and f["code"] != code:
                 continue
-            tab.add_row(f"  {f['code']}", f"  {f['name']}", str(f.get("n_rules", "")), f"{f.get('n_codes', 0):,}")
+            tab.add_row(f"  {f['code']}", f"  {f[name]}", str(f.get("n_rules", "")), f"{f.get('n_codes', 0):,}")
     if code and not found:
-        raise ValueError(f"unknown SEI code {code!r}: use an industry digit 1-9 or a field such as 1.5 (run `patentnav industries`)")
+        raise LocalizedError("err.sei_code", code=code)
     console.print(tab)
+    if lang == "en":
+        console.print(f"[dim]{t('sei.translation_note', lang)}[/]")
 
 
 @main.command()
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True))
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
-              help="CSV with header 'alias,canonical': pairs that always group (e.g. 华为技术有限公司,Huawei Technologies Co., Ltd.).")
+              help='CSV with header "alias,canonical": pairs that always group, e.g. the line  华为技术有限公司,"Huawei Technologies Co., Ltd."  (quote a name that holds a comma).')
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the raw -> canonical mapping here (CSV) for review.")
 @click.option("--threshold", default=92.0, show_default=True, help="Minimum similarity (0-100) for two normalised firm names to link.")
 @click.option("--max-edits", default=3, show_default=True, help="Maximum Indel distance (typos) between linked names.")

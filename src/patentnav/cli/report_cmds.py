@@ -10,7 +10,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import cell, console, err_console, handle_errors, load_corpus, plan_out, safe
+from .common import (cell, console, err_console, handle_errors, lang_option, load_corpus, parse_firms, plan_out,
+                     region_option, safe)
 
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
 
@@ -20,11 +21,13 @@ _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "a
 @click.option("--industry", default=None, help="Scope to a CNIPA SEI field or industry (e.g. 2.2; see `patentnav industries`).")
 @click.option("--ipc", "ipc_patterns", multiple=True, help="Scope to IPC prefixes (repeatable), e.g. --ipc B64C --ipc B64U.")
 @click.option("--query", default=None, help='Scope to a keyword query, e.g. "无人机 OR drone".')
-@click.option("--region", default="CN", show_default=True, help="Region key: CN, CN-GD, CN-GD-Shenzhen (or FIRMS with --firms).")
-@click.option("--firms", default=None, help="Comma-separated firm names (or a CSV with a 'name' column) forming the region FIRMS.")
+@click.option("--region", default="CN", show_default=True, callback=region_option,
+              help="Region key, any letter case: CN (country), CN-GD (province), CN-GD-Shenzhen (city; needs applicant "
+                   "addresses, as in CNIPA exports), or FIRMS with --firms.")
+@click.option("--firms", default=None, help="Comma-separated firm names, or a CSV file with a 'name' column, forming the region FIRMS.")
 @click.option("--out", "out_dir", default="patentnav-report", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@lang_option
 @click.option("--seed", default=42, show_default=True, help="Random seed (clustering, layout).")
 @handle_errors
 def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, formats, lang, seed):
@@ -33,32 +36,24 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     \b
     Examples:
       patentnav landscape                       bundled drone sample, region CN
-      patentnav landscape corpus.parquet --industry 2.2 --region CN-GD --lang en
+      patentnav landscape --lang zh             the same report in Chinese
+      patentnav landscape corpus.parquet --industry 2.2 --region CN-GD
       patentnav landscape --format json,csv --out report/
+
+    The Markdown report's PNG charts need a font with Chinese characters for --lang zh
+    (Debian/Ubuntu: apt-get install fonts-noto-cjk); patentnav warns when there is none.
     """
-    import pandas as pd
-
     from ..report import build_landscape_report
-    from ..report.outputs import parse_formats, write_outputs
+    from ..report.outputs import write_outputs
+    from .common import parse_formats, warn_missing_cjk_font
 
-    try:
-        fmts = parse_formats(formats)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--format") from e
-    firm_list = None
-    if firms:
-        p = Path(firms)
-        if p.is_file():
-            table = pd.read_csv(p)
-            if "name" not in table.columns:
-                raise click.BadParameter(f"{p}: no 'name' column (columns: {', '.join(map(str, table.columns))}); "
-                                         "write one firm name per row under a 'name' header", param_hint="--firms")
-            firm_list = table["name"].dropna().astype(str).tolist()
-        else:
-            firm_list = [f.strip() for f in firms.split(",") if f.strip()]
+    fmts = parse_formats(formats)
+    firm_list = parse_firms(firms)
     plan = plan_out(out_dir, fmts, "report", lang)  # fail on a bad --out before the work, not after
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
+    if "md" in fmts:
+        warn_missing_cjk_font(lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as prog:
         task = prog.add_task("report", total=len(_STEPS))
@@ -87,8 +82,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         tab.add_row(fmt, cell(path))
     tab.add_row(t("land.time", lang), f"{time.perf_counter() - t0:.1f} s")
     console.print(tab)
-    secs = {sec["id"]: sec["paragraphs"] for sec in report["sections"]}
-    findings = secs.get("direction", [])[1:3] + secs.get("positioning", [])[1:2] + secs.get("paths", [])[1:2]
+    findings = (meta.get("summary") or {}).get("paragraphs") or []
     if findings:
         console.print(f"[bold]{t('land.findings', lang)}[/]")
         for p in findings:

@@ -10,7 +10,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus, plan_out, safe
+from .common import (console, err_console, handle_errors, lang_option, load_corpus, parse_formats, plan_out, safe,
+                     warn_missing_cjk_font)
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
 _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "watch": "cyan", "low": "dim"}
@@ -59,7 +60,7 @@ def _check_date(ctx, param, value):
               help="Directory for the report files.")
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True,
               help="Comma-separated outputs: html, md, json, csv.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@lang_option
 @handle_errors
 def warn(corpus, product_file, markets, name, features, keywords, codes, own_names, as_of, since, litigation,
          npe_names, firm_names, candidates, out_dir, formats, lang):
@@ -89,16 +90,13 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
       patentnav warn --product examples/drone_product.toml --market US
       patentnav warn corpus.parquet --product product.toml --market US --market DE --as-of 2026-12-01
       patentnav warn corpus.parquet --name "camera drone" --feature "three-axis gimbal" --code B64U10/13 --market US
-      patentnav warn corpus.parquet --product product.toml --since 2026-06-01 --litigation cases.csv --lang en
+      patentnav warn corpus.parquet --product product.toml --since 2026-06-01 --litigation cases.csv --lang zh
     """
-    from ..report.outputs import parse_formats, write_outputs
+    from ..report.outputs import write_outputs
     from ..report.warn_model import build_warning_report, terminal_grades, terminal_rows
     from ..warning import ProductProfile, read_litigation, screen
 
-    try:
-        fmts = parse_formats(formats)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--format") from e
+    fmts = parse_formats(formats)
     overrides = {"name": name, "features": features or None, "keywords": keywords or None, "codes": codes or None,
                  "own_names": own_names or None, "markets": markets or None}
     if product_file:
@@ -111,6 +109,8 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
     lit = read_litigation(litigation) if litigation else None
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
+    if "md" in fmts:
+        warn_missing_cjk_font(lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True) as prog:
         task = prog.add_task("warn", total=len(_STEPS))

@@ -54,7 +54,7 @@ def _expand_folders(paths, format: str | None) -> list:
             except IngestError:
                 files = sorted(f for f in q.iterdir() if f.is_file() and not f.name.startswith("."))
                 if not files:
-                    raise IngestError(f"{q}: the folder holds no files", "Name export files or a folder with them")
+                    raise IngestError.localized("err.folder_empty", path=str(q))
                 readable = []
                 for f in files:
                     try:
@@ -63,7 +63,7 @@ def _expand_folders(paths, format: str | None) -> list:
                     except IngestError:
                         continue  # README, PROVENANCE, ... next to the exports
                 if not readable:
-                    raise IngestError(f"{q}: no file in the folder is a supported export", "See docs/formats/")
+                    raise IngestError.localized("err.folder_unreadable", path=str(q))
                 out.extend(readable)
         else:
             out.append(p)
@@ -84,7 +84,8 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     strict : bool
         Raise :class:`IngestError` on the first bad row or value instead of reporting it.
     progress : callable, optional
-        Called with each path before it is read (the CLI passes a progress-bar advance).
+        Called with each path before it is read. Readers also report how far into each
+        file they are through :mod:`patentnav.io.progress` (the CLI's progress bar watches it).
     limits : patentnav.Limits, optional
         How much one input may hold (decompressed bytes, rows, record length, nesting);
         default: :func:`patentnav.limits.get_limits` (the defaults, or the
@@ -94,7 +95,8 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     -------
     Corpus
         With ``corpus.report`` holding rows read, kept, merged and rejected, where
-        ``rows_read == kept + merged + len(rejected)``.
+        ``rows_read == kept + merged + len(rejected)``, in total and per file
+        (``report.per_file``: a row merged into an earlier one counts as merged in its own file).
 
     Examples
     --------
@@ -112,17 +114,20 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
 def _read(paths, format, strict, progress):
     from ..model.corpus import Corpus
 
+    from . import progress as _progress
+
     _ensure_readers()
     if not paths:
-        raise IngestError("no input files given", "Name one or more export files")
+        raise IngestError.localized("err.no_input")
     tables, report = [], IngestReport()
     paths = _expand_folders(paths, format)
     for p in paths:
         if progress is not None:
             progress(str(p))
+        _progress.file(str(p), _size(Path(p)))
         name = format or detect_format(p)
         if name not in READERS:
-            raise IngestError(f"unknown format {name!r}", f"Use one of: {', '.join(READERS)}")
+            raise IngestError.localized("err.unknown_reader", name=str(name), formats=", ".join(READERS))
         table, r = READERS[name].read(Path(p), strict=strict)
         tables.append(table)
         r.per_file = [{"file": str(p), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
@@ -130,6 +135,38 @@ def _read(paths, format, strict, progress):
         report = report + r
     corpus = Corpus.concat([Corpus(t) for t in tables], deduplicate=False)
     corpus.report = report
+    _progress.stage("dedupe")
+    _per_file_kept(report.per_file, [t.column("publication_number") for t in tables])
     corpus = corpus.deduplicate()
     corpus.report.check()
     return corpus
+
+
+def _size(p: Path) -> int:
+    """Bytes of a file, or of the files of a folder (a PatentsView table set)."""
+    try:
+        return p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.iterdir() if f.is_file())
+    except OSError:
+        return 0
+
+
+def _per_file_kept(per_file: list[dict], keys: list) -> None:
+    """Fill ``kept`` and ``merged`` of each file: de-duplication keeps the first row of each
+    publication number in input order, so a file keeps its rows that are first occurrences
+    and the rest of its rows are merged into earlier ones (vectorised over all rows)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sizes = np.array([len(k) for k in keys], dtype=np.int64)
+    if not len(sizes) or sizes.sum() == 0:
+        for pf in per_file:
+            pf["kept"], pf["merged"] = 0, 0
+        return
+    allkeys = pa.chunked_array([k.cast(pa.string()) for k in keys], type=pa.string()).combine_chunks()
+    codes = np.asarray(pc.dictionary_encode(allkeys).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    _, first = np.unique(codes, return_index=True)
+    owner = np.searchsorted(np.cumsum(sizes), first, side="right")
+    kept = np.bincount(owner, minlength=len(sizes))
+    for pf, k, n in zip(per_file, kept, sizes):
+        pf["kept"], pf["merged"] = int(k), int(n - k)

@@ -90,7 +90,12 @@ def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Tab
     bad = list(text.rejected)
     known = set(SCHEMA.names)
     derived = {"source_format", "source_file", "source_row", "duplicate_sources", "jurisdiction", "doc_number", "earliest_priority_date"}
+    from . import progress
+
+    n_lines = text.text.count("\n") + 1
     for i, line in _json_lines(text.text):
+        if i % progress.EVERY == 0:  # the reader's position, for a progress bar
+            progress.report(min(i / n_lines, 1.0), len(records) + len(bad))
         if not line.strip():
             continue
         if len(records) + len(bad) >= lim.rows:

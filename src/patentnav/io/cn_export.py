@@ -274,9 +274,14 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
     header = [_cell_text(c).strip() for c in hcells[:width]]
     rows, lines, warnings = [], [], []
     extra_cols = False
+    from . import progress
+
+    total = max((ws.max_row or 0) - hrow, 1)  # the sheet's declared size (may be absent: then 1)
     # cells beyond the header (+ a margin to notice values there) are not materialised: a
     # cell at column XFD would otherwise pad every row to 16,384 values
     for r, row in iter_sheet_rows(ws, file, min_row=hrow + 1, max_col=width + _EXTRA_COLUMNS):
+        if (r - hrow) % progress.EVERY == 0:  # the reader's position, for a progress bar
+            progress.report(min((r - hrow) / total, 1.0), len(rows))
         cells = [_cell_text(v) for v in row]
         if not any(c.strip() for c in cells):
             continue

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..limits import LimitError, get_limits, limit_issue
+from . import progress
 from .encoding import DecodedText
 from .report import IngestError, Issue
 
@@ -197,6 +198,8 @@ class _Collector:
             self.ncol = len(header)
             self._records(reader)
         self.bad.sort(key=lambda i: i.line)
+        progress.report(1.0, len(self.rows) + len(self.bad))
+        progress.stage("columns")
         return DelimitedRows(header, self.rows, self.lines, self.bad, self.text.encoding, list(self.text.warnings),
                              header_line, file)
 
@@ -205,6 +208,7 @@ class _Collector:
         rows, lines, bad = self.rows, self.lines, self.bad
         max_rows = self.max_rows
         append_row, append_line = rows.append, lines.append
+        size, every = max(len(self.text.text), 1), progress.EVERY - 1
         while True:
             pos = cur.pos
             start = cur.lines + 1
@@ -221,6 +225,8 @@ class _Collector:
             if len(row) == ncol and cur.lines == start:  # the common case: one line, right width
                 append_row(row)
                 append_line(start)
+                if not len(rows) & every:  # the reader's position, for a progress bar
+                    progress.report(cur.pos / size, len(rows) + len(bad))
                 if len(rows) > max_rows - len(bad):
                     raise LimitError(file, "rows", f"more than {max_rows:,} records")
                 continue

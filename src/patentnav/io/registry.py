@@ -84,19 +84,16 @@ def detect_format(path: str | os.PathLike) -> str:
     _ensure_readers()
     p = Path(path)
     if not p.exists():
-        raise IngestError(f"{p}: no such file or directory", "Check the path")
+        raise IngestError.localized("err.no_such_file", path=str(p))
     head, text = read_head(p)
     if not p.is_dir() and not head:
-        raise IngestError(f"{p}: the file is empty", "Export the data again; an empty file holds no patents")
+        raise IngestError.localized("err.empty_file", path=str(p))
     for spec in READERS.values():
         try:
             if spec.sniff(p, head, text):
                 return spec.name
         except Exception:  # a detector must never break detection of the others
             continue
-    first = text.splitlines()[0][:120] if text else repr(head[:40])
-    raise IngestError(
-        f"{p}: unrecognised format (starts with {first!r})",
-        "Supported: " + "; ".join(f"{s.name} ({s.description})" for s in READERS.values())
-        + ". Pass format=NAME (CLI: --format NAME) if the detection is wrong",
-    )
+    first = text.splitlines()[0][:40] if text else ""
+    start = repr(first) if first.isprintable() and first.strip() else "binary data"
+    raise IngestError.localized("err.unknown_format", path=str(p), start=start, formats=", ".join(READERS))

@@ -46,6 +46,16 @@ class IngestError(ValueError):
             msg += f". {hint}"
         super().__init__(msg)
 
+    @classmethod
+    def localized(cls, key: str, **fmt) -> "IngestError":
+        """An error whose message is the catalog entry ``key`` (:mod:`patentnav.i18n`): the
+        message is English, and the CLI shows it in the session's language."""
+        from ..i18n import t
+
+        e = cls(t(key, "en", **fmt))
+        e.key, e.fmt = key, fmt
+        return e
+
 
 @dataclass
 class IngestReport:

@@ -390,8 +390,13 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
     # in line order
     reject = rejected.append
 
+    from . import progress
+
+    size = max(len(data), 1)
     lim = get_limits()
     for start, end, line in split_documents(data):
+        if rows_read % 256 == 0:  # the reader's position, for a progress bar
+            progress.report(start / size, rows_read)
         if _prolog(data[start:min(end, start + (1 << 16))])[1] in _COMPANION_ROOTS:
             continue
         rows_read += 1

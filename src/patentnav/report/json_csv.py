@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..safety import neutralize_csv_cell
 
-__all__ = ["to_json", "write_json", "write_csv_tables"]
+__all__ = ["to_json", "write_json", "write_csv_tables", "csv_name"]
 
 
 def _stable(obj):
@@ -42,14 +42,22 @@ def _safe_name(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", s).strip("_") or "table"
 
 
+def csv_name(section_id: str, table_id: str) -> str:
+    """File name of a table's CSV: ``<section>_<table>.csv``, or ``<table>.csv`` when the
+    table's id already starts with the section's (``details``, ``risks_US``: never
+    ``details_details.csv``)."""
+    sec, tab = _safe_name(section_id), _safe_name(table_id)
+    return f"{tab}.csv" if tab == sec or tab.startswith(sec + "_") else f"{sec}_{tab}.csv"
+
+
 def write_csv_tables(report: dict, out_dir) -> list[Path]:
-    """One CSV per table (``<section>_<table>.csv``): UTF-8 with BOM, formula cells neutralised."""
+    """One CSV per table (:func:`csv_name`): UTF-8 with BOM, formula cells neutralised."""
     d = Path(out_dir)
     d.mkdir(parents=True, exist_ok=True)
     written = []
     for sec in report.get("sections", []):
         for tab in sec.get("tables", []):
-            p = d / f"{_safe_name(sec['id'])}_{_safe_name(tab['id'])}.csv"
+            p = d / csv_name(sec["id"], tab["id"])
             with open(p, "w", newline="", encoding="utf-8-sig") as f:
                 w = csv.writer(f)
                 w.writerow([neutralize_csv_cell(c["label"]) for c in tab["columns"]])
