@@ -23,7 +23,8 @@ def report(corpus):
 
 def test_contract(report):
     assert list(report) == ["meta", "sections"]
-    assert list(report["meta"]) == ["title", "lang", "generator", "cutoff", "region", "scope", "sources", "counts", "caveats"]
+    assert list(report["meta"]) == ["title", "lang", "generator", "cutoff", "region", "scope", "sources", "counts", "caveats",
+                                    "summary"]
     assert [s["id"] for s in report["sections"]] == list(SECTION_IDS)
     kinds = set()
     for sec in report["sections"]:

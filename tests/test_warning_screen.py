@@ -68,8 +68,8 @@ def family_of(corpus):
 
 # --- contract ---------------------------------------------------------------------------------
 RISK_COLUMNS = [
-    "market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "status",
-    "status_reason", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on",
+    "market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "holder_rule", "holder_match",
+    "holder_match_other", "status", "status_reason", "status_code", "status_detail", "assumed_date", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on",
     "code_agreement", "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth",
     "s_claims", "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
     "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features", "matched_terms",

@@ -14,8 +14,9 @@ from typing import Any
 
 from patentnav.safety import escape_html as esc
 
-from .charts import FONT_FAMILY, make_figure
+from .charts import make_figure
 from .display import display_value, meta_facts
+from .fonts import font_stack
 from .labels import L
 from .parts import unique_name
 
@@ -38,6 +39,10 @@ nav.toc h2 { border: 0; font-size: 1rem; margin: 0 0 .3rem; padding: 0; }
 nav.toc ul { margin: 0; padding-left: 1.2rem; list-style: none; }
 nav.toc a { color: var(--accent); text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
+section.summary { border: 1px solid var(--line); border-left: 5px solid var(--accent); border-radius: 8px; padding: .4rem 1.2rem .8rem; margin: 1rem 0 1.5rem; }
+section.summary h2 { border: 0; margin: .6rem 0 .4rem; padding: 0; font-size: 1.25rem; }
+section.summary ul { margin: .2rem 0 .6rem; padding-left: 1.2rem; }
+section.summary li { margin: .25rem 0; }
 section.meta { background: var(--soft); border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1.2rem 1rem; }
 section.meta h2 { margin-top: .6rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem; margin: .5rem 0 1rem; }
@@ -57,12 +62,17 @@ th.col-k-title { min-width: 13em; }
 td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
 details.more summary { cursor: pointer; color: var(--accent); margin: .3rem 0; font-size: .92rem; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
-figure.chart { margin: 1.2rem 0 1.6rem; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; }
+figure.chart { margin: 1.2rem 0 1.6rem; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; overflow-x: auto; }
 figure.chart figcaption { font-weight: 600; margin-bottom: .3rem; }
 .note { color: var(--muted); font-size: .9rem; margin: .3rem 0 0; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .8rem; }
 @media print { nav.toc { display:none; } figure.chart { break-inside: avoid; } }
-""".replace("FONTS", FONT_FAMILY)
+"""
+
+
+def _css(lang: str) -> str:
+    """The style sheet with the report language's CJK-capable font stack."""
+    return _CSS.replace("FONTS", font_stack(lang))
 
 
 def _l(key: str, lang: str, **kw: Any) -> str:
@@ -146,6 +156,20 @@ def _chart(chart: dict[str, Any], lang: str, used: set[str]) -> str:
     return "\n".join(out)
 
 
+def _summary(meta: dict[str, Any], lang: str, used: set[str]) -> str:
+    """The summary box shown first (``meta["summary"]``): its paragraphs as a list, then its tables."""
+    summ = meta.get("summary") or {}
+    if not (summ.get("paragraphs") or summ.get("tables")):
+        return ""
+    out = ['<section class="summary" id="summary">', f"<h2>{esc(summ.get('title') or _l('summary', lang))}</h2>"]
+    if summ.get("paragraphs"):
+        out.append("<ul>" + "".join(f"<li>{esc(p)}</li>" for p in summ["paragraphs"]) + "</ul>")
+    for t in summ.get("tables") or []:
+        out.append(_table(t, lang, used))
+    out.append("</section>")
+    return "\n".join(out)
+
+
 def _meta(meta: dict[str, Any], lang: str) -> str:
     facts = [(k, esc(v)) for k, v in meta_facts(meta, lang)]
     out = ['<section class="meta" id="about">', f"<h2>{esc(_l('about', lang))}</h2>", '<dl class="facts">']
@@ -166,11 +190,14 @@ def render_html(report: dict[str, Any]) -> str:
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
     title = meta.get("title") or "patentnav report"
-    used: set[str] = {"about", "toc"}
+    used: set[str] = {"about", "toc", "summary"}
     sections = report.get("sections") or []
     sec_ids = [unique_name(_slug(s.get("id", "section"), "sec"), used) for s in sections]
 
     toc = ['<nav class="toc" id="toc">', f"<h2>{esc(_l('contents', lang))}</h2>", "<ul>"]  # titles carry their numbers
+    summary = _summary(meta, lang, used)
+    if summary:
+        toc.append(f'<li><a href="#summary">{esc((meta.get("summary") or {}).get("title") or _l("summary", lang))}</a></li>')
     toc.append(f'<li><a href="#about">{esc(_l("about", lang))}</a></li>')
     for sid, s in zip(sec_ids, sections):
         toc.append(f'<li><a href="#{esc(sid)}">{esc(s.get("title", s.get("id", "")))}</a></li>')
@@ -198,7 +225,7 @@ def render_html(report: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="{esc(meta.get("generator", "patentnav"))}">',
         f"<title>{esc(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_css(lang)}</style>",
         '<script type="text/javascript">' + get_plotlyjs() + "</script>",
         "</head>",
         "<body>",
@@ -207,6 +234,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<h1>{esc(title)}</h1>",
         f'<p class="sub">{sub}</p>' if sub else "",
         "</header>",
+        summary,
         "\n".join(toc),
         _meta(meta, lang),
         "\n".join(body),

@@ -89,6 +89,12 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
     lines: list[str] = [f"# {escape_md_text(meta.get('title') or 'patentnav report')}", ""]
+    summ = meta.get("summary") or {}
+    if summ.get("paragraphs") or summ.get("tables"):  # the summary first
+        lines += [f"## {escape_md_text(summ.get('title') or _l('summary', lang))}", ""]
+        lines += [f"- {escape_md_text(p)}" for p in summ.get("paragraphs") or []] + [""]
+        for t in summ.get("tables") or []:
+            lines += _table(t)
 
     lines += [f"## {_l('about', lang)}", ""]
     facts = [(k, escape_md_text(v)) for k, v in meta_facts(meta, lang)]

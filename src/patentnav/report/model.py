@@ -17,8 +17,10 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .parts import MAP_EDGES, MAP_LABELS, _cell, _chart, _clip, _pct, _s, _table, rnd, section
+from ..i18n import LocalizedError, column_label
 from .labels import L, has_label
 from .regional import paths_section, positioning_section
+from .summary import landscape_summary
 
 __all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
 
@@ -132,8 +134,9 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         region = "FIRMS"
     corpus = corpus.harmonize_applicants()
     n = len(corpus)
-    if n == 0:
-        raise ValueError("the scope criteria leave no documents; widen --industry / --ipc / --query")
+    if n == 0:  # an empty input is not the scope's fault
+        raise LocalizedError("err.empty_corpus") if n_all == 0 else LocalizedError(
+            "err.scope_empty", criteria="; ".join(f"{c['criterion']} {c['value']}" for c in criteria), n=f"{n_all:,}")
     df = corpus.table.select([c for c in ("publication_number", "jurisdiction", "title", "earliest_priority_date")
                               if c in corpus.table.column_names]).to_pandas()
     pubs = df["publication_number"].astype(str).tolist()
@@ -168,9 +171,9 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                     vals = col.to_pandas()
                     share = float((vals.isna() | (vals.astype(str).str.strip() == "")).mean())
         cons = L(f"cons.{name}", lang)
-        missing_rows.append([name, rnd(share), cons])
+        missing_rows.append([column_label(name, lang), rnd(share), cons])
         if share >= 0.5:
-            caveats.append(L("cav.missing", lang, field=name, share=_pct(share), consequence=cons))
+            caveats.append(L("cav.missing", lang, field=column_label(name, lang), share=_pct(share), consequence=cons))
 
     step("regions")
     level = "country" if firms else _region_level(region)
@@ -185,11 +188,10 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     parts = []
     if industry:
-        from ..classify.sei import INDUSTRIES, sei_fields
+        from ..classify.sei import sei_name
 
-        names = dict(zip(sei_fields()["code"], sei_fields()["name"]))
-        names.update(INDUSTRIES)
-        parts.append(f"{industry} {names[str(industry)]}" if str(industry) in names else str(industry))
+        name = sei_name(str(industry), lang)
+        parts.append(f"{industry} {name}" if name else str(industry))
     if ipc:
         parts.append("IPC " + ", ".join(ipc if isinstance(ipc, (list, tuple)) else [ipc]))
     if query:
@@ -351,6 +353,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     step("gaps")
     sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step, assign=assign))
     step("done")
+    meta["summary"] = landscape_summary(sections, lang)  # the key findings, shown first
     return {"meta": meta, "sections": sections}
 
 

@@ -272,7 +272,7 @@ def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=
     if step is not None:
         step("talent")
     tables.append(_talent_table(corpus, actionable, lang))
-    return section("paths", L("sec.paths", lang), pars, tables, [_quadrant_chart(gt, ga.params, lang)])
+    return section("paths", L("sec.paths", lang), pars, tables, [_quadrant_chart(gt, ga.params, lang, list(top["technology"]))])
 
 
 def _cat(c: str, lang: str) -> str:
@@ -339,15 +339,20 @@ def _gaps_table(top: pd.DataFrame, params: dict, warn_text: list[str], lang: str
         ("gap_score", L("c.gap_score", lang)), ("pci", L("c.pci", lang)), ("reason", L("c.reason", lang))], rows, note)
 
 
-def _quadrant_chart(gt: pd.DataFrame, params: dict, lang: str) -> dict:
-    pts = gt[gt["rca"].notna() & gt["density"].notna()].sort_values(["world_documents", "technology"], ascending=[False, True]).head(60)
+def _quadrant_chart(gt: pd.DataFrame, params: dict, lang: str, ranked: list[str] = ()) -> dict:
+    """The largest technologies, and always the ``ranked`` gaps of the gaps table (their
+    points carry ``rank``: the chart labels them by rank)."""
+    rank_of = {tech: k for k, tech in enumerate(ranked, start=1)}
+    drawable = gt[gt["rca"].notna() & gt["density"].notna()]
+    pts = drawable.sort_values(["world_documents", "technology"], ascending=[False, True]).head(60)
+    pts = pd.concat([pts, drawable[drawable["technology"].isin(rank_of)]]).drop_duplicates("technology")
     pts = pts.sort_values("technology")
     note = L("ch.quadrant.note", lang)
     if params.get("related_gaps", 1) == 0:
         note += " " + L("ch.quadrant.no_related", lang)
     return _chart("gap_quadrant", L("ch.quadrant", lang), "gap_quadrant", {
         "points": [{"label": str(r.technology), "rca": rnd(r.rca), "density": rnd(r.density), "size": rnd(r.world_documents),
-                    "category": str(r.category)} for r in pts.itertuples()],
+                    "category": str(r.category), "rank": rank_of.get(r.technology)} for r in pts.itertuples()],
         "x_label": L("ch.quadrant.x", lang), "y_label": L("ch.quadrant.y", lang),
         "threshold": rnd(params.get("fill_now_density"))}, note)
 

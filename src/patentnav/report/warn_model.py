@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import column_label, join_items, t
 from .labels import L, has_label
 from .parts import _cell, _chart, _pct, _table, rnd, section
+from .summary import summary_block
 
 __all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text", "terminal_rows",
-           "terminal_grades"]
+           "terminal_grades", "status_reason_text", "holder_reason_text", "warning_summary", "SUMMARY_TOP"]
 
 WARN_SECTION_IDS = ("product", "risks", "details", "freedom", "monitoring")
 WARN_CHART_KEYS = {
@@ -53,7 +54,8 @@ def _holder(v: Any) -> str:
 
 def _channels_text(channels, lang: str) -> str:
     """'translated words, codes' from a row's channels."""
-    return ", ".join(L(f"w.ch.{c}", lang) for c in (channels if isinstance(channels, (list, tuple)) else [])) or L("r.none", lang)
+    return join_items([L(f"w.ch.{c}", lang) for c in (channels if isinstance(channels, (list, tuple)) else [])], lang) \
+        or L("r.none", lang)
 
 
 def _features_text(matched, features: list[str], lang: str) -> str:
@@ -61,8 +63,41 @@ def _features_text(matched, features: list[str], lang: str) -> str:
     parts = []
     for idx, terms in (matched if isinstance(matched, (list, tuple)) else []):
         name = L("w.keywords", lang) if int(idx) < 0 else L("w.feature_n", lang, n=int(idx) + 1)
-        parts.append(f"{name} ({', '.join(terms)})")
-    return "; ".join(parts)
+        parts.append(f"{name}（{join_items(terms, lang)}）" if lang == "zh" else f"{name} ({', '.join(terms)})")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def status_reason_text(row, lang: str, as_of: str | None = None) -> str:
+    """Why a document has its legal status, in ``lang``, from the risk row's reason code
+    (``status_code``) and data (``status_detail``, ``assumed_date``, ``expiry_date``)."""
+    code = row.get("status_code")
+    if not code or not has_label(f"w.sr.{code}"):
+        return str(row.get("status_reason") or "—")
+    detail = row.get("status_detail")
+    detail = "" if detail is None or (isinstance(detail, float) and detail != detail) else str(detail)
+    term = ""
+    if code == "term_ended" and detail:
+        key, *args = detail.split(":")
+        term = L(f"w.term.{key}", lang, cc=args[0] if args else "", years=args[1] if len(args) > 1 else "")
+    return L(f"w.sr.{code}", lang, date=_date(row.get("assumed_date")) or "—", expiry=_date(row.get("expiry_date")) or "—",
+             detail=detail or "—", as_of=as_of or "—", term=term)
+
+
+def holder_reason_text(row, lang: str) -> str:
+    """Why a holder has its type, in ``lang``, from the risk row's rule code (``holder_rule``)
+    and the words it quotes (``holder_match``, ``holder_match_other``)."""
+    from ..warning.holders import NPE_MIN_PLAINTIFF_CASES
+
+    rule = row.get("holder_rule")
+    if not rule or not has_label(f"w.hr.{rule}"):
+        return str(row.get("holder_reason") or "")
+    cases = int(row.get("holder_cases") or 0)
+    args = {"match": row.get("holder_match") or "", "other": row.get("holder_match_other") or "", "cases": cases,
+            "threshold": NPE_MIN_PLAINTIFF_CASES}
+    text = L(f"w.hr.{rule}", lang, **args)
+    if rule in ("firm", "company_form", "ip_subsidiary") and 0 < cases < NPE_MIN_PLAINTIFF_CASES:
+        text += L("w.hr.below", lang, **args)
+    return text
 
 
 def action_text(row: pd.Series, lang: str, features: list[str]) -> str:
@@ -79,23 +114,24 @@ def _status_text(row: pd.Series, lang: str) -> str:
     exp = _date(row.get("expiry_date"))
     route = L(f"w.route.{row['route']}", lang) if row.get("route") else ""
     text = f"{st}" + (L("w.until", lang, date=exp) if exp else "")
-    return f"{text}; {route}" if route else text
+    return f"{text}{'；' if lang == 'zh' else '; '}{route}" if route else text
 
 
-def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = False) -> str:
+def _why(row: pd.Series, lang: str, features: list[str], litigation: bool = False, as_of: str | None = None) -> str:
     bits = [L("w.why.relevance", lang, relevance=f"{row['relevance']:.2f}", reads_on=_pct(row.get("reads_on"), 0),
               channels=_channels_text(row.get("channels"), lang),
               features=_features_text(row.get("matched_features"), features, lang) or L("r.none", lang),
               codes=", ".join(row.get("matched_codes") or []) or L("r.none", lang))]
-    bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=str(row.get("status_reason") or "—")))
+    bits.append(L("w.why.status", lang, status=_status_text(row, lang), reason=status_reason_text(row, lang, as_of)))
     kind = L(f"w.holder.{row['holder_type']}", lang)
-    if row.get("holder_reason"):
-        kind += f": {row['holder_reason']}"
+    reason = holder_reason_text(row, lang)
+    if reason:
+        kind += ("：" if lang == "zh" else ": ") + reason
     if litigation:
         bits.append(L("w.why.holder", lang, holder=_holder(row.get("holder")), type=kind, cases=int(row.get("holder_cases") or 0)))
     else:
         bits.append(L("w.why.holder_only", lang, holder=_holder(row.get("holder")), type=kind))
-    return " ".join(bits)
+    return ("" if lang == "zh" else " ").join(bits)
 
 
 def _evidence_text(x, lang: str) -> str:
@@ -104,7 +140,8 @@ def _evidence_text(x, lang: str) -> str:
     glossed = {g.split(" → ", 1)[1] for g in glosses if " → " in g}
     terms = [t for t in (getattr(x, "matched_terms", None) or []) if t not in glossed]
     shown = terms[:3] + glosses[:3]
-    return f"{_channels_text(getattr(x, 'channels', None), lang)}: {', '.join(shown)}" if shown else _channels_text(
+    colon = "：" if lang == "zh" else ": "
+    return f"{_channels_text(getattr(x, 'channels', None), lang)}{colon}{', '.join(shown)}" if shown else _channels_text(
         getattr(x, "channels", None), lang)
 
 
@@ -169,6 +206,41 @@ def _watch_table(r: pd.DataFrame, market: str, lang: str) -> list:
         ("evidence", L("w.c.evidence", lang))], rows, L("w.t.watch.note", lang))]
 
 
+#: Patents per market in the summary at the top of the warning report.
+SUMMARY_TOP = 3
+
+
+def warning_summary(result, lang: str, features: list[str]) -> dict:
+    """The summary shown first: the warning when the product text matched nothing (or
+    there is none), then per market the counts by grade, the :data:`SUMMARY_TOP` riskiest
+    patents (one table per market) and the first action, all taken from the sections."""
+    p = result.params
+    paras = []
+    if p.get("text_given") is False or (p.get("text_given") and p.get("text_terms_in_corpus") == 0):
+        paras += _text_caveats(result, lang)  # no patent can be graded: said before anything else
+    tables = []
+    for m in result.markets.itertuples():
+        if not m.assessable:
+            paras.append(L("w.risks.no_data", lang, market=m.market))
+            continue
+        paras.append(L("w.sum.market", lang, market=m.market, high=m.high, medium=m.medium, watch=m.watch, low=m.low,
+                       threatening=m.threatening))
+        r = result.risks[result.risks["market"] == m.market].head(SUMMARY_TOP)
+        if r.empty:
+            paras.append(L("w.sum.none", lang, market=m.market))
+            continue
+        first = r.iloc[0]
+        paras.append(L("w.sum.first_action", lang, market=m.market, publication=first["publication_number"],
+                       grade=L(f"w.grade.{first['grade']}", lang), action=action_text(first, lang, features)))
+        tables.append(_table(f"summary_{m.market}", L("w.t.summary", lang, market=m.market, n=len(r)), [
+            ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+            ("holder", L("w.c.holder", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
+            ("action", L("w.c.action", lang))],
+            [[int(x.rank), x.publication_number, _cell(x.title), _holder(x.holder), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
+              L(f"w.action.{x.action}", lang)] for x in r.itertuples()]))
+    return summary_block(L("w.sum.title", lang), paras, tables)
+
+
 def build_warning_report(result, lang: str = "zh") -> dict:
     """Build the warning report model of a :class:`~patentnav.warning.WarningResult`.
 
@@ -190,7 +262,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     txt = p.get("text_available") or {}
     missing = [f for f in ("abstract", "claims") if (txt.get(f) or 0) < 0.5]
     if missing:
-        caveats.append(L("w.cav.text", lang, fields=", ".join(L(f"w.field.{f}", lang) for f in missing)))
+        caveats.append(L("w.cav.text", lang, fields=join_items([column_label(f, lang) for f in missing], lang)))
     if p.get("data_cutoff") and p.get("as_of") and p["as_of"] > p["data_cutoff"]:
         caveats.append(L("w.cav.stale", lang, cutoff=p["data_cutoff"], as_of=p["as_of"]))
     caveats.append(L("w.cav.markets", lang))
@@ -287,7 +359,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
         ["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(TOP_DETAILS)
     pars = [L("w.details.intro", lang, n=len(flagged))] if len(flagged) else [L("w.details.none", lang)]
     rows = [[x["market"], x["publication_number"], _cell(x["title"]), rnd(x["risk"]), L(f"w.grade.{x['grade']}", lang),
-             _why(x, lang, features, p.get("litigation_cases") is not None), action_text(x, lang, features)]
+             _why(x, lang, features, p.get("litigation_cases") is not None, p.get("as_of")), action_text(x, lang, features)]
             for _, x in flagged.iterrows()]
     tables = [_table("details", L("w.t.details", lang), [
         ("market", L("w.c.market", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
@@ -336,6 +408,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
             ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows,
             L("w.t.monitoring.note", lang, shown=min(100, len(mon)), total=len(mon)))]
         sections.append(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []))
+    meta["summary"] = warning_summary(result, lang, features)
     return {"meta": meta, "sections": sections}
 
 

@@ -400,11 +400,18 @@ def _classify(u: pa.Array, npe_keys: set, firm_keys: set, counts: pd.Series | No
     rule, htype = rule.astype(object), htype.astype(object)
     blank = np.asarray(pc.is_null(cleaned).to_numpy(zero_copy_only=False), dtype=bool) if n else np.zeros(0, bool)
     rule[blank], htype[blank], reason[blank] = "no_name", None, "no name given"
+    # the words the reason quotes, so that a report can say it in any language
+    match = np.select([rule == "university", rule == "research_institute",
+                       np.isin(rule, ["npe_name", "npe_name+litigation", "ip_subsidiary"]), rule == "company_form"],
+                      [s(univ_m), s(research_m), s(npe_m), s(univ_any)], "") if n else np.zeros(0, dtype=object)
+    other = np.select([rule == "ip_subsidiary", rule == "company_form"], [s(brand), s(form)], "") if n else np.zeros(0, dtype=object)
     return pd.DataFrame({
         "key": keys_s.to_numpy(dtype=object),
         "holder_type": htype,
         "rule": rule,
         "reason": reason,
+        "match": match.astype(object),
+        "match_other": other.astype(object),
         "plaintiff_cases": pd.array(n_cases, dtype="Int64") if counts is not None else pd.array([pd.NA] * n, dtype="Int64"),
     })
 
@@ -441,8 +448,11 @@ def holder_types(
     pandas.DataFrame
         One row per input name, in input order: ``name``, ``holder_type`` (one of
         :data:`HOLDER_TYPES`; None for an empty name), ``reason`` (English sentence),
-        ``rule`` (code, :data:`HOLDER_RULES`), ``key`` (normalised name) and
-        ``plaintiff_cases`` (distinct cases as plaintiff; <NA> without litigation data).
+        ``rule`` (code, :data:`HOLDER_RULES`), ``key`` (normalised name),
+        ``plaintiff_cases`` (distinct cases as plaintiff; <NA> without litigation data),
+        and the words the reason quotes, for reports in other languages: ``match`` (the
+        name's university, institute or NPE word) and ``match_other`` (the operating
+        company's name of an IP subsidiary, or the company form).
 
     Notes
     -----
@@ -468,7 +478,7 @@ def holder_types(
     valid = codes >= 0
     safe = np.where(valid, codes, 0)
     out = pd.DataFrame({"name": raw_obj.to_numpy(dtype=object)})
-    for col in ("holder_type", "reason", "rule", "key"):
+    for col in ("holder_type", "reason", "rule", "key", "match", "match_other"):
         vals = cls[col].to_numpy(dtype=object)[safe] if len(cls) else np.full(len(codes), None, dtype=object)
         out[col] = np.where(valid, vals, None)
     out.loc[~valid, "rule"] = "no_name"
@@ -477,7 +487,7 @@ def holder_types(
     out["plaintiff_cases"] = pd.array(np.where(valid, pcases, pd.NA), dtype="Int64")
     if counts is not None:
         out.loc[~valid, "plaintiff_cases"] = pd.NA
-    return out[["name", "holder_type", "reason", "rule", "key", "plaintiff_cases"]]
+    return out[["name", "holder_type", "reason", "rule", "key", "plaintiff_cases", "match", "match_other"]]
 
 
 # --- litigation data ------------------------------------------------------------------

@@ -56,8 +56,12 @@ class WarningResult:
     ----------
     risks : pandas.DataFrame
         One row per (patent family, market) that threatens the market, ranked by risk:
-        market, publication_number, title, holder, holder_type, holder_reason, status,
-        status_reason, expiry_date, years_left, route, route_reason, relevance, reads_on,
+        market, publication_number, title, holder, holder_type, holder_reason (English),
+        holder_rule, holder_match, holder_match_other (the reason as a code with the words
+        it quotes), status, status_reason (English), status_code, status_detail,
+        assumed_date (the reason as a code with its data, see
+        :func:`~patentnav.warning.status.patent_status`), expiry_date, years_left, route,
+        route_reason, relevance, reads_on,
         code_score, strength (+ components), in_force, holder (factor), modifier, risk,
         grade, action, matched_features, matched_terms, matched_codes, prior_art,
         family_members, holder_cases, patent_cases.
@@ -319,7 +323,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     names = sorted({str(h) for h in holder[rows] if h is not None})
     ht = holder_types(names, npe_names=npe_names, firm_names=firm_names, litigation=litigation) \
         .drop_duplicates("name").set_index("name") \
-        if names else pd.DataFrame(columns=["holder_type", "reason"])
+        if names else pd.DataFrame(columns=["holder_type", "reason", "rule", "match", "match_other"])
     hl = litigation_by_holder(litigation, names).set_index("name") if (litigation is not None and names) else None
     pl = litigation_by_patent(litigation, cand["publication_number"].tolist()).set_index("publication_number") \
         if litigation is not None and len(cand) else None
@@ -328,6 +332,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     base = cand.assign(
         title=title[rows], holder_name=holder[rows],
         status=status["status"].to_numpy()[rows], status_reason=status["reason"].to_numpy()[rows],
+        status_code=status["reason_code"].to_numpy()[rows], status_detail=status["reason_detail"].to_numpy()[rows],
         expiry_date=status["expiry_date"].to_numpy()[rows], years_left=status["years_left"].to_numpy()[rows],
         assumed_date=status["assumed_date"].to_numpy()[rows], document_type=status["document_type"].to_numpy()[rows],
         strength=strength["strength"].to_numpy()[rows],
@@ -338,6 +343,8 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     hn = base["holder_name"].astype(object)
     base["holder_type"] = hn.map(ht["holder_type"]).fillna("firm") if len(ht) else "firm"
     base["holder_reason"] = hn.map(ht["reason"]).fillna("") if len(ht) else ""
+    for col in ("rule", "match", "match_other"):  # the reason as a code and its words, for reports in any language
+        base[f"holder_{col}"] = hn.map(ht[col]).fillna("") if len(ht) and col in ht else ""
     base["holder_cases"] = hn.map(hl["cases"]).fillna(0).astype(int) if hl is not None and len(hl) else 0
     base["patent_cases"] = base["publication_number"].map(pl["cases"]).fillna(0).astype(int) if pl is not None and len(pl) else 0
     if len(cov):
@@ -376,8 +383,9 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     threat["prior_art"] = [hints.get(int(r), []) if g in ("high", "medium") else [] for r, g in zip(threat["row"], threat["grade"])]
     threat["rank"] = threat.groupby("market").cumcount() + 1
     threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
-    order = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "status",
-             "status_reason", "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
+    order = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "holder_rule",
+             "holder_match", "holder_match_other", "status", "status_reason", "status_code", "status_detail", "assumed_date",
+             "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
              "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
              "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
              "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features",

@@ -35,6 +35,7 @@ __all__ = [
     "map_legal_status",
     "expiry_dates",
     "patent_status",
+    "STATUS_REASONS",
     "market_coverage",
 ]
 
@@ -328,33 +329,39 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
     filing, grant = df["filing_date"], df["grant_eff"]
     exp = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     rule = pd.Series([None] * n, index=df.index, dtype=object)
+    code = pd.Series([None] * n, index=df.index, dtype=object)
 
-    def put(mask, value, text):
+    def put(mask, value, text, key):
         mask = mask.fillna(False) if hasattr(mask, "fillna") else mask
         exp[mask] = value[mask]
         rule[mask] = text
+        code[mask] = key
 
     f20 = _add_years(filing, 20)
     patent = c.isin(["granted_patent", "application", "search_report", "plant_patent"])
-    put(patent, f20, "20 years from filing")
+    put(patent, f20, "20 years from filing", "filing_20")
     # US, filed before 8 June 1995 and granted: the longer of 17y from grant / 20y from filing
     old_us = patent & (j == "US") & (filing < US_URAA_DATE) & grant.notna()
     g17 = _add_years(grant, 17)
-    put(old_us, g17.where(g17 > f20, f20), "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)")
+    put(old_us, g17.where(g17 > f20, f20), "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)", "us_pre1995")
     # US designs: 15y from grant (filed >= 2015-05-13), 14y before
     usd = (c == "design") & (j == "US")
-    put(usd & (filing >= US_DESIGN_15Y_FROM), _add_years(grant, 15), "US design: 15 years from grant")
-    put(usd & (filing < US_DESIGN_15Y_FROM), _add_years(grant, 14), "US design filed before 2015-05-13: 14 years from grant")
+    put(usd & (filing >= US_DESIGN_15Y_FROM), _add_years(grant, 15), "US design: 15 years from grant", "us_design_15")
+    put(usd & (filing < US_DESIGN_15Y_FROM), _add_years(grant, 14), "US design filed before 2015-05-13: 14 years from grant",
+        "us_design_14")
     cnd = (c == "design") & (j == "CN")
-    put(cnd & (filing >= CN_DESIGN_15Y_FROM), _add_years(filing, 15), "CN design: 15 years from filing")
-    put(cnd & (filing < CN_DESIGN_15Y_FROM), _add_years(filing, 10), "CN design filed before 2021-06-01: 10 years from filing")
+    put(cnd & (filing >= CN_DESIGN_15Y_FROM), _add_years(filing, 15), "CN design: 15 years from filing", "cn_design_15")
+    put(cnd & (filing < CN_DESIGN_15Y_FROM), _add_years(filing, 10), "CN design filed before 2021-06-01: 10 years from filing",
+        "cn_design_10")
     for cc, yrs in UTILITY_MODEL_YEARS.items():
-        put((c == "utility_model") & (j == cc), _add_years(filing, yrs), f"{cc} utility model: {yrs} years from filing")
-    put((c == "limited_patent") & (j == "AU"), _add_years(filing, 8), "AU innovation patent: 8 years from filing")
+        put((c == "utility_model") & (j == cc), _add_years(filing, yrs), f"{cc} utility model: {yrs} years from filing",
+            f"utility_model:{cc}:{yrs}")
+    put((c == "limited_patent") & (j == "AU"), _add_years(filing, 8), "AU innovation patent: 8 years from filing", "au_innovation")
     # no filing date: no expiry
     df = df.copy()
     df["expiry_date"] = exp
     df["term_rule"] = rule
+    df["term_rule_code"] = code
     return df
 
 
@@ -396,6 +403,11 @@ def _event_outcomes(corpus, jurisdiction: pd.Series, as_of: pd.Timestamp) -> pd.
 # --------------------------------------------------------------------------------------
 # status
 # --------------------------------------------------------------------------------------
+#: Codes of the status reasons (``reason_code`` of :func:`patent_status`), in rule order.
+STATUS_REASONS = ("not_yet_filed", "legal_event", "term_ended", "legal_status", "granted", "granted_after_as_of", "pct_ended",
+                  "pct_open", "application", "application_undated", "sir", "no_rule")
+
+
 def _fmt(d: pd.Series) -> pd.Series:
     return d.dt.strftime("%Y-%m-%d").fillna("?")
 
@@ -423,29 +435,38 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     -------
     pandas.DataFrame
         One row per document, corpus order: ``publication_number, jurisdiction,
-        document_type, status, reason, assumed_date, expiry_date, term_rule, years_left``.
+        document_type, status, reason, reason_code, reason_detail, assumed_date,
+        expiry_date, term_rule, years_left``. ``reason`` is an English sentence;
+        ``reason_code`` (one of :data:`STATUS_REASONS`) with ``reason_detail`` (the legal
+        event, the exported status text, the grant date or PCT deadline, the term rule's
+        code), ``assumed_date`` and ``expiry_date`` let a report say it in any language.
     """
     asof = _as_of(as_of)
     df = _expiry(_frame(corpus))
     n = len(df)
     status = np.full(n, "unknown", dtype=object)
     reason = np.full(n, "no rule applies (document type or dates unknown)", dtype=object)
+    code = np.full(n, "no_rule", dtype=object)  # the reason as a code (STATUS_REASONS), for reports in any language
+    detail = np.full(n, None, dtype=object)
     assumed = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     done = np.zeros(n, dtype=bool)
     c = df["doc_class"]
     filing, grant, exp = df["filing_date"], df["grant_eff"], df["expiry_date"]
 
-    def put(mask, st, why, date=None):
+    def put(mask, st, why, key, date=None, more=None):
         m = np.asarray(mask, dtype=bool) & ~done
         status[m] = st if np.isscalar(st) else np.asarray(st, dtype=object)[m]
         reason[m] = why if isinstance(why, str) else np.asarray(why, dtype=object)[m]
+        code[m] = key
+        if more is not None:
+            detail[m] = np.asarray(more, dtype=object)[m]
         if date is not None:
             assumed[m] = date[m]
         done[m] = True
 
     # 0. not yet filed / published on as_of
     notyet = (filing.notna() & (filing > asof)) | (filing.isna() & df["publication_date"].notna() & (df["publication_date"] > asof))
-    put(notyet.to_numpy(), "unknown", "not yet filed on as_of " + asof.strftime("%Y-%m-%d"))
+    put(notyet.to_numpy(), "unknown", "not yet filed on as_of " + asof.strftime("%Y-%m-%d"), "not_yet_filed")
 
     # 1. legal events
     ev = _event_outcomes(corpus, df["jurisdiction"], asof)
@@ -457,37 +478,42 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
         txt = np.full(n, "", dtype=object)
         txt[ev["doc"].to_numpy()] = ev["ev_text"].to_numpy()
         txt = pd.Series(txt, index=df.index)
-        put(o == _EV_WITHDRAW, "withdrawn_or_refused", "legal event " + txt + " on " + _fmt(evd), evd)
-        put(o == _EV_LAPSE, "lapsed", "legal event " + txt + " on " + _fmt(evd), evd)
+        put(o == _EV_WITHDRAW, "withdrawn_or_refused", "legal event " + txt + " on " + _fmt(evd), "legal_event", evd, txt)
+        put(o == _EV_LAPSE, "lapsed", "legal event " + txt + " on " + _fmt(evd), "legal_event", evd, txt)
 
     # 2. term
     expired = (exp.notna() & (exp <= asof)).to_numpy()
-    put(expired, "expired", "term ended on " + _fmt(exp) + " (" + df["term_rule"].fillna("") + ")", exp)
+    put(expired, "expired", "term ended on " + _fmt(exp) + " (" + df["term_rule"].fillna("") + ")", "term_ended", exp,
+        df["term_rule_code"])
 
     # 3. legal_status text
     mapped = map_legal_status(df["legal_status"], c)
     has = mapped.notna().to_numpy()
-    put(has, mapped.to_numpy(), "legal_status '" + df["legal_status"].fillna("") + "' (as exported; undated)")
+    put(has, mapped.to_numpy(), "legal_status '" + df["legal_status"].fillna("") + "' (as exported; undated)", "legal_status",
+        more=df["legal_status"])
 
     # 4. rules
     granted = c.isin(_GRANT_TYPES).to_numpy()
     g_ok = (grant.notna() & (grant <= asof)).to_numpy()
-    put(granted & g_ok, "in_force", "granted " + _fmt(grant) + ", term runs to " + _fmt(exp) + ", no lapse event", grant)
+    put(granted & g_ok, "in_force", "granted " + _fmt(grant) + ", term runs to " + _fmt(exp) + ", no lapse event", "granted", grant)
     # granted after as_of: the application was pending on as_of
     put(granted & ~g_ok & filing.notna().to_numpy(), "pending",
-        "application filed " + _fmt(filing) + " granted only on " + _fmt(grant) + " (after as_of)", filing)
+        "application filed " + _fmt(filing) + " granted only on " + _fmt(grant) + " (after as_of)", "granted_after_as_of",
+        filing, _fmt(grant))
     app = c.isin(["application", "search_report"]).to_numpy()
     wo = (df["jurisdiction"] == "WO").to_numpy()
     pct_end = _add_months(df["earliest_priority_date"].fillna(filing), 31)
     put(app & wo & (pct_end <= asof).fillna(False).to_numpy(), "lapsed",
         "international phase ended " + _fmt(pct_end) + " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries",
-        pct_end)
-    put(app & wo, "pending", "international application, national-phase entry possible until " + _fmt(pct_end), filing)
+        "pct_ended", pct_end)
+    put(app & wo, "pending", "international application, national-phase entry possible until " + _fmt(pct_end), "pct_open",
+        filing, _fmt(pct_end))
     put(app & filing.notna().to_numpy(), "pending",
-        "application filed " + _fmt(filing) + ", no withdrawal/refusal event, term to " + _fmt(exp), filing)
-    put(app, "pending", "application, filing date unknown, no withdrawal/refusal event", df["publication_date"])
+        "application filed " + _fmt(filing) + ", no withdrawal/refusal event, term to " + _fmt(exp), "application", filing)
+    put(app, "pending", "application, filing date unknown, no withdrawal/refusal event", "application_undated",
+        df["publication_date"])
     put((c == "statutory_invention_registration").to_numpy(), "unknown",
-        "US statutory invention registration: defensive publication, no enforceable right")
+        "US statutory invention registration: defensive publication, no enforceable right", "sir")
 
     days = (exp - asof).dt.days
     out = pd.DataFrame({
@@ -496,6 +522,8 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
         "document_type": c.to_numpy(),
         "status": status,
         "reason": reason,
+        "reason_code": code,
+        "reason_detail": detail,
         "assumed_date": assumed.dt.date.to_numpy(),
         "expiry_date": exp.dt.date.to_numpy(),
         "term_rule": df["term_rule"].to_numpy(),
