@@ -13,17 +13,21 @@ legends, hovers, tick labels and annotations.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import plotly.graph_objects as go
 
 from ..safety import plotly_escaped
-
+from .fonts import font_stack
 from .labels import L, has_label
 from .parts import MAP_EDGES, MAP_LABELS
+from .placement import Frame, dodge, place_labels, text_size
 
 __all__ = [
     "FONT_FAMILY",
+    "CHART_WIDTH",
+    "label_annotations",
     "CHART_KINDS",
     "make_figure",
     "trend",
@@ -37,10 +41,11 @@ __all__ = [
     "expiry_timeline",
 ]
 
-FONT_FAMILY = (
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-    '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-)
+#: The English reports' font stack (CJK fonts included for data values); see :func:`patentnav.report.fonts.font_stack`.
+FONT_FAMILY = font_stack("en")
+#: Width in pixels of the charts whose labels are placed (fixed geometry, see :mod:`patentnav.report.placement`);
+#: it fits the HTML report's content width.
+CHART_WIDTH = 1100
 
 # A fixed qualitative palette (Okabe-Ito + extras), so colours never depend on plotly defaults.
 PALETTE = [
@@ -64,16 +69,59 @@ def _padded_range(values: list, *, low: float = 0.06, high: float = 0.14, from_z
     return [lo if from_zero else lo - low * span, hi + high * span]
 
 
-def _base_layout(fig: go.Figure, *, height: int = 420) -> go.Figure:
+#: Height in pixels of one row of the legend (drawn under the plot, clear of plotly's toolbar at the top right).
+LEGEND_ROW = 24
+
+
+def _legend_rows(names, width: float = CHART_WIDTH - 120) -> int:
+    """Rows a horizontal legend with entries ``names`` needs at ``width`` pixels."""
+    rows, used = 1, 0.0
+    for n in names:
+        w = text_size(str(n), 12)[0] + 50  # symbol and spacing
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
+def _base_layout(fig: go.Figure, lang: str = "en", *, height: int = 420, frame: Frame | None = None) -> go.Figure:
+    """Template, the language's CJK-capable font stack, and the legend under the plot (the
+    toolbar sits at the top right and would cover legend entries above the plot). With a
+    ``frame`` the figure takes its fixed size and margins (labels are placed in its pixels)."""
+    fonts = font_stack(lang)
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    rows = _legend_rows(names) if names else 0
     fig.update_layout(
         template="plotly_white",
-        font={"family": FONT_FAMILY, "size": 13},
+        font={"family": fonts, "size": 13},
         height=height,
-        margin={"l": 60, "r": 30, "t": 30, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
+        margin={"l": 60, "r": 30, "t": 30, "b": 50 + LEGEND_ROW * rows},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": fonts}},
     )
+    if frame is not None:
+        fig.update_layout(**frame.layout())
     return fig
+
+
+def label_annotations(labels, xs, ys, font_size: float = 11.0, color: str = "#1f2933") -> tuple[list[dict], list[list]]:
+    """Plotly annotations for placed labels (:func:`patentnav.report.placement.place_labels`)
+    of points at data coordinates ``xs``, ``ys``: next to the point, or joined to it by a thin
+    leader line. Also returns the labels' boxes ``[x0, y0, x1, y1, text]`` in pixels."""
+    notes, boxes = [], []
+    for lab, x, y in zip(labels, xs, ys):
+        if lab is None:
+            continue
+        ox, oy = lab.offset
+        base = {"x": x, "y": y, "xref": "x", "yref": "y", "text": lab.text, "font": {"size": font_size, "color": color},
+                "xanchor": "center", "yanchor": "middle", "bgcolor": "rgba(255,255,255,0.7)", "borderpad": 0}
+        if lab.leader:
+            notes.append({**base, "showarrow": True, "ax": round(ox, 1), "ay": round(oy, 1), "axref": "pixel", "ayref": "pixel",
+                          "arrowhead": 0, "arrowwidth": 0.8, "arrowcolor": "#8a94a3", "standoff": round(lab.radius, 1)})
+        else:
+            notes.append({**base, "showarrow": False, "xshift": round(ox, 1), "yshift": round(-oy, 1)})
+        boxes.append([round(v, 1) for v in lab.box] + [lab.text])
+    return notes, boxes
 
 
 @plotly_escaped
@@ -102,7 +150,7 @@ def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text=data.get("label_x") or _t("year", lang), dtick=1 if len(years) <= 25 else None)
     fig.update_yaxes(title_text=data.get("label_y") or _t("applications", lang), rangemode="tozero")
-    return _base_layout(fig)
+    return _base_layout(fig, lang)
 
 
 @plotly_escaped
@@ -116,19 +164,66 @@ def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2}))
     fig.update_xaxes(title_text=_t("year", lang))
     fig.update_yaxes(title_text=_t("applications", lang), rangemode="tozero")
-    return _base_layout(fig)
+    return _base_layout(fig, lang)
 
 
 #: Bubbles labelled on the gap quadrant (the largest with RCA > 0); all show their label on hover.
 QUADRANT_LABELS = 30
 
 
+def _field_colours(n: int) -> list[str]:
+    """``n`` distinct colours: the report palette, then plotly's Dark24 and Light24, then
+    hues a golden angle apart (no colour repeats for any number of fields)."""
+    import plotly.colors as pc
+
+    base = list(dict.fromkeys(PALETTE + pc.qualitative.Dark24 + pc.qualitative.Light24))
+    base = [c for c in base if c.upper() not in ("#000000", "#7F7F7F")]  # black and grey read as "no field"
+    k = 0
+    while len(base) < n:
+        base.append(f"hsl({(k * 137.508) % 360:.1f},{55 + 20 * (k % 2)}%,{45 + 10 * (k % 3)}%)")
+        k += 1
+    return base[:n]
+
+
+def _spread(xy: list[tuple[float, float]], weights: list[float]) -> list[tuple[float, float]]:
+    """Positions turned so that their widest extent (first principal axis, weighted) runs
+    horizontally; the signs are fixed by the weighted third moments, so the result is
+    deterministic. A rotation keeps every distance of the layout."""
+    import numpy as np
+
+    if len(xy) < 2:
+        return list(xy)
+    p = np.asarray(xy, dtype=float)
+    w = np.asarray(weights, dtype=float) + 1.0
+    c = p - (w[:, None] * p).sum(axis=0) / w.sum()
+    vals, vecs = np.linalg.eigh((w[:, None] * c).T @ c)
+    rot = c @ vecs[:, ::-1]
+    for k in range(2):
+        skew = float((w * rot[:, k] ** 3).sum())
+        if skew < 0:
+            rot[:, k] = -rot[:, k]
+    return [(float(a), float(b)) for a, b in rot]
+
+
 @plotly_escaped
 def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
-    """VOSviewer-style map: nodes at the model's x/y sized by patents and labelled, the
-    strongest links (association strength) as grey lines; colour by field."""
+    """VOSviewer-style map: nodes at the model's positions sized by patents, the strongest
+    links (association strength) as grey lines, one colour per field (never repeated).
+
+    The layout is turned so that its widest extent runs across the chart and then fills the
+    chart's width and height (the axes are scaled separately); the largest
+    :data:`~patentnav.report.parts.MAP_LABELS` fields are labelled, each where its label
+    overlaps no other (with a leader line when it has to move away from its node)."""
     nodes = list(data.get("nodes") or [])
-    pos = {str(n["id"]): (n.get("x", 0.0), n.get("y", 0.0)) for n in nodes}
+    sizes = [float(n.get("size") or 1.0) for n in nodes]
+    smax = max(sizes) if sizes else 1.0
+    xy = _spread([(float(n.get("x", 0.0)), float(n.get("y", 0.0))) for n in nodes], sizes)
+    xs, ys = [p[0] for p in xy] or [0.0], [p[1] for p in xy] or [0.0]
+    x_range = tuple(_padded_range(xs, low=0.08, high=0.08) or (-1.0, 1.0))
+    y_range = tuple(_padded_range(ys, low=0.1, high=0.1) or (-1.0, 1.0))
+    frame = Frame(CHART_WIDTH, 640, 20, 20, 40, 20, x_range, y_range)
+    radius = [(8 + 34 * (sz / smax) ** 0.5) / 2 for sz in sizes]
+    pos = {str(n["id"]): p for n, p in zip(nodes, xy)}
     fig = go.Figure()
     edges = sorted(data.get("edges") or [], key=lambda e: (-float(e.get("strength") or e.get("weight") or 0.0),
                                                            str(e.get("source")), str(e.get("target"))))[:MAP_EDGES]
@@ -143,27 +238,24 @@ def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     if ex:
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"color": "rgba(120,120,120,0.35)", "width": 1}))
-    sizes = [float(n.get("size") or 1.0) for n in nodes]
-    smax = max(sizes) if sizes else 1.0
-    labelled = {str(n["id"]) for n in sorted(nodes, key=lambda n: (-float(n.get("size") or 0), str(n["id"])))[:MAP_LABELS]}
+    order = sorted(range(len(nodes)), key=lambda i: (-sizes[i], str(nodes[i]["id"])))[:MAP_LABELS]
+    texts = [f"{n.get('field')} " + " / ".join(str(n.get("label", "")).split(" / ")[:2]) for n in nodes]
+    pix = [(*frame.px(x, y), r) for (x, y), r in zip(xy, radius)]
+    labels = place_labels(pix, texts, frame, order=order, max_distance=200)
+    ids = sorted({int(n.get("field") or 0) for n in nodes})
+    colour = dict(zip(ids, _field_colours(len(ids))))
     fig.add_trace(go.Scatter(
-        x=[n.get("x", 0.0) for n in nodes], y=[n.get("y", 0.0) for n in nodes],
-        mode="markers+text", showlegend=False,
-        text=[(f"{n.get('field')} " + " / ".join(str(n.get("label", "")).split(" / ")[:2]) if str(n["id"]) in labelled else "")
-              for n in nodes],
+        x=[p[0] for p in xy], y=[p[1] for p in xy], mode="markers", showlegend=False,
         customdata=[[n.get("field"), str(n.get("label", "")), n.get("size")] for n in nodes],
-        textposition="bottom center", textfont={"size": 11},
         hovertemplate=_t("field", lang) + " %{customdata[0]}: %{customdata[1]}<br>%{customdata[2]:,}<extra></extra>",
-        marker={"size": [8 + 34 * (float(n.get("size") or 1.0) / smax) ** 0.5 for n in nodes],
-                "color": [PALETTE[int(n.get("field") or 0) % len(PALETTE)] for n in nodes],
-                "line": {"color": "white", "width": 1}, "opacity": 0.85},
+        marker={"size": [2 * r for r in radius], "color": [colour[int(n.get("field") or 0)] for n in nodes],
+                "line": {"color": "white", "width": 1}, "opacity": 0.9},
     ))
-    xs = [float(n.get("x", 0.0)) for n in nodes] or [0.0]
-    ys = [float(n.get("y", 0.0)) for n in nodes] or [0.0]
-    fig.update_xaxes(visible=False, range=_padded_range(xs, low=0.12, high=0.12))
-    fig.update_yaxes(visible=False, range=_padded_range(ys, low=0.14, high=0.08), scaleanchor="x", scaleratio=1)
-    return _base_layout(fig, height=600)
-
+    notes, boxes = label_annotations(labels, [p[0] for p in xy], [p[1] for p in xy])
+    fig.update_layout(annotations=notes, meta={"label_boxes": boxes})
+    fig.update_xaxes(visible=False, range=list(x_range))
+    fig.update_yaxes(visible=False, range=list(y_range))
+    return _base_layout(fig, lang, height=frame.height, frame=frame)
 
 @plotly_escaped
 def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
@@ -182,68 +274,116 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(automargin=True)
-    return _base_layout(fig, height=max(300, 40 + 28 * len(rows)))
+    return _base_layout(fig, lang, height=max(300, 40 + 28 * len(rows)))
 
 
 @plotly_escaped
 def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """RCA (x) vs density (y) bubbles, coloured by category; dashed lines at RCA = 1 and at the
-    density threshold of the "fill now" category (``data["threshold"]``, from the gap analysis)."""
+    density threshold of the "fill now" category (``data["threshold"]``, from the gap analysis).
+
+    Technologies with RCA = 0 would pile up on the y axis: they are spread sideways into a
+    shaded band left of the axis (their x position there carries no value; hover shows the
+    RCA). Labels go first to the ranked gaps of the report's table (``rank``, shown as
+    "1 G08B"), then to strengths and the largest others, where they fit without overlap."""
     points = list(data.get("points") or [])
     sizes = [float(p.get("size") or 1.0) for p in points]
     smax = max(sizes) if sizes else 1.0
+    radius = [(10 + 30 * (sz / smax) ** 0.5) / 2 for sz in sizes]
+    rca = [float(p.get("rca") or 0.0) for p in points]
+    dens = [float(p.get("density") or 0.0) for p in points]
+    threshold = data.get("threshold")
+    if threshold is None and dens:  # older models: the median density of the points drawn
+        d = sorted(dens)
+        threshold = d[len(d) // 2] if len(d) % 2 else (d[len(d) // 2 - 1] + d[len(d) // 2]) / 2
+    zero = [i for i, x in enumerate(rca) if x <= 0]
+    hi = max(rca + [1.0]) * 1.06
+    band = 0.24 * hi if zero else 0.0
+    x_range = (-band - 0.02 * hi, hi)
+    y_vals = dens + ([float(threshold)] if threshold is not None else [])
+    y_range = tuple(_padded_range(y_vals, low=0.12, high=0.12) or (0.0, 1.0))
+    frame = Frame(CHART_WIDTH, 540, 70, 30, 40, 50 + LEGEND_ROW, x_range, y_range)
+    pix = [(*frame.px(x, y), r) for x, y, r in zip(rca, dens, radius)]
+    xs = list(rca)
+    if zero:  # a one-sided beeswarm into the band: the largest stay nearest the axis
+        order = sorted(zero, key=lambda i: (-sizes[i], str(points[i].get("label", ""))))
+        band_px = frame.px(0.0, 0.0)[0] - frame.px(-band, 0.0)[0]
+        shifts = dodge([pix[i] for i in range(len(pix))], order, limit=band_px - 6)
+        for i in zero:
+            pix[i] = (pix[i][0] + shifts[i], pix[i][1], pix[i][2])
+            xs[i] = frame.data_x(pix[i][0])
+    ranked = sorted((i for i, p in enumerate(points) if p.get("rank")), key=lambda i: int(points[i]["rank"]))
+    strong = sorted((i for i, p in enumerate(points) if not p.get("rank") and p.get("category") == "strength"),
+                    key=lambda i: (-sizes[i], str(points[i].get("label", ""))))
+    rest = sorted((i for i in range(len(points)) if i not in set(ranked) | set(strong)),
+                  key=lambda i: (-sizes[i], str(points[i].get("label", ""))))
+    order = (ranked + strong + rest)[:max(QUADRANT_LABELS, len(ranked))]
+    texts = [(f"{p['rank']} {p.get('label', '')}" if p.get("rank") else str(p.get("label", ""))) for p in points]
+    labels = place_labels(pix, texts, frame, order=order)
     fig = go.Figure()
-    order = {c: k for k, c in enumerate(("fill_now", "long_term", "strength", "declining", "other"))}
-    cats = sorted({str(p.get("category", "")) for p in points}, key=lambda c: (order.get(c, len(order)), c))
-    # label the biggest bubbles away from the crowded RCA = 0 axis; hover shows every label
-    ranked = sorted(points, key=lambda p: (-float(p.get("size") or 0.0), str(p.get("label", ""))))
-    labelled = {id(p) for p in [p for p in ranked if float(p.get("rca") or 0.0) > 0][:QUADRANT_LABELS]}
+    cat_order = {c: k for k, c in enumerate(("fill_now", "long_term", "strength", "declining", "other"))}
+    cats = sorted({str(p.get("category", "")) for p in points}, key=lambda c: (cat_order.get(c, len(cat_order)), c))
+    if zero:
+        fig.add_shape(type="rect", xref="x", yref="paper", x0=x_range[0], x1=0.0, y0=0, y1=1, layer="below",
+                      fillcolor="rgba(95,107,122,0.08)", line={"width": 0})
     for i, c in enumerate(cats):
-        members = [p for p in points if str(p.get("category", "")) == c]
+        members = [k for k, p in enumerate(points) if str(p.get("category", "")) == c]
         fig.add_trace(go.Scatter(
-            x=[p.get("rca") for p in members], y=[p.get("density") for p in members],
-            mode="markers+text", name=L(f"cat.{c}", lang) if has_label(f"cat.{c}") else c,
-            text=[str(p.get("label", "")) if id(p) in labelled else "" for p in members],
-            customdata=[str(p.get("label", "")) for p in members],
-            textposition="top center", textfont={"size": 11},
-            hovertemplate="%{customdata}<br>RCA %{x:.2f}<br>%{y:.3f}<extra></extra>",
-            marker={"size": [10 + 30 * (float(p.get("size") or 1.0) / smax) ** 0.5 for p in members],
-                    "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
+            x=[xs[k] for k in members], y=[dens[k] for k in members], mode="markers",
+            name=L(f"cat.{c}", lang) if has_label(f"cat.{c}") else c,
+            customdata=[[str(points[k].get("label", "")), rca[k]] for k in members],
+            hovertemplate="%{customdata[0]}<br>RCA %{customdata[1]:.2f}<br>%{y:.3f}<extra></extra>",
+            marker={"size": [2 * radius[k] for k in members], "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
                     "line": {"color": "white", "width": 1}},
         ))
-    threshold = data.get("threshold")
-    if threshold is None:  # older models: the median density of the points drawn
-        dens = sorted(float(p.get("density") or 0.0) for p in points)
-        threshold = (dens[len(dens) // 2] if len(dens) % 2 else (dens[len(dens) // 2 - 1] + dens[len(dens) // 2]) / 2) \
-            if dens else None
     if threshold is not None:  # the density above which an RCA < 1 technology is "fill now"
         fig.add_hline(y=float(threshold), line={"color": "#888", "dash": "dash", "width": 1})
     fig.add_vline(x=1.0, line={"color": "#888", "dash": "dash", "width": 1})
-    fig.update_xaxes(title_text=data.get("x_label") or "RCA",
-                     range=_padded_range([p.get("rca") for p in points] + [0.0, 1.0], low=0.04, high=0.08))
-    fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang),
-                     range=_padded_range([p.get("density") for p in points] + ([threshold] if threshold is not None else []),
-                                         low=0.1, high=0.16))
-    return _base_layout(fig, height=480)
-
+    notes, boxes = label_annotations(labels, xs, dens)
+    if zero:
+        notes.append({"x": x_range[0] / 2, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                      "text": _t("rca_zero", lang), "font": {"size": 11, "color": "#5f6b7a"}})
+    fig.update_layout(annotations=notes, meta={"label_boxes": boxes})
+    ticks = [v for v in range(0, int(hi) + 1)]
+    fig.update_xaxes(title_text=data.get("x_label") or "RCA", range=list(x_range), tickvals=ticks, zeroline=False)
+    fig.update_yaxes(title_text=data.get("y_label") or _t("density", lang), range=list(y_range))
+    return _base_layout(fig, lang, height=frame.height, frame=frame)
 
 @plotly_escaped
 def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
-    """Technology life-cycle path: x applicants, y applications, points labelled by year."""
-    years = list(data.get("years") or [])
-    fig = go.Figure(go.Scatter(
-        x=list(data.get("applicants") or []), y=list(data.get("applications") or []),
-        mode="lines+markers+text", text=[str(y) for y in years], textposition="top center",
-        textfont={"size": 11}, line={"color": PALETTE[0], "width": 2},
-        marker={"size": 8, "color": PALETTE[0]}, showlegend=False,
-        hovertemplate="%{text}: %{x}, %{y}<extra></extra>",
-    ))
-    fig.update_xaxes(title_text=_t("applicants", lang),
-                     range=_padded_range(list(data.get("applicants") or []), high=0.06, from_zero=True))
-    fig.update_yaxes(title_text=_t("applications", lang),
-                     range=_padded_range(list(data.get("applications") or []), high=0.1, from_zero=True))
-    return _base_layout(fig)
+    """Technology life-cycle path: x applicants, y applications, a line through the years.
 
+    Years are labelled where a label fits without overlapping another: the last and first
+    year and the peak first, then years where the path turns, then every fifth year, then
+    the others (all show on hover), so early years crowded near the origin stay unlabelled."""
+    years = list(data.get("years") or [])
+    xs = [float(v or 0) for v in data.get("applicants") or []]
+    ys = [float(v or 0) for v in data.get("applications") or []]
+    x_range = tuple(_padded_range(xs, high=0.08, from_zero=True) or (0.0, 1.0))
+    y_range = tuple(_padded_range(ys, high=0.1, from_zero=True) or (0.0, 1.0))
+    x_range = (x_range[0] - 0.02 * (x_range[1] - x_range[0]), x_range[1])
+    y_range = (y_range[0] - 0.03 * (y_range[1] - y_range[0]), y_range[1])
+    frame = Frame(CHART_WIDTH, 480, 70, 30, 40, 60, x_range, y_range)
+    pix = [(*frame.px(x, y), 4.0) for x, y in zip(xs, ys)]
+    n = len(years)
+    turning = [i for i in range(1, n - 1)
+               if (xs[i] - xs[i - 1]) * (xs[i + 1] - xs[i]) < 0 or (ys[i] - ys[i - 1]) * (ys[i + 1] - ys[i]) < 0]
+    peak = max(range(n), key=lambda i: (ys[i], -i)) if n else None
+    first = [n - 1, peak, 0] if n else []
+    fifth = [i for i in range(n - 1, -1, -1) if int(years[i]) % 5 == 0]
+    order = list(dict.fromkeys([i for i in first + sorted(turning, reverse=True) + fifth + list(range(n - 1, -1, -1))
+                                if i is not None]))
+    labels = place_labels(pix, [str(y) for y in years], frame, order=order, max_distance=10, font_size=11)
+    fig = go.Figure(go.Scatter(
+        x=xs, y=ys, mode="lines+markers", line={"color": PALETTE[0], "width": 2},
+        marker={"size": 8, "color": PALETTE[0]}, showlegend=False, customdata=[str(y) for y in years],
+        hovertemplate="%{customdata}: %{x}, %{y}<extra></extra>",
+    ))
+    notes, boxes = label_annotations(labels, xs, ys)
+    fig.update_layout(annotations=notes, meta={"label_boxes": boxes})
+    fig.update_xaxes(title_text=_t("applicants", lang), range=list(x_range))
+    fig.update_yaxes(title_text=_t("applications", lang), range=list(y_range))
+    return _base_layout(fig, lang, height=frame.height, frame=frame)
 
 @plotly_escaped
 def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -> go.Figure:
@@ -256,7 +396,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
                            yref="paper", showarrow=False, font={"size": 14, "color": "#666"})
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return _base_layout(fig, height=220)
+        return _base_layout(fig, lang, height=220)
     # Layers by year (None last), stable order within a layer by first appearance.
     known = sorted({n["year"] for n in nodes if n.get("year") is not None})
     layer_of = {y: i for i, y in enumerate(known)}
@@ -291,7 +431,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
                      range=[-0.5, max(ticks) + 0.5])
     depth = max(slots.values())
     fig.update_yaxes(visible=False, range=[-depth + 0.3, 0.6])
-    return _base_layout(fig, height=max(260, 120 + 90 * depth))
+    return _base_layout(fig, lang, height=max(260, 120 + 90 * depth))
 
 
 #: Colours of the risk grades.
@@ -302,30 +442,41 @@ GRADE_COLOURS = {"high": "#C0392B", "medium": "#E69F00", "watch": "#2E86C1", "lo
 def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Risk matrix: relevance (x) against strength (y), one bubble per patent, bubble size =
     risk, colour = grade; dashed lines at the grade boundaries are not drawn because the
-    grade also depends on status and holder (hover shows all parts)."""
+    grade also depends on status and holder (hover shows all parts).
+
+    Grades are drawn low first and high last, so a high or medium bubble is never hidden
+    behind low ones; high and medium patents are labelled (riskiest first) where a label
+    fits without overlapping another."""
     points = list(data.get("points") or [])
+    x_range, y_range = (-0.03, 1.05), (-0.03, 1.08)
+    frame = Frame(CHART_WIDTH, 500, 70, 30, 40, 50 + LEGEND_ROW, x_range, y_range)
+    radius = [(8 + 0.3 * float(p.get("risk") or 0.0)) / 2 for p in points]
+    xs = [float(p.get("relevance") or 0.0) for p in points]
+    ys = [float(p.get("strength") or 0.0) for p in points]
+    pix = [(*frame.px(x, y), r) for x, y, r in zip(xs, ys, radius)]
+    flagged = sorted((i for i, p in enumerate(points) if p.get("grade") in ("high", "medium")),
+                     key=lambda i: (-float(points[i].get("risk") or 0.0), str(points[i].get("label", ""))))
+    labels = place_labels(pix, [str(p.get("label", "")) for p in points], frame, order=flagged, font_size=10)
     fig = go.Figure()
-    for grade in GRADE_COLOURS:
-        members = [p for p in points if p.get("grade") == grade]
+    for grade in reversed(list(GRADE_COLOURS)):  # low first: the riskiest are drawn on top
+        members = [i for i, p in enumerate(points) if p.get("grade") == grade]
         if not members:
             continue
         fig.add_trace(go.Scatter(
-            x=[p.get("relevance") for p in members], y=[p.get("strength") for p in members],
-            mode="markers+text", name=L(f"w.grade.{grade}", lang),
-            text=[str(p.get("label", "")) if grade in ("high", "medium") else "" for p in members],
-            customdata=[[str(p.get("label", "")), p.get("risk"), str(p.get("holder", "")), str(p.get("status", ""))]
-                        for p in members],
-            textposition="top center", textfont={"size": 10},
+            x=[xs[i] for i in members], y=[ys[i] for i in members], mode="markers", name=L(f"w.grade.{grade}", lang),
+            customdata=[[str(points[i].get("label", "")), points[i].get("risk"), str(points[i].get("holder", "")),
+                         str(points[i].get("status", ""))] for i in members],
             hovertemplate="%{customdata[0]}<br>%{customdata[2]}<br>%{customdata[3]}<br>"
                           + L("w.c.risk", lang) + " %{customdata[1]}<extra></extra>",
-            marker={"size": [8 + 0.3 * float(p.get("risk") or 0.0) for p in members], "color": GRADE_COLOURS[grade],
-                    "opacity": 0.8, "line": {"color": "white", "width": 1}},
+            marker={"size": [2 * radius[i] for i in members], "color": GRADE_COLOURS[grade],
+                    "opacity": 0.55 if grade == "low" else 0.9, "line": {"color": "white", "width": 1}},
         ))
-    fig.update_xaxes(title_text=data.get("x_label") or "relevance", range=[-0.03, 1.05])
-    fig.update_yaxes(title_text=data.get("y_label") or "strength", range=[-0.03, 1.08])
-    fig.update_layout(showlegend=True)  # also when only one grade is present
-    return _base_layout(fig, height=460)
-
+    notes, boxes = label_annotations(labels, xs, ys, font_size=10)
+    fig.update_layout(annotations=notes, meta={"label_boxes": boxes}, showlegend=True,  # also with one grade only
+                      legend={"traceorder": "reversed"})
+    fig.update_xaxes(title_text=data.get("x_label") or "relevance", range=list(x_range))
+    fig.update_yaxes(title_text=data.get("y_label") or "strength", range=list(y_range))
+    return _base_layout(fig, lang, height=frame.height, frame=frame)
 
 @plotly_escaped
 def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
@@ -350,8 +501,8 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
                                showarrow=False, yanchor="bottom", xanchor=side, font={"size": 11, "color": "#555"})
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(type="date")
-    _base_layout(fig, height=max(300, 80 + 24 * len(items)))
-    fig.update_layout(margin={"l": 60, "r": 30, "t": 50, "b": 50})
+    _base_layout(fig, lang, height=max(300, 80 + 24 * len(items)))
+    fig.update_layout(margin={"t": 50})
     return fig
 
 
