@@ -111,6 +111,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ipc.none": ("none", "无"),
     "ipc.invalid": ("not a valid IPC/CPC code", "不是有效的IPC/CPC分类号"),
     "ipc.cpc_only": ("CPC-only code (no IPC title)", "仅CPC分类号（无IPC名称）"),
+    "ipc.parent_title": ("{title} ({code}, parent)", "{title}（上级分类 {code}）"),
+    "ipc.parent_note": ("No title in the IPC 2020 scheme for {codes}: the nearest parent's title is shown, marked 'parent' (a code of another IPC edition, or a CPC subdivision).",
+                        "IPC 2020 分类表中没有 {codes} 的名称：显示最近上级分类的名称，并标注“上级分类”（其他版本的 IPC 分类号或 CPC 细分）。"),
     # industries
     "sei.title": ("Strategic emerging industries (CNIPA 2021 SEI-IPC concordance)", "战略性新兴产业分类（国家知识产权局2021年参照关系表）"),
     "sei.code": ("Code", "代码"),

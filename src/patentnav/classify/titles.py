@@ -42,7 +42,8 @@ from typing import Iterable
 
 from .ipc import parse_ipc
 
-__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "split_code"]
+__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "split_code", "nearest_title",
+           "ipc_title_or_parent"]
 
 _DATA_FILE = "ipc_scheme_titles_en.tsv.gz"
 _REF14 = re.compile(r"\b([A-H][0-9]{2}[A-Z])([0-9]{4})([0-9]{6})\b")
@@ -160,6 +161,65 @@ def _title(code: str) -> str | None:
     key = _key(code)
     raw = None if key is None else _load()[0].get(_file_key(key))
     return None if raw is None else _display(raw)
+
+
+def _ancestors(code: str) -> list[str]:
+    """Codes above ``code``, nearest first: shorter subgroups by their digits (``B64C39/024``
+    -> ``B64C39/02``), the main group, the subclass, the class, the section."""
+    parsed = split_code(code)
+    if parsed is None:
+        return []
+    canonical, level, chain = parsed
+    out = []
+    if level == "subgroup":
+        main, sg = canonical.split("/")
+        digits = sg.rstrip("0")
+        while len(digits) > 2:
+            digits = digits[:-1]
+            out.append(f"{main}/{digits.ljust(2, '0')}")
+    out += [c for _, c in reversed(chain[:-1])]
+    return list(dict.fromkeys(c for c in out if c != canonical))
+
+
+def nearest_title(code: str | None) -> tuple[str | None, str | None]:
+    """``(code, title)`` of ``code`` itself when the IPC 2020 scheme has its title, else of
+    its nearest ancestor that has one (``B64C39/024``, a subdivision the 2020 scheme does not
+    list, -> ``("B64C39/02", "characterised by special use")``); ``(None, None)`` when no
+    level has a title.
+
+    Subgroups are tried by their digits (``39/0245`` -> ``39/024`` -> ``39/02``): the IPC
+    numbers a subdivision under the group whose digits it extends in almost every case; the
+    main group follows, then the subclass, class and section.
+    """
+    if not isinstance(code, str):
+        return None, None
+    own = ipc_title(code)
+    if own is not None:
+        parsed = split_code(code)
+        return (parsed[0] if parsed else code), own
+    for anc in _ancestors(code):
+        t = ipc_title(anc)
+        if t is not None:
+            return anc, t
+    return None, None
+
+
+def ipc_title_or_parent(code: str | None, lang: str = "en") -> str | None:
+    """The title of ``code``, or its nearest ancestor's title marked as such:
+    ``"characterised by special use (B64C39/02, parent)"``; None when there is neither.
+
+    >>> ipc_title_or_parent("B64C39/024")
+    'characterised by special use (B64C39/02, parent)'
+    """
+    from ..i18n import t
+
+    at, title = nearest_title(code)
+    if title is None:
+        return None
+    parsed = split_code(code) if isinstance(code, str) else None
+    if parsed and at == parsed[0]:
+        return title
+    return t("ipc.parent_title", lang, title=title, code=at)
 
 
 def ipc_titles(codes: Iterable[str]) -> dict[str, str | None]:

@@ -63,7 +63,7 @@ def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, 
     n_edges = 0 if edges is None else len(edges)
     console.print(t("graph.summary", lang, nodes=f"{n_nodes:,}", edges=f"{n_edges:,}", field=field.upper(), level=t(f"level.{level}", lang)))
     if edges is not None and n_edges:
-        from ..classify.titles import ipc_title
+        from ..classify.titles import ipc_title_or_parent as ipc_title
 
         key = "strength" if "strength" in edges.columns and normalize != "none" else "count"
         tab = Table(title=t("graph.top", lang))
@@ -73,8 +73,8 @@ def graph(corpus, field, level, min_count, min_occurrences, normalize, outputs, 
         if key == "strength":
             tab.add_column(t("graph.strength", lang), justify="right")
         for row in edges.sort_values(["count", key], ascending=False).head(top).itertuples():
-            a = f"{cell(row.source)}  [dim]{cell(ipc_title(row.source), 40)}[/]"
-            b = f"{cell(row.target)}  [dim]{cell(ipc_title(row.target), 40)}[/]"
+            a = f"{cell(row.source)}  [dim]{cell(ipc_title(row.source, lang), 40)}[/]"
+            b = f"{cell(row.target)}  [dim]{cell(ipc_title(row.target, lang), 40)}[/]"
             cells = [a, b, f"{row.count:,}"]
             if key == "strength":
                 cells.append(f"{row.strength:.3g}")
@@ -358,10 +358,14 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
                     ("gaps.growth", {"justify": "right"}), ("gaps.rights", {"justify": "right"}),
                     ("gaps.holders", {"overflow": "fold", "ratio": 2}), ("gaps.local", {"overflow": "fold", "ratio": 2})):
         tab.add_column(t(key, lang), **kw)
+    from ..classify.titles import ipc_title_or_parent
+
     marked = False
     for row in g.table.head(top).itertuples():
-        title = cell(row.title, 30) if "title" in g.table.columns else ""
-        name = cell(row.technology) + (f" [dim]{title}[/]" if title else "")
+        title = getattr(row, "title", None)
+        if not isinstance(title, str) or not title:  # no title in the IPC 2020 scheme: the parent's, marked
+            title = ipc_title_or_parent(row.technology, lang) if technology in ("ipc", "cpc") else None
+        name = cell(row.technology) + (f" [dim]{cell(title, 30)}[/]" if title else "")
         growth = "—" if pd.isna(row.world_growth) else f"{100 * row.world_growth:+.0f}%"
         firms = "; ".join(row.closest_local_firms) or "; ".join(f"{f}*" for f in row.closest_first_filed_firms)
         marked = marked or (not row.closest_local_firms and bool(row.closest_first_filed_firms))

@@ -133,7 +133,7 @@ def info(corpus, top, fmt, lang):
     CORPUS is a .parquet written by `patentnav ingest`, or any export file(s). Without
     CORPUS the bundled Lens.org drone sample (9,071 documents) is described.
     """
-    from ..classify.titles import ipc_title
+    from ..classify.titles import ipc_title_or_parent
 
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     s = c.summary(top=top)
@@ -155,7 +155,7 @@ def info(corpus, top, fmt, lang):
     ctab.add_column(t("info.title_col", lang), overflow="fold", max_width=60)
     ctab.add_column(t("info.count", lang), justify="right")
     for code, v in s["top_ipc_subclasses"]:
-        ctab.add_row(cell(code), cell(ipc_title(code), 120), f"{v:,}")
+        ctab.add_row(cell(code), cell(ipc_title_or_parent(code, lang), 120), f"{v:,}")
     console.print(ctab)
     console.print(_count_table(t("info.top_applicants", lang), t("info.applicant", lang), s["top_applicants"], n, lang))
     cov = Table(title=t("info.coverage", lang))
@@ -177,8 +177,10 @@ def ipc(codes, lang):
     "H04W 72/04 (2009.01)", Y02E10/50, B64C2201/123.
     """
     from ..classify.lookup import describe_code
+    from ..classify.titles import ipc_title_or_parent
 
     status = 0
+    sep = "：" if lang == "zh" else ": "
     for text in codes:
         d = describe_code(text)
         if not d.get("valid"):
@@ -189,17 +191,24 @@ def ipc(codes, lang):
         tab.add_column(t("ipc.level", lang))
         tab.add_column(t("ipc.code", lang))
         tab.add_column(t("ipc.title", lang), overflow="fold")
+        fallback = []
         for h in d["hierarchy"]:
-            tab.add_row(t(f"level.{h['level']}", lang), cell(h["code"]), cell(h.get("title")) or "[dim]—[/]")
+            title = h.get("title")
+            if title is None:
+                title = ipc_title_or_parent(h["code"], lang)
+                fallback += [h["code"]] if title else []
+            tab.add_row(t(f"level.{h['level']}", lang), cell(h["code"]), cell(title) or "[dim]—[/]")
         console.print(tab)
+        if fallback:
+            console.print(f"[dim]{t('ipc.parent_note', lang, codes=', '.join(fallback))}[/]")
         wf = d.get("wipo_field")
         if wf:
-            console.print(f"{t('ipc.wipo', lang)}: {wf.get('number')} {wf.get('field_zh' if lang == 'zh' else 'field_en', wf.get('field_en', ''))}")
+            console.print(f"{t('ipc.wipo', lang)}{sep}{wf.get('number')} {wf.get('field_zh' if lang == 'zh' else 'field_en', wf.get('field_en', ''))}")
         else:
-            console.print(f"{t('ipc.wipo', lang)}: {t('ipc.none', lang)}")
+            console.print(f"{t('ipc.wipo', lang)}{sep}{t('ipc.none', lang)}")
         sei = d.get("sei_fields") or []
         names = ", ".join(f"{s['code']} {s['name_en'] if lang == 'en' else s['name']}" for s in sei) or t("ipc.none", lang)
-        console.print(f"{t('ipc.sei', lang)}: {names}\n")
+        console.print(f"{t('ipc.sei', lang)}{sep}{names}\n")
     if status:
         sys.exit(status)
 
