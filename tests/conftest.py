@@ -25,3 +25,12 @@ def drones():
     import patentnav
 
     return patentnav.datasets.drones()
+
+
+@pytest.fixture(scope="session")
+def landscape_reports(drones):
+    """The landscape report of the bundled sample in Chinese (region CN) and in English
+    (scoped to SEI 2.2), built once for the tests that only read them."""
+    from patentnav.report import build_landscape_report
+
+    return {"zh": build_landscape_report(drones, lang="zh"), "en": build_landscape_report(drones, lang="en", industry="2.2")}

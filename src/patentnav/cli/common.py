@@ -253,12 +253,13 @@ def parse_formats(text: str) -> list[str]:
 def warn_missing_cjk_font(lang: str | None, fonts=None) -> bool:
     """Before PNG charts are written in Chinese: warn (and say how to install one) when the
     system has no font with Chinese characters; returns whether one was found.
-    ``fonts``: the font list to check (see :func:`patentnav.report.fonts.cjk_fonts`)."""
+    ``fonts``: the CJK fonts to take as installed instead of asking the system
+    (:func:`patentnav.report.fonts.cjk_fonts`)."""
     from ..report.fonts import cjk_fonts
 
     if lang != "zh":
         return True
-    found = cjk_fonts(fonts)
+    found = cjk_fonts() if fonts is None else list(fonts)
     if found is not None and not found:
         err_console.print(f"[yellow]{safe(t('font.missing', lang))}[/]")
         return False
