@@ -183,14 +183,14 @@ def test_sei_exact():
     assert sei_match("A01B 1/02")["via"] == "exact"
     assert [f for f, _, _ in sei_of_code("H04W72/04")] == ["1.1"]
     assert sei_match("G16H") == {"code": "G16H", "matched": "G16H", "via": "exact",
-                                 "fields": [{"code": "1.5", "name": "人工智能"}]}
-    assert sei_match("C08")["fields"] == [{"code": "3.6", "name": "前沿新材料"}]  # a class-level entry
+                                 "fields": [{"code": "1.5", "name": "人工智能", "name_en": "Artificial intelligence"}]}
+    assert sei_match("C08")["fields"] == [{"code": "3.6", "name": "前沿新材料", "name_en": "Frontier new materials"}]  # a class-level entry
 
 
 def test_sei_subgroup_through_main_group():
     assert "B64C39/024" not in sei._load().exact
     m = sei_match("B64C39/024")
-    assert (m["matched"], m["via"], m["fields"]) == ("B64C39/00", "main_group", [{"code": "2.2", "name": "航空装备产业"}])
+    assert (m["matched"], m["via"], m["fields"]) == ("B64C39/00", "main_group", [{"code": "2.2", "name": "航空装备产业", "name_en": "Aviation equipment"}])
     assert sei_match("G05D1/10")["matched"] == "G05D1/00"
 
 
@@ -294,7 +294,7 @@ def test_describe_valid():
     assert [h["level"] for h in d["hierarchy"]] == ["section", "class", "subclass", "main_group", "subgroup"]
     assert d["hierarchy"][-1] == {"level": "subgroup", "code": "H04W72/04", "title": "Wireless resource allocation"}
     assert d["wipo_field"]["number"] == 4 and d["wipo_field"]["field_zh"] == "数字通信"
-    assert d["sei_fields"] == [{"code": "1.1", "name": "下一代信息网络产业"}]
+    assert d["sei_fields"] == [{"code": "1.1", "name": "下一代信息网络产业", "name_en": "Next-generation information networks"}]
     assert "error" not in d
     d = describe_code("B64C39/024")
     assert d["sei_via"] == {"code": "B64C39/00", "via": "main_group"} and d["title"] is None

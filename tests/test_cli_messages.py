@@ -81,7 +81,7 @@ def test_unknown_format_is_one_short_line(tmp_path):
         detect_format(bad)
     msg = str(e.value)
     assert "\n" not in msg and len(msg) - len(str(bad)) < 200  # one sentence, was a 9-line list of descriptions
-    assert "Supported: parquet, jsonl, lens" in msg and "--format NAME" in msg
+    assert "Supported: " in msg and all(name in msg for name in ("parquet", "jsonl", "lens", "cn_export")) and "--format NAME" in msg
     r = _run(["info", str(bad)])
     assert r.exit_code == 2 and len([ln for ln in r.output.splitlines() if ln.strip()]) <= 3  # one wrapped paragraph
 

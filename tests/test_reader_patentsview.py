@@ -225,7 +225,7 @@ def test_extracted_folder_layout(tmp_path):
 def test_detects_directory_and_g_patent_file_only():
     assert detect_format(PV) == "patentsview"
     assert detect_format(PV / "g_patent.tsv") == "patentsview"
-    with pytest.raises(IngestError, match="unrecognised format"):
+    with pytest.raises(IngestError, match="not a recognised patent export"):
         detect_format(PV / "g_cpc_current.tsv")
 
 
