@@ -62,7 +62,7 @@ def test_cli_holder_and_region(tmp_path):
     assert r.exit_code == 0, r.output
     rep = json.loads((out / "portfolio.json").read_text(encoding="utf-8"))
     assert rep["meta"]["scope"]["documents"] == 36
-    assert (out / "rights_all.csv").is_file() and (out / "tables" / "decisions_decisions.csv").is_file()
+    assert (out / "rights_all.csv").is_file() and (out / "tables" / "decisions.csv").is_file()
     out2 = tmp_path / "r"
     r = _invoke(["portfolio", "--region", "CN", "--as-of", AS_OF, "--out", str(out2), "--format", "json"])
     assert r.exit_code == 0, r.output

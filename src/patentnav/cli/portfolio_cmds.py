@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, load_corpus, plan_out, safe
+from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, safe
 
 _STEPS = ("select", "status", "indicators", "fees", "prospects", "region", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
@@ -40,7 +40,7 @@ _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "e
               help="Directory for the report files.")
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True,
               help="Comma-separated outputs: html, md, json, csv.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@lang_option
 @handle_errors
 def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, product_file, harmonize, out_dir, formats, lang):
     """Put idle patents to work (盘活存量专利): inventory, fees, value signals and decisions.
@@ -56,7 +56,7 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
     \b
     Examples:
       patentnav portfolio --holder "SZ DJI TECHNOLOGY CO LTD"
-      patentnav portfolio --region CN --as-of 2018-01-01 --lang en
+      patentnav portfolio --region CN --as-of 2018-01-01 --lang zh
       patentnav portfolio corpus.parquet --holder "Huawei Technologies Co Ltd" --holder "华为技术有限公司" --cn-reduction 70
       patentnav portfolio corpus.parquet --holder "ACME" --product examples/drone_product.toml --years 10 --us-entity small
     """
