@@ -126,6 +126,8 @@ def test_header_only_export_says_no_documents(lens_small, tmp_path):
     assert r.exit_code == 1 and "No documents" in r.output and not (tmp_path / "c.parquet").exists()
     r = _run(["landscape", str(lens_small / "header.csv"), "--out", str(tmp_path / "rep")])
     assert r.exit_code == 2 and "no documents" in r.output and "scope criteria" not in r.output
+    r = _run(["info", str(lens_small / "header.csv")])  # describing an empty export is an answer: 0 documents
+    assert r.exit_code == 0 and "No documents" in r.output
 
 
 def test_ingest_progress_follows_the_readers_position():

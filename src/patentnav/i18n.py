@@ -57,6 +57,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "info.coverage": ("Field coverage", "字段覆盖"),
     "info.field": ("Field", "字段"),
     "info.with": ("Documents with it", "含该字段的文献"),
+    "info.no_documents": ("No documents: the input holds column headers but no rows.", "没有文献：输入只有表头，没有数据行。"),
     "info.sample_note": ("No corpus given: showing the bundled Lens.org drone sample.", "未指定数据：显示内置的 Lens.org 无人机样本数据。"),
     # corpus columns: one label per schema column (patentnav.i18n.column_label); reports never show schema names
     "col.publication_number": ("Publication number", "公开号"),

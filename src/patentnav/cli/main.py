@@ -135,7 +135,9 @@ def info(corpus, top, fmt, lang):
     """
     from ..classify.titles import ipc_title_or_parent
 
-    c = load_corpus(corpus, fmt=fmt, lang=lang)
+    c = load_corpus(corpus, fmt=fmt, lang=lang, require_documents=False)  # describing an empty export is an answer
+    if len(c) == 0:
+        err_console.print(f"[yellow]{t('info.no_documents', lang)}[/]")
     s = c.summary(top=top)
     n = s["documents"]
     console.print(f"[bold]{t('info.title', lang)}[/]: {t('info.documents', lang)} {n:,}")
