@@ -10,8 +10,7 @@ from typing import Sequence
 
 import click
 from rich.console import Console
-from rich.progress import (BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..i18n import LocalizedError, default_lang, error_text, t
@@ -76,34 +75,47 @@ def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None =
             err_console.print(f"[dim]{t('info.sample_note', lang)}[/]")
         return datasets.drones()
     with Progress(
-        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(), DownloadColumn(),
-        TextColumn("{task.fields[rows]}"), TimeRemainingColumn(), TimeElapsedColumn(),
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.fields[bytes]}"), TextColumn("{task.fields[rows]}"), TimeRemainingColumn(), TimeElapsedColumn(),
         console=err_console, transient=True, disable=quiet,
     ) as bar:
-        task = bar.add_task(t("ingest.reading", lang), total=None, rows="")
-        done = {"before": 0, "size": 0, "name": ""}
+        task = bar.add_task(t("ingest.reading", lang), total=None, rows="", bytes="")
+        done = {"before": 0, "size": 0, "name": "", "total": 0, "stage": None}
 
         def watch(kind: str, *args) -> None:
             if kind == "file":
+                if done["stage"] is not None:
+                    bar.remove_task(done["stage"])
+                    done["stage"] = None
                 path, size = args
                 done["before"] += done["size"]
                 done["size"], done["name"] = size, Path(path).name
-                total = (bar.tasks[0].total or 0) + size
-                bar.update(task, total=total, completed=done["before"],
+                done["total"] += size
+                bar.update(task, total=done["total"], completed=done["before"], bytes=_mb(done["before"], done["total"]),
                            description=f"{t('ingest.reading', lang)} {safe(done['name'])}")
             elif kind == "position":
                 fraction, records = args
-                bar.update(task, completed=done["before"] + fraction * done["size"],
+                at = done["before"] + fraction * done["size"]
+                bar.update(task, total=done["total"], completed=at, bytes=_mb(at, done["total"]),
                            rows=t("ingest.rows_so_far", lang, n=f"{records:,}"))
-            elif kind == "stage":
-                bar.update(task, description=f"{t('ingest.stage.' + args[0], lang)} {safe(done['name'])}")
+            elif kind == "stage":  # column work after parsing: no position to report, so no time left is claimed
+                text = f"{t('ingest.stage.' + args[0], lang)} {safe(done['name'])}"
+                if done["stage"] is None:
+                    done["stage"] = bar.add_task(text, total=None, rows="", bytes="")
+                else:
+                    bar.update(done["stage"], description=text)
 
         with watching(watch):
             corpus = read(*paths, format=fmt)
-        bar.update(task, completed=bar.tasks[0].total or 0)
+        bar.update(task, total=done["total"], completed=done["total"])
     if require_documents and len(corpus) == 0:
         raise LocalizedError("err.no_documents", what=", ".join(Path(p).name for p in paths))
     return corpus
+
+
+def _mb(done: float, total: float) -> str:
+    """``12.3/45.6 MB`` (bytes of the files read so far, of all)."""
+    return f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
 
 
 def report_tables(report: IngestReport, lang: str | None = None, max_issues: int = 20) -> list[Table]:
