@@ -142,7 +142,7 @@ SMALL = [
 def test_fractional_counting_and_sources():
     c = _corpus(SMALL)
     a = assign_regions(c, level="city")
-    assert list(a.columns) == ["publication_number", "applicant_index", "applicant", "region", "weight",
+    assert list(a.columns) == ["publication_number", "applicant_index", "applicant", "applicant_raw", "region", "weight",
                                "source_of_evidence"]
     sums = a.groupby("publication_number")["weight"].sum()
     assert np.allclose(sums.to_numpy(), 1.0) and len(sums) == len(SMALL)

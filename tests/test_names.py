@@ -18,6 +18,9 @@ from patentnav.names import NameHarmonizer, harmonize_names, is_individual, clea
     ("ＨＵＡＷＥＩ　ＴＥＣＨＮＯＬＯＧＩＥＳ ＣＯ．， ＬＴＤ．", "HUAWEI TECH"),  # full-width
     ("华为技术有限公司", "华为技术"),
     ("深圳市大疆创新科技有限公司", "深圳市大疆创新科技"),
+    ("中兴通讯股份有限公司南京分公司", "中兴通讯 南京分公司"),  # a branch keeps its branch
+    ("腾讯科技（深圳）有限公司", "腾讯科技 深圳"),  # a bracketed place stays
+    ("AgResearch Ltd", "AGRESEARCH"),  # not RESEARCH misspelt (issue 12)
     ("中国石油化工股份有限公司", "中国石油化工"),
     ("海尔集团公司", "海尔"),
     ("The Xerox Corporation", "XEROX"),
@@ -70,8 +73,12 @@ def test_typos_link_but_decisive_words_do_not():
     assert len(set(out[3:])) == 8
 
 
-def test_acronym_links_only_with_a_clear_expansion():
+def test_acronym_links_only_on_evidence():
+    # initials alone are no evidence (tests/test_names_acronyms.py has the cases of issue 12)
     out = harmonize_names(["IBM Corporation", "International Business Machines Corporation", "International Business Machines Corp."])
+    assert out[0] != out[1] == out[2]
+    stated = ["IBM Corporation (International Business Machines Corporation)"] * 2
+    out = harmonize_names(["IBM Corporation", "International Business Machines Corporation", *stated])
     assert len(set(out)) == 1
     out = harmonize_names(["ABC Inc.", "American Broadcasting Company", "Atlantic Bottling Corporation"])
     assert len(set(out)) == 3

@@ -502,7 +502,10 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     pandas.DataFrame
         Long form, one row per applicant (one row with ``applicant_index == -1`` for a
         patent listing no applicant): ``publication_number, applicant_index, applicant,
-        region, weight, source_of_evidence``. ``weight`` is ``1 / number of applicants``,
+        applicant_raw, region, weight, source_of_evidence``. ``applicant`` is the
+        harmonised name when the corpus is harmonised (:meth:`Corpus.harmonize_applicants`),
+        so that tables counting firms count each firm once; ``applicant_raw`` is the name
+        as written. ``weight`` is ``1 / number of applicants``,
         so the weights of each patent sum to 1. ``source_of_evidence`` is one of
         :data:`SOURCES`; ``region`` is ``UNKNOWN`` when no source applies. Per-source
         patent counts are in ``.attrs["source_summary"]`` (see :func:`source_summary`).
@@ -531,13 +534,16 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
         region[m] = values[m]
         source[m] = src
 
+    from .names import canonical_applicants
+
+    harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
+    firm = canonical_applicants(corpus, names, harm)  # the harmonised firm, which tables count
     if firms is not None:
         from .names import normalize_names
 
         keys = _firm_keys(firms)
         raw_keys = normalize_names(pa.array(names, pa.string()))
-        harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
-        harm_keys = normalize_names(pa.array(harm, pa.string()))
+        harm_keys = normalize_names(pa.array(firm, pa.string()))
         value_set = pa.array(sorted(keys), pa.string())
         hit = pc.or_(pc.is_in(raw_keys, value_set=value_set), pc.is_in(harm_keys, value_set=value_set))
         hit = np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -574,7 +580,8 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     out = pd.DataFrame({
         "publication_number": pubs[parent],
         "applicant_index": np.where(has_app, pos, -1).astype(np.int64),
-        "applicant": names,
+        "applicant": firm,
+        "applicant_raw": names,
         "region": region,
         "weight": weight,
         "source_of_evidence": pd.Categorical(source, categories=list(SOURCES)),

@@ -256,34 +256,54 @@ def industries(code, lang):
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True))
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
               help='CSV with header "alias,canonical": pairs that always group, e.g. the line  华为技术有限公司,"Huawei Technologies Co., Ltd."  (quote a name that holds a comma).')
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the raw -> canonical mapping here (CSV) for review.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the raw -> canonical mapping here (CSV): each name with the reason and evidence that put it in its group.")
+@click.option("--links", "links_out", type=click.Path(dir_okay=False), help="Write every link (reason, evidence count, detail) here (CSV).")
 @click.option("--threshold", default=92.0, show_default=True, help="Minimum similarity (0-100) for two normalised firm names to link.")
 @click.option("--max-edits", default=3, show_default=True, help="Maximum Indel distance (typos) between linked names.")
+@click.option("--min-evidence", default=2, show_default=True,
+              help="Patent families (or stating mentions) a cross-script or acronym link needs.")
 @click.option("--top", default=15, show_default=True, help="How many merged groups to show.")
 @click.option("--format", "fmt", default=None, metavar="NAME", help="Reader name when CORPUS is an export (default: detected).")
 @lang_option
 @handle_errors
-def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
+def names(corpus, aliases, output, links_out, threshold, max_edits, min_evidence, top, fmt, lang):
     """Harmonise applicant names: one firm, one name.
 
     Normalises names (case, accents, punctuation, legal forms in many languages, common
-    words; Magerman, Van Looy & Song 2006), links typo variants within blocks (rapidfuzz)
-    and acronyms with a clear expansion, keeps individuals apart, and applies your
-    aliases. Shows the largest merged groups; -o writes the full mapping to review.
+    words; Magerman, Van Looy & Song 2006), links typo variants within blocks (rapidfuzz),
+    Chinese names with and without their division prefix (深圳市大疆创新科技 = 大疆创新科技),
+    branches to their legal entity (...南京分公司), acronyms stated next to their expansion,
+    and Chinese to Latin-script names that patent families in the corpus pair at the same
+    applicant position (at least --min-evidence families). Individuals are kept apart; your
+    aliases always win. Shows why names were merged and the largest groups; -o writes the
+    mapping to review, --links every link with its evidence.
 
     \b
     Examples:
       patentnav names                          the bundled drone sample
+      patentnav names cnipa.csv lens.csv --links links.csv -o mapping.csv
       patentnav names corpus.parquet --aliases aliases.csv -o mapping.csv
     """
-    from ..names import write_mapping_csv
+    from ..names import write_links_csv, write_mapping_csv
+    from ..names.links import REASONS
 
     c = load_corpus(corpus, fmt=fmt, lang=lang)
-    h = c.harmonize_applicants(aliases=aliases, threshold=threshold, max_edits=max_edits)
+    h = c.harmonize_applicants(aliases=aliases, threshold=threshold, max_edits=max_edits, min_evidence=min_evidence)
     m = h.applicant_mapping
     n_groups = int(m["group"].nunique())
     console.print(t("names.summary", lang, raw=len(m), groups=n_groups, merged=len(m) - n_groups,
                     persons=int(m["is_individual"].sum())))
+    counts = h.applicant_links["reason"].value_counts()
+    if len(counts):
+        why = Table(title=t("names.reasons", lang))
+        why.add_column(t("names.reason", lang))
+        why.add_column(t("names.links", lang), justify="right")
+        why.add_column(t("names.meaning", lang), overflow="fold")
+        for reason in REASONS:
+            if reason in counts:
+                why.add_row(reason, f"{int(counts[reason]):,}", t(f"names.reason.{reason}", lang))
+        console.print(why)
     groups = (m.groupby("group").agg(canonical=("canonical", "first"), variants=("raw", "size"), count=("count", "sum"),
                                      raw=("raw", lambda s: list(s)))
               .query("variants > 1").sort_values(["variants", "count"], ascending=False).head(top))
@@ -298,6 +318,9 @@ def names(corpus, aliases, output, threshold, max_edits, top, fmt, lang):
     if output:
         write_mapping_csv(m, output)
         console.print(t("names.written", lang, path=safe(output)))
+    if links_out:
+        write_links_csv(h.applicant_links, links_out)
+        console.print(t("names.links_written", lang, path=safe(links_out)))
 
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402

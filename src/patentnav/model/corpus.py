@@ -294,7 +294,10 @@ class Corpus:
 
         The raw ``applicants`` column is kept. The raw -> canonical mapping is on the
         returned corpus as ``.applicant_mapping`` (a data frame; ``mapping.to_csv`` for review,
-        or :func:`patentnav.names.write_mapping_csv`, which neutralises formulas).
+        or :func:`patentnav.names.write_mapping_csv`, which neutralises formulas), every link
+        with its reason and evidence as ``.applicant_links``. Patent families in the corpus
+        (family ids, family members, shared priorities) are the evidence for cross-script
+        and acronym links (:mod:`patentnav.names.families`).
 
         Parameters
         ----------
@@ -302,7 +305,7 @@ class Corpus:
             User pairs that override (Chinese-English names, parent-subsidiary grouping).
         **options
             Passed to :class:`patentnav.names.NameHarmonizer` (``threshold``, ``max_edits``,
-            ``fuzzy``, ``workers``).
+            ``fuzzy``, ``workers``, ``min_evidence``).
 
         Examples
         --------
@@ -312,10 +315,11 @@ class Corpus:
         """
         from .._arrow import dedupe_pairs, regroup
         from ..names import NameHarmonizer
+        from ..names.families import applicant_positions
 
         apps = self._table["applicants"].combine_chunks()
         flat = pc.list_flatten(apps)
-        h = NameHarmonizer(aliases=aliases, **options).fit(flat)
+        h = NameHarmonizer(aliases=aliases, **options).fit(flat, positions=applicant_positions(self._table))
         m = h.mapping_
         idx = pc.index_in(flat, value_set=pa.array(m["raw"].tolist(), pa.string()))
         canon = pa.array(m["canonical"].tolist(), pa.string()).take(idx)
@@ -326,6 +330,7 @@ class Corpus:
                                        SCHEMA.field("applicants_harmonized"), harmonized)
         out = Corpus(table, self.report)
         out.applicant_mapping = m
+        out.applicant_links = h.links_
         return out
 
     def select(self, columns: Sequence[str]) -> pa.Table:

@@ -1,6 +1,8 @@
-"""Applicant-name harmonisation: normalisation, individuals, fuzzy grouping, aliases, metrics."""
+"""Applicant-name harmonisation: normalisation, individuals, typo, division, branch, acronym
+and cross-script links (each with its reason and evidence), aliases, metrics."""
 
-from .harmonize import Alias, NameHarmonizer, harmonize_names, read_aliases, write_mapping_csv
+from .harmonize import (Alias, NameHarmonizer, canonical_applicants, harmonize_names, read_aliases, write_links_csv,
+                        write_mapping_csv)
 from .individuals import is_individual
 from .metrics import bcubed_precision_recall_f1, metrics_table, pairwise_precision_recall_f1
 from .normalize import clean_names, normalize_name, normalize_names
@@ -10,6 +12,8 @@ __all__ = [
     "harmonize_names",
     "read_aliases",
     "write_mapping_csv",
+    "write_links_csv",
+    "canonical_applicants",
     "Alias",
     "normalize_name",
     "normalize_names",

@@ -12,13 +12,12 @@ Given distinct normalised keys, two keys are linked when
 * they contain the same digits (``3M`` and ``3D`` never link), the same words of one or
   two characters (codes and numerals: ``AT&T IP I`` and ``AT&T IP II`` never link), and
   their words have the same initials (typos rarely hit a word's first letter; ``UNIV OF KANSAS`` and
-  ``UNIV OF ARKANSAS`` never link).
+  ``UNIV OF ARKANSAS`` never link); and
+* they do not name different places (:func:`patentnav.names.divisions.places_conflict`):
+  ``UNIV XIAN TECH`` and ``UNIV XIAMEN TECH`` differ by two letters but name Xi'an and
+  Xiamen, two universities.
 
-A second, exact rule links acronyms: a one-word key of 3 to 6 letters links to the
-multi-word keys whose word initials spell it (``IBM`` and ``INT BUSINESS MACH``), only
-when one group (after the fuzzy links) holds at least ``DOMINANT_SHARE`` (80%) of the
-multi-word keys in the data with those initials, i.e. the expansion is clear
-(:func:`acronym_links`); ``ABC`` with several unrelated expansions links to none.
+Acronyms are linked only on evidence (:mod:`patentnav.names.acronyms`), never by this module.
 
 Groups are the connected components of the links (``scipy.sparse.csgraph``). The
 similarity matrix of each block is computed in C++ by ``rapidfuzz.process.cdist``.
@@ -33,7 +32,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["fuzzy_links", "acronym_links", "components", "DEFAULT_THRESHOLD", "DEFAULT_MAX_EDITS", "DEFAULT_MAX_BLOCK"]
+__all__ = ["fuzzy_links", "components", "DEFAULT_THRESHOLD", "DEFAULT_MAX_EDITS", "DEFAULT_MAX_BLOCK"]
 
 #: Default minimum ``fuzz.ratio`` (0-100) for two normalised names to be linked.
 DEFAULT_THRESHOLD = 92.0
@@ -96,39 +95,16 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
                 cols.append(sub[b][same])
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+    r, c = np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+    if len(r):
+        from .divisions import place_signatures, places_conflict
 
-
-#: Share of the candidate expansions one group must hold for an acronym to link to it.
-DOMINANT_SHARE = 0.8
-
-_SKIP_INITIAL = {"OF", "THE", "AND", "FOR", "DE", "DU", "DES", "LA", "LE", "DER", "DIE", "UND", "ET", "Y"}
-
-
-def acronym_links(keys, groups=None) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (acronym key, expansion key) by the unique-expansion rule in the module docstring.
-
-    ``groups``: component label of each key after the fuzzy links (default: each key alone).
-    """
-    karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
-    content = pc.utf8_trim_whitespace(pc.replace_substring_regex(karr, r"\b(?:" + "|".join(sorted(_SKIP_INITIAL)) + r")\b\s*", ""))
-    nwords = np.asarray(pc.list_value_length(pc.split_pattern(content, " ")).fill_null(0).to_numpy(zero_copy_only=False))
-    initials = np.asarray(pc.replace_substring_regex(content, r"(\S)\S*\s*", r"\1").to_numpy(zero_copy_only=False), dtype=object)
-    ok = (nwords >= 2) & np.fromiter((x is not None and 3 <= len(x) <= 6 for x in initials), dtype=bool, count=len(initials))
-    multi = pd.Series(initials[ok], index=np.flatnonzero(ok), dtype=object)
-    grp = np.arange(len(karr)) if groups is None else np.asarray(groups)
-    cand = pd.DataFrame({"acr": multi.values, "key": multi.index.values, "grp": grp[multi.index.values]})
-    per_group = cand.groupby(["acr", "grp"]).size().rename("n").reset_index()
-    total = per_group.groupby("acr")["n"].transform("sum")
-    best = per_group[per_group["n"] >= DOMINANT_SHARE * total]
-    best = best.merge(cand.drop_duplicates(["acr", "grp"]), on=["acr", "grp"])
-    expansion = pd.Series(best["key"].values, index=best["acr"].values)
-    single = np.flatnonzero((nwords == 1) & np.asarray(pc.match_substring_regex(karr, r"^[A-Z]{3,6}$").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
-    if not len(single) or not len(expansion):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    names = pd.Series(np.asarray(karr.take(pa.array(single)).to_pylist(), dtype=object), index=single)
-    hit = names[names.isin(expansion.index)]
-    return hit.index.values.astype(np.int64), expansion.loc[hit.values].values.astype(np.int64)
+        involved = np.unique(np.concatenate([r, c]))
+        sig = np.full(len(klist), "", dtype=object)
+        sig[involved] = place_signatures(karr.take(pa.array(involved)))
+        keep = ~places_conflict(sig[r], sig[c])
+        r, c = r[keep], c[keep]
+    return r, c
 
 
 def components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -6,19 +6,26 @@ Pipeline (each step documented in its module):
    Magerman, Van Looy & Song (2006).
 2. :func:`~patentnav.names.individuals.is_individual`: persons are kept apart from firms
    and grouped by exact key only.
-3. :func:`~patentnav.names.group.fuzzy_links`: typo-level links between firm keys within
-   blocks (rapidfuzz ratio >= ``threshold``, same digits).
+3. Links between firm keys, each with a reason (:mod:`patentnav.names.links`):
+   typo variants (:func:`~patentnav.names.group.fuzzy_links`), administrative-division
+   prefixes (:mod:`patentnav.names.divisions`), branches to their legal entity
+   (:mod:`patentnav.names.branches`), acronyms stated next to their expansion
+   (:mod:`patentnav.names.acronyms`), and, given the applicants of patent families,
+   cross-script and acronym links learned from families (:mod:`patentnav.names.families`).
 4. User aliases (CSV ``alias,canonical``) link an alias to a canonical name and override
-   the display name: Chinese-English pairs (华为技术有限公司 = Huawei Technologies Co., Ltd.)
-   and parent-subsidiary grouping are the user's decision, never guessed.
+   the display name: pairs the data cannot show (a Chinese name whose firm has no foreign
+   family member in the corpus) and parent-subsidiary grouping are the user's decision.
 5. Groups are connected components; each is displayed by its alias canonical if it has
-   one, else by its most frequent raw variant (ties: shorter, then alphabetical).
+   one, else by its legal entity's most frequent raw variant (branches last; ties:
+   shorter, then alphabetical). Every name reports the link that put it in its group.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,13 +35,22 @@ import pyarrow.compute as pc
 
 from ..io.report import IngestError, Issue
 from ..io.source import decode_text, read_bytes
-from .group import DEFAULT_MAX_BLOCK, DEFAULT_MAX_EDITS, DEFAULT_THRESHOLD, acronym_links, components, fuzzy_links
+from .acronyms import acronym_candidates, stated_acronyms
+from .branches import split_branches
+from .divisions import division_links
+from .families import firm_positions, mutual_best, position_pairs
+from .group import DEFAULT_MAX_BLOCK, DEFAULT_MAX_EDITS, DEFAULT_THRESHOLD, components, fuzzy_links
 from .individuals import is_individual
+from .links import Links, explain
 from .normalize import clean_names, normalize_names
 
-__all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv"]
+__all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
+           "canonical_applicants"]
 
 _PERSON = "\x00P "  # key prefix that keeps persons apart from firms
+
+#: Default number of observations (families, stating mentions) a learned link needs.
+DEFAULT_MIN_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -86,7 +102,11 @@ class NameHarmonizer:
     aliases : path or list of Alias, optional
         User alias pairs (see :func:`read_aliases`); they always win.
     fuzzy : bool, default True
-        False: group by normalised key only (deterministic rules, no similarity).
+        False: group by normalised key and aliases only (no typo, division, branch,
+        acronym or family links).
+    min_evidence : int, default 2
+        Observations a link learned from the data needs: families for cross-script and
+        acronym-family links, stating mentions for stated acronyms.
     max_block : int
         Blocks larger than this are split by more leading words.
     workers : int
@@ -96,23 +116,37 @@ class NameHarmonizer:
     ----------
     mapping_ : pandas.DataFrame
         One row per distinct raw name: ``raw``, ``count``, ``key`` (normalised),
-        ``is_individual``, ``group`` (int), ``canonical``, ``group_size`` (raw variants).
+        ``is_individual``, ``group`` (int), ``canonical``, ``group_size`` (raw variants),
+        ``reason`` (how the name joined its group, one of
+        :data:`~patentnav.names.links.REASONS`), ``evidence`` (observations behind a
+        learned link), ``linked_to`` (the name it was linked to), ``detail`` and ``branch``
+        (the branch part of a branch's name).
+    links_ : pandas.DataFrame
+        Every link: ``name_a``, ``name_b`` (the most frequent raw name of each key),
+        ``key_a``, ``key_b``, ``reason``, ``evidence``, ``detail``.
 
     Examples
     --------
     >>> h = NameHarmonizer().fit(["Huawei Technologies Co., Ltd.", "HUAWEI TECH CO LTD", "Huawei Device Co., Ltd."])
     >>> h.transform(["HUAWEI TECH CO LTD", "Huawei Device Co., Ltd."])
     ['Huawei Technologies Co., Ltd.', 'Huawei Device Co., Ltd.']
+    >>> h = NameHarmonizer().fit(["深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "中兴通讯股份有限公司南京分公司"])
+    >>> h.mapping_[["raw", "canonical", "reason"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['中兴通讯股份有限公司南京分公司', '中兴通讯股份有限公司', 'branch'],
+     ['大疆创新科技有限公司', '大疆创新科技有限公司', 'canonical'],
+     ['深圳市大疆创新科技有限公司', '大疆创新科技有限公司', 'division']]
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, aliases=None, fuzzy: bool = True,
-                 max_block: int = DEFAULT_MAX_BLOCK, workers: int = 1, max_edits: int = DEFAULT_MAX_EDITS):
+                 max_block: int = DEFAULT_MAX_BLOCK, workers: int = 1, max_edits: int = DEFAULT_MAX_EDITS,
+                 min_evidence: int = DEFAULT_MIN_EVIDENCE):
         self.threshold = threshold
         self.max_edits = max_edits
         self.aliases = aliases
         self.fuzzy = fuzzy
         self.max_block = max_block
         self.workers = workers
+        self.min_evidence = min_evidence
 
     def _alias_list(self) -> list[Alias]:
         if self.aliases is None:
@@ -121,73 +155,112 @@ class NameHarmonizer:
             return read_aliases(self.aliases)
         return [a if isinstance(a, Alias) else Alias(a[0], a[1], i + 1) for i, a in enumerate(self.aliases)]
 
-    def fit(self, names) -> "NameHarmonizer":
-        """Learn groups from raw names (repeats count for the display name)."""
+    def fit(self, names, positions: pd.DataFrame | None = None) -> "NameHarmonizer":
+        """Learn groups from raw names (repeats count for the display name).
+
+        ``positions``: applicants of documents in patent families
+        (:func:`patentnav.names.families.applicant_positions`), the evidence for
+        cross-script and acronym links; :meth:`Corpus.harmonize_applicants` passes them.
+        """
         arr = names if isinstance(names, (pa.Array, pa.ChunkedArray)) else pa.array(list(names), pa.string(), from_pandas=True)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
         vc = pc.value_counts(arr.cast(pa.string()).drop_null())
-        raw = vc.field("values")
-        counts = np.asarray(vc.field("counts").to_numpy(), dtype=np.int64)
         aliases = self._alias_list()
-        n_data = len(raw)
-        if aliases:  # alias strings join the table (count 0) so that they have keys
-            extra = pa.array([a.alias for a in aliases] + [a.canonical for a in aliases], pa.string())
-            raw = pa.concat_arrays([raw, extra])
-            counts = np.concatenate([counts, np.zeros(len(extra), dtype=np.int64)])
-        cleaned = clean_names(raw)
-        key = normalize_names(raw)
-        person = np.asarray(is_individual(raw, cleaned, key).to_numpy(zero_copy_only=False), dtype=bool)
-        key_np = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
-        has_key = np.array([k is not None for k in key_np], dtype=bool) if len(key_np) else np.zeros(0, bool)
-        full_key = np.where(person, np.char.add(_PERSON, key_np.astype(str)), key_np.astype(str)).astype(object)
-        full_key[~has_key] = None
-
-        kcodes, kuniq = pd.factorize(pd.Series(full_key, dtype=object), use_na_sentinel=True)
-        n_keys = len(kuniq)
-        rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        if self.fuzzy and n_keys:
-            firm_keys = np.array([not str(k).startswith(_PERSON) for k in kuniq], dtype=bool)
-            firm_idx = np.flatnonzero(firm_keys)
-            r, c = fuzzy_links(pa.array(list(kuniq[firm_idx]), pa.string()), self.threshold, self.max_block, self.workers, self.max_edits)
-            rows.append(firm_idx[r])
-            cols.append(firm_idx[c])
-            fuzzy_groups = components(len(firm_idx), r, c)
-            r, c = acronym_links(pa.array(list(kuniq[firm_idx]), pa.string()), fuzzy_groups)
-            rows.append(firm_idx[r])
-            cols.append(firm_idx[c])
-        alias_canon_key = {}
+        t = _NameTable(vc.field("values"), np.asarray(vc.field("counts").to_numpy(), dtype=np.int64), aliases)
+        links = Links()
         for i, a in enumerate(aliases):
-            ka, kc = kcodes[n_data + i], kcodes[n_data + len(aliases) + i]
+            ka, kc = t.kcodes[t.n_data + i], t.kcodes[t.n_data + len(aliases) + i]
             if ka >= 0 and kc >= 0:
-                rows.append(np.array([ka]))
-                cols.append(np.array([kc]))
-                alias_canon_key.setdefault(kc, a.canonical)
-        comp = components(n_keys, np.concatenate(rows), np.concatenate(cols))
+                links.add([ka], [kc], "alias", detail=[f"line {a.line}"])
+        if self.fuzzy and t.n_keys:
+            self._rule_links(t, links)
+            if positions is not None and len(positions):
+                self._family_links(t, links, positions)
+        self._finish(t, links, aliases)
+        return self
 
-        df = pd.DataFrame({
-            "raw": raw.to_pylist(),
-            "count": counts,
-            "key": key_np,
-            "is_individual": person,
-            "_k": kcodes,
-        })
-        comp_of_row = np.where(kcodes >= 0, comp[np.clip(kcodes, 0, None)] if n_keys else -1, -1)
-        df["_comp"] = comp_of_row
-        n_comp = int(comp.max()) + 1 if n_keys else 0
-        # display name: alias canonical, else most frequent raw variant (ties: shorter, then alphabetical)
+    def _rule_links(self, t: "_NameTable", links: Links) -> None:
+        """Typo, division, branch and stated-acronym links."""
+        firm = t.firm_idx
+        fkeys = pa.array(list(t.kuniq[firm]), pa.string())
+        r, c = fuzzy_links(fkeys, self.threshold, self.max_block, self.workers, self.max_edits)
+        if len(r):
+            from rapidfuzz import fuzz, process
+
+            ratio = process.cpdist(list(t.kuniq[firm[r]]), list(t.kuniq[firm[c]]), scorer=fuzz.ratio)
+            links.add(firm[r], firm[c], "typo", detail=[f"ratio {x:.1f}" for x in ratio])
+        r, c, prefix = division_links(fkeys)
+        links.add(firm[r], firm[c], "division", detail=prefix)
+        b = np.flatnonzero(t.branch_entity_code >= 0)
+        links.add(t.kcodes[b], t.branch_entity_code[b], "branch", detail=t.branch[b])
+        self._stated_acronym_links(t, links)
+
+    def _stated_acronym_links(self, t: "_NameTable", links: Links) -> None:
+        st = stated_acronyms(t.raw)
+        if not len(st):
+            return
+        st = st.assign(count=t.counts[st["index"].to_numpy()], own=t.kcodes[st["index"].to_numpy()],
+                       acr=t.key_code(st["acronym"].tolist()), exp=t.key_code(st["expansion"].tolist()))
+        st = st[(st["own"] >= 0) & (st["exp"] >= 0)]
+        # the stating name carries both: it always joins its expansion
+        links.add(st["own"], st["exp"], "acronym-stated", evidence=st["count"], detail=st["acronym"])
+        ev = st[st["acr"] >= 0].groupby(["acr", "exp", "acronym"], as_index=False)["count"].sum()
+        ev = ev[ev["count"] >= self.min_evidence]
+        links.add(ev["acr"], ev["exp"], "acronym-stated", evidence=ev["count"], detail=ev["acronym"])
+
+    def _family_links(self, t: "_NameTable", links: Links, positions: pd.DataFrame) -> None:
+        """Cross-script and acronym links learned from patent families."""
+        firm_raw = pd.Series(t.kcodes, index=t.raw_list)
+        firm_raw = firm_raw[(firm_raw >= 0) & ~t.person_of_code(np.clip(firm_raw.to_numpy(), 0, None))]
+        firm_raw = firm_raw[~firm_raw.index.duplicated()]
+        positions = firm_positions(positions, set(firm_raw.index))
+        # cross-script, between the groups the rules above made
+        fl = links.frame()
+        comp = components(t.n_keys, fl["a"].to_numpy(), fl["b"].to_numpy())
+        pairs = position_pairs(positions, firm_raw.map(lambda k: int(comp[k])))
+        cross = pairs[pairs["script_a"] != pairs["script_b"]]
+        cross = cross.groupby(["a", "b"], as_index=False)["families"].sum() if len(cross) else cross
+        best = mutual_best(cross, self.min_evidence)
+        if len(best):
+            first = pd.Series(np.arange(t.n_keys)).groupby(comp).min()  # a key of each group
+            links.add(first.loc[best["a"]].to_numpy(), first.loc[best["b"]].to_numpy(), "cross-script",
+                      evidence=best["families"], detail=["families"] * len(best))
+        # acronyms: key pairs that are acronym candidates
+        kp = position_pairs(positions, firm_raw)
+        if len(kp):
+            ca, ce = acronym_candidates(pa.array(list(t.kuniq), pa.string()))
+            cand = pd.DataFrame({"x": np.minimum(ca, ce), "y": np.maximum(ca, ce)})
+            hit = kp.groupby(["a", "b"], as_index=False)["families"].sum().merge(cand, left_on=["a", "b"], right_on=["x", "y"])
+            hit = hit[hit["families"] >= self.min_evidence]
+            links.add(hit["a"], hit["b"], "acronym-family", evidence=hit["families"], detail=["families"] * len(hit))
+
+    def _finish(self, t: "_NameTable", links: Links, aliases: list[Alias]) -> None:
+        """Groups, display names, group ids, explanations; sets ``mapping_`` and ``links_``."""
+        fl = links.frame()
+        comp = components(t.n_keys, fl["a"].to_numpy(), fl["b"].to_numpy())
+        df = t.frame()
+        comp_of_row = np.where(t.kcodes >= 0, comp[np.clip(t.kcodes, 0, None)] if t.n_keys else -1, -1)
+        n_comp = int(comp.max()) + 1 if t.n_keys else 0
         valid = comp_of_row >= 0
+        # display name: alias canonical, else the legal entity's most frequent raw variant
+        # (branches last; ties: shorter, then alphabetical)
         lengths = np.fromiter((len(x) for x in df["raw"]), dtype=np.int64, count=len(df))
-        order = np.lexsort((df["raw"].to_numpy(dtype=object), lengths, -counts, comp_of_row))
+        order = np.lexsort((df["raw"].to_numpy(dtype=object), lengths, -t.counts, t.is_branch, comp_of_row))
         order = order[valid[order]]
         first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
         display = np.empty(n_comp, dtype=object)
         display[comp_of_row[first]] = df["raw"].to_numpy(dtype=object)[first]
-        for k, name in alias_canon_key.items():
-            display[int(comp[k])] = name
-        # deterministic group ids: by total count (desc), then canonical name
-        total = np.bincount(comp_of_row[valid], weights=counts[valid], minlength=n_comp)
-        variants = np.bincount(comp_of_row[valid], minlength=n_comp)
+        root = np.full(n_comp, -1, dtype=np.int64)
+        root[comp_of_row[first]] = t.kcodes[first]
+        named = set()
+        for i, a in enumerate(aliases):  # the first alias canonical of a group names it
+            kc = t.kcodes[t.n_data + len(aliases) + i]
+            if kc >= 0 and comp[kc] not in named:
+                named.add(comp[kc])
+                display[comp[kc]], root[comp[kc]] = a.canonical, kc
+        total = np.bincount(comp_of_row[valid], weights=t.counts[valid], minlength=n_comp)
+        variants = np.bincount(comp_of_row[valid & (t.counts > 0)], minlength=n_comp)
         rank = np.lexsort((display.astype(str), -total)) if n_comp else np.zeros(0, np.int64)
         gid = np.empty(n_comp, dtype=np.int64)
         gid[rank] = np.arange(n_comp)
@@ -195,13 +268,52 @@ class NameHarmonizer:
         df["canonical"] = pd.Series(np.where(valid, display[safe] if n_comp else None, None), index=df.index, dtype=object)
         df["group"] = np.where(valid, gid[safe] if n_comp else -1, -1)
         df["group_size"] = np.where(valid, variants[safe] if n_comp else 0, 0)
-        df = df[df["count"] > 0] if aliases else df
-        mapping = df.drop(columns=["_k", "_comp"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
+        self._explain(t, df, fl, root, comp_of_row)
+        df = df[df["count"] > 0]
+        mapping = df.drop(columns=["_k"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
         self.mapping_ = mapping.reset_index(drop=True)
         self.mapping_["canonical"] = self.mapping_["canonical"].astype(object).where(self.mapping_["canonical"].notna(), None)
         self._lookup = dict(zip(self.mapping_["raw"], self.mapping_["canonical"]))
         self._key_lookup = {k: c for k, c in zip(self.mapping_["key"], self.mapping_["canonical"]) if k is not None}
-        return self
+
+    def _explain(self, t: "_NameTable", df: pd.DataFrame, fl: pd.DataFrame, root: np.ndarray, comp_of_row: np.ndarray) -> None:
+        """reason / evidence / linked_to / detail per raw name, and ``links_``."""
+        n = len(df)
+        rep = t.representative() if t.n_keys else np.zeros(0, dtype=object)  # most frequent raw name of each key
+        ex = explain(t.n_keys, fl, root[root >= 0])
+        k = t.kcodes
+        has = k >= 0
+        kk = np.clip(k, 0, None)
+        pick = (lambda col, fill: np.where(has, ex[col].to_numpy(dtype=object)[kk], fill)) if t.n_keys else (
+            lambda col, fill: np.full(n, fill, dtype=object))
+        reason = pick("reason", None).astype(object)
+        via = pick("via", -1).astype(np.int64)
+        evidence = pick("evidence", np.nan).astype(float)
+        detail = pick("detail", "").astype(object)
+        reason[has & pd.isna(reason)] = "normalised"  # the canonical key itself, or a key without links
+        is_display = has & (df["raw"].to_numpy(dtype=object) == df["canonical"].to_numpy(dtype=object))
+        same_key = has & (reason == "normalised")
+        reason[is_display] = "canonical"
+        linked = np.full(n, None, dtype=object)
+        ok = via >= 0
+        linked[ok] = rep[via[ok]]
+        linked[same_key] = rep[kk[same_key]]
+        plain = same_key | is_display
+        linked[is_display], evidence[plain], detail[plain] = None, np.nan, ""
+        for i, a in enumerate(t.aliases):  # a name aliased directly reports the alias
+            rows = np.flatnonzero((k == t.kcodes[t.n_data + i]) & ~is_display & (t.counts > 0) & has)
+            reason[rows], linked[rows], detail[rows] = "alias", a.canonical, f"line {a.line}"
+        df["reason"] = reason
+        df["evidence"] = pd.array(np.where(np.isnan(evidence), None, evidence), dtype="Int64")
+        df["linked_to"] = linked
+        df["detail"] = detail
+        df["branch"] = t.branch
+        a, b = fl["a"].to_numpy(dtype=np.int64), fl["b"].to_numpy(dtype=np.int64)
+        self.links_ = pd.DataFrame({
+            "name_a": rep[a], "name_b": rep[b], "key_a": t.kuniq[a], "key_b": t.kuniq[b],
+            "reason": fl["reason"].to_numpy(dtype=object),
+            "evidence": pd.array(np.where(np.isnan(fl["evidence"].to_numpy(dtype=float)), None, fl["evidence"].to_numpy(dtype=float)), dtype="Int64"),
+            "detail": fl["detail"].to_numpy(dtype=object)})
 
     def transform(self, names) -> list:
         """Canonical name of each raw name; unseen names map through their normalised key, else to themselves."""
@@ -228,6 +340,94 @@ class NameHarmonizer:
         return g.sort_values(["variants", "count"], ascending=False, kind="mergesort").reset_index()
 
 
+class _NameTable:
+    """Distinct raw names (data, then alias strings, then legal entities of branches, the
+    last two with count 0) with their keys."""
+
+    def __init__(self, raw: pa.Array, counts: np.ndarray, aliases: list[Alias]):
+        self.aliases = aliases
+        self.n_data = len(raw)
+        if aliases:  # alias strings join the table (count 0) so that they have keys
+            extra = pa.array([a.alias for a in aliases] + [a.canonical for a in aliases], pa.string())
+            raw = pa.concat_arrays([raw, extra])
+            counts = np.concatenate([counts, np.zeros(len(extra), dtype=np.int64)])
+        cleaned = clean_names(raw)
+        entity, branch = split_branches(cleaned)
+        # legal entities of branches join too (count 0), so that a branch's group is named by its entity
+        ent_raw = _entity_text(raw, entity, branch)
+        new = pd.unique(pd.Series([e for e in ent_raw if e is not None], dtype=object))
+        new = [e for e in new if e not in set(raw.to_pylist())]
+        if new:
+            raw = pa.concat_arrays([raw, pa.array(new, pa.string())])
+            counts = np.concatenate([counts, np.zeros(len(new), dtype=np.int64)])
+            cleaned = clean_names(raw)
+            entity, branch = split_branches(cleaned)
+            ent_raw = _entity_text(raw, entity, branch)
+        self.raw, self.counts = raw, counts
+        self.raw_list = raw.to_pylist()
+        key = normalize_names(raw)
+        person = np.asarray(is_individual(raw, cleaned, key).to_numpy(zero_copy_only=False), dtype=bool)
+        key_np = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
+        has_key = np.array([k is not None for k in key_np], dtype=bool) if len(key_np) else np.zeros(0, bool)
+        full_key = np.where(person, np.char.add(_PERSON, key_np.astype(str)), key_np.astype(str)).astype(object)
+        full_key[~has_key] = None
+        self.key_np, self.person = key_np, person
+        self.kcodes, self.kuniq = pd.factorize(pd.Series(full_key, dtype=object), use_na_sentinel=True)
+        self.kuniq = np.asarray(self.kuniq, dtype=object)
+        self.n_keys = len(self.kuniq)
+        self.firm_idx = np.flatnonzero(np.array([not str(k).startswith(_PERSON) for k in self.kuniq], dtype=bool))
+        self.branch = np.asarray(branch.to_pylist(), dtype=object)
+        self.is_branch = pc.is_valid(branch).to_numpy(zero_copy_only=False).astype(np.int8)
+        self.branch_entity_code = self.key_code(ent_raw)
+
+    def key_code(self, texts) -> np.ndarray:
+        """Key index of each text's normalised key (-1 where the key is not in the table)."""
+        keys = normalize_names(pa.array(list(texts), pa.string())).to_pylist()
+        index = pd.Index(self.kuniq)
+        return index.get_indexer(pd.Series(keys, dtype=object)).astype(np.int64)
+
+    def person_of_code(self, codes: np.ndarray) -> np.ndarray:
+        return np.array([str(self.kuniq[c]).startswith(_PERSON) for c in codes], dtype=bool)
+
+    def representative(self) -> np.ndarray:
+        """The most frequent raw name of each key (ties: shorter, then alphabetical)."""
+        ok = self.kcodes >= 0
+        df = pd.DataFrame({"k": self.kcodes[ok], "raw": np.asarray(self.raw_list, dtype=object)[ok],
+                           "n": -self.counts[ok]})
+        df["len"] = df["raw"].str.len()
+        df = df.sort_values(["k", "n", "len", "raw"], kind="mergesort").drop_duplicates("k")
+        out = np.empty(self.n_keys, dtype=object)
+        out[df["k"].to_numpy()] = df["raw"].to_numpy()
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"raw": self.raw_list, "count": self.counts, "key": self.key_np,
+                             "is_individual": self.person, "_k": self.kcodes})
+
+
+def _entity_text(raw: pa.Array, entity: pa.Array, branch: pa.Array) -> list:
+    """The legal entity as written in the raw name (the raw name without its branch part)."""
+    out = [None] * len(raw)
+    rows = np.flatnonzero(pc.is_valid(branch).to_numpy(zero_copy_only=False))
+    for i in rows:  # branches only
+        r, e, b = raw[int(i)].as_py(), entity[int(i)].as_py(), branch[int(i)].as_py()
+        cut = r.rstrip()
+        # drop the branch's characters from the end, whatever punctuation the raw name has
+        tail = re.sub(r"\s+", "", b)
+        j, n = len(cut), len(tail)
+        while n and j:
+            ch = cut[j - 1]
+            if re.match(r"[\s\W_]", ch):
+                j -= 1
+                continue
+            if unicodedata.normalize("NFKC", ch).upper() == tail[n - 1]:
+                j, n = j - 1, n - 1
+            else:
+                break
+        out[i] = cut[:j].rstrip(" ,;-") if n == 0 and j > 0 else e
+    return out
+
+
 def harmonize_names(raw_names, threshold: float = DEFAULT_THRESHOLD, aliases=None, fuzzy: bool = True) -> list:
     """Canonical name for each raw name (same order), e.g. for benchmarks.
 
@@ -237,6 +437,28 @@ def harmonize_names(raw_names, threshold: float = DEFAULT_THRESHOLD, aliases=Non
     return NameHarmonizer(threshold=threshold, aliases=aliases, fuzzy=fuzzy).fit_transform(raw_names)
 
 
+def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
+    """The harmonised name of each raw applicant name in ``raw`` (object array, same order).
+
+    Through the corpus's ``applicant_mapping`` (set by :meth:`Corpus.harmonize_applicants`)
+    when it has one; else ``aligned`` (the ``applicants_harmonized`` value at the same
+    position, where the lists align); else the raw name. Tables that count firms use this,
+    so that 深圳市大疆创新科技有限公司 and 大疆创新科技有限公司 are one firm.
+    """
+    raw = np.asarray(raw, dtype=object)
+    out = raw.copy()
+    if aligned is not None:
+        aligned = np.asarray(aligned, dtype=object)
+        ok = pd.notna(aligned)
+        out[ok] = aligned[ok]
+    mapping = getattr(corpus, "applicant_mapping", None)
+    if mapping is not None and len(raw):
+        canon = pd.Series(raw).map(dict(zip(mapping["raw"], mapping["canonical"]))).to_numpy(dtype=object)
+        ok = pd.notna(canon)
+        out[ok] = canon[ok]
+    return out
+
+
 def write_mapping_csv(mapping: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a raw -> canonical mapping for people to review (UTF-8 with BOM for Excel;
     cells that a spreadsheet would evaluate as formulas are neutralised).
@@ -244,11 +466,24 @@ def write_mapping_csv(mapping: pd.DataFrame, path: str | os.PathLike) -> None:
     The file's ``raw,canonical`` columns can be edited and fed back as an alias file
     (rename the header to ``alias,canonical``).
     """
+    cols = ["raw", "canonical", "group", "count", "reason", "evidence", "linked_to", "detail", "branch", "key",
+            "is_individual", "group_size"]
+    _write_csv(mapping, [c for c in cols if c in mapping.columns], path)
+
+
+def write_links_csv(links: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write every link (``NameHarmonizer.links_``, ``Corpus.applicant_links``) with its
+    reason, evidence count and detail; same encoding and formula neutralisation as
+    :func:`write_mapping_csv`."""
+    _write_csv(links, ["name_a", "name_b", "reason", "evidence", "detail", "key_a", "key_b"], path)
+
+
+def _write_csv(df: pd.DataFrame, cols: list[str], path) -> None:
     from ..safety import neutralize_csv_cell
 
-    cols = ["raw", "canonical", "group", "count", "key", "is_individual", "group_size"]
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(cols)
-        for row in mapping[cols].itertuples(index=False):
-            w.writerow([neutralize_csv_cell(v) for v in row])
+        for row in df[cols].itertuples(index=False):
+            w.writerow(["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else neutralize_csv_cell(v)
+                        for v in row])

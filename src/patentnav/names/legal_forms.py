@@ -12,7 +12,8 @@ space-separated name (punctuation already removed, dots dropped: ``G.m.b.H.`` ->
 
 from __future__ import annotations
 
-__all__ = ["LEGAL_FORMS", "CJK_LEGAL_FORMS", "WORD_STANDARDS", "ORG_WORDS", "CJK_ORG_WORDS", "LEADING_WORDS"]
+__all__ = ["LEGAL_FORMS", "CJK_LEGAL_FORMS", "WORD_STANDARDS", "ORG_WORDS", "CJK_ORG_WORDS", "LEADING_WORDS",
+           "CJK_INDUSTRY_WORDS", "CJK_GENERIC_ENDINGS", "CJK_BRANCH_SUFFIXES", "CJK_ENTITY_ENDINGS", "CJK_UNIVERSITY_UNITS", "ACRONYM_SKIP_WORDS"]
 
 #: Legal-form indications (by jurisdiction / language). Order does not matter: they are
 #: stripped repeatedly from the end of the name.
@@ -48,8 +49,10 @@ LEGAL_FORMS: dict[str, list[str]] = {
 }
 
 #: Chinese, Japanese and Korean legal forms, stripped from the end of names written in CJK.
+#: 分公司 (a branch) is not a legal form: a branch is not a legal person and is linked to
+#: its legal entity by :mod:`patentnav.names.branches`, never silently merged.
 CJK_LEGAL_FORMS = [
-    "股份有限公司", "有限责任公司", "有限公司", "集团有限公司", "集团股份有限公司", "集团", "总公司", "分公司", "公司",
+    "股份有限公司", "有限责任公司", "有限公司", "集团有限公司", "集团股份有限公司", "集团", "总公司", "公司",
     "有限責任公司", "股份公司", "有限會社", "株式会社", "株式會社", "有限会社", "合同会社", "주식회사", "유한회사",
 ]
 
@@ -102,3 +105,53 @@ CJK_ORG_WORDS = [
     "公司", "大学", "学院", "研究", "院", "所", "厂", "中心", "集团", "局", "会", "部", "株式", "会社", "회사", "대학",
     "科技", "创新", "技术", "电子", "智能", "实业", "工业", "网络", "信息", "电器", "控股", "航空", "机器人",
 ]
+
+#: Industry and business-feature words (行业或者经营特点) of Chinese organisation names, and
+#: the generic words of institution names. A Chinese enterprise name is 行政区划 + 字号 +
+#: 行业或者经营特点 + 组织形式 (《企业名称登记管理实施办法》, SAIC 2004, art. 9); what is
+#: left of a name without its division prefix, legal form and these words is its trade name
+#: (字号), which must have two or more characters for the prefix to be optional
+#: (:mod:`patentnav.names.divisions`). Longer words first does not matter: all are removed.
+CJK_INDUSTRY_WORDS = [
+    # technology and industry
+    "科技", "技术", "科学", "信息", "电子", "电气", "电器", "电力", "电网", "供电", "电机", "电池", "电源", "电缆",
+    "通信", "通讯", "网络", "软件", "硬件", "计算机", "智能", "智慧", "创新", "创意", "发展", "实业", "工业", "产业",
+    "工程", "设备", "装备", "机械", "机电", "机器人", "制造", "汽车", "车辆", "能源", "新能源", "材料", "新材料",
+    "医药", "药业", "制药", "生物", "化工", "化学", "环保", "环境", "光电", "光学", "数码", "数字", "数据", "自动化",
+    "控制", "系统", "仪器", "仪表", "精密", "建设", "建筑", "设计", "研究", "研发", "开发", "检测", "测控", "测试",
+    "航空", "航天", "船舶", "交通", "运输", "物流", "食品", "农业", "纺织", "服装", "家具", "塑料", "橡胶", "金属",
+    "钢铁", "矿业", "石油", "石化", "天然气", "水务", "节能", "照明", "半导体", "集成电路", "微电子", "显示", "光伏",
+    "储能", "无人机", "飞行器", "航拍", "影像", "视觉", "图像", "医疗", "器械", "健康", "安全", "安防", "传感",
+    "应用", "服务", "管理", "咨询", "投资", "控股", "贸易", "商贸", "文化", "传媒", "娱乐", "互联网", "移动", "终端",
+    "精工", "重工", "轻工", "电工", "机床", "模具", "五金", "家电", "日用", "纳米", "激光", "动力", "新技术", "高科",
+    "高新", "实验", "测绘", "遥感", "导航", "卫星", "海洋", "地质", "冶金", "有色", "建材", "水泥", "玻璃", "陶瓷",
+    "印刷", "包装", "造纸", "生物医药", "信息技术", "电子商务", "云计算", "人工智能", "物联网", "软件开发",
+    # institutions, organisation words and modifiers
+    "大学", "学院", "学校", "理工", "工学", "师范", "职业", "专科", "研究院", "研究所", "研究中心", "中心",
+    "实验室", "医院", "人民", "中医", "附属", "第一", "第二", "第三", "第四", "第五", "总院", "分院", "集团",
+    "股份", "有限", "责任", "公司", "企业", "工作室", "工厂", "国际", "中国", "中华", "国家", "全国", "联合", "合作",
+]
+
+#: One-character organisation words, generic only at the end of a name (厂, 所, 院 ...).
+CJK_GENERIC_ENDINGS = "厂所院站局会部社处室馆店行省市区县"
+
+#: Suffixes that mark a branch or an internal unit of a legal entity (分支机构). A branch's
+#: name starts with the full name of the enterprise it belongs to (《企业名称登记管理实施办法》
+#: art. 7), so ``<legal entity><own name><suffix>`` is a branch of ``<legal entity>``.
+CJK_BRANCH_SUFFIXES = [
+    "分公司", "分部", "办事处", "分厂", "分店", "分院", "分所", "分中心", "分行", "支行", "营业部", "事业部",
+    "研究院", "研究所", "研究中心", "研发中心", "技术中心", "工程中心", "设计院", "实验室",
+]
+
+#: Endings of a legal entity's name that a branch can follow (the company forms).
+CJK_ENTITY_ENDINGS = ["股份有限公司", "有限责任公司", "有限公司", "集团公司", "总公司", "公司"]
+
+#: Units of a university that belong to it (研究生院, 研究院, 分校, 校区), recognised after ``大学``.
+CJK_UNIVERSITY_UNITS = ["研究生院", "研究院", "分校", "校区"]
+
+#: Words skipped when an acronym is read from a name's initials (function words in the
+#: languages of the legal-form list; ``OG`` is Danish/Norwegian "and").
+ACRONYM_SKIP_WORDS = {
+    "OF", "THE", "AND", "FOR", "AT", "IN", "ON", "DE", "DU", "DES", "LA", "LE", "LES", "D", "L", "DER", "DIE", "DAS",
+    "UND", "FUR", "ET", "Y", "E", "DI", "DA", "DO", "DEL", "DELLA", "VAN", "VON", "EN", "OG", "OCH", "I", "AF", "PER",
+}

@@ -10,13 +10,23 @@ Steps, each an Arrow compute kernel over the whole array of distinct names:
 3. Leading ``THE`` removed.
 4. Legal forms (:data:`~patentnav.names.legal_forms.LEGAL_FORMS`,
    :data:`~patentnav.names.legal_forms.CJK_LEGAL_FORMS`) removed repeatedly from the end;
-   a last word of six or more letters within Indel distance 2 of a one-word legal form of
-   six or more letters is a misspelt legal form and removed too (``COPORATION``,
-   ``COMPNAY``, ``KAISHI``), once, followed by another exact pass.
+   a last word of six or more letters that is a *misspelling* of a one-word legal form of
+   six or more letters is removed too (``COPORATION``, ``COMPNAY``, ``KAISHI``), once,
+   followed by another exact pass.
 5. Common words standardised (:data:`~patentnav.names.legal_forms.WORD_STANDARDS`,
-   ``TECHNOLOGIES`` -> ``TECH``); a word of seven or more letters within Indel distance 2
-   of a listed word of seven or more letters is taken as its misspelling (``ELECTIC``,
-   ``MACHINESS``, ``UNVERSITY``) and standardised too.
+   ``TECHNOLOGIES`` -> ``TECH``); a word of seven or more letters that is a misspelling of
+   a listed word of seven or more letters (``ELECTIC``, ``MACHINESS``, ``UNVERSITY``) is
+   standardised too.
+
+A *misspelling* of a listed word is within Indel distance 2 of it, starts with the same
+letter and differs in length by at most one letter: a typing error changes a letter or
+two inside a word. A word that adds two letters to a listed word is another word, often
+a compound (``AGRESEARCH`` is not ``RESEARCH``: without the length and first-letter
+conditions, ``AgResearch Ltd`` had the key ``RES``).
+
+Branches (:func:`~patentnav.names.branches.split_branches`) get the key of their legal
+entity followed by the branch (``中兴通讯股份有限公司南京分公司`` -> ``中兴通讯 南京分公司``); a
+name ending in 分公司 that is not a recognised branch keeps 分公司 (it is no legal form).
 
 Names that are empty, punctuation only or legal forms only keep the result of step 2
 (``"Co., Ltd."`` -> ``"CO LTD"``), so they never collapse into one empty key; null and
@@ -88,14 +98,24 @@ def _strip_misspelt_legal(s: pa.Array) -> pa.Array:
     def misspelt(tok):
         if tok is None or tok in forms:
             return None
-        hit = process.extractOne(tok, _LONG_FORMS, scorer=Indel.distance, score_cutoff=2)
-        return "1" if hit is not None else None
+        return "1" if _misspelling_of(tok, _LONG_FORMS) is not None else None
 
     flag = pc.is_valid(map_unique(last, misspelt))
     return pc.if_else(flag, pc.struct_field(m, "head"), s)
 
 
 _STD_KEYS = sorted(w for w in WORD_STANDARDS if len(w) >= 7)
+
+
+def _misspelling_of(word: str, listed: list[str]) -> str | None:
+    """The listed word that ``word`` misspells (Indel distance <= 2, same first letter,
+    length within one), or None."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    same = [w for w in listed if w[0] == word[0] and abs(len(w) - len(word)) <= 1]
+    hit = process.extractOne(word, same, scorer=Indel.distance, score_cutoff=2) if same else None
+    return None if hit is None else hit[0]
 
 
 def _standard_word(word: str | None) -> str | None:
@@ -105,12 +125,9 @@ def _standard_word(word: str | None) -> str | None:
     if std is not None:
         return std
     if len(word) >= 7 and word.isalpha() and word not in _STD_VALUES:
-        from rapidfuzz import process
-        from rapidfuzz.distance import Indel
-
-        hit = process.extractOne(word, _STD_KEYS, scorer=Indel.distance, score_cutoff=2)
+        hit = _misspelling_of(word, _STD_KEYS)
         if hit is not None:
-            return WORD_STANDARDS[hit[0]]
+            return WORD_STANDARDS[hit]
     return word
 
 
@@ -133,11 +150,22 @@ def normalize_names(names) -> pa.Array:
     >>> normalize_names(["Huawei Technologies Co., Ltd.", "HUAWEI TECH CO LTD", "华为技术有限公司"]).to_pylist()
     ['HUAWEI TECH', 'HUAWEI TECH', '华为技术']
     """
+    from .branches import split_branches
+
     cleaned = clean_names(names)
+    entity, branch = split_branches(cleaned)
+    is_branch = pc.is_valid(branch)
+    keys = _keys(pc.if_else(is_branch, entity, cleaned))
+    return pc.if_else(is_branch, pc.binary_join_element_wise(keys, branch, " "), keys)
+
+
+def _keys(cleaned: pa.Array) -> pa.Array:
+    """Steps 3-5 on cleaned names."""
     s = pc.replace_substring_regex(cleaned, _LEADING_RE, "")
     s = _strip_legal(s)
     s = _strip_legal(_strip_misspelt_legal(s))
-    s = pc.utf8_trim_whitespace(pc.replace_substring_regex(s, _CJK_LEGAL_RE, ""))
+    office = pc.ends_with(s, "分公司").fill_null(False)  # a branch, not a legal form: keep it
+    s = pc.if_else(office, s, pc.utf8_trim_whitespace(pc.replace_substring_regex(s, _CJK_LEGAL_RE, "")))
     s = _standardise_words(s)
     empty = pc.or_(pc.is_null(s), pc.equal(s, "")).fill_null(True)
     return pc.if_else(empty, cleaned, s)

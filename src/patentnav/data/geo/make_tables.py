@@ -1,4 +1,4 @@
-"""Generate ``provinces.csv`` and ``cities.csv`` (run once; the outputs are committed).
+"""Generate ``provinces.csv``, ``cities.csv`` and ``districts.csv`` (run once; the outputs are committed).
 
 Sources (see PROVENANCE.md in this folder):
 
@@ -22,8 +22,6 @@ import io
 import re
 from importlib.resources import files
 from pathlib import Path
-
-from pypinyin import Style, lazy_pinyin
 
 HERE = Path(__file__).resolve().parent
 
@@ -101,6 +99,8 @@ def short_name(name: str, nations: list[str]) -> str:
 
 
 def romanise(short: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     if short in PINYIN_FIXES:
         return PINYIN_FIXES[short]
     syl = lazy_pinyin(short, style=Style.NORMAL)
@@ -153,7 +153,34 @@ def main() -> None:
             assert key not in seen, key
             seen.add(key)
             w.writerow([code, name, short, en, iso, key, kind, CITY_ALIASES.get(name, "")])
-    print(f"{len(PROVINCES)} provinces, {len(cities)} cities written to {HERE}")
+    n_districts = write_districts(rows, nations, {c[0] for c in cities})
+    print(f"{len(PROVINCES)} provinces, {len(cities)} cities, {n_districts} districts written to {HERE}")
+
+
+def write_districts(rows: list[dict], nations: list[str], city_codes: set[str]) -> int:
+    """County-level divisions (区, 县, 县级市, 旗) with the prefecture-level city they belong to.
+
+    ``city_adcode`` is the 6-digit code of the prefecture (``440300`` for 深圳市) or, in the
+    four municipalities, of the municipality itself (``110000``). Placeholders (市辖区) and
+    the province-administered county-level cities already in ``cities.csv`` are left out.
+    """
+    out = []
+    for r in sorted(rows, key=lambda r: r["adcode"]):
+        code, name = r["adcode"], r["name"]
+        if code[:2] not in {p[0] for p in PROVINCES} or code[4:6] == "00" or code[6:] != "0" * 6:
+            continue
+        if name in PLACEHOLDERS or code[:6] in city_codes:
+            continue
+        city = code[:2] + "0000" if code[:2] in MUNICIPALITIES else code[:4] + "00"
+        short = short_name(name, nations)
+        if short == name:  # short_name knows 县/市 and autonomous units; districts end in 区 or 旗 too
+            short = re.sub(r"(区|旗)$", "", name)
+        out.append((code[:6], name, short, city))
+    with open(HERE / "districts.csv", "w", newline="", encoding="utf8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["adcode", "name_zh", "short_zh", "city_adcode"])
+        w.writerows(out)
+    return len(out)
 
 
 if __name__ == "__main__":

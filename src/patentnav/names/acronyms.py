@@ -1,0 +1,178 @@
+"""Acronyms of applicant names, linked only on evidence that they stand for that name.
+
+Initials alone are no evidence: on real name lists most one-word names whose letters are
+the initials of another name are other firms (``NEC CORP`` / ``NEEDWOOD ENGINEERING
+CONSULTING LTD``, ``MOOG INC`` / ``MÆRSK OLIE OG GAS AS``, ``HTC CORP`` / ``HEXAGON
+TECHNOLOGY CT GMBH``). An acronym ``A`` (a one-word key) links to an expansion ``E`` (a
+key of two or more words) only when
+
+1. **initials in order**: ``A`` is exactly the first letters of ``E``'s words, skipping
+   function words (:data:`~patentnav.names.legal_forms.ACRONYM_SKIP_WORDS`: OF, THE, AND,
+   DE, LA, OG ...; French elisions ``d'``/``l'`` split off: ``Société Nationale d'Étude et
+   de Construction de Moteurs d'Aviation`` = ``SNECMA``);
+2. **not a short generic token** (:func:`is_generic_acronym`): three to eight letters, and
+   not a legal form, a standardised common word, an organisation word or a country code
+   (``INC``, ``TECH``, ``USA``, ``AND``);
+3. **evidence**, at least ``min_evidence`` observations (default 2) of one of:
+
+   * *stated*: a raw name states the pair, ``Expansion (ACR)``, ``ACR (Expansion)``,
+     ``ACR Expansion`` or ``Expansion ACR`` (``IBM Corporation (International Business
+     Machines Corporation)``); each mention of such a name counts once
+     (:func:`stated_acronyms`). In the bracketed forms the acronym may stand for the last
+     words only, as in Schwartz & Hearst's definition (``National Institute of Advanced
+     Industrial Science and Technology (AIST)``);
+   * *family*: ``A`` and ``E`` are the applicant at the same position of two members of one
+     patent family; each family counts once (:mod:`patentnav.names.families`).
+
+The stating name itself always joins its expansion (it carries both). Reference for the
+initials rule: Schwartz, A. S. & Hearst, M. A. (2003), *A simple algorithm for identifying
+abbreviation definitions in biomedical text*, Pacific Symposium on Biocomputing 8: 451-462
+(short form in parentheses next to its long form, first letters matched in order); here
+the stricter word-initial form is used, since firm names give no sentence context.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .legal_forms import ACRONYM_SKIP_WORDS, LEGAL_FORMS, ORG_WORDS, WORD_STANDARDS
+
+__all__ = ["initials", "key_initials", "is_generic_acronym", "stated_acronyms", "acronym_candidates",
+           "MIN_ACRONYM", "MAX_ACRONYM"]
+
+#: Shortest and longest acronym considered (letters).
+MIN_ACRONYM, MAX_ACRONYM = 3, 8
+
+_LEGAL_WORDS = {w for ws in LEGAL_FORMS.values() for w in ws}
+
+
+@functools.lru_cache(maxsize=1)
+def _generic() -> frozenset:
+    from ..geo import _BARE_CODES, _EN_COUNTRIES
+
+    words = (set(WORD_STANDARDS) | set(WORD_STANDARDS.values()) | set(ORG_WORDS) | set(ACRONYM_SKIP_WORDS)
+             | {w.replace(" ", "") for w in _LEGAL_WORDS} | {c for c in _BARE_CODES}
+             | {k.upper() for k in _EN_COUNTRIES}
+             | {"USA", "UK", "PRC", "ROC", "EU", "UAE", "USSR", "GROUP", "HOLDINGS", "NEW", "THE", "ONE"})
+    return frozenset(words)
+
+
+def is_generic_acronym(token: str | None) -> bool:
+    """True when ``token`` cannot be taken for a firm's acronym (rule 2 of the module docstring).
+
+    >>> [is_generic_acronym(t) for t in ("IBM", "INC", "USA", "AB", "SNECMA")]
+    [False, True, True, True, False]
+    """
+    if not token or not token.isalpha() or not MIN_ACRONYM <= len(token) <= MAX_ACRONYM:
+        return True
+    return token in _generic()
+
+
+def _content_words(words: list[str]) -> list[str]:
+    words = [w for w in words if w]
+    # legal forms at the end are not part of the name (INTERNATIONAL BUSINESS MACHINES CORPORATION)
+    while len(words) > 1 and words[-1] in _LEGAL_WORDS:
+        words = words[:-1]
+    while len(words) > 2 and " ".join(words[-2:]) in _LEGAL_WORDS:
+        words = words[:-2]
+    return [w for w in words if w not in ACRONYM_SKIP_WORDS]
+
+
+def initials(words: list[str]) -> str:
+    """First letters of the content words (rule 1); "" for fewer than two content words.
+
+    >>> initials("SOCIETE NATIONALE ETUDE ET DE CONSTRUCTION DE MOTEURS AVIATION".split())
+    'SNECMA'
+    """
+    content = _content_words(words)
+    return "".join(w[0] for w in content) if len(content) >= 2 else ""
+
+
+def key_initials(keys) -> np.ndarray:
+    """:func:`initials` of each normalised key (object array; "" for one-word keys)."""
+    karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
+    from .._arrow import map_unique
+
+    return np.asarray(map_unique(karr, lambda k: initials(k.split(" ")) if k else "").to_pylist(), dtype=object)
+
+
+def _prepare(raw: pa.Array) -> pa.Array:
+    """Upper case, accents off, dots and elisions removed, brackets kept."""
+    s = pc.utf8_upper(pc.utf8_normalize(raw, "NFKC"))
+    s = pc.utf8_normalize(pc.replace_substring_regex(pc.utf8_normalize(s, "NFKD"), r"\p{Mn}+", ""), "NFC")
+    s = pc.replace_substring_regex(s, r"\b[DL]['’`´]\s*", "")  # d'Etude -> Etude
+    s = pc.replace_substring_regex(s, r"[.'’`´]", "")
+    s = pc.replace_substring_regex(s, r"（", "(")
+    s = pc.replace_substring_regex(s, r"）", ")")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(s, r"\s+", " "))
+
+
+_LF = "|".join(re.escape(w) for w in sorted(_LEGAL_WORDS, key=lambda w: (-len(w), w)))
+_STATED = [
+    r"^(?P<exp>[^()]+?) ?\((?P<acr>[A-Z][A-Z& ]{1,14})\)$",  # Expansion (ACR)
+    r"^(?P<acr>[A-Z]{2,8})(?: (?:" + _LF + r"))? ?\((?P<exp>[^()]+)\)$",  # ACR Corp (Expansion)
+    r"^(?P<acr>[A-Z]{2,8}) (?P<exp>[A-Z][^()]+)$",  # ACR Expansion
+    r"^(?P<exp>[A-Z][^()]+) (?P<acr>[A-Z]{2,8})$",  # Expansion ACR
+]
+
+
+def stated_acronyms(raw_names) -> pd.DataFrame:
+    """Pairs stated inside raw names: ``index`` (position in ``raw_names``), ``acronym``,
+    ``expansion`` (the expansion text as written, without the acronym).
+
+    >>> stated_acronyms(["IBM Corporation (International Business Machines Corporation)",
+    ...                  "Centre National de la Recherche Scientifique (C.N.R.S.)", "ONERA (OFF NAT AEROSPATIALE)"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+       index acronym                                  expansion
+    0      0     IBM  INTERNATIONAL BUSINESS MACHINES CORPORATION
+    1      1    CNRS  CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE
+    """
+    arr = raw_names if isinstance(raw_names, pa.Array) else pa.array(list(raw_names), pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    s = _prepare(arr.cast(pa.string()))
+    # a name with letters and at least two words (cheap filter before the four patterns)
+    cand = np.flatnonzero(np.asarray(pc.match_substring_regex(s, r"^[A-Z(][^\p{Han}]* [^\p{Han}]*[A-Z)]$")
+                                     .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
+    rows = []
+    if len(cand):
+        sub = s.take(pa.array(cand))
+        done = np.zeros(len(cand), dtype=bool)
+        for n_pattern, pattern in enumerate(_STATED):
+            bracket = n_pattern < 2  # "(...)": the short form may cover the last words only
+            m = pc.extract_regex(sub, pattern)
+            hit = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool) & ~done
+            if not hit.any():
+                continue
+            acr = pc.struct_field(m, "acr").to_pylist()
+            exp = pc.struct_field(m, "exp").to_pylist()
+            for k in np.flatnonzero(hit):  # names that have the shape only
+                a = re.sub(r"[^A-Z]", "", acr[k])
+                e = exp[k].strip()
+                ini = initials(re.split(r"[^A-Z0-9]+", e))
+                if not is_generic_acronym(a) and (ini == a or (bracket and ini.endswith(a))):
+                    rows.append((int(cand[k]), a, e))
+                    done[k] = True
+    return pd.DataFrame(rows, columns=["index", "acronym", "expansion"])
+
+
+def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(acronym key, expansion key)`` by rules 1-2 (initials, not generic); the
+    candidates that evidence (rule 3) must confirm."""
+    karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
+    klist = np.asarray(karr.to_pylist(), dtype=object)
+    ini = key_initials(karr)
+    single = np.asarray(pc.match_substring_regex(karr, r"^[A-Z]{%d,%d}$" % (MIN_ACRONYM, MAX_ACRONYM))
+                        .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    acr = pd.DataFrame({"a": np.flatnonzero(single), "acr": klist[single]})
+    acr = acr[~acr["acr"].map(is_generic_acronym)]
+    multi = ini != ""
+    exp = pd.DataFrame({"e": np.flatnonzero(multi), "acr": ini[multi]})
+    pairs = acr.merge(exp, on="acr")
+    return pairs["a"].to_numpy(np.int64), pairs["e"].to_numpy(np.int64)
