@@ -3,7 +3,10 @@
 Seeds are real applicant names: the PatentsView assignee benchmarks when pv-evaluation is
 installed (benchmarks/requirements-bench.txt), else the bundled Lens.org drone sample.
 Variants are made the way real exports differ: case, legal forms, punctuation, and
-typos (a deleted, doubled or swapped letter). Every generated name is distinct.
+typos (a deleted, doubled or swapped letter). One name in ten is Chinese: a firm of
+tests/data/names/cn_applicant_variants.csv with a city or province prefix, a branch
+(分公司) or a character typo, so that the division and branch rules run at scale too.
+Every generated name is distinct.
 
     python benchmarks/bench_names_scale.py --n 200000 [--workers 2]
 """
@@ -39,6 +42,27 @@ def seeds() -> list[str]:
         return sorted(set(pc.list_flatten(patentnav.datasets.drones()["applicants"]).to_pylist()))
 
 
+def chinese_seeds() -> list[str]:
+    import csv
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "names" / "cn_applicant_variants.csv"
+    with open(path, encoding="utf-8") as f:
+        return [r["raw"] for r in csv.DictReader(f) if any("\u4e00" <= ch <= "\u9fff" for ch in r["raw"])]
+
+
+PLACES = ["深圳市", "深圳", "北京市", "广东省", "广东省深圳市", "上海", "杭州市", "南京", "成都市", "武汉"]
+
+
+def chinese_variant(s: str, rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return rng.choice(PLACES) + s
+    if r < 0.7:
+        return s + rng.choice(PLACES).rstrip("市省") + "分公司"
+    i = rng.randrange(len(s))
+    return s[:i] + chr(0x4E00 + rng.randrange(0x5000)) + s[i + 1:]
+
+
 def typo(s: str, rng: random.Random) -> str:
     if len(s) < 4:
         return s + "X"
@@ -53,11 +77,14 @@ def typo(s: str, rng: random.Random) -> str:
 
 def variants(base: list[str], n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
+    zh = chinese_seeds()
     out, seen = [], set()
     while len(out) < n:
         s = rng.choice(base)
         r = rng.random()
-        if r < 0.3:
+        if r < 0.1:
+            s = chinese_variant(chinese_variant(rng.choice(zh), rng), rng)
+        elif r < 0.3:
             s = f"{s} {rng.choice(LEGAL)}".strip()
         elif r < 0.5:
             s = s.upper()
