@@ -221,3 +221,22 @@ def test_regions_count_harmonised_firms():
     assert set(a["applicant_raw"]) == {"深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "深圳大疆创新科技有限公司", "深圳市道通智能航空技术有限公司"}
     raw = assign_regions(c, level="city")  # not harmonised: raw names
     assert raw["applicant"].nunique() == 4
+
+
+def test_gap_holders_and_closest_local_firms_are_harmonised_firms():
+    from patentnav.landscape.gaps import gaps
+
+    names = ["深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "深圳大疆创新科技有限公司", "深圳市道通智能航空技术有限公司",
+             "北京小米移动软件有限公司", "HUAWEI TECH CO LTD"]
+    addr = ["广东省深圳市南山区"] * 4 + ["北京市海淀区", "Shenzhen, CN"]
+    ipcs = [["B64C39/02"], ["B64C39/02", "G05D1/10"], ["G05D1/10"], ["B64C39/02"], ["H04W4/00"], ["H04W4/00", "G05D1/10"]]
+    rows = [{"publication_number": f"CN-1000{k:04d}-A", "jurisdiction": "CN", "applicants": [names[k % 6]],
+             "applicant_addresses": [addr[k % 6]], "ipc": ipcs[k % 6], "document_type": "application",
+             "filing_date": pd.Timestamp(2015 + k % 5, 1, 1).date(), "publication_date": pd.Timestamp(2016 + k % 5, 1, 1).date()}
+            for k in range(24)]
+    c = patentnav.Corpus.from_pandas(pd.DataFrame(rows)).harmonize_applicants()
+    g = gaps(c, "CN-GD-Shenzhen", level="subclass", region_level="city").table.set_index("technology")
+    dji = {"深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "深圳大疆创新科技有限公司"}
+    for col in ("holders", "closest_local_firms"):
+        for tech in ("B64C", "G05D"):
+            assert len(dji & set(g.loc[tech, col])) == 1, (col, tech)  # three spellings, one firm

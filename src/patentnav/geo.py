@@ -38,6 +38,7 @@ __all__ = [
     "NON_NATIONAL",
     "provinces",
     "cities",
+    "districts",
     "parse_addresses",
     "parse_address",
     "region_keys",
@@ -119,6 +120,12 @@ def canonical_region(text: str) -> str:
         return known
     head, sep, rest = s.partition("-")
     return head.upper() + sep + rest
+
+
+@functools.lru_cache(maxsize=1)
+def districts() -> pd.DataFrame:
+    """County-level divisions (区, 县, 县级市, 旗): ``adcode, name_zh, short_zh, city_adcode``."""
+    return pd.DataFrame(_read_csv("districts.csv"))
 
 
 def _latin_key(s: str) -> str:

@@ -79,27 +79,16 @@ def division_forms() -> pd.DataFrame:
     ``440305`` Nanshan); ``after_parent`` marks forms read only after their city or province.
     A form may have several rows (朝阳: 朝阳市 in Liaoning and 朝阳区 in Beijing).
     """
-    from ..geo import cities, provinces
-    from importlib.resources import files
+    from ..geo import cities, districts, provinces
 
     rows = []
-    for r in provinces().itertuples():
-        code = _code(r.adcode)
-        for f in {r.name_zh, r.short_zh}:
-            rows.append((f, code, "province", "zh", False))
-        for f in [r.name_en, *filter(None, str(r.aliases).split("|"))]:
-            rows.append((f, code, "province", "latin", False))
-    for r in cities().itertuples():
-        code = _code(r.adcode)
-        for f in {r.name_zh, r.short_zh}:
-            rows.append((f, code, "city", "zh", False))
-        for f in [r.name_en, *filter(None, str(r.aliases).split("|"))]:
-            rows.append((f, code, "city", "latin", False))
-    text = files("patentnav.data").joinpath("geo").joinpath("districts.csv").read_text(encoding="utf-8")
-    d = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False)
-    for r in d.itertuples():
-        for f in {r.name_zh, r.short_zh}:
-            rows.append((f, r.adcode, "district", "zh", True))
+    for level, table in (("province", provinces()), ("city", cities())):
+        for r in table.itertuples():
+            code = _code(r.adcode)
+            rows += [(f, code, level, "zh", False) for f in {r.name_zh, r.short_zh}]
+            rows += [(f, code, level, "latin", False) for f in [r.name_en, *filter(None, str(r.aliases).split("|"))]]
+    for r in districts().itertuples():  # read after their city only
+        rows += [(f, r.adcode, "district", "zh", True) for f in {r.name_zh, r.short_zh}]
     out = pd.DataFrame(rows, columns=["form", "code", "level", "script", "after_parent"])
     latin = out["script"] == "latin"
     out.loc[latin, "form"] = _latin(out.loc[latin, "form"].tolist())
