@@ -117,16 +117,18 @@ def script_of(names) -> np.ndarray:
 
 def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFrame:
     """One row per applicant of a document in a family of two or more documents:
-    ``family, doc, position, n_applicants, raw``."""
+    ``family, doc, publication_number, position, n_applicants, raw``."""
     t = table.table if hasattr(table, "table") else table
     fam = family_labels(t) if families is None else np.asarray(families)
     apps = t["applicants"].combine_chunks()
     parent = np.asarray(pc.list_parent_indices(apps).to_numpy(), dtype=np.int64)
     lens = np.asarray(pc.list_value_length(apps).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     starts = np.repeat(np.cumsum(lens) - lens, lens)
+    pubs = np.asarray(t["publication_number"].to_pylist(), dtype=object)
     out = pd.DataFrame({
         "family": fam[parent] if len(parent) else np.zeros(0, np.int64),
         "doc": parent,
+        "publication_number": pubs[parent] if len(parent) else np.zeros(0, dtype=object),
         "position": np.arange(len(parent)) - starts,
         "n_applicants": lens[parent] if len(parent) else np.zeros(0, np.int64),
         "raw": np.asarray(pc.list_flatten(apps).to_pylist(), dtype=object),
@@ -147,14 +149,16 @@ def firm_positions(positions: pd.DataFrame, firms: set) -> pd.DataFrame:
                     n_applicants=p.groupby("doc")["raw"].transform("size").to_numpy())
 
 
-def position_pairs(positions: pd.DataFrame, label_of_raw: dict | pd.Series) -> pd.DataFrame:
-    """Pairs of labels at the same position of two members of a family, with the number of
-    distinct families: ``a, b, families, script_a, script_b`` (``a < b``).
+def position_pairs(positions: pd.DataFrame, label_of_raw, cross_script: bool = False) -> pd.DataFrame:
+    """Pairs of labels at the same position of two members of a family: ``a, b`` (``a < b``),
+    ``families`` (distinct families where that happens) and ``example`` (the publication
+    numbers of one such pair of members, for review).
 
     ``label_of_raw`` maps a raw name to its label (a key or group id); names without a
-    label are ignored.
+    label are ignored. With ``cross_script`` only pairs of a Chinese-script and a
+    Latin-script name count.
     """
-    cols = ["a", "b", "families", "script_a", "script_b"]
+    cols = ["a", "b", "families", "example"]
     if not len(positions):
         return pd.DataFrame(columns=cols)
     p = positions.assign(label=positions["raw"].map(label_of_raw))
@@ -162,12 +166,17 @@ def position_pairs(positions: pd.DataFrame, label_of_raw: dict | pd.Series) -> p
     p = p.assign(script=script_of(pa.array(p["raw"].tolist(), pa.string())))
     p = p.drop_duplicates(["family", "position", "n_applicants", "label", "script"])
     both = p.merge(p, on=["family", "position", "n_applicants"], suffixes=("_a", "_b"))
-    both = both[both["label_a"] < both["label_b"]]
-    both = both.drop_duplicates(["family", "label_a", "label_b", "script_a", "script_b"])
-    out = (both.groupby(["label_a", "label_b", "script_a", "script_b"], sort=True)["family"].nunique()
-           .rename("families").reset_index()
-           .rename(columns={"label_a": "a", "label_b": "b"}))
-    return out[cols]
+    keep = both["label_a"] < both["label_b"]
+    if cross_script:
+        keep &= both["script_a"] != both["script_b"]
+    both = both[keep].sort_values(["family", "publication_number_a", "publication_number_b"], kind="mergesort")
+    both = both.drop_duplicates(["family", "label_a", "label_b"])
+    if not len(both):
+        return pd.DataFrame(columns=cols)
+    g = both.groupby(["label_a", "label_b"], sort=True)
+    out = pd.DataFrame({"families": g["family"].nunique(),
+                        "example": g["publication_number_a"].first() + " / " + g["publication_number_b"].first()}).reset_index()
+    return out.rename(columns={"label_a": "a", "label_b": "b"})[cols]
 
 
 def mutual_best(pairs: pd.DataFrame, min_evidence: int) -> pd.DataFrame:

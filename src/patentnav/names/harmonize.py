@@ -218,22 +218,21 @@ class NameHarmonizer:
         # cross-script, between the groups the rules above made
         fl = links.frame()
         comp = components(t.n_keys, fl["a"].to_numpy(), fl["b"].to_numpy())
-        pairs = position_pairs(positions, firm_raw.map(lambda k: int(comp[k])))
-        cross = pairs[pairs["script_a"] != pairs["script_b"]]
-        cross = cross.groupby(["a", "b"], as_index=False)["families"].sum() if len(cross) else cross
-        best = mutual_best(cross, self.min_evidence)
+        group_of_raw = pd.Series(comp[firm_raw.to_numpy()], index=firm_raw.index)
+        best = mutual_best(position_pairs(positions, group_of_raw, cross_script=True),
+                           self.min_evidence)
         if len(best):
             first = pd.Series(np.arange(t.n_keys)).groupby(comp).min()  # a key of each group
             links.add(first.loc[best["a"]].to_numpy(), first.loc[best["b"]].to_numpy(), "cross-script",
-                      evidence=best["families"], detail=["families"] * len(best))
+                      evidence=best["families"], detail="e.g. " + best["example"])
         # acronyms: key pairs that are acronym candidates
         kp = position_pairs(positions, firm_raw)
         if len(kp):
             ca, ce = acronym_candidates(pa.array(list(t.kuniq), pa.string()))
-            cand = pd.DataFrame({"x": np.minimum(ca, ce), "y": np.maximum(ca, ce)})
-            hit = kp.groupby(["a", "b"], as_index=False)["families"].sum().merge(cand, left_on=["a", "b"], right_on=["x", "y"])
+            cand = pd.DataFrame({"a": np.minimum(ca, ce), "b": np.maximum(ca, ce)})
+            hit = kp.merge(cand, on=["a", "b"])
             hit = hit[hit["families"] >= self.min_evidence]
-            links.add(hit["a"], hit["b"], "acronym-family", evidence=hit["families"], detail=["families"] * len(hit))
+            links.add(hit["a"], hit["b"], "acronym-family", evidence=hit["families"], detail="e.g. " + hit["example"])
 
     def _finish(self, t: "_NameTable", links: Links, aliases: list[Alias]) -> None:
         """Groups, display names, group ids, explanations; sets ``mapping_`` and ``links_``."""
