@@ -9,6 +9,14 @@ tests/data/names/cn_applicant_variants.csv with a city or province prefix, a bra
 Every generated name is distinct.
 
     python benchmarks/bench_names_scale.py --n 200000 [--workers 2]
+    python benchmarks/bench_names_scale.py --n --corpus 100000 1000000    # corpora only
+
+``--corpus`` times ``Corpus.harmonize_applicants`` (family evidence included) on synthetic
+corpora of patent families: each family has one to three members sharing a Chinese priority
+application; the Chinese member names its firm in Chinese (深圳市 + a two-character trade name
++ an industry word + 有限公司), the foreign members in English (``SZ`` + a made-up word +
+``TECH CO LTD``); firms are drawn Zipf-like from n/20, and 15 % of families have a second
+applicant.
 """
 
 from __future__ import annotations
@@ -98,12 +106,63 @@ def variants(base: list[str], n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def family_corpus(n: int, seed: int = 0):
+    """A synthetic corpus of about ``n`` documents in families (see the module docstring)."""
+    import numpy as np
+    import pandas as pd
+
+    import patentnav
+
+    rng = np.random.default_rng(seed)
+    n_firms = max(2, n // 20)
+    han = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 2000)])
+    trade = np.char.add(rng.choice(han, n_firms), rng.choice(han, n_firms))
+    zh = np.char.add(np.char.add("深圳市", trade), rng.choice(np.array(["科技有限公司", "电子有限公司", "智能技术有限公司"]), n_firms))
+    letters = np.array(list("ABCDEFGHIKLMNOPRSTUVWXYZ"))
+    word = ["".join(rng.choice(letters, 7)) for _ in range(n_firms)]
+    en = np.array([f"SZ {w} TECH CO LTD" for w in word], dtype=object)
+    sizes = rng.integers(1, 4, n // 2)
+    sizes = sizes[np.cumsum(sizes) <= n]
+    fam = np.repeat(np.arange(len(sizes)), sizes)
+    member = np.arange(len(fam)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    firm = np.minimum(rng.zipf(1.3, len(sizes)) - 1, n_firms - 1)[fam]
+    second = np.where(rng.random(len(sizes)) < 0.15, rng.integers(0, n_firms, len(sizes)), -1)[fam]
+    chinese = member == 0
+    apps = [[zh[f] if c else en[f]] + ([zh[s] if c else en[s]] if s >= 0 and s != f else [])
+            for f, s, c in zip(firm, second, chinese)]
+    prio = np.char.add("CN2016", np.char.zfill(fam.astype(str), 8))  # 12 digits, as CNIPA numbers
+    df = pd.DataFrame({
+        "publication_number": [f"{'CN' if c else 'US'}-{9_000_000 + i}-A" for i, c in enumerate(chinese)],
+        "jurisdiction": np.where(chinese, "CN", "US"), "applicants": apps,
+        "application_number": np.where(chinese, np.char.add(prio, ".1"), None),
+        "priority_numbers": [[] if c else [p] for p, c in zip(prio, chinese)],
+    })
+    return patentnav.Corpus.from_pandas(df)
+
+
+def time_corpus(sizes: list[int]) -> None:
+    print(f"{'documents':>10} {'distinct names':>15} {'groups':>9} {'cross-script links':>19} {'seconds':>8} {'peak RSS MB':>12}")
+    for n in sizes:
+        c = family_corpus(n)
+        t = time.perf_counter()
+        h = c.harmonize_applicants()
+        dt = time.perf_counter() - t
+        m, links = h.applicant_mapping, h.applicant_links
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{len(c):>10,} {len(m):>15,} {m['group'].nunique():>9,} {int((links['reason'] == 'cross-script').sum()):>19,} "
+              f"{dt:>8.2f} {rss:>12,.0f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, nargs="+", default=[20000, 200000])
+    ap.add_argument("--n", type=int, nargs="*", default=[20000, 200000])
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--corpus", type=int, nargs="*", default=[], help="also time Corpus.harmonize_applicants on family corpora")
     args = ap.parse_args()
     from patentnav.names import NameHarmonizer
+
+    if args.corpus:
+        time_corpus(args.corpus)
 
     base = seeds()
     print(f"seeds: {len(base):,} real names; python {platform.python_version()}; {platform.machine()}")

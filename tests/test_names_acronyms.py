@@ -99,3 +99,8 @@ def test_typo_links_never_join_different_places(a, b):
 
 def test_typo_links_still_join_a_misspelt_place():
     assert not _apart("UNIV XIAN TECHNOLOGICAL", "UNIV XAIN TECHNOLOGICAL")
+
+
+def test_no_candidates_when_no_name_is_one_word():
+    a, e = acronym_candidates(pa.array(["A B C", "X"]))
+    assert len(a) == len(e) == 0

@@ -171,7 +171,7 @@ def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:
     single = np.asarray(pc.match_substring_regex(karr, r"^[A-Z]{%d,%d}$" % (MIN_ACRONYM, MAX_ACRONYM))
                         .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
     acr = pd.DataFrame({"a": np.flatnonzero(single), "acr": klist[single]})
-    acr = acr[~acr["acr"].map(is_generic_acronym)]
+    acr = acr[~np.fromiter((is_generic_acronym(a) for a in acr["acr"]), dtype=bool, count=len(acr))]
     multi = ini != ""
     exp = pd.DataFrame({"e": np.flatnonzero(multi), "acr": ini[multi]})
     pairs = acr.merge(exp, on="acr")
