@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 import patentnav
 from patentnav.cli.main import main
@@ -240,3 +241,19 @@ def test_gap_holders_and_closest_local_firms_are_harmonised_firms():
     for col in ("holders", "closest_local_firms"):
         for tech in ("B64C", "G05D"):
             assert len(dji & set(g.loc[tech, col])) == 1, (col, tech)  # three spellings, one firm
+
+
+_PARTS = st.lists(st.sampled_from(["深圳市", "深圳", "广东省", "南山区", "北京", "（北京）", "(深圳)", "大疆", "创新", "科技", "大学",
+                                   "有限公司", "股份有限公司", "分公司", "研究院", "南京", "办事处", "IBM", " (", ")", "CO LTD",
+                                   "甲", "乙", "丙", "丁"]), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_PARTS, min_size=1, max_size=25))
+def test_chinese_shaped_input_never_crashes_and_is_deterministic(names):
+    h = NameHarmonizer().fit(names)
+    out = h.transform(names)
+    assert len(out) == len(names)
+    assert all((c is None) == (normalize_name(n) is None) for n, c in zip(names, out))
+    assert NameHarmonizer().fit(list(reversed(names))).mapping_.equals(h.mapping_)
+    assert set(h.mapping_["reason"]) <= {"canonical", "normalised", "typo", "division", "branch", "acronym-stated"}

@@ -46,17 +46,34 @@ def _alt(words) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> list[str]:
-    from .divisions import division_forms
-
-    f = division_forms()
-    places = _alt(f.loc[f["script"] == "zh", "form"])
     latin_forms = _alt(w for ws in LEGAL_FORMS.values() for w in ws)
     return [
         r"^(?P<entity>.+(?:" + _alt(CJK_ENTITY_ENDINGS) + r"))\s*(?P<branch>\p{Han}*(?:" + _alt(CJK_BRANCH_SUFFIXES) + r"))$",
         r"^(?P<entity>.+大学)\s*(?P<branch>\p{Han}{2,}(?:" + _alt(CJK_UNIVERSITY_UNITS) + r"))$",
-        r"^(?P<entity>\p{Han}.+?)(?P<branch>(?:" + places + r")(?:" + _alt(_OFFICE_SUFFIXES) + r"))$",
         r"^(?P<entity>.+ (?:" + latin_forms + r")) (?P<branch>(?:[A-Z]+ ){0,3}BRANCH(?: OFFICE)?)$",
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[frozenset, int]:
+    from .divisions import division_forms
+
+    f = division_forms()
+    forms = frozenset(f.loc[f["script"] == "zh", "form"])
+    return forms, max(map(len, forms))
+
+
+def _place_office(name: str) -> tuple[str, str] | None:
+    """Shape 3: ``<name><division><office suffix>`` -> (name, division + suffix)."""
+    forms, longest = _places()
+    for suffix in sorted(_OFFICE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            head = name[: -len(suffix)]
+            for n in range(min(longest, len(head) - 1), 1, -1):  # the longest division before the suffix
+                if head[-n:] in forms:
+                    return head[:-n], head[-n:] + suffix
+            return None
+    return None
 
 
 def split_branches(cleaned) -> tuple[pa.Array, pa.Array]:
@@ -83,16 +100,22 @@ def split_branches(cleaned) -> tuple[pa.Array, pa.Array]:
     sub = arr.take(pa.array(cand))
     ent = pa.nulls(len(sub), pa.string())
     br = pa.nulls(len(sub), pa.string())
-    for k, pattern in enumerate(_patterns()):
-        todo = pc.is_null(ent)
+    for pattern in _patterns():
         m = pc.extract_regex(sub, pattern)
-        hit = pc.and_(pc.is_valid(m), todo).fill_null(False)
-        e, b = pc.struct_field(m, "entity"), pc.struct_field(m, "branch")
-        if k == 2:  # a bare name before the place: it must be distinctive on its own
-            ok = np.asarray(is_distinctive(pc.fill_null(e, "")).to_numpy(zero_copy_only=False), dtype=bool)
-            hit = pc.and_(hit, pa.array(ok))
-        ent = pc.if_else(hit, pc.utf8_trim_whitespace(e), ent)
-        br = pc.if_else(hit, b, br)
+        hit = pc.and_(pc.is_valid(m), pc.is_null(ent)).fill_null(False)
+        ent = pc.if_else(hit, pc.utf8_trim_whitespace(pc.struct_field(m, "entity")), ent)
+        br = pc.if_else(hit, pc.struct_field(m, "branch"), br)
+    # shape 3 (a division before an office suffix), on the names no other shape matched
+    ent_l, br_l = ent.to_pylist(), br.to_pylist()
+    todo = [i for i, e in enumerate(ent_l) if e is None]
+    found = {i: _place_office(sub[i].as_py() or "") for i in todo}
+    found = {i: v for i, v in found.items() if v is not None and v[0] and re.match(r"[\u3400-\u9fff]", v[0])}
+    if found:
+        ok = is_distinctive([v[0] for v in found.values()]).to_pylist()
+        for (i, (e, b)), good in zip(found.items(), ok):
+            if good:  # the name before the place must be distinctive on its own
+                ent_l[i], br_l[i] = e, b
+    ent, br = pa.array(ent_l, pa.string()), pa.array(br_l, pa.string())
     e_all = np.full(len(arr), None, dtype=object)
     b_all = np.full(len(arr), None, dtype=object)
     e_all[cand] = ent.to_pylist()

@@ -212,7 +212,7 @@ class NameHarmonizer:
     def _family_links(self, t: "_NameTable", links: Links, positions: pd.DataFrame) -> None:
         """Cross-script and acronym links learned from patent families."""
         firm_raw = pd.Series(t.kcodes, index=t.raw_list)
-        firm_raw = firm_raw[(firm_raw >= 0) & ~t.person_of_code(np.clip(firm_raw.to_numpy(), 0, None))]
+        firm_raw = firm_raw[(firm_raw >= 0) & ~t.person_key[np.clip(firm_raw.to_numpy(), 0, None)]]
         firm_raw = firm_raw[~firm_raw.index.duplicated()]
         positions = firm_positions(positions, set(firm_raw.index))
         # cross-script, between the groups the rules above made
@@ -374,7 +374,8 @@ class _NameTable:
         self.kcodes, self.kuniq = pd.factorize(pd.Series(full_key, dtype=object), use_na_sentinel=True)
         self.kuniq = np.asarray(self.kuniq, dtype=object)
         self.n_keys = len(self.kuniq)
-        self.firm_idx = np.flatnonzero(np.array([not str(k).startswith(_PERSON) for k in self.kuniq], dtype=bool))
+        self.person_key = np.fromiter((str(k).startswith(_PERSON) for k in self.kuniq), dtype=bool, count=self.n_keys)
+        self.firm_idx = np.flatnonzero(~self.person_key)
         self.branch = np.asarray(branch.to_pylist(), dtype=object)
         self.is_branch = pc.is_valid(branch).to_numpy(zero_copy_only=False).astype(np.int8)
         self.branch_entity_code = self.key_code(ent_raw)
@@ -384,9 +385,6 @@ class _NameTable:
         keys = normalize_names(pa.array(list(texts), pa.string())).to_pylist()
         index = pd.Index(self.kuniq)
         return index.get_indexer(pd.Series(keys, dtype=object)).astype(np.int64)
-
-    def person_of_code(self, codes: np.ndarray) -> np.ndarray:
-        return np.array([str(self.kuniq[c]).startswith(_PERSON) for c in codes], dtype=bool)
 
     def representative(self) -> np.ndarray:
         """The most frequent raw name of each key (ties: shorter, then alphabetical)."""
