@@ -141,13 +141,16 @@ def family_corpus(n: int, seed: int = 0):
 
 
 def time_corpus(sizes: list[int]) -> None:
+    import pandas as pd
+
     print(f"{'documents':>10} {'distinct names':>15} {'groups':>9} {'cross-script links':>19} {'seconds':>8} {'peak RSS MB':>12}")
     for n in sizes:
         c = family_corpus(n)
         t = time.perf_counter()
         h = c.harmonize_applicants()
         dt = time.perf_counter() - t
-        m, links = h.applicant_mapping, h.applicant_links
+        m = h.applicant_mapping
+        links = getattr(h, "applicant_links", pd.DataFrame({"reason": []}))  # absent before issue 18
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{len(c):>10,} {len(m):>15,} {m['group'].nunique():>9,} {int((links['reason'] == 'cross-script').sum()):>19,} "
               f"{dt:>8.2f} {rss:>12,.0f}")

@@ -3,8 +3,10 @@
 Given distinct normalised keys, two keys are linked when
 
 * they fall in the same block: the same first word (Latin script) or the same first two
-  characters (CJK); blocks larger than ``max_block`` are split by their first two words,
-  so the comparison is never all-pairs over the corpus;
+  characters (CJK); blocks larger than ``max_block`` are split by their first two, then
+  three words (CJK: three, then four characters, since Chinese names share their division
+  prefix: tens of thousands of names begin with 深圳市), so the comparison is never
+  all-pairs over the corpus;
 * their ``rapidfuzz.fuzz.ratio`` (normalised Indel similarity, 0-100) is at least
   ``threshold``, and their Indel distance (insertions + deletions; a substitution counts
   2) is at most ``max_edits``: long names differing in one decisive word ("... Secretary of
@@ -45,7 +47,7 @@ DEFAULT_MAX_BLOCK = 4000
 def _block_keys(keys: pa.Array, words: int) -> np.ndarray:
     first = pc.list_slice(pc.split_pattern(keys, " "), 0, words)
     latin = pc.binary_join(first, " ")
-    cjk = pc.utf8_slice_codeunits(keys, 0, 2)
+    cjk = pc.utf8_slice_codeunits(keys, 0, 1 + words)  # CJK has no spaces: one more character per level
     is_cjk = pc.match_substring_regex(keys, r"^[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]").fill_null(False)
     return np.asarray(pc.if_else(is_cjk, cjk, latin).to_numpy(zero_copy_only=False), dtype=object)
 
