@@ -355,7 +355,8 @@ class _NameTable:
         # legal entities of branches join too (count 0), so that a branch's group is named by its entity
         ent_raw = _entity_text(raw, entity, branch)
         new = pd.unique(pd.Series([e for e in ent_raw if e is not None], dtype=object))
-        new = [e for e in new if e not in set(raw.to_pylist())]
+        present = set(raw.to_pylist())
+        new = [e for e in new if e not in present]
         if new:
             raw = pa.concat_arrays([raw, pa.array(new, pa.string())])
             counts = np.concatenate([counts, np.zeros(len(new), dtype=np.int64)])
