@@ -35,6 +35,7 @@ blank names give null.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pyarrow as pa
@@ -113,9 +114,17 @@ def _misspelling_of(word: str, listed: list[str]) -> str | None:
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
-    same = [w for w in listed if w[0] == word[0] and abs(len(w) - len(word)) <= 1]
+    same = [w for w in _by_initial(tuple(listed)).get(word[0], ()) if abs(len(w) - len(word)) <= 1]
     hit = process.extractOne(word, same, scorer=Indel.distance, score_cutoff=2) if same else None
     return None if hit is None else hit[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _by_initial(listed: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in listed:
+        out.setdefault(w[0], []).append(w)
+    return out
 
 
 def _standard_word(word: str | None) -> str | None:
