@@ -273,12 +273,17 @@ def _mean_pairwise_ari(runs: list[np.ndarray]) -> float:
 
 
 # --- graph builders ---------------------------------------------------------------------------
-def _code_graph(inc: Incidence, weight: str, min_count: int):
-    """(adjacency, codes, occurrences) of the co-classification graph of the kept codes."""
+def _code_graph(inc: Incidence, weight: str, min_count: int, co=None):
+    """(adjacency, codes, occurrences) of the co-classification graph of the kept codes
+    (``co``: the same :class:`CoOccurrence`, when an engine has computed it)."""
     from .cooccurrence import cooccurrence
 
-    co = cooccurrence(inc, normalize="association" if weight == "association" else None,
-                      min_occurrences=min_count)
+    normalize = "association" if weight == "association" else None
+    if co is None:
+        co = cooccurrence(inc, normalize=normalize, min_occurrences=min_count)
+    elif co.normalize != normalize or co.params.get("min_occurrences") != min_count or co.params.get("min_count", 1) != 1:
+        raise ValueError(f"the precomputed co-occurrence must have normalize={normalize!r}, min_occurrences={min_count} "
+                         "and no edge filter")
     if weight == "association":
         A = co.strength if co.strength is not None else sp.csr_matrix(co.counts.shape)
     else:
@@ -586,7 +591,8 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
                       stability: int = 5, n_codes: int = 5, n_terms: int = 10, top: int = 5,
                       min_support: float = 0.05, cutoff: dt.date | str | None = None, growth_years: int = 5,
                       growth_by: str = "publication",
-                      k: int = 10, text_fields: tuple[str, ...] = ("title", "abstract")) -> TechnologyFields:
+                      k: int = 10, text_fields: tuple[str, ...] = ("title", "abstract"),
+                      incidence: Incidence | None = None, cooccurrence=None) -> TechnologyFields:
     """Technology fields of a corpus: Leiden clusters, patents assigned, fields described.
 
     Parameters
@@ -647,6 +653,11 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
         Neighbours per patent for ``basis="text"``.
     text_fields : tuple of str
         Columns joined for the terms (and for the text basis).
+    incidence, cooccurrence : optional
+        The documents x codes :class:`Incidence` of ``field`` at ``level`` (rows in corpus
+        order) and its :class:`~patentnav.landscape.cooccurrence.CoOccurrence`
+        (``min_occurrences=min_count``, normalised as ``weight``), when an engine
+        (:mod:`patentnav.engine`) has aggregated them; computed here otherwise.
 
     Returns
     -------
@@ -676,13 +687,13 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
                   text_fields=tuple(text_fields))
     n = len(corpus)
     pubs = corpus["publication_number"].to_numpy()
-    inc = code_incidence(corpus, field, level)
+    inc = incidence if incidence is not None else code_incidence(corpus, field, level)
     lk = dict(resolution=resolution, iterations=iterations)
 
     codes_df = None
     toks = None
     if basis == "cooccurrence":
-        A, nodes, occ = _code_graph(inc, weight, min_count)
+        A, nodes, occ = _code_graph(inc, weight, min_count, cooccurrence)
         if len(nodes) == 0:
             raise ValueError(f"no {field} code at level {level} is on {min_count} or more patents")
         node_labels, Q = leiden(A, seed=seed, **lk)

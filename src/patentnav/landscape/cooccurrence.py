@@ -54,7 +54,7 @@ import scipy.sparse as sp
 
 from .incidence import Incidence, code_incidence
 
-__all__ = ["association_strength", "CoOccurrence", "cooccurrence", "to_networkx", "NORMALIZATIONS"]
+__all__ = ["association_strength", "CoOccurrence", "cooccurrence", "cooccurrence_from_pairs", "to_networkx", "NORMALIZATIONS"]
 
 NORMALIZATIONS: tuple[str, ...] = ("association", "cosine", "jaccard")
 
@@ -226,6 +226,56 @@ def cooccurrence(corpus_or_incidence, field: str = "ipc", level: str = "subclass
     # 2. C = X'X as CSR-ordered (row, col, value) entries, both triangles and the diagonal;
     #    every kept item has occurrences >= 1, so every row has its diagonal entry
     rows, cols, vals = _full_counts(X, n, occ)
+    return _network(rows, cols, vals, items, occ, n_docs, normalize, min_count, min_strength, min_occurrences, fld, lvl)
+
+
+def cooccurrence_from_pairs(items, occurrences, i, j, counts, n_documents: int, normalize: str | None = "association",
+                            min_count: int = 1, min_strength: float | None = None, min_occurrences: int = 1,
+                            field: str | None = None, level: str | None = None) -> CoOccurrence:
+    """A :class:`CoOccurrence` from counts aggregated elsewhere (e.g. by an out-of-core engine,
+    :mod:`patentnav.engine`): the same filters and normalisations as :func:`cooccurrence`.
+
+    Parameters
+    ----------
+    items : array of str, sorted
+        Every item carried by at least one document.
+    occurrences : array of int
+        Documents per item (``C[i, i]``).
+    i, j, counts : arrays of int
+        The strictly upper triangle of ``C = X'X``: item indices ``i < j`` and the documents
+        carrying both (each pair once).
+    n_documents : int
+        Documents of the incidence (including those without items).
+    """
+    if normalize is not None and normalize not in NORMALIZATIONS:
+        raise ValueError(f"normalize must be one of {', '.join(NORMALIZATIONS)} or None, not {normalize!r}")
+    if min_strength is not None and normalize is None:
+        raise ValueError("min_strength needs a normalisation (normalize='association', 'cosine' or 'jaccard')")
+    if min_count < 1 or min_occurrences < 1:
+        raise ValueError("min_count and min_occurrences must be >= 1")
+    items = np.asarray(items, dtype=object)
+    occ = np.asarray(occurrences, dtype=np.int64)
+    i, j, counts = (np.asarray(a, dtype=np.int64) for a in (i, j, counts))
+    keep = occ >= min_occurrences  # node filter: pair counts among kept items do not change
+    if not keep.all():
+        new = np.cumsum(keep) - 1
+        ok = keep[i] & keep[j]
+        i, j, counts = new[i[ok]], new[j[ok]], counts[ok]
+        items, occ = items[keep], occ[keep]
+    n = len(items)
+    d = np.flatnonzero(occ != 0)
+    C = sp.coo_matrix((np.concatenate([counts, counts, occ[d]]),
+                       (np.concatenate([i, j, d]), np.concatenate([j, i, d]))), shape=(n, n)).tocsr()
+    C.sum_duplicates()
+    C.sort_indices()
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(C.indptr))
+    return _network(rows, C.indices.astype(np.int64), C.data.astype(np.int64), items, occ, int(n_documents),
+                    normalize, min_count, min_strength, min_occurrences, field, level)
+
+
+def _network(rows, cols, vals, items, occ, n_docs, normalize, min_count, min_strength, min_occurrences, fld, lvl):
+    """Steps 2-3 of :func:`cooccurrence` on the CSR-ordered entries of ``C``: strengths, edge filters."""
+    n = len(items)
     s = np.bincount(rows, weights=vals, minlength=n).astype(np.int64) - occ
     total = int(s.sum())
     w = None

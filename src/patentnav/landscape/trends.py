@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_LAG_MONTHS",
     "STAGES",
     "annual_counts",
+    "counts_by_year",
     "growth",
     "Growth",
     "logistic",
@@ -332,16 +333,14 @@ def annual_counts(
         return _attrs(df, last_complete_year=None, **meta)
 
     y0, y1 = int(kyear[dated].min()), int(kyear[dated].max())
+    if group is None:
+        counts = np.bincount(kyear[dated] - y0, minlength=y1 - y0 + 1).astype(np.int64)
+        return counts_by_year(np.arange(y0, y1 + 1), counts, **meta)
     years = np.arange(y0, y1 + 1, dtype=np.int64)
     ny = len(years)
     complete = _complete_mask(years, cut, lag)
     last_complete = int(years[complete].max()) if complete.any() else None
     meta["last_complete_year"] = last_complete
-
-    if group is None:
-        counts = np.bincount(kyear[dated] - y0, minlength=ny).astype(np.int64)
-        df = pd.DataFrame({"count": counts, "incomplete": ~complete}, index=pd.Index(years, name="year"))
-        return _attrs(df, **meta)
 
     rows, codes, uniques, name, kind = _group_pairs(corpus, group, group_name)
     mat, pk = _pair_counts(keys, kyear, rows, codes, len(uniques), y0, ny)
@@ -352,6 +351,29 @@ def annual_counts(
     idx = pd.MultiIndex.from_product([pd.Index(years, name="year"), pd.Index(uniques, name=name)])
     df = pd.DataFrame({"count": mat.reshape(-1).astype(np.int64), "incomplete": np.repeat(~complete, nv)}, index=idx)
     return _attrs(df, group=name, group_kind=kind, missing_group=missing_group, **meta)
+
+
+def counts_by_year(years, counts, *, by: str, unit: str, unit_rule: str, cutoff, lag_months: int,
+                   missing_date: int = 0, date_column: str | None = None) -> pd.DataFrame:
+    """The :func:`annual_counts` frame (ungrouped) from units counted per year elsewhere, e.g.
+    by an out-of-core engine (:mod:`patentnav.engine`): every year from the first to the last
+    present, zeros filled, ``incomplete`` flags and the same ``attrs``."""
+    years = np.asarray(years, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    meta = dict(by=by, date_column=date_column or DATE_COLUMNS[by], unit=unit, unit_rule=unit_rule, cutoff=cutoff,
+                lag_months=lag_months, missing_date=int(missing_date))
+    if not len(years):
+        df = pd.DataFrame({"count": pd.Series([], dtype=np.int64), "incomplete": pd.Series([], dtype=bool)})
+        df.index = pd.Index([], dtype=np.int64, name="year")
+        return _attrs(df, last_complete_year=None, **meta)
+    y0, y1 = int(years.min()), int(years.max())
+    full = np.arange(y0, y1 + 1, dtype=np.int64)
+    out = np.zeros(len(full), dtype=np.int64)
+    np.add.at(out, years - y0, counts)
+    complete = _complete_mask(full, cutoff, lag_months)
+    meta["last_complete_year"] = int(full[complete].max()) if complete.any() else None
+    df = pd.DataFrame({"count": out, "incomplete": ~complete}, index=pd.Index(full, name="year"))
+    return _attrs(df, **meta)
 
 
 # --------------------------------------------------------------------------------------

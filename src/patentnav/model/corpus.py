@@ -128,6 +128,15 @@ class Corpus:
         return cls(table)
 
     @classmethod
+    def open(cls, path: str | os.PathLike):
+        """Open a partitioned Parquet corpus (``patentnav ingest ... -o corpus/``) without
+        loading it: a :class:`patentnav.engine.Dataset` that engines aggregate in place and
+        that :meth:`~patentnav.engine.Dataset.scope` streams into an in-memory corpus."""
+        from ..engine.dataset import Dataset
+
+        return Dataset(path)
+
+    @classmethod
     def concat(cls, corpora: Iterable["Corpus"], deduplicate: bool = True) -> "Corpus":
         """Concatenate corpora; by default merge rows sharing a publication number."""
         corpora = list(corpora)
