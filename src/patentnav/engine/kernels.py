@@ -261,13 +261,13 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     if firms is not None:
         hit_raw = firms.select(F.col("applicant").alias("_fa"), F.lit(1).alias("_hit_raw"))
         hit_h = firms.select(F.col("applicant").alias("_fh"), F.lit(1).alias("_hit_h"))
-        rows = (rows.join(hit_raw, rows["applicant"] == hit_raw["_fa"], "left")
-                .join(hit_h, rows["harmonized"] == hit_h["_fh"], "left"))
+        rows = (rows.join(hit_raw, F.col("applicant") == F.col("_fa"), "left")
+                .join(hit_h, F.col("harmonized") == F.col("_fh"), "left"))
         candidates.append((lambda: F.when(F.coalesce(F.col("_hit_raw"), F.col("_hit_h")).isNotNull() & has_app(),
                                           F.lit("FIRMS")), "firms"))
     if addresses is not None:
         lookup = addresses.select(F.col("address").alias("_addr"), "address_region")
-        rows = rows.join(lookup, rows["address"] == lookup["_addr"], "left")
+        rows = rows.join(lookup, F.col("address") == F.col("_addr"), "left")
         candidates.append((lambda: F.when(has_app(), F.col("address_region")), "address"))
 
     def country():
@@ -278,7 +278,7 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     candidates.append((country, "applicant_country"))
     if fallback == "priority":
         prio = _priority_country(api, docs, nat)
-        rows = rows.join(prio, rows[PUB] == prio["_ppub"], "left")
+        rows = rows.join(prio, F.col(PUB) == F.col("_ppub"), "left")
         candidates.append((lambda: F.col("priority_country"), "priority"))
     candidates.append((lambda: F.when(~F.col("_jur").isin(*nat), F.col("_jur")), "jurisdiction"))
     region = F.coalesce(*[make() for make, _ in candidates], F.lit("UNKNOWN"))
@@ -286,7 +286,7 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     for make, name in reversed(candidates):
         source = F.when(make().isNotNull(), F.lit(name)).otherwise(source)
     weight = F.lit(1.0) / F.when(F.col("n_apps") > 0, F.col("n_apps")).otherwise(F.lit(1))
-    return rows.select(rows[PUB], F.col("pos").alias("applicant_index"), "applicant", region.alias("region"),
+    return rows.select(F.col(PUB), F.col("pos").alias("applicant_index"), "applicant", region.alias("region"),
                        weight.cast("double").alias("weight"), source.alias("source_of_evidence"))
 
 

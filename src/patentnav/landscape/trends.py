@@ -807,6 +807,7 @@ def top_applicants_by_year(
     pk, pv = pair // nv, pair % nv
     total = np.bincount(pv, minlength=nv)
     top = np.lexsort((np.arange(nv), -total))[: int(n)]  # codes follow sorted names: ties by name
+    top = top[total[top] > 0]  # applicants of undated units only are not "top applicants"
     rank = np.full(nv, -1, dtype=np.int64)
     rank[top] = np.arange(len(top))
     sel = rank[pv] >= 0
