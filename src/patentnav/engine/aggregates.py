@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from . import kernels as K
 
-__all__ = ["Aggregates"]
+__all__ = ["Aggregates", "fractional_sum"]
 
 PUB = K.PUB
 
@@ -214,7 +214,7 @@ class Aggregates:
         F = self.api.F
         fam = (self.docs.select(K._unit_key(F, "families").alias("unit"), F.year(DATE_COLUMNS[by]).alias("year"))
                .groupBy("unit").agg(F.min("year").alias("year"), F.count(F.lit(1)).alias("members")))
-        return fam.toPandas().sort_values("unit", kind="mergesort").reset_index(drop=True)
+        return _arrow(fam).to_pandas().sort_values("unit", kind="mergesort").reset_index(drop=True)
 
     def _applicant_column(self, applicants: str) -> str:
         if applicants != "auto":
@@ -394,6 +394,7 @@ class Aggregates:
         if technology not in ("ipc", "cpc"):
             raise ValueError("the engine computes region x technology for ipc or cpc codes")
         a = assignment[[PUB, "region", "weight"]].copy()
+        a.attrs = {}
         a["region"] = a["region"].astype(str)
         af = self.api.frame(pa.Table.from_pandas(a, preserve_index=False), "pn_assignment")
         inc = self.incidence_frame(technology, level)
@@ -402,7 +403,20 @@ class Aggregates:
         known = set(self.documents)
         regions = np.unique(a.loc[a[PUB].isin(known), "region"].to_numpy(dtype=object).astype(str))
         techs = np.sort(_strings(_arrow(inc.select("code").distinct())["code"]).astype(str))
-        X = np.zeros((len(regions), len(techs)))
-        X[pd.Index(regions).get_indexer(_strings(t["region"])), pd.Index(techs).get_indexer(_strings(t["code"]))] = \
-            np.asarray(t["weight"].to_numpy(zero_copy_only=False), dtype=float)
+        X = fractional_sum(pd.Index(regions).get_indexer(_strings(t["region"])),
+                           pd.Index(techs).get_indexer(_strings(t["code"])), _ints(t["k"]), _ints(t["n"]),
+                           (len(regions), len(techs)))
         return X, regions, techs
+
+
+def fractional_sum(r, c, k, n, shape) -> np.ndarray:
+    """Dense ``X[r, c] = sum_k n / k`` from integer counts ``n`` of rows of weight ``1 / k``,
+    summed over ``k`` ascending: the same bits whichever engine counted (a float sum over
+    documents would depend on their order)."""
+    X = np.zeros(shape)
+    for kk in np.unique(k):
+        m = k == kk
+        part = np.zeros(shape)
+        np.add.at(part, (r[m], c[m]), n[m])  # integers: exact
+        X += part / kk
+    return X

@@ -117,12 +117,16 @@ def code_pairs(api, incidence, heavy: int = 256):
 
 
 def region_technology(api, assignment, incidence):
-    """Region x technology sums ``X[r, t] = sum_d w(d, r) T[d, t]`` in long form
-    (``region``, ``code``, ``weight``), from an applicant-region assignment
-    (``publication_number``, ``region``, ``weight``) and a documents x codes incidence."""
+    """Region x technology counts for ``X[r, t] = sum_d w(d, r) T[d, t]``, in long form
+    (``region``, ``code``, ``k``, ``n``): ``n`` applicant rows of weight ``1 / k`` (``k``
+    applicants on the document), from an applicant-region assignment
+    (``publication_number``, ``region``, ``weight``) and a documents x codes incidence.
+    Integers, so the sum ``X = sum_k n / k`` is made in one fixed order whatever the engine
+    (:func:`patentnav.engine.aggregates.fractional_sum`)."""
     F = api.F
-    return (assignment.select(PUB, "region", "weight").join(incidence, PUB)
-            .groupBy("region", "code").agg(F.sum("weight").alias("weight")))
+    k = F.round(F.lit(1.0) / F.col("weight")).cast("long")
+    return (assignment.select(PUB, "region", k.alias("k")).join(incidence, PUB)
+            .groupBy("region", "code", "k").agg(F.count(F.lit(1)).alias("n")))
 
 
 # ------------------------------------------------------------------ units, years, applicants

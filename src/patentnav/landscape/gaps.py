@@ -148,7 +148,8 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
-         cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None) -> GapAnalysis:
+         cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None,
+         aggregates=None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -171,6 +172,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     status : DataFrame, optional
         :func:`patentnav.warning.status.patent_status` of ``corpus`` at ``cutoff``, when
         already computed (else computed here).
+    aggregates : patentnav.engine.Aggregates, optional
+        An engine's aggregates of ``corpus``: the applicant regions and, for IPC/CPC, the
+        region x technology matrix come from it (documents-level holders stay in memory).
     """
     from ..geo import assign_regions
     from .specialization import specialization
@@ -178,8 +182,13 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
 
     if region_level is None:
         region_level = "country" if firms is not None or "-" not in region else ("province" if region.count("-") == 1 else "city")
-    assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
+    if aggregates is None:
+        assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
+    else:
+        assignment = aggregates.assign_regions(region_level, firms=firms, fallback=fallback)
     X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
+    if aggregates is not None and technology in ("ipc", "cpc"):
+        X, regions, techs = aggregates.region_technology(assignment, technology, level)
     if region not in set(regions):
         by_size = assignment.groupby(assignment["region"].astype(str))["weight"].sum().sort_values(ascending=False)
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in by_size.drop(labels=["UNKNOWN"], errors="ignore").head(10).items()) \

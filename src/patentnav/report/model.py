@@ -102,17 +102,22 @@ def _region_level(region: str) -> str:
 
 def build_landscape_report(corpus, region: str = "CN", industry: str | None = None, ipc=None, query: str | None = None,
                            lang: str = "zh", firms=None, seed: int = 42,
-                           progress: Callable[[str], None] | None = None) -> dict:
+                           progress: Callable[[str], None] | None = None, engine=None) -> dict:
     """Build the landscape (产业规划类专利导航) report of ``corpus`` for ``region``.
 
     ``industry`` / ``ipc`` / ``query`` scope the corpus first (see
     :func:`patentnav.landscape.scope`); ``firms`` (list of names) makes the region the named
-    firms (``FIRMS``). ``progress(step_name)`` is called before each step. Returns a plain
-    dict following the report contract (meta + four sections).
+    firms (``FIRMS``). ``progress(step_name)`` is called before each step. ``engine``
+    (:class:`patentnav.engine.Engine`, default in memory) computes the aggregations: annual
+    and applicant counts, code incidence and co-classification, citation arcs, applicant
+    regions and region x technology sums; the report is the same whichever engine made them.
+    A corpus that already carries ``.scope`` (from :func:`patentnav.landscape.scope` or
+    :meth:`patentnav.engine.Dataset.scope`) is not scoped again. Returns a plain dict
+    following the report contract (meta + four sections).
     """
     from .. import __version__
     from .. import landscape as ls
-    from ..geo import assign_regions, source_summary
+    from ..geo import source_summary
 
     lang = "en" if lang == "en" else "zh"
 
@@ -122,9 +127,12 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     # ---------------------------------------------------------------- scope
     step("scope")
-    n_all = len(corpus)
+    pre = getattr(corpus, "scope", None)  # scoped already (e.g. streamed from a Parquet corpus)
+    n_all = int(pre["of"]) if pre else len(corpus)
     report_in = getattr(corpus, "report", None)
-    if industry or ipc or query:
+    if pre:
+        criteria = list(pre.get("criteria", []))
+    elif industry or ipc or query:
         corpus = ls.scope(corpus, industry=industry, ipc=ipc, query=query)
         criteria = list(getattr(corpus, "scope", {}).get("criteria", []))
     else:
@@ -137,11 +145,14 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     if n == 0:  # an empty input is not the scope's fault
         raise LocalizedError("err.empty_corpus") if n_all == 0 else LocalizedError(
             "err.scope_empty", criteria="; ".join(f"{c['criterion']} {c['value']}" for c in criteria), n=f"{n_all:,}")
+    from ..engine import Engine
+
+    agg = (engine or Engine("memory")).aggregates(corpus)
     df = corpus.table.select([c for c in ("publication_number", "jurisdiction", "title", "earliest_priority_date")
                               if c in corpus.table.column_names]).to_pandas()
     pubs = df["publication_number"].astype(str).tolist()
 
-    counts = ls.annual_counts(corpus, by="priority")
+    counts = agg.annual_counts(by="priority")
     cutoff = counts.attrs.get("cutoff")
     cutoff_s = str(cutoff) if cutoff is not None else ""
     years_all = [int(y) for y in counts.index[counts["count"] > 0]] if len(counts) else []
@@ -177,7 +188,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     step("regions")
     level = "country" if firms else _region_level(region)
-    assign = assign_regions(corpus, level=level, firms=firms)
+    assign = agg.assign_regions(level, firms=firms)
     evidence = source_summary(assign)
     proxy_share = float(evidence.loc["priority", "share"]) if "priority" in evidence.index else 0.0
     if proxy_share >= 0.5:
@@ -254,7 +265,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         L("ch.trend.note", lang) + ("" if fit_note is None else " " + fit_note)))
 
     step("fields")
-    tf = ls.technology_fields(corpus, seed=seed)
+    tf = ls.technology_fields(corpus, seed=seed, incidence=agg.incidence("ipc", "main_group"),
+                              cooccurrence=agg.cooccurrence("ipc", "main_group", min_occurrences=3))
     q = tf.quality
     fields = tf.fields.sort_values(["size", "field"], ascending=[False, True]).reset_index(drop=True)
     field_label = {int(r.field): str(r.label) for r in fields.itertuples()}
@@ -288,7 +300,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
         fg_rows, L("t.field_growth.note", lang, window=_GROWTH_WINDOW)))
 
     step("key_patents")
-    cg = ls.citation_graph(corpus)  # built once: quality indicators and the main path share it
+    cg = agg.citation_graph()  # built once: quality indicators and the main path share it
     kp = ls.key_patents(corpus, top=15, graph=cg)
     from ..classify.wipo import wipo_fields_table
 
@@ -332,13 +344,13 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     dir_charts.append(_chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": mp_nodes, "edges": mp_edges}, mp_note))
 
     step("applicants")
-    ta = ls.top_applicants_by_year(corpus, n=8)
+    ta = agg.top_applicants_by_year(8)
     ta_years = [int(y) for y in ta.columns]
     keep = [i for i, y in enumerate(ta_years) if y >= (ta_years[-1] - 19 if ta_years else 0)]
     series = [{"name": str(name), "counts": [int(row.iloc[i]) for i in keep]} for name, row in ta.iterrows()]
     dir_charts.append(_chart("applicants_over_time", L("ch.applicants", lang), "applicants_over_time",
                              {"years": [ta_years[i] for i in keep], "series": series}, L("ch.lag.note", lang)))
-    lc = ls.life_cycle(corpus)
+    lc = agg.life_cycle()
     dir_charts.append(_chart("life_cycle", L("ch.life_cycle", lang), "life_cycle", {
         "years": [int(y) for y in lc.index],
         "applicants": [int(v) if pd.notna(v) else 0 for v in lc.get("applicants", pd.Series(0, index=lc.index))],
@@ -351,7 +363,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
 
     # ---------------------------------------------------------------- paths
     step("gaps")
-    sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step, assign=assign))
+    sections.append(paths_section(corpus, region, lang, firms=firms, cutoff=cutoff, step=step, assign=assign, aggregates=agg))
     step("done")
     meta["summary"] = landscape_summary(sections, lang)  # the key findings, shown first
     return {"meta": meta, "sections": sections}

@@ -249,15 +249,17 @@ def _region_inventors_table(corpus, assign, region, lang) -> dict:
 
 # ------------------------------------------------------------------ paths
 
-def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=None, assign=None) -> dict:
+def paths_section(corpus, region: str, lang: str, firms=None, cutoff=None, step=None, assign=None,
+                  aggregates=None) -> dict:
     """Section 4: ranked gaps, live rights to acquire or license, free-to-use rights, allies, talent.
 
     ``step(name)`` (optional) is called before the talent step (progress display);
-    ``assign``: the region assignment already computed (its evidence is stated in the notes).
+    ``assign``: the region assignment already computed (its evidence is stated in the notes);
+    ``aggregates``: an engine's aggregates of ``corpus`` (:func:`patentnav.landscape.gaps`).
     """
     from .. import landscape as ls
 
-    ga = ls.gaps(corpus, region, technology="ipc", level="subclass", firms=firms, cutoff=cutoff)
+    ga = ls.gaps(corpus, region, technology="ipc", level="subclass", firms=firms, cutoff=cutoff, aggregates=aggregates)
     gt = ga.table
     top = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort").head(15)
     actionable = top[top["category"].isin(["fill_now", "long_term"])].head(10)
