@@ -74,6 +74,10 @@ def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None =
         if not quiet:
             err_console.print(f"[dim]{t('info.sample_note', lang)}[/]")
         return datasets.drones()
+    from ..engine.dataset import Dataset, is_dataset
+
+    if len(paths) == 1 and is_dataset(paths[0]):  # a partitioned Parquet corpus (patentnav ingest -o corpus/)
+        return Dataset(paths[0]).to_corpus()
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
         TextColumn("{task.fields[bytes]}"), TextColumn("{task.fields[rows]}"), TimeRemainingColumn(), TimeElapsedColumn(),

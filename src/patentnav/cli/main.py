@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -63,8 +64,11 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the corpus here: .parquet or .jsonl (to read back), .csv or .xlsx (for spreadsheets).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write the corpus here: .parquet or .jsonl (to read back), .csv or .xlsx (for spreadsheets), or a "
+                   "folder (ending in / or without a suffix) for a partitioned Parquet corpus, written file by file "
+                   "(for corpora larger than memory).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing partitioned corpus in the output folder.")
 @click.option("--format", "fmt", default=None, metavar="NAME",
               help="Reader to use for every file (lens, patentsview, uspto_xml, google, cn_export, jsonl, parquet). Default: detected from each file's content.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row is rejected (all problems are still listed).")
@@ -72,7 +76,7 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
 @click.option("--show", default=20, show_default=True, help="How many problems to print.")
 @lang_option
 @handle_errors
-def ingest(files, output, fmt, strict, issues_path, show, lang):
+def ingest(files, output, overwrite, fmt, strict, issues_path, show, lang):
     """Read patent exports into one de-duplicated corpus.
 
     FILES are export files (or a PatentsView directory). The format is detected from
@@ -84,28 +88,43 @@ def ingest(files, output, fmt, strict, issues_path, show, lang):
     Examples:
       patentnav ingest lens_export.csv cnipa.xlsx -o corpus.parquet
       patentnav ingest ipg230103.xml --issues problems.csv
+      patentnav ingest exports/ -o corpus/      partitioned Parquet (by jurisdiction and year)
     """
     from ..io.spreadsheet import check_output, write_corpus
 
-    if output:
-        check_output(output)  # before the work: an unsupported suffix is refused, never guessed
-    corpus = load_corpus(files, fmt=fmt, lang=lang, require_documents=False)
-    report = corpus.report
+    if output and _is_folder_target(output):
+        from ..io.dataset import ingest_dataset
+
+        report = ingest_dataset(list(files), output, format=fmt, strict=False, overwrite=overwrite,
+                                progress=lambda p: err_console.print(f"[dim]{t('ingest.reading', lang)} {safe(Path(p).name)}[/]"))
+        corpus = None
+    else:
+        if output:
+            check_output(output)  # before the work: an unsupported suffix is refused, never guessed
+        corpus = load_corpus(files, fmt=fmt, lang=lang, require_documents=False)
+        report = corpus.report
     for table in report_tables(report, lang, max_issues=show):
         console.print(table)
     if issues_path:
         n = write_issues_csv(report, issues_path)
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
-    if len(corpus) == 0:  # a header-only export: say so, write nothing, fail
+    if corpus is None:
+        console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))
+    elif len(corpus) == 0:  # a header-only export: say so, write nothing, fail
         err_console.print(f"[bold red]{t('ingest.no_documents', lang)}[/]")
         sys.exit(1)
-    if output:
+    elif output:
         out = write_corpus(corpus, output)
         note = f" {t('ingest.xlsx_note', lang)}" if out.suffix.lower() in (".csv", ".xlsx") else ""
         console.print(t("ingest.written", lang, n=f"{len(corpus):,}", path=safe(str(out))) + note)
     if strict and report.n_rejected:
         err_console.print(f"[bold red]{t('ingest.strict_failed', lang, n=report.n_rejected)}[/]")
         sys.exit(1)
+
+
+def _is_folder_target(output: str) -> bool:
+    """An output folder (a partitioned Parquet corpus): ends in a separator, is a folder, or has no suffix."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir() or not Path(output).suffix
 
 
 def _count_table(title: str, head: str, pairs, total: int, lang, label=None, limit: int | None = None) -> Table:

@@ -29,8 +29,16 @@ _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "a
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
 @lang_option
 @click.option("--seed", default=42, show_default=True, help="Random seed (clustering, layout).")
+@click.option("--engine", "engine_name", type=click.Choice(["memory", "duckdb", "spark"]), default=None,
+              help="Who computes the aggregations: memory (NumPy/SciPy; default for export files), duckdb (out of core; "
+                   "default for a partitioned Parquet corpus folder) or spark (pip install \"patentnav[spark]\", Java 17+). "
+                   "The report is the same with each.")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="Spark master for --engine spark: local[2], spark://host:7077, yarn (default: the one spark-submit sets, else local[*]).")
+@click.option("--memory-limit", default=None, metavar="SIZE", help="DuckDB memory limit, e.g. 6GB (beyond it DuckDB spills to disk).")
 @handle_errors
-def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, formats, lang, seed):
+def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, formats, lang, seed, engine_name, spark_master,
+              memory_limit):
     """Landscape report (产业规划类专利导航, GB/T 39551): scope, direction, positioning, paths.
 
     \b
@@ -39,6 +47,12 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
       patentnav landscape --lang zh             the same report in Chinese
       patentnav landscape corpus.parquet --industry 2.2 --region CN-GD
       patentnav landscape --format json,csv --out report/
+      patentnav landscape corpus/ --industry 2.2 --engine duckdb    a Parquet corpus folder (patentnav ingest -o corpus/)
+      spark-submit --master yarn $(which patentnav) landscape /mnt/shared/corpus/ --engine spark
+                                                    (a folder the driver and every executor can read)
+
+    A corpus folder is streamed through the scope (--industry/--ipc/--query), so only the
+    documents in scope are held in memory; the aggregations run in the chosen engine.
 
     The Markdown report's PNG charts need a font with Chinese characters for --lang zh
     (Debian/Ubuntu: apt-get install fonts-noto-cjk); patentnav warns when there is none.
@@ -51,7 +65,16 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     firm_list = parse_firms(firms)
     plan = plan_out(out_dir, fmts, "report", lang)  # fail on a bad --out before the work, not after
     t0 = time.perf_counter()
-    c = load_corpus(corpus, lang=lang)
+    from ..engine import Engine
+    from ..engine.dataset import Dataset, is_dataset
+
+    folder = len(corpus) == 1 and is_dataset(corpus[0])
+    engine = Engine(engine_name or ("duckdb" if folder else "memory"), master=spark_master, memory_limit=memory_limit)
+    if folder:
+        with err_console.status(t("land.step.scope", lang)):
+            c = Dataset(corpus[0]).scope(industry=industry, ipc=list(ipc_patterns) or None, query=query)
+    else:
+        c = load_corpus(corpus, lang=lang)
     if "md" in fmts:
         warn_missing_cjk_font(lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -66,7 +89,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             prog.update(task, description=t("land.step." + name, lang))
 
         report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
-                                        lang=lang, firms=firm_list, seed=seed, progress=step)
+                                        lang=lang, firms=firm_list, seed=seed, progress=step, engine=engine)
         prog.update(task, completed=len(_STEPS))
     written = write_outputs(report, out_dir, fmts, stem="report", plan=plan)
     meta = report["meta"]
@@ -76,6 +99,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     tab.add_row(t("land.documents", lang), f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
     tab.add_row(t("land.region", lang), cell(meta["region"]))
     tab.add_row(t("land.cutoff", lang), cell(meta["cutoff"]))
+    tab.add_row(t("land.engine", lang), cell(repr(engine)))
     for sec in report["sections"]:
         tab.add_row(cell(sec["title"]), t("land.contents", lang, tables=len(sec["tables"]), charts=len(sec["charts"])))
     for fmt, path in written:
