@@ -50,7 +50,7 @@ import pyarrow.compute as pc
 import patentnav
 from patentnav.model.schema import SCHEMA
 
-__all__ = ["synthetic_corpus", "FIRST_NUMBER"]
+__all__ = ["synthetic_corpus", "write_synthetic_dataset", "FIRST_NUMBER"]
 
 FIRST_NUMBER = 20_000_000
 _SUFFIXES = np.array(["CORP", "LTD", "INC", "GMBH", "CO LTD", "AG", "SA", "LLC"], dtype=object)
@@ -257,3 +257,137 @@ def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: flo
         else:
             arrays.append(pa.nulls(n, f.type))
     return patentnav.Corpus(pa.Table.from_arrays(arrays, schema=SCHEMA))
+
+
+def write_synthetic_dataset(n: int, path, seed: int = 0, *, chunk: int = 1_000_000, cites: float = 8.0,
+                            external: float = 2.0, swap: float = 0.05, growth: float = 0.12, alpha: float = 2.0,
+                            overwrite: bool = False, progress=None) -> int:
+    """Write a synthetic corpus of ``n`` patents as a partitioned Parquet corpus (the layout of
+    ``patentnav ingest -o corpus/``), ``chunk`` patents at a time: never the whole table in memory.
+
+    The same distributions as :func:`synthetic_corpus` (not the same draws: each chunk has
+    its own random stream). What must be global is kept as numbers only: publication days
+    (sorted), bootstrap rows and fitness (citations go to strictly earlier patents of any
+    chunk; a cited patent's number is rebuilt from its index). ``forward_citations`` (the
+    in-corpus in-degree) needs every chunk's citations, so the citations are drawn twice
+    from the same per-chunk seeds: once to count, once to write. Peak memory is about
+    ``60 * n`` bytes of numbers plus one chunk's tables. Returns the rows written.
+    """
+    from patentnav.io.dataset import DatasetWriter
+
+    S = _sample()
+    g = np.random.default_rng([seed, 0])
+    years = np.arange(2000, 2024)
+    py = np.exp(growth * (years - 2000))
+    y = g.choice(len(years), size=n, p=py / py.sum())
+    start = (np.array([np.datetime64(f"{yy}-01-01") for yy in years]) - np.datetime64("1970-01-01")).astype(np.int64)
+    ylen = np.append(start[1:], start[-1] + 365) - start
+    days = np.sort(start[y] + (g.random(n) * ylen[y]).astype(np.int64))
+    del y
+    rows = g.integers(0, S["n"], n).astype(np.int32)
+    fitness = g.pareto(alpha, n) + 1.0
+    cum = np.zeros(n + 1)
+    np.cumsum(fitness, out=cum[1:])
+    del fitness
+    m_names = max(1, n // 20)
+    bounds = [(lo, min(n, lo + chunk)) for lo in range(0, n, chunk)]
+
+    def draw(c: int, lo: int, hi: int):
+        """(citing, cited) global indices for the citing patents lo..hi-1 (as _citations)."""
+        r = np.random.default_rng([seed, 1, c])
+        d = days[lo:hi]
+        hi_all = np.searchsorted(days, d, side="left")
+        k = r.poisson(cites, hi - lo)
+        k[hi_all == 0] = 0
+        citing = np.repeat(np.arange(lo, hi, dtype=np.int64), k)
+        top = hi_all[citing - lo]
+        lo_recent = np.searchsorted(days, d - 3 * 365, side="left")[citing - lo]
+        low = np.where(r.random(len(citing)) < 0.5, 0, np.minimum(lo_recent, top - 1))
+        u = cum[low] + r.random(len(citing)) * (cum[top] - cum[low])
+        cited = np.clip(np.searchsorted(cum, u, side="right") - 1, low, top - 1)
+        key = np.sort(citing * n + cited)
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
+        return key // n, key % n
+
+    indegree = np.zeros(n, dtype=np.int32)
+    for c, (lo, hi) in enumerate(bounds):
+        _, cited = draw(c, lo, hi)
+        np.add.at(indegree, cited, 1)
+    writer = DatasetWriter(path, overwrite=overwrite)
+    for c, (lo, hi) in enumerate(bounds):
+        writer.write(_chunk_table(S, seed, c, lo, hi, days, rows, indegree, draw(c, lo, hi), m_names, external, swap))
+        if progress is not None:
+            progress(hi)
+    writer.close()
+    return writer.rows
+
+
+def _pubs(S, rows: np.ndarray, idx: np.ndarray) -> pa.Array:
+    """Publication numbers of patents ``idx`` (global indices): rebuilt, never stored."""
+    take = pa.array(rows[idx])
+    return pc.binary_join_element_wise(pc.take(S["jurisdiction"], take), _ints_str(FIRST_NUMBER + idx),
+                                       pc.take(S["kind"], take), "-")
+
+
+def _chunk_table(S, seed, c, lo, hi, days, rows, indegree, cit, m_names, external, swap) -> pa.Table:
+    """One chunk of :func:`write_synthetic_dataset` as a canonical table."""
+    rng = np.random.default_rng([seed, 2, c])
+    m = hi - lo
+    idx = np.arange(lo, hi, dtype=np.int64)
+    d = days[lo:hi]
+    filing = d - (365 + rng.random(m) * 730).astype(np.int64)
+    prio = filing - np.where(rng.random(m) < 0.6, (rng.random(m) * 365).astype(np.int64), 0)
+    r = rows[lo:hi].astype(np.int64)
+    take = pa.array(r)
+    dtype = pc.take(S["document_type"], take)
+    offsets, codes = _ipc(rng, r, swap, S)
+    ipc_flat = pc.take(S["vocab"], pa.array(codes))
+    first = np.where(np.diff(offsets) > 0, offsets[:-1], -1)
+    ipc_main = pc.if_else(pa.array(first >= 0), pc.take(ipc_flat, pa.array(np.maximum(first, 0))), pa.nulls(m, pa.string()))
+    a1, a2 = _zipf_choice(rng, m_names, 1.1, m), _zipf_choice(rng, m_names, 1.1, m)
+    two = (rng.random(m) < 0.15) & (a2 != a1)
+    app_offsets, app_parent = _ragged(1 + two)
+    app_idx = np.empty(len(app_parent), dtype=np.int64)
+    app_idx[app_offsets[:-1]] = a1
+    app_idx[app_offsets[:-1][two] + 1] = a2[two]
+    suffix = pc.take(pa.array(_SUFFIXES.tolist()), pa.array(app_idx % len(_SUFFIXES)))
+    names = pc.binary_join_element_wise(pa.scalar("APPLICANT"), _ints_str(app_idx + 1), suffix, " ")
+    citing, cited = cit
+    citing = citing - lo
+    n_ext = rng.poisson(external, m)
+    ext_parent = np.repeat(np.arange(m, dtype=np.int64), n_ext)
+    ext_num = 1_000_000 + _zipf_choice(rng, 2_000_000, 0.6, len(ext_parent))
+    ekey = ext_parent * 10_000_000 + ext_num
+    eo = np.argsort(ekey, kind="stable")
+    sk = ekey[eo]
+    ei = np.sort(eo[np.concatenate([[True], sk[1:] != sk[:-1]])]) if len(sk) else eo
+    ext_parent, ext_num = ext_parent[ei], ext_num[ei]
+    ext = pc.binary_join_element_wise(pa.scalar("US"), _ints_str(ext_num), pa.scalar("A"), "-")
+    parent_all = np.concatenate([citing, ext_parent])
+    order = np.argsort(parent_all, kind="stable")
+    cite_flat = pc.take(pa.concat_arrays([_pubs(S, rows, cited), ext]), pa.array(order))
+    cite_offsets = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(parent_all, minlength=m), out=cite_offsets[1:])
+    date = lambda x: pa.array(x.astype("datetime64[D]"))  # noqa: E731
+    pub_date = date(d)
+    cols = {
+        "publication_number": _pubs(S, rows, idx), "jurisdiction": pc.take(S["jurisdiction"], take),
+        "doc_number": _ints_str(FIRST_NUMBER + idx), "kind": pc.take(S["kind"], take), "document_type": dtype,
+        "title": pc.take(S["title"], take), "claims_count": pa.array((1 + rng.poisson(16, m)).astype(np.int32)),
+        "applicants": _list(app_offsets, names), "ipc": _list(offsets, ipc_flat), "ipc_main": ipc_main,
+        "cpc": pc.take(S["cpc"], take), "earliest_priority_date": date(prio), "filing_date": date(filing),
+        "publication_date": pub_date,
+        "grant_date": pc.if_else(pc.equal(dtype, "granted_patent"), pub_date, pa.nulls(m, pa.date32())),
+        "cited_publications": _list(cite_offsets, cite_flat), "forward_citations": pa.array(indegree[lo:hi]),
+        "family_size": pa.array((1 + rng.poisson(2.9, m)).astype(np.int32)),
+    }
+    arrays = []
+    for f in SCHEMA:
+        if f.name in cols:
+            a = cols[f.name]
+            arrays.append(a if a.type == f.type else a.cast(f.type))
+        elif pa.types.is_list(f.type):
+            arrays.append(_empty_list(m, f.type))
+        else:
+            arrays.append(pa.nulls(m, f.type))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
