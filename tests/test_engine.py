@@ -255,3 +255,70 @@ def test_whole_report_identical_between_engines(request, drones, memory_report, 
     report = build_landscape_report(drones, region="CN", lang="en", engine=eng)
     dump = lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False)  # noqa: E731
     assert dump(report) == dump(memory_report)
+
+
+# ------------------------------------------------------------------ partitioned Parquet corpus
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory):
+    """The bundled sample read twice into a partitioned corpus (every row a duplicate once)."""
+    from patentnav.io.dataset import ingest_dataset
+
+    src = patentnav.datasets.path("drones")
+    out = tmp_path_factory.mktemp("corpus") / "drones"
+    report = ingest_dataset([src, src], out, rows_per_part=4000)  # several merge groups
+    return out, report
+
+
+def test_ingest_to_a_folder_accounts_for_every_row(sample_folder, drones):
+    from patentnav.engine import Dataset
+
+    out, report = sample_folder
+    assert report.rows_read == 2 * len(drones) and report.kept == len(drones) and report.merged == len(drones)
+    assert report.rows_read == report.kept + report.merged + report.n_rejected
+    assert sorted(p.name for p in out.iterdir())[:2] == ["_patentnav.json", "authority=AU"]
+    assert any(out.glob("authority=US/year=2017/*.parquet"))
+    ds = patentnav.Corpus.open(out)
+    assert isinstance(ds, Dataset) and len(ds) == len(drones) and ds.report.merged == len(drones)
+    # the same rows as reading both files in memory (merged duplicates included), sorted
+    mem = patentnav.read(patentnav.datasets.path("drones"), patentnav.datasets.path("drones"))
+    order = lambda t: t.take(pa.compute.sort_indices(t, [("publication_number", "ascending")]))  # noqa: E731
+    assert ds.to_corpus().table.equals(order(mem.table))
+
+
+def test_folder_scope_streams_batches_and_engines_read_in_place(sample_folder, drones, duckdb_engine):
+    from patentnav.engine import Dataset
+
+    out, _ = sample_folder
+    ds = Dataset(out)
+    scoped = ds.scope(ipc=["B64C39"], query="drone OR unmanned", batch_size=1000)
+    mem = ls.scope(ds.to_corpus(), ipc=["B64C39"], query="drone OR unmanned")
+    assert scoped.table.equals(mem.table) and scoped.scope == mem.scope
+    agg = duckdb_engine.aggregates(out)  # reads the Parquet files, documents sorted
+    sorted_corpus = ds.to_corpus()
+    e, m = agg.cooccurrence("ipc", "subclass"), ls.cooccurrence(sorted_corpus, "ipc", "subclass")
+    assert (e.counts != m.counts).nnz == 0
+    pd.testing.assert_frame_equal(agg.annual_counts(), ls.annual_counts(sorted_corpus))
+
+
+def test_cli_ingest_folder_and_landscape_on_it(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from patentnav.cli.main import main
+
+    runner = CliRunner()
+    src = str(patentnav.datasets.path("drones"))
+    r = runner.invoke(main, ["ingest", src, "-o", str(tmp_path / "corpus") + "/"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["ingest", src, "-o", str(tmp_path / "corpus") + "/"])
+    assert r.exit_code != 0 and "not empty" in r.output
+    r = runner.invoke(main, ["landscape", str(tmp_path / "corpus"), "--ipc", "B64C39", "--engine", "duckdb",
+                             "--format", "json", "--out", str(tmp_path / "rep"), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    meta = json.loads((tmp_path / "rep" / "report.json").read_text())["meta"]
+    assert meta["scope"]["of"] == 9071 and meta["scope"]["criteria"][0]["criterion"] == "ipc"
+    assert meta["sources"][0]["rows_read"] == 9071
+    r = runner.invoke(main, ["landscape", "--engine", "memory", "--spark-master", "local[1]"])
+    assert r.exit_code != 0 and "needs --engine spark" in r.output
