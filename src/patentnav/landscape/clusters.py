@@ -712,7 +712,9 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
             eligible = np.diff(V.indptr) > 0
             A = _knn_graph(V, k)
         else:
-            B = incidence(corpus["cited_publications"]).matrix
+            from .incidence import incidence as list_incidence  # (the parameter shadows the module's name)
+
+            B = list_incidence(corpus["cited_publications"]).matrix
             Bi = sp.csr_matrix((np.ones(B.nnz, dtype=np.int64), B.indices, B.indptr), shape=B.shape)
             eligible = np.diff(Bi.indptr) > 0
             C = sp.csr_matrix(Bi @ Bi.T)
