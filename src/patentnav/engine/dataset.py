@@ -79,10 +79,18 @@ class Dataset:
         return [c for c in (columns or SCHEMA.names) if c in SCHEMA.names and c in have]
 
     def batches(self, columns: Sequence[str] | None = None, batch_size: int = 200_000) -> Iterator[pa.Table]:
-        """The documents as Arrow tables of at most ``batch_size`` rows (canonical columns)."""
+        """The documents as Arrow tables of about ``batch_size`` rows (canonical columns; small
+        files and row groups are gathered, so that per-batch work is not per-file work)."""
+        pending, rows = [], 0
         for b in self._ds.to_batches(columns=self._columns(columns), batch_size=batch_size):
             if b.num_rows:
-                yield pa.Table.from_batches([b])
+                pending.append(b)
+                rows += b.num_rows
+            if rows >= batch_size:
+                yield pa.Table.from_batches(pending)
+                pending, rows = [], 0
+        if pending:
+            yield pa.Table.from_batches(pending)
 
     def to_corpus(self, columns: Sequence[str] | None = None):
         """The whole corpus in memory, sorted by publication number (only when it fits)."""

@@ -85,7 +85,7 @@ class DatasetWriter:
 
         if table.num_rows == 0:
             return
-        table = _partition_columns(conform(table))
+        table = _partition_columns(conform(table)).combine_chunks()  # one row group per file, not one per chunk
         pads.write_dataset(
             table, self.path, format="parquet", partitioning=list(PARTITIONING), partitioning_flavor="hive",
             basename_template=f"part-{self.parts:05d}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
