@@ -195,34 +195,11 @@ def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: flo
         if len(ipc_flat) else pa.nulls(n, pa.string())
 
     # applicants: Zipf over n // 20 names
-    m_names = max(1, n // 20)
-    a1 = _zipf_choice(rng, m_names, 1.1, n)
-    a2 = _zipf_choice(rng, m_names, 1.1, n)
-    two = (rng.random(n) < 0.15) & (a2 != a1)
-    app_offsets, app_parent = _ragged(1 + two)
-    app_idx = np.empty(len(app_parent), dtype=np.int64)
-    app_idx[app_offsets[:-1]] = a1
-    app_idx[app_offsets[:-1][two] + 1] = a2[two]
-    suffix = pc.take(pa.array(_SUFFIXES.tolist()), pa.array(app_idx % len(_SUFFIXES)))
-    names = pc.binary_join_element_wise(pa.scalar("APPLICANT"), _ints_str(app_idx + 1), suffix, " ")
+    app_offsets, names = _applicants(rng, max(1, n // 20), n)
 
     # citations: in-corpus (preferential attachment by fitness, strictly earlier) + external
     citing, cited = _citations(rng, days, cites, alpha, 3 * 365)
-    n_ext = rng.poisson(external, n)
-    ext_parent = np.repeat(np.arange(n, dtype=np.int64), n_ext)
-    ext_num = 1_000_000 + _zipf_choice(rng, 2_000_000, 0.6, len(ext_parent))
-    ext = pc.binary_join_element_wise(pa.scalar("US"), _ints_str(ext_num), pa.scalar("A"), "-")
-    # external numbers repeated within a patent: keep the first
-    ekey = ext_parent * 10_000_000 + ext_num
-    eo = np.argsort(ekey, kind="stable")
-    sk = ekey[eo]
-    ei = np.sort(eo[np.concatenate([[True], sk[1:] != sk[:-1]])]) if len(sk) else eo
-    ext_parent, ext = ext_parent[ei], pc.take(ext, pa.array(ei))
-    parent_all = np.concatenate([citing, ext_parent])
-    order = np.argsort(parent_all, kind="stable")  # in-corpus first, then external, per patent
-    cite_flat = pc.take(pa.concat_arrays([pc.take(pub, pa.array(cited)), ext]), pa.array(order))
-    cite_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(parent_all, minlength=n), out=cite_offsets[1:])
+    cited_lists = _cited_lists(rng, citing, pc.take(pub, pa.array(cited)), external, n)
 
     date = lambda d: pa.array(d.astype("datetime64[D]"))  # noqa: E731
     granted = pc.equal(dtype, "granted_patent")
@@ -243,10 +220,49 @@ def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: flo
         "filing_date": date(filing),
         "publication_date": pub_date,
         "grant_date": pc.if_else(granted, pub_date, pa.nulls(n, pa.date32())),
-        "cited_publications": _list(cite_offsets, cite_flat),
+        "cited_publications": cited_lists,
         "forward_citations": pa.array(np.bincount(cited, minlength=n).astype(np.int32)),
         "family_size": pa.array((1 + rng.poisson(2.9, n)).astype(np.int32)),
     })
+    return patentnav.Corpus(_table(cols, n))
+
+
+def _applicants(rng, m_names: int, n: int) -> tuple[np.ndarray, pa.Array]:
+    """(offsets, names) of 1 (85 %) or 2 distinct Zipf-drawn applicant names per patent."""
+    a1 = _zipf_choice(rng, m_names, 1.1, n)
+    a2 = _zipf_choice(rng, m_names, 1.1, n)
+    two = (rng.random(n) < 0.15) & (a2 != a1)
+    app_offsets, app_parent = _ragged(1 + two)
+    app_idx = np.empty(len(app_parent), dtype=np.int64)
+    app_idx[app_offsets[:-1]] = a1
+    app_idx[app_offsets[:-1][two] + 1] = a2[two]
+    suffix = pc.take(pa.array(_SUFFIXES.tolist()), pa.array(app_idx % len(_SUFFIXES)))
+    return app_offsets, pc.binary_join_element_wise(pa.scalar("APPLICANT"), _ints_str(app_idx + 1), suffix, " ")
+
+
+def _cited_lists(rng, citing: np.ndarray, cited_pubs: pa.Array, external: float, n: int) -> pa.ListArray:
+    """Per patent: its in-corpus references (``citing`` rows 0..n-1, numbers ``cited_pubs``)
+    then ``Poisson(external)`` out-of-corpus ``US-<number>-A`` references (repeats dropped)."""
+    n_ext = rng.poisson(external, n)
+    ext_parent = np.repeat(np.arange(n, dtype=np.int64), n_ext)
+    ext_num = 1_000_000 + _zipf_choice(rng, 2_000_000, 0.6, len(ext_parent))
+    ext = pc.binary_join_element_wise(pa.scalar("US"), _ints_str(ext_num), pa.scalar("A"), "-")
+    # external numbers repeated within a patent: keep the first
+    ekey = ext_parent * 10_000_000 + ext_num
+    eo = np.argsort(ekey, kind="stable")
+    sk = ekey[eo]
+    ei = np.sort(eo[np.concatenate([[True], sk[1:] != sk[:-1]])]) if len(sk) else eo
+    ext_parent, ext = ext_parent[ei], pc.take(ext, pa.array(ei))
+    parent_all = np.concatenate([citing, ext_parent])
+    order = np.argsort(parent_all, kind="stable")  # in-corpus first, then external, per patent
+    cite_flat = pc.take(pa.concat_arrays([cited_pubs, ext]), pa.array(order))
+    cite_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(parent_all, minlength=n), out=cite_offsets[1:])
+    return _list(cite_offsets, cite_flat)
+
+
+def _table(cols: dict, n: int) -> pa.Table:
+    """A canonical table of ``n`` rows: ``cols`` cast to the schema, other columns empty."""
     arrays = []
     for f in SCHEMA:
         if f.name in cols:
@@ -256,7 +272,7 @@ def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: flo
             arrays.append(_empty_list(n, f.type))
         else:
             arrays.append(pa.nulls(n, f.type))
-    return patentnav.Corpus(pa.Table.from_arrays(arrays, schema=SCHEMA))
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
 def write_synthetic_dataset(n: int, path, seed: int = 0, *, chunk: int = 1_000_000, cites: float = 8.0,
@@ -344,30 +360,9 @@ def _chunk_table(S, seed, c, lo, hi, days, rows, indegree, cit, m_names, externa
     ipc_flat = pc.take(S["vocab"], pa.array(codes))
     first = np.where(np.diff(offsets) > 0, offsets[:-1], -1)
     ipc_main = pc.if_else(pa.array(first >= 0), pc.take(ipc_flat, pa.array(np.maximum(first, 0))), pa.nulls(m, pa.string()))
-    a1, a2 = _zipf_choice(rng, m_names, 1.1, m), _zipf_choice(rng, m_names, 1.1, m)
-    two = (rng.random(m) < 0.15) & (a2 != a1)
-    app_offsets, app_parent = _ragged(1 + two)
-    app_idx = np.empty(len(app_parent), dtype=np.int64)
-    app_idx[app_offsets[:-1]] = a1
-    app_idx[app_offsets[:-1][two] + 1] = a2[two]
-    suffix = pc.take(pa.array(_SUFFIXES.tolist()), pa.array(app_idx % len(_SUFFIXES)))
-    names = pc.binary_join_element_wise(pa.scalar("APPLICANT"), _ints_str(app_idx + 1), suffix, " ")
+    app_offsets, names = _applicants(rng, m_names, m)
     citing, cited = cit
-    citing = citing - lo
-    n_ext = rng.poisson(external, m)
-    ext_parent = np.repeat(np.arange(m, dtype=np.int64), n_ext)
-    ext_num = 1_000_000 + _zipf_choice(rng, 2_000_000, 0.6, len(ext_parent))
-    ekey = ext_parent * 10_000_000 + ext_num
-    eo = np.argsort(ekey, kind="stable")
-    sk = ekey[eo]
-    ei = np.sort(eo[np.concatenate([[True], sk[1:] != sk[:-1]])]) if len(sk) else eo
-    ext_parent, ext_num = ext_parent[ei], ext_num[ei]
-    ext = pc.binary_join_element_wise(pa.scalar("US"), _ints_str(ext_num), pa.scalar("A"), "-")
-    parent_all = np.concatenate([citing, ext_parent])
-    order = np.argsort(parent_all, kind="stable")
-    cite_flat = pc.take(pa.concat_arrays([_pubs(S, rows, cited), ext]), pa.array(order))
-    cite_offsets = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(np.bincount(parent_all, minlength=m), out=cite_offsets[1:])
+    cited_lists = _cited_lists(rng, citing - lo, _pubs(S, rows, cited), external, m)
     date = lambda x: pa.array(x.astype("datetime64[D]"))  # noqa: E731
     pub_date = date(d)
     cols = {
@@ -378,16 +373,7 @@ def _chunk_table(S, seed, c, lo, hi, days, rows, indegree, cit, m_names, externa
         "cpc": pc.take(S["cpc"], take), "earliest_priority_date": date(prio), "filing_date": date(filing),
         "publication_date": pub_date,
         "grant_date": pc.if_else(pc.equal(dtype, "granted_patent"), pub_date, pa.nulls(m, pa.date32())),
-        "cited_publications": _list(cite_offsets, cite_flat), "forward_citations": pa.array(indegree[lo:hi]),
+        "cited_publications": cited_lists, "forward_citations": pa.array(indegree[lo:hi]),
         "family_size": pa.array((1 + rng.poisson(2.9, m)).astype(np.int32)),
     }
-    arrays = []
-    for f in SCHEMA:
-        if f.name in cols:
-            a = cols[f.name]
-            arrays.append(a if a.type == f.type else a.cast(f.type))
-        elif pa.types.is_list(f.type):
-            arrays.append(_empty_list(m, f.type))
-        else:
-            arrays.append(pa.nulls(m, f.type))
-    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+    return _table(cols, m)

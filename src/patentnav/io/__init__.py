@@ -70,6 +70,18 @@ def _expand_folders(paths, format: str | None) -> list:
     return out
 
 
+def read_file(path, format: str | None = None, strict: bool = False):
+    """One export with its reader (detected unless ``format``): ``(table, report)``, the report's
+    ``per_file`` filled in. :func:`read` and :func:`patentnav.io.dataset.ingest_dataset` use it."""
+    name = format or detect_format(path)
+    if name not in READERS:
+        raise IngestError.localized("err.unknown_reader", name=str(name), formats=", ".join(READERS))
+    table, r = READERS[name].read(Path(path), strict=strict)
+    r.per_file = [{"file": str(path), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
+                   "rejected": r.n_rejected, "warnings": len(r.warnings)}]
+    return table, r
+
+
 def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = False,
          progress: Callable[[str], Any] | None = None, limits=None):
     """Read exports into one de-duplicated :class:`~patentnav.Corpus`.
@@ -125,13 +137,8 @@ def _read(paths, format, strict, progress):
         if progress is not None:
             progress(str(p))
         _progress.file(str(p), _size(Path(p)))
-        name = format or detect_format(p)
-        if name not in READERS:
-            raise IngestError.localized("err.unknown_reader", name=str(name), formats=", ".join(READERS))
-        table, r = READERS[name].read(Path(p), strict=strict)
+        table, r = read_file(p, format, strict)
         tables.append(table)
-        r.per_file = [{"file": str(p), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
-                       "rejected": r.n_rejected, "warnings": len(r.warnings)}]
         report = report + r
     corpus = Corpus.concat([Corpus(t) for t in tables], deduplicate=False)
     corpus.report = report

@@ -136,7 +136,7 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
     memory bound of the second step). Returns the :class:`IngestReport` (also written to
     ``output/_patentnav.json``); ``kept`` is the number of documents in the corpus.
     """
-    from . import READERS, _ensure_readers, _expand_folders, detect_format
+    from . import _ensure_readers, _expand_folders, read_file
     from ..model.corpus import conform
     from ..model.dedupe import deduplicate
 
@@ -151,12 +151,7 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
         for k, p in enumerate(_expand_folders(paths, format)):
             if progress is not None:
                 progress(str(p))
-            name = format or detect_format(p)
-            if name not in READERS:
-                raise IngestError(f"unknown format {name!r}", f"Use one of: {', '.join(READERS)}")
-            table, r = READERS[name].read(Path(p), strict=strict)
-            r.per_file = [{"file": str(p), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
-                           "rejected": r.n_rejected, "warnings": len(r.warnings)}]
+            table, r = read_file(p, format, strict)
             report = report + r
             table = conform(table)
             b = bucket_of(table["publication_number"], buckets)

@@ -202,12 +202,7 @@ def cooccurrence(corpus_or_incidence, field: str = "ipc", level: str = "subclass
     >>> co.edges()[["source", "target", "count"]].values.tolist()
     [['A', 'B', 2], ['A', 'C', 2], ['B', 'C', 1]]
     """
-    if normalize is not None and normalize not in NORMALIZATIONS:
-        raise ValueError(f"normalize must be one of {', '.join(NORMALIZATIONS)} or None, not {normalize!r}")
-    if min_strength is not None and normalize is None:
-        raise ValueError("min_strength needs a normalisation (normalize='association', 'cosine' or 'jaccard')")
-    if min_count < 1 or min_occurrences < 1:
-        raise ValueError("min_count and min_occurrences must be >= 1")
+    _check_options(normalize, min_count, min_strength, min_occurrences)
 
     inc, fld, lvl = _as_incidence(corpus_or_incidence, field, level)
     items = np.asarray(inc.items, dtype=object)
@@ -247,12 +242,7 @@ def cooccurrence_from_pairs(items, occurrences, i, j, counts, n_documents: int, 
     n_documents : int
         Documents of the incidence (including those without items).
     """
-    if normalize is not None and normalize not in NORMALIZATIONS:
-        raise ValueError(f"normalize must be one of {', '.join(NORMALIZATIONS)} or None, not {normalize!r}")
-    if min_strength is not None and normalize is None:
-        raise ValueError("min_strength needs a normalisation (normalize='association', 'cosine' or 'jaccard')")
-    if min_count < 1 or min_occurrences < 1:
-        raise ValueError("min_count and min_occurrences must be >= 1")
+    _check_options(normalize, min_count, min_strength, min_occurrences)
     items = np.asarray(items, dtype=object)
     occ = np.asarray(occurrences, dtype=np.int64)
     i, j, counts = (np.asarray(a, dtype=np.int64) for a in (i, j, counts))
@@ -271,6 +261,15 @@ def cooccurrence_from_pairs(items, occurrences, i, j, counts, n_documents: int, 
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(C.indptr))
     return _network(rows, C.indices.astype(np.int64), C.data.astype(np.int64), items, occ, int(n_documents),
                     normalize, min_count, min_strength, min_occurrences, field, level)
+
+
+def _check_options(normalize, min_count, min_strength, min_occurrences) -> None:
+    if normalize is not None and normalize not in NORMALIZATIONS:
+        raise ValueError(f"normalize must be one of {', '.join(NORMALIZATIONS)} or None, not {normalize!r}")
+    if min_strength is not None and normalize is None:
+        raise ValueError("min_strength needs a normalisation (normalize='association', 'cosine' or 'jaccard')")
+    if min_count < 1 or min_occurrences < 1:
+        raise ValueError("min_count and min_occurrences must be >= 1")
 
 
 def _network(rows, cols, vals, items, occ, n_docs, normalize, min_count, min_strength, min_occurrences, fld, lvl):
