@@ -120,7 +120,10 @@ def spark_api(master: str | None = None, config: dict | None = None) -> Api:
     settings.update(config or {})
     for k, v in settings.items():
         builder = builder.config(k, v)
-    return Api("spark", builder.getOrCreate(), F, Window)
+    session = builder.getOrCreate()
+    if active is None:
+        session.sparkContext.setLogLevel("ERROR")  # a session we started: no INFO/WARN chatter
+    return Api("spark", session, F, Window)
 
 
 def _sql_str(s: str) -> str:
