@@ -167,6 +167,14 @@ def test_annual_counts_and_families(aggs, corpora, by, unit, engine):
         assert e.attrs == m.attrs
 
 
+def test_applicant_name_counts(duckdb_engine, corpora):
+    names = duckdb_engine.aggregates(corpora["drones"]).applicant_names()
+    from patentnav.model.summary import list_value_counts
+
+    want = list_value_counts(corpora["drones"]["applicants"], top=5)
+    assert [tuple(r) for r in names.head(5).itertuples(index=False)] == [(a, int(n)) for a, n in want]
+
+
 def test_family_deduplication(duckdb_engine, corpora):
     fam = duckdb_engine.aggregates(corpora["tricky"]).families()
     assert fam.set_index("unit")["members"].to_dict() == {"f:F1": 2, "f:F7": 1, "d:US-3-A1": 1, "d:EP-5-A1": 1,

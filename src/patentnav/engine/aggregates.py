@@ -223,6 +223,16 @@ class Aggregates:
         filled = self.docs.where(F.size("applicants_harmonized") > 0).limit(1).count() > 0
         return "applicants_harmonized" if filled else "applicants"
 
+    def applicant_names(self, column: str = "applicants") -> pd.DataFrame:
+        """Distinct applicant names with the documents listing each (``name``, ``documents``),
+        most frequent first: the input of name harmonisation (:class:`patentnav.names.NameHarmonizer`
+        learns its groups from distinct names and their frequencies)."""
+        F = self.api.F
+        names = (self.docs.select(F.col(PUB), F.explode(column).alias("name"))
+                 .where(F.col("name").isNotNull() & (F.col("name") != "")).distinct())
+        t = _arrow(names.groupBy("name").agg(F.count(F.lit(1)).alias("documents"))).to_pandas()
+        return t.sort_values(["documents", "name"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
     def life_cycle(self, by: str = "priority", unit: str = "documents", cutoff=None, lag_months: int | None = None,
                    applicants: str = "auto") -> pd.DataFrame:
         """As :func:`patentnav.landscape.trends.life_cycle`."""
