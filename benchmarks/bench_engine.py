@@ -119,7 +119,7 @@ def run_kernels(path: str, memory_limit: str, threads: int) -> dict:
         timed(rows, "annual counts (families)", lambda: agg.annual_counts("priority", "families"), spill)
         timed(rows, "applicants per year (life cycle)", lambda: agg.life_cycle(applicants="applicants"), spill)
         timed(rows, "top applicants by year", lambda: agg.top_applicants_by_year(10, applicants="applicants"), spill)
-        arcs, per_doc, res, pairs = agg.citation_frames()
+        arcs, per_doc, _ = agg.citation_frames()
         arcs_path = os.path.join(out, "arcs")
         timed(rows, "citation arcs (write Parquet)", lambda: arcs.write.parquet(arcs_path), spill)
         timed(rows, "citation counts per document (write)", lambda: per_doc.write.parquet(os.path.join(out, "per_doc")),

@@ -287,22 +287,17 @@ class Aggregates:
 
     # ------------------------------------------------------------------ citations
     def citation_frames(self, kind_fallback: bool = True):
-        """Engine DataFrames ``(arcs, per_document, resolution)``: distinct arcs (``src``
-        cited, ``dst`` citing), per citing document ``n_references`` / ``n_external`` /
-        ``n_self``, and per (citing, ref) how it resolved (lazy)."""
+        """Engine DataFrames ``(arcs, per_document, status)``: distinct arcs (``src`` cited,
+        ``dst`` citing), per citing document ``n_references`` / ``n_external`` / ``n_self``,
+        and per (citing, ref) how it resolved (lazy;
+        :func:`patentnav.engine.kernels.citation_resolution`)."""
         F = self.api.F
-        refs, pairs = K.citation_pairs(self.api, self.docs, kind_fallback)
-        self_pair = F.col("target") == F.col("citing")
-        res = pairs.groupBy("citing", "ref").agg(
-            F.max("exact").alias("exact"), F.count(F.lit(1)).alias("n_pairs"),
-            F.sum(F.when(self_pair, 0).otherwise(1)).alias("n_arcs"))
-        status = refs.join(res, ["citing", "ref"], "left")
+        status, arcs = K.citation_resolution(self.api, self.docs, kind_fallback)
         per_doc = status.groupBy(F.col("citing").alias(PUB)).agg(
             F.count(F.lit(1)).alias("n_references"),
-            F.sum(F.when(F.col("n_pairs").isNull(), 1).otherwise(0)).alias("n_external"),
-            F.sum(F.when(F.col("n_pairs").isNotNull() & (F.col("n_arcs") == 0), 1).otherwise(0)).alias("n_self"))
-        arcs = pairs.where(~self_pair).select(F.col("target").alias("src"), F.col("citing").alias("dst")).distinct()
-        return arcs, per_doc, res, pairs
+            F.sum(F.when(F.col("n_pairs") == 0, 1).otherwise(0)).alias("n_external"),
+            F.sum(F.when((F.col("n_pairs") > 0) & (F.col("n_arcs") == 0), 1).otherwise(0)).alias("n_self"))
+        return arcs, per_doc, status
 
     def citation_graph(self, kind_fallback: bool = True):
         """As :func:`patentnav.landscape.citations.citation_graph` (without the family-level
@@ -311,7 +306,7 @@ class Aggregates:
 
         def make():
             F = self.api.F
-            arcs, per_doc, res, pairs = self.citation_frames(kind_fallback)
+            arcs, per_doc, status = self.citation_frames(kind_fallback)
             n = len(self.documents)
             at = _arrow(arcs)
             src, dst = self._rows(_strings(at["src"])), self._rows(_strings(at["dst"]))
@@ -323,13 +318,14 @@ class Aggregates:
                 v = np.zeros(n, dtype=np.int64)
                 v[rows] = _ints(pt[c])
                 cols[c] = v
-            st = _arrow(res.agg(
-                F.sum(F.when(F.col("exact") == 1, 1).otherwise(0)).alias("exact"),
-                F.sum(F.when(F.col("exact") == 0, 1).otherwise(0)).alias("kindless"),
-                F.sum(F.when((F.col("exact") == 0) & (F.col("n_pairs") > 1), 1).otherwise(0)).alias("ambiguous")))
-            n_self_pairs = int(pairs.where(F.col("target") == F.col("citing")).count())
-            stats = {"matched_exact": int(st["exact"][0].as_py() or 0), "matched_kindless": int(st["kindless"][0].as_py() or 0),
-                     "matched_ambiguous": int(st["ambiguous"][0].as_py() or 0), "self_pairs_dropped": n_self_pairs}
+            st = _arrow(status.agg(
+                F.sum(F.col("exact")).alias("exact"),
+                F.sum(F.when((F.col("exact") == 0) & (F.col("n_pairs") > 0), 1).otherwise(0)).alias("kindless"),
+                F.sum(F.when((F.col("exact") == 0) & (F.col("n_pairs") > 1), 1).otherwise(0)).alias("ambiguous"),
+                F.sum(F.col("n_pairs") - F.col("n_arcs")).alias("self_pairs")))
+            stats = {k: int(st[c][0].as_py() or 0) for k, c in (("matched_exact", "exact"), ("matched_kindless", "kindless"),
+                                                                  ("matched_ambiguous", "ambiguous"),
+                                                                  ("self_pairs_dropped", "self_pairs"))}
             return CitationGraph(self.documents, src[order].astype(np.int64), dst[order].astype(np.int64),
                                  cols["n_references"], cols["n_external"], cols["n_self"], level="document",
                                  has_citation_data=bool(cols["n_references"].sum() > 0), stats=stats)
@@ -340,7 +336,7 @@ class Aggregates:
         """Per-document window counts of :func:`~patentnav.landscape.citations.windowed_forward_citations`
         (``forward_window``, ``forward_in_corpus``, ``citing_before``, ``citing_undated``;
         documents without citing documents have 0), indexed like :attr:`documents`."""
-        arcs, _, _, _ = self.citation_frames()
+        arcs, _, _ = self.citation_frames()
         t = _arrow(K.forward_window(self.api, arcs, self.docs, years=years, date_column=date))
         rows = self._rows(_strings(t[PUB]))
         out = pd.DataFrame(index=pd.Index(self.documents, name=PUB))

@@ -18,7 +18,7 @@ kernel                     in-memory definition
 :func:`region_technology`  ``X = R'T`` of :func:`patentnav.landscape.gaps.region_technology`
 :func:`unit_years`         units (documents or families) and their years, :func:`~patentnav.landscape.trends.annual_counts`
 :func:`applicant_years`    distinct (unit, applicant) of :func:`~patentnav.landscape.trends.life_cycle` / ``top_applicants_by_year``
-:func:`citation_pairs`     the matching rules of :func:`patentnav.landscape.citations.citation_graph`
+:func:`citation_resolution`  the matching rules of :func:`patentnav.landscape.citations.citation_graph`
 :func:`forward_window`     :func:`patentnav.landscape.citations.windowed_forward_citations`
 :func:`applicant_regions`  :func:`patentnav.geo.assign_regions` (fractional regions)
 =========================  ===============================================================
@@ -37,7 +37,7 @@ __all__ = [
     "region_technology",
     "unit_years",
     "applicant_years",
-    "citation_pairs",
+    "citation_resolution",
     "forward_window",
     "applicant_regions",
     "kindless",
@@ -166,30 +166,49 @@ def kindless(F, col):
     return F.when(head == "", col).otherwise(head)
 
 
-def citation_pairs(api, docs, kind_fallback: bool = True):
-    """Every (``citing``, ``ref``, ``target``) resolution of a cited reference to a document.
+def citation_resolution(api, docs, kind_fallback: bool = True):
+    """How each cited reference resolves to documents, and the resulting arcs.
 
     ``refs`` are the distinct non-blank ``cited_publications`` of each document. Rule 1
     matches a reference to the document with exactly that publication number; rule 2 (for
     references without an exact match) to every document with the same ``CC-NUMBER``
-    whatever the kind; a reference matching neither is external. Returns ``(refs, pairs)``
-    with ``pairs.exact`` (1 for rule 1). Arcs, self-citations and the per-document counts of
-    :class:`patentnav.landscape.citations.CitationGraph` follow from these two frames
-    (:meth:`patentnav.engine.Aggregates.citation_graph`).
+    whatever the kind; a reference matching neither is external; a match to the citing
+    document itself is a self-citation, not an arc (the rules of
+    :func:`patentnav.landscape.citations.citation_graph`).
+
+    Returns ``(status, arcs)``: ``status`` has one row per (``citing``, ``ref``) with
+    ``exact`` (1 when rule 1 matched), ``n_pairs`` (documents matched) and ``n_arcs``
+    (matched documents other than the citing one); ``arcs`` the distinct (``src`` cited,
+    ``dst`` citing). Built for scale: every join has the documents (not the references) on
+    its build side, and only the references left after rule 1 (external ones and kind
+    variants) are grouped; the exact arcs are unique by construction.
     """
     F = api.F
-    refs = (docs.select(F.col(PUB).alias("citing"), F.explode("cited_publications").alias("ref"))
-            .where(F.col("ref").isNotNull() & (F.trim(F.col("ref")) != "")).distinct())
+    refs = (docs.select(F.col(PUB).alias("citing"), F.explode(F.array_distinct(F.col("cited_publications"))).alias("ref"))
+            .where(F.col("ref").isNotNull() & (F.trim(F.col("ref")) != "")))
     targets = docs.select(F.col(PUB).alias("target"))
-    exact = refs.join(targets.select(F.col("target").alias("ref"), F.col("target")), "ref")
-    pairs = exact.select("citing", "ref", "target", F.lit(1).alias("exact"))
-    if kind_fallback:
-        keyed_refs = refs.select("citing", "ref", kindless(F, F.col("ref")).alias("key"))
-        rest = keyed_refs.join(exact.select("citing", "ref"), ["citing", "ref"], "left_anti")
-        keyed = targets.select("target", kindless(F, F.col("target")).alias("key"))
-        loose = rest.join(keyed, "key").select("citing", "ref", "target", F.lit(0).alias("exact"))
-        pairs = pairs.unionByName(loose)
-    return refs, pairs
+    resolved = refs.join(targets, F.col("ref") == F.col("target"), "left")
+    exact = resolved.where(F.col("target").isNotNull())
+    status = exact.select("citing", "ref", F.lit(1).alias("exact"), F.lit(1).alias("n_pairs"),
+                          F.when(F.col("target") == F.col("citing"), 0).otherwise(1).alias("n_arcs"))
+    arcs = exact.where(F.col("target") != F.col("citing")).select(F.col("target").alias("src"), F.col("citing").alias("dst"))
+    rest = resolved.where(F.col("target").isNull()).select("citing", "ref")
+    if not kind_fallback:
+        return status.unionByName(rest.select("citing", "ref", F.lit(0).alias("exact"), F.lit(0).alias("n_pairs"),
+                                               F.lit(0).alias("n_arcs"))), arcs
+    keyed = docs.select(F.col(PUB).alias("ktarget"), kindless(F, F.col(PUB)).alias("key"))
+    loose = rest.select("citing", "ref", kindless(F, F.col("ref")).alias("key")).join(keyed, "key", "left")
+    other = F.col("ktarget").isNotNull() & (F.col("ktarget") != F.col("citing"))
+    status = status.unionByName(loose.groupBy("citing", "ref").agg(
+        F.lit(0).alias("exact"), F.count("ktarget").alias("n_pairs"),
+        F.sum(F.when(other, 1).otherwise(0)).alias("n_arcs")))
+    loose_arcs = loose.where(other).select(F.col("ktarget").alias("lsrc"), F.col("citing").alias("ldst")).distinct()
+    # a document listing both "US-1-B2" and "US-1" reaches US-1-B2 by both rules: one arc
+    citing_loose = loose_arcs.select(F.col("ldst").alias("_d")).distinct()
+    same_citing = arcs.join(citing_loose, F.col("dst") == F.col("_d"), "left_semi").select(
+        F.col("src").alias("_s"), F.col("dst").alias("_t"))
+    loose_arcs = loose_arcs.join(same_citing, (F.col("lsrc") == F.col("_s")) & (F.col("ldst") == F.col("_t")), "left_anti")
+    return status, arcs.unionByName(loose_arcs.select(F.col("lsrc").alias("src"), F.col("ldst").alias("dst")))
 
 
 def date_key(F, col):
@@ -203,15 +222,16 @@ def forward_window(api, arcs, docs, years: int = 5, date_column: str = "publicat
     ``citing_before`` and ``citing_undated``, from arcs (``src`` cited, ``dst`` citing); the
     rule of :func:`patentnav.landscape.citations.windowed_forward_citations`."""
     F = api.F
-    cited = docs.select(F.col(PUB).alias("src"), date_key(F, F.col(date_column)).alias("ks"))
-    citing = docs.select(F.col(PUB).alias("dst"), date_key(F, F.col(date_column)).alias("kd"))
-    a = arcs.join(cited, "src").join(citing, "dst")
+    cited = docs.select(F.col(PUB).alias("_cs"), date_key(F, F.col(date_column)).alias("ks"))
+    citing = docs.select(F.col(PUB).alias("_cd"), date_key(F, F.col(date_column)).alias("kd"))
+    a = (arcs.select(F.col("src").alias("_as"), F.col("dst").alias("_ad"))
+         .join(cited, F.col("_as") == F.col("_cs")).join(citing, F.col("_ad") == F.col("_cd")))
     both = F.col("ks").isNotNull() & F.col("kd").isNotNull()
 
     def n(cond):
         return F.sum(F.when(cond, 1).otherwise(0))
 
-    return a.groupBy(F.col("src").alias(PUB)).agg(
+    return a.groupBy(F.col("_as").alias(PUB)).agg(
         n(both & (F.col("kd") >= F.col("ks")) & (F.col("kd") <= F.col("ks") + years * 10000)).alias("forward_window"),
         F.count(F.lit(1)).alias("forward_in_corpus"),
         n(both & (F.col("kd") < F.col("ks"))).alias("citing_before"),
