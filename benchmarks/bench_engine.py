@@ -98,7 +98,8 @@ def run_kernels(path: str, memory_limit: str, threads: int) -> dict:
 
     spill = tempfile.mkdtemp(prefix="pn-spill-", dir=os.environ.get("PATENTNAV_SPILL"))
     out = tempfile.mkdtemp(prefix="pn-out-", dir=os.environ.get("PATENTNAV_SPILL"))
-    eng = Engine("duckdb", memory_limit=memory_limit, threads=threads, temp_directory=spill)
+    eng = Engine("duckdb", memory_limit=memory_limit, threads=threads, temp_directory=spill,
+                 max_spill=os.environ.get("PATENTNAV_MAX_SPILL", "30GB"))  # never fill a shared disk
     api, F = eng.api, eng.api.F
     docs = eng.frame(path)
     agg = eng.aggregates(path)

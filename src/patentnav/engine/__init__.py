@@ -51,6 +51,8 @@ class Engine:
         DuckDB threads.
     temp_directory : str, optional
         DuckDB spill folder.
+    max_spill : str, optional
+        Most disk DuckDB's spill may take (``"50GB"``).
     config : dict, optional
         Extra Spark settings.
     heavy : int
@@ -59,8 +61,8 @@ class Engine:
     """
 
     def __init__(self, name: str = "duckdb", *, master: str | None = None, memory_limit: str | None = None,
-                 threads: int | None = None, temp_directory: str | None = None, config: dict | None = None,
-                 heavy: int = 256):
+                 threads: int | None = None, temp_directory: str | None = None, max_spill: str | None = None,
+                 config: dict | None = None, heavy: int = 256):
         if name not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {name!r}")
         if master and name != "spark":
@@ -70,6 +72,7 @@ class Engine:
         self.memory_limit = memory_limit
         self.threads = threads
         self.temp_directory = temp_directory
+        self.max_spill = max_spill
         self.config = dict(config or {})
         self.heavy = heavy
         self._api: Api | None = None
@@ -88,7 +91,7 @@ class Engine:
             from .session import duckdb_api, spark_api
 
             if self.name == "duckdb":
-                self._api = duckdb_api(self.memory_limit, self.threads, self.temp_directory)
+                self._api = duckdb_api(self.memory_limit, self.threads, self.temp_directory, self.max_spill)
             else:
                 self._api = spark_api(self.master, self.config)
         return self._api

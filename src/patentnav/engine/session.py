@@ -63,7 +63,8 @@ class Api:
             self.session._conn.execute(f'DROP TABLE IF EXISTS "{name}"')
 
 
-def duckdb_api(memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None) -> Api:
+def duckdb_api(memory_limit: str | None = None, threads: int | None = None, temp_directory: str | None = None,
+               max_spill: str | None = None) -> Api:
     """A DuckDB session through SQLFrame.
 
     Parameters
@@ -76,6 +77,10 @@ def duckdb_api(memory_limit: str | None = None, threads: int | None = None, temp
     temp_directory : str, optional
         Where spilled data go (default: a ``patentnav-duckdb`` folder in the system temp
         folder).
+    max_spill : str, optional
+        Most disk the spill may take (``"50GB"``); beyond it the query fails with DuckDB's
+        "out of disk" message instead of filling the disk (default: DuckDB's, 90% of the free
+        space).
     """
     import duckdb
     from sqlframe.duckdb import DuckDBSession, Window
@@ -90,6 +95,8 @@ def duckdb_api(memory_limit: str | None = None, threads: int | None = None, temp
         con.execute(f"SET memory_limit = '{_sql_str(memory_limit)}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    if max_spill:
+        con.execute(f"SET max_temp_directory_size = '{_sql_str(max_spill)}'")
     session = DuckDBSession(conn=con)
     return Api("duckdb", session, F, Window)
 
