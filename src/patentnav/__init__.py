@@ -20,14 +20,18 @@ warning
     Overseas infringement-risk screening of a product (``warning.screen``).
 report
     The landscape and warning reports (JSON, CSV, HTML, Markdown).
+engine, Engine, Dataset
+    The aggregations out of core (DuckDB via SQLFrame) or on Apache Spark, over a
+    partitioned Parquet corpus (``Corpus.open("corpus/")``).
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import datasets, landscape, names, report, warning
+from . import datasets, engine, landscape, names, report, warning
 from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
+from .engine import Dataset, Engine
 from .io import IngestError, IngestReport, read
 from .limits import LimitError, Limits
 from .model.corpus import Corpus
@@ -47,6 +51,9 @@ __all__ = [
     "names",
     "warning",
     "report",
+    "engine",
+    "Engine",
+    "Dataset",
     "IngestError",
     "IngestReport",
     "Limits",
