@@ -123,7 +123,7 @@ def spark_api(master: str | None = None, config: dict | None = None) -> Api:
     builder = SparkSession.builder.appName("patentnav")
     if master or active is None:
         builder = builder.master(master or "local[*]")
-    settings = {"spark.ui.enabled": "false", "spark.sql.session.timeZone": "UTC"}
+    settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.sql.session.timeZone": "UTC"}
     settings.update(config or {})
     for k, v in settings.items():
         builder = builder.config(k, v)
