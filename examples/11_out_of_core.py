@@ -8,7 +8,6 @@ The same code runs on Apache Spark: Engine("spark", master="local[2]") or a clus
 (`pip install "patentnav[spark]"`, Java 17+). See docs/architecture.md ("Engines").
 
 Run: python examples/11_out_of_core.py   (writes ./drone-corpus/ and ./drone-report-duckdb/)
->>>>>>> 3599116 (example 09 (08 is taken on main)):examples/11_out_of_core.py
 """
 
 from pathlib import Path
