@@ -121,7 +121,8 @@ class Engine:
                 source = (source if isinstance(source, Dataset) else Dataset(source)).to_corpus()
             return MemoryAggregates(source)
         documents = source["publication_number"].to_numpy(zero_copy_only=False) if isinstance(source, Corpus) else None
-        return Aggregates(self.api, self.frame(source), documents=documents, heavy=self.heavy)
+        return Aggregates(self.api, self.frame(source), documents=documents, heavy=self.heavy,
+                          applicant_mapping=getattr(source, "applicant_mapping", None))
 
     def stop(self) -> None:
         """Stop a Spark session this engine started (DuckDB closes with the process)."""

@@ -58,11 +58,15 @@ class Aggregates:
     heavy : int
         Documents with more codes than this are paired by a sparse product, not a self-join
         (:func:`patentnav.engine.kernels.code_pairs`).
+    applicant_mapping : pandas.DataFrame, optional
+        The corpus's raw -> canonical applicant names (``Corpus.applicant_mapping``), for the
+        firms the region tables count.
     """
 
-    def __init__(self, api, docs, documents=None, heavy: int = 256):
+    def __init__(self, api, docs, documents=None, heavy: int = 256, applicant_mapping: pd.DataFrame | None = None):
         self.api = api
         self.docs = docs
+        self.applicant_mapping = applicant_mapping
         self._documents = None if documents is None else np.asarray(documents, dtype=object)
         self.heavy = int(heavy)
         self._cache: dict[Any, Any] = {}
@@ -369,13 +373,22 @@ class Aggregates:
             from ..names import normalize_names
 
             wanted = _firm_keys(firms)
-            names = sorted({r[0] for c in ("applicants", "applicants_harmonized")
-                            for r in self.docs.select(F.explode(c).alias("a")).where(F.col("a").isNotNull()).distinct().collect()})
+            names = {r[0] for c in ("applicants", "applicants_harmonized")
+                     for r in self.docs.select(F.explode(c).alias("a")).where(F.col("a").isNotNull()).distinct().collect()}
+            if self.applicant_mapping is not None:
+                names |= {str(v) for v in self.applicant_mapping["canonical"].dropna()}
+            names = sorted(names)
             hit = [nm for nm, k in zip(names, normalize_names(pa.array(names, pa.string())).to_pylist()) if k in wanted]
             firm_frame = S.createDataFrame([(h,) for h in hit] or [("",)], "applicant string")
             if not hit:
                 firm_frame = firm_frame.where(F.col("applicant") != "")
-        return K.applicant_regions(self.api, self.docs, addresses=addresses, firms=firm_frame, fallback=fallback)
+        mapping = None
+        if self.applicant_mapping is not None:
+            m = self.applicant_mapping[["raw", "canonical"]].dropna()
+            mapping = S.createDataFrame([(str(a), str(b)) for a, b in m.itertuples(index=False)] or [("", "")],
+                                        "raw string, canonical string")
+        return K.applicant_regions(self.api, self.docs, addresses=addresses, firms=firm_frame, fallback=fallback,
+                                   mapping=mapping)
 
     def assign_regions(self, level: str = "country", firms=None, fallback: str | None = "priority") -> pd.DataFrame:
         """As :func:`patentnav.geo.assign_regions` (rows sorted by document, then applicant)."""
@@ -387,7 +400,8 @@ class Aggregates:
         obj = lambda c: np.asarray(t[c].astype(object).where(t[c].notna(), None), dtype=object)  # noqa: E731
         t = pd.DataFrame({  # built as patentnav.geo builds it, so that dtypes agree
             PUB: obj(PUB), "applicant_index": t["applicant_index"].to_numpy(dtype=np.int64),
-            "applicant": obj("applicant"), "region": obj("region"), "weight": t["weight"].to_numpy(dtype=float),
+            "applicant": obj("applicant"), "applicant_raw": obj("applicant_raw"), "region": obj("region"),
+            "weight": t["weight"].to_numpy(dtype=float),
             "source_of_evidence": pd.Categorical(obj("source_of_evidence"), categories=list(SOURCES)),
         })
         t.attrs["level"] = level

@@ -241,7 +241,7 @@ def forward_window(api, arcs, docs, years: int = 5, date_column: str = "publicat
 
 # ------------------------------------------------------------------ regions
 
-def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | None = "priority",
+def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | None = "priority", mapping=None,
                       non_national=("WO", "EP", "EA", "AP", "OA", "GC", "EM", "XN", "XV", "IB")):
     """Region of each (document, applicant) with fractional weights ``1 / applicants``.
 
@@ -251,9 +251,12 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     matched through lookup frames made from their *distinct* values by the Python code of
     :mod:`patentnav.geo` and :mod:`patentnav.names` (``addresses``: ``address``,
     ``address_region``; ``firms``: ``applicant``, a row per raw or harmonised name that is
-    one of the firms), so the rules live in one place. Returns ``publication_number``,
-    ``applicant_index`` (-1 for a document without applicants), ``applicant``, ``region``,
-    ``weight``, ``source_of_evidence``.
+    one of the firms), so the rules live in one place. ``applicant`` is the harmonised firm
+    (:func:`patentnav.names.canonical_applicants`: the corpus's raw -> canonical ``mapping``
+    (``raw``, ``canonical``), else the aligned ``applicants_harmonized`` value, else the raw
+    name). Returns ``publication_number``, ``applicant_index`` (-1 for a document without
+    applicants), ``applicant``, ``applicant_raw``, ``region``, ``weight``,
+    ``source_of_evidence``.
     """
     F = api.F
     nat = list(non_national)
@@ -276,6 +279,14 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     rows = rows.select(PUB, "pos", "applicant", "n_apps", F.upper(F.col("jurisdiction")).alias("_jur"),
                        aligned("applicant_addresses").alias("address"), aligned("applicant_countries").alias("cc"),
                        aligned("applicants_harmonized").alias("harmonized"))
+    if mapping is not None:
+        canon = mapping.select(F.col("raw").alias("_mraw"), F.col("canonical").alias("_canon"))
+        rows = rows.join(canon, F.col("applicant") == F.col("_mraw"), "left")
+        firm = F.coalesce(F.col("_canon"), F.col("harmonized"), F.col("applicant"))
+    else:
+        firm = F.coalesce(F.col("harmonized"), F.col("applicant"))
+    rows = rows.withColumn("_firm", firm)
+
     def has_app():
         return F.col("pos") >= 0
 
@@ -286,7 +297,7 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
         hit_raw = firms.select(F.col("applicant").alias("_fa"), F.lit(1).alias("_hit_raw"))
         hit_h = firms.select(F.col("applicant").alias("_fh"), F.lit(1).alias("_hit_h"))
         rows = (rows.join(hit_raw, F.col("applicant") == F.col("_fa"), "left")
-                .join(hit_h, F.col("harmonized") == F.col("_fh"), "left"))
+                .join(hit_h, F.col("_firm") == F.col("_fh"), "left"))
         candidates.append((lambda: F.when(F.coalesce(F.col("_hit_raw"), F.col("_hit_h")).isNotNull() & has_app(),
                                           F.lit("FIRMS")), "firms"))
     if addresses is not None:
@@ -310,7 +321,8 @@ def applicant_regions(api, docs, addresses=None, firms=None, fallback: str | Non
     for make, name in reversed(candidates):
         source = F.when(make().isNotNull(), F.lit(name)).otherwise(source)
     weight = F.lit(1.0) / F.when(F.col("n_apps") > 0, F.col("n_apps")).otherwise(F.lit(1))
-    return rows.select(F.col(PUB), F.col("pos").alias("applicant_index"), "applicant", region.alias("region"),
+    return rows.select(F.col(PUB), F.col("pos").alias("applicant_index"), F.col("_firm").alias("applicant"),
+                       F.col("applicant").alias("applicant_raw"), region.alias("region"),
                        weight.cast("double").alias("weight"), source.alias("source_of_evidence"))
 
 
