@@ -18,14 +18,14 @@ import pyarrow.compute as pc
 from .._arrow import dedupe_pairs, first_or_null, regroup, with_values
 from ..classify.ipc import normalize_ipc_array, normalize_ipc_lists
 from ..model.pubnum import normalize_publication_numbers, split_publication_numbers
-from ..model.schema import SCHEMA
+from ..model.schema import CLAIMS_COVERAGE, SCHEMA
 from .report import IngestError, IngestReport, Issue
 from .values import DEFAULT_DATE_FORMATS, as_string_array, document_types, parse_dates, parse_ints, split_lists
 
 __all__ = ["RawBatch", "build_table"]
 
 _SCALAR_TEXT = ("source_id", "application_number", "family_id", "title", "abstract", "claims", "legal_status", "ipc_main")
-_PLAIN_LISTS = ("applicants", "applicant_countries", "applicant_addresses", "inventors", "cited_npl")
+_PLAIN_LISTS = ("applicants", "applicant_countries", "applicant_addresses", "inventors", "agents", "cited_npl")
 #: lists aligned position by position with another list: blanks are kept as nulls
 _ALIGNED = {"applicant_countries", "applicant_addresses", "priority_countries", "priority_dates"}
 _INT_COLS = ("claims_count", "forward_citations", "family_size", "extended_family_size")
@@ -141,6 +141,33 @@ def _list_min(lists: pa.Array, n: int) -> pa.Array:
     return pc.if_else(pa.array(has), taken, pa.scalar(None, lists.type.value_type))
 
 
+def _claims_markup(batch: RawBatch, out: dict) -> list[Issue]:
+    """``claims_coverage`` (validated; ``all`` where claims text is given without it) and
+    ``dependent_claim_numbers`` (claim numbers as int32); issues for values that are neither."""
+    cols, issues = batch.columns, []
+    if "claims" in out:
+        has = pc.is_valid(out["claims"])
+        if "claims_coverage" in cols:
+            raw = pc.utf8_lower(pc.utf8_trim_whitespace(as_string_array(cols["claims_coverage"])))
+            ok = pc.is_in(raw, value_set=pa.array(CLAIMS_COVERAGE))
+            bad = pc.and_(pc.and_(pc.is_valid(raw), pc.not_equal(raw, "")), pc.invert(ok)).fill_null(False)
+            issues += _issues(batch, bad, "claims_coverage", f"not one of {', '.join(CLAIMS_COVERAGE)}; read as all", raw)
+            given = pc.if_else(ok, raw, pa.scalar("all"))
+        else:
+            given = pa.array(["all"] * len(has), pa.string()) if len(has) else pa.array([], pa.string())
+        out["claims_coverage"] = pc.if_else(has, given, pa.scalar(None, pa.string()))
+    if "dependent_claim_numbers" in cols:
+        lists = split_lists(cols["dependent_claim_numbers"], _sep(batch, "dependent_claim_numbers"))
+        flat = pc.list_flatten(lists)
+        ok = pc.match_substring_regex(flat, r"^[0-9]{1,6}$").fill_null(False)
+        num = pc.cast(pc.if_else(ok, flat, "0"), pa.int32())
+        parent = pc.list_parent_indices(lists)
+        out["dependent_claim_numbers"] = regroup(pa.table({"p": parent, "c": num}).filter(ok), len(lists), pa.int32())
+        issues += _list_issues(batch, regroup(pa.table({"p": parent, "c": flat}).filter(pc.invert(ok)), len(lists)),
+                               "dependent_claim_numbers", "not a claim number; dropped")
+    return issues
+
+
 def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
     """Normalise a raw batch into a canonical table (schema :data:`~patentnav.model.schema.SCHEMA`).
 
@@ -199,6 +226,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
     for c in _PLAIN_LISTS:
         if c in cols:
             out[c] = split_lists(cols[c], _sep(batch, c), keep_blanks=c in _ALIGNED)
+    warnings += _claims_markup(batch, out)
 
     for c in ("ipc", "cpc"):
         if c in cols:

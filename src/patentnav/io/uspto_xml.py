@@ -64,6 +64,9 @@ USPTO_XML_FIELDS = {
     "applicant_countries": f"{_BIB}/assignees/assignee/addressbook/address/country",
     "applicant_addresses": f"{_BIB}/assignees/assignee/addressbook/address",
     "inventors": f"{_BIB}/us-parties/inventors/inventor",
+    "agents": f"{_BIB}/us-parties/agents/agent (or parties/agents/agent)",
+    "claims_coverage": "us-patent-grant/claims (all claims)",
+    "dependent_claim_numbers": "us-patent-grant/claims/claim[.//claim-ref]/@num",
     "priority_numbers": f"{_BIB}/priority-claims/priority-claim/doc-number",
     "priority_countries": f"{_BIB}/priority-claims/priority-claim/country",
     "priority_dates": f"{_BIB}/priority-claims/priority-claim/date",
@@ -217,7 +220,7 @@ def _party(p: ET.Element) -> tuple[str, str, str]:
 _COLS = (
     "publication_number", "publication_date", "grant_date", "source_id", "application_number",
     "filing_date", "title", "abstract", "claims", "claims_count", "ipc", "cpc", "applicants",
-    "applicant_countries", "applicant_addresses", "inventors", "priority_numbers",
+    "applicant_countries", "applicant_addresses", "inventors", "agents", "claims_coverage", "dependent_claim_numbers", "priority_numbers",
     "priority_countries", "priority_dates", "cited_publications", "cited_npl",
 )
 
@@ -252,12 +255,16 @@ def _extract(root: ET.Element, cols: dict[str, list], seen: set[str]) -> None:
         cols["abstract"].append("")
 
     claims = root.findall("claims/claim")
-    texts = []
+    texts, marked = [], []
     for i, c in enumerate(claims, start=1):
         n = c.get("num", "").lstrip("0") or str(i)
         t = _all_text(c)
         texts.append(t if re.match(rf"{n}\s*\.", t) else f"{n}. {t}")
+        if c.find(".//claim-ref") is not None:  # the markup of a reference to another claim
+            marked.append(n)
     cols["claims"].append("\n".join(texts))
+    cols["claims_coverage"].append("all" if claims else "")
+    cols["dependent_claim_numbers"].append(marked)
     cols["claims_count"].append(_text(bib, "number-of-claims") or (str(len(claims)) if claims else ""))
 
     ipc = [_code(c) for c in bib.iterfind("classifications-ipcr/classification-ipcr")]
@@ -293,6 +300,9 @@ def _extract(root: ET.Element, cols: dict[str, list], seen: set[str]) -> None:
         if inv:
             seen.add("parties")
     cols["inventors"].append([x for x in (_person(i.find("addressbook") if i.find("addressbook") is not None else i) for i in inv) if x])
+    # representatives (attorneys, agents, law firms), in the order of their sequence
+    agents = bib.findall("us-parties/agents/agent") or bib.findall("parties/agents/agent")
+    cols["agents"].append([x for x in (_person(a.find("addressbook") if a.find("addressbook") is not None else a) for a in agents) if x])
 
     pn, pc_, pd = [], [], []
     for p in bib.iterfind("priority-claims/priority-claim"):

@@ -16,6 +16,7 @@ __all__ = [
     "INT_FIELDS",
     "DOCUMENT_TYPES",
     "LEGAL_EVENT",
+    "CLAIMS_COVERAGE",
     "empty_table",
 ]
 
@@ -60,13 +61,16 @@ _COLUMNS: list[tuple[pa.Field, str]] = [
     (_F("family_id", _S), "Family identifier where the source gives one (simple/DOCDB family)."),
     (_F("title", _S), "Title (original language as given)."),
     (_F("abstract", _S), "Abstract."),
-    (_F("claims", _S), "Claims text (all claims, or the first/main claim (主权项) where only that is given)."),
+    (_F("claims", _S), "Claims text: one claim per line (`N. text`) where the source separates claims, else as given; all claims, the independent ones or only the first/main claim (主权项), as `claims_coverage` says."),
     (_F("claims_count", _I), "Number of claims where the source gives it or the full claims are present."),
+    (_F("claims_coverage", _S), "What `claims` holds: `all` (every claim), `independent` (the independent claims only) or `first` (the first/main claim, 主权项); null where `claims` is null."),
+    (_F("dependent_claim_numbers", pa.list_(_I)), "Numbers of the claims that the source's markup marks as dependent (USPTO `<claim-ref>`, PatentsView `g_claims.dependent`); empty where the source has no such markup (dependency is then read from the claim text)."),
     (_F("applicants", _LS), "Applicants / assignees as given (raw names, source order)."),
     (_F("applicants_harmonized", _LS), "Harmonised applicant names, aligned with `applicants` (empty until `Corpus.harmonize_applicants()`; see docs/methods.md)."),
     (_F("applicant_countries", _LS), "Applicant country codes, aligned with `applicants` where the source aligns them."),
     (_F("applicant_addresses", _LS), "Applicant addresses as free text (e.g. `广东省深圳市南山区...`, `Shenzhen, CN`)."),
     (_F("inventors", _LS), "Inventors as given."),
+    (_F("agents", _LS), "Representatives as given (patent attorneys, agents, agencies; 代理机构 then 代理人), source order."),
     (_F("ipc", _LS), "IPC codes, normalised to `H04W72/04` form, de-duplicated, source order."),
     (_F("ipc_main", _S), "Main (first-listed) IPC code, normalised."),
     (_F("cpc", _LS), "CPC codes, normalised like `ipc`."),
@@ -97,6 +101,8 @@ FIELD_DOCS: dict[str, str] = {f.name: d for f, d in _COLUMNS}
 LIST_FIELDS = tuple(f.name for f in SCHEMA if pa.types.is_list(f.type))
 DATE_FIELDS = tuple(f.name for f in SCHEMA if pa.types.is_date(f.type))
 INT_FIELDS = tuple(f.name for f in SCHEMA if pa.types.is_int32(f.type))
+#: values of ``claims_coverage``
+CLAIMS_COVERAGE = ("all", "independent", "first")
 
 
 def empty_table() -> pa.Table:
