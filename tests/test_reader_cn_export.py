@@ -65,7 +65,10 @@ def sniff(path: Path) -> bool:
         ("简单同族个数", "family_size"),
         ("国省代码", "country_codes"),
         ("标题(英文)", None),  # a bracketed language is not a unit
-        ("代理机构", None),
+        ("代理机构", "agency"),
+        ("代理人", "agent_persons"),
+        ("主权项", "claims:first"),
+        ("权利要求", "claims:all"),
         ("序号", None),
     ],
 )
@@ -128,7 +131,6 @@ def test_cnipa_csv_report():
          "202120987654.3,2021-04-27,CN215000000U,2021-12-07,一种无人机喷洒装置,B64D1/18"),
     ]
     assert issues(report.warnings) == [
-        (1, "代理机构", "column not used", None),
         (6, "公开（公告）日", "not a date; dropped", "2021.13.45"),
         (7, "IPC分类号", "not an IPC code; dropped", "ABC12/34"),
     ]

@@ -9,6 +9,7 @@ import shutil
 import zipfile
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import patentnav
@@ -143,7 +144,7 @@ def test_every_row_accounted_for(pv):
     assert (rep.rows_read, rep.kept, rep.merged, rep.n_rejected) == (20, 19, 0, 1)
     assert rep.rows_read == rep.kept + rep.merged + rep.n_rejected
     assert table.num_rows == 19
-    assert rep.files[0] == str(PV / "g_patent.tsv") and len(rep.files) == 9 and set(rep.formats) == {"patentsview"}
+    assert rep.files[0] == str(PV / "g_patent.tsv") and len(rep.files) == 12 and set(rep.formats) == {"patentsview"}
 
 
 def test_line_numbers_count_newlines_inside_quoted_fields(pv):
@@ -241,7 +242,7 @@ def test_directory_without_g_patent_is_not_patentsview(tmp_path):
 def test_g_patent_file_path_reads_sibling_tables(pv):
     got, rep = _rows(PV / "g_patent.tsv")
     want, _ = _rows(PV)
-    assert got == want and len(rep.files) == 9
+    assert got == want and len(rep.files) == 12
 
 
 def test_patentnav_read_directory():
@@ -305,7 +306,9 @@ def test_skip_citations_and_choose_tables(pv):
     assert r["cpc"][0] == "G01S17/89" and r["filing_date"] == dt.date(2015, 3, 10)
     assert r["applicants"] == [] and r["ipc"] == []
     with pytest.raises(IngestError, match="unknown PatentsView table"):
-        read_patentsview(PV, tables=["g_claims"])
+        read_patentsview(PV, tables=["g_examiner_not_disambiguated"])
+    t, rep = read_patentsview(PV, tables=["g_claims"])  # every yearly g_claims_YYYY table
+    assert len(rep.files) == 3 and t.filter(pc.is_valid(t["claims"])).num_rows == 2
 
 
 def test_chunking_does_not_change_the_result():

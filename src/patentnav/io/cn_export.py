@@ -77,9 +77,11 @@ CN_FIELDS: dict[str, str] = {
     "摘要": "abstract",
     "中文摘要": "abstract",
     "摘要(中文)": "abstract",
-    "主权项": "claims",
-    "独立权利要求": "claims",
-    "权利要求": "claims",
+    "主权项": "claims:first",
+    "首项权利要求": "claims:first",
+    "独立权利要求": "claims:independent",
+    "权利要求": "claims:all",
+    "权利要求书": "claims:all",
     "权利要求数量": "claims_count",
     "权利要求数": "claims_count",
     "申请(专利权)人": "applicants",
@@ -94,6 +96,11 @@ CN_FIELDS: dict[str, str] = {
     "国省代码": "country_codes",
     "发明人": "inventors",
     "设计人": "inventors",
+    "代理机构": "agency",
+    "专利代理机构": "agency",
+    "代理机构名称": "agency",
+    "代理人": "agent_persons",
+    "专利代理人": "agent_persons",
     "ipc主分类号": "ipc_main",
     "主分类号": "ipc_main",
     "ipc分类号": "ipc",
@@ -138,6 +145,10 @@ _UNIT = re.compile(r"\((?:件|项|次|个|条|篇|份|家|人|位|年|天)\)$")
 # names and addresses may contain commas (``Apple, Inc.``, ``Cupertino, CA``), codes and
 # numbers never do (after thousands separators are removed).
 NAME_SEP = r"re:\s*[;；|\r\n]+\s*"
+#: 代理人 lists: Chinese personal names hold no comma, so commas and 、 separate them too
+PERSON_SEP = r"re:\s*[;；|,，、\r\n]+\s*"
+# the five-digit CNIPA agency code written after an agency's name ("... 代理有限公司 11227")
+_AGENCY_CODE = r"[\s(（]*[0-9]{5}[)）]?\s*$"
 CODE_SEP = r"re:\s*[;；|,，、\r\n]+\s*"
 
 _DATE_TOKEN = (
@@ -336,6 +347,23 @@ def _country_codes(values: list[str]) -> tuple[pa.Array, int]:
     return kept, left_out
 
 
+def _agents(agency: list[str] | None, persons: list[str] | None, n: int) -> pa.Array:
+    """Representatives of each row: the agencies (their CNIPA code removed), then the agents."""
+    parts = []
+    if agency is not None:
+        a = split_lists(agency, NAME_SEP)
+        flat = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.list_flatten(a), _AGENCY_CODE, ""))
+        parts.append(pa.table({"p": pc.list_parent_indices(a), "k": pa.array(np.zeros(len(flat), np.int8)), "c": flat}))
+    if persons is not None:
+        b = split_lists(persons, PERSON_SEP)
+        flat = pc.list_flatten(b)
+        parts.append(pa.table({"p": pc.list_parent_indices(b), "k": pa.array(np.ones(len(flat), np.int8)), "c": flat}))
+    t = pa.concat_tables(parts)
+    t = t.filter(pc.not_equal(t["c"], ""))
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("k", "ascending")]))  # stable: source order within each
+    return regroup(t.select(["p", "c"]), n)
+
+
 def _legal_status(cols: list[pa.Array]) -> pa.Array:
     """Join several status columns row by row (``有权; 授权``), skipping blanks and repeats."""
     acc = cols[0]
@@ -417,8 +445,20 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
         cols["legal_status"] = _legal_status([_nonblank(grid.column(i)) for _, i in status_cols])
         names["legal_status"] = "; ".join(h for h, _ in status_cols)
 
+    claim_roles = [r for r in ("claims:all", "claims:independent", "claims:first") if r in fields]
+    if claim_roles:  # per row the most complete claims column that has text, and what it holds
+        texts = [_nonblank(grid.column(fields[r][1])) for r in claim_roles]
+        cover = [pc.if_else(pc.is_valid(x), pa.scalar(r.split(":")[1]), pa.scalar(None, pa.string())) for x, r in zip(texts, claim_roles)]
+        cols["claims"], cols["claims_coverage"] = pc.coalesce(*texts), pc.coalesce(*cover)
+        names["claims"] = names["claims_coverage"] = " / ".join(fields[r][0] for r in claim_roles)
+    if "agency" in fields or "agent_persons" in fields:
+        cols["agents"] = _agents(grid.column(fields["agency"][1]) if "agency" in fields else None,
+                                 grid.column(fields["agent_persons"][1]) if "agent_persons" in fields else None, n)
+        names["agents"] = " + ".join(fields[r][0] for r in ("agency", "agent_persons") if r in fields)
     for role, (h, i) in fields.items():
         vals = grid.column(i)
+        if role.startswith("claims:") or role in ("agency", "agent_persons"):
+            continue
         if role == "country_codes":
             codes, left_out = _country_codes(vals)
             cols["applicant_countries"] = codes

@@ -4,7 +4,9 @@ A PatentsView download is a set of tab-separated tables keyed by ``patent_id``:
 ``g_patent`` (one row per patent) and child tables (``g_application``,
 ``g_cpc_current``, ``g_ipc_at_issue``, ``g_us_patent_citation``,
 ``g_assignee_disambiguated`` + ``g_location_disambiguated``,
-``g_inventor_disambiguated``, ``g_foreign_priority``, ``g_patent_abstract``). This reader
+``g_inventor_disambiguated``, ``g_foreign_priority``, ``g_patent_abstract``,
+``g_attorney_disambiguated`` or ``g_attorney_not_disambiguated``, and the yearly claims
+tables ``g_claims_YYYY``). This reader
 joins them into one canonical row per patent; column mapping, join rules and the memory
 design are in ``docs/formats/patentsview.md``.
 
@@ -34,6 +36,7 @@ import csv
 import io
 import lzma
 import os
+import re
 import sys
 import zipfile
 from collections import deque
@@ -67,6 +70,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "location": ("g_location_disambiguated", "g_location"),
     "inventor": ("g_inventor_disambiguated",),
     "foreign_priority": ("g_foreign_priority",),
+    "attorney": ("g_attorney_disambiguated", "g_attorney_not_disambiguated"),
+    "claims": ("g_claims",),  # also the yearly g_claims_YYYY tables, all of them (see find_tables)
 }
 
 #: canonical field -> source column(s), as documented in docs/formats/patentsview.md
@@ -93,6 +98,10 @@ PATENTSVIEW_FIELDS: dict[str, str] = {
     "priority_numbers": "g_foreign_priority foreign_country_filed + foreign_application_id",
     "priority_countries": "g_foreign_priority.foreign_country_filed",
     "priority_dates": "g_foreign_priority.filing_date",
+    "agents": "g_attorney_disambiguated (else g_attorney_not_disambiguated) attorney_organization, else 'first last', by attorney_sequence",
+    "claims": "g_claims[_YYYY] 'N. claim_text' lines by claim_sequence (N = claim_number, else sequence + 1)",
+    "claims_coverage": "'all' where g_claims rows are joined",
+    "dependent_claim_numbers": "g_claims claim numbers whose 'dependent' is given (not blank, -1, 0 or null)",
 }
 
 _SUFFIXES = (".tsv", ".tsv.zip", ".tsv.gz", ".tsv.bz2", ".tsv.xz", ".zip")
@@ -205,7 +214,17 @@ def find_tables(path: str | os.PathLike) -> dict[str, Path]:
         f = _locate(base, stems)
         if f is not None:
             out[name] = f
+    for k, f in enumerate(_claims_tables(base, exclude=out.get("claims"))):
+        out["claims" if "claims" not in out else f"claims#{k + 1}"] = f
     return out
+
+
+def _claims_tables(d: Path, exclude: Path | None = None) -> list[Path]:
+    """The yearly claims tables ``g_claims_YYYY`` of a download (one per grant year), one
+    file per year (uncompressed preferred, as :func:`_locate`)."""
+    years = sorted({m.group(1) for f in d.glob("g_claims_*") if (m := re.match(r"g_claims_([0-9]{4})\b", f.name))})
+    out = [f for y in years if (f := _locate(d, (f"g_claims_{y}",))) is not None]
+    return [f for f in out if f != exclude]
 
 
 # --- streaming scan with line bookkeeping ---------------------------------------------
@@ -591,6 +610,24 @@ def _lists(t: pa.Table | None, n: int, cols: Sequence[str]) -> dict[str, pa.Arra
     return {c: pa.ListArray.from_arrays(off, t[c].combine_chunks()) for c in cols}
 
 
+def _claims_columns(parts: list[pa.Table | None], n: int) -> dict[str, pa.Array]:
+    """``claims`` (the lines of each patent joined by newlines, in claim_sequence order),
+    ``claims_coverage`` and ``dependent_claim_numbers`` from the claims rows of a chunk (all
+    yearly tables)."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return {}
+    t = pa.concat_tables(parts).combine_chunks()
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("seq", "ascending")]))
+    t = t.filter(pc.is_valid(t["claims"]))
+    lines = _lists(t, n, ["claims"])["claims"]
+    has = pc.greater(pc.list_value_length(lines), 0)
+    text = pc.if_else(has, pc.binary_join(lines, "\n"), pa.scalar(None, pa.string()))
+    marked = t.filter(pc.is_valid(t["dependent_claim_numbers"]))
+    return {"claims": text, "claims_coverage": pc.if_else(has, pa.scalar("all"), pa.scalar(None, pa.string())),
+            "dependent_claim_numbers": _lists(marked if marked.num_rows else None, n, ["dependent_claim_numbers"])["dependent_claim_numbers"]}
+
+
 def _firsts(t: pa.Table | None, n: int, cols: Sequence[str]) -> dict[str, pa.Array]:
     if t is None:
         return {c: pa.nulls(n, pa.string()) for c in cols}
@@ -622,7 +659,7 @@ def _resolve_tables(found: dict[str, Path], tables, include_citations: bool) -> 
             wanted.add(key)
     if not include_citations:
         wanted.discard("us_patent_citation")
-    return {k: v for k, v in found.items() if k in wanted}
+    return {k: v for k, v in found.items() if k.split("#")[0] in wanted}
 
 
 def read_patentsview(
@@ -719,10 +756,13 @@ def read_patentsview(
         loc, lscan = _read_locations(files["location"])
         issues += _scan_issues(lscan)
     clock.lap("g_location")
-    for name in ("application", "patent_abstract", "cpc_current", "ipc_at_issue", "us_patent_citation", "assignee", "inventor", "foreign_priority"):
-        if name not in files:
+    claims_keys = [k for k in files if k.split("#")[0] == "claims"]
+    for key in ("application", "patent_abstract", "cpc_current", "ipc_at_issue", "us_patent_citation", "assignee", "inventor",
+                "foreign_priority", "attorney", *claims_keys):
+        if key not in files:
             continue
-        ch = _Child(name, _Scan(files[name]), chunk_size, n_chunks)
+        name = key.split("#")[0]
+        ch = _Child(name, _Scan(files[key]), chunk_size, n_chunks)
         saved = fwd.copy() if fwd is not None and name == "us_patent_citation" else None
         try:
             _read_child(ch, index, block_size, loc, fwd)
@@ -730,12 +770,12 @@ def read_patentsview(
             if saved is not None:
                 fwd[:] = saved
             why = ch.scan.fallback
-            ch = _Child(name, _Scan(files[name]), chunk_size, n_chunks)
+            ch = _Child(name, _Scan(files[key]), chunk_size, n_chunks)
             ch.scan.fallback = why
             _read_child(ch, index, block_size, loc, fwd, python=True)
         del saved
-        clock.lap(TABLES[name][0])
-        child[name] = ch
+        clock.lap(ch.scan.path.name.split(".")[0])
+        child[key] = ch
         issues += _child_issues(ch, report_orphans=limit is None)
 
     # 3. normalise chunk by chunk
@@ -754,7 +794,8 @@ def read_patentsview(
         "applicants": "g_assignee_disambiguated", "applicant_countries": "g_location_disambiguated.disambig_country",
         "applicant_addresses": "g_location_disambiguated", "inventors": "g_inventor_disambiguated",
         "priority_numbers": "g_foreign_priority.foreign_application_id", "priority_countries": "g_foreign_priority.foreign_country_filed",
-        "priority_dates": "g_foreign_priority.filing_date",
+        "priority_dates": "g_foreign_priority.filing_date", "agents": "g_attorney_*", "claims": "g_claims.claim_text",
+        "claims_coverage": "g_claims", "dependent_claim_numbers": "g_claims.dependent",
     }
     for c in range(n_chunks):
         a, b = c * chunk_size, min(n, (c + 1) * chunk_size)
@@ -771,6 +812,10 @@ def read_patentsview(
                           ("foreign_priority", ["priority_numbers", "priority_countries", "priority_dates"])):
             if name in child:
                 cols.update(_lists(child[name].take(c, a, b), b - a, out))
+        if "attorney" in child:
+            cols.update(_lists(child["attorney"].take(c, a, b), b - a, ["agents"]))
+        if claims_keys:
+            cols.update(_claims_columns([child[k].take(c, a, b) for k in claims_keys], b - a))
         if fwd is not None:
             cols["forward_citations"] = pa.array(fwd[a:b].astype(np.int32))
         if "assignee" in child and loc is None:
@@ -970,6 +1015,8 @@ _REQUIRED = {
     "assignee": ("patent_id",),
     "inventor": ("patent_id",),
     "foreign_priority": ("patent_id", "foreign_application_id"),
+    "attorney": ("patent_id",),
+    "claims": ("patent_id", "claim_text"),
 }
 
 
@@ -983,6 +1030,8 @@ _NEEDED = {
                  "disambig_assignee_individual_name_last", "location_id"),
     "inventor": ("inventor_sequence", "disambig_inventor_name_first", "disambig_inventor_name_last"),
     "foreign_priority": ("priority_claim_sequence", "foreign_application_id", "filing_date", "foreign_country_filed"),
+    "attorney": ("attorney_sequence", "attorney_organization", "attorney_name_first", "attorney_name_last"),
+    "claims": ("claim_sequence", "claim_number", "claim_text", "dependent"),
 }
 
 
@@ -1092,9 +1141,35 @@ def _read_child(ch: _Child, index: _Index, block_size: int, loc, fwd: np.ndarray
                 "priority_countries": _null_blank(country),
                 "priority_dates": _null_blank(_col(sub, "filing_date", n)),
             }
+        elif ch.name == "attorney":
+            seq = _seq(_col(sub, "attorney_sequence", n))
+            org = _null_blank(_col(sub, "attorney_organization", n))
+            values = {"agents": pc.coalesce(org, _person(_col(sub, "attorney_name_first", n), _col(sub, "attorney_name_last", n)))}
+        elif ch.name == "claims":
+            seq = _seq(_col(sub, "claim_sequence", n))
+            values = _claim_lines(sub, seq, n)
         else:  # pragma: no cover
             raise AssertionError(ch.name)
         ch.add(start, p, rows, seq, values)
+
+
+_NOT_DEPENDENT = ("", "-1", "0", "none", "null", "nan", "na")
+
+
+def _claim_lines(sub: dict, seq: np.ndarray, n: int) -> dict[str, pa.Array]:
+    """One ``N. text`` line per g_claims row (whitespace collapsed) and, where its
+    ``dependent`` column names another claim, its number as markup of a dependent claim."""
+    num = pc.utf8_trim_whitespace(_col(sub, "claim_number", n))
+    given = pc.match_substring_regex(num, r"^[0-9]{1,4}$").fill_null(False)
+    from_seq = pa.array(np.where(seq == _SEQ_MISSING, 0, seq + 1)).cast(pa.string())
+    num = pc.if_else(given, pc.replace_substring_regex(num, r"^0+([0-9])", r"\1"), from_seq)
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(_col(sub, "claim_text", n), r"\s+", " "))
+    numbered = pc.match_substring_regex(text, r"^[0-9]{1,4}[ ]?[.)]").fill_null(False)
+    line = pc.if_else(numbered, text, pc.binary_join_element_wise(num, text, ". "))
+    line = pc.if_else(_blank(text), pa.scalar(None, pa.string()), line)
+    dep = pc.utf8_lower(pc.utf8_trim_whitespace(_col(sub, "dependent", n)))
+    marked = pc.invert(pc.is_in(dep, value_set=pa.array(_NOT_DEPENDENT))).fill_null(False)
+    return {"claims": line, "dependent_claim_numbers": pc.if_else(marked, num, pa.scalar(None, pa.string()))}
 
 
 def _fallback_issue(scan: _Scan) -> Issue:
