@@ -47,6 +47,8 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
       patentnav portfolio --holder NAME
                                      a holder's rights: fees, value signals, decisions
                                      (keep, license, pool, abandon, pledge), bring-in lists
+      patentnav quality --by applicant
+                                     filing quality of regions, applicants, patent agents
 
     Every command takes --help. Commands that read a CORPUS use the bundled sample
     when none is given. Language (labels, messages, reports), for every command:
@@ -343,11 +345,12 @@ def names(corpus, aliases, output, links_out, threshold, max_edits, min_evidence
 
 
 from .landscape_cmds import COMMANDS as _LANDSCAPE  # noqa: E402
+from .quality_cmds import COMMANDS as _QUALITY  # noqa: E402
 from .report_cmds import COMMANDS as _REPORT  # noqa: E402
 from .portfolio_cmds import COMMANDS as _PORTFOLIO  # noqa: E402
 from .warn_cmds import COMMANDS as _WARN  # noqa: E402
 
-for _cmd in _LANDSCAPE + _REPORT + _WARN + _PORTFOLIO:
+for _cmd in _LANDSCAPE + _QUALITY + _REPORT + _WARN + _PORTFOLIO:
     main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -413,7 +413,8 @@ COMPOSITE_METHOD = "mean"
 
 def quality_table(corpus, components: Iterable[str] | None = None, window: int = 5, field: str | None = "wipo",
                   method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None) -> pd.DataFrame:
-    """Raw indicators, cohort-normalised indicators and the composite index in one table.
+    """Raw indicators, cohort-normalised indicators, the composite index and the claim-based
+    indicators (:func:`patentnav.landscape.claims.claim_indicators`) in one table.
 
     ``method``: the normalisation of :func:`normalise_by_cohort`; ``"mean"`` (default: the
     index is in multiples of the cohort average and tells the top documents apart) or
@@ -427,6 +428,17 @@ def quality_table(corpus, components: Iterable[str] | None = None, window: int =
     out = pd.concat([raw, norm, comp], axis=1)
     out.attrs.update(comp.attrs)
     out.attrs["method"] = method
+    return _with_claim_indicators(out, corpus)
+
+
+def _with_claim_indicators(table: pd.DataFrame, corpus) -> pd.DataFrame:
+    """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined."""
+    from .claims import claim_indicators
+
+    ci = claim_indicators(corpus)
+    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns})
+    out.attrs.update(table.attrs)
+    out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
     return out
 
 

@@ -16,7 +16,7 @@ from ..io.report import IngestReport
 from .dedupe import conflicts, deduplicate
 from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_table
 
-__all__ = ["Corpus"]
+__all__ = ["Corpus", "harmonize_list", "canonical_lists"]
 
 _YEAR_FIELDS = {
     "publication_year": "publication_date",
@@ -61,6 +61,38 @@ def conform(table: pa.Table) -> pa.Table:
             c = pc.fill_null(c, pa.scalar([], f.type))
         cols.append(c)
     return pa.Table.from_arrays(cols, schema=SCHEMA)
+
+
+def canonical_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
+    """A list<string> column of names with each name replaced by its canonical name in
+    ``mapping`` (``raw`` -> ``canonical``, as ``NameHarmonizer.mapping_``; a name the mapping
+    does not know is kept); a name repeated in a row after that is kept once."""
+    from .._arrow import dedupe_pairs, regroup
+
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    flat = pc.list_flatten(lists)
+    idx = pc.index_in(flat, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
+    canon = pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), flat)
+    t = dedupe_pairs(pa.table({"p": pc.list_parent_indices(lists), "c": canon}))
+    return regroup(t, len(lists))
+
+
+def harmonize_list(lists, aliases=None, **options) -> tuple[pa.ListArray, pd.DataFrame]:
+    """A list<string> column of names with each name replaced by its group's canonical name.
+
+    Names are grouped by :class:`patentnav.names.NameHarmonizer` (``aliases`` and
+    ``options`` are passed to it; no family evidence: for applicants use
+    :meth:`Corpus.harmonize_applicants`); a name repeated in a row after harmonisation is
+    kept once. Returns the harmonised lists and the raw -> canonical mapping (``mapping_``).
+    Used for representatives (``agents``).
+    """
+    from ..names import NameHarmonizer
+
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    m = NameHarmonizer(aliases=aliases, **options).fit(pc.list_flatten(lists)).mapping_
+    return canonical_lists(lists, m), m
 
 
 class Corpus:
@@ -322,19 +354,13 @@ class Corpus:
         >>> h.applicant_mapping.columns.tolist()[:4]
         ['raw', 'count', 'key', 'is_individual']
         """
-        from .._arrow import dedupe_pairs, regroup
         from ..names import NameHarmonizer
         from ..names.families import applicant_positions
 
         apps = self._table["applicants"].combine_chunks()
-        flat = pc.list_flatten(apps)
-        h = NameHarmonizer(aliases=aliases, **options).fit(flat, positions=applicant_positions(self._table))
+        h = NameHarmonizer(aliases=aliases, **options).fit(pc.list_flatten(apps), positions=applicant_positions(self._table))
         m = h.mapping_
-        idx = pc.index_in(flat, value_set=pa.array(m["raw"].tolist(), pa.string()))
-        canon = pa.array(m["canonical"].tolist(), pa.string()).take(idx)
-        canon = pc.coalesce(canon, flat)
-        t = dedupe_pairs(pa.table({"p": pc.list_parent_indices(apps), "c": canon}))
-        harmonized = regroup(t, len(apps))
+        harmonized = canonical_lists(apps, m)
         table = self._table.set_column(self._table.schema.get_field_index("applicants_harmonized"),
                                        SCHEMA.field("applicants_harmonized"), harmonized)
         out = Corpus(table, self.report)

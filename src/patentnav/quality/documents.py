@@ -1,0 +1,169 @@
+"""Quality indicators of every document, and their value relative to the world's documents
+of the same filing year and technology field.
+
+The per-document table joins the OECD indicators and composite index
+(:func:`patentnav.landscape.indicators.quality_table`, which carries the claim-based
+indicators), family breadth, the PCT route, grant lag, maintenance to year 10 and CNIPA's
+high-value criteria. Each indicator is then divided by its mean over the corpus documents
+of the same cohort (filing year x WIPO field, as the OECD normalises; claim lengths also by
+their unit, words or Han characters): 1 is the world average in the same fields and years.
+Definitions: ``docs/methods.md``, section 12.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+__all__ = ["CONTINUOUS", "SHARES", "LENGTHS", "INDICATOR_DOCS", "document_quality", "family_breadth", "pct_route"]
+
+#: Indicators compared as means relative to the cohort (higher = more, not "better":
+#: a longer first claim is a narrower patent, a longer grant lag a slower grant).
+CONTINUOUS = ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
+              "total_claims", "dependent_ratio", "family_breadth", "grant_lag")
+#: Indicators that are yes/no per document, compared as shares.
+SHARES = ("pct", "kept_10y", "high_value")
+#: Claim lengths: cohorts also by unit (words / Han characters).
+LENGTHS = ("first_claim_words", "shortest_independent_claim_words")
+
+INDICATOR_DOCS = {
+    "quality_index": "OECD composite quality index (landscape.indicators.composite_index)",
+    "independent_claims": "independent claims (more: more inventions claimed)",
+    "first_claim_words": "length of claim 1 (longer: narrower)",
+    "shortest_independent_claim_words": "length of the shortest independent claim (longer: narrower)",
+    "total_claims": "number of claims",
+    "dependent_ratio": "dependent claims per independent claim (more: more fall-back positions)",
+    "family_breadth": "patent offices in the family (more: protected in more markets)",
+    "grant_lag": "years from filing to grant",
+    "pct": "filed through the PCT (a WO publication in the family)",
+    "kept_10y": "granted invention patent kept in force to its 10th year",
+    "high_value": "meets a CNIPA high-value criterion the data show (lower bound)",
+}
+
+
+def family_breadth(corpus) -> np.ndarray:
+    """Distinct patent offices of each document's family: ``family_jurisdictions`` plus its own
+    jurisdiction, WO left out (an international application is no office's grant); NaN where
+    the data list no family jurisdictions for the document (a family size alone does not
+    say where the members are, and counting only the families of one would bias the mean)."""
+    t = corpus.table
+    fj = t["family_jurisdictions"].combine_chunks()
+    parent = pc.list_parent_indices(fj).to_numpy()
+    flat = np.asarray(pc.list_flatten(fj).to_numpy(zero_copy_only=False), dtype=object)
+    own = np.asarray(pc.utf8_upper(t["jurisdiction"]).to_numpy(zero_copy_only=False), dtype=object)
+    n = len(corpus)
+    other = (flat != own[parent]) & (flat != "WO")
+    count = np.bincount(parent[other], minlength=n).astype(np.float64) + (own != "WO")
+    listed = pc.greater(pc.list_value_length(fj), 0).to_numpy(zero_copy_only=False)
+    count[~listed] = np.nan
+    return count
+
+
+def pct_route(corpus) -> np.ndarray:
+    """1 where the document's family has a WO publication (or it is one, or its application
+    number is a PCT number), 0 where it has none; NaN where the data list no family
+    jurisdictions for the document (a WO document alone would make every share 100%)."""
+    t = corpus.table
+    fj = t["family_jurisdictions"].combine_chunks()
+    n = len(corpus)
+    parent = pc.list_parent_indices(fj).to_numpy()
+    wo_member = np.bincount(parent[pc.equal(pc.list_flatten(fj), "WO").to_numpy(zero_copy_only=False)], minlength=n) > 0
+    own_wo = pc.equal(t["jurisdiction"], "WO").fill_null(False).to_numpy(zero_copy_only=False)
+    app_pct = pc.match_substring_regex(t["application_number"], r"(?i)^\s*PCT").fill_null(False).to_numpy(zero_copy_only=False)
+    listed = pc.greater(pc.list_value_length(fj), 0).to_numpy(zero_copy_only=False)
+    out = np.where(wo_member | own_wo | app_pct, 1.0, 0.0)
+    out[~listed] = np.nan
+    return out
+
+
+def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None) -> pd.DataFrame:
+    """Every document's quality indicators, raw and relative to its cohort.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date-like, optional
+        Cut-off for the legal status (default: the latest date in the data).
+    field : {"wipo", "section", None}
+        Cohort field (:func:`patentnav.landscape.indicators.cohorts`).
+    graph : CitationGraph, optional
+        The corpus's document-level citation graph, when already built.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Corpus order: ``publication_number``, ``cohort_year``, ``cohort_field``,
+        ``claim_length_unit``, the raw indicators of :data:`CONTINUOUS` and :data:`SHARES`
+        (shares as 1.0 / 0.0 / NaN), ``<indicator>_rel`` (value / cohort mean; NaN where the
+        value is unknown or the cohort mean is 0) and ``<indicator>_expected`` (the cohort
+        mean: the world's value in the document's filing year and field), plus the high-value criteria ``hv_sei``, ``hv_overseas_family``,
+        ``hv_maintained_10y``. ``attrs["availability"]``: per indicator, what the corpus can
+        and cannot give; ``attrs["as_of"]``; ``attrs["high_value"]`` (criteria shown and not).
+    """
+    from ..landscape.indicators import quality_table
+    from .high_value import high_value
+    from .maintenance import maintenance
+
+    q = quality_table(corpus, field=field, graph=graph)
+    st = maintenance(corpus, as_of=as_of)
+    hv = high_value(corpus, status=st)
+    out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})
+    for c in ("cohort_year", "cohort_field", "claim_length_unit"):
+        out[c] = q[c].to_numpy()
+    for c in ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
+              "total_claims", "dependent_ratio", "grant_lag"):
+        out[c] = pd.to_numeric(q[c], errors="coerce").astype("float64").to_numpy()
+    out["family_breadth"] = family_breadth(corpus)
+    out["pct"] = pct_route(corpus)
+    out["kept_10y"] = st["kept"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    out["high_value"] = hv["high_value"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    for c in ("sei", "overseas_family", "maintained_10y"):
+        out[f"hv_{c}"] = hv[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    _relative(out)
+    notes = dict(q.attrs.get("availability", {}))
+    notes["quality_index"] = "quality_index: " + str(q.attrs.get("note", ""))
+    out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs),
+                      "availability": _availability(out, notes, st, hv, len(corpus))})
+    return out
+
+
+def _cohort_mean(df: pd.DataFrame, col: str, by: list[str]) -> np.ndarray:
+    keys = [df[b].astype(object).where(df[b].notna(), "\0null").to_numpy() for b in by]
+    return df[col].groupby(keys).transform("mean").to_numpy(dtype=np.float64)
+
+
+def _relative(df: pd.DataFrame) -> None:
+    """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
+    document has a value) columns in place."""
+    by = ["cohort_year", "cohort_field"]
+    for c in CONTINUOUS:
+        mean = _cohort_mean(df, c, by + (["claim_length_unit"] if c in LENGTHS else []))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df[f"{c}_rel"] = np.where(mean > 0, df[c].to_numpy() / mean, np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean, np.nan)
+    for c in SHARES:
+        df[f"{c}_expected"] = np.where(df[c].notna(), _cohort_mean(df, c, by), np.nan)
+
+
+def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:
+    out = {}
+    for c in CONTINUOUS + SHARES:
+        k = int(df[c].notna().sum())
+        out[c] = f"{c}: {k:,} of {n:,} documents"
+    for c in ("independent_claims", "first_claim_words", "shortest_independent_claim_words", "total_claims", "dependent_ratio"):
+        if c in notes:
+            out[c] = notes[c]
+    if "quality_index" in notes:
+        out["quality_index"] = notes["quality_index"]
+    if "grant_lag" in notes:
+        out["grant_lag"] = notes["grant_lag"]
+    if not df["family_breadth"].notna().any():
+        out["family_breadth"] = f"family_breadth: no family jurisdictions in this corpus (0 of {n:,} documents)"
+        out["pct"] = f"pct: no family jurisdictions in this corpus (0 of {n:,} documents)"
+    out["kept_10y"] = st.attrs.get("kept_note", out["kept_10y"])
+    shown, not_shown = hv.attrs.get("shown", []), hv.attrs.get("not_shown", [])
+    out["high_value"] = (f"high_value: {int(df['high_value'].notna().sum()):,} of {hv.attrs.get('eligible', 0):,} granted "
+                         f"invention patents not known to have ended; criteria shown: {', '.join(shown) or 'none'}; "
+                         "not shown: " + "; ".join(f"{c} ({hv.attrs['notes'][c]})" for c in not_shown))
+    return out

@@ -1,0 +1,117 @@
+"""Maintenance: was a granted invention patent kept in force to its 10th year?
+
+Renewal fees rise with age, so a patent kept alive for years is one its owner values
+(Pakes & Schankerman 1984; Schankerman & Pakes 1986). CNIPA counts "maintained for more
+than 10 years" among the criteria of a high-value invention patent. The legal status comes
+from :func:`patentnav.warning.status.patent_status` (INPADOC events, the statutory term,
+the exported status text); the rules below only say when that status tells whether the
+patent lived to year 10. Definitions: ``docs/methods.md``, section 12.
+
+References
+----------
+Pakes, A. & Schankerman, M. (1984). The rate of obsolescence of patents, research gestation
+lags, and the private rate of return to research resources. In Griliches, Z. (ed.), *R&D,
+Patents, and Productivity*, University of Chicago Press, 73-88.
+
+Schankerman, M. & Pakes, A. (1986). Estimates of the value of patent rights in European
+countries during the post-1950 period. *The Economic Journal* 96(384), 1052-1076.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+__all__ = ["data_cutoff", "maintenance", "ENDED"]
+
+#: Statuses that mean the right has ended (or never came to be).
+ENDED = ("lapsed", "expired", "withdrawn_or_refused")
+
+
+def data_cutoff(corpus) -> pd.Timestamp | None:
+    """The latest date the data speak of: publication dates and legal-event dates."""
+    t = corpus.table
+    dates = [pc.max(t["publication_date"]).as_py()]
+    ev = pc.list_flatten(t["legal_events"])
+    if len(ev):
+        dates.append(pc.max(pc.struct_field(ev, "date")).as_py())
+    dates = [d for d in dates if d is not None]
+    return pd.Timestamp(max(dates)) if dates else None
+
+
+def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
+    """Status of every document on the data's cut-off and whether it was kept ``years`` years.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date-like, optional
+        The cut-off (default :func:`data_cutoff`: the data cannot speak of later dates).
+    years : int
+        Years from filing (CNIPA: 10).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Corpus order: ``publication_number``, ``status`` (on ``as_of``), ``status_known``
+        (the status rests on legal events or the exported status text, not only on the
+        rule "granted and no lapse event"), ``in_force``, ``ended``, ``granted_invention``,
+        ``kept`` (bool or NA): for a granted invention patent filed at least ``years`` years
+        before the cut-off and with legal events, True when it was in force on its
+        ``years``-th filing anniversary (in force or expired by term on the cut-off, or
+        ended by a dated event on or after that anniversary), False when a dated lapse or
+        withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
+        ``attrs["kept_note"]``.
+    """
+    from ..warning.status import patent_status
+
+    cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
+    t = corpus.table
+    n = len(corpus)
+    if cut is None or n == 0:
+        out = pd.DataFrame({"publication_number": t["publication_number"].to_numpy(), "status": None,
+                            "status_known": False, "in_force": pd.array([pd.NA] * n, dtype="boolean"),
+                            "ended": pd.array([pd.NA] * n, dtype="boolean"), "granted_invention": False,
+                            "kept": pd.array([pd.NA] * n, dtype="boolean")})
+        out.attrs.update({"as_of": None, "kept_note": "no dates in the data"})
+        return out
+    st = patent_status(corpus, as_of=cut)
+    status = st["status"].to_numpy(dtype=object)
+    has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
+    has_text = pc.is_valid(t["legal_status"]).to_numpy(zero_copy_only=False)
+    known = has_events | has_text
+    granted = (st["document_type"] == "granted_patent").to_numpy()
+    filing = pd.to_datetime(pd.Series(t["filing_date"].to_pandas(), dtype="object"), errors="coerce")
+    anniversary = filing + pd.DateOffset(years=years)
+    old_enough = (anniversary <= cut).fillna(False).to_numpy()
+    ended_on = pd.to_datetime(st["assumed_date"], errors="coerce")
+    alive = np.isin(status, ["in_force", "expired"])
+    stopped = np.isin(status, ["lapsed", "withdrawn_or_refused"])
+    dated_stop = stopped & ended_on.notna().to_numpy()
+    kept = np.full(n, np.nan)
+    eligible = granted & old_enough & has_events
+    kept[eligible & alive] = 1.0
+    late = (ended_on >= anniversary).fillna(False).to_numpy()
+    kept[eligible & dated_stop & late] = 1.0
+    kept[eligible & dated_stop & ~late] = 0.0
+    ended = np.isin(status, list(ENDED))
+    out = pd.DataFrame({
+        "publication_number": st["publication_number"].to_numpy(),
+        "status": status,
+        "status_known": known,
+        "in_force": pd.array(np.where(known, status == "in_force", False), dtype="boolean"),
+        "ended": pd.array(ended, dtype="boolean"),
+        "granted_invention": granted,
+        "kept": pd.array(kept, dtype="Float64").astype("boolean"),
+    })
+    out.loc[~known, "in_force"] = pd.NA
+    k = int(out["kept"].notna().sum())
+    out.attrs.update({
+        "as_of": cut.date().isoformat(),
+        "kept_note": (f"kept_10y (kept to year {years}): known for {k:,} of {int(granted.sum()):,} granted invention patents "
+                      f"(filed by {(cut - pd.DateOffset(years=years)).date().isoformat()}, with legal events)") if k else
+                     (f"kept_10y (kept to year {years}): not available, no legal events for granted invention patents filed "
+                      f"{years} or more years before the cut-off {cut.date().isoformat()}"),
+    })
+    return out

@@ -1,0 +1,276 @@
+"""Quality profiles of groups of documents: regions, applicants, patent agents.
+
+Per group: how many documents, and for each indicator the group's mean of the documents'
+cohort-relative values (:func:`patentnav.quality.documents.document_quality`: 1 = the
+world's documents of the same filing year and WIPO field), shrunk towards the world by
+empirical Bayes with a 95% interval (:func:`patentnav.quality.shrinkage.shrink_means`), so
+that a holder with three patents cannot top a table on luck; for the yes/no indicators
+(PCT route, kept to year 10, CNIPA high-value) the share with a Wilson interval and the
+share expected from the world in the same cohorts. Groups with fewer than ``min_docs``
+documents are listed but not ranked. Definitions: ``docs/methods.md``, section 12.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .documents import CONTINUOUS, LENGTHS, SHARES
+from .shrinkage import shrink_means, wilson_interval
+
+__all__ = ["BY", "RANK_DIRECTION", "MIN_DOCS", "MISSING_REASON", "QualityProfiles", "group_members", "quality_profiles",
+           "aggregate"]
+
+BY = ("region", "applicant", "agent")
+#: Groups with fewer documents are listed, not ranked.
+MIN_DOCS = 5
+#: +1: a higher value ranks first; -1: a lower value ranks first (a shorter claim is broader,
+#: a shorter grant lag faster; Squicciarini et al. 2013 treat a shorter lag as better).
+RANK_DIRECTION = {"quality_index": 1, "independent_claims": 1, "first_claim_words": -1,
+                  "shortest_independent_claim_words": -1, "total_claims": 1, "dependent_ratio": 1,
+                  "family_breadth": 1, "grant_lag": -1}
+
+
+#: Why an indicator is missing from a corpus, as a code (label ``q.missing.<code>``).
+MISSING_REASON = {"independent_claims": "claims", "first_claim_words": "claims", "shortest_independent_claim_words": "claims",
+                  "total_claims": "claims", "dependent_ratio": "claims", "family_breadth": "family", "pct": "family",
+                  "kept_10y": "kept", "grant_lag": "grant_lag", "high_value": "high_value", "quality_index": "quality_index"}
+
+
+@dataclass
+class QualityProfiles:
+    """The result of :func:`quality_profiles`.
+
+    Attributes
+    ----------
+    by : str
+        ``region``, ``applicant`` or ``agent``.
+    table : pandas.DataFrame
+        One row per group, ranked groups first (by ``rank``), then the groups under
+        ``min_docs`` (by documents). Columns: ``group``, ``documents``, ``ranked``, ``rank``;
+        per indicator of :data:`~patentnav.quality.documents.CONTINUOUS` ``<c>_n``
+        (documents with a value), ``<c>_mean`` (raw mean; NaN for claim lengths mixing words
+        and Han characters), ``<c>_rel`` (mean relative value), ``<c>_est`` (shrunk),
+        ``<c>_lo``, ``<c>_hi``, ``<c>_expected`` (the world's mean in the same cohorts);
+        ``publication_numbers`` (the group's documents); per share of :data:`~patentnav.quality.documents.SHARES`
+        ``<s>_n``, ``<s>_share``, ``<s>_lo``, ``<s>_hi``, ``<s>_expected``.
+    world : dict
+        The same measures over all documents of the corpus.
+    documents : int
+        Documents the profiles rest on (with at least one group).
+    corpus_documents : int
+        Documents of the corpus (the world).
+    available, unavailable : list of str
+        Indicators the corpus gives (for at least one document) and cannot give.
+    availability : dict
+        Indicator -> note (for how many documents, why not for the others).
+    params : dict
+        ``by``, ``region``, ``level``, ``min_docs``, ``rank_by``, ``as_of``, ``high_value``
+        (criteria shown and not shown).
+    mapping : pandas.DataFrame or None
+        Raw -> canonical names (applicants, agents).
+    """
+
+    by: str
+    table: pd.DataFrame
+    world: dict
+    documents: int
+    corpus_documents: int
+    available: list
+    unavailable: list
+    availability: dict
+    params: dict = field(default_factory=dict)
+    mapping: pd.DataFrame | None = None
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        return self.table[self.table["ranked"]]
+
+
+def _region_level(region: str) -> str:
+    n = region.count("-")
+    return "country" if n == 0 else "province" if n == 1 else "city"
+
+
+def group_members(corpus, by: str, region: str | None = None, level: str | None = None,
+                  aliases=None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
+    """(document row, group name) pairs, each pair once, and the name mapping.
+
+    ``by="applicant"``: harmonised applicant names (full counting: a document counts for each
+    of its applicants); with ``region``, only applicants located there
+    (:func:`patentnav.geo.assign_regions`). ``by="agent"``: harmonised representatives; with
+    ``region``, of the documents with an applicant there. ``by="region"``: the region of
+    each applicant at ``level`` (default: the level of ``region``, else country).
+    """
+    from ..geo import assign_regions
+    from ..model.corpus import harmonize_list
+
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+    t = corpus.table
+    n = len(corpus)
+    pubs = pd.Index(t["publication_number"].to_numpy())
+    lvl = level or (_region_level(region) if region else "country")
+    assign = assign_regions(corpus, level=lvl) if (by == "region" or region) else None
+    mapping = None
+    if by == "region":
+        a = assign[["publication_number", "region"]].drop_duplicates()
+        rows = pubs.get_indexer(a["publication_number"])
+        return rows.astype(np.int64), a["region"].to_numpy(dtype=object), None
+    col = "applicants" if by == "applicant" else "agents"
+    lists, mapping = harmonize_list(t[col], aliases=aliases)
+    if by == "applicant" and region:
+        local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
+        canon = dict(zip(mapping["raw"], mapping["canonical"]))
+        names = local["applicant"].map(lambda r: canon.get(r, r)).to_numpy(dtype=object)
+        pairs = pd.DataFrame({"row": pubs.get_indexer(local["publication_number"]), "g": names}).dropna().drop_duplicates()
+        return pairs["row"].to_numpy(np.int64), pairs["g"].to_numpy(dtype=object), mapping
+    rows = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    names = np.asarray(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object)
+    if region:
+        keep = np.zeros(n, dtype=bool)
+        keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
+        rows, names = rows[keep[rows]], names[keep[rows]]
+    return rows, names, mapping
+
+
+def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
+              rank_by: str = "quality_index") -> tuple[pd.DataFrame, dict]:
+    """Profiles of the groups from the document table (:func:`document_quality`) and the
+    (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`)."""
+    codes, uniq = pd.factorize(pd.Series(groups, dtype=object), sort=True)
+    G = len(uniq)
+    rows = np.asarray(rows, dtype=np.int64)
+    out: dict[str, object] = {"group": np.asarray(uniq, dtype=object), "documents": np.bincount(codes, minlength=G)}
+    world: dict[str, object] = {"group": "world", "documents": len(docs)}
+    han = (docs["claim_length_unit"] == "han").to_numpy() if "claim_length_unit" in docs else np.zeros(len(docs), bool)
+    for c in CONTINUOUS:
+        rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
+        raw_all = docs[c].to_numpy(dtype=np.float64)
+        mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan
+        sh = shrink_means(rel_all[rows], codes, G, prior_mean=mu)
+        raw = raw_all[rows]
+        ok = ~np.isnan(raw)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.bincount(codes[ok], weights=raw[ok], minlength=G) / np.bincount(codes[ok], minlength=G)
+        if c in LENGTHS:  # a mean of words and Han characters is no length
+            h = np.bincount(codes[ok], weights=han[rows][ok].astype(float), minlength=G)
+            mean = np.where((h > 0) & (h < np.bincount(codes[ok], minlength=G)), np.nan, mean)
+        e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = np.bincount(codes[ok], weights=e[ok], minlength=G) / np.bincount(codes[ok], minlength=G)
+        if c in LENGTHS:
+            expected = np.where(np.isnan(mean), np.nan, expected)
+        out.update({f"{c}_n": sh["n"].to_numpy(), f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"].to_numpy(),
+                    f"{c}_est": sh["estimate"].to_numpy(), f"{c}_lo": sh["lo"].to_numpy(), f"{c}_hi": sh["hi"].to_numpy()})
+        k = int(np.isfinite(rel_all).sum())
+        w_raw = raw_all[~np.isnan(raw_all)]
+        mixed = c in LENGTHS and 0 < int(han[~np.isnan(raw_all)].sum()) < len(w_raw)
+        wm = np.nan if mixed or not len(w_raw) else float(w_raw.mean())
+        world.update({f"{c}_n": k, f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu, f"{c}_est": mu,
+                      f"{c}_lo": np.nan, f"{c}_hi": np.nan})
+    for c in SHARES:
+        v = docs[c].to_numpy(dtype=np.float64)[rows]
+        e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
+        ok = ~np.isnan(v)
+        m = np.bincount(codes[ok], minlength=G)
+        k = np.bincount(codes[ok], weights=v[ok], minlength=G)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(m > 0, k / m, np.nan)
+            expected = np.where(m > 0, np.bincount(codes[ok], weights=e[ok], minlength=G) / m, np.nan)
+        lo, hi = wilson_interval(k, m)
+        out.update({f"{c}_n": m, f"{c}_share": share, f"{c}_lo": lo, f"{c}_hi": hi, f"{c}_expected": expected})
+        allv = docs[c].to_numpy(dtype=np.float64)
+        allv = allv[~np.isnan(allv)]
+        wl, wh = wilson_interval([allv.sum()], [len(allv)])
+        world.update({f"{c}_n": len(allv), f"{c}_share": float(allv.mean()) if len(allv) else np.nan,
+                      f"{c}_lo": float(wl[0]), f"{c}_hi": float(wh[0]), f"{c}_expected": float(allv.mean()) if len(allv) else np.nan})
+    out["publication_numbers"] = _members_of(docs["publication_number"].to_numpy(dtype=object), rows, codes, G)
+    table = pd.DataFrame(out)
+    key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
+    table["ranked"] = (table["documents"] >= min_docs) & key.notna()
+    r = table[table["ranked"]].assign(_k=-key).sort_values(["_k", "documents", "group"], ascending=[True, False, True],
+                                                             kind="mergesort")
+    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    rank[r.index] = np.arange(1, len(r) + 1)
+    table["rank"] = rank
+    rest = table[~table["ranked"]].sort_values(["documents", "group"], ascending=[False, True], kind="mergesort")
+    table = pd.concat([table.loc[r.index], rest])
+    lead = ["group", "documents", "ranked", "rank"]
+    table = table[lead + [c for c in table.columns if c not in lead]].reset_index(drop=True)
+    return table, world
+
+
+def _members_of(pubs: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:
+    """The publication numbers of each group, sorted (one list per group, not per document)."""
+    p = pubs[rows].astype(str)
+    order = np.lexsort((p, codes))
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_groups))])
+    ps = p[order]
+    return [ps[bounds[g]:bounds[g + 1]].tolist() for g in range(n_groups)]
+
+
+def quality_profiles(corpus, by: str = "applicant", region: str | None = None, level: str | None = None,
+                     min_docs: int = MIN_DOCS, rank_by: str = "quality_index", as_of=None, aliases=None,
+                     docs: pd.DataFrame | None = None, graph=None) -> QualityProfiles:
+    """Quality profiles of the regions, applicants or agents of a corpus against the world.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The world: cohort means and the shrinkage target are over all its documents.
+    by : {"region", "applicant", "agent"}
+    region : str, optional
+        ISO 3166 key (``CN``, ``CN-GD``, ``CN-GD-Shenzhen``): with ``by="applicant"`` only the
+        applicants located there, with ``by="agent"`` the agents of documents with an
+        applicant there (:func:`patentnav.geo.assign_regions`).
+    level : {"country", "province", "city"}, optional
+        Region level for ``by="region"`` (default: the level of ``region``, else country).
+    min_docs : int
+        Groups with fewer documents are listed, not ranked (default 5).
+    rank_by : str
+        An indicator of :data:`~patentnav.quality.documents.CONTINUOUS` (default the OECD
+        composite quality index); :data:`RANK_DIRECTION` says whether higher or lower ranks
+        first. Ranking uses the shrunk estimate.
+    as_of : date-like, optional
+        Legal-status cut-off (default: the latest date in the data).
+    aliases : path or list, optional
+        Name aliases for :class:`patentnav.names.NameHarmonizer`.
+    docs : DataFrame, optional
+        :func:`~patentnav.quality.documents.document_quality` of the corpus, when computed.
+    graph : CitationGraph, optional
+        The corpus's citation graph, when built.
+
+    Returns
+    -------
+    QualityProfiles
+
+    Examples
+    --------
+    >>> p = quality_profiles(patentnav.datasets.drones(), by="applicant")  # doctest: +SKIP
+    >>> p.ranked[["rank", "group", "documents", "quality_index_est"]].head()  # doctest: +SKIP
+    """
+    from .documents import document_quality
+
+    if rank_by not in RANK_DIRECTION:
+        raise ValueError(f"rank_by must be one of {', '.join(RANK_DIRECTION)}, not {rank_by!r}")
+    if min_docs < 1:
+        raise ValueError("min_docs must be at least 1")
+    if docs is None:
+        docs = document_quality(corpus, as_of=as_of, graph=graph)
+    rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases)
+    table, world = aggregate(docs, rows, groups, min_docs=min_docs, rank_by=rank_by)
+    notes = dict(docs.attrs.get("availability", {}))
+    avail = [c for c in CONTINUOUS + SHARES if docs[c].notna().any()]
+    unavail = [c for c in CONTINUOUS + SHARES if c not in avail]
+    return QualityProfiles(
+        by=by, table=table, world=world, documents=int(len(np.unique(rows))), corpus_documents=len(docs),
+        available=avail, unavailable=unavail, availability=notes, mapping=mapping,
+        params={"by": by, "region": region, "level": level or (_region_level(region) if region else "country"),
+                "min_docs": int(min_docs), "rank_by": rank_by, "as_of": docs.attrs.get("as_of"),
+                "high_value": docs.attrs.get("high_value", {})},
+    )
