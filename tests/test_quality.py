@@ -52,16 +52,17 @@ def test_between_group_variance_matches_statsmodels_dersimonian_laird():
     true = rng.normal(1.0, 0.3, len(sizes))
     groups = np.repeat(np.arange(len(sizes)), sizes)
     x = rng.normal(true[groups], 0.8)
-    r = shrink_means(x, groups, len(sizes), prior_mean=1.0)
+    r = shrink_means(x, groups, len(sizes))
     sigma2 = r.attrs["sigma2"]
     means = np.array([x[groups == g].mean() for g in range(len(sizes))])
     res = combine_effects(means, sigma2 / sizes, method_re="dl")
     assert r.attrs["tau2"] == pytest.approx(res.tau2, rel=1e-9)
+    assert r.attrs["mu"] == pytest.approx(res.mean_effect_re, rel=1e-9)
     # sigma2: pooled within-group variance, by a plain loop
     ssw = sum(((x[groups == g] - means[g]) ** 2).sum() for g in range(len(sizes)))
     assert sigma2 == pytest.approx(ssw / (len(x) - len(sizes)))
     b = (sigma2 / sizes) / (sigma2 / sizes + res.tau2)
-    np.testing.assert_allclose(r["estimate"], 1.0 + (1 - b) * (means - 1.0))
+    np.testing.assert_allclose(r["estimate"], res.mean_effect_re + (1 - b) * (means - res.mean_effect_re))
 
 
 def test_a_holder_with_three_patents_cannot_top_the_table():
@@ -69,7 +70,7 @@ def test_a_holder_with_three_patents_cannot_top_the_table():
     # 3 lucky patents at 2.0; a holder with 200 patents truly at 1.4; 40 ordinary holders at 1.0
     x = np.r_[np.full(3, 2.0), rng.normal(1.4, 0.5, 200), rng.normal(1.0, 0.5, 800)]
     g = np.r_[np.zeros(3, int), np.ones(200, int), np.repeat(np.arange(2, 42), 20)]
-    r = shrink_means(x, g, 42, prior_mean=1.0)
+    r = shrink_means(x, g, 42)
     assert r.loc[0, "mean"] > r.loc[1, "mean"]  # raw means: the small holder first
     assert r.loc[0, "estimate"] < r.loc[1, "estimate"]  # shrunk: the large one first
     assert r.loc[1, "estimate"] == pytest.approx(r.loc[1, "mean"], abs=0.02)
@@ -81,7 +82,7 @@ def test_real_differences_survive_shrinkage():
     rng = np.random.default_rng(1)
     true = np.linspace(0.5, 2.0, 10)
     g = np.repeat(np.arange(10), 200)
-    r = shrink_means(rng.normal(true[g], 0.3), g, 10, prior_mean=1.25)
+    r = shrink_means(rng.normal(true[g], 0.3), g, 10)
     np.testing.assert_allclose(r["estimate"], true, atol=0.08)
     assert ((r["lo"] < true) & (true < r["hi"])).sum() >= 8  # 95% intervals: about 9.5 of 10 cover
 
@@ -164,12 +165,14 @@ def test_min_docs_are_listed_not_ranked(xml):
     p = quality_profiles(xml, by="agent", min_docs=5)
     t = p.table
     assert (t.loc[t["ranked"], "documents"] >= 5).all() and t["ranked"].sum() == t["rank"].notna().sum()
-    assert t["rank"].dropna().tolist() == list(range(1, int(t["ranked"].sum()) + 1))
+    ranks = t["rank"].dropna().astype(int).tolist()
+    assert ranks[0] == 1 and ranks == sorted(ranks) and len(ranks) == int(t["ranked"].sum())
     assert not t.loc[~t["ranked"], "rank"].notna().any()
     ranked_first = t["ranked"].to_numpy()
     assert (ranked_first[: ranked_first.sum()]).all()  # ranked groups come first
+    mu = p.world["quality_index_shrink_to"]
     one = t[t["documents"] == 1]
-    assert (one["quality_index_est"].sub(1).abs() <= one["quality_index_rel"].sub(1).abs() + 1e-12).all()
+    assert (one["quality_index_est"].sub(mu).abs() <= one["quality_index_rel"].sub(mu).abs() + 1e-12).all()
 
 
 def test_rank_by_lower_is_better(xml):

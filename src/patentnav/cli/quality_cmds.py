@@ -130,6 +130,11 @@ def _print(p, lang, top: int) -> None:
     console.print(t("q.summary", lang, docs=f"{p.documents:,}", total=f"{p.corpus_documents:,}", groups=f"{len(tab):,}",
                     ranked=f"{ranked:,}", min=p.params["min_docs"], rank_by=t(f"q.i.{p.params['rank_by']}", lang)))
     console.print(f"[dim]{t('q.world', lang)}[/]")
+    if ranked and not p.distinguishes:
+        rank_by = p.params["rank_by"]
+        text = t("q.no_differences", lang, groups=t(f"q.groups.{p.by}", lang), indicator=t(f"q.i.{rank_by}", lang),
+                 mu=_num(p.world.get(f"{rank_by}_shrink_to")))
+        console.print(f"[yellow]{text}[/]")
     if p.unavailable:
         from ..quality import MISSING_REASON
 

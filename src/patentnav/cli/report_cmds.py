@@ -13,7 +13,8 @@ from ..i18n import t
 from .common import (cell, console, err_console, handle_errors, lang_option, load_corpus, parse_firms, plan_out,
                      region_option, safe)
 
-_STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "gaps", "talent", "done")
+_STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "quality", "gaps", "talent",
+          "done")
 
 
 @click.command()

@@ -59,7 +59,9 @@ class QualityProfiles:
         ``publication_numbers`` (the group's documents); per share of :data:`~patentnav.quality.documents.SHARES`
         ``<s>_n``, ``<s>_share``, ``<s>_lo``, ``<s>_hi``, ``<s>_expected``.
     world : dict
-        The same measures over all documents of the corpus.
+        The same measures over all documents of the corpus, and per indicator ``<c>_shrink_to``
+        (the common mean the groups shrink towards) and ``<c>_tau2`` (between-group variance;
+        0: the data do not distinguish the groups on that indicator).
     documents : int
         Documents the profiles rest on (with at least one group).
     corpus_documents : int
@@ -90,21 +92,33 @@ class QualityProfiles:
     def ranked(self) -> pd.DataFrame:
         return self.table[self.table["ranked"]]
 
+    @property
+    def distinguishes(self) -> bool:
+        """Whether the groups differ on the ranking indicator beyond chance (between-group
+        variance above 0); when not, every shrunk estimate is the common mean and all ranked
+        groups share rank 1."""
+        tau2 = self.world.get(f"{self.params['rank_by']}_tau2")
+        return bool(tau2 is not None and np.isfinite(tau2) and tau2 > 0)
+
 
 def _region_level(region: str) -> str:
     n = region.count("-")
     return "country" if n == 0 else "province" if n == 1 else "city"
 
 
-def group_members(corpus, by: str, region: str | None = None, level: str | None = None,
-                  aliases=None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
+def group_members(corpus, by: str, region: str | None = None, level: str | None = None, aliases=None, firms=None,
+                  assign: pd.DataFrame | None = None, mapping: pd.DataFrame | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
     """(document row, group name) pairs, each pair once, and the name mapping.
 
     ``by="applicant"``: harmonised applicant names (full counting: a document counts for each
     of its applicants); with ``region``, only applicants located there
     (:func:`patentnav.geo.assign_regions`). ``by="agent"``: harmonised representatives; with
     ``region``, of the documents with an applicant there. ``by="region"``: the region of
-    each applicant at ``level`` (default: the level of ``region``, else country).
+    each applicant at ``level`` (default: the level of ``region``, else country). ``firms``
+    (names) puts those applicants in the region ``FIRMS``, as :func:`~patentnav.geo.assign_regions`.
+    ``assign`` (that function's result) and ``mapping`` (raw -> canonical names of this
+    group kind, as ``NameHarmonizer.mapping_``) are reused when given.
     """
     from ..geo import assign_regions
     from ..model.corpus import harmonize_list
@@ -114,28 +128,36 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     t = corpus.table
     n = len(corpus)
     pubs = pd.Index(t["publication_number"].to_numpy())
-    lvl = level or (_region_level(region) if region else "country")
-    assign = assign_regions(corpus, level=lvl) if (by == "region" or region) else None
-    mapping = None
+    lvl = level or (_region_level(region) if region and not firms else "country")
+    if assign is None and (by == "region" or region):
+        assign = assign_regions(corpus, level=lvl, firms=firms)
     if by == "region":
         a = assign[["publication_number", "region"]].drop_duplicates()
-        rows = pubs.get_indexer(a["publication_number"])
-        return rows.astype(np.int64), a["region"].to_numpy(dtype=object), None
-    col = "applicants" if by == "applicant" else "agents"
-    lists, mapping = harmonize_list(t[col], aliases=aliases)
+        return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None
+    col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
+    if mapping is None:
+        lists, mapping = harmonize_list(col, aliases=aliases)
+        flat, rows = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    else:
+        flat, rows = _canonical(pc.list_flatten(col), mapping), pc.list_parent_indices(col).to_numpy().astype(np.int64)
+    names = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
     if by == "applicant" and region:
         local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
-        canon = dict(zip(mapping["raw"], mapping["canonical"]))
-        names = local["applicant"].map(lambda r: canon.get(r, r)).to_numpy(dtype=object)
-        pairs = pd.DataFrame({"row": pubs.get_indexer(local["publication_number"]), "g": names}).dropna().drop_duplicates()
-        return pairs["row"].to_numpy(np.int64), pairs["g"].to_numpy(dtype=object), mapping
-    rows = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
-    names = np.asarray(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object)
-    if region:
+        names = np.asarray(_canonical(pa.array(local["applicant"].to_numpy(dtype=object), pa.string()), mapping)
+                           .to_numpy(zero_copy_only=False), dtype=object)
+        rows = pubs.get_indexer(local["publication_number"]).astype(np.int64)
+    elif region:
         keep = np.zeros(n, dtype=bool)
         keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
         rows, names = rows[keep[rows]], names[keep[rows]]
-    return rows, names, mapping
+    pairs = pd.DataFrame({"row": rows, "g": names}).dropna().drop_duplicates()
+    return pairs["row"].to_numpy(np.int64), pairs["g"].to_numpy(dtype=object), mapping
+
+
+def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
+    """Canonical name of each raw name (itself when the mapping does not know it)."""
+    idx = pc.index_in(raw, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
+    return pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), raw)
 
 
 def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
@@ -151,8 +173,8 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
     for c in CONTINUOUS:
         rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
         raw_all = docs[c].to_numpy(dtype=np.float64)
-        mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan
-        sh = shrink_means(rel_all[rows], codes, G, prior_mean=mu)
+        mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan  # the world (1 by construction)
+        sh = shrink_means(rel_all[rows], codes, G)
         raw = raw_all[rows]
         ok = ~np.isnan(raw)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -172,7 +194,7 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         mixed = c in LENGTHS and 0 < int(han[~np.isnan(raw_all)].sum()) < len(w_raw)
         wm = np.nan if mixed or not len(w_raw) else float(w_raw.mean())
         world.update({f"{c}_n": k, f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu, f"{c}_est": mu,
-                      f"{c}_lo": np.nan, f"{c}_hi": np.nan})
+                      f"{c}_lo": np.nan, f"{c}_hi": np.nan, f"{c}_shrink_to": sh.attrs["mu"], f"{c}_tau2": sh.attrs["tau2"]})
     for c in SHARES:
         v = docs[c].to_numpy(dtype=np.float64)[rows]
         e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
@@ -193,11 +215,12 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
     table["ranked"] = (table["documents"] >= min_docs) & key.notna()
-    r = table[table["ranked"]].assign(_k=-key).sort_values(["_k", "documents", "group"], ascending=[True, False, True],
-                                                             kind="mergesort")
+    table["_k"] = -key.round(9)
+    r = table[table["ranked"]].sort_values(["_k", "documents", "group"], ascending=[True, False, True], kind="mergesort")
     rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    rank[r.index] = np.arange(1, len(r) + 1)
+    rank[r.index] = r["_k"].rank(method="min").astype(np.int64).to_numpy()  # equal estimates share a rank
     table["rank"] = rank
+    table = table.drop(columns="_k")
     rest = table[~table["ranked"]].sort_values(["documents", "group"], ascending=[False, True], kind="mergesort")
     table = pd.concat([table.loc[r.index], rest])
     lead = ["group", "documents", "ranked", "rank"]
@@ -216,7 +239,7 @@ def _members_of(pubs: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_groups:
 
 def quality_profiles(corpus, by: str = "applicant", region: str | None = None, level: str | None = None,
                      min_docs: int = MIN_DOCS, rank_by: str = "quality_index", as_of=None, aliases=None,
-                     docs: pd.DataFrame | None = None, graph=None) -> QualityProfiles:
+                     docs: pd.DataFrame | None = None, graph=None, firms=None) -> QualityProfiles:
     """Quality profiles of the regions, applicants or agents of a corpus against the world.
 
     Parameters
@@ -244,6 +267,8 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
         :func:`~patentnav.quality.documents.document_quality` of the corpus, when computed.
     graph : CitationGraph, optional
         The corpus's citation graph, when built.
+    firms : list of str, optional
+        Applicants that form the region ``FIRMS`` (:func:`patentnav.geo.assign_regions`).
 
     Returns
     -------
@@ -262,7 +287,7 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
         raise ValueError("min_docs must be at least 1")
     if docs is None:
         docs = document_quality(corpus, as_of=as_of, graph=graph)
-    rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases)
+    rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases, firms=firms)
     table, world = aggregate(docs, rows, groups, min_docs=min_docs, rank_by=rank_by)
     notes = dict(docs.attrs.get("availability", {}))
     avail = [c for c in CONTINUOUS + SHARES if docs[c].notna().any()]

@@ -27,7 +27,7 @@ __all__ = ["Z95", "shrink_means", "wilson_interval"]
 Z95 = 1.959963984540054
 
 
-def shrink_means(values, groups, n_groups: int, prior_mean: float | None = None, z: float = Z95) -> pd.DataFrame:
+def shrink_means(values, groups, n_groups: int, z: float = Z95) -> pd.DataFrame:
     """Empirical-Bayes (normal-normal) estimates of group means, with intervals.
 
     Parameters
@@ -37,9 +37,6 @@ def shrink_means(values, groups, n_groups: int, prior_mean: float | None = None,
     groups : array of int
         Group code (0 .. ``n_groups - 1``) of each value.
     n_groups : int
-    prior_mean : float, optional
-        The mean the groups shrink towards (default: the mean of ``values``); for profiles
-        against the world, the mean over all documents of the corpus.
     z : float
         Normal quantile of the interval (default 95%).
 
@@ -47,24 +44,28 @@ def shrink_means(values, groups, n_groups: int, prior_mean: float | None = None,
     -------
     pandas.DataFrame
         One row per group code: ``n``, ``mean`` (raw), ``estimate`` (shrunk), ``lo``, ``hi``,
-        ``shrinkage`` (the weight ``B`` of the prior). ``attrs``: ``sigma2`` (pooled
-        within-group variance), ``tau2`` (between-group variance), ``mu`` (prior mean),
-        ``groups`` (groups with values).
+        ``shrinkage`` (the weight ``B`` of the common mean). ``attrs``: ``sigma2`` (pooled
+        within-group variance), ``tau2`` (between-group variance), ``mu`` (the common mean
+        the groups shrink towards), ``groups`` (groups with values).
 
     Notes
     -----
-    With ``v_g = sigma2 / n_g`` the noise variance of group g's mean ``y_g``,
-    ``tau2 = max(0, (Q - (G - 1)) / (S1 - S2 / S1))`` (DerSimonian & Laird 1986; ``w_g = 1 /
-    v_g``, ``Q = sum w_g (y_g - y_w)^2``, ``S1 = sum w_g``, ``S2 = sum w_g^2``),
-    ``B_g = v_g / (v_g + tau2)``, ``estimate = mu + (1 - B_g)(y_g - mu)`` and the variance
-    ``s_g^2 = v_g (1 - B_g) + 2 / (G - 2) * B_g^2 (y_g - mu)^2`` (Morris 1983: the second term
-    accounts for estimating ``B``; with ``G <= 2`` groups it is left out). The interval is
-    ``estimate +/- z s_g``. Groups without values get NaN.
+    ``y_g`` is group g's mean of ``n_g`` values and ``v_g = sigma2 / n_g`` its noise variance
+    (``sigma2`` pooled within groups). The between-group variance is DerSimonian & Laird's
+    (1986) moment estimator ``tau2 = max(0, (Q - (G - 1)) / (S1 - S2 / S1))`` with ``w_g = 1 /
+    v_g``, ``Q = sum w_g (y_g - y_w)^2``, ``y_w = sum w_g y_g / S1``, ``S1 = sum w_g``,
+    ``S2 = sum w_g^2``; the common mean is the random-effects mean ``mu = sum w*_g y_g /
+    sum w*_g``, ``w*_g = 1 / (v_g + tau2)``. Each group shrinks by ``B_g = v_g / (v_g +
+    tau2)``: ``estimate = mu + (1 - B_g)(y_g - mu)``, with the variance of Morris (1983,
+    equal-variance case, applied group by group), which adds the uncertainty of ``mu`` and of
+    ``B``: ``s_g^2 = v_g (1 - (G - 1)/G * B_g) + 2/(G - 3) * B_g^2 (y_g - mu)^2`` (the last
+    term for ``G > 3``). The interval is ``estimate +/- z s_g``. With one group, or no
+    within-group variance, the raw means are returned. Groups without values get NaN.
 
     Examples
     --------
-    >>> r = shrink_means([1.0, 1.2, 0.8, 3.0], [0, 0, 0, 1], 2, prior_mean=1.0)
-    >>> bool(r.loc[1, "estimate"] < 3.0)  # one document: pulled towards the mean
+    >>> r = shrink_means([1.0, 1.2, 0.8, 1.1, 0.9, 1.0, 3.0], [0, 0, 0, 1, 1, 1, 2], 3)
+    >>> bool(r.loc[2, "estimate"] < 3.0)  # one document: pulled towards the others
     True
     """
     x = np.asarray(values, dtype=np.float64)
@@ -76,33 +77,32 @@ def shrink_means(values, groups, n_groups: int, prior_mean: float | None = None,
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = s / n
     has = n > 0
-    mu = float(np.mean(x)) if prior_mean is None and len(x) else (np.nan if prior_mean is None else float(prior_mean))
     resid = x - mean[g] if len(x) else x
-    ssw = float(np.sum(resid * resid))
     df = float(np.sum(n[has] - 1))
-    sigma2 = ssw / df if df > 0 else (float(np.var(x, ddof=1)) if len(x) > 1 else np.nan)
+    sigma2 = float(np.sum(resid * resid)) / df if df > 0 else (float(np.var(x, ddof=1)) if len(x) > 1 else np.nan)
     G = int(has.sum())
+    b = np.where(has, 0.0, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(has, sigma2 / n, np.nan)
-        if G > 1 and sigma2 > 0:
-            w = 1.0 / v[has]
-            yw = float(np.sum(w * mean[has]) / np.sum(w))
-            q = float(np.sum(w * (mean[has] - yw) ** 2))
-            s1, s2 = float(np.sum(w)), float(np.sum(w * w))
-            tau2 = max(0.0, (q - (G - 1)) / (s1 - s2 / s1)) if s1 > 0 else 0.0
-        else:
-            tau2 = 0.0 if G > 1 else np.inf  # one group: nothing to shrink towards
-        if np.isinf(tau2) or not sigma2 > 0:
-            b = np.where(has, 0.0, np.nan)
-        else:
-            b = v / (v + tau2)
+        v = np.where(has, sigma2 / np.where(has, n, 1.0), np.nan)
+    est, var, tau2 = mean.copy(), v.copy(), np.nan
+    mu = float(np.mean(mean[has])) if G else np.nan
+    if G > 1 and sigma2 > 0:
+        w = 1.0 / v[has]
+        yw = float(np.sum(w * mean[has]) / np.sum(w))
+        q = float(np.sum(w * (mean[has] - yw) ** 2))
+        s1, s2 = float(np.sum(w)), float(np.sum(w * w))
+        tau2 = max(0.0, (q - (G - 1)) / (s1 - s2 / s1))
+        wr = 1.0 / (v[has] + tau2)
+        mu = float(np.sum(wr * mean[has]) / np.sum(wr))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = v / (v + tau2) if tau2 > 0 else np.where(has, 1.0, np.nan)
         est = mu + (1.0 - b) * (mean - mu)
-        var = v * (1.0 - b)
-        if G > 2:
-            var = var + 2.0 / (G - 2) * b * b * (mean - mu) ** 2
-        sd = np.sqrt(np.where(np.isnan(var), np.nan, np.maximum(var, 0.0)))
-    if not sigma2 > 0:  # every value equal: the group means are exact
-        est, sd = np.where(has, mean, np.nan), np.where(has, 0.0, np.nan)
+        var = v * (1.0 - (G - 1) / G * b)
+        if G > 3:
+            var = var + 2.0 / (G - 3) * b * b * (mean - mu) ** 2
+    elif G > 1:  # every value equal: the group means are exact
+        var = np.where(has, 0.0, np.nan)
+    sd = np.sqrt(np.maximum(var, 0.0))
     out = pd.DataFrame({"n": n.astype(np.int64), "mean": mean, "estimate": est, "lo": est - z * sd, "hi": est + z * sd,
                         "shrinkage": b})
     out.attrs.update({"sigma2": sigma2, "tau2": tau2, "mu": mu, "groups": G})

@@ -39,6 +39,7 @@ __all__ = [
     "main_path",
     "risk_matrix",
     "expiry_timeline",
+    "quality_quantity",
 ]
 
 #: The English reports' font stack (CJK fonts included for data values); see :func:`patentnav.report.fonts.font_stack`.
@@ -506,6 +507,43 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return fig
 
 
+def _plain(text: Any) -> str:
+    """Data text for plotly, whose labels render a subset of HTML: shown as written."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quality_quantity(data: dict[str, Any], lang: str = "en") -> go.Figure:
+    """Quantity versus quality: one point per applicant, x = documents (log scale), y = the
+    shrunk quality estimate with its 95% interval as error bars; ranked applicants in colour
+    (the first ten labelled), those under the minimum size in grey; dashed line at the world."""
+    points = list(data.get("points") or [])
+    fig = go.Figure()
+    for ranked, colour, name in ((True, PALETTE[0], data.get("ranked_label") or "ranked"),
+                                 (False, "#9E9E9E", data.get("listed_label") or "listed")):
+        members = [p for p in points if bool(p.get("ranked")) == ranked and p.get("estimate") is not None]
+        if not members:
+            continue
+        labelled = {id(p) for p in sorted(members, key=lambda p: (p.get("rank") or 10**9, str(p.get("label"))))[:10]} if ranked else set()
+        est = [float(p["estimate"]) for p in members]
+        fig.add_trace(go.Scatter(
+            x=[p.get("documents") for p in members], y=est, mode="markers+text", name=_plain(name),
+            text=[_plain(p.get("label", "")) if id(p) in labelled else "" for p in members],
+            textposition="top center", textfont={"size": 11},
+            customdata=[[_plain(p.get("label", "")), p.get("lo"), p.get("hi")] for p in members],
+            hovertemplate="%{customdata[0]}<br>%{x:,}<br>%{y:.2f} (%{customdata[1]:.2f}–%{customdata[2]:.2f})<extra></extra>",
+            error_y={"type": "data", "symmetric": False, "thickness": 1, "width": 0, "color": colour,
+                     "array": [float(p["hi"]) - e if p.get("hi") is not None else 0 for p, e in zip(members, est)],
+                     "arrayminus": [e - float(p["lo"]) if p.get("lo") is not None else 0 for p, e in zip(members, est)]},
+            marker={"size": 10, "color": colour, "opacity": 0.8, "line": {"color": "white", "width": 1}},
+        ))
+    if data.get("world") is not None:
+        fig.add_hline(y=float(data["world"]), line={"color": "#888", "dash": "dash", "width": 1})
+    fig.update_xaxes(type="log", title_text=data.get("x_label") or "documents")
+    fig.update_yaxes(title_text=data.get("y_label") or "quality")
+    fig.update_layout(showlegend=True)
+    return _base_layout(fig, height=480)
+
+
 CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
     "trend": trend,
     "applicants_over_time": applicants_over_time,
@@ -516,6 +554,7 @@ CHART_KINDS: dict[str, Callable[..., go.Figure]] = {
     "main_path": main_path,
     "risk_matrix": risk_matrix,
     "expiry_timeline": expiry_timeline,
+    "quality_quantity": quality_quantity,
 }
 
 

@@ -19,12 +19,13 @@ import scipy.sparse as sp
 from .parts import MAP_EDGES, MAP_LABELS, _cell, _chart, _clip, _pct, _s, _table, rnd, section
 from ..i18n import LocalizedError, column_label
 from .labels import L, has_label
+from .quality_section import QUALITY_CHART_KEYS, build_quality_section
 from .regional import paths_section, positioning_section
 from .summary import landscape_summary
 
 __all__ = ["build_landscape_report", "rnd", "CHART_KEYS", "SECTION_IDS"]
 
-SECTION_IDS = ("scope", "direction", "positioning", "paths")
+SECTION_IDS = ("scope", "direction", "positioning", "quality", "paths")
 CHART_KEYS = {
     "trend": ("years", "counts", "incomplete", "fitted", "label_x", "label_y"),
     "applicants_over_time": ("years", "series"),
@@ -33,6 +34,7 @@ CHART_KEYS = {
     "gap_quadrant": ("points", "x_label", "y_label", "threshold"),
     "life_cycle": ("years", "applicants", "applications"),
     "main_path": ("nodes", "edges"),
+    **QUALITY_CHART_KEYS,
 }
 _GROWTH_WINDOW = 5
 _CHECK_FIELDS = ("earliest_priority_date", "applicant_addresses", "abstract", "inventors", "ipc",
@@ -360,6 +362,9 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     # ---------------------------------------------------------------- positioning
     step("positioning")
     sections.append(positioning_section(corpus, assign, tf, fields, region, lang))
+
+    step("quality")
+    sections.append(build_quality_section(corpus, region, lang, graph=cg, firms=firms, assign=assign))
 
     # ---------------------------------------------------------------- paths
     step("gaps")

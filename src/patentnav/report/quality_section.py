@@ -1,0 +1,191 @@
+"""The landscape report's filing-quality section (专利质量): the region against the world in
+the same fields and years, local applicants ranked by quality rather than count, a
+quantity-versus-quality chart, and what the data cannot show.
+
+Every number comes from :mod:`patentnav.quality` (definitions in ``docs/methods.md``,
+section 12); every sentence is built from a row of the tables beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .labels import L
+from .parts import _chart, _table, rnd, section
+
+__all__ = ["build_quality_section", "QUALITY_CHART_KEYS", "WORLD_INDICATORS"]
+
+#: Data keys of the section's chart kind (the report contract).
+QUALITY_CHART_KEYS = {"quality_quantity": ("points", "world", "x_label", "y_label", "ranked_label", "listed_label")}
+#: Indicators of the region-versus-world table, in order (shown when the corpus gives them).
+WORLD_INDICATORS = ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
+                    "total_claims", "dependent_ratio", "family_breadth", "grant_lag", "pct", "kept_10y", "high_value")
+#: Indicators that get a sentence (when given).
+_SENTENCES = ("quality_index", "first_claim_words", "family_breadth")
+_SHARES = ("pct", "kept_10y", "high_value")
+_TOP = 15
+_CHART_POINTS = 60
+
+
+def _fmt(x, digits: int = 2) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.{digits}f}"
+
+
+def _world_rows(row: pd.Series | None, world: dict, available: list, lang: str) -> list[list]:
+    """[indicator, documents, region value, world value, ratio, lo, hi] per available indicator."""
+    rows = []
+    for c in WORLD_INDICATORS:
+        if c not in available:
+            continue
+        label = L(f"q.i.{c}", lang)
+        if row is None:
+            rows.append([label, 0, None, None, None, None, None])
+            continue
+        if c in _SHARES:
+            n, share, exp = int(row[f"{c}_n"]), row[f"{c}_share"], row[f"{c}_expected"]
+            ratio = share / exp if n and exp and exp > 0 else np.nan
+            lo = row[f"{c}_lo"] / exp if n and exp and exp > 0 else np.nan
+            hi = row[f"{c}_hi"] / exp if n and exp and exp > 0 else np.nan
+            rows.append([label, n, rnd(share), rnd(exp), rnd(ratio), rnd(lo), rnd(hi)])
+        else:
+            n = int(row[f"{c}_n"])
+            rows.append([label, n, rnd(row[f"{c}_mean"]), rnd(row[f"{c}_expected"]), rnd(row[f"{c}_est"]),
+                         rnd(row[f"{c}_lo"]), rnd(row[f"{c}_hi"])])
+    return rows
+
+
+def _sentence(row: pd.Series | None, c: str, region: str, lang: str) -> str:
+    ind = L(f"q.i.{c}", lang)
+    if row is None or not int(row[f"{c}_n"]):
+        return L("q.vs.none", lang, region=region, indicator=ind)
+    est, lo, hi = row[f"{c}_est"], row[f"{c}_lo"], row[f"{c}_hi"]
+    key = "q.vs.above" if lo > 1 else "q.vs.below" if hi < 1 else "q.vs.same"
+    return L(key, lang, region=region, indicator=ind, est=_fmt(est), lo=_fmt(lo), hi=_fmt(hi))
+
+
+def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, firms=None, assign=None,
+                          min_docs: int | None = None) -> dict:
+    """The quality section of the landscape report (a section dict of the report contract).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The report's (scoped) corpus: the world of the comparison.
+    region : str
+        The report's region key (``FIRMS`` with ``firms``).
+    graph : CitationGraph, optional
+        The corpus's citation graph (the report builds it once).
+    assign : DataFrame, optional
+        :func:`patentnav.geo.assign_regions` of the corpus at the region's level.
+    min_docs : int, optional
+        Applicants with fewer documents are listed, not ranked (default
+        :data:`patentnav.quality.MIN_DOCS`).
+    """
+    from ..quality import MIN_DOCS, MISSING_REASON, aggregate, document_quality, group_members
+
+    min_docs = MIN_DOCS if min_docs is None else min_docs
+    docs = document_quality(corpus, graph=graph)
+    mapping = getattr(corpus, "applicant_mapping", None)
+    rows, groups, _ = group_members(corpus, "region", region=region, firms=firms, assign=assign)
+    regions, world = aggregate(docs, rows, groups, min_docs=min_docs)
+    rrow = regions[regions["group"] == region]
+    rrow = rrow.iloc[0] if len(rrow) else None
+    rows, groups, _ = group_members(corpus, "applicant", region=region, firms=firms, assign=assign, mapping=mapping)
+    apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs)
+    available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
+    unavailable = [c for c in WORLD_INDICATORS if c not in available]
+
+    n_region = int(rrow["documents"]) if rrow is not None else 0
+    ranked = apps[apps["ranked"]]
+    pars = [L("q.intro", lang, region=region),
+            L("q.rests", lang, docs=f"{n_region:,}", region=region, total=f"{len(docs):,}", ranked=f"{len(ranked):,}",
+              min=min_docs, listed=f"{int((~apps['ranked']).sum()):,}")]
+    if unavailable:
+        items = sorted({MISSING_REASON[c] for c in unavailable}, key=list(MISSING_REASON.values()).index)
+        pars.append(L("q.missing", lang, items=("；" if lang == "zh" else "; ").join(L(f"q.missing.{k}", lang) for k in items)))
+    comps = docs.attrs.get("availability", {}).get("quality_index", "")
+    used = [c for c in ("forward_citations_5y", "family_size", "claims", "generality") if f"{c}_norm" in comps]
+    pars.append(L("q.quality_index_note", lang, components=", ".join(L(f"c.{c}", lang) for c in used) or L("r.none", lang)))
+    pars += [_sentence(rrow, c, region, lang) for c in _SENTENCES if c in available]
+    tau2 = apps_world.get("quality_index_tau2")
+    if len(ranked) and not (tau2 is not None and np.isfinite(tau2) and tau2 > 0):
+        pars.append(L("q.no_differences", lang, groups=L("q.groups.applicant", lang), indicator=L("q.i.quality_index", lang),
+                      mu=_fmt(apps_world["quality_index_shrink_to"])))
+    elif len(ranked):
+        lead = ranked.iloc[0]
+        count_rank = _count_ranks(apps)[lead["group"]]
+        pars.append(L("q.leader", lang, name=str(lead["group"]), est=_fmt(lead["quality_index_est"]),
+                      lo=_fmt(lead["quality_index_lo"]), hi=_fmt(lead["quality_index_hi"]),
+                      docs=f"{int(lead['documents']):,}", count_rank=count_rank))
+    else:
+        pars.append(L("q.no_leader", lang, min=min_docs))
+    hv = docs.attrs.get("high_value", {})
+    if "high_value" in available:
+        pars.append(L("q.hv_note", lang, shown=", ".join(L(f"q.crit.{c}", lang) for c in hv.get("shown", [])) or "—",
+                      not_shown="; ".join(L(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—"))
+
+    tables = [
+        _table("quality_vs_world", L("t.q.world", lang, region=region), [
+            ("indicator", L("c.q.indicator", lang)), ("documents", L("c.q.documents", lang)),
+            ("region_value", L("c.q.region_value", lang)), ("world_value", L("c.q.world_value", lang)),
+            ("ratio", L("c.q.ratio", lang)), ("lo", L("c.q.lo", lang)),
+            ("hi", L("c.q.hi", lang))],
+            _world_rows(rrow, world, available, lang), L("t.q.world.note", lang)),
+        _applicant_table(apps, available, region, lang, min_docs),
+        _criteria_table(hv, lang),
+    ]
+    charts = [_chart("quality_quantity", L("ch.q.scatter", lang), "quality_quantity", _scatter(apps, world, lang),
+                     L("ch.q.scatter.note", lang, min=min_docs))]
+    return section("quality", L("sec.quality", lang), pars, tables, charts)
+
+
+def _count_ranks(apps: pd.DataFrame) -> dict:
+    """Place of each applicant by number of documents (ties share the better place)."""
+    r = apps["documents"].rank(method="min", ascending=False).astype(int)
+    return dict(zip(apps["group"], r))
+
+
+def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str, min_docs: int) -> dict:
+    inds = [c for c in ("independent_claims", "first_claim_words", "family_breadth", "grant_lag") if c in available]
+    shares = [c for c in ("high_value",) if c in available]
+    count_rank = _count_ranks(apps)
+    show = pd.concat([apps[apps["ranked"]].head(_TOP), apps[~apps["ranked"]].head(5)])
+    cols = [("rank", L("c.rank", lang)), ("applicant", L("c.applicant", lang)), ("documents", L("c.q.documents", lang)),
+            ("count_rank", L("c.q.count_rank", lang)), ("quality_index", L("q.i.quality_index", lang)),
+            ("lo", L("c.q.lo", lang)), ("hi", L("c.q.hi", lang))]
+    cols += [(c, L(f"q.i.{c}", lang)) for c in inds] + [(c, L(f"q.i.{c}", lang)) for c in shares]
+    rows = []
+    for _, r in show.iterrows():
+        rows.append([int(r["rank"]) if r["ranked"] else None, str(r["group"]), int(r["documents"]),
+                     int(count_rank[r["group"]]), rnd(r["quality_index_est"]), rnd(r["quality_index_lo"]),
+                     rnd(r["quality_index_hi"])]
+                    + [rnd(r[f"{c}_est"]) if r[f"{c}_n"] else None for c in inds]
+                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares])
+    return _table("quality_applicants", L("t.q.applicants", lang, region=region), cols, rows,
+                  L("t.q.applicants.note", lang, min=min_docs) if rows else L("empty_note", lang))
+
+
+def _criteria_table(hv: dict, lang: str) -> dict:
+    from ..quality import HIGH_VALUE_CRITERIA
+
+    shown = set(hv.get("shown", []))
+    reason_key = {"sei": "q.missing.ipc", "overseas_family": "q.missing.family_only", "maintained_10y": "q.missing.status",
+                  "pledge": "q.missing.pledge", "award": "q.missing.award"}
+    rows = [[L(f"q.crit.{c}", lang), L("q.yes" if c in shown else "q.no", lang),
+             None if c in shown else L(reason_key[c], lang)] for c in HIGH_VALUE_CRITERIA]
+    return _table("quality_criteria", L("t.q.criteria", lang), [
+        ("criterion", L("c.q.criterion", lang)), ("shown", L("c.q.shown", lang)), ("reason", L("c.q.reason", lang))], rows)
+
+
+def _scatter(apps: pd.DataFrame, world: dict, lang: str) -> dict:
+    """The chart's points: the ranked applicants first, then the largest of the others."""
+    pick = pd.concat([apps[apps["ranked"]].head(_CHART_POINTS // 2),
+                      apps.sort_values(["documents", "group"], ascending=[False, True]).head(_CHART_POINTS)])
+    pick = pick[~pick.index.duplicated()].head(_CHART_POINTS)
+    pick = pick[pick["quality_index_n"] > 0].sort_values(["group"], kind="mergesort")
+    points = [{"label": str(r["group"]), "documents": int(r["documents"]), "estimate": rnd(r["quality_index_est"]),
+               "lo": rnd(r["quality_index_lo"]), "hi": rnd(r["quality_index_hi"]), "ranked": bool(r["ranked"]),
+               "rank": int(r["rank"]) if r["ranked"] else None} for _, r in pick.iterrows()]
+    return {"points": points, "world": rnd(world.get("quality_index_est")), "x_label": L("ch.q.x", lang), "y_label": L("ch.q.y", lang),
+            "ranked_label": L("q.ranked", lang), "listed_label": L("q.listed", lang)}
