@@ -515,20 +515,23 @@ def _plain(text: Any) -> str:
 def quality_quantity(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Quantity versus quality: one point per applicant, x = documents (log scale), y = the
     shrunk quality estimate with its 95% interval as error bars; ranked applicants in colour
-    (the first ten labelled), those under the minimum size in grey; dashed line at the world."""
-    points = list(data.get("points") or [])
+    (the eight largest labelled, labels alternating above and below), those under the minimum
+    size in grey; dashed line at the world. The y range fits the ranked applicants' intervals
+    (a one-document interval can be very wide; hover shows every value)."""
+    points = [p for p in (data.get("points") or []) if p.get("estimate") is not None]
     fig = go.Figure()
     for ranked, colour, name in ((True, PALETTE[0], data.get("ranked_label") or "ranked"),
                                  (False, "#9E9E9E", data.get("listed_label") or "listed")):
-        members = [p for p in points if bool(p.get("ranked")) == ranked and p.get("estimate") is not None]
+        members = [p for p in points if bool(p.get("ranked")) == ranked]
         if not members:
             continue
-        labelled = {id(p) for p in sorted(members, key=lambda p: (p.get("rank") or 10**9, str(p.get("label"))))[:10]} if ranked else set()
+        big = sorted(members, key=lambda p: (-int(p.get("documents") or 0), str(p.get("label"))))[:8] if ranked else []
+        where = {id(p): ("top center" if k % 2 == 0 else "bottom center") for k, p in enumerate(big)}
         est = [float(p["estimate"]) for p in members]
         fig.add_trace(go.Scatter(
             x=[p.get("documents") for p in members], y=est, mode="markers+text", name=_plain(name),
-            text=[_plain(p.get("label", "")) if id(p) in labelled else "" for p in members],
-            textposition="top center", textfont={"size": 11},
+            text=[_plain(p.get("label", "")) if id(p) in where else "" for p in members],
+            textposition=[where.get(id(p), "top center") for p in members], textfont={"size": 11},
             customdata=[[_plain(p.get("label", "")), p.get("lo"), p.get("hi")] for p in members],
             hovertemplate="%{customdata[0]}<br>%{x:,}<br>%{y:.2f} (%{customdata[1]:.2f}–%{customdata[2]:.2f})<extra></extra>",
             error_y={"type": "data", "symmetric": False, "thickness": 1, "width": 0, "color": colour,
@@ -536,10 +539,18 @@ def quality_quantity(data: dict[str, Any], lang: str = "en") -> go.Figure:
                      "arrayminus": [e - float(p["lo"]) if p.get("lo") is not None else 0 for p, e in zip(members, est)]},
             marker={"size": 10, "color": colour, "opacity": 0.8, "line": {"color": "white", "width": 1}},
         ))
-    if data.get("world") is not None:
-        fig.add_hline(y=float(data["world"]), line={"color": "#888", "dash": "dash", "width": 1})
-    fig.update_xaxes(type="log", title_text=data.get("x_label") or "documents")
-    fig.update_yaxes(title_text=data.get("y_label") or "quality")
+    world = data.get("world")
+    if world is not None:
+        fig.add_hline(y=float(world), line={"color": "#888", "dash": "dash", "width": 1})
+    docs = [int(p.get("documents") or 1) for p in points] or [1]
+    ticks = [v for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
+             if v <= 2 * max(docs)]
+    fig.update_xaxes(type="log", title_text=data.get("x_label") or "documents", tickvals=ticks, ticktext=[f"{v:,}" for v in ticks],
+                     range=[math.log10(min(docs)) - 0.15, math.log10(max(docs)) + 0.35])  # room for the labels
+    ranked = [p for p in points if p.get("ranked")] or points
+    ys = [v for p in ranked for v in (p.get("lo"), p.get("hi"), p.get("estimate")) if v is not None]
+    ys += [float(world)] if world is not None else []
+    fig.update_yaxes(title_text=data.get("y_label") or "quality", range=_padded_range(ys, low=0.15, high=0.2))
     fig.update_layout(showlegend=True)
     return _base_layout(fig, height=480)
 
