@@ -36,12 +36,27 @@ How each part is drawn:
   in 1,000,000-2,999,999 (shared between patents, so bibliographic coupling sees them).
   ``forward_citations`` is the in-corpus in-degree.
 
+With ``claims=True`` (the filing-quality benchmark) the corpus also has:
+
+* **Claims text** bootstrapped from the real claims of the 199 utility grants in
+  ``tests/data/uspto-grant-xml`` (public domain): ``1 + Poisson(14.5)`` claims per patent
+  (the sample's mean is 15.6), claim 1 a real independent claim, every later claim an
+  independent one with probability 0.12 (about 2.7 per patent; the sample: 2.6), else a real
+  dependent claim; each written ``N. text``, one per line, as the USPTO reader stores them;
+  ``claims_count`` is the number of claims, ``claims_coverage`` ``all`` and
+  ``dependent_claim_numbers`` the dependent claims (the claim-ref markup). About 5 kB of
+  claims text per patent, as in the sample.
+* **Agents**: one name per patent, Zipf-distributed over ``max(1, n // 40)`` names ``AGENT <k> LLP``.
+* **Family jurisdictions**: the patent's own jurisdiction plus ``family_size - 1`` draws from
+  US, EP, CN, JP, KR, WO, DE, AU, CA, GB (distinct).
+
 Other list columns are empty, other scalar columns null.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -84,6 +99,57 @@ def _sample():
         "document_type": t["document_type"].combine_chunks(),
         "n": t.num_rows,
     }
+
+
+_FAMILY_OFFICES = np.array(["US", "EP", "CN", "JP", "KR", "WO", "DE", "AU", "CA", "GB"], dtype=object)
+_XML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "uspto-grant-xml")
+
+
+@functools.lru_cache(maxsize=1)
+def _claim_pool() -> tuple[pa.Array, pa.Array]:
+    """Real claim texts (number removed) of the sample's utility grants: (independent, dependent)."""
+    from patentnav.landscape.claims import refers_to_claim
+
+    t = patentnav.read(_XML).filter(document_type="granted_patent").table
+    lines = pc.split_pattern(t["claims"].combine_chunks(), "\n")
+    flat = pc.list_flatten(lines)
+    body = pc.replace_substring_regex(flat, r"^[0-9]+\.\s*", "", max_replacements=1)
+    dep = refers_to_claim(flat)
+    return body.filter(pa.array(~dep)), body.filter(pa.array(dep))
+
+
+def _claims(rng, n: int) -> dict[str, pa.Array]:
+    """Claims text, claims count, coverage and markup of ``n`` patents (see the module docstring)."""
+    ind_pool, dep_pool = _claim_pool()
+    k = np.minimum(1 + rng.poisson(14.5, n), 200)
+    offsets, parent = _ragged(k)
+    number = np.arange(len(parent), dtype=np.int64) - offsets[parent] + 1
+    indep = (number == 1) | (rng.random(len(parent)) < 0.12)
+    pick_i = rng.integers(0, len(ind_pool), len(parent))
+    pick_d = rng.integers(0, len(dep_pool), len(parent))
+    body = pc.if_else(pa.array(indep), pc.take(ind_pool, pa.array(pick_i)), pc.take(dep_pool, pa.array(pick_d)))
+    lines = pc.binary_join_element_wise(_ints_str(number), body, ". ")
+    text = pc.binary_join(_list(offsets, lines), "\n")
+    dep_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(parent[~indep], minlength=n), out=dep_offsets[1:])
+    return {"claims": text, "claims_count": pa.array(k.astype(np.int32)), "claims_coverage": pa.array(["all"] * n),
+            "dependent_claim_numbers": pa.ListArray.from_arrays(pa.array(dep_offsets.astype(np.int32)),
+                                                                pa.array(number[~indep].astype(np.int32)))}
+
+
+def _family_jurisdictions(rng, own: pa.Array, family_size: np.ndarray) -> pa.ListArray:
+    """Own jurisdiction plus ``family_size - 1`` draws of offices, distinct, sorted."""
+    from patentnav._arrow import dedupe_pairs, regroup
+
+    n = len(family_size)
+    extra = np.maximum(family_size - 1, 0)
+    offsets, parent = _ragged(extra)
+    codes = _FAMILY_OFFICES[rng.integers(0, len(_FAMILY_OFFICES), len(parent))]
+    p = np.concatenate([np.arange(n, dtype=np.int64), parent])
+    c = pa.concat_arrays([own.cast(pa.string()), pa.array(codes.tolist(), pa.string())])
+    t = dedupe_pairs(pa.table({"p": p, "c": c}))
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("c", "ascending")]))
+    return regroup(t, n)
 
 
 def _ragged(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +227,7 @@ def _citations(rng, days: np.ndarray, mean: float, alpha: float, recent_days: in
 
 
 def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: float = 2.0, swap: float = 0.05,
-                     growth: float = 0.12, alpha: float = 2.0) -> patentnav.Corpus:
+                     growth: float = 0.12, alpha: float = 2.0, claims: bool = False) -> patentnav.Corpus:
     """A synthetic corpus of ``n`` patents (see the module docstring). Deterministic for a seed."""
     if n < 1:
         raise ValueError("n must be >= 1")
@@ -224,6 +290,12 @@ def synthetic_corpus(n: int, seed: int = 0, *, cites: float = 8.0, external: flo
         "forward_citations": pa.array(np.bincount(cited, minlength=n).astype(np.int32)),
         "family_size": pa.array((1 + rng.poisson(2.9, n)).astype(np.int32)),
     })
+    if claims:  # drawn last, from a separate stream, so that the other columns do not change
+        rc = np.random.default_rng([seed, 1])
+        cols.update(_claims(rc, n))
+        cols["agents"] = _list(np.arange(n + 1), pc.binary_join_element_wise(
+            pa.scalar("AGENT"), _ints_str(_zipf_choice(rc, max(1, n // 40), 1.1, n) + 1), pa.scalar("LLP"), " "))
+        cols["family_jurisdictions"] = _family_jurisdictions(rc, jur, cols["family_size"].to_numpy())
     return patentnav.Corpus(_table(cols, n))
 
 

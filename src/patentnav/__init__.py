@@ -16,6 +16,10 @@ names
 landscape
     Co-classification and citation graphs, technology fields, trends, quality indicators,
     main paths, regional specialisation and gaps.
+claim_indicators
+    Claim-based indicators per document (independent claims, first-claim length, ...).
+quality
+    Filing-quality profiles of regions, applicants and patent agents (专利质量).
 warning
     Overseas infringement-risk screening of a product (``warning.screen``).
 report
@@ -29,10 +33,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import datasets, engine, landscape, names, report, warning
+from . import datasets, engine, landscape, names, quality, report, warning
 from .classify.ipc import IpcCode, normalize_ipc, parse_ipc, truncate
 from .engine import Dataset, Engine
 from .io import IngestError, IngestReport, read
+from .landscape.claims import claim_indicators
 from .limits import LimitError, Limits
 from .model.corpus import Corpus
 from .model.pubnum import normalize_publication_number, normalize_publication_numbers
@@ -48,6 +53,8 @@ __all__ = [
     "read",
     "datasets",
     "landscape",
+    "claim_indicators",
+    "quality",
     "names",
     "warning",
     "report",

@@ -7,9 +7,9 @@ incidence
 cooccurrence, export
     IPC/CPC co-classification graph (X'X, association strength) and GEXF / GraphML /
     VOSviewer exports.
-citations, indicators
+citations, indicators, claims
     Citation graph (cited -> citing), windowed forward citations, coupling and co-citation;
-    OECD patent quality indicators and key patents.
+    OECD patent quality indicators and key patents; claim-based indicators (claim scope).
 clusters
     Technology fields: seeded Leiden clusters, labelled and described.
 trends
@@ -28,6 +28,7 @@ from .clusters import TechnologyFields, adjusted_rand_index, leiden, modularity,
 from .cooccurrence import CoOccurrence, cooccurrence
 from .export import write_gexf, write_graphml, write_vosviewer
 from .incidence import Incidence, code_incidence, incidence
+from .claims import claim_indicators
 from .indicators import key_patents, quality_indicators
 from .mainpath import CitationDAG, MainPath, arc_weights, citation_dag, exact_arc_weights, main_path
 from .trends import annual_counts, fit_logistic, growth, life_cycle, top_applicants_by_year
@@ -39,7 +40,7 @@ __all__ = [
     "Incidence", "incidence", "code_incidence",
     "CoOccurrence", "cooccurrence", "write_gexf", "write_graphml", "write_vosviewer",
     "CitationGraph", "citation_graph", "windowed_forward_citations", "bibliographic_coupling", "co_citation",
-    "quality_indicators", "key_patents",
+    "quality_indicators", "key_patents", "claim_indicators",
     "TechnologyFields", "technology_fields", "leiden", "modularity", "adjusted_rand_index",
     "annual_counts", "growth", "fit_logistic", "life_cycle", "top_applicants_by_year",
     "CitationDAG", "MainPath", "citation_dag", "arc_weights", "exact_arc_weights", "main_path",

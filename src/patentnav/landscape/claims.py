@@ -65,6 +65,7 @@ COLUMN_DOCS: dict[str, str] = {
 _START = (r"(^|[\n\r\t \x{3000}\x{3002};:])[ \t\x{3000}]*([0-9]{1,3})[ \t\x{3000}]*[.\x{3001}]")
 _MARK, _SEP = "\x1f", "\x1e"  # sentinels: start of a numbered piece, end of its number
 _NUMBER = r"^(?P<n>[0-9]{1,3})\x1e"
+_LINE_NUMBER = r"^(?P<n>[0-9]{1,3})\. "  # a stored claim line: "N. text"
 _GLUED = r"^[0-9]{1,3}\x1e [^ \t\n\r\x{3000}]"  # "1.A" or "1.5": no space after the full stop
 _DECIMAL = r"^[0-9]{1,3}\x1e [0-9]"  # "1.5": a decimal number, never a claim start
 _FIRST_NUMBER = r"^[ \t\n\r\x{3000}]*[0-9]{1,3}[ \t\x{3000}]*[.\x{3001}][ \t\x{3000}]*"
@@ -83,21 +84,128 @@ REFERENCE_PATTERN = (
 # a piece that ends with the word before a claim number split off by the segmentation
 _ENDS_WITH_CLAIM = r"(?i)(?:\bclaims?|权利要求|請求項|청구항|\banspr(?:uch|uchs|üche|üchen)|\brevendications?)[ \t\x{3000}]*$"
 
-_WORD = r"[^\s\p{L}\p{N}]*[\p{L}\p{N}]\S*"
-_HAN = r"\p{Han}"
-_CHUNK = 100_000
+_CHUNK = 50_000
+_EMPTY = pa.schema([("doc", pa.int64()), ("number", pa.int32()), ("words", pa.int64()), ("han", pa.int64()), ("refers", pa.bool_())])
 _MAX_NUMBER = 1000
+
+
+def _bytes(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a string array (a view, no copy) and each string's (start, end)
+    offsets into them, as int64 (null strings are empty)."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    large = pa.types.is_large_string(texts.type)
+    if not (large or pa.types.is_string(texts.type)):
+        texts = texts.cast(pa.string())
+    bufs = texts.buffers()
+    n = len(texts)
+    width = 8 if large else 4
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32, count=n + 1, offset=texts.offset * width).astype(np.int64) \
+        if bufs[1] is not None else np.zeros(n + 1, np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and len(bufs[2]) else np.zeros(0, np.uint8)
+    data = data[offsets[0]: offsets[-1]]
+    return data, offsets - offsets[0]
+
+
+def _per_segment(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many of the sorted byte ``positions`` fall in each segment ``[offsets[i], offsets[i+1])``."""
+    return np.searchsorted(positions, offsets[1:]) - np.searchsorted(positions, offsets[:-1])
+
+
+def _han_positions(b: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+    """Positions where a Han character's UTF-8 sequence starts (CJK unified ideographs
+    U+3400-4DBF, U+4E00-9FFF, compatibility U+F900-FAFF, the extensions U+20000-3134F);
+    ``at``: only these candidate positions are tested (default: every non-ASCII byte)."""
+    m = len(b)
+    if at is None:
+        at = np.flatnonzero(b >= 0xE0)  # lead bytes of 3- and 4-byte sequences
+    x = b[at]
+    three = at[((x & 0xF0) == 0xE0) & (at < m - 2)]
+    four = at[((x & 0xF8) == 0xF0) & (at < m - 3)]
+    out = []
+    if len(three):
+        cp = ((b[three].astype(np.int32) & 0x0F) << 12) | ((b[three + 1].astype(np.int32) & 0x3F) << 6) | (b[three + 2] & 0x3F)
+        out.append(three[((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))])
+    if len(four):
+        cp = (((b[four].astype(np.int32) & 0x07) << 18) | ((b[four + 1].astype(np.int32) & 0x3F) << 12)
+              | ((b[four + 2].astype(np.int32) & 0x3F) << 6) | (b[four + 3] & 0x3F))
+        out.append(four[(cp >= 0x20000) & (cp <= 0x3134F)])
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, np.int64)
+
+
+def _alnum(x: np.ndarray) -> np.ndarray:
+    low = x | 0x20
+    return ((x >= 48) & (x <= 57)) | ((low >= 97) & (low <= 122))
+
+
+def _nonword_tokens(b: np.ndarray, starts: np.ndarray, space: np.ndarray) -> np.ndarray:
+    """The token starts (sorted) of tokens without a letter or digit.
+
+    A token whose first byte is an ASCII letter or digit is a word. The others are followed
+    byte by byte, all at once, over a shrinking set: an ASCII letter or digit makes a word,
+    whitespace or the end of the text ends a token of punctuation; a token that meets a
+    non-ASCII character is a word when that character is Han, else it is decided by the
+    Unicode category of its characters (``str.isalnum``), once per distinct token.
+    """
+    m = len(b)
+    pending = starts[~_alnum(b[starts])]
+    nonword, unicode_ = [], []
+    j = 0
+    while len(pending):
+        at = pending + j
+        ended = at >= m
+        ended[~ended] = space[at[~ended]]
+        nonword.append(pending[ended])
+        pending, at = pending[~ended], at[~ended]
+        x = b[at]
+        high = x >= 0x80
+        if high.any():
+            unicode_.append(np.c_[pending[high], at[high]])
+        pending = pending[~(high | _alnum(x))]
+        j += 1
+    if unicode_:
+        cand = np.concatenate(unicode_)
+        han = np.isin(cand[:, 1], _han_positions(b, cand[:, 1]))
+        rest = cand[~han, 0]
+        if len(rest):
+            sp = np.flatnonzero(space)
+            nxt = np.searchsorted(sp, rest)
+            stop = np.where(nxt < len(sp), sp[np.minimum(nxt, max(len(sp) - 1, 0))] if len(sp) else m, m)
+            tokens = [bytes(b[s:e]).decode("utf-8", "replace") for s, e in zip(rest, stop)]
+            word = {t: any(ch.isalnum() for ch in t) for t in set(tokens)}
+            nonword.append(rest[~np.array([word[t] for t in tokens], dtype=bool)])
+    return np.sort(np.concatenate(nonword)) if nonword else np.zeros(0, np.int64)
+
+
+def _words_and_han(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(words, Han characters) per text, counted over the UTF-8 bytes with numpy.
+
+    A word is a token between ASCII whitespace or control characters that holds a letter or
+    a digit (Unicode categories L and N; see :func:`_nonword_tokens`).
+    """
+    b, off = _bytes(texts)
+    n = len(off) - 1
+    if not len(b):
+        return np.zeros(n, np.int64), np.zeros(n, np.int64)
+    space = b <= 32
+    prev = np.empty_like(space)
+    prev[0] = True
+    prev[1:] = space[:-1]
+    prev[off[:-1][off[:-1] < len(b)]] = True  # each text starts a token
+    starts = np.flatnonzero(~space & prev)
+    words = _per_segment(starts, off) - _per_segment(_nonword_tokens(b, starts, space), off)
+    return words, _per_segment(_han_positions(b), off)
 
 
 def count_words(texts: pa.Array) -> np.ndarray:
     """Words per text: whitespace-separated tokens that hold at least one letter or digit
     (``"(a)"``, ``"10%"``, ``"anti-lock"`` are one word each; ``";"`` and ``"—"`` are none)."""
-    return pc.count_substring_regex(texts, _WORD).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return _words_and_han(texts)[0]
 
 
 def count_han(texts: pa.Array) -> np.ndarray:
     """Han characters per text (Unicode script Han: CJK unified ideographs and extensions)."""
-    return pc.count_substring_regex(texts, _HAN).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return _words_and_han(texts)[1]
 
 
 def refers_to_claim(texts: pa.Array) -> np.ndarray:
@@ -105,13 +213,28 @@ def refers_to_claim(texts: pa.Array) -> np.ndarray:
     return pc.match_substring_regex(texts, REFERENCE_PATTERN).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
 
 
-def _nfkc(texts: pa.Array) -> pa.Array:
-    """NFKC for the texts that are not plain ASCII (full-width digits, ．；： to ASCII)."""
-    ascii_ = pc.string_is_ascii(texts).fill_null(True)
-    if pc.all(ascii_).as_py() is not False:
+def _clean(texts: pa.Array) -> pa.Array:
+    """Sentinel control characters (U+001C-001F) to spaces, and NFKC for the texts with the
+    full-width forms the segmentation reads (digits U+FF10-FF19, ．U+FF0E, ：U+FF1A, ；U+FF1B,
+    ideographic space U+3000), each only for the texts that hold them (found in the bytes)."""
+    b, off = _bytes(texts)
+    if not len(b):
         return texts
-    other = pc.invert(ascii_)
-    return pc.replace_with_mask(texts, other, pc.utf8_normalize(texts.filter(other), "NFKC"))
+    ctrl = _per_segment(np.flatnonzero((b >= 0x1C) & (b <= 0x1F)), off) > 0
+    if ctrl.any():
+        m = pa.array(ctrl)
+        texts = pc.replace_with_mask(texts, m, pc.replace_substring_regex(texts.filter(m), r"[\x1c-\x1f]", " "))
+        b, off = _bytes(texts)
+    lead = np.flatnonzero(b >= 0xE3)
+    lead = lead[lead < len(b) - 2]
+    x, b1, b2 = b[lead], b[lead + 1], b[lead + 2]
+    hit = lead[((x == 0xEF) & (b1 == 0xBC) & (((b2 >= 0x90) & (b2 <= 0x9B)) | (b2 == 0x8E)))
+               | ((x == 0xE3) & (b1 == 0x80) & (b2 == 0x80))]
+    wide = _per_segment(hit, off) > 0
+    if wide.any():
+        m = pa.array(wide)
+        texts = pc.replace_with_mask(texts, m, pc.utf8_normalize(texts.filter(m), "NFKC"))
+    return texts
 
 
 def _grouped_first(keys: np.ndarray, n_groups: int) -> np.ndarray:
@@ -209,33 +332,73 @@ def split_claims(claims, coverage=None) -> pa.Table:
         cov_a = coverage if isinstance(coverage, (pa.Array, pa.ChunkedArray)) else pa.array(list(coverage), pa.string())
         cov_a = cov_a.combine_chunks() if isinstance(cov_a, pa.ChunkedArray) else cov_a
         cov = np.asarray(cov_a.fill_null("all").to_numpy(zero_copy_only=False), dtype=object)
-    texts = _nfkc(pc.replace_substring_regex(texts, r"[\x1c-\x1f]", " "))
+    texts = _clean(texts)
     first_only = cov == "first"
     split_rows = np.flatnonzero(~first_only & pc.is_valid(texts).to_numpy(zero_copy_only=False))
     parts = [_split(texts.take(pa.array(split_rows)), split_rows, cov[split_rows] == "independent")]
     one = np.flatnonzero(first_only & pc.is_valid(texts).to_numpy(zero_copy_only=False))
     if len(one):
         t1 = pc.replace_substring_regex(texts.take(pa.array(one)), _FIRST_NUMBER, "", max_replacements=1)
+        words, han = _words_and_han(t1)
         parts.append(pa.table({"doc": pa.array(one, pa.int64()), "number": pa.array(np.ones(len(one), np.int32)),
-                               "words": pa.array(count_words(t1)), "han": pa.array(count_han(t1)),
-                               "refers": pa.array(refers_to_claim(t1))}))
+                               "words": pa.array(words), "han": pa.array(han), "refers": pa.array(refers_to_claim(t1))}))
     out = pa.concat_tables(parts)
     return out.take(pc.sort_indices(out, sort_keys=[("doc", "ascending"), ("number", "ascending")]))
 
 
 def _split(texts: pa.Array, rows: np.ndarray, increasing: np.ndarray) -> pa.Table:
-    """:func:`split_claims` for texts that hold several claims (``rows``: their document rows)."""
-    n = len(texts)
-    marked = pc.replace_substring_regex(texts, _START, "\\1" + _MARK + "\\2" + _SEP + " ")
-    lists = pc.split_pattern(marked, _MARK)
-    pieces = pc.list_flatten(lists)
-    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
-    offsets = np.asarray(lists.offsets.to_numpy(), dtype=np.int64)
-    pos = np.arange(len(parent), dtype=np.int64) - (offsets[parent] - offsets[0])
-    numtxt = pc.struct_field(pc.extract_regex(pieces, _NUMBER), "n")
-    num = pc.cast(numtxt, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    num[pos == 0] = 0  # the text before the first number (a preamble) is no candidate
-    decimal = pc.match_substring_regex(pieces, _DECIMAL).fill_null(False).to_numpy(zero_copy_only=False)
+    """:func:`split_claims` for texts that may hold several claims (``rows``: their rows).
+
+    Texts of several lines that all start with ``N. `` (as the readers store claims) are
+    split at the line breaks; the others (free text: ``1.一种…2.根据…``) at every candidate
+    claim start found by :data:`_START`. Either way the numbering rule then decides.
+    """
+    lines = pc.split_pattern(texts, "\n")
+    parent = pc.list_parent_indices(lines).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(lines)
+    numtxt = pc.struct_field(pc.extract_regex(flat, _LINE_NUMBER), "n")
+    n_lines = np.bincount(parent, minlength=len(texts))
+    n_numbered = np.bincount(parent[pc.is_valid(numtxt).to_numpy(zero_copy_only=False)], minlength=len(texts))
+    canon = (n_lines > 1) & (n_numbered == n_lines)
+    parts = []
+    if canon.any():
+        keep = canon[parent]
+        sub = lines.filter(pa.array(canon))
+        num = pc.cast(numtxt.filter(pa.array(keep)), pa.int64()).to_numpy(zero_copy_only=False).astype(np.int64)
+        p = pc.list_parent_indices(sub).to_numpy().astype(np.int64)
+        offs = np.asarray(sub.offsets.to_numpy(), dtype=np.int64)
+        pos = np.arange(len(p), dtype=np.int64) - (offs[p] - offs[0])
+        zeros = np.zeros(len(p), dtype=bool)
+        parts.append(_claims_of_pieces(pc.list_flatten(sub), p, pos, num, zeros, zeros, offs, rows[canon], increasing[canon],
+                                       preamble=False))
+    if (~canon).any():
+        free = pa.array(~canon)
+        marked = pc.replace_substring_regex(texts.filter(free), _START, "\\1" + _MARK + "\\2" + _SEP + " ")
+        sub = pc.split_pattern(marked, _MARK)
+        pieces = pc.list_flatten(sub)
+        p = pc.list_parent_indices(sub).to_numpy().astype(np.int64)
+        offs = np.asarray(sub.offsets.to_numpy(), dtype=np.int64)
+        pos = np.arange(len(p), dtype=np.int64) - (offs[p] - offs[0])
+        num = pc.cast(pc.struct_field(pc.extract_regex(pieces, _NUMBER), "n"), pa.int64()).fill_null(0) \
+            .to_numpy(zero_copy_only=False).astype(np.int64)
+        decimal = pc.match_substring_regex(pieces, _DECIMAL).fill_null(False).to_numpy(zero_copy_only=False)
+        glued = pc.match_substring_regex(pieces, _GLUED).fill_null(False).to_numpy(zero_copy_only=False)
+        parts.append(_claims_of_pieces(pieces, p, pos, num, decimal, glued, offs, rows[~canon], increasing[~canon],
+                                       preamble=True))
+    return pa.concat_tables(parts) if parts else _EMPTY.empty_table()
+
+
+def _claims_of_pieces(pieces: pa.Array, parent: np.ndarray, pos: np.ndarray, num: np.ndarray, decimal: np.ndarray,
+                      glued: np.ndarray, offsets: np.ndarray, rows: np.ndarray, increasing: np.ndarray,
+                      preamble: bool) -> pa.Table:
+    """Claims from numbered pieces of text: which pieces start a claim (the numbering rule),
+    and each claim's length and references. ``num`` is a piece's leading number (0: none),
+    ``decimal`` marks "1.5"-like starts, ``glued`` starts with no space after the full stop;
+    with ``preamble`` the first piece of each text comes before any number."""
+    n = len(rows)
+    num = num.copy()
+    if preamble:
+        num[pos == 0] = 0  # the text before the first number (a preamble) is no candidate
     num[decimal] = 0
     cand = np.flatnonzero(num > 0)
     accepted = np.zeros(len(num), dtype=bool)
@@ -255,28 +418,26 @@ def _split(texts: pa.Array, rows: np.ndarray, increasing: np.ndarray) -> pa.Tabl
     csum = np.cumsum(accepted)
     starts = offsets[:-1] - offsets[0]
     before = np.r_[0, csum][starts]  # claims accepted before each document
-    in_doc = csum - before[parent]
-    keep = in_doc > 0
+    keep = (csum - before[parent]) > 0
     cid = csum - 1
-    words = count_words(pieces)
-    han = count_han(pieces)
-    # the number token of a piece: a claim's own number is no word; a rejected "1." that was
-    # glued to the next characters ("1.5") was one word before the split
+    words, han = _words_and_han(pieces)
+    # the number token of a piece: a claim's own number is no word (unless the text has
+    # none); a rejected "1." glued to the next characters ("1.5") was one word before the split
     has_number = num > 0
-    glued = pc.match_substring_regex(pieces, _GLUED).fill_null(False).to_numpy(zero_copy_only=False)
     words = words - ((accepted & has_number & ~lone) | (~accepted & has_number & glued)).astype(np.int64)
-    words = words - (~accepted & decimal & ~has_number).astype(np.int64)
+    words = words - (~accepted & decimal).astype(np.int64)
     refers = refers_to_claim(pieces)
     # "... of claim" + "1. ..." split apart by a rejected candidate: still a reference
-    ends = pc.match_substring_regex(pieces, _ENDS_WITH_CLAIM).fill_null(False).to_numpy(zero_copy_only=False)
-    nxt_num = np.r_[num[1:] > 0, False] | np.r_[decimal[1:], False]
-    same = np.r_[parent[1:] == parent[:-1], False]
-    refers = refers | (ends & same & nxt_num & ~np.r_[accepted[1:], False])
+    nxt = np.r_[(num[1:] > 0) | decimal[1:], False] & np.r_[parent[1:] == parent[:-1], False] & ~np.r_[accepted[1:], False]
+    if nxt.any():
+        idx = np.flatnonzero(nxt)
+        ends = pc.match_substring_regex(pieces.take(pa.array(idx)), _ENDS_WITH_CLAIM).fill_null(False)
+        refers[idx] |= ends.to_numpy(zero_copy_only=False)
     k = int(csum[-1]) if len(csum) else 0
-    cid_k, w_k, h_k, r_k = cid[keep], words[keep], han[keep], refers[keep]
-    c_words = np.bincount(cid_k, weights=w_k, minlength=k).astype(np.int64)
-    c_han = np.bincount(cid_k, weights=h_k, minlength=k).astype(np.int64)
-    c_ref = np.bincount(cid_k, weights=r_k.astype(np.int64), minlength=k) > 0
+    cid_k = cid[keep]
+    c_words = np.bincount(cid_k, weights=words[keep], minlength=k).astype(np.int64)
+    c_han = np.bincount(cid_k, weights=han[keep], minlength=k).astype(np.int64)
+    c_ref = np.bincount(cid_k, weights=refers[keep].astype(np.int64), minlength=k) > 0
     return pa.table({"doc": pa.array(rows[parent[accepted]], pa.int64()), "number": pa.array(num[accepted].astype(np.int32)),
                      "words": pa.array(c_words), "han": pa.array(c_han), "refers": pa.array(c_ref)})
 
