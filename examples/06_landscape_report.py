@@ -16,14 +16,14 @@ corpus = patentnav.datasets.drones()
 report = build_landscape_report(corpus, region="CN", lang="en",
                                 progress=lambda step: print(f"  step: {step}"))
 
-# The model is plain data: meta + four sections of paragraphs, tables and charts
+# The model is plain data: meta + sections of paragraphs, tables and charts
 print(report["meta"]["title"], "| cut-off", report["meta"]["cutoff"])
 for section in report["sections"]:
     print(f"{section['title']}: {len(section['tables'])} tables, {len(section['charts'])} charts")
     print("   ", section["paragraphs"][1] if len(section["paragraphs"]) > 1 else section["paragraphs"][0])
 
 # Any table is rows + columns: the three top-ranked gaps and who holds them
-direction, positioning, paths = report["sections"][1:]
+paths = next(s for s in report["sections"] if s["id"] == "paths")
 acquisition = next(t for t in paths["tables"] if t["id"] == "acquisition")
 keys = [c["key"] for c in acquisition["columns"]]
 for row in acquisition["rows"][:3]:

@@ -115,7 +115,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     regions and region x technology sums; the report is the same whichever engine made them.
     A corpus that already carries ``.scope`` (from :func:`patentnav.landscape.scope` or
     :meth:`patentnav.engine.Dataset.scope`) is not scoped again. Returns a plain dict
-    following the report contract (meta + four sections).
+    following the report contract (meta + five sections: scope, direction, positioning,
+    quality, paths).
     """
     from .. import __version__
     from .. import landscape as ls
