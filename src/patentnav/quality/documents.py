@@ -47,15 +47,11 @@ def family_breadth(corpus) -> np.ndarray:
     jurisdiction, WO left out (an international application is no office's grant); NaN where
     the data list no family jurisdictions for the document (a family size alone does not
     say where the members are, and counting only the families of one would bias the mean)."""
-    t = corpus.table
-    fj = t["family_jurisdictions"].combine_chunks()
-    parent = pc.list_parent_indices(fj).to_numpy()
-    flat = np.asarray(pc.list_flatten(fj).to_numpy(zero_copy_only=False), dtype=object)
-    own = np.asarray(pc.utf8_upper(t["jurisdiction"]).to_numpy(zero_copy_only=False), dtype=object)
-    n = len(corpus)
-    other = (flat != own[parent]) & (flat != "WO")
-    count = np.bincount(parent[other], minlength=n).astype(np.float64) + (own != "WO")
-    listed = pc.greater(pc.list_value_length(fj), 0).to_numpy(zero_copy_only=False)
+    from .high_value import foreign_offices
+
+    others, listed = foreign_offices(corpus)
+    own_wo = pc.equal(pc.utf8_upper(corpus.table["jurisdiction"]), "WO").fill_null(False).to_numpy(zero_copy_only=False)
+    count = others.astype(np.float64) + ~own_wo
     count[~listed] = np.nan
     return count
 

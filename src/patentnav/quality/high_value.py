@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["HIGH_VALUE_CRITERIA", "NOT_IN_PATENT_DATA", "high_value", "foreign_family"]
+__all__ = ["HIGH_VALUE_CRITERIA", "NOT_IN_PATENT_DATA", "high_value", "foreign_family", "foreign_offices"]
 
 #: The five criteria, in CNIPA's order.
 HIGH_VALUE_CRITERIA = ("sei", "overseas_family", "maintained_10y", "pledge", "award")
@@ -36,20 +36,25 @@ HIGH_VALUE_CRITERIA = ("sei", "overseas_family", "maintained_10y", "pledge", "aw
 NOT_IN_PATENT_DATA = ("pledge", "award")
 
 
-def foreign_family(corpus) -> pd.Series:
-    """Whether each document has a family member in another jurisdiction than its own (WO
-    left out: an international application is no right abroad); NA where the data list no
-    family jurisdictions for the document."""
+def foreign_offices(corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: how many distinct jurisdictions of ``family_jurisdictions`` are neither
+    its own nor WO (an international application is no right abroad), and whether the data
+    list family jurisdictions for it at all."""
     t = corpus.table
     fj = t["family_jurisdictions"].combine_chunks()
     parent = pc.list_parent_indices(fj).to_numpy()
     flat = np.asarray(pc.list_flatten(fj).to_numpy(zero_copy_only=False), dtype=object)
     own = np.asarray(pc.utf8_upper(t["jurisdiction"]).to_numpy(zero_copy_only=False), dtype=object)
-    foreign = (flat != own[parent]) & (flat != "WO")
-    n = len(corpus)
-    hit = np.bincount(parent[foreign], minlength=n) > 0
+    other = (flat != own[parent]) & (flat != "WO")
     listed = pc.greater(pc.list_value_length(fj), 0).to_numpy(zero_copy_only=False)
-    out = pd.Series(pd.array(hit, dtype="boolean"))
+    return np.bincount(parent[other], minlength=len(corpus)), listed
+
+
+def foreign_family(corpus) -> pd.Series:
+    """Whether each document has a family member in another jurisdiction than its own (WO
+    left out); NA where the data list no family jurisdictions for the document."""
+    count, listed = foreign_offices(corpus)
+    out = pd.Series(pd.array(count > 0, dtype="boolean"))
     out[~listed] = pd.NA
     return out
 
