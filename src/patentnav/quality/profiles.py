@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .documents import CONTINUOUS, LENGTHS, SHARES
-from .shrinkage import shrink_means, wilson_interval
+from .shrinkage import Z95, shrink_means, wilson_interval
 
 __all__ = ["BY", "RANK_DIRECTION", "MIN_DOCS", "MISSING_REASON", "QualityProfiles", "group_members", "quality_profiles",
            "aggregate"]
@@ -54,8 +54,10 @@ class QualityProfiles:
         ``min_docs`` (by documents). Columns: ``group``, ``documents``, ``ranked``, ``rank``;
         per indicator of :data:`~patentnav.quality.documents.CONTINUOUS` ``<c>_n``
         (documents with a value), ``<c>_mean`` (raw mean; NaN for claim lengths mixing words
-        and Han characters), ``<c>_rel`` (mean relative value), ``<c>_est`` (shrunk),
-        ``<c>_lo``, ``<c>_hi``, ``<c>_expected`` (the world's mean in the same cohorts);
+        and Han characters), ``<c>_rel`` (mean relative value) with ``<c>_rel_lo``,
+        ``<c>_rel_hi`` (its 95% normal interval, unshrunk: one large group against the
+        world), ``<c>_est`` (empirical-Bayes estimate, for ranking many groups), ``<c>_lo``,
+        ``<c>_hi``, ``<c>_expected`` (the world's mean in the same cohorts);
         ``publication_numbers`` (the group's documents); per share of :data:`~patentnav.quality.documents.SHARES`
         ``<s>_n``, ``<s>_share``, ``<s>_lo``, ``<s>_hi``, ``<s>_expected``.
     world : dict
@@ -182,21 +184,39 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         if c in LENGTHS:  # a mean of words and Han characters is no length
             h = np.bincount(codes[ok], weights=han[rows][ok].astype(float), minlength=G)
             mean = np.where((h > 0) & (h < np.bincount(codes[ok], minlength=G)), np.nan, mean)
+        rel = rel_all[rows]
+        okr = ~np.isnan(rel)
+        m = np.bincount(codes[okr], minlength=G).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rmean = np.bincount(codes[okr], weights=rel[okr], minlength=G) / m
+            rvar = (np.bincount(codes[okr], weights=rel[okr] ** 2, minlength=G) - m * rmean ** 2) / (m - 1)
+            se = np.sqrt(np.maximum(rvar, 0.0) / m)
+        se = np.where(m > 1, se, np.nan)
         e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
             expected = np.bincount(codes[ok], weights=e[ok], minlength=G) / np.bincount(codes[ok], minlength=G)
         if c in LENGTHS:
             expected = np.where(np.isnan(mean), np.nan, expected)
         out.update({f"{c}_n": sh["n"].to_numpy(), f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"].to_numpy(),
+                    f"{c}_rel_lo": rmean - Z95 * se, f"{c}_rel_hi": rmean + Z95 * se,
                     f"{c}_est": sh["estimate"].to_numpy(), f"{c}_lo": sh["lo"].to_numpy(), f"{c}_hi": sh["hi"].to_numpy()})
         k = int(np.isfinite(rel_all).sum())
         w_raw = raw_all[~np.isnan(raw_all)]
         mixed = c in LENGTHS and 0 < int(han[~np.isnan(raw_all)].sum()) < len(w_raw)
         wm = np.nan if mixed or not len(w_raw) else float(w_raw.mean())
-        world.update({f"{c}_n": k, f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu, f"{c}_est": mu,
+        world.update({f"{c}_n": k, f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu, f"{c}_rel_lo": np.nan,
+                      f"{c}_rel_hi": np.nan, f"{c}_est": mu,
                       f"{c}_lo": np.nan, f"{c}_hi": np.nan, f"{c}_shrink_to": sh.attrs["mu"], f"{c}_tau2": sh.attrs["tau2"]})
     for c in SHARES:
         v = docs[c].to_numpy(dtype=np.float64)[rows]
+        rel = rel_all[rows]
+        okr = ~np.isnan(rel)
+        m = np.bincount(codes[okr], minlength=G).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rmean = np.bincount(codes[okr], weights=rel[okr], minlength=G) / m
+            rvar = (np.bincount(codes[okr], weights=rel[okr] ** 2, minlength=G) - m * rmean ** 2) / (m - 1)
+            se = np.sqrt(np.maximum(rvar, 0.0) / m)
+        se = np.where(m > 1, se, np.nan)
         e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
         ok = ~np.isnan(v)
         m = np.bincount(codes[ok], minlength=G)

@@ -50,8 +50,8 @@ def _world_rows(row: pd.Series | None, world: dict, available: list, lang: str) 
             rows.append([label, n, rnd(share), rnd(exp), rnd(ratio), rnd(lo), rnd(hi)])
         else:
             n = int(row[f"{c}_n"])
-            rows.append([label, n, rnd(row[f"{c}_mean"]), rnd(row[f"{c}_expected"]), rnd(row[f"{c}_est"]),
-                         rnd(row[f"{c}_lo"]), rnd(row[f"{c}_hi"])])
+            rows.append([label, n, rnd(row[f"{c}_mean"]), rnd(row[f"{c}_expected"]), rnd(row[f"{c}_rel"]),
+                         rnd(row[f"{c}_rel_lo"]), rnd(row[f"{c}_rel_hi"])])
     return rows
 
 
@@ -59,7 +59,9 @@ def _sentence(row: pd.Series | None, c: str, region: str, lang: str) -> str:
     ind = L(f"q.i.{c}", lang)
     if row is None or not int(row[f"{c}_n"]):
         return L("q.vs.none", lang, region=region, indicator=ind)
-    est, lo, hi = row[f"{c}_est"], row[f"{c}_lo"], row[f"{c}_hi"]
+    est, lo, hi = row[f"{c}_rel"], row[f"{c}_rel_lo"], row[f"{c}_rel_hi"]
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return L("q.vs.none", lang, region=region, indicator=ind)
     key = "q.vs.above" if lo > 1 else "q.vs.below" if hi < 1 else "q.vs.same"
     return L(key, lang, region=region, indicator=ind, est=_fmt(est), lo=_fmt(lo), hi=_fmt(hi))
 
