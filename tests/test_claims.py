@@ -126,6 +126,10 @@ def test_no_reference(text):
 
 def test_word_and_han_counts():
     assert count_words(pa.array(["(a) a lanyard ; anti-lock — 10% (Mw/Mn)", "", None])).tolist() == [6, 0, 0]
+    # Unicode letters are letters; a text ending in punctuation does not run into the next one
+    texts = ["Устройство для — измерения ±", "α-олефин", "“quoted” — …", "一种 无人机", "—", "a", "±"]
+    assert count_words(pa.array(texts)).tolist() == [3, 1, 1, 2, 0, 1, 0]
+    assert count_words(pa.array(texts)).tolist() == [len([w for w in t.split() if any(c.isalnum() for c in w)]) for t in texts]
     # 一种无人机包括机身和四个机臂: 14 Han characters; Latin letters and punctuation are not counted
     assert count_han(pa.array(["一种无人机，包括机身和四个机臂。", "一种基于LTE的方法"])).tolist() == [14, 7]
 

@@ -25,6 +25,8 @@ doi:10.1080/13571516.2018.1553284.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -138,42 +140,61 @@ def _alnum(x: np.ndarray) -> np.ndarray:
     return ((x >= 48) & (x <= 57)) | ((low >= 97) & (low <= 122))
 
 
-def _nonword_tokens(b: np.ndarray, starts: np.ndarray, space: np.ndarray) -> np.ndarray:
-    """The token starts (sorted) of tokens without a letter or digit.
+@functools.lru_cache(maxsize=1)
+def _alnum_code_points() -> np.ndarray:
+    """``str.isalnum`` of every Unicode code point (Unicode categories L and N), built once."""
+    return np.fromiter((chr(i).isalnum() if not 0xD800 <= i <= 0xDFFF else False for i in range(0x110000)),
+                       dtype=bool, count=0x110000)
+
+
+def _code_points(b: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code point, byte length) of the UTF-8 sequences starting at ``at`` (non-ASCII lead
+    bytes); a stray continuation byte or a truncated sequence reads as one byte, U+FFFD."""
+    m = len(b)
+    x = b[at].astype(np.int64)
+    n = np.where(x >= 0xF0, 4, np.where(x >= 0xE0, 3, np.where(x >= 0xC0, 2, 1)))
+    n = np.where(at + n <= m, n, 1)
+    cp = np.full(len(at), 0xFFFD, dtype=np.int64)
+    for k, mask in ((2, 0x1F), (3, 0x0F), (4, 0x07)):
+        sel = n == k
+        if sel.any():
+            a = at[sel]
+            v = b[a].astype(np.int64) & mask
+            for j in range(1, k):
+                v = (v << 6) | (b[a + j].astype(np.int64) & 0x3F)
+            cp[sel] = v
+    return np.clip(cp, 0, 0x10FFFF), n
+
+
+def _nonword_tokens(b: np.ndarray, starts: np.ndarray, space: np.ndarray, text_start: np.ndarray) -> np.ndarray:
+    """The token starts (sorted) of tokens without a letter or digit; a token ends at
+    whitespace (``space``) or where the next text starts (``text_start``).
 
     A token whose first byte is an ASCII letter or digit is a word. The others are followed
-    byte by byte, all at once, over a shrinking set: an ASCII letter or digit makes a word,
-    whitespace or the end of the text ends a token of punctuation; a token that meets a
-    non-ASCII character is a word when that character is Han, else it is decided by the
-    Unicode category of its characters (``str.isalnum``), once per distinct token.
+    character by character, all at once over a shrinking set: a letter or digit (ASCII, or a
+    non-ASCII character of Unicode category L or N) makes a word; whitespace or the end of
+    the text ends a token without one. No Python code runs per token.
     """
     m = len(b)
     pending = starts[~_alnum(b[starts])]
-    nonword, unicode_ = [], []
-    j = 0
+    cur = pending.copy()
+    nonword = []
     while len(pending):
-        at = pending + j
-        ended = at >= m
-        ended[~ended] = space[at[~ended]]
+        ended = cur >= m
+        inside = np.flatnonzero(~ended)
+        c = cur[inside]
+        ended[inside] = space[c] | (text_start[c] & (c != pending[inside]))
         nonword.append(pending[ended])
-        pending, at = pending[~ended], at[~ended]
-        x = b[at]
-        high = x >= 0x80
-        if high.any():
-            unicode_.append(np.c_[pending[high], at[high]])
-        pending = pending[~(high | _alnum(x))]
-        j += 1
-    if unicode_:
-        cand = np.concatenate(unicode_)
-        han = np.isin(cand[:, 1], _han_positions(b, cand[:, 1]))
-        rest = cand[~han, 0]
-        if len(rest):
-            sp = np.flatnonzero(space)
-            nxt = np.searchsorted(sp, rest)
-            stop = np.where(nxt < len(sp), sp[np.minimum(nxt, max(len(sp) - 1, 0))] if len(sp) else m, m)
-            tokens = [bytes(b[s:e]).decode("utf-8", "replace") for s, e in zip(rest, stop)]
-            word = {t: any(ch.isalnum() for ch in t) for t in set(tokens)}
-            nonword.append(rest[~np.array([word[t] for t in tokens], dtype=bool)])
+        pending, cur = pending[~ended], cur[~ended]
+        x = b[cur]
+        step = np.ones(len(cur), dtype=np.int64)
+        word = _alnum(x)
+        high = np.flatnonzero(x >= 0x80)
+        if len(high):
+            cp, n = _code_points(b, cur[high])
+            word[high] = _alnum_code_points()[cp]
+            step[high] = n
+        pending, cur = pending[~word], (cur + step)[~word]
     return np.sort(np.concatenate(nonword)) if nonword else np.zeros(0, np.int64)
 
 
@@ -193,7 +214,9 @@ def _words_and_han(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     prev[1:] = space[:-1]
     prev[off[:-1][off[:-1] < len(b)]] = True  # each text starts a token
     starts = np.flatnonzero(~space & prev)
-    words = _per_segment(starts, off) - _per_segment(_nonword_tokens(b, starts, space), off)
+    text_start = np.zeros(len(b), dtype=bool)  # a token also ends where the next text starts
+    text_start[off[:-1][off[:-1] < len(b)]] = True
+    words = _per_segment(starts, off) - _per_segment(_nonword_tokens(b, starts, space, text_start), off)
     return words, _per_segment(_han_positions(b), off)
 
 
