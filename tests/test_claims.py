@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import patentnav
 from patentnav import Corpus
@@ -224,3 +226,19 @@ def test_bad_markup_values_are_reported(tmp_path):
 def test_chunking_does_not_change_the_result(xml_corpus, ci):
     small = claim_indicators(xml_corpus, chunk_size=7).set_index("publication_number")
     pd.testing.assert_frame_equal(small, ci)
+
+
+def _han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1 ;—,.(\u3000\t\n") + ["α", "д", "无", "人", "，", "𠀀", "😀", "±", "Ⅳ"]),
+                        max_size=30), min_size=1, max_size=8))
+def test_word_and_han_counts_match_a_python_reference(texts):
+    import re as _re
+
+    words = [sum(1 for w in _re.split(r"[\x00-\x20]+", t) if any(c.isalnum() for c in w)) for t in texts]
+    assert count_words(pa.array(texts)).tolist() == words
+    assert count_han(pa.array(texts)).tolist() == [sum(_han(c) for c in t) for t in texts]
