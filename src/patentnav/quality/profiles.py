@@ -133,6 +133,11 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     lvl = level or (_region_level(region) if region and not firms else "country")
     if assign is None and (by == "region" or region):
         assign = assign_regions(corpus, level=lvl, firms=firms)
+    if region and by != "region" and not (assign["region"] == region).any():
+        size = assign.groupby(assign["region"].astype(str))["weight"].sum().drop(labels=["UNKNOWN"], errors="ignore")
+        known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or "none"
+        raise ValueError(f"region {region!r} has no documents in this corpus at {lvl} level (largest regions: {known}); "
+                         "regions below country level need applicant addresses (CNIPA-style exports)")
     if by == "region":
         a = assign[["publication_number", "region"]].drop_duplicates()
         return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None

@@ -93,7 +93,10 @@ def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, fir
     regions, world = aggregate(docs, rows, groups, min_docs=min_docs)
     rrow = regions[regions["group"] == region]
     rrow = rrow.iloc[0] if len(rrow) else None
-    rows, groups, _ = group_members(corpus, "applicant", region=region, firms=firms, assign=assign, mapping=mapping)
+    if rrow is not None:
+        rows, groups, _ = group_members(corpus, "applicant", region=region, firms=firms, assign=assign, mapping=mapping)
+    else:  # the region has no documents: no local applicants (the paragraphs say so)
+        rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
     apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs)
     available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
     unavailable = [c for c in WORLD_INDICATORS if c not in available]
