@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["data_cutoff", "maintenance", "ENDED"]
@@ -54,7 +55,8 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Corpus order: ``publication_number``, ``status`` (on ``as_of``), ``status_known``
+        Corpus order: ``publication_number``, ``status`` (on ``as_of``; None for documents
+        that are not grants: the rules run on grants only), ``status_known``
         (the status rests on legal events or the exported status text, not only on the
         rule "granted and no lapse event"), ``in_force``, ``ended``, ``granted_invention``,
         ``kept`` (bool or NA): for a granted invention patent filed at least ``years`` years
@@ -76,7 +78,15 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
                             "kept": pd.array([pd.NA] * n, dtype="boolean")})
         out.attrs.update({"as_of": None, "kept_note": "no dates in the data"})
         return out
-    st = patent_status(corpus, as_of=cut)
+    # the status matters for granted invention patents only: the legal rules run on those
+    # (and on corrected publications, which the rules may class as grants)
+    cand = pc.is_in(t["document_type"], value_set=pa.array(["granted_patent", "amended"])).fill_null(False)
+    rows = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
+    sub = patent_status(corpus.filter(cand), as_of=cut)
+    st = pd.DataFrame({"status": np.full(n, None, dtype=object), "document_type": np.full(n, None, dtype=object),
+                       "assumed_date": np.full(n, None, dtype=object)})
+    for c in st.columns:
+        st.loc[rows, c] = sub[c].to_numpy(dtype=object)
     status = st["status"].to_numpy(dtype=object)
     has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
     has_text = pc.is_valid(t["legal_status"]).to_numpy(zero_copy_only=False)
@@ -97,7 +107,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     kept[eligible & dated_stop & ~late] = 0.0
     ended = np.isin(status, list(ENDED))
     out = pd.DataFrame({
-        "publication_number": st["publication_number"].to_numpy(),
+        "publication_number": t["publication_number"].to_numpy(),
         "status": status,
         "status_known": known,
         "in_force": pd.array(np.where(known, status == "in_force", False), dtype="boolean"),
