@@ -167,6 +167,56 @@ def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
     return pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), raw)
 
 
+def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: values present, mean, and standard error of the mean (NaN under 2 values)."""
+    ok = ~np.isnan(values)
+    n = np.bincount(codes[ok], minlength=G).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(codes[ok], weights=values[ok], minlength=G) / n
+        var = (np.bincount(codes[ok], weights=values[ok] ** 2, minlength=G) - n * mean ** 2) / (n - 1)
+        se = np.where(n > 1, np.sqrt(np.maximum(var, 0.0) / n), np.nan)
+    return n, mean, se
+
+
+def _continuous(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: int, han: np.ndarray) -> tuple[dict, dict]:
+    """Group columns and world values of one indicator compared as a mean."""
+    rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
+    raw_all = docs[c].to_numpy(dtype=np.float64)
+    sh = shrink_means(rel_all[rows], codes, G)
+    _, rmean, se = _group_means(rel_all[rows], codes, G)
+    n, mean, _ = _group_means(raw_all[rows], codes, G)
+    _, expected, _ = _group_means(np.where(np.isnan(raw_all), np.nan, docs[f"{c}_expected"].to_numpy(dtype=np.float64))[rows], codes, G)
+    if c in LENGTHS:  # a mean of words and Han characters is no length
+        h, _, _ = _group_means(np.where(np.isnan(raw_all) | ~han, np.nan, 1.0)[rows], codes, G)
+        mixed = (h > 0) & (h < n)
+        mean, expected = np.where(mixed, np.nan, mean), np.where(mixed, np.nan, expected)
+    cols = {f"{c}_n": sh["n"].to_numpy(), f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"].to_numpy(),
+            f"{c}_rel_lo": rmean - Z95 * se, f"{c}_rel_hi": rmean + Z95 * se, f"{c}_est": sh["estimate"].to_numpy(),
+            f"{c}_lo": sh["lo"].to_numpy(), f"{c}_hi": sh["hi"].to_numpy()}
+    known = ~np.isnan(raw_all)
+    mixed_world = c in LENGTHS and 0 < int(han[known].sum()) < int(known.sum())
+    wm = np.nan if mixed_world or not known.any() else float(raw_all[known].mean())
+    mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan  # the world: 1 by construction
+    world = {f"{c}_n": int(np.isfinite(rel_all).sum()), f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu,
+             f"{c}_rel_lo": np.nan, f"{c}_rel_hi": np.nan, f"{c}_est": mu, f"{c}_lo": np.nan, f"{c}_hi": np.nan,
+             f"{c}_shrink_to": sh.attrs["mu"], f"{c}_tau2": sh.attrs["tau2"]}
+    return cols, world
+
+
+def _share(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: int) -> tuple[dict, dict]:
+    """Group columns and world values of one yes/no indicator compared as a share."""
+    v_all = docs[c].to_numpy(dtype=np.float64)
+    n, share, _ = _group_means(v_all[rows], codes, G)
+    _, expected, _ = _group_means(docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows], codes, G)
+    k = np.nan_to_num(share * n)
+    lo, hi = wilson_interval(k, n)
+    known = v_all[~np.isnan(v_all)]
+    wl, wh = wilson_interval([known.sum()], [len(known)])
+    ws = float(known.mean()) if len(known) else np.nan
+    return ({f"{c}_n": n.astype(np.int64), f"{c}_share": share, f"{c}_lo": lo, f"{c}_hi": hi, f"{c}_expected": expected},
+            {f"{c}_n": len(known), f"{c}_share": ws, f"{c}_lo": float(wl[0]), f"{c}_hi": float(wh[0]), f"{c}_expected": ws})
+
+
 def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
               rank_by: str = "quality_index") -> tuple[pd.DataFrame, dict]:
     """Profiles of the groups from the document table (:func:`document_quality`) and the
@@ -178,64 +228,13 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
     world: dict[str, object] = {"group": "world", "documents": len(docs)}
     han = (docs["claim_length_unit"] == "han").to_numpy() if "claim_length_unit" in docs else np.zeros(len(docs), bool)
     for c in CONTINUOUS:
-        rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
-        raw_all = docs[c].to_numpy(dtype=np.float64)
-        mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan  # the world (1 by construction)
-        sh = shrink_means(rel_all[rows], codes, G)
-        raw = raw_all[rows]
-        ok = ~np.isnan(raw)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.bincount(codes[ok], weights=raw[ok], minlength=G) / np.bincount(codes[ok], minlength=G)
-        if c in LENGTHS:  # a mean of words and Han characters is no length
-            h = np.bincount(codes[ok], weights=han[rows][ok].astype(float), minlength=G)
-            mean = np.where((h > 0) & (h < np.bincount(codes[ok], minlength=G)), np.nan, mean)
-        rel = rel_all[rows]
-        okr = ~np.isnan(rel)
-        m = np.bincount(codes[okr], minlength=G).astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rmean = np.bincount(codes[okr], weights=rel[okr], minlength=G) / m
-            rvar = (np.bincount(codes[okr], weights=rel[okr] ** 2, minlength=G) - m * rmean ** 2) / (m - 1)
-            se = np.sqrt(np.maximum(rvar, 0.0) / m)
-        se = np.where(m > 1, se, np.nan)
-        e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            expected = np.bincount(codes[ok], weights=e[ok], minlength=G) / np.bincount(codes[ok], minlength=G)
-        if c in LENGTHS:
-            expected = np.where(np.isnan(mean), np.nan, expected)
-        out.update({f"{c}_n": sh["n"].to_numpy(), f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"].to_numpy(),
-                    f"{c}_rel_lo": rmean - Z95 * se, f"{c}_rel_hi": rmean + Z95 * se,
-                    f"{c}_est": sh["estimate"].to_numpy(), f"{c}_lo": sh["lo"].to_numpy(), f"{c}_hi": sh["hi"].to_numpy()})
-        k = int(np.isfinite(rel_all).sum())
-        w_raw = raw_all[~np.isnan(raw_all)]
-        mixed = c in LENGTHS and 0 < int(han[~np.isnan(raw_all)].sum()) < len(w_raw)
-        wm = np.nan if mixed or not len(w_raw) else float(w_raw.mean())
-        world.update({f"{c}_n": k, f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu, f"{c}_rel_lo": np.nan,
-                      f"{c}_rel_hi": np.nan, f"{c}_est": mu,
-                      f"{c}_lo": np.nan, f"{c}_hi": np.nan, f"{c}_shrink_to": sh.attrs["mu"], f"{c}_tau2": sh.attrs["tau2"]})
+        cols, w = _continuous(docs, c, rows, codes, G, han)
+        out.update(cols)
+        world.update(w)
     for c in SHARES:
-        v = docs[c].to_numpy(dtype=np.float64)[rows]
-        rel = rel_all[rows]
-        okr = ~np.isnan(rel)
-        m = np.bincount(codes[okr], minlength=G).astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rmean = np.bincount(codes[okr], weights=rel[okr], minlength=G) / m
-            rvar = (np.bincount(codes[okr], weights=rel[okr] ** 2, minlength=G) - m * rmean ** 2) / (m - 1)
-            se = np.sqrt(np.maximum(rvar, 0.0) / m)
-        se = np.where(m > 1, se, np.nan)
-        e = docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows]
-        ok = ~np.isnan(v)
-        m = np.bincount(codes[ok], minlength=G)
-        k = np.bincount(codes[ok], weights=v[ok], minlength=G)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(m > 0, k / m, np.nan)
-            expected = np.where(m > 0, np.bincount(codes[ok], weights=e[ok], minlength=G) / m, np.nan)
-        lo, hi = wilson_interval(k, m)
-        out.update({f"{c}_n": m, f"{c}_share": share, f"{c}_lo": lo, f"{c}_hi": hi, f"{c}_expected": expected})
-        allv = docs[c].to_numpy(dtype=np.float64)
-        allv = allv[~np.isnan(allv)]
-        wl, wh = wilson_interval([allv.sum()], [len(allv)])
-        world.update({f"{c}_n": len(allv), f"{c}_share": float(allv.mean()) if len(allv) else np.nan,
-                      f"{c}_lo": float(wl[0]), f"{c}_hi": float(wh[0]), f"{c}_expected": float(allv.mean()) if len(allv) else np.nan})
+        cols, w = _share(docs, c, rows, codes, G)
+        out.update(cols)
+        world.update(w)
     out["publication_numbers"] = _members_of(docs["publication_number"].to_numpy(dtype=object), rows, codes, G)
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
