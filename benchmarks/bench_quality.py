@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
@@ -102,6 +101,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    t0 = time.perf_counter()
-    rc = main()
-    sys.exit(rc)
+    sys.exit(main())

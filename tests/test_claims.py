@@ -12,9 +12,7 @@ Selection: the first utility grant of each weekly file, plus 6836979 (claim 16 r
 
 from __future__ import annotations
 
-import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest

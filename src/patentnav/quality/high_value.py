@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["HIGH_VALUE_CRITERIA", "NOT_IN_PATENT_DATA", "high_value", "foreign_family", "foreign_offices"]
