@@ -1,6 +1,6 @@
 """Filing quality (专利质量): claim-based indicators of real USPTO grants, the patent agents
 behind them, and applicants of a region ranked by quality rather than count (see
-docs/methods.md, section 12).
+docs/methods.md, section 13).
 
 Run: python examples/11_filing_quality.py
 """

@@ -136,7 +136,7 @@ def test_high_value_criteria():
     assert hv["maintained_10y"].tolist()[2:] == [True, False, pd.NA, True]  # in force and filed >= 10 years before
     assert hv["high_value"].tolist() == [pd.NA, pd.NA, True, True, False, True]
     assert hv.attrs["shown"] == ["sei", "overseas_family", "maintained_10y"]
-    assert hv.attrs["not_shown"] == ["pledge", "award"]
+    assert hv.attrs["not_shown"] == ["pledge_high", "award"]
 
 
 # --- profiles -------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_profiles_on_the_bundled_sample_say_what_they_cannot_give(drones):
             est = p.table[f"{c}_est" if c in CONTINUOUS else f"{c}_share"]
             assert est.isna().all()  # nothing, never 0
         assert "no claims text" in p.availability["first_claim_words"]
-        assert p.params["high_value"]["shown"] == ["sei"]
+        assert p.params["high_value"]["shown"] == ["sei", "overseas_family"]  # families of one have no member abroad
     p = quality_profiles(drones, by="applicant", region="CN", docs=d)
     assert "SZ DJI TECHNOLOGY CO LTD" in p.table["group"].tolist() and p.documents < 200
 

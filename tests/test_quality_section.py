@@ -59,4 +59,4 @@ def test_sample_section_says_what_it_cannot_give(drones):
         world_rows = [r[0] for r in _tables(sec)["quality_vs_world"]["rows"]]
         assert not any(re.search("claim|权利要求", r) for r in world_rows)  # no zeros for what is missing
         crit = _tables(sec)["quality_criteria"]["rows"]
-        assert [r[1] for r in crit] == (["yes", "no", "no", "no", "no"] if lang == "en" else ["是", "否", "否", "否", "否"])
+        assert [r[1] for r in crit] == (["yes", "yes", "no", "no", "no"] if lang == "en" else ["是", "是", "否", "否", "否"])

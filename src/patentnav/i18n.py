@@ -340,7 +340,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "q.crit.sei": ("strategic emerging industry", "属于战略性新兴产业"),
     "q.crit.overseas_family": ("family member abroad", "在海外有同族专利"),
     "q.crit.maintained_10y": ("maintained over 10 years", "维持年限超过 10 年"),
-    "q.crit.pledge": ("pledged for a high amount (not in patent data)", "实现较高质押融资金额（专利数据中没有）"),
+    "q.crit.pledge_high": ("pledged for a high amount (not in patent data)", "实现较高质押融资金额（专利数据中没有）"),
     "q.crit.award": ("China Patent Award or national S&T award (not in patent data)", "获中国专利奖或国家科学技术奖（专利数据中没有）"),
     # report section: quality
     "sec.quality": ("Filing quality", "专利质量"),

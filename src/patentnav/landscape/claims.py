@@ -6,7 +6,7 @@ A longer first claim carries more limitations and so protects less: the number o
 the first (or shortest) independent claim is the claim-based measure of patent scope, and
 the number of independent claims measures how many distinct inventions a patent protects
 (Marco, Sarnoff & deGrazia 2019; Kuhn & Thompson 2019). Definitions, with the segmentation
-and dependency rules, are in ``docs/methods.md`` (section 12).
+and dependency rules, are in ``docs/methods.md`` (section 13).
 
 Everything runs in Arrow kernels (RE2 regular expressions over whole string columns) and
 numpy over the claims of many documents at once; no Python code runs per document or per
@@ -560,7 +560,7 @@ def claim_indicators(corpus, chunk_size: int = _CHUNK) -> pd.DataFrame:
     References
     ----------
     Marco, Sarnoff & deGrazia (2019), *Research Policy* 48(9); Kuhn & Thompson (2019),
-    *Int. J. of the Economics of Business* 26(1). See ``docs/methods.md``, section 12.
+    *Int. J. of the Economics of Business* 26(1). See ``docs/methods.md``, section 13.
 
     Examples
     --------

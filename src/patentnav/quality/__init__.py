@@ -12,7 +12,7 @@ patent agents, against the world's filings of the same fields and years.
   minimum size.
 
 The claim-based indicators themselves are :func:`patentnav.landscape.claims.claim_indicators`.
-Definitions and sources: ``docs/methods.md``, section 12.
+Definitions and sources: ``docs/methods.md``, section 13.
 """
 
 from .documents import CONTINUOUS, INDICATOR_DOCS, SHARES, document_quality, family_breadth, pct_route

@@ -7,7 +7,7 @@ indicators), family breadth, the PCT route, grant lag, maintenance to year 10 an
 high-value criteria. Each indicator is then divided by its mean over the corpus documents
 of the same cohort (filing year x WIPO field, as the OECD normalises; claim lengths also by
 their unit, words or Han characters): 1 is the world average in the same fields and years.
-Definitions: ``docs/methods.md``, section 12.
+Definitions: ``docs/methods.md``, section 13.
 """
 
 from __future__ import annotations
@@ -42,13 +42,24 @@ INDICATOR_DOCS = {
 }
 
 
+def foreign_offices(corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: how many distinct jurisdictions of ``family_jurisdictions`` are neither
+    its own nor WO, and whether the data list family jurisdictions for it at all."""
+    t = corpus.table
+    fj = t["family_jurisdictions"].combine_chunks()
+    parent = pc.list_parent_indices(fj).to_numpy()
+    flat = np.asarray(pc.list_flatten(fj).to_numpy(zero_copy_only=False), dtype=object)
+    own = np.asarray(pc.utf8_upper(t["jurisdiction"]).to_numpy(zero_copy_only=False), dtype=object)
+    other = (flat != own[parent]) & (flat != "WO")
+    listed = pc.greater(pc.list_value_length(fj), 0).to_numpy(zero_copy_only=False)
+    return np.bincount(parent[other], minlength=len(corpus)), listed
+
+
 def family_breadth(corpus) -> np.ndarray:
     """Distinct patent offices of each document's family: ``family_jurisdictions`` plus its own
     jurisdiction, WO left out (an international application is no office's grant); NaN where
     the data list no family jurisdictions for the document (a family size alone does not
     say where the members are, and counting only the families of one would bias the mean)."""
-    from .high_value import foreign_offices
-
     others, listed = foreign_offices(corpus)
     own_wo = pc.equal(pc.utf8_upper(corpus.table["jurisdiction"]), "WO").fill_null(False).to_numpy(zero_copy_only=False)
     count = others.astype(np.float64) + ~own_wo

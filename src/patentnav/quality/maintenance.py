@@ -5,7 +5,7 @@ Renewal fees rise with age, so a patent kept alive for years is one its owner va
 than 10 years" among the criteria of a high-value invention patent. The legal status comes
 from :func:`patentnav.warning.status.patent_status` (INPADOC events, the statutory term,
 the exported status text); the rules below only say when that status tells whether the
-patent lived to year 10. Definitions: ``docs/methods.md``, section 12.
+patent lived to year 10. Definitions: ``docs/methods.md``, section 13.
 
 References
 ----------
@@ -55,8 +55,9 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Corpus order: ``publication_number``, ``status`` (on ``as_of``; None for documents
-        that are not grants: the rules run on grants only), ``status_known``
+        Corpus order: ``publication_number``, ``status``, ``document_type`` (as the status
+        rules class it), ``jurisdiction`` (on ``as_of``; None for documents that are not
+        grants: the rules run on grants only), ``status_known``
         (the status rests on legal events or the exported status text, not only on the
         rule "granted and no lapse event"), ``in_force``, ``ended``, ``granted_invention``,
         ``kept`` (bool or NA): for a granted invention patent filed at least ``years`` years
@@ -73,7 +74,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     n = len(corpus)
     if cut is None or n == 0:
         out = pd.DataFrame({"publication_number": t["publication_number"].to_numpy(), "status": None,
-                            "status_known": False, "in_force": pd.array([pd.NA] * n, dtype="boolean"),
+                            "document_type": None, "jurisdiction": None, "status_known": False, "in_force": pd.array([pd.NA] * n, dtype="boolean"),
                             "ended": pd.array([pd.NA] * n, dtype="boolean"), "granted_invention": False,
                             "kept": pd.array([pd.NA] * n, dtype="boolean")})
         out.attrs.update({"as_of": None, "kept_note": "no dates in the data"})
@@ -84,7 +85,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     rows = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
     sub = patent_status(corpus.filter(cand), as_of=cut)
     st = pd.DataFrame({"status": np.full(n, None, dtype=object), "document_type": np.full(n, None, dtype=object),
-                       "assumed_date": np.full(n, None, dtype=object)})
+                       "jurisdiction": np.full(n, None, dtype=object), "assumed_date": np.full(n, None, dtype=object)})
     for c in st.columns:
         st.loc[rows, c] = sub[c].to_numpy(dtype=object)
     status = st["status"].to_numpy(dtype=object)
@@ -109,6 +110,8 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
     out = pd.DataFrame({
         "publication_number": t["publication_number"].to_numpy(),
         "status": status,
+        "document_type": st["document_type"].to_numpy(dtype=object),
+        "jurisdiction": st["jurisdiction"].to_numpy(dtype=object),
         "status_known": known,
         "in_force": pd.array(np.where(known, status == "in_force", False), dtype="boolean"),
         "ended": pd.array(ended, dtype="boolean"),

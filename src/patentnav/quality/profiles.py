@@ -7,7 +7,7 @@ empirical Bayes with a 95% interval (:func:`patentnav.quality.shrinkage.shrink_m
 that a holder with three patents cannot top a table on luck; for the yes/no indicators
 (PCT route, kept to year 10, CNIPA high-value) the share with a Wilson interval and the
 share expected from the world in the same cohorts. Groups with fewer than ``min_docs``
-documents are listed but not ranked. Definitions: ``docs/methods.md``, section 12.
+documents are listed but not ranked. Definitions: ``docs/methods.md``, section 13.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ the same fields and years, local applicants ranked by quality rather than count,
 quantity-versus-quality chart, and what the data cannot show.
 
 Every number comes from :mod:`patentnav.quality` (definitions in ``docs/methods.md``,
-section 12); every sentence is built from a row of the tables beside it.
+section 13); every sentence is built from a row of the tables beside it.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def _criteria_table(hv: dict, lang: str) -> dict:
 
     shown = set(hv.get("shown", []))
     reason_key = {"sei": "q.missing.ipc", "overseas_family": "q.missing.family_only", "maintained_10y": "q.missing.status",
-                  "pledge": "q.missing.pledge", "award": "q.missing.award"}
+                  "pledge_high": "q.missing.pledge", "award": "q.missing.award"}
     rows = [[L(f"q.crit.{c}", lang), L("q.yes" if c in shown else "q.no", lang),
              None if c in shown else L(reason_key[c], lang)] for c in HIGH_VALUE_CRITERIA]
     return _table("quality_criteria", L("t.q.criteria", lang), [
