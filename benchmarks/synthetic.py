@@ -118,21 +118,29 @@ def _claim_pool() -> tuple[pa.Array, pa.Array]:
     return body.filter(pa.array(~dep)), body.filter(pa.array(dep))
 
 
-def _claims(rng, n: int) -> dict[str, pa.Array]:
-    """Claims text, claims count, coverage and markup of ``n`` patents (see the module docstring)."""
+def _claims(rng, n: int, block: int = 100_000) -> dict[str, pa.Array]:
+    """Claims text, claims count, coverage and markup of ``n`` patents (see the module docstring).
+
+    The text is built ``block`` patents at a time into a chunked column (a million patents
+    hold about 5 GB of claims, more than one Arrow string array can address)."""
     ind_pool, dep_pool = _claim_pool()
+    pool = pa.concat_arrays([ind_pool, dep_pool])
     k = np.minimum(1 + rng.poisson(14.5, n), 200)
     offsets, parent = _ragged(k)
     number = np.arange(len(parent), dtype=np.int64) - offsets[parent] + 1
     indep = (number == 1) | (rng.random(len(parent)) < 0.12)
-    pick_i = rng.integers(0, len(ind_pool), len(parent))
-    pick_d = rng.integers(0, len(dep_pool), len(parent))
-    body = pc.if_else(pa.array(indep), pc.take(ind_pool, pa.array(pick_i)), pc.take(dep_pool, pa.array(pick_d)))
-    lines = pc.binary_join_element_wise(_ints_str(number), body, ". ")
-    text = pc.binary_join(_list(offsets, lines), "\n")
+    pick = np.where(indep, rng.integers(0, len(ind_pool), len(parent)), len(ind_pool) + rng.integers(0, len(dep_pool), len(parent)))
+    chunks = []
+    for a in range(0, n, block):
+        b = min(n, a + block)
+        lo, hi = offsets[a], offsets[b]
+        lines = pc.binary_join_element_wise(_ints_str(number[lo:hi]), pc.take(pool, pa.array(pick[lo:hi])), ". ")
+        chunks.append(pc.binary_join(_list(offsets[a:b + 1] - lo, lines), "\n"))
+        del lines
     dep_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(parent[~indep], minlength=n), out=dep_offsets[1:])
-    return {"claims": text, "claims_count": pa.array(k.astype(np.int32)), "claims_coverage": pa.array(["all"] * n),
+    return {"claims": pa.chunked_array(chunks, pa.string()), "claims_count": pa.array(k.astype(np.int32)),
+            "claims_coverage": pa.array(["all"] * n),
             "dependent_claim_numbers": pa.ListArray.from_arrays(pa.array(dep_offsets.astype(np.int32)),
                                                                 pa.array(number[~indep].astype(np.int32)))}
 
@@ -344,6 +352,7 @@ def _table(cols: dict, n: int) -> pa.Table:
             arrays.append(_empty_list(n, f.type))
         else:
             arrays.append(pa.nulls(n, f.type))
+    arrays = [a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a], a.type) for a in arrays]  # claims: chunked
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 

@@ -86,7 +86,7 @@ REFERENCE_PATTERN = (
 # a piece that ends with the word before a claim number split off by the segmentation
 _ENDS_WITH_CLAIM = r"(?i)(?:\bclaims?|权利要求|請求項|청구항|\banspr(?:uch|uchs|üche|üchen)|\brevendications?)[ \t\x{3000}]*$"
 
-_CHUNK = 50_000
+_CHUNK = 20_000  # documents at a time: about 110 MB of claims text, 1 GB of working memory
 _EMPTY = pa.schema([("doc", pa.int64()), ("number", pa.int32()), ("words", pa.int64()), ("han", pa.int64()), ("refers", pa.bool_())])
 _MAX_NUMBER = 1000
 
@@ -358,7 +358,8 @@ def split_claims(claims, coverage=None) -> pa.Table:
     texts = _clean(texts)
     first_only = cov == "first"
     split_rows = np.flatnonzero(~first_only & pc.is_valid(texts).to_numpy(zero_copy_only=False))
-    parts = [_split(texts.take(pa.array(split_rows)), split_rows, cov[split_rows] == "independent")]
+    sub = texts if len(split_rows) == n else texts.take(pa.array(split_rows))
+    parts = [_split(sub, split_rows, cov[split_rows] == "independent")]
     one = np.flatnonzero(first_only & pc.is_valid(texts).to_numpy(zero_copy_only=False))
     if len(one):
         t1 = pc.replace_substring_regex(texts.take(pa.array(one)), _FIRST_NUMBER, "", max_replacements=1)
