@@ -237,4 +237,10 @@ def test_cli_sample_zh_and_escaping(tmp_path):
 
 def test_cli_rejects_unknown_output(tmp_path):
     r = CliRunner().invoke(main, ["quality", "-o", str(tmp_path / "x.xlsx")])
-    assert r.exit_code == 2 and ".csv or a .json" in r.output
+    assert r.exit_code == 2 and "'.xlsx'" in r.output and ".csv, .json" in r.output
+
+
+def test_cli_unknown_region_is_a_message_in_the_language(tmp_path):
+    r = CliRunner().invoke(main, ["quality", "--region", "XX", "--lang", "zh"])
+    assert r.exit_code == 2 and "--region XX" in r.output and "语料中没有该地区的文献" in r.output
+    assert "Traceback" not in r.output

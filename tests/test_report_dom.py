@@ -58,6 +58,9 @@ def _sample_data(label: str) -> dict:
                                "portfolio_label": label, "x_label": label, "y_label": label},
         "decision_matrix": {"points": [{"value": 0.5, "interest": 0.5, "decision": "keep", "decision_label": label,
                                         "label": label, "fees": 10}], "x_label": label, "y_label": label},
+        "quality_quantity": {"points": [{"label": label, "documents": 12, "estimate": 1.1, "lo": 0.9, "hi": 1.3,
+                                         "ranked": True}], "world": 1.0, "x_label": label, "y_label": label,
+                             "ranked_label": label, "listed_label": label},
     }
 
 

@@ -241,6 +241,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "范围条件（{criteria}）筛除了全部 {n} 件文献；请放宽 --industry / --ipc / --query"),
     "err.output_suffix": ("-o {path}: cannot write '{suffix}' files; use one of: {suffixes}",
                           "-o {path}：不能写出“{suffix}”文件；可用：{suffixes}"),
+    "err.region_absent": ("--region {region}: no documents of this region in the corpus at {level} level (largest regions: {known}); "
+                          "use a key of that list; regions below country level need applicant addresses (CNIPA, incoPat exports)",
+                          "--region {region}：语料中没有该地区的文献（层级 {level}；文献最多的地区：{known}）；请使用列表中的地区代码；"
+                          "国家以下的地区需要申请人地址（CNIPA、incoPat 导出）"),
     "err.xlsx_rows": ("-o {path}: {n} documents do not fit in one Excel sheet (at most {limit:,} rows); write .parquet, .jsonl or .csv",
                       "-o {path}：{n} 件文献超出 Excel 单个工作表的行数上限（{limit:,} 行）；请写出 .parquet、.jsonl 或 .csv"),
     "err.firms_missing": ("--firms {path}: no such file; give an existing CSV with a 'name' column, or firm names separated by commas",
@@ -370,8 +374,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "q.groups.region": ("regions", "区域"),
     "q.no_leader": ("No local applicant has at least {min} documents with a quality index: none is ranked.",
                     "没有本地申请人拥有至少 {min} 件可计算质量指数的文献：不作排名。"),
-    "q.quality_index_note": ("The quality index is the OECD composite of the components the data give ({components}), each relative to its cohort's maximum.",
-                             "质量指数为 OECD 综合指数，由数据可提供的分项（{components}）构成，各分项先除以同组最大值。"),
+    "q.quality_index_note.max": ("The quality index is the OECD composite of the components the data give ({components}), each relative to its cohort's maximum.",
+                                 "质量指数为 OECD 综合指数，由数据可提供的分项（{components}）构成，各分项先除以同组最大值。"),
+    "q.quality_index_note.mean": ("The quality index is the composite of the components the data give ({components}), each relative to its cohort's mean (OECD 2013 components).",
+                                  "质量指数为综合指数（分项取自 OECD 2013），由数据可提供的分项（{components}）构成，各分项先除以同组均值。"),
     "t.q.world": ("{region} vs world in the same fields and years", "{region} 与全球（同领域、同年份）比较"),
     "t.q.world.note": ("Region value: mean (shares: share) of the region's documents; world: the mean of the world's documents in the same cohorts; ratio: mean of the documents' cohort-relative values with its 95% interval (shares: share over the world's, with the Wilson interval of the share).",
                        "区域值：区域文献的均值（占比类为占比）；全球：同组全球文献的均值；比值：文献相对值的均值及其 95% 区间（占比类为区域占比与全球占比之比，区间为占比的 Wilson 区间）。"),

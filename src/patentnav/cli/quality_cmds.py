@@ -7,11 +7,10 @@ import math
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
-from ..i18n import t
-from .common import console, err_console, handle_errors, lang_option, load_corpus, write_csv
+from ..i18n import LocalizedError, t
+from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, safe, write_csv
 
 #: Indicators shown in the terminal table (all are in the CSV/JSON), when the corpus gives them.
 TERMINAL = ("quality_index", "independent_claims", "first_claim_words", "family_breadth", "grant_lag",
@@ -103,7 +102,7 @@ def quality(corpus, by, region, level, min_docs, rank_by, as_of, aliases, top, o
 
     for out in outputs:
         if Path(out).suffix.lower() not in (".csv", ".json"):
-            raise ValueError(f"{out}: write a .csv or a .json file")
+            raise LocalizedError("err.output_suffix", path=out, suffix=Path(out).suffix or "(none)", suffixes=".csv, .json")
     c = load_corpus(corpus, fmt=fmt, lang=lang)
     with console.status(t("q.step", lang)):
         p = quality_profiles(c, by=by, region=region, level=level, min_docs=min_docs, rank_by=rank_by,
@@ -115,7 +114,7 @@ def quality(corpus, by, region, level, min_docs, rank_by, as_of, aliases, top, o
             write_csv(profiles_frame(p), path)
         else:
             path.write_text(json.dumps(profiles_json(p), ensure_ascii=False, indent=1), encoding="utf-8")
-        console.print(t("q.written", lang, n=f"{len(p.table):,}", path=escape(str(path))))
+        console.print(t("q.written", lang, n=f"{len(p.table):,}", path=safe(str(path))))
 
 
 def _print(p, lang, top: int) -> None:
@@ -124,7 +123,7 @@ def _print(p, lang, top: int) -> None:
     ranked = int(tab["ranked"].sum())
     console.print(f"[bold]{t('q.title', lang, by=by)}[/]")
     if p.params.get("region"):
-        console.print(t("q.region_scope", lang, region=escape(str(p.params["region"]))))
+        console.print(t("q.region_scope", lang, region=safe(str(p.params["region"]))))
     if not len(tab):
         console.print(t("q.no_groups", lang, by=by))
     console.print(t("q.summary", lang, docs=f"{p.documents:,}", total=f"{p.corpus_documents:,}", groups=f"{len(tab):,}",
@@ -161,7 +160,7 @@ def _print(p, lang, top: int) -> None:
                   *[(f"{100 * w[f'{c}_share']:.0f}%" if c in _SHARES else "1.00") for c in cols], end_section=True)
     for _, r in shown.iterrows():
         rank = str(int(r["rank"])) if r["ranked"] else "[dim]—[/]"
-        table.add_row(rank, escape(str(r["group"])), f"{int(r['documents']):,}",
+        table.add_row(rank, cell(r["group"]), f"{int(r['documents']):,}",
                       *[_cell(r, c, c in _SHARES) for c in cols])
     console.print(table)
     if len(shown) < len(tab):

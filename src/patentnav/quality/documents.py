@@ -130,7 +130,7 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None)
     _relative(out)
     notes = dict(q.attrs.get("availability", {}))
     notes["quality_index"] = "quality_index: " + str(q.attrs.get("note", ""))
-    out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs),
+    out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs), "quality_index_method": q.attrs.get("method", "max"),
                       "availability": _availability(out, notes, st, hv, len(corpus))})
     return out
 

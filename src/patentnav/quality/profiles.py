@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import LocalizedError
 from .documents import CONTINUOUS, LENGTHS, SHARES
 from .shrinkage import Z95, shrink_means, wilson_interval
 
@@ -136,8 +137,7 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     if region and by != "region" and not (assign["region"] == region).any():
         size = assign.groupby(assign["region"].astype(str))["weight"].sum().drop(labels=["UNKNOWN"], errors="ignore")
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or "none"
-        raise ValueError(f"region {region!r} has no documents in this corpus at {lvl} level (largest regions: {known}); "
-                         "regions below country level need applicant addresses (CNIPA-style exports)")
+        raise LocalizedError("err.region_absent", region=str(region), level=lvl, known=known)
     if by == "region":
         a = assign[["publication_number", "region"]].drop_duplicates()
         return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None

@@ -507,52 +507,59 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     return fig
 
 
-def _plain(text: Any) -> str:
-    """Data text for plotly, whose labels render a subset of HTML: shown as written."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+#: Applicants labelled on the quantity-versus-quality chart (the ranked ones with most documents).
+QUALITY_LABELS = 12
 
 
+@plotly_escaped
 def quality_quantity(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Quantity versus quality: one point per applicant, x = documents (log scale), y = the
-    shrunk quality estimate with its 95% interval as error bars; ranked applicants in colour
-    (the eight largest labelled, labels alternating above and below), those under the minimum
-    size in grey; dashed line at the world. The y range fits the ranked applicants' intervals
-    (a one-document interval can be very wide; hover shows every value)."""
+    shrunk quality estimate with its 95% interval as error bars; ranked applicants in colour,
+    those under the minimum size in grey; dashed line at the world. Labels go to the ranked
+    applicants with most documents, where they fit without overlap (fixed geometry, as the
+    gap quadrant). The y range fits the ranked applicants' intervals (a one-document interval
+    can be very wide; hover shows every value)."""
     points = [p for p in (data.get("points") or []) if p.get("estimate") is not None]
+    lx = [math.log10(max(1, int(p.get("documents") or 1))) for p in points]
+    est = [float(p["estimate"]) for p in points]
+    world = data.get("world")
+    ranked = [i for i, p in enumerate(points) if p.get("ranked")] or list(range(len(points)))
+    ys = [float(v) for i in ranked for v in (points[i].get("lo"), points[i].get("hi"), est[i]) if v is not None]
+    ys += [float(world)] if world is not None else []
+    y_range = tuple(_padded_range(ys, low=0.15, high=0.2) or (0.0, 2.0))
+    x_range = (min(lx + [0.0]) - 0.15, max(lx + [0.0]) + 0.35)
+    frame = Frame(CHART_WIDTH, 480, 70, 30, 30, 50 + LEGEND_ROW, x_range, y_range)
+    pix = [(*frame.px(x, y), 5.0) for x, y in zip(lx, est)]
+    order = sorted((i for i, p in enumerate(points) if p.get("ranked")),
+                   key=lambda i: (-int(points[i].get("documents") or 0), str(points[i].get("label", ""))))[:QUALITY_LABELS]
+    labels = place_labels(pix, [str(p.get("label", "")) for p in points], frame, order=order)
     fig = go.Figure()
-    for ranked, colour, name in ((True, PALETTE[0], data.get("ranked_label") or "ranked"),
-                                 (False, "#9E9E9E", data.get("listed_label") or "listed")):
-        members = [p for p in points if bool(p.get("ranked")) == ranked]
+    for flag, colour, name in ((True, PALETTE[0], data.get("ranked_label") or "ranked"),
+                               (False, "#9E9E9E", data.get("listed_label") or "listed")):
+        members = [i for i, p in enumerate(points) if bool(p.get("ranked")) == flag]
         if not members:
             continue
-        big = sorted(members, key=lambda p: (-int(p.get("documents") or 0), str(p.get("label"))))[:8] if ranked else []
-        where = {id(p): ("top center" if k % 2 == 0 else "bottom center") for k, p in enumerate(big)}
-        est = [float(p["estimate"]) for p in members]
         fig.add_trace(go.Scatter(
-            x=[p.get("documents") for p in members], y=est, mode="markers+text", name=_plain(name),
-            text=[_plain(p.get("label", "")) if id(p) in where else "" for p in members],
-            textposition=[where.get(id(p), "top center") for p in members], textfont={"size": 11},
-            customdata=[[_plain(p.get("label", "")), p.get("lo"), p.get("hi")] for p in members],
-            hovertemplate="%{customdata[0]}<br>%{x:,}<br>%{y:.2f} (%{customdata[1]:.2f}–%{customdata[2]:.2f})<extra></extra>",
+            x=[lx[i] for i in members], y=[est[i] for i in members], mode="markers", name=name,
+            customdata=[[str(points[i].get("label", "")), points[i].get("documents"), points[i].get("lo"), points[i].get("hi")]
+                        for i in members],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]:,}<br>%{y:.2f} (%{customdata[2]:.2f}–%{customdata[3]:.2f})"
+                          "<extra></extra>",
             error_y={"type": "data", "symmetric": False, "thickness": 1, "width": 0, "color": colour,
-                     "array": [float(p["hi"]) - e if p.get("hi") is not None else 0 for p, e in zip(members, est)],
-                     "arrayminus": [e - float(p["lo"]) if p.get("lo") is not None else 0 for p, e in zip(members, est)]},
+                     "array": [float(points[i]["hi"]) - est[i] if points[i].get("hi") is not None else 0 for i in members],
+                     "arrayminus": [est[i] - float(points[i]["lo"]) if points[i].get("lo") is not None else 0 for i in members]},
             marker={"size": 10, "color": colour, "opacity": 0.8, "line": {"color": "white", "width": 1}},
         ))
-    world = data.get("world")
     if world is not None:
         fig.add_hline(y=float(world), line={"color": "#888", "dash": "dash", "width": 1})
-    docs = [int(p.get("documents") or 1) for p in points] or [1]
-    ticks = [v for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
-             if v <= 2 * max(docs)]
-    fig.update_xaxes(type="log", title_text=data.get("x_label") or "documents", tickvals=ticks, ticktext=[f"{v:,}" for v in ticks],
-                     range=[math.log10(min(docs)) - 0.15, math.log10(max(docs)) + 0.35])  # room for the labels
-    ranked = [p for p in points if p.get("ranked")] or points
-    ys = [v for p in ranked for v in (p.get("lo"), p.get("hi"), p.get("estimate")) if v is not None]
-    ys += [float(world)] if world is not None else []
-    fig.update_yaxes(title_text=data.get("y_label") or "quality", range=_padded_range(ys, low=0.15, high=0.2))
-    fig.update_layout(showlegend=True)
-    return _base_layout(fig, height=480)
+    notes, boxes = label_annotations(labels, lx, est)
+    fig.update_layout(annotations=notes, meta={"label_boxes": boxes}, showlegend=True)
+    top = max([int(p.get("documents") or 1) for p in points] + [1])
+    ticks = [v for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000) if v <= 2 * top]
+    fig.update_xaxes(title_text=data.get("x_label") or "documents", range=list(x_range),
+                     tickvals=[math.log10(v) for v in ticks], ticktext=[f"{v:,}" for v in ticks])
+    fig.update_yaxes(title_text=data.get("y_label") or "quality", range=list(y_range))
+    return _base_layout(fig, lang, height=frame.height, frame=frame)
 
 
 CHART_KINDS: dict[str, Callable[..., go.Figure]] = {

@@ -111,7 +111,8 @@ def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, fir
         pars.append(L("q.missing", lang, items=("；" if lang == "zh" else "; ").join(L(f"q.missing.{k}", lang) for k in items)))
     comps = docs.attrs.get("availability", {}).get("quality_index", "")
     used = [c for c in ("forward_citations_5y", "family_size", "claims", "generality") if f"{c}_norm" in comps]
-    pars.append(L("q.quality_index_note", lang, components=", ".join(L(f"c.{c}", lang) for c in used) or L("r.none", lang)))
+    pars.append(L("q.quality_index_note." + ("mean" if docs.attrs.get("quality_index_method") == "mean" else "max"), lang,
+                  components=", ".join(L(f"c.{c}", lang) for c in used) or L("r.none", lang)))
     pars += [_sentence(rrow, c, region, lang) for c in _SENTENCES if c in available]
     tau2 = apps_world.get("quality_index_tau2")
     if len(ranked) and not (tau2 is not None and np.isfinite(tau2) and tau2 > 0):
