@@ -114,7 +114,8 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
                   ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
     """(document row, group name) pairs, each pair once, and the name mapping.
 
-    ``by="applicant"``: harmonised applicant names (full counting: a document counts for each
+    ``by="applicant"``: harmonised applicant names (:meth:`Corpus.harmonize_applicants`, with the
+    family evidence; full counting: a document counts for each
     of its applicants); with ``region``, only applicants located there
     (:func:`patentnav.geo.assign_regions`). ``by="agent"``: harmonised representatives; with
     ``region``, of the documents with an applicant there. ``by="region"``: the region of
@@ -142,7 +143,11 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         a = assign[["publication_number", "region"]].drop_duplicates()
         return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None
     col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
-    if mapping is None:
+    if mapping is None and by == "applicant":  # with the family evidence, as everywhere else
+        h = corpus.harmonize_applicants(aliases=aliases)
+        lists, mapping = h.table["applicants_harmonized"].combine_chunks(), h.applicant_mapping
+        flat, rows = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    elif mapping is None:
         lists, mapping = harmonize_list(col, aliases=aliases)
         flat, rows = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     else:
