@@ -155,7 +155,8 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     names = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
     if by == "applicant" and region:
         local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
-        names = np.asarray(_canonical(pa.array(local["applicant"].to_numpy(dtype=object), pa.string()), mapping)
+        raw = local["applicant_raw" if "applicant_raw" in local else "applicant"]  # as written; mapped like the rest
+        names = np.asarray(_canonical(pa.array(raw.to_numpy(dtype=object), pa.string()), mapping)
                            .to_numpy(zero_copy_only=False), dtype=object)
         rows = pubs.get_indexer(local["publication_number"]).astype(np.int64)
     elif region:

@@ -2,7 +2,7 @@
 behind them, and applicants of a region ranked by quality rather than count (see
 docs/methods.md, section 13).
 
-Run: python examples/11_filing_quality.py
+Run: python examples/12_filing_quality.py
 """
 
 from pathlib import Path
