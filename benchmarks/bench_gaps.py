@@ -2,7 +2,7 @@
 
 Not part of the test suite. Since issue 12 the gap analysis splits each technology's
 documents into live rights (acquisition and licensing targets) and ended ones (free to
-use) with :func:`patentnav.warning.status.patent_status`; this measures that step against
+use) with :func:`patentnav.status.patent_status`; this measures that step against
 the rest of ``gaps`` in the same process, on the synthetic corpus of ``synthetic.py``
 (real IPC co-classification, region US by publishing office, no legal events).
 
@@ -33,7 +33,7 @@ def run_size(n: int, seed: int = 0) -> dict:
     import pyarrow.compute as pc
 
     from patentnav.landscape.gaps import gaps
-    from patentnav.warning.status import patent_status
+    from patentnav.status import patent_status
 
     rows: list = []
     print(f"n = {n:,}", flush=True)

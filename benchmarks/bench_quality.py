@@ -14,7 +14,7 @@ resident set size is that size's alone), the steps are:
   lengths);
 * ``document_quality``         - every document's indicators and cohort-relative values
   (includes ``quality_table``, so its own citation graph and claim indicators again,
-  maintenance via ``warning.status.patent_status``, high-value criteria);
+  maintenance via ``status.patent_status``, high-value criteria);
 * ``profiles by applicant``, ``by agent``, ``by region`` - :func:`quality_profiles` on that
   document table (harmonisation, regions, aggregation, shrinkage);
 * ``quality section (US)``     - the landscape report's section builder.

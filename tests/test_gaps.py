@@ -60,9 +60,9 @@ def cn(drones):
 
 def test_holders_live_rights_expiry_and_outside_share_against_a_loop(drones, cn):
     """Key patents, free-to-use patents, live holders, expiring counts: a plain loop over the
-    documents with their status from patentnav.warning.status (the authority, reused)."""
+    documents with their status from patentnav.status (the authority, reused)."""
     from patentnav.classify.ipc import truncate
-    from patentnav.warning.status import patent_status
+    from patentnav.status import patent_status
 
     c = drones.harmonize_applicants()
     rows = c.table.to_pylist()

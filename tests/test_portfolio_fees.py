@@ -5,7 +5,7 @@ import math
 import pytest
 
 from patentnav.portfolio.fees import fee_schedule, fee_sources, renewal_fees
-from patentnav.warning.status import patent_status
+from patentnav.status import patent_status
 from portfolio_corpus import D, corpus
 
 AS_OF = D(2024, 1, 1)

@@ -15,7 +15,7 @@ from patentnav.portfolio.indicators import (
     value_indicators,
 )
 from patentnav.portfolio.legal import classify_transactions, legal_profile
-from patentnav.warning.status import patent_status
+from patentnav.status import patent_status
 from portfolio_corpus import D, corpus, ev
 
 AS_OF = D(2024, 1, 1)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from patentnav.portfolio.survival import kaplan_meier, maintenance_survival
-from patentnav.warning.status import patent_status
+from patentnav.status import patent_status
 from portfolio_corpus import D, corpus, ev
 
 # Freireich et al. (1963), 6-MP arm: weeks of remission, 0 = censored (Kleinbaum & Klein, Survival

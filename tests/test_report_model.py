@@ -260,7 +260,7 @@ def test_complexity_warning_reaches_text_and_table_notes(report, report_en, lang
 
 
 def test_targets_are_live_rights_and_ended_rights_are_free_to_use(corpus, report_en):
-    from patentnav.warning.status import patent_status
+    from patentnav.status import patent_status
 
     st = patent_status(corpus, as_of=report_en["meta"]["cutoff"]).set_index("publication_number")["status"]
     acq = _tab(report_en, "paths", "acquisition")

@@ -1,4 +1,4 @@
-"""Legal status, term and market coverage (patentnav.warning.status)."""
+"""Legal status, term and market coverage (patentnav.status)."""
 
 import datetime as dt
 
@@ -8,7 +8,7 @@ import pytest
 
 import patentnav
 from patentnav.model.schema import LEGAL_EVENT
-from patentnav.warning.status import (
+from patentnav.status import (
     EPC_STATES,
     classify_events,
     legal_event_table,
@@ -226,7 +226,7 @@ DRONES_2018 = {"pending": 5637, "in_force": 1581, "lapsed": 1198, "expired": 654
 
 def _loop_status(r, as_of):
     """Independent, row-by-row statement of the rules that apply to the drones corpus."""
-    from patentnav.warning.status import _add_months  # only for the 31-month date
+    from patentnav.status import _add_months  # only for the 31-month date
     import pandas as pd
 
     def add_years(d, y):
@@ -262,7 +262,7 @@ def _loop_status(r, as_of):
 def test_drones_status_counts(drones):
     as_of = D(2018, 1, 1)
     s = patent_status(drones, as_of=as_of)
-    assert len(s) == len(drones) and set(s.status) <= set(patentnav.warning.status.STATUSES)
+    assert len(s) == len(drones) and set(s.status) <= set(patentnav.status.STATUSES)
     assert s.status.value_counts().to_dict() == DRONES_2018
     rows = drones.table.select(["jurisdiction", "kind", "document_type", "filing_date", "grant_date",
                                 "publication_date", "earliest_priority_date"]).to_pylist()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from patentnav.model.corpus import Corpus
-from patentnav.warning.status import patent_status
+from patentnav.status import patent_status
 from patentnav.warning.strength import BREADTH_CAP, STRENGTH_COMPONENTS, patent_strength
 
 AS_OF = "2020-01-01"

@@ -713,7 +713,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "w.status.in_force": ("in force", "有效"), "w.status.pending": ("pending", "审查中"), "w.status.expired": ("expired", "期满"),
     "w.status.lapsed": ("lapsed", "失效"), "w.status.withdrawn_or_refused": ("withdrawn or refused", "撤回或驳回"),
     "w.status.unknown": ("unknown", "未知"),
-    # status reasons (warning.status.STATUS_REASONS) and term rules, said in the report's language
+    # status reasons (status.STATUS_REASONS) and term rules, said in the report's language
     "w.sr.not_yet_filed": ("not yet filed on the status date {as_of}", "状态基准日 {as_of} 时尚未申请"),
     "w.sr.legal_event": ("legal event {detail} on {date}", "法律事件 {detail}（{date}）"),
     "w.sr.term_ended": ("term ended on {expiry}: {term}", "保护期已于 {expiry} 届满：{term}"),

@@ -24,7 +24,7 @@ Steps (every formula in ``docs/methods.md``, section "Regional positioning and g
    (under-specialisation x world size x world growth), and ``feasibility`` = the share of
    the region's other gaps with a strictly lower density (0 where density is 0). The table is sorted by category (fill_now,
    long_term, declining), then by gap_score.
-6. Who holds what, at the cut-off (status and term from :mod:`patentnav.warning.status`):
+6. Who holds what, at the cut-off (status and term from :mod:`patentnav.status`):
    key patents to acquire or license are *live* rights (in force first, then pending), with
    their remaining term; *ended* rights (expired, lapsed, withdrawn or refused) are listed
    apart as free to use; closest firms are split into located firms (firm list, address,
@@ -63,7 +63,7 @@ FORMULAS = {
     "gap_score": "gap_score = (1 - RCA) * ln(1 + world documents) * (1 + max(world_growth, 0)), for RCA < 1",
     "feasibility": "share of the region's other RCA < 1 technologies with a strictly lower density: (rank_min - 1) / (n - 1); 0 where density is 0",
     "fill_now": "fill now: RCA < 1, world growth >= 0, density > 0 and density >= the median density of the region's RCA < 1 technologies",
-    "key_patents": "live rights (status in force, then pending, at the cut-off; patentnav.warning.status) ranked by the source's forward citations, then family size",
+    "key_patents": "live rights (status in force, then pending, at the cut-off; patentnav.status) ranked by the source's forward citations, then family size",
     "free_to_use": "ended rights (expired, lapsed, withdrawn or refused at the cut-off) ranked the same way; other live patents may still cover the same product",
     "closest_local_firms": "score(f, t) = sum_j phi[t, j] * X_f[j], X_f = the firm's fractional documents per technology; local = located by firm list, address or applicant country",
 }
@@ -170,7 +170,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
         Reference date for expiry and growth (default: latest publication date).
     fallback : passed to :func:`patentnav.geo.assign_regions`.
     status : DataFrame, optional
-        :func:`patentnav.warning.status.patent_status` of ``corpus`` at ``cutoff``, when
+        :func:`patentnav.status.patent_status` of ``corpus`` at ``cutoff``, when
         already computed (else computed here).
     aggregates : patentnav.engine.Aggregates, optional
         An engine's aggregates of ``corpus``: the applicant regions and, for IPC/CPC, the
@@ -305,7 +305,7 @@ def _columns_scaled(M: sp.csr_matrix, v: np.ndarray) -> sp.csr_matrix:
     return out
 
 
-#: Statuses (``patentnav.warning.status``) of a right alive at the cut-off: an acquisition or licensing target.
+#: Statuses (``patentnav.status``) of a right alive at the cut-off: an acquisition or licensing target.
 LIVE = ("in_force", "pending")
 #: Statuses of a right that has ended: the knowledge is free to use (where no other right covers it).
 ENDED = ("expired", "lapsed", "withdrawn_or_refused")
@@ -314,7 +314,7 @@ ENDED = ("expired", "lapsed", "withdrawn_or_refused")
 def document_rights(corpus, cutoff, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each document's right at ``cutoff``: alive (a target), ended (free to use) or not known.
 
-    Status, expiry and remaining term come from :func:`patentnav.warning.status.patent_status`
+    Status, expiry and remaining term come from :func:`patentnav.status.patent_status`
     (pass its result as ``status`` to reuse it). ``right`` is ``"live"`` for ``in_force`` and
     ``pending``, ``"ended"`` for ``expired``, ``lapsed`` and ``withdrawn_or_refused``, and
     ``"unknown"`` otherwise. A WO application past its international phase (status
@@ -324,7 +324,7 @@ def document_rights(corpus, cutoff, status: pd.DataFrame | None = None) -> pd.Da
     (``ended_on``: the date the right ended, for ended rights).
     """
     if status is None:
-        from ..warning.status import patent_status
+        from ..status import patent_status
 
         status = patent_status(corpus, as_of=cutoff)
     st = status["status"].astype(str).to_numpy()
@@ -362,7 +362,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     rights = document_rights(corpus, cutoff, status)
     live = (rights["right"] == "live").to_numpy()
     ended = (rights["right"] == "ended").to_numpy()
-    # expiring: rights in force whose term (warning.status) ends within expiry_years after the cut-off
+    # expiring: rights in force whose term (patentnav.status) ends within expiry_years after the cut-off
     cut = pd.Timestamp(cutoff)
     horizon = cut + pd.DateOffset(years=expiry_years)
     exp = pd.to_datetime(rights["expiry_date"], errors="coerce")

@@ -87,7 +87,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     ----------
     corpus : Corpus
     status : pandas.DataFrame, optional
-        :func:`patentnav.warning.status.patent_status` of the same corpus on ``as_of``
+        :func:`patentnav.status.patent_status` of the same corpus on ``as_of``
         (computed when not given).
     as_of : date-like, optional
         The statistics date (default: today).
@@ -114,7 +114,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     0
     """
     from ..classify.sei import sei_fields_array
-    from ..warning.status import _add_years, _as_of, _ts, patent_status
+    from ..status import _add_years, _as_of, _ts, patent_status
 
     if scope not in ("CN", None):
         raise ValueError(f"scope must be 'CN' or None, not {scope!r}")

@@ -121,7 +121,7 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     """
     from ..landscape.citations import citation_graph
     from ..landscape.high_value import high_value_inventions
-    from ..warning.status import _as_of, patent_status
+    from ..status import _as_of, patent_status
     from .decisions import decide, pledge_readiness
     from .fees import renewal_fees
     from .holders import holder_matrix, select_portfolio

@@ -147,8 +147,8 @@ def _amounts(cand: pd.DataFrame, sched: pd.DataFrame, claims: pd.Series) -> pd.D
 
 
 def _due(cand: pd.DataFrame, basis: str, sched: pd.DataFrame) -> pd.Series:
-    """Due date of each candidate fee (vectorised date arithmetic of warning.status)."""
-    from ..warning.status import _add_months, _add_years
+    """Due date of each candidate fee (vectorised date arithmetic of patentnav.status)."""
+    from ..status import _add_months, _add_years
 
     k = cand["fee_year"].to_numpy()
     if basis in ("filing_year", "filing_year_pending"):
@@ -174,7 +174,7 @@ def renewal_fees(corpus, status: pd.DataFrame, rows=None, as_of=None, years: int
     ----------
     corpus : Corpus
     status : pandas.DataFrame
-        :func:`patentnav.warning.status.patent_status` of ``corpus`` on ``as_of``.
+        :func:`patentnav.status.patent_status` of ``corpus`` on ``as_of``.
     rows : array of int, optional
         Corpus positions to project (default: all).
     as_of : date-like
@@ -195,7 +195,7 @@ def renewal_fees(corpus, status: pd.DataFrame, rows=None, as_of=None, years: int
     years' fees are those of patent years 10-14 (due 2024-03-01 ... 2028-03-01):
     3 x 4,000 + 2 x 6,000 = 24,000 CNY.
     """
-    from ..warning.status import _as_of, _ts
+    from ..status import _as_of, _ts
 
     if us_entity not in US_ENTITIES:
         raise ValueError(f"us_entity must be one of {', '.join(US_ENTITIES)}, not {us_entity!r}")

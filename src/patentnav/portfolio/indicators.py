@@ -3,7 +3,7 @@ legal (法律), technical (技术) and economic (经济). Formulas and sources: 
 
 Computed for the whole corpus, because every technical indicator is relative to the
 document's cohort (filing year x WIPO field, :func:`patentnav.landscape.indicators.cohorts`).
-Reused, not re-derived: legal status and remaining term (:func:`patentnav.warning.status.patent_status`),
+Reused, not re-derived: legal status and remaining term (:func:`patentnav.status.patent_status`),
 the OECD indicators and cohorts (:mod:`patentnav.landscape.indicators`), the SEI concordance
 (:mod:`patentnav.classify.sei`), legal-event transactions (:mod:`.legal`). New here:
 
@@ -150,7 +150,7 @@ def _npl_share(t: pa.Table) -> np.ndarray:
 
 
 def _maintenance_ratio(corpus, status: pd.DataFrame, asof: pd.Timestamp) -> np.ndarray:
-    from ..warning.status import _ts
+    from ..status import _ts
 
     filing = _ts(corpus.table["filing_date"]).to_numpy()
     expiry = pd.to_datetime(status["expiry_date"]).to_numpy()
@@ -171,7 +171,7 @@ def value_indicators(corpus, status: pd.DataFrame, legal: pd.DataFrame | None = 
     ----------
     corpus : Corpus
     status : pandas.DataFrame
-        :func:`patentnav.warning.status.patent_status` on ``as_of``.
+        :func:`patentnav.status.patent_status` on ``as_of``.
     legal : pandas.DataFrame, optional
         :func:`patentnav.portfolio.legal.legal_profile` (computed when not given).
     as_of : date-like
@@ -188,7 +188,7 @@ def value_indicators(corpus, status: pd.DataFrame, legal: pd.DataFrame | None = 
     from ..landscape.citations import citation_graph
     from ..landscape.incidence import code_incidence
     from ..landscape.indicators import normalise_by_cohort, quality_indicators
-    from ..warning.status import _as_of
+    from ..status import _as_of
     from .legal import legal_profile
 
     asof = _as_of(as_of)

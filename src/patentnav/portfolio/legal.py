@@ -61,7 +61,7 @@ def classify_transactions(authority, codes, descriptions=None) -> pd.DataFrame:
         ``kind``, ``event_class``, ``influence``, ``text`` (the description used), aligned
         with ``codes``.
     """
-    from ..warning.status import classify_events
+    from ..status import classify_events
 
     cls = classify_events(authority, codes)
     own = pd.Series([None] * len(cls) if descriptions is None else list(descriptions), dtype=object)
@@ -97,7 +97,7 @@ def legal_profile(corpus, as_of=None) -> pd.DataFrame:
         licences + transfers). ``attrs["with_events"]``: documents carrying any event;
         ``attrs["note"]``.
     """
-    from ..warning.status import _as_of
+    from ..status import _as_of
 
     asof = _as_of(as_of)
     t = corpus.table

@@ -3,7 +3,7 @@ cover a gap, and which patents a region should bring in (引进急需专利) or 
 
 All three build on :func:`patentnav.landscape.gaps.gaps` (technologies the region lacks:
 categories ``fill_now`` and ``long_term``, RCA < 1 and a growing or stable field) and on the
-legal status of :func:`patentnav.warning.status.patent_status`; sparse products over
+legal status of :func:`patentnav.status.patent_status`; sparse products over
 documents x technologies x holders, Python loops over technologies only.
 
 * **Licensee prospects** of a right: the other firms whose documents cite it (in-corpus

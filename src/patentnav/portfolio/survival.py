@@ -8,7 +8,7 @@ rights still at risk just before ``t_i``,
 
 (Greenwood 1926). Time is years from the filing date (the start of the term and of CNIPA's
 maintenance years). The event is the lapse of a granted right (an INPADOC cessation event,
-class ``H``, or a lapsed status with its date, from :func:`patentnav.warning.status.patent_status`);
+class ``H``, or a lapsed status with its date, from :func:`patentnav.status.patent_status`);
 a right that expired at full term, is still in force, or was revoked, is censored at that date
 (expiry, ``as_of``). P(kept to full term) = ``S(term)`` where ``term`` is the statutory term
 of the cohort (20 years for patents); when no right of the cohort has been followed that
@@ -119,7 +119,7 @@ class SurvivalResult:
 
 
 def _observations(corpus, status: pd.DataFrame, asof: pd.Timestamp) -> pd.DataFrame:
-    from ..warning.status import _ts
+    from ..status import _ts
 
     t = corpus.table
     import pyarrow.compute as pc
@@ -151,7 +151,7 @@ def maintenance_survival(corpus, status: pd.DataFrame, as_of=None, rows=None,
     ``rows`` restricts the *report* to the cohorts of those documents (a holder's); the
     curves are fitted on every right of the corpus in those cohorts.
     """
-    from ..warning.status import _as_of
+    from ..status import _as_of
 
     asof = _as_of(as_of)
     obs = _observations(corpus, status, asof)

@@ -3,7 +3,7 @@
 Renewal fees rise with age, so a patent kept alive for years is one its owner values
 (Pakes & Schankerman 1984; Schankerman & Pakes 1986). CNIPA counts "maintained for more
 than 10 years" among the criteria of a high-value invention patent. The legal status comes
-from :func:`patentnav.warning.status.patent_status` (INPADOC events, the statutory term,
+from :func:`patentnav.status.patent_status` (INPADOC events, the statutory term,
 the exported status text); the rules below only say when that status tells whether the
 patent lived to year 10. Definitions: ``docs/methods.md``, section 13.
 
@@ -67,7 +67,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..warning.status import patent_status
+    from ..status import patent_status
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table

@@ -18,7 +18,7 @@ from .profile import ProductProfile, ProfileError
 from .relevance import RelevanceIndex
 from .risk import GRADE_THRESHOLDS, grade_of, risk_scores, suggest_actions
 from .screen import WarningResult, monitor, screen
-from .status import market_coverage, patent_status
+from ..status import market_coverage, patent_status
 from .strength import patent_strength
 
 __all__ = [

@@ -46,7 +46,7 @@ __all__ = [
     "risk_scores", "grade_of", "suggest_actions",
 ]
 
-#: Factor by legal status (patentnav.warning.status.STATUSES).
+#: Factor by legal status (patentnav.status.STATUSES).
 STATUS_FACTOR = {"in_force": 1.0, "pending": 0.6, "unknown": 0.5, "expired": 0.0, "lapsed": 0.0,
                  "withdrawn_or_refused": 0.0}
 #: Factor by the route through which the patent reaches the market (market_coverage).

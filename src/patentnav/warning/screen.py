@@ -60,7 +60,7 @@ class WarningResult:
         holder_rule, holder_match, holder_match_other (the reason as a code with the words
         it quotes), status, status_reason (English), status_code, status_detail,
         assumed_date (the reason as a code with its data, see
-        :func:`~patentnav.warning.status.patent_status`), expiry_date, years_left, route,
+        :func:`~patentnav.status.patent_status`), expiry_date, years_left, route,
         route_reason, relevance, reads_on,
         code_score, strength (+ components), in_force, holder (factor), modifier, risk,
         grade, action, matched_features, matched_terms, matched_codes, prior_art,
@@ -268,7 +268,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     """
     from .holders import holder_types, litigation_by_holder, litigation_by_patent
     from .relevance import RelevanceIndex
-    from .status import market_coverage, patent_status
+    from ..status import market_coverage, patent_status
     from .strength import patent_strength
 
     def step(name: str) -> None:
@@ -396,7 +396,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     risks = threat.reindex(columns=order).reset_index(drop=True)
 
     step("summary")
-    from .status import EPC_STATES
+    from ..status import EPC_STATES
 
     office = corpus.table["jurisdiction"].to_pandas()
     has_family_data = bool((pc.sum(pc.list_value_length(corpus.table["family_jurisdictions"])).as_py() or 0)

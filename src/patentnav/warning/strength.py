@@ -15,7 +15,7 @@ Each component is put on [0, 1] so that they can be averaged:
   divided by :data:`BREADTH_CAP` (10 offices and more count as 1);
 * ``claims``: number of claims, cohort-normalised;
 * ``remaining_term``: years left to the estimated expiry divided by 20, in [0, 1] (0 for
-  expired documents; from :func:`patentnav.warning.status.patent_status`).
+  expired documents; from :func:`patentnav.status.patent_status`).
 
 ``strength`` is the mean of the components available for the document (a component the
 export lacks, e.g. claims in a title-only export, is left out, and ``strength_n`` says how
@@ -58,7 +58,7 @@ def patent_strength(corpus, status: pd.DataFrame | None = None, as_of=None) -> p
     ----------
     corpus : Corpus
     status : pandas.DataFrame, optional
-        :func:`patentnav.warning.status.patent_status` of the same corpus (computed on
+        :func:`patentnav.status.patent_status` of the same corpus (computed on
         ``as_of`` when not given); supplies ``years_left``.
     as_of : date-like, optional
 
@@ -79,7 +79,7 @@ def patent_strength(corpus, status: pd.DataFrame | None = None, as_of=None) -> p
     True
     """
     from ..landscape.indicators import normalise_by_cohort, quality_indicators
-    from .status import patent_status
+    from ..status import patent_status
 
     raw = quality_indicators(corpus)
     src = raw["forward_citations_source"]
