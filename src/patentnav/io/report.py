@@ -6,9 +6,10 @@ Invariant, checked whenever a report is built: ``rows_read == kept + merged + re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Issue", "IngestReport", "IngestError"]
 
@@ -112,10 +113,12 @@ class IngestReport:
             per_file=self.per_file + other.per_file,
         )
 
-    def issues_frame(self) -> pd.DataFrame:
+    def issues_frame(self) -> "pd.DataFrame":
         """Rejected rows and warnings as one data frame (kind, file, line, field, reason, value)."""
         rows = [("rejected", i.file, i.line, i.field, i.reason, i.value) for i in self.rejected]
         rows += [("warning", i.file, i.line, i.field, i.reason, i.value) for i in self.warnings]
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "reason", "value"])
 
     def summary(self) -> dict:
