@@ -178,24 +178,9 @@ class MemoryAggregates:
 
     def region_technology(self, assignment, technology: str = "ipc", level: str = "subclass"):
         """``(X, regions, technologies)`` as :func:`patentnav.landscape.gaps.region_technology`
-        makes them, with ``X`` summed exactly as the engines sum it (:func:`fractional_sum`)."""
-        import numpy as np
-        import scipy.sparse as sp
+        makes them, with ``X`` summed exactly as the engines sum it (:func:`fractional_product`)."""
+        from ..landscape.gaps import _region_parts
+        from .aggregates import fractional_product
 
-        from ..landscape.gaps import region_technology
-        from .aggregates import fractional_sum
-
-        _, regions, techs, R, T = region_technology(self.corpus, assignment, technology, level)
-        R = R.tocoo()
-        k = np.rint(1.0 / R.data).astype(np.int64)
-        shape = (len(regions), len(techs))
-        parts = []
-        for kk in np.unique(k):  # integer counts per applicant number k: (R_k' T)
-            m = k == kk
-            Rk = sp.csr_matrix((np.ones(int(m.sum())), (R.row[m], R.col[m])), shape=R.shape)
-            C = (Rk.T @ T).tocoo()
-            parts.append((C.row, C.col, np.full(C.nnz, kk), np.rint(C.data).astype(np.int64)))
-        if not parts:
-            return np.zeros(shape), regions, techs
-        r, c, kk, n = (np.concatenate(x) for x in zip(*parts))
-        return fractional_sum(r, c, kk, n, shape), regions, techs
+        R, regions, T, techs = _region_parts(self.corpus, assignment, technology, level)
+        return fractional_product(R, T), regions, techs
