@@ -13,7 +13,7 @@ from rich.table import Table
 from ..i18n import t
 from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, safe
 
-_STEPS = ("select", "status", "indicators", "fees", "prospects", "region", "survival", "decisions", "report")
+_STEPS = ("select", "status", "indicators", "fees", "region", "prospects", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
 
 
@@ -35,7 +35,10 @@ _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "e
 @click.option("--product", "product_file", type=click.Path(exists=True, dir_okay=False),
               help="The holder's product profile (TOML/JSON, as for `patentnav warn`): rights that read on it are kept, "
                    "the others may be licensed, sold or abandoned.")
-@click.option("--harmonize", is_flag=True, help="Harmonise applicant names first (merges typo variants; slower on large corpora).")
+@click.option("--harmonize/--no-harmonize", default=True, show_default=True,
+              help="Count holders by harmonised names (city prefixes, branches, typos and cross-script names of one firm "
+                   "merged), as the landscape report does; a corpus harmonised already is used as it is. --no-harmonize: "
+                   "names as written (faster on large corpora).")
 @click.option("--out", "out_dir", default="patentnav-portfolio", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the report files.")
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True,
@@ -85,10 +88,8 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
         def step(s: str) -> None:
             prog.update(task, advance=1, description=t("pf.step." + s, lang))
 
-        if harmonize:
-            c = c.harmonize_applicants()
         result = run(c, holders=list(holders) or None, region=region, as_of=as_of, years=years,
-                     us_entity=us_entity, cn_reduction=cn_reduction, product=product, progress=step)
+                     us_entity=us_entity, cn_reduction=cn_reduction, product=product, progress=step, harmonize=harmonize)
         step("report")
         report = build_portfolio_report(result, lang=lang)
 
