@@ -2,6 +2,7 @@
 escaping, CSV neutralisation and error paths."""
 
 import csv
+import re
 import json
 
 import pytest
@@ -123,3 +124,15 @@ def test_cn_holder_high_value_and_reduced_fees():
     # without the status text 'maintained' rests on no evidence: unknown; the SEI field still counts
     bare = portfolio(corpus(**cols), holders="深圳市大疆创新科技有限公司", as_of=D(2024, 6, 30))
     assert bare.rights["hv_maintained_10y"].isna().all() and bare.rights["hv_criteria"].tolist() == ["sei", ""]
+
+def test_fee_sources_read_in_the_report_language(result):
+    """CNIPA's schedule by its own Chinese name; the other offices' descriptions translated."""
+    for lang, cn_title in (("zh", "国家知识产权局专利收费标准"), ("en", "CNIPA patent fee schedule")):
+        inv = build_portfolio_report(result, lang)["sections"][0]
+        tab = next(t for t in inv["tables"] if t["id"] == "fee_sources")
+        j = [c["key"] for c in tab["columns"]].index("source")
+        titles = {r[0]: r[j] for r in tab["rows"]}
+        assert titles["CN"].startswith(cn_title) and set(titles) == {"CN", "DE", "EP", "JP", "US"}
+        if lang == "zh":  # no English description left in the Chinese report
+            assert all(re.search(r"[\u4e00-\u9fff]", t) and not re.search(r"\b(fees|schedule|renewal)\b", t) for t in titles.values())
+            assert titles["US"].startswith("美国专利商标局") and titles["EP"].startswith("欧洲专利局")

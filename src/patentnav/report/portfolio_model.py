@@ -221,10 +221,10 @@ def _holders_table(result, lang: str) -> dict | None:
     if result.params["kind"] != "region" or not len(hev):
         return None
     region = result.params["region"]
-    rows = [[_cell(x.applicant), int(x.documents), rnd(x.patents), _evidence(x.evidence, lang),
+    rows = [[_cell(x.applicant), rnd(x.patents), int(x.documents), _evidence(x.evidence, lang),
              L("pf.located" if x.located else "pf.first_filed", lang, region=region)] for x in hev.head(TOP_ROWS).itertuples()]
     return _table("holders", L("pf.t.holders", lang, region=region), [
-        ("applicant", L("pf.c.holder", lang)), ("documents", L("pf.c.docs", lang)), ("patents", L("pf.c.fractional", lang)),
+        ("applicant", L("pf.c.holder", lang)), ("patents", L("pf.c.fractional", lang)), ("documents", L("pf.c.docs", lang)),
         ("evidence", L("c.evidence", lang)), ("located", L("pf.c.located", lang))], rows,
         L("pf.t.holders.note", lang, region=region))
 
@@ -507,7 +507,8 @@ def _region(result, lang: str) -> dict:
         proxy = int((pools["basis"] != "located").sum())
         pars.append(L("pf.pools.par", lang, n=len(pools)) if not proxy else
                     L("pf.pools.par_first_filed", lang, n=len(pools), proxy=proxy, region=region))
-    pars.append(L("pf.bring.par", lang, n=len(bring), pending=int((bring["status"] == "pending").sum()) if len(bring) else 0,
+    pending = int((bring["status"] == "pending").sum()) if len(bring) else 0
+    pars.append(L("pf.bring.par", lang, n=len(bring), pending=L("pf.bring.pending", lang, pending=pending) if pending else "",
                   left=int(p.get("first_filed_left_out") or 0), free=len(free), region=region, as_of=p["as_of"]))
     tables = ([_pools_table(pools, region, lang)] if len(pools) else []) + ([_bring_table(bring, lang)] if len(bring) else []) \
         + ([_free_table(free, lang)] if len(free) else [])
