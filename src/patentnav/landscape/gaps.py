@@ -29,6 +29,12 @@ Steps (every formula in ``docs/methods.md``, section "Regional positioning and g
    their remaining term; *ended* rights (expired, lapsed, withdrawn or refused) are listed
    apart as free to use; closest firms are split into located firms (firm list, address,
    applicant country) and firms placed in the region only by their first filing.
+   :meth:`GapAnalysis.technology_rights` gives every document of a technology with its right
+   and the evidence placing its applicants in the region: the portfolio's bring-in and
+   free-to-use lists read it (one classification for both reports).
+
+Holders and firms are counted by harmonised names: a corpus never harmonised is harmonised
+first (``harmonize=True``).
 """
 
 from __future__ import annotations

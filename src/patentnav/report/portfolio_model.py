@@ -477,7 +477,7 @@ def _bring_table(bring: pd.DataFrame, lang: str) -> dict:
         ("status", L("pf.c.status", lang)), ("years_left", L("pf.c.years_left", lang)), ("expiry_date", L("pf.c.expiry", lang)),
         ("feasibility", L("c.feasibility", lang)), ("value_index", L("pf.c.value_index", lang)), ("score", L("pf.c.score", lang)),
         ("terms", L("pf.c.terms", lang))],
-        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", x.holder_region or "—",
+        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _cell(x.holder_region) or "—",
           _evidence(x.holder_evidence, lang), L(f"w.holder.{x.holder_type}", lang), _status(x.status, lang), rnd(x.years_left),
           _date(x.expiry_date), rnd(x.feasibility), rnd(x.value_index), rnd(x.score), L(f"pf.terms.{x.terms}", lang)]
          for x in bring.itertuples()], L("pf.t.bring.note", lang))
