@@ -109,6 +109,8 @@ def test_region_holders_carry_their_evidence(cn):
         pools = next(t for t in region["tables"] if t["id"] == "pools")
         assert _column(pools, "located_holders") == [0]
         assert all(first in b for b in _column(pools, "basis"))
+        bring = next(t for t in region["tables"] if t["id"] == "bring_in")
+        assert _column(bring, "holder_region")[0] == ("US (priority country)" if lang == "en" else "US（优先权国家）")
     en = build_portfolio_report(cn, "en")
     text = " ".join(p for s in en["sections"] for p in s["paragraphs"])
     assert "not pools of local holders" in text and "0 located there" in text

@@ -214,6 +214,12 @@ def _evidence(source: Any, lang: str) -> str:
     return L(f"ev.{source}", lang) if isinstance(source, str) and has_label(f"ev.{source}") else L("ev.none", lang)
 
 
+def _region_cell(region: Any, source: Any, lang: str) -> str:
+    """A holder's region with the evidence it rests on: "US (priority country)"."""
+    region = _cell(region)
+    return L("pf.region_cell", lang, region=region, evidence=_evidence(source, lang)) if region else "—"
+
+
 def _holders_table(result, lang: str) -> dict | None:
     """Region mode: the region's applicants in the portfolio, each with the evidence that places
     it there (an applicant placed by the priority country only is first filed there, not local)."""
@@ -473,12 +479,12 @@ def _bring_table(bring: pd.DataFrame, lang: str) -> dict:
     return _table("bring_in", L("pf.t.bring", lang), [
         ("technology", L("c.technology", lang)), ("publication_number", L("c.publication_number", lang)),
         ("title", L("c.title", lang)), ("holder", L("pf.c.holder", lang)), ("holder_region", L("pf.c.holder_region", lang)),
-        ("holder_evidence", L("c.evidence", lang)), ("holder_type", L("pf.c.holder_type", lang)),
+        ("holder_type", L("pf.c.holder_type", lang)),
         ("status", L("pf.c.status", lang)), ("years_left", L("pf.c.years_left", lang)), ("expiry_date", L("pf.c.expiry", lang)),
         ("feasibility", L("c.feasibility", lang)), ("value_index", L("pf.c.value_index", lang)), ("score", L("pf.c.score", lang)),
         ("terms", L("pf.c.terms", lang))],
-        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _cell(x.holder_region) or "—",
-          _evidence(x.holder_evidence, lang), L(f"w.holder.{x.holder_type}", lang), _status(x.status, lang), rnd(x.years_left),
+        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _region_cell(x.holder_region, x.holder_evidence, lang),
+          L(f"w.holder.{x.holder_type}", lang), _status(x.status, lang), rnd(x.years_left),
           _date(x.expiry_date), rnd(x.feasibility), rnd(x.value_index), rnd(x.score), L(f"pf.terms.{x.terms}", lang)]
          for x in bring.itertuples()], L("pf.t.bring.note", lang))
 
