@@ -72,6 +72,8 @@ def test_cli_holder_and_region(tmp_path):
     rep = json.loads((out2 / "portfolio.json").read_text(encoding="utf-8"))
     region = {t["id"] for t in rep["sections"][3]["tables"]}
     assert {"pools", "bring_in", "free_to_use"} <= region
+    # the terminal says that no applicant of CN is located there (the sample has no addresses)
+    assert "90 of the 90 applicants placed in CN" in " ".join(r.output.split())
 
 
 def test_cli_errors(tmp_path):

@@ -53,8 +53,11 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
     office; legal, technical and economic value indicators (GB/T 42748-2023) against the
     document's cohort; CNIPA's high-value criteria; a decision per right with its reasons
     (keep, license out or sell, pool, abandon with the money saved) and pledge readiness;
-    licensee prospects; for the region, pools of local rights that cover a gap and the
-    patents to bring in (引进急需专利) or free to use. Signals and reasons, not a price.
+    licensee prospects with their regions; for the region, pools of its holders' rights that
+    cover a gap and the patents to bring in (引进急需专利) or free to use, read from the gap
+    analysis. Every holder of a region says what places it there: an address, a country code
+    or a firm list locates it; a priority country only says "first filed in CN", never local.
+    Signals and reasons, not a price.
 
     \b
     Examples:
@@ -130,7 +133,10 @@ def _print_summary(result, report, written, lang, t0) -> None:
     for r, d in zip(rows, order["decision"].head(len(rows))):
         tab.add_row(*[safe(v) for k, v in zip(keys, r) if k in shown], style=_STYLE.get(d))
     console.print(tab)
-    for cav in report["meta"]["caveats"][2:4]:
+    from ..report.portfolio_model import region_caveat
+
+    proxy = region_caveat(result, lang)
+    for cav in report["meta"]["caveats"][2:4] + ([proxy] if proxy else []):
         console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
         console.print(f"[bold]{fmt}[/] {safe(path)}")

@@ -22,7 +22,8 @@ from .labels import L, has_label
 from .parts import _cell, _chart, _clip, _table, rnd, section
 from .warn_model import _date
 
-__all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows"]
+__all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows",
+           "region_caveat"]
 
 PORTFOLIO_SECTION_IDS = ("inventory", "value", "decisions", "region")
 PORTFOLIO_CHART_KEYS = {
@@ -108,6 +109,18 @@ def _title_holder(result) -> str:
 
 
 # ---------------------------------------------------------------------------------------- meta
+def region_caveat(result, lang: str) -> str | None:
+    """Region mode: how many of the region's applicants are only first filed there (None when
+    every one is located, or in holder mode)."""
+    p = result.params
+    ev = p.get("region_evidence") or {}
+    hev = result.selection.holder_evidence
+    if not ev or not len(hev) or hev["located"].all():
+        return None
+    return L("pf.cav.region_proxy", lang, first=int((~hev["located"]).sum()), n=len(hev), region=p["region"],
+             evidence=", ".join(f"{L(f'ev.{k}', lang)} ({v:,})" for k, v in sorted(ev.items())))
+
+
 def _meta(result, lang: str) -> dict:
     from .. import __version__
 
@@ -119,11 +132,9 @@ def _meta(result, lang: str) -> dict:
         caveats.append(L("pf.cav.legal_events", lang))
     if p.get("product") is None:
         caveats.append(L("pf.cav.no_product", lang))
-    ev = p.get("region_evidence") or {}
-    hev = result.selection.holder_evidence
-    if ev and len(hev) and not hev["located"].all():
-        caveats.append(L("pf.cav.region_proxy", lang, first=int((~hev["located"]).sum()), n=len(hev), region=p["region"],
-                         evidence=", ".join(f"{L(f'ev.{k}', lang)} ({v:,})" for k, v in sorted(ev.items()))))
+    proxy = region_caveat(result, lang)
+    if proxy:
+        caveats.append(proxy)
     key = "pf.title" if p["kind"] != "region" else ("pf.title.region" if result.selection.located else "pf.title.region_first_filed")
     return {"title": L(key, lang, holder=_title_holder(result)), "lang": lang, "generator": f"patentnav {__version__}",
             "cutoff": p.get("data_cutoff"), "region": p.get("region") or "",
