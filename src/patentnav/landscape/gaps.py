@@ -440,7 +440,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     Vectorised with sparse products over technologies x documents; Python loops run over
     technologies only.
     """
-    from ..model.shared import publication_numbers, shared
+    from ..model.shared import publication_numbers, publication_rank, shared
     from .incidence import incidence
 
     t = corpus.table
@@ -469,7 +469,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
     ndocs = np.diff(Tt.indptr)  # binary: stored entries are the documents
     # key patents: rank documents by forward citations, family size, then number
-    pub_rank = pc.rank(t["publication_number"], sort_keys="ascending", tiebreaker="dense").to_numpy()
+    pub_rank = publication_rank(corpus)
     rank = np.empty(n, dtype=np.float64)
     rank[np.lexsort((pub_rank, -fam, -fwd))] = np.arange(n, 0, -1)
     key_live = _top_k_per_row(_columns_scaled(Tt, (rank + n * granted) * live), top_patents)  # in force, then pending

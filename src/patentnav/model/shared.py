@@ -17,7 +17,7 @@ from typing import Any, Callable, Hashable
 
 import numpy as np
 
-__all__ = ["shared", "publication_numbers", "row_index", "forget"]
+__all__ = ["shared", "publication_numbers", "publication_rank", "row_index", "forget"]
 
 _STORE: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
 
@@ -50,6 +50,16 @@ def forget(corpus) -> None:
 def publication_numbers(corpus) -> np.ndarray:
     """The publication numbers as a NumPy object array (corpus order), made once."""
     return shared(corpus, "publication_numbers", lambda: corpus["publication_number"].to_numpy())
+
+
+def publication_rank(corpus) -> np.ndarray:
+    """Dense rank (0-based, int64) of each publication number in ascending string order
+    (Arrow's byte order of UTF-8, which is code-point order, as Python's): sorting by it is
+    sorting by the number, without Python strings. Made once."""
+    import pyarrow.compute as pc
+
+    return shared(corpus, "publication_rank", lambda: pc.rank(corpus.table["publication_number"], sort_keys="ascending",
+                                                              tiebreaker="dense").to_numpy().astype(np.int64) - 1)
 
 
 def row_index(corpus):
