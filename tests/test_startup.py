@@ -55,3 +55,15 @@ def test_unknown_attribute_is_an_attribute_error():
         assert "no_such_name" in str(e)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_cli_pins_blas_threads_unless_told():
+    """The CLI sets one BLAS thread before NumPy loads; a user's own setting wins."""
+    import os
+
+    code = ("import os, sys\nimport patentnav.cli.main\nassert 'numpy' not in sys.modules\n"
+            "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}
+    run = lambda e: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=e).stdout.split()
+    assert run(env) == ["1", "1"]
+    assert run({**env, "OPENBLAS_NUM_THREADS": "2"}) == ["2", "1"]
