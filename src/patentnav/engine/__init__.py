@@ -172,9 +172,20 @@ class MemoryAggregates:
         return citation_graph(self.corpus, kind_fallback=kind_fallback)
 
     def assign_regions(self, level: str = "country", firms=None, fallback="priority"):
+        """:func:`patentnav.geo.assign_regions`, computed once per arguments (a report asks
+        for the same assignment in several sections); each caller gets its own shallow copy
+        (pandas copy-on-write: changing it never changes the next caller's)."""
         from ..geo import assign_regions
 
-        return assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        try:
+            key = (level, None if firms is None else (firms if isinstance(firms, str) else tuple(firms)), fallback)
+            hash(key)
+        except TypeError:
+            return assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        cache = self.__dict__.setdefault("_assignments", {})
+        if key not in cache:
+            cache[key] = assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        return cache[key].copy(deep=False)
 
     def region_technology(self, assignment, technology: str = "ipc", level: str = "subclass"):
         """``(X, regions, technologies)`` as :func:`patentnav.landscape.gaps.region_technology`

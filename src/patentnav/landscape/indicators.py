@@ -420,7 +420,20 @@ def quality_table(corpus, components: Iterable[str] | None = None, window: int =
     index is in multiples of the cohort average and tells the top documents apart) or
     ``"max"`` (the OECD 2013 scale, capped at 1: every cohort's best document scores 1).
     ``attrs["method"]`` records it.
+
+    Made once per corpus, arguments and ``graph`` (:mod:`patentnav.model.shared`): the
+    landscape report's key patents and quality section share one table.
     """
+    from ..model.shared import shared
+
+    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph))
+    made = shared(corpus, key, lambda: (graph, _quality_table(corpus, components, window, field, method, graph)))
+    if made[0] is not graph:  # another graph had this id: compute afresh
+        made = (graph, _quality_table(corpus, components, window, field, method, graph))
+    return made[1].copy(deep=False)  # copy-on-write: a caller's changes stay its own
+
+
+def _quality_table(corpus, components, window, field, method, graph) -> pd.DataFrame:
     comps = _default_components(window, components)
     raw = quality_indicators(corpus, window=window, field=field, graph=graph)
     norm = normalise_by_cohort(raw, method=method)
