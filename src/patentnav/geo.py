@@ -42,6 +42,7 @@ __all__ = [
     "parse_addresses",
     "parse_address",
     "region_keys",
+    "region_level",
     "assign_regions",
     "source_summary",
     "region_shares",
@@ -120,6 +121,19 @@ def canonical_region(text: str) -> str:
         return known
     head, sep, rest = s.partition("-")
     return head.upper() + sep + rest
+
+
+def region_level(region: str, firms=None) -> str:
+    """The level a region key names: ``country`` (``CN``; and ``FIRMS``, the region a firm
+    list forms), ``province`` (``CN-GD``) or ``city`` (``CN-GD-Shenzhen``).
+
+    >>> region_level("CN"), region_level("CN-GD"), region_level("CN-GD-Shenzhen"), region_level("FIRMS", firms=["X"])
+    ('country', 'province', 'city', 'country')
+    """
+    if firms:
+        return "country"
+    n = str(region).count("-")
+    return "country" if n == 0 else "province" if n == 1 else "city"
 
 
 @functools.lru_cache(maxsize=1)

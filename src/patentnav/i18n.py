@@ -405,10 +405,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # report / sections
     "title": ("Patent navigation report: {region} industry", "{region}产业专利导航报告"),
     "title.industry": ("Patent navigation report: {region} industry ({scope})", "{region}产业专利导航报告（{scope}）"),
-    "sec.scope": ("1. Data and scope", "一、数据与范围"),
-    "sec.direction": ("2. Industry development direction", "二、产业发展方向"),
-    "sec.positioning": ("3. Regional industry positioning", "三、区域产业定位"),
-    "sec.paths": ("4. Development paths", "四、发展路径"),
+    # section titles: the report numbers them from their order (report.parts.number_sections)
+    "sec.scope": ("Data and scope", "数据与范围"),
+    "sec.direction": ("Industry development direction", "产业发展方向"),
+    "sec.positioning": ("Regional industry positioning", "区域产业定位"),
+    "sec.paths": ("Development paths", "发展路径"),
     # scope
     "scope.intro": ("This report follows the structure of industry-planning patent navigation in GB/T 39551 (Patent navigation guidelines): industry direction, regional positioning, development paths. Every figure is computed from one patent dataset with fixed parameters and is reproducible.",
                     "本报告参照 GB/T 39551《专利导航指南》产业规划类专利导航的结构，依次分析产业发展方向、区域产业定位与发展路径。所有数字均由同一份专利数据按固定参数计算，可复现。"),
@@ -631,11 +632,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     'r.years': ('Years', '年份范围'),
     # ---- warning report (patentnav.report.warn_model) and `patentnav warn`
     "w.title": ("Overseas patent risk warning: {product} ({markets})", "{product} 海外专利风险预警报告（{markets}）"),
-    "w.sec.product": ("1. Product, data and method", "一、产品、数据与方法"),
-    "w.sec.risks": ("2. Risk patents by market", "二、分市场风险专利"),
-    "w.sec.details": ("3. Why, and what to do", "三、风险原因与应对建议"),
-    "w.sec.freedom": ("4. Expiry and freedom to operate", "四、到期与自由实施"),
-    "w.sec.monitoring": ("5. Monitoring: new publications", "五、监控：新公开专利"),
+    "w.sec.product": ("Product, data and method", "产品、数据与方法"),
+    "w.sec.risks": ("Risk patents by market", "分市场风险专利"),
+    "w.sec.details": ("Why, and what to do", "风险原因与应对建议"),
+    "w.sec.freedom": ("Expiry and freedom to operate", "到期与自由实施"),
+    "w.sec.monitoring": ("Monitoring: new publications", "监控：新公开专利"),
     "w.intro": ("This screen lists the patents that may read on the product in each target market: in force there (or able to enter it), held by others, and close to the product's features and codes. Each patent gets a risk score from 0 to 100 with its parts, a grade and a suggested action. It is a first screen to focus a freedom-to-operate review, not a legal opinion.",
                 "本预警筛查列出在各目标市场可能覆盖本产品的专利：在该市场有效（或仍可进入该市场）、由他人持有、且与产品技术特征和分类号相近。每件专利给出 0–100 的风险分值及其构成、风险等级和应对建议。本结果用于聚焦自由实施（FTO）审查，不构成法律意见。"),
     "w.data": ("{documents} documents screened; {own} of them are the firm's own and never counted as threats; the {candidates} most relevant were scored. Legal status as of {as_of}; the data end on {cutoff}.",

@@ -340,7 +340,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
 
     from ..landscape.gaps import gaps as find_gaps
     from ..landscape.scope import scope
-    from ..report.regional import analytics_warnings
+    from ..report.paths import analytics_warnings
 
     firm_list = parse_firms(firms)
     c = load_corpus(corpus, fmt=fmt, lang=lang)

@@ -149,7 +149,7 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
          cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None,
-         aggregates=None) -> GapAnalysis:
+         aggregates=None, assignment: pd.DataFrame | None = None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -175,6 +175,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     aggregates : patentnav.engine.Aggregates, optional
         An engine's aggregates of ``corpus``: the applicant regions and, for IPC/CPC, the
         region x technology matrix come from it (documents-level holders stay in memory).
+    assignment : DataFrame, optional
+        :func:`patentnav.geo.assign_regions` of ``corpus`` at ``region_level`` with ``firms``
+        and ``fallback``, when already computed.
     """
     from ..geo import assign_regions
     from .specialization import specialization
@@ -182,9 +185,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
 
     if region_level is None:
         region_level = "country" if firms is not None or "-" not in region else ("province" if region.count("-") == 1 else "city")
-    if aggregates is None:
+    if assignment is None and aggregates is None:
         assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
-    else:
+    elif assignment is None:
         assignment = aggregates.assign_regions(region_level, firms=firms, fallback=fallback)
     X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
     if aggregates is not None and technology in ("ipc", "cpc"):

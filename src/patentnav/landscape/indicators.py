@@ -444,7 +444,7 @@ def _with_claim_indicators(table: pd.DataFrame, corpus) -> pd.DataFrame:
 
 def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, window: int = 5,
                 field: str | None = "wipo", graph: CitationGraph | None = None,
-                method: str = COMPOSITE_METHOD) -> pd.DataFrame:
+                method: str = COMPOSITE_METHOD, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``top`` documents by composite quality index, with their components.
 
     Ranked first by ``quality_index_n``, the number of components that entered the index
@@ -456,9 +456,11 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     number. Columns: ``rank``, ``publication_number``, ``title``,
     ``quality_index``, ``quality_index_n``, each used component raw and normalised,
     ``forward_citations_source`` and the cohort. ``attrs["note"]`` says which components
-    were used and why others were not.
+    were used and why others were not. ``table``: :func:`quality_table` of ``corpus`` with
+    the same options, when already computed.
     """
-    table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)
+    if table is None:
+        table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)
     used = table.attrs["components_used"]
     titles = pd.Series(corpus["title"].to_pandas().to_numpy(), index=table.index)
     df = table.assign(title=titles)

@@ -84,7 +84,8 @@ def pct_route(corpus) -> np.ndarray:
     return out
 
 
-def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None) -> pd.DataFrame:
+def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
+                     table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every document's quality indicators, raw and relative to its cohort.
 
     Parameters
@@ -96,6 +97,9 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None)
         Cohort field (:func:`patentnav.landscape.indicators.cohorts`).
     graph : CitationGraph, optional
         The corpus's document-level citation graph, when already built.
+    table : DataFrame, optional
+        :func:`patentnav.landscape.indicators.quality_table` of ``corpus`` (cohort ``field``,
+        default components), when already computed.
 
     Returns
     -------
@@ -112,7 +116,7 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None)
     from .high_value import high_value
     from .maintenance import maintenance
 
-    q = quality_table(corpus, field=field, graph=graph)
+    q = quality_table(corpus, field=field, graph=graph) if table is None else table
     st = maintenance(corpus, as_of=as_of)
     hv = high_value(corpus, status=st)
     out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})

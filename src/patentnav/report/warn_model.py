@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..i18n import column_label, join_items, t
 from .labels import L, has_label
-from .parts import _cell, _chart, _pct, _table, rnd, section
+from .parts import _cell, _chart, _pct, _table, number_sections, rnd, section
 from .summary import summary_block
 
 __all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text", "terminal_rows",
@@ -409,7 +409,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
             L("w.t.monitoring.note", lang, shown=min(100, len(mon)), total=len(mon)))]
         sections.append(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []))
     meta["summary"] = warning_summary(result, lang, features)
-    return {"meta": meta, "sections": sections}
+    return {"meta": meta, "sections": number_sections(sections, lang)}
 
 
 def _ranked(result) -> pd.DataFrame:
