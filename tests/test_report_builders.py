@@ -81,3 +81,22 @@ def test_each_shared_computation_is_made_once(drones, monkeypatch):
     build_landscape_report(drones, lang="en")
     assert calls == {"assign_regions": 1, "citation_graph": 1, "technology_fields": 1, "quality_table": 1,
                      "patent_status": 1}
+
+
+def test_warning_report_builders(drones):
+    """The warning report: one builder per section (monitoring only when asked), numbered from
+    their order; the summary is the product's text warning and the risks' market findings."""
+    from patentnav.report.warn_model import WARN_SECTION_IDS, WARN_SECTIONS, WarnContext, build_warning_report
+    from patentnav.warning import ProductProfile, screen
+
+    assert tuple(sid for sid, _ in WARN_SECTIONS) == WARN_SECTION_IDS
+    res = screen(drones, ProductProfile(name="drone", codes=("B64C39/024",), markets=("US",)), as_of="2018-01-01")
+    ctx = WarnContext(res, "en")
+    built = {sid: build(ctx) for sid, build in WARN_SECTIONS}
+    assert built["monitoring"] is None  # not asked (no since)
+    assert built["product"].findings[0].startswith("The profile has no text (codes only)")
+    report = build_warning_report(res, lang="zh")
+    assert [s["title"][:2] for s in report["sections"]] == ["一、", "二、", "三、", "四、"]
+    en = build_warning_report(res, lang="en")
+    assert en["meta"]["summary"]["paragraphs"] == built["product"].findings + built["risks"].findings
+    assert en["meta"]["summary"]["tables"] == list(built["risks"].tables)

@@ -259,6 +259,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "未知的战略性新兴产业代码“{code}”：请用 1–9 的产业代码或 1.5 这样的领域代码（运行 patentnav industries 查看）"),
     "err.no_market": ("no target market: give markets (e.g. --market US) or 'markets' in the product profile",
                       "未指定目标市场：请用 --market（例如 --market US）或在产品画像中写 markets"),
+    "err.status_date": ("as_of {value} is out of range; give a status date from {first} to {last}",
+                        "状态日期 {value} 超出范围；请给出 {first} 至 {last} 之间的日期"),
     "err.nothing_to_screen": ("the product profile has nothing to screen: give features (or a description), keywords or IPC/CPC codes",
                               "产品画像中没有可筛查的内容：请给出技术特征（或描述）、关键词或 IPC/CPC 分类号"),
     # fonts (PNG charts of the Markdown report)

@@ -134,9 +134,9 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         written = write_outputs(report, out_dir, fmts, stem="warning", extra=full_tables, plan=plan)
         prog.update(task, completed=len(_STEPS))
 
-    from ..report.warn_model import _text_caveats
+    from ..report.warn_model import text_caveats
 
-    for cav in _text_caveats(result, lang):  # what the product text matched, first
+    for cav in text_caveats(result, lang):  # what the product text matched, first
         console.print(f"[yellow]{safe(cav)}[/]")
     assessable = result.markets["assessable"].astype(bool)
     for m in result.markets.itertuples():

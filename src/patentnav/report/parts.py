@@ -97,11 +97,13 @@ def section(sid: str, title: str, paragraphs, tables, charts) -> dict:
 
 
 class Built(NamedTuple):
-    """What a section builder returns: the section (report contract) and its key findings,
-    sentences of the section's own paragraphs that the report's summary shows first, in order."""
+    """What a section builder returns: the section (report contract), its key findings (the
+    sentences the report's summary shows first, in order) and the summary's tables it adds
+    (the warning report's riskiest patents per market)."""
 
     section: dict
     findings: list[str]
+    tables: tuple = ()
 
 
 _ZH_NUMERALS = "一二三四五六七八九十"
