@@ -73,6 +73,43 @@ def test_errors_after_the_chinese_prefix_are_chinese(tmp_path):
     assert r.exit_code == 2 and re.search(r"[\u4e00-\u9fff]", msg) and not re.search(r"[A-Za-z]{3,}", msg), msg
 
 
+@pytest.mark.parametrize("args, names", [
+    (["trends", "--bogus"], "--bogus"),                       # unknown option
+    (["trends", "--top", "3"], "--top"),                      # unknown option, with a suggestion
+    (["gaps", "--technology", "xyz"], "--technology"),        # not a choice
+    (["ipc"], "CODES"),                                       # missing argument
+    (["warn", "--market"], "--market"),                       # option without its value
+    (["warn", "--product", "nosuch.toml"], "--product"),      # no such file
+    (["clusters", "--resolution", "high"], "--resolution"),   # not a number
+    (["warn", "--as-of", "1700-01-01", "--product", "examples/drone_product.toml"], "1700-01-01"),
+    (["bogus"], "bogus"),                                     # unknown command
+    (["gaps", "--region", "XX"], "XX"),                       # a region the corpus lacks
+    (["gaps", "--region", "CN-GD"], "CN-GD"),                 # below country level, no addresses
+])
+def test_usage_errors_are_said_in_chinese_and_name_the_option(args, names):
+    from language_check import message_problems
+
+    r = runner.invoke(main, args[:1] + ["--lang", "zh"] + args[1:] if args != ["bogus"] else args,
+                      env={"PATENTNAV_LANG": "zh"}, terminal_width=200)
+    out = _flat(r.output)
+    assert r.exit_code == 2 and "错误：" in out and names in out, out
+    msg = out.split("错误：", 1)[1]
+    assert not message_problems(msg, "zh", args), msg
+    assert "Usage:" not in out and "Try '" not in out
+
+
+def test_usage_errors_stay_english_in_english():
+    out = _flat(runner.invoke(main, ["gaps", "--technology", "xyz"], env={"PATENTNAV_LANG": "en"}).output)
+    assert "Error: Invalid value for '--technology': 'xyz' is not one of" in out and "Usage: main gaps" in out
+
+
+def test_alias_file_errors_are_said_in_chinese(tmp_path):
+    p = tmp_path / "aliases.csv"
+    p.write_text("alias,canonical\nHuawei Technologies Co., Ltd.,Huawei\n", encoding="utf-8")
+    out = _flat(_run(["names", "--aliases", str(p), "--lang", "zh"]).output)
+    assert f"{p}，第 2 行，字段“canonical”：应有 2 个字段，实际有 3 个。含逗号的名称请加引号" in out, out
+
+
 def test_unknown_format_is_one_short_line(tmp_path):
     bad = tmp_path / "unknown.csv"
     bad.write_text("a,b,c\n1,2,3\n")

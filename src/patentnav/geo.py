@@ -426,7 +426,9 @@ def region_keys(parsed: pd.DataFrame, level: str = "country") -> pd.Series:
 
 def _check_level(level: str) -> None:
     if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        from .i18n import LocalizedError
+
+        raise LocalizedError("err.region_level", choices=", ".join(LEVELS), value=level)
 
 
 # --- assignment ----------------------------------------------------------------------------
@@ -533,7 +535,9 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     """
     _check_level(level)
     if fallback not in ("priority", None):
-        raise ValueError("fallback must be 'priority' or None")
+        from .i18n import LocalizedError
+
+        raise LocalizedError("err.region_fallback", value=fallback)
     table = corpus.table if hasattr(corpus, "table") else corpus
     apps = _combined(table["applicants"])
     n_apps = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)

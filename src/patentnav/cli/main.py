@@ -11,12 +11,12 @@ from rich.table import Table
 
 from .. import __version__
 from ..i18n import LocalizedError, column_label, t
-from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
+from .common import LocalizedGroup, cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=LocalizedGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="patentnav")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",
               help="Raise (or lower) an input limit for this run, before the command: "

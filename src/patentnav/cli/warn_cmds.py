@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import (console, err_console, handle_errors, lang_option, load_corpus, parse_formats, plan_out, safe,
+from .common import (console, err_console, handle_errors, lang_option, load_corpus, option_lang, parse_formats, plan_out, safe,
                      warn_missing_cjk_font)
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
@@ -24,8 +24,8 @@ def _check_date(ctx, param, value):
     from ..warning.profile import DATE_RANGE
 
     if value is not None and not (DATE_RANGE[0] <= value.date() <= DATE_RANGE[1]):
-        raise click.BadParameter(f"{value.date()} is out of range; give a date from {DATE_RANGE[0]} to {DATE_RANGE[1]} "
-                                 f"(YYYY-MM-DD)")
+        raise click.BadParameter(t("err.option_date_range", option_lang(ctx), value=str(value.date()),
+                                   first=str(DATE_RANGE[0]), last=str(DATE_RANGE[1])))
     return value
 
 

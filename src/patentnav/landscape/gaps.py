@@ -85,7 +85,9 @@ def _technology_lists(corpus, technology: str, level: str):
         from ..classify.sei import sei_fields_array
 
         return incidence(sei_fields_array(corpus["ipc"]), corpus["publication_number"].to_numpy())
-    raise ValueError(f"technology must be ipc, cpc, wipo or sei, not {technology!r}")
+    from ..i18n import LocalizedError
+
+    raise LocalizedError("err.technology", choices="ipc, cpc, wipo, sei", value=technology)
 
 
 def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc", level: str = "subclass"):
@@ -180,6 +182,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
         and ``fallback``, when already computed.
     """
     from ..geo import assign_regions
+    from ..i18n import LocalizedError, Phrase
     from .specialization import specialization
     from .trends import annual_counts
 
@@ -195,19 +198,16 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     if region not in set(regions):
         by_size = assignment.groupby(assignment["region"].astype(str))["weight"].sum().sort_values(ascending=False)
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in by_size.drop(labels=["UNKNOWN"], errors="ignore").head(10).items()) \
-            or "none"
+            or Phrase("err.none")
         if firms is not None:
-            hint = "none of the named firms is an applicant here: check their spelling (patentnav names lists applicants)"
+            hint = Phrase("err.gaps_region.firms")
         elif "-" in region:
             n_addr = int(assignment.attrs.get("source_summary", pd.DataFrame()).get("patents", pd.Series(dtype=float))
                          .get("address", 0) or 0)
-            hint = ("regions below country level need applicant addresses, and " +
-                    ("none of the documents has one" if n_addr == 0 else f"only {n_addr:,} documents have one") +
-                    " in this corpus; use a country key, or read an export with addresses (CNIPA, incoPat)")
+            hint = Phrase("err.gaps_region.no_address") if n_addr == 0 else Phrase("err.gaps_region.few_addresses", n=f"{n_addr:,}")
         else:
-            hint = "use a region key of the list (ISO codes, upper case), e.g. CN, or CN-GD / CN-GD-Shenzhen with addresses"
-        raise ValueError(f"region {region!r} has no documents in this corpus at {region_level} level "
-                         f"(largest regions: {known}): {hint}")
+            hint = Phrase("err.gaps_region.key")
+        raise LocalizedError("err.gaps_region", region=region, level=Phrase(f"geo.level.{region_level}"), known=known, hint=hint)
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:  # kept in params, not printed
