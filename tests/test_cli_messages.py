@@ -288,3 +288,28 @@ def test_codes_of_other_editions_show_the_parent_title_marked():
     assert ipc_title_or_parent("H04W72/04") == "Wireless resource allocation"  # a code of the scheme: its own title
     out = _flat(runner.invoke(main, ["ipc", "B64C39/024"], terminal_width=200).output)
     assert "characterised by special use (B64C39/02, parent)" in out and "nearest parent's title" in out
+
+
+def test_clusters_and_gaps_tables_show_the_parent_title_marked():
+    """A code of an earlier IPC edition without a title gets its nearest ancestor's, marked,
+    in the report's language, with the mark kept when the title is cut."""
+    import pandas as pd
+
+    from patentnav.classify.titles import code_title
+    from patentnav.report.direction import _composition_table
+    from patentnav.report.paths import _gaps_table
+
+    assert code_title("B64C39/024", None, "en") == "characterised by special use (B64C39/02, parent)"
+    assert code_title("B64C39/024", "", "zh", width=18) == "characterised by…（上级分类 B64C39/02）"
+    assert code_title("H04W", "Wireless networks", "zh") == "Wireless networks"  # a title given is kept
+    fields = pd.DataFrame({"field": [1], "label": ["drones"], "size": [3], "share": [1.0],
+                           "codes": [["B64C39/024", "H04W72/04"]], "code_titles": [[None, "Wireless resource allocation"]],
+                           "terms": [["uav"]], "top_applicants": [[("DJI", 3)]]})
+    for lang, mark in (("en", "B64C39/024 characterised by special use (B64C39/02, parent)"),
+                       ("zh", "B64C39/024 characterised by special use（上级分类 B64C39/02）")):
+        assert mark in _composition_table(fields, lang)["rows"][0][4]
+    gaps = pd.DataFrame({"technology": ["B64C39/024"], "title": [None], "category": ["fill_now"], "rca": [0.0],
+                         "density": [0.5], "feasibility": [0.5], "world_documents": [10], "world_growth": [0.1],
+                         "gap_score": [1.0], "pci": [0.2], "related_strength": [None]})
+    rows = _gaps_table(gaps, {"fill_now_density": 0.4}, [], "zh")["rows"]
+    assert rows[0][1] == "characterised by special use（上级分类 B64C39/02）"

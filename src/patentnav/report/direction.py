@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from ..classify.titles import code_title
 from .context import LandscapeContext
 from .labels import L, has_label
 from .parts import MAP_EDGES, MAP_LABELS, Built, _cell, _chart, _clip, _pct, _s, _table, rnd, section
@@ -117,7 +118,7 @@ def _fields_part(ctx: LandscapeContext) -> _Part:
 
 def _code_titles(codes, titles, lang: str) -> list[str]:
     """``code title`` of a field's first three codes."""
-    return [f"{c} {_clip(t, 48)}".strip() for c, t in zip(list(codes)[:3], list(titles)[:3])]
+    return [f"{c} {code_title(c, t, lang, 48)}".strip() for c, t in zip(list(codes)[:3], list(titles)[:3])]
 
 
 def _composition_table(fields: pd.DataFrame, lang: str) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..classify.titles import code_title
 from .context import LandscapeContext
 from .labels import L
 from .parts import Built, _chart, _clip, _pct, _s, _table, rnd, section
@@ -107,7 +108,7 @@ def _gap_reason(r, threshold: float | None, lang: str) -> str:
 
 def _gaps_table(top: pd.DataFrame, params: dict, warn_text: list[str], lang: str) -> dict:
     thr = params.get("fill_now_density")
-    rows = [[r.technology, _clip(_s(r.title), 60), _cat(r.category, lang), rnd(r.rca), rnd(r.density), rnd(r.feasibility),
+    rows = [[r.technology, code_title(r.technology, r.title, lang, 60), _cat(r.category, lang), rnd(r.rca), rnd(r.density), rnd(r.feasibility),
              rnd(r.world_documents), rnd(r.world_growth), rnd(r.gap_score), rnd(r.pci), _gap_reason(r, thr, lang)]
             for r in top.itertuples()]
     note = " ".join([L("t.gaps.note", lang, threshold="—" if thr is None else f"{thr:.3g}")] + warn_text)
