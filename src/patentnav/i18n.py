@@ -266,6 +266,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "本机未找到含中文字符（CJK）的字体，Markdown 报告中 PNG 图表的中文标签将显示为空白方框。请安装后重新运行：Debian/Ubuntu 执行 `apt-get install fonts-noto-cjk`，Fedora 执行 `dnf install google-noto-sans-cjk-fonts`，Alpine 执行 `apk add font-noto-cjk`；或将含中文字符的 .otf/.ttf/.ttc 字体复制到 ~/.local/share/fonts 后执行 `fc-cache -f`。HTML 报告使用浏览器的字体，不受影响。"),
     # landscape command (terminal)
     "land.engine": ("Engine", "计算引擎"),
+    "land.engine.memory": ("in memory (Apache Arrow)", "内存（Apache Arrow）"),
+    "land.engine.duckdb": ("DuckDB, out of core{limit}", "DuckDB，内存外计算{limit}"),
+    "land.engine.spark": ("Apache Spark{master}", "Apache Spark{master}"),
+    "land.engine.limit": (", memory limit {v}", "，内存上限 {v}"), "land.engine.master": (", master {v}", "，主节点 {v}"),
     "land.step.scope": ("Selecting the scope", "确定分析范围"),
     "land.step.regions": ("Assigning regions", "确定申请人区域"),
     "land.step.trends": ("Trends and life cycle", "趋势与生命周期"),
