@@ -43,12 +43,22 @@ for _, r in rights[rights["decision"] == "license_or_sell"].iterrows():
     print(" ", r["publication_number"], "->", r["decision_detail"], "|", reasons_text(r["reasons"], "en"))
 print("pledge-ready:", int(rights["pledge_ready"].sum()), "| prospects:", ", ".join(result.prospects["firm"].head(5)))
 
-# Region CN: pools of local rights over a gap, patents to bring in, ended ones free to use
+# CNIPA's high-value criteria (the same flags as the quality profiles): 'maintained over 10 years'
+# needs legal events or a status text, which this export lacks, so it is unknown, never "yes"
+print(rights.loc[rights["hv_in_scope"], ["publication_number", "jurisdiction", "high_value", "hv_criteria",
+                                         "hv_maintained_10y", "hv_cnipa_statistic"]].head(5).to_string(index=False))
+
+# Region CN: who its applicants are and what places them there (this export has no addresses:
+# everyone is "first filed in CN", Ericsson on one document, none is called local)
 region = portfolio(corpus, region="CN", as_of="2018-01-01")
-print(region.pools[["technology", "holders", "rights", "holder_names"]].to_string(index=False))
-print(region.bring_in[["technology", "publication_number", "holder", "years_left", "score", "terms"]].head(5)
-      .to_string(index=False))
-print(len(region.free_to_use), "ended rights in the gap technologies are free to use")
+print(region.selection.holder_evidence.head(5).to_string(index=False))
+# Pools over a gap (their basis: located holders or first filers), patents to bring in (live rights no
+# applicant of CN holds, from the gap analysis, ranked by fit x value), ended rights free to use
+print(region.pools[["technology", "holders", "located_holders", "basis", "holder_names"]].to_string(index=False))
+print(region.bring_in[["technology", "publication_number", "holder", "holder_region", "holder_evidence", "years_left",
+                       "score", "terms"]].head(5).to_string(index=False))
+print(len(region.free_to_use), "ended rights in the gap technologies are free to use;",
+      region.params["first_filed_left_out"], "live rights held by first filers in CN left out of the bring-in list")
 
 report = build_portfolio_report(result, lang="en")
 out = Path("dji-portfolio")

@@ -100,14 +100,19 @@ def test_dji_rows(dji):
 
 def test_cn_region_pool_and_bring_in(cn):
     pools = cn.pools.set_index("technology")
-    assert "G06Q" in pools.index and pools.loc["G06Q", "holder_names"] == "DAI JIANLIN; YE MAO"
-    assert _row(cn, "US-20170169387-A1")["decision"] == "pool"
+    assert "G06Q" in pools.index and pools.loc["G06Q", "holder_names"] == ["DAI JIANLIN", "YE MAO"]
+    # both are in CN by their first filing only: a pool of first filers, not of local holders
+    assert pools.loc["G06Q", "holder_evidence"] == ["priority", "priority"]
+    assert (pools.loc["G06Q", "located_holders"], pools.loc["G06Q", "basis"]) == (0, "first_filed")
+    r = _row(cn, "US-20170169387-A1")
+    assert r["decision"] == "pool" and r["reasons"][-1][0] == "pool_first_filed"
     top = cn.bring_in.iloc[0]
     assert (top["technology"], top["publication_number"], top["holder"]) == ("G02B", "US-9377625-B2", "OSTERHOUT GROUP INC")
     assert top["status"] == "in_force" and top["terms"] == "licence_or_cross"
-    # held outside: no applicant of the document is located in the region (the region's portfolio)
+    assert (top["holder_region"], top["holder_evidence"]) == ("US", "priority")
+    # held outside: no applicant of the document is placed in the region (the region's portfolio)
     assert not cn.bring_in["publication_number"].isin(cn.rights["publication_number"]).any()
-    assert set(cn.free_to_use["status"]) <= {"expired", "lapsed"}
+    assert set(cn.free_to_use["status"]) <= {"expired", "lapsed", "withdrawn_or_refused"}
 
 
 def test_own_product_changes_the_decisions(drones):

@@ -2,6 +2,7 @@
 escaping, CSV neutralisation and error paths."""
 
 import csv
+import re
 import json
 
 import pytest
@@ -49,8 +50,10 @@ def test_json_is_deterministic(result, drones):
 def test_report_says_what_the_data_lack(result):
     rep = build_portfolio_report(result, "en")
     text = " ".join(p for s in rep["sections"] for p in s["paragraphs"]) + " ".join(rep["meta"]["caveats"])
-    assert "no legal events" in text and "lower bound" not in text  # no CN invention in scope: the other sentence
-    assert "What this export lacks" in text and "Market coverage" in text
+    assert "no legal events" in text and "What this export lacks" in text and "Market coverage" in text
+    # CNIPA's criteria on DJI's granted inventions of any office (as the quality profiles); none is CN, and with no
+    # legal data 'maintained over 10 years' cannot be shown (unknown, never "no")
+    assert "0 of them are CN patents" in text and "'Maintained over 10 years' is not shown" in text
     zh = build_portfolio_report(result, "zh")
     zh_text = " ".join(p for s in zh["sections"] for p in s["paragraphs"])
     assert "no legal events" not in zh_text and "维持存续模型" in zh_text
@@ -69,6 +72,8 @@ def test_cli_holder_and_region(tmp_path):
     rep = json.loads((out2 / "portfolio.json").read_text(encoding="utf-8"))
     region = {t["id"] for t in rep["sections"][3]["tables"]}
     assert {"pools", "bring_in", "free_to_use"} <= region
+    # the terminal says that no applicant of CN is located there (the sample has no addresses)
+    assert "90 of the 90 applicants placed in CN" in " ".join(r.output.split())
 
 
 def test_cli_errors(tmp_path):
@@ -102,12 +107,13 @@ def test_hostile_names_and_titles(tmp_path):
 def test_cn_holder_high_value_and_reduced_fees():
     from portfolio_corpus import D, corpus
 
-    c = corpus(publication_number=["CN-1-B", "CN-2-B"], jurisdiction=["CN", "CN"], kind=["B", "B"],
-               document_type=["granted_patent"] * 2, filing_date=[D(2012, 3, 1), D(2020, 1, 1)],
-               grant_date=[D(2015, 1, 1), D(2022, 1, 1)], ipc=[["G06N3/08"], ["A47G19/00"]],
-               applicants=[["深圳市大疆创新科技有限公司"]] * 2, title=["一种方法", "另一种"], family_size=[1, 1],
-               publication_date=[D(2015, 1, 1), D(2022, 1, 1)])
-    r = portfolio(c, holders="深圳市大疆创新科技有限公司", as_of=D(2024, 6, 30), cn_reduction="85")
+    cols = dict(publication_number=["CN-1-B", "CN-2-B"], jurisdiction=["CN", "CN"], kind=["B", "B"],
+                document_type=["granted_patent"] * 2, filing_date=[D(2012, 3, 1), D(2020, 1, 1)],
+                grant_date=[D(2015, 1, 1), D(2022, 1, 1)], ipc=[["G06N3/08"], ["A47G19/00"]],
+                applicants=[["深圳市大疆创新科技有限公司"]] * 2, title=["一种方法", "另一种"], family_size=[1, 1],
+                publication_date=[D(2015, 1, 1), D(2022, 1, 1)])
+    r = portfolio(corpus(**cols, legal_status=["有权", None]), holders="深圳市大疆创新科技有限公司", as_of=D(2024, 6, 30),
+                  cn_reduction="85")
     fees = r.rights.set_index("publication_number")["fees_next"]
     # CN-1: years 14-18 (6,000 x 2 + 8,000 x 3); granted in year 3, so the reduction (years 3-12) is over
     assert fees["CN-1-B"] == 36000
@@ -115,4 +121,20 @@ def test_cn_holder_high_value_and_reduced_fees():
     assert fees["CN-2-B"] == pytest.approx(0.15 * 11200)
     rep = build_portfolio_report(r, "zh")
     hv = next(t for t in rep["sections"][1]["tables"] if t["id"] == "high_value")
-    assert hv["rows"][0][2:] == ["是", "战略性新兴产业; 维持超过 10 年"] and hv["rows"][1][2] == "否"
+    # CN-1's status rests on its exported status text (有权): maintained over 10 years counts; both are in CNIPA's statistic
+    assert hv["rows"][0][2:] == ["CN", "是", "战略性新兴产业; 维持超过 10 年", "是"] and hv["rows"][1][2:4] == ["CN", "否"]
+    # without the status text 'maintained' rests on no evidence: unknown; the SEI field still counts
+    bare = portfolio(corpus(**cols), holders="深圳市大疆创新科技有限公司", as_of=D(2024, 6, 30))
+    assert bare.rights["hv_maintained_10y"].isna().all() and bare.rights["hv_criteria"].tolist() == ["sei", ""]
+
+def test_fee_sources_read_in_the_report_language(result):
+    """CNIPA's schedule by its own Chinese name; the other offices' descriptions translated."""
+    for lang, cn_title in (("zh", "国家知识产权局专利收费标准"), ("en", "CNIPA patent fee schedule")):
+        inv = build_portfolio_report(result, lang)["sections"][0]
+        tab = next(t for t in inv["tables"] if t["id"] == "fee_sources")
+        j = [c["key"] for c in tab["columns"]].index("source")
+        titles = {r[0]: r[j] for r in tab["rows"]}
+        assert titles["CN"].startswith(cn_title) and set(titles) == {"CN", "DE", "EP", "JP", "US"}
+        if lang == "zh":  # no English description left in the Chinese report
+            assert all(re.search(r"[\u4e00-\u9fff]", t) and not re.search(r"\b(fees|schedule|renewal)\b", t) for t in titles.values())
+            assert titles["US"].startswith("美国专利商标局") and titles["EP"].startswith("欧洲专利局")

@@ -134,7 +134,9 @@ def test_high_value_criteria():
     assert hv["eligible"].tolist() == [False, False, True, True, True, True]  # 1 and 2 lapsed
     assert hv["overseas_family"].tolist() == [True, pd.NA, False, pd.NA, pd.NA, True]  # WO is no right abroad
     assert hv["maintained_10y"].tolist()[2:] == [True, False, pd.NA, True]  # in force and filed >= 10 years before
-    assert hv["high_value"].tolist() == [pd.NA, pd.NA, True, True, False, True]
+    # the shared flags: False for the lapsed (not eligible) patents; the profiles' share reads the eligible only
+    assert hv["high_value"].tolist() == [False, False, True, True, False, True]
+    assert document_quality(c, as_of=D(2015, 1, 1))["high_value"].isna().tolist()[:2] == [True, True]
     assert hv.attrs["shown"] == ["sei", "overseas_family", "maintained_10y"]
     assert hv.attrs["not_shown"] == ["pledge_high", "award"]
 

@@ -49,6 +49,7 @@ __all__ = [
     "LOCATION_SOURCES",
     "PROXY_SOURCES",
     "applicant_evidence",
+    "document_evidence",
 ]
 
 LEVELS = ("country", "province", "city")
@@ -701,3 +702,33 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
     out["located"] = out["evidence"].isin(LOCATION_SOURCES)
     out["documents"] = out["documents"].astype(np.int64)
     return out.sort_values(["patents", "applicant"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def document_evidence(assignment: pd.DataFrame, region: str, publication_numbers) -> np.ndarray:
+    """Per document: the strongest evidence that places one of its applicants in ``region``.
+
+    The same ranking as :func:`applicant_evidence` (:data:`SOURCES` order): ``"firms"``,
+    ``"address"`` or ``"applicant_country"`` (an applicant *located* there: the document is
+    held locally), ``"priority"`` or ``"jurisdiction"`` (only a proxy: first filed or
+    published there), None when no applicant of the document is placed in the region.
+
+    Parameters
+    ----------
+    assignment : DataFrame from :func:`assign_regions`
+    region : str
+    publication_numbers : array-like
+        The documents, in the order wanted (a corpus's ``publication_number`` column).
+
+    Returns
+    -------
+    numpy.ndarray of object, aligned with ``publication_numbers``.
+    """
+    pubs = pd.Index(np.asarray(publication_numbers, dtype=object))
+    a = assignment[(assignment["region"].astype(str) == str(region)) & (assignment["applicant_index"] >= 0)]
+    rank = {src: i for i, src in enumerate(SOURCES)}
+    best = a["source_of_evidence"].astype(str).map(rank).groupby(a["publication_number"].to_numpy()).min()
+    out = np.full(len(pubs), None, dtype=object)
+    pos = pubs.get_indexer(best.index)
+    ok = pos >= 0
+    out[pos[ok]] = np.asarray(SOURCES, dtype=object)[best.to_numpy(dtype=np.int64)[ok]]
+    return out

@@ -35,6 +35,7 @@ __all__ = [
     "map_legal_status",
     "expiry_dates",
     "patent_status",
+    "status_evidence",
     "STATUS_REASONS",
     "market_coverage",
 ]
@@ -538,6 +539,20 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
         out["markets_covered"] = joined.reindex(np.arange(n)).fillna("").to_numpy()
         out["threatens"] = out["markets_covered"] != ""
     return out
+
+
+def status_evidence(corpus) -> np.ndarray:
+    """Per document: does its status rest on evidence - legal events in the data, or an
+    exported legal-status text? Without either, "in force" is only the rule "granted and no
+    lapse event recorded" (:func:`patent_status`, step 4), which says nothing about whether
+    renewal fees were paid: a corpus without legal data would show every old grant as kept.
+    Maintenance to year 10 (:mod:`patentnav.quality.maintenance`) and the CNIPA
+    "maintained over 10 years" criterion (:mod:`patentnav.landscape.high_value`) count only
+    documents where this is True."""
+    t = corpus.table
+    events = pc.fill_null(pc.greater(pc.list_value_length(t["legal_events"]), 0), False)
+    text = pc.is_valid(t["legal_status"])
+    return np.asarray(pc.or_(events, text).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # --------------------------------------------------------------------------------------

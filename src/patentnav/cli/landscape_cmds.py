@@ -349,8 +349,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
         c = scope(c, industry=industry, ipc=list(ipc_patterns) or None, query=query)
     if firm_list:
         region = "FIRMS"
-    c = c.harmonize_applicants()
-    g = find_gaps(c, region, technology=technology, level=level, firms=firm_list)
+    g = find_gaps(c, region, technology=technology, level=level, firms=firm_list)  # harmonises raw names itself
     console.print(t("gaps.summary", lang, region=safe(region), docs=f"{len(c):,}", techs=f"{len(g.table):,}",
                     fill=int((g.table.category == "fill_now").sum()), strength=int((g.table.category == "strength").sum())))
     tab = Table(title=t("gaps.title", lang, region=safe(region)))

@@ -13,7 +13,7 @@ from rich.table import Table
 from ..i18n import t
 from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, safe
 
-_STEPS = ("select", "status", "indicators", "fees", "prospects", "region", "survival", "decisions", "report")
+_STEPS = ("select", "status", "indicators", "fees", "region", "prospects", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
 
 
@@ -35,7 +35,10 @@ _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "e
 @click.option("--product", "product_file", type=click.Path(exists=True, dir_okay=False),
               help="The holder's product profile (TOML/JSON, as for `patentnav warn`): rights that read on it are kept, "
                    "the others may be licensed, sold or abandoned.")
-@click.option("--harmonize", is_flag=True, help="Harmonise applicant names first (merges typo variants; slower on large corpora).")
+@click.option("--harmonize/--no-harmonize", default=True, show_default=True,
+              help="Count holders by harmonised names (city prefixes, branches, typos and cross-script names of one firm "
+                   "merged), as the landscape report does; a corpus harmonised already is used as it is. --no-harmonize: "
+                   "names as written (faster on large corpora).")
 @click.option("--out", "out_dir", default="patentnav-portfolio", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the report files.")
 @click.option("--format", "formats", default="html,md,json,csv", show_default=True,
@@ -50,8 +53,11 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
     office; legal, technical and economic value indicators (GB/T 42748-2023) against the
     document's cohort; CNIPA's high-value criteria; a decision per right with its reasons
     (keep, license out or sell, pool, abandon with the money saved) and pledge readiness;
-    licensee prospects; for the region, pools of local rights that cover a gap and the
-    patents to bring in (引进急需专利) or free to use. Signals and reasons, not a price.
+    licensee prospects with their regions; for the region, pools of its holders' rights that
+    cover a gap and the patents to bring in (引进急需专利) or free to use, read from the gap
+    analysis. Every holder of a region says what places it there: an address, a country code
+    or a firm list locates it; a priority country only says "first filed in CN", never local.
+    Signals and reasons, not a price.
 
     \b
     Examples:
@@ -85,10 +91,8 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
         def step(s: str) -> None:
             prog.update(task, advance=1, description=t("pf.step." + s, lang))
 
-        if harmonize:
-            c = c.harmonize_applicants()
         result = run(c, holders=list(holders) or None, region=region, as_of=as_of, years=years,
-                     us_entity=us_entity, cn_reduction=cn_reduction, product=product, progress=step)
+                     us_entity=us_entity, cn_reduction=cn_reduction, product=product, progress=step, harmonize=harmonize)
         step("report")
         report = build_portfolio_report(result, lang=lang)
 
@@ -129,7 +133,10 @@ def _print_summary(result, report, written, lang, t0) -> None:
     for r, d in zip(rows, order["decision"].head(len(rows))):
         tab.add_row(*[safe(v) for k, v in zip(keys, r) if k in shown], style=_STYLE.get(d))
     console.print(tab)
-    for cav in report["meta"]["caveats"][2:4]:
+    from ..report.portfolio_model import region_caveat
+
+    proxy = region_caveat(result, lang)
+    for cav in report["meta"]["caveats"][2:4] + ([proxy] if proxy else []):
         console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
         console.print(f"[bold]{fmt}[/] {safe(path)}")

@@ -136,7 +136,8 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
 
     from ..report.warn_model import text_caveats
 
-    for cav in text_caveats(result, lang):  # what the product text matched, first
+    shown_first = text_caveats(result, lang)
+    for cav in shown_first:  # what the product text matched, first
         console.print(f"[yellow]{safe(cav)}[/]")
     assessable = result.markets["assessable"].astype(bool)
     for m in result.markets.itertuples():
@@ -162,7 +163,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         console.print(tab)
     elif assessable.any() and not result.unassessed_count() and result.params.get("text_evidence", 1):
         console.print(t("w.none", lang))
-    for cav in report["meta"]["caveats"][:1]:
+    for cav in [c for c in report["meta"]["caveats"] if c not in shown_first][:1]:  # the next caveat, once
         console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
         console.print(f"[bold]{fmt}[/] {safe(path)}")

@@ -29,6 +29,12 @@ Steps (every formula in ``docs/methods.md``, section "Regional positioning and g
    their remaining term; *ended* rights (expired, lapsed, withdrawn or refused) are listed
    apart as free to use; closest firms are split into located firms (firm list, address,
    applicant country) and firms placed in the region only by their first filing.
+   :meth:`GapAnalysis.technology_rights` gives every document of a technology with its right
+   and the evidence placing its applicants in the region: the portfolio's bring-in and
+   free-to-use lists read it (one classification for both reports).
+
+Holders and firms are counted by harmonised names: a corpus never harmonised is harmonised
+first (``harmonize=True``).
 """
 
 from __future__ import annotations
@@ -134,6 +140,48 @@ class GapAnalysis:
     specialization: object
     formulas: dict = field(default_factory=lambda: dict(FORMULAS))
     params: dict = field(default_factory=dict)
+    #: :func:`document_rights` of every document at the cut-off (corpus order).
+    rights: pd.DataFrame | None = field(default=None, repr=False)
+    #: The region assignment the analysis used (:func:`patentnav.geo.assign_regions`).
+    assignment: pd.DataFrame | None = field(default=None, repr=False)
+    #: Documents x technologies (CSC) and its technology keys, as the table defines them.
+    technology_matrix: sp.csc_matrix | None = field(default=None, repr=False)
+    technology_items: np.ndarray | None = field(default=None, repr=False)
+    #: Per document: the evidence placing one of its applicants in the region (or None).
+    region_evidence: np.ndarray | None = field(default=None, repr=False)
+
+    def technology_rights(self, technologies=None) -> pd.DataFrame:
+        """The documents of ``technologies`` (default: all, in the table's order) with their
+        right at the cut-off: the one place that says which rights of a gap are live targets
+        and which are free to use (the portfolio's bring-in lists read it, never re-derive it).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (technology, document), technologies in the order given, documents
+            in corpus order: ``technology``, ``row`` (corpus position), the columns of
+            :func:`document_rights` (``publication_number``, ``status``, ``right`` live /
+            ended / unknown, ``expiry_date``, ``years_left``, ``ended_on``),
+            ``region_evidence`` (:func:`patentnav.geo.document_evidence`: how an applicant
+            of the document is placed in the region; None when none is) and ``located``
+            (an applicant located there by firm list, address or applicant country).
+        """
+        from ..geo import LOCATION_SOURCES
+
+        items = pd.Index(self.technology_items)
+        wanted = self.table["technology"].to_numpy() if technologies is None else np.asarray(list(technologies), dtype=object)
+        cols = items.get_indexer(wanted)
+        wanted, cols = wanted[cols >= 0], cols[cols >= 0]
+        sub = sp.csc_matrix(self.technology_matrix[:, cols])
+        sub.sort_indices()
+        rows = sub.indices.astype(np.int64)
+        out = self.rights.iloc[rows].reset_index(drop=True)
+        out.insert(0, "row", rows)
+        out.insert(0, "technology", np.repeat(np.asarray(wanted, dtype=object), np.diff(sub.indptr)))
+        ev = self.region_evidence[rows]
+        out["region_evidence"] = ev
+        out["located"] = pd.Series(ev, dtype=object).isin(LOCATION_SOURCES).to_numpy()
+        return out
 
 
 def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, window: int) -> np.ndarray:
@@ -151,7 +199,7 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
          cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None,
-         aggregates=None, assignment: pd.DataFrame | None = None) -> GapAnalysis:
+         aggregates=None, harmonize: bool = True, assignment: pd.DataFrame | None = None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -177,14 +225,40 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     aggregates : patentnav.engine.Aggregates, optional
         An engine's aggregates of ``corpus``: the applicant regions and, for IPC/CPC, the
         region x technology matrix come from it (documents-level holders stay in memory).
+    harmonize : bool, default True
+        Count holders and firms by harmonised names: a corpus whose names were never
+        harmonised is harmonised first (:func:`patentnav.names.ensure_harmonized`, default
+        options; about 1 s on the bundled sample, see docs/performance.md), so that
+        深圳市大疆创新科技有限公司 and 大疆创新科技有限公司 are one holder. A corpus harmonised
+        already (with your aliases, say) is used as it is. ``False``: the names as they are
+        (raw names when never harmonised). ``params["names"]`` says which:
+        ``harmonized``, ``harmonized_here`` or ``raw``.
     assignment : DataFrame, optional
-        :func:`patentnav.geo.assign_regions` of ``corpus`` at ``region_level`` with ``firms``
-        and ``fallback``, when already computed.
+        :func:`patentnav.geo.assign_regions` of ``corpus`` (harmonised as above) at
+        ``region_level`` with ``firms`` and ``fallback``, when already computed.
+
+    Examples
+    --------
+    >>> import patentnav
+    >>> g = patentnav.landscape.gaps(patentnav.datasets.drones(), "CN")
+    >>> g.params["names"], g.table.loc[0, "category"]
+    ('harmonized_here', 'fill_now')
     """
-    from ..geo import assign_regions
+    from ..geo import assign_regions, document_evidence
     from ..i18n import LocalizedError, Phrase
+    from ..names import ensure_harmonized, is_harmonized
     from .specialization import specialization
     from .trends import annual_counts
+
+    names = "harmonized" if is_harmonized(corpus) else ("harmonized_here" if harmonize else "raw")
+    if harmonize:
+        corpus = ensure_harmonized(corpus)
+    if cutoff is None:
+        cutoff = pc.max(corpus.table["publication_date"]).as_py() or _dt.date.today()
+    if status is None:
+        from ..status import patent_status
+
+        status = patent_status(corpus, as_of=cutoff)
 
     if region_level is None:
         region_level = "country" if firms is not None or "-" not in region else ("province" if region.count("-") == 1 else "city")
@@ -193,6 +267,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     elif assignment is None:
         assignment = aggregates.assign_regions(region_level, firms=firms, fallback=fallback)
     X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
+    doc_techs = techs
     if aggregates is not None and technology in ("ipc", "cpc"):
         X, regions, techs = aggregates.region_technology(assignment, technology, level)
     if region not in set(regions):
@@ -272,8 +347,11 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
                              "regions_outside": [str(x) for x in spec.regions[spec.eci.isna().to_numpy() & (spec.counts.sum(axis=1) > 0).to_numpy()]],
                              "technologies_outside": [str(x) for x in spec.technologies[spec.pci.isna().to_numpy() & (spec.counts.sum(axis=0) > 0).to_numpy()]],
                              "region_inside": bool(region in set(spec.complexity_regions.astype(str)))},
-              "warnings": list(dict.fromkeys(str(w.message) for w in caught))}
-    return GapAnalysis(table, region, spec, dict(FORMULAS), params)
+              "warnings": list(dict.fromkeys(str(w.message) for w in caught)), "names": names,
+              "cutoff": str(cutoff)}
+    return GapAnalysis(table, region, spec, dict(FORMULAS), params, rights=document_rights(corpus, cutoff, status),
+                       assignment=assignment, technology_matrix=sp.csc_matrix(T), technology_items=np.asarray(doc_techs),
+                       region_evidence=document_evidence(assignment, region, corpus["publication_number"].to_numpy()))
 
 
 def _feasibility(density: np.ndarray) -> np.ndarray:

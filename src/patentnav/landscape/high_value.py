@@ -12,7 +12,11 @@ of the 14th Five-Year Plan): valid (in force) invention patents that meet at lea
    a family member published by an office other than the document's own, WO excluded:
    an international application is not a right anywhere);
 3. ``maintained_10y``: maintained for more than 10 years (维持年限超过10年; here: in force on
-   ``as_of`` and more than 10 years after the filing date, the start of CNIPA's 维持年限);
+   ``as_of`` and more than 10 years after the filing date, the start of CNIPA's 维持年限).
+   **Evidence rule**: only for documents whose status rests on evidence (legal events in the
+   data or an exported legal-status text, :func:`patentnav.status.status_evidence`); null
+   otherwise. Without legal data the status rules assume a grant in force while no lapse is
+   recorded, and every old grant would look maintained;
 4. ``pledge_high``: pledge financing of a high amount (实现较高质押融资金额) - pledge amounts
    are in no export, so always unknown;
 5. ``award``: a State Science and Technology Award or China Patent Award (获得国家科学技术奖或
@@ -23,10 +27,13 @@ CN invention patents in force). With ``scope=None`` the same criteria are applie
 patents in force of any office ("overseas" = outside the document's own office), which is
 useful for profiles but is not CNIPA's statistic.
 
-Because criteria 4 and 5 can never be seen, ``high_value`` is a **lower bound**: True when a
-criterion the data show is met, False otherwise (a patent meeting only 4 or 5 is missed);
-``attrs["unknown_criteria"]`` says so. A criterion whose input the corpus lacks for a
-document (no family data) is null for it, never False.
+Because criteria 4 and 5 can never be seen, ``high_value`` is a **lower bound**: for a
+document in scope, True when a criterion the data show is met, False when the criteria the
+data can test are all unmet, null when none can be tested (a patent meeting only 4 or 5 is
+missed); ``attrs["unknown_criteria"]`` says so. Outside the scope it is False (not a valid
+invention patent of the scope). A criterion whose input the corpus lacks for a document (no
+family data, no status evidence) is null for it, never False. The portfolio and the quality
+profiles both read these columns: one rule for both.
 """
 
 from __future__ import annotations
@@ -98,11 +105,12 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     Returns
     -------
     pandas.DataFrame
-        One row per document (corpus order): ``publication_number``, ``hv_in_scope`` (an
-        invention patent in force, of the scope's office), one nullable boolean column per
-        criterion (``hv_sei``, ``hv_overseas_family``, ``hv_maintained_10y``,
-        ``hv_pledge_high``, ``hv_award``), ``high_value`` (bool, a lower bound) and
-        ``hv_criteria`` (the criteria met, comma-joined). ``attrs``: ``definition``,
+        One row per document (corpus order): ``publication_number``, ``hv_in_scope`` (a
+        granted invention patent in force, of the scope's office), ``hv_invention``, one
+        nullable boolean column per criterion (``hv_sei``, ``hv_overseas_family``,
+        ``hv_maintained_10y``, ``hv_pledge_high``, ``hv_award``), ``high_value`` (nullable
+        boolean, a lower bound; see above) and ``hv_criteria`` (the criteria met,
+        comma-joined). ``attrs``: ``definition``, ``scope``, ``as_of``,
         ``unknown_criteria``, ``note``.
 
     Examples
@@ -114,7 +122,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     0
     """
     from ..classify.sei import sei_fields_array
-    from ..status import _add_years, _as_of, _ts, patent_status
+    from ..status import _add_years, _as_of, _ts, patent_status, status_evidence
 
     if scope not in ("CN", None):
         raise ValueError(f"scope must be 'CN' or None, not {scope!r}")
@@ -137,7 +145,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     filing = _ts(t["filing_date"])
     ten = _add_years(filing, 10)
     maint = pd.array((in_force & (ten < asof).fillna(False).to_numpy()), dtype="boolean")
-    maint[filing.isna().to_numpy()] = pd.NA
+    maint[filing.isna().to_numpy() | ~status_evidence(corpus)] = pd.NA  # the evidence rule
     overseas = _overseas(corpus)
     unknown = pd.array([pd.NA] * n, dtype="boolean")
 
@@ -152,12 +160,16 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         "hv_award": unknown.copy(),
     })
     met = np.zeros(n, dtype=bool)
+    testable = np.zeros(n, dtype=bool)
     names = np.full(n, "", dtype=object)
     for c in ("sei", "overseas_family", "maintained_10y"):
         hit = out[f"hv_{c}"].fillna(False).to_numpy(dtype=bool)
         met |= hit
+        testable |= out[f"hv_{c}"].notna().to_numpy()
         names = np.where(hit, np.where(names == "", c, names + "," + c), names)
-    out["high_value"] = in_scope & met
+    value = pd.array(in_scope & met, dtype="boolean")
+    value[in_scope & ~met & ~testable] = pd.NA  # nothing could be tested: unknown, not "no"
+    out["high_value"] = value
     out["hv_criteria"] = np.where(in_scope, names, "")
     out.attrs.update({
         "definition": "CNIPA statistical definition (2021): a valid invention patent in a strategic emerging industry, "
@@ -167,6 +179,8 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         "as_of": str(asof.date()),
         "unknown_criteria": list(UNKNOWN_CRITERIA),
         "note": "high_value is a lower bound: pledge amounts and awards are in no export; "
-                f"{int((~overseas.isna()).sum()):,} of {n:,} documents have family data for the overseas criterion",
+                f"{int((~overseas.isna()).sum()):,} of {n:,} documents have family data for the overseas criterion; "
+                f"{int((~maint.isna()).sum()):,} have a status resting on legal events or status text for the "
+                "maintained-over-10-years criterion",
     })
     return out

@@ -457,6 +457,33 @@ def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
     return out
 
 
+def is_harmonized(corpus) -> bool:
+    """Whether the corpus's applicant names were harmonised: it carries a name mapping
+    (:meth:`Corpus.harmonize_applicants`) or a filled ``applicants_harmonized`` column (a
+    harmonised corpus saved and read back). A corpus without applicants counts as harmonised
+    (there is nothing to merge)."""
+    if getattr(corpus, "applicant_mapping", None) is not None:
+        return True
+    t = corpus.table
+    if not (pc.sum(pc.list_value_length(t["applicants"])).as_py() or 0):
+        return True
+    return (pc.sum(pc.list_value_length(t["applicants_harmonized"])).as_py() or 0) > 0
+
+
+def ensure_harmonized(corpus):
+    """The corpus with harmonised applicant names: itself when :func:`is_harmonized`, else
+    :meth:`Corpus.harmonize_applicants` with the default options (a corpus harmonised with the
+    user's own aliases is kept as it is). Tables that count firms call this, so that
+    深圳市大疆创新科技有限公司 and 大疆创新科技有限公司 are one holder whoever calls them.
+
+    >>> import patentnav
+    >>> from patentnav.names import ensure_harmonized, is_harmonized
+    >>> is_harmonized(ensure_harmonized(patentnav.datasets.drones()))
+    True
+    """
+    return corpus if is_harmonized(corpus) else corpus.harmonize_applicants()
+
+
 def write_mapping_csv(mapping: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a raw -> canonical mapping for people to review (UTF-8 with BOM for Excel;
     cells that a spreadsheet would evaluate as formulas are neutralised).

@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 __all__ = ["PortfolioResult", "portfolio"]
 
@@ -58,34 +59,25 @@ def _own_fit(corpus, rows: np.ndarray, product) -> np.ndarray:
     return rel
 
 
-def _region_part(corpus, sel, status, values, holders, own_cols, alive, rows, region, progress):
-    """Pools, bring-in and free-to-use lists of the region (or a note why there are none)."""
-    from ..geo import assign_regions
+def _gap_analysis(corpus, region, status, asof):
+    """The region's gap analysis, with the portfolio's statuses (one cut-off for both reports),
+    or a note why there is none. World growth is measured up to the data's cut-off (or the
+    status date, when earlier)."""
     from ..landscape.gaps import gaps
-    from .regional import bring_in, pool_candidates
 
-    empty = pd.DataFrame()
     if not region:
-        return empty, pd.Series(dtype=object), empty, empty, "no region: the holder has no priority country", None
+        return None, "no region: the holder has no priority country"
+    last = pc.max(corpus.table["publication_date"]).as_py()
+    growth_cut = asof.date() if last is None or asof.date() < last else last
     try:
-        gap = gaps(corpus, region=region)
+        return gaps(corpus, region=region, cutoff=growth_cut, status=status), ""
     except ValueError as e:
-        return empty, pd.Series(dtype=object), empty, empty, str(e), None
-    lvl = gap.params.get("region_level", "country")
-    a = assign_regions(corpus, level=lvl)
-    pubs = pd.Index(corpus["publication_number"].to_numpy())
-    local_rows = pubs.get_indexer(a.loc[(a["region"].astype(str) == region) & (a["applicant_index"] >= 0),
-                                        "publication_number"].to_numpy())
-    local = np.zeros(len(corpus), dtype=bool)
-    local[local_rows[local_rows >= 0]] = True
-    pools, member = pool_candidates(corpus, gap, local, alive, holders, rows)
-    targets, free = bring_in(corpus, gap, local, status, values, holders)
-    return pools, member, targets, free, "", gap
+        return None, str(e)
 
 
 def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years: int = 5, us_entity: str = "large",
               cn_reduction: str | None = None, product=None, progress: Callable[[str], None] | None = None,
-              ) -> PortfolioResult:
+              harmonize: bool = True) -> PortfolioResult:
     """Inventory, value signals and decisions for a holder's (or a region's) rights.
 
     Parameters
@@ -106,6 +98,11 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
         The holder's product: each right's relevance to it (``own_fit``) enters the decisions.
     progress : callable, optional
         Called with a step name as the work advances.
+    harmonize : bool, default True
+        Count holders by harmonised names: a corpus never harmonised is harmonised first
+        (:func:`patentnav.names.ensure_harmonized`), as :func:`patentnav.landscape.gaps.gaps`
+        does, so that the portfolio's pools, bring-in lists and prospects name the same firms
+        as the landscape report. ``False``: the names as they are.
 
     Returns
     -------
@@ -119,20 +116,24 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     >>> len(r.rights)
     36
     """
+    from ..geo import assign_regions
     from ..landscape.citations import citation_graph
     from ..landscape.high_value import high_value_inventions
+    from ..names import ensure_harmonized, is_harmonized
     from ..status import _as_of, patent_status
     from .decisions import decide, pledge_readiness
     from .fees import renewal_fees
     from .holders import holder_matrix, select_portfolio
     from .indicators import value_indicators
     from .legal import legal_profile
-    from .regional import licensee_prospects
+    from .regional import bring_in, licensee_prospects, pool_candidates
     from .survival import maintenance_survival
 
     step = progress or (lambda s: None)
     asof = _as_of(as_of)
     step("select")
+    if harmonize:
+        corpus = ensure_harmonized(corpus)
     sel = select_portfolio(corpus, holders=holders, region=None if holders is not None else region)
     rows = sel.rows
     step("status")
@@ -141,21 +142,24 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     legal = legal_profile(corpus, as_of=asof)
     graph = citation_graph(corpus)
     values = value_indicators(corpus, status, legal, as_of=asof, graph=graph)
-    hv = high_value_inventions(corpus, status=status, as_of=asof)
+    hv = high_value_inventions(corpus, status=status, as_of=asof, scope=None)  # any office, as the quality profiles
     step("fees")
     fees = renewal_fees(corpus, status, rows=rows, as_of=asof, years=years, us_entity=us_entity, cn_reduction=cn_reduction)
+    alive = np.isin(status["status"].to_numpy(), ["in_force", "pending"])
+    step("region")
+    gap, region_note = _gap_analysis(corpus, region or sel.region, status, asof)
+    empty = pd.DataFrame()
+    pools, member, targets, free = empty, pd.Series(dtype=object), empty, empty
+    if gap is not None:
+        pools, member = pool_candidates(gap, rows, alive)
+        targets, free = bring_in(corpus, gap, values)
     step("prospects")
     H, _ = holder_matrix(corpus)
     own_cols = pd.Index(np.asarray(H.items, dtype=object)).get_indexer(sel.names)
     own_cols = own_cols[own_cols >= 0]
-    alive = np.isin(status["status"].to_numpy(), ["in_force", "pending"])
-    from ..geo import assign_regions
-
-    assignment = assign_regions(corpus, level="country")
+    by_country = gap is not None and gap.params.get("region_level") == "country" and not gap.params.get("firms")
+    assignment = gap.assignment if by_country else assign_regions(corpus, level="country")
     per, firms, basis = licensee_prospects(corpus, rows, own_cols, H, graph, alive, assignment)
-    step("region")
-    pools, member, targets, free, region_note, gap = _region_part(
-        corpus, sel, status, values, H, own_cols, alive, rows, region or sel.region, step)
     step("survival")
     surv = maintenance_survival(corpus, status, as_of=asof, rows=rows)
 
@@ -178,7 +182,8 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
         frame[c] = fpd[c].to_numpy()
     frame["fee_years"] = years
     for c in ("high_value", "hv_criteria", "hv_in_scope", "hv_sei", "hv_overseas_family", "hv_maintained_10y"):
-        frame[c] = hv[c].to_numpy()[rows]
+        frame[c] = hv[c].iloc[rows].reset_index(drop=True)
+    frame["hv_cnipa_statistic"] = frame["hv_in_scope"].to_numpy(dtype=bool) & (frame["jurisdiction"] == "CN").to_numpy()
     frame["own_fit"] = _own_fit(corpus, rows, product) if product is not None else np.nan
     frame["citing_firms"] = per["citing_firms"].to_numpy()
     frame["prospects"] = per["prospects"].to_numpy()
@@ -186,6 +191,8 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     frame["pool_technology"] = pd.Series(rows).map(member).to_numpy()
     if len(pools):
         frame["pool_holders"] = frame["pool_technology"].map(dict(zip(pools["technology"], pools["holders"])))
+        frame["pool_located"] = frame["pool_technology"].map(dict(zip(pools["technology"], pools["located_holders"])))
+        frame["pool_region"] = np.where(frame["in_pool"], gap.region, None)
     frame = pd.concat([frame, decide(frame, citations_known=basis == "citations"), pledge_readiness(frame)], axis=1)
 
     keys = set(zip(frame["cohort_year"], frame["cohort_field"]))
@@ -195,6 +202,8 @@ def portfolio(corpus, holders=None, region: str | None = None, as_of=None, years
     params = {
         "as_of": str(asof.date()), "documents": len(corpus), "kind": sel.kind, "label": sel.label, "names": sel.names,
         "unmatched": sel.unmatched, "region": region or sel.region, "region_evidence": sel.evidence,
+        "holders_located": sel.located, "first_filed_left_out": targets.attrs.get("first_filed_left_out", 0),
+        "names_harmonized": is_harmonized(corpus),
         "region_note": region_note, "years": years, "us_entity": us_entity, "cn_reduction": cn_reduction,
         "prospect_basis": basis, "availability": values.attrs.get("availability", {}),
         "available": values.attrs.get("available", {}), "value_components": values.attrs.get("value_components", []),

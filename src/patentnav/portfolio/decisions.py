@@ -90,7 +90,8 @@ def decide(frame: pd.DataFrame, citations_known: bool = False) -> pd.DataFrame:
                          ["ended", "review", "keep", "license_or_sell", "pool", "abandon"], "keep").astype(object)
     detail = np.where(decision == "license_or_sell", np.where(own_known & unused, "sell", "license"), "")
     cols = [c for c in ("status", "ended_date", "value_index", "own_fit", "citing_firms", "prospects",
-                        "forward_citations_pct", "pool_technology", "pool_holders", "fees_next", "fees_currency",
+                        "forward_citations_pct", "pool_technology", "pool_holders", "pool_located", "pool_region",
+                        "fees_next", "fees_currency",
                         "fee_years", "years_left") if c in frame.columns]
     records = frame[cols].to_dict("records")  # plain dicts: a portfolio's rows, not the corpus
     reasons = [_reasons(r, d, k) for r, d, k in zip(records, decision, own_known)]
@@ -120,7 +121,12 @@ def _reasons(row: dict, decision: str, own_known: bool) -> list[tuple[str, dict]
         if (g("citing_firms") or 0) >= INTEREST_FIRMS:
             out.append(("cited_by", {"n": int(g("citing_firms")), "firms": g("prospects") or ""}))
     if decision == "pool":
-        out.append(("pool", {"technology": g("pool_technology") or "", "holders": g("pool_holders") or 0}))
+        holders, located = int(g("pool_holders") or 0), int(g("pool_located") or 0)
+        if located >= holders:
+            out.append(("pool", {"technology": g("pool_technology") or "", "holders": holders}))
+        else:  # some holders are placed in the region by their first filing only: not called local
+            out.append(("pool_first_filed", {"technology": g("pool_technology") or "", "holders": holders,
+                                             "located": located, "region": g("pool_region") or ""}))
     if decision == "abandon":
         out.append(("no_transactions", {}))
         out.append(("saves", {"amount": g("fees_next"), "currency": g("fees_currency") or "", "years": g("fee_years")}))

@@ -35,6 +35,11 @@ class HolderSelection:
     evidence : dict
         Region mode: documents per kind of location evidence (address, applicant country,
         priority country ...).
+    holder_evidence : pandas.DataFrame
+        Region mode: the region's applicants in the portfolio with the evidence that places
+        each there (:func:`patentnav.geo.applicant_evidence`: ``applicant``, ``patents``,
+        ``documents``, ``evidence``, ``located``). An applicant placed by the priority
+        country only is *first filed* in the region, not located there.
     """
 
     rows: np.ndarray
@@ -45,6 +50,15 @@ class HolderSelection:
     unmatched: list = field(default_factory=list)
     region: str | None = None
     evidence: dict = field(default_factory=dict)
+    holder_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def located(self) -> bool | None:
+        """Region mode: does any applicant of the portfolio have location evidence in the
+        region (firm list, address, applicant country)? None in holder mode."""
+        if self.kind != "region":
+            return None
+        return bool(len(self.holder_evidence) and self.holder_evidence["located"].any())
 
 
 def holder_matrix(corpus):
@@ -84,15 +98,19 @@ def _pairs(corpus) -> pd.DataFrame:
                          "key_raw": key_raw, "key": key_raw if not aligned else keys(flat_h)})
 
 
-def select_portfolio(corpus, holders=None, region: str | None = None, level: str | None = None) -> HolderSelection:
+def select_portfolio(corpus, holders=None, region: str | None = None, level: str | None = None,
+                     assignment: pd.DataFrame | None = None) -> HolderSelection:
     """The documents held by ``holders`` (names, any spelling the names module normalises
-    alike) or by the applicants located in ``region`` (``CN``, ``CN-GD``, ``CN-GD-Shenzhen``).
+    alike) or by the applicants placed in ``region`` (``CN``, ``CN-GD``, ``CN-GD-Shenzhen``)
+    by :func:`patentnav.geo.assign_regions`, each with its evidence (``holder_evidence``:
+    located by a firm list, address or applicant country, or only first filed there).
 
     A document belongs to the portfolio when one of its applicants is the holder; its other
     applicants are counted in ``co_owners``. Raises ValueError, naming the closest spellings
-    known, when no name matches.
+    known, when no name matches. ``assignment``: the region assignment at ``level``, when
+    already computed.
     """
-    from ..geo import assign_regions
+    from ..geo import applicant_evidence, assign_regions
     from ..names import normalize_names
 
     if (holders is None) == (region is None):
@@ -112,7 +130,7 @@ def select_portfolio(corpus, holders=None, region: str | None = None, level: str
         kind = "holder"
     else:
         lvl = level or ("country" if "-" not in region else ("province" if region.count("-") == 1 else "city"))
-        a = assign_regions(corpus, level=lvl)
+        a = assignment if assignment is not None else assign_regions(corpus, level=lvl)
         mine = a[(a["region"].astype(str) == region) & (a["applicant_index"] >= 0)]
         if mine.empty:
             sizes = a.groupby(a["region"].astype(str))["weight"].sum().sort_values(ascending=False)
@@ -129,11 +147,13 @@ def select_portfolio(corpus, holders=None, region: str | None = None, level: str
         label, reg, unmatched, kind = region, region, [], "region"
         ev = mine.groupby("source_of_evidence", observed=True)["publication_number"].nunique()
         evidence = {str(k): int(v) for k, v in ev.items() if v}
+        holder_ev = applicant_evidence(a, region)
     rows = np.unique(pairs.loc[hit, "row"].to_numpy())
     n_apps = np.bincount(pairs["row"], minlength=len(corpus))
     n_mine = np.bincount(pairs.loc[hit, "row"], minlength=len(corpus))
     co = (n_apps - n_mine)[rows]
-    return HolderSelection(rows.astype(np.int64), kind, label, names, co.astype(np.int64), unmatched, reg, evidence)
+    return HolderSelection(rows.astype(np.int64), kind, label, names, co.astype(np.int64), unmatched, reg, evidence,
+                           holder_ev if kind == "region" else pd.DataFrame())
 
 
 def _main_country(corpus, rows) -> str | None:

@@ -128,7 +128,9 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     out["family_breadth"] = family_breadth(corpus)
     out["pct"] = pct_route(corpus)
     out["kept_10y"] = st["kept"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
-    out["high_value"] = hv["high_value"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    # a share of the eligible patents (granted inventions in force): null for the others
+    out["high_value"] = np.where(hv["eligible"].to_numpy(dtype=bool),
+                                 hv["high_value"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
     for c in ("sei", "overseas_family", "maintained_10y"):
         out[f"hv_{c}"] = hv[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     _relative(out)

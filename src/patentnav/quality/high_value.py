@@ -1,21 +1,19 @@
 """CNIPA's high-value invention patent (高价值发明专利) in the quality profiles: which criteria
-the data show, with an evidence rule on top of the shared definition.
+the data show.
 
-The criteria themselves are :func:`patentnav.landscape.high_value.high_value_inventions`
-(one implementation for the portfolio and the profiles), called with ``scope=None``: the
-profiles compare regions, applicants and agents of any office, and "abroad" means outside
-the document's own office. On top of it, the profiles count a patent as maintained more
-than 10 years only when its status rests on evidence (legal events or the exported status
-text): a corpus without any legal data would otherwise call every old grant "maintained",
-because the status rules assume a grant in force while no lapse is recorded. A patent
-meeting none of the criteria shown is counted "not high-value": the share is a lower bound
-(pledge amounts and awards are in no patent export). Definitions: ``docs/methods.md``,
-section 13.
+The criteria, the evidence rule for "maintained over 10 years" (only where the status rests on
+legal events or an exported status text) and the three-valued ``high_value`` are all
+:func:`patentnav.landscape.high_value.high_value_inventions` (one implementation for the
+portfolio and the profiles), called with ``scope=None``: the profiles compare regions,
+applicants and agents of any office, and "abroad" means outside the document's own office.
+This module only names the columns as the profiles use them and says which criteria the
+corpus can show and why the others cannot be shown. A patent meeting none of the criteria
+shown is counted "not high-value": the share is a lower bound (pledge amounts and awards are
+in no patent export). Definitions: ``docs/methods.md``, section 13.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..landscape.high_value import HIGH_VALUE_CRITERIA, UNKNOWN_CRITERIA
@@ -45,11 +43,11 @@ def high_value(corpus, status: pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``publication_number``, ``eligible`` (a granted invention patent in force on the
-        cut-off, any office), ``sei``, ``overseas_family``, ``maintained_10y`` (nullable
-        booleans; maintained only with a status resting on evidence), ``high_value`` (for
-        eligible documents: True when a shown criterion is met, False when none is, NA when
-        none can be tested; NA for the others). ``attrs``: ``shown``, ``not_shown``,
-        ``notes`` (why not), ``eligible``.
+        cut-off, any office), ``sei``, ``overseas_family``, ``maintained_10y``,
+        ``high_value``: the shared definition's ``hv_in_scope``, ``hv_sei``,
+        ``hv_overseas_family``, ``hv_maintained_10y`` and ``high_value`` unchanged (nullable
+        booleans; False for documents that are not eligible). ``attrs``: ``shown``,
+        ``not_shown``, ``notes`` (why not), ``eligible``.
     """
     from ..landscape.high_value import high_value_inventions
     from .maintenance import maintenance
@@ -61,12 +59,9 @@ def high_value(corpus, status: pd.DataFrame | None = None) -> pd.DataFrame:
     hv = high_value_inventions(corpus, status=frame, as_of=st.attrs.get("as_of"), scope=None)
     eligible = hv["hv_in_scope"].to_numpy(dtype=bool)
     crit = pd.DataFrame({c: hv[f"hv_{c}"].astype("boolean") for c in SHOWABLE})
-    crit.loc[~st["status_known"].to_numpy(dtype=bool), "maintained_10y"] = pd.NA
-    met = crit.fillna(False).any(axis=1).to_numpy()
-    value = np.where(met, 1.0, np.where(crit.notna().any(axis=1).to_numpy(), 0.0, np.nan))
     out = pd.concat([pd.DataFrame({"publication_number": hv["publication_number"].to_numpy(), "eligible": eligible}), crit],
                     axis=1)
-    out["high_value"] = pd.array(np.where(eligible, value, np.nan), dtype="Float64").astype("boolean")
+    out["high_value"] = hv["high_value"].astype("boolean").to_numpy()
     shown = [c for c in SHOWABLE if bool(crit.loc[eligible, c].notna().any())]
     not_shown = [c for c in HIGH_VALUE_CRITERIA if c not in shown]
     out.attrs.update({"shown": shown, "not_shown": not_shown, "notes": {c: _WHY[c] for c in not_shown},

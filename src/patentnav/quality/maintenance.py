@@ -67,7 +67,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..status import patent_status
+    from ..status import patent_status, status_evidence
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table
@@ -90,8 +90,7 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
         st.loc[rows, c] = sub[c].to_numpy(dtype=object)
     status = st["status"].to_numpy(dtype=object)
     has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
-    has_text = pc.is_valid(t["legal_status"]).to_numpy(zero_copy_only=False)
-    known = has_events | has_text
+    known = status_evidence(corpus)
     granted = (st["document_type"] == "granted_patent").to_numpy()
     filing = pd.to_datetime(pd.Series(t["filing_date"].to_pandas(), dtype="object"), errors="coerce")
     anniversary = filing + pd.DateOffset(years=years)

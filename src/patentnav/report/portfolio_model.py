@@ -22,7 +22,8 @@ from .labels import L, has_label
 from .parts import _cell, _chart, _clip, _table, rnd, section
 from .warn_model import _date
 
-__all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows"]
+__all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows",
+           "region_caveat"]
 
 PORTFOLIO_SECTION_IDS = ("inventory", "value", "decisions", "region")
 PORTFOLIO_CHART_KEYS = {
@@ -108,6 +109,18 @@ def _title_holder(result) -> str:
 
 
 # ---------------------------------------------------------------------------------------- meta
+def region_caveat(result, lang: str) -> str | None:
+    """Region mode: how many of the region's applicants are only first filed there (None when
+    every one is located, or in holder mode)."""
+    p = result.params
+    ev = p.get("region_evidence") or {}
+    hev = result.selection.holder_evidence
+    if not ev or not len(hev) or hev["located"].all():
+        return None
+    return L("pf.cav.region_proxy", lang, first=int((~hev["located"]).sum()), n=len(hev), region=p["region"],
+             evidence=", ".join(f"{L(f'ev.{k}', lang)} ({v:,})" for k, v in sorted(ev.items())))
+
+
 def _meta(result, lang: str) -> dict:
     from .. import __version__
 
@@ -119,10 +132,10 @@ def _meta(result, lang: str) -> dict:
         caveats.append(L("pf.cav.legal_events", lang))
     if p.get("product") is None:
         caveats.append(L("pf.cav.no_product", lang))
-    ev = p.get("region_evidence") or {}
-    if ev:
-        caveats.append(L("pf.cav.region_proxy", lang, evidence=", ".join(f"{k} ({v:,})" for k, v in sorted(ev.items()))))
-    key = "pf.title.region" if p["kind"] == "region" else "pf.title"
+    proxy = region_caveat(result, lang)
+    if proxy:
+        caveats.append(proxy)
+    key = "pf.title" if p["kind"] != "region" else ("pf.title.region" if result.selection.located else "pf.title.region_first_filed")
     return {"title": L(key, lang, holder=_title_holder(result)), "lang": lang, "generator": f"patentnav {__version__}",
             "cutoff": p.get("data_cutoff"), "region": p.get("region") or "",
             "scope": {"criteria": [p["label"]], "documents": len(result.rights), "of": p["documents"]},
@@ -158,6 +171,11 @@ def _inventory(result, lang: str) -> dict:
               pending=int(counts.get("pending", 0)), ended=ended, unknown=int(counts.get("unknown", 0)))]
     if p.get("unmatched"):
         pars.append(L("pf.unmatched", lang, names=", ".join(p["unmatched"])))
+    holders_tab = _holders_table(result, lang)
+    if holders_tab is not None:
+        hev = result.selection.holder_evidence
+        pars.append(L("pf.holders.par", lang, n=len(hev), region=p["region"], located=int(hev["located"].sum()),
+                      first=int((~hev["located"]).sum())))
     pars.append(_fees_paragraph(result, lang))
     n_ep = int((f["fees_status"] == "ep_national").sum())
     if n_ep:
@@ -168,6 +186,8 @@ def _inventory(result, lang: str) -> dict:
     tables = [_table("status_office", L("pf.t.status_office", lang),
                      [("office", L("pf.c.office", lang))] + [(s, _status(s, lang)) for s in order],
                      [[j] + [int(st.loc[j, s]) for s in order] for j in sorted(st.index)])]
+    if holders_tab is not None:
+        tables.append(holders_tab)
     alive_first = f.assign(_a=~f["status"].isin(["in_force", "pending"]), _y=-f["years_left"].fillna(-1))
     inv = alive_first.sort_values(["_a", "_y", "publication_number"], kind="mergesort").head(TOP_ROWS)
     rows = [[x.publication_number, _cell(x.title), x.jurisdiction, _doc_type(x.document_type, lang), _status(x.status, lang),
@@ -200,6 +220,32 @@ def _inventory(result, lang: str) -> dict:
     return section("inventory", L("pf.sec.inventory", lang), pars, tables, charts)
 
 
+def _evidence(source: Any, lang: str) -> str:
+    """What places an applicant in a region, in words (patentnav.geo.SOURCES)."""
+    return L(f"ev.{source}", lang) if isinstance(source, str) and has_label(f"ev.{source}") else L("ev.none", lang)
+
+
+def _region_cell(region: Any, source: Any, lang: str) -> str:
+    """A holder's region with the evidence it rests on: "US (priority country)"."""
+    region = _cell(region)
+    return L("pf.region_cell", lang, region=region, evidence=_evidence(source, lang)) if region else "—"
+
+
+def _holders_table(result, lang: str) -> dict | None:
+    """Region mode: the region's applicants in the portfolio, each with the evidence that places
+    it there (an applicant placed by the priority country only is first filed there, not local)."""
+    hev = result.selection.holder_evidence
+    if result.params["kind"] != "region" or not len(hev):
+        return None
+    region = result.params["region"]
+    rows = [[_cell(x.applicant), rnd(x.patents), int(x.documents), _evidence(x.evidence, lang),
+             L("pf.located" if x.located else "pf.first_filed", lang, region=region)] for x in hev.head(TOP_ROWS).itertuples()]
+    return _table("holders", L("pf.t.holders", lang, region=region), [
+        ("applicant", L("pf.c.holder", lang)), ("patents", L("pf.c.fractional", lang)), ("documents", L("pf.c.docs", lang)),
+        ("evidence", L("c.evidence", lang)), ("located", L("pf.c.located", lang))], rows,
+        L("pf.t.holders.note", lang, region=region))
+
+
 def _fee_cell(x, lang: str):
     if x.fees_status in ("ep_national", "no_schedule"):
         return L(f"pf.fee_status.{x.fees_status}", lang)
@@ -213,7 +259,8 @@ def _fee_sources(result, lang: str) -> dict:
 
     s = fee_schedule().drop_duplicates(["office", "valid_from", "source_id"])
     src = fee_sources().set_index("source_id")
-    rows = [[r.office, r.valid_from, src.loc[r.source_id, "title"], src.loc[r.source_id, "checked"]]
+    title = "title_zh" if lang == "zh" else "title"
+    rows = [[r.office, r.valid_from, src.loc[r.source_id, title], src.loc[r.source_id, "checked"]]
             for r in s.sort_values(["office", "valid_from"], kind="mergesort").itertuples()]
     return _table("fee_sources", L("pf.t.fee_sources", lang), [
         ("office", L("pf.c.office", lang)), ("valid_from", L("pf.c.valid_from", lang)),
@@ -301,21 +348,33 @@ def _availability(result, lang: str) -> tuple[dict, list[str]]:
     return tab, lacks
 
 
-def _high_value(f: pd.DataFrame, lang: str) -> tuple[str, dict | None]:
-    scope = int(f["hv_in_scope"].sum())
-    if not scope:
-        return L("pf.hv.none", lang), None
-    hv = f[f["hv_in_scope"]]
+def _high_value(f: pd.DataFrame, lang: str) -> tuple[list[str], dict | None]:
+    """CNIPA's criteria for the granted invention patents in force of any office (the shared
+    definition, as the quality profiles read it), with the ones CNIPA's statistic counts (CN)."""
+    in_scope = f["hv_in_scope"].to_numpy(dtype=bool)
+    if not in_scope.any():
+        return [L("pf.hv.none", lang)], None
+    hv = f[in_scope]
+    value = hv["high_value"].astype("boolean")
     crit = lambda c: "; ".join(L(f"pf.hv.{k}", lang) for k in c.split(",")) if c else "—"  # noqa: E731
-    rows = [[x.publication_number, _cell(x.title), yn_(x.high_value, lang), crit(x.hv_criteria)]
-            for x in hv.sort_values("publication_number").itertuples()]
-    return (L("pf.hv.par", lang, n=int(f["high_value"].sum()), scope=scope),
-            _table("high_value", L("pf.t.hv", lang), [("publication_number", L("c.publication_number", lang)),
-                   ("title", L("c.title", lang)), ("high_value", L("pf.c.high_value", lang)),
-                   ("criteria", L("pf.c.criteria", lang))], rows))
+    rows = [[x.publication_number, _cell(x.title), x.jurisdiction, yn_(x.high_value, lang), crit(x.hv_criteria),
+             yn_(x.hv_cnipa_statistic, lang)] for x in hv.sort_values("publication_number").itertuples()]
+    cn = hv["hv_cnipa_statistic"].to_numpy(dtype=bool)
+    pars = [L("pf.hv.par", lang, n=int(value.fillna(False).sum()), scope=len(hv), unknown=int(value.isna().sum()),
+              cn=int((value.fillna(False).to_numpy(dtype=bool) & cn).sum()), cn_scope=int(cn.sum()))]
+    maint = hv["hv_maintained_10y"].astype("boolean")
+    pars.append(L("pf.hv.maint_unknown", lang) if maint.isna().all() else
+                L("pf.hv.maint", lang, k=int(maint.notna().sum()), n=len(hv)))
+    return pars, _table("high_value", L("pf.t.hv", lang), [
+        ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("office", L("pf.c.office", lang)),
+        ("high_value", L("pf.c.high_value", lang)), ("criteria", L("pf.c.criteria", lang)),
+        ("cnipa_statistic", L("pf.c.cnipa_stat", lang))], rows, L("pf.t.hv.note", lang))
 
 
 def yn_(v, lang: str) -> str:
+    """yes / no, and "unknown" for a missing value (never "no")."""
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return L("pf.unknown", lang)
     return L("pf.yes" if bool(v) else "pf.no", lang)
 
 
@@ -352,8 +411,8 @@ def _value(result, lang: str) -> dict:
     avail_tab, lacks = _availability(result, lang)
     if lacks:
         pars.append(L("pf.value.lacks", lang, lacks=("、" if lang == "zh" else ", ").join(lacks)))
-    hv_par, hv_tab = _high_value(f, lang)
-    pars.append(hv_par)
+    hv_pars, hv_tab = _high_value(f, lang)
+    pars += hv_pars
     s_pars, s_tabs = _survival(result, lang)
     pars += s_pars
     tables = _indicator_tables(f, lang, bool(result.params.get("legal_events_documents"))) + ([hv_tab] if hv_tab else []) + [avail_tab] + s_tabs
@@ -406,46 +465,70 @@ def _decisions(result, lang: str) -> dict:
                           for x in granted.head(TOP_ROWS).itertuples()]))
     pr = result.prospects.head(30)
     tables.append(_table("prospects", L("pf.t.prospects", lang), [("firm", L("pf.c.firm", lang)), ("region", L("pf.c.region", lang)),
-                         ("rights", L("pf.c.rights", lang)), ("documents", L("pf.c.documents", lang))],
-                         [[x.firm, x.region, int(x.rights), rnd(x.documents)] for x in pr.itertuples()]))
+                         ("evidence", L("c.evidence", lang)), ("rights", L("pf.c.rights", lang)),
+                         ("documents", L("pf.c.documents", lang))],
+                         [[_cell(x.firm), x.region, _evidence(x.evidence, lang), int(x.rights), rnd(x.documents)]
+                          for x in pr.itertuples()], L("pf.t.prospects.note", lang)))
     return section("decisions", L("pf.sec.decisions", lang), pars, tables, charts)
 
 
 # -------------------------------------------------------------------------------------- region
+def _pools_table(pools: pd.DataFrame, region: str, lang: str) -> dict:
+    cat = lambda c: L(f"cat.{c}", lang) if has_label(f"cat.{c}") else c  # noqa: E731
+    names = lambda x: "; ".join(f"{_cell(n)} ({_evidence(e, lang)})" for n, e in zip(x.holder_names, x.holder_evidence))  # noqa: E731
+    return _table("pools", L("pf.t.pools", lang), [
+        ("technology", L("c.technology", lang)), ("title", L("c.title", lang)), ("category", L("c.category", lang)),
+        ("gap_score", L("c.gap_score", lang)), ("holders", L("pf.c.holders_n", lang, region=region)),
+        ("located_holders", L("pf.c.located_n", lang)), ("basis", L("pf.c.pool_basis", lang)),
+        ("rights", L("pf.c.count", lang)), ("holder_names", L("pf.c.holder_names", lang))],
+        [[x.technology, _clip(x.title, 90), cat(x.category), rnd(x.gap_score), int(x.holders), int(x.located_holders),
+          L(f"pf.pool.{x.basis}", lang, region=region), int(x.rights), names(x)] for x in pools.itertuples()],
+        L("pf.t.pools.note", lang, region=region))
+
+
+def _bring_table(bring: pd.DataFrame, lang: str) -> dict:
+    return _table("bring_in", L("pf.t.bring", lang), [
+        ("technology", L("c.technology", lang)), ("publication_number", L("c.publication_number", lang)),
+        ("title", L("c.title", lang)), ("holder", L("pf.c.holder", lang)), ("holder_region", L("pf.c.holder_region", lang)),
+        ("holder_type", L("pf.c.holder_type", lang)),
+        ("status", L("pf.c.status", lang)), ("years_left", L("pf.c.years_left", lang)), ("expiry_date", L("pf.c.expiry", lang)),
+        ("feasibility", L("c.feasibility", lang)), ("value_index", L("pf.c.value_index", lang)), ("score", L("pf.c.score", lang)),
+        ("terms", L("pf.c.terms", lang))],
+        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _region_cell(x.holder_region, x.holder_evidence, lang),
+          L(f"w.holder.{x.holder_type}", lang), _status(x.status, lang), rnd(x.years_left),
+          _date(x.expiry_date), rnd(x.feasibility), rnd(x.value_index), rnd(x.score), L(f"pf.terms.{x.terms}", lang)]
+         for x in bring.itertuples()], L("pf.t.bring.note", lang))
+
+
+def _free_table(free: pd.DataFrame, lang: str) -> dict:
+    return _table("free_to_use", L("pf.t.free", lang), [
+        ("technology", L("c.technology", lang)), ("publication_number", L("c.publication_number", lang)),
+        ("title", L("c.title", lang)), ("holder", L("pf.c.holder", lang)), ("status", L("pf.c.status", lang)),
+        ("ended_date", L("pf.c.ended", lang)), ("value_index", L("pf.c.value_index", lang))],
+        [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _status(x.status, lang),
+          _date(x.ended), rnd(x.value_index)] for x in free.itertuples()], L("t.free.note", lang))
+
+
 def _region(result, lang: str) -> dict:
     p = result.params
     if p.get("region_note") or not p.get("region"):
         return section("region", L("pf.sec.region", lang), [L("pf.region.none", lang, why=p.get("region_note") or "—")], [], [])
-    pars = [L("pf.region.intro", lang, region=p["region"])]
+    region = p["region"]
+    pars = [L("pf.region.intro", lang, region=region)]
+    if p["kind"] != "region":
+        pars.append(L("pf.region.holder", lang, region=region))
     pools, bring, free = result.pools, result.bring_in, result.free_to_use
-    pars.append(L("pf.pools.par", lang, n=len(pools)) if len(pools) else L("pf.pools.none", lang))
-    pars.append(L("pf.bring.par", lang, n=len(bring), free=len(free)))
-    cat = lambda c: L(f"cat.{c}", lang) if has_label(f"cat.{c}") else c  # noqa: E731
-    tables = []
-    if len(pools):
-        tables.append(_table("pools", L("pf.t.pools", lang), [("technology", L("c.technology", lang)), ("title", L("c.title", lang)),
-                             ("category", L("c.category", lang)), ("gap_score", L("c.gap_score", lang)),
-                             ("holders", L("pf.c.holders_n", lang)), ("rights", L("pf.c.count", lang)),
-                             ("holder_names", L("pf.c.holder_names", lang))],
-                             [[x.technology, _clip(x.title, 90), cat(x.category), rnd(x.gap_score), int(x.holders), int(x.rights),
-                               x.holder_names] for x in pools.itertuples()]))
-    if len(bring):
-        tables.append(_table("bring_in", L("pf.t.bring", lang), [("technology", L("c.technology", lang)),
-                             ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
-                             ("holder", L("pf.c.holder", lang)), ("holder_type", L("pf.c.holder_type", lang)),
-                             ("years_left", L("pf.c.years_left", lang)), ("expiry_date", L("pf.c.expiry", lang)),
-                             ("feasibility", L("c.feasibility", lang)), ("value_index", L("pf.c.value_index", lang)),
-                             ("score", L("pf.c.score", lang)), ("terms", L("pf.c.terms", lang))],
-                             [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—",
-                               L(f"w.holder.{x.holder_type}", lang), rnd(x.years_left), _date(x.expiry_date), rnd(x.feasibility),
-                               rnd(x.value_index), rnd(x.score), L(f"pf.terms.{x.terms}", lang)] for x in bring.itertuples()]))
-    if len(free):
-        tables.append(_table("free_to_use", L("pf.t.free", lang), [("technology", L("c.technology", lang)),
-                             ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
-                             ("holder", L("pf.c.holder", lang)), ("status", L("pf.c.status", lang)),
-                             ("ended_date", L("pf.c.ended", lang)), ("value_index", L("pf.c.value_index", lang))],
-                             [[x.technology, x.publication_number, _cell(x.title), _cell(x.holder) or "—", _status(x.status, lang),
-                               _date(x.ended), rnd(x.value_index)] for x in free.itertuples()]))
+    if not len(pools):
+        pars.append(L("pf.pools.none", lang))
+    else:
+        proxy = int((pools["basis"] != "located").sum())
+        pars.append(L("pf.pools.par", lang, n=len(pools)) if not proxy else
+                    L("pf.pools.par_first_filed", lang, n=len(pools), proxy=proxy, region=region))
+    pending = int((bring["status"] == "pending").sum()) if len(bring) else 0
+    pars.append(L("pf.bring.par", lang, n=len(bring), pending=L("pf.bring.pending", lang, pending=pending) if pending else "",
+                  left=int(p.get("first_filed_left_out") or 0), free=len(free), region=region, as_of=p["as_of"]))
+    tables = ([_pools_table(pools, region, lang)] if len(pools) else []) + ([_bring_table(bring, lang)] if len(bring) else []) \
+        + ([_free_table(free, lang)] if len(free) else [])
     return section("region", L("pf.sec.region", lang), pars, tables, [])
 
 
