@@ -184,3 +184,17 @@ def rendered_problems(report: dict, html: str | None = None, markdown: str | Non
         lines += [ln.strip() for ln in markdown.splitlines() if ln.strip() and not ln.startswith("![")]
     lines += figure_texts(report)
     return [p for ln in lines for p in text_problems(ln, lang, data)]
+
+
+#: What a message may quote as written in any language: examples in quotes or backticks,
+#: options (--market US), file names, environment variables, Python calls and schema keys.
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|“[^”]*”")
+_LITERAL = re.compile(r"--?[\w-]+(?:=\S+)?|\b[\w./-]+\.(?:toml|json|csv|md|parquet|jsonl|xlsx|otf|ttf|ttc)\b|\bPATENTNAV_\w+"
+                      r"|\b\w+_\w+\b|[\w.]+\([^)]*\)|\{[^{}]*\}")
+
+
+def message_problems(text: str, lang: str, given: Iterable[str] = ()) -> list[str]:
+    """Language problems of a CLI or catalog message in ``lang``: what the user gave
+    (``given``: paths, values) and what a message quotes as written are data values."""
+    rest = _LITERAL.sub("  ", _QUOTED.sub("  ", text))
+    return text_problems(rest, lang, sorted((g for g in given if g), key=len, reverse=True))

@@ -73,6 +73,43 @@ def test_errors_after_the_chinese_prefix_are_chinese(tmp_path):
     assert r.exit_code == 2 and re.search(r"[\u4e00-\u9fff]", msg) and not re.search(r"[A-Za-z]{3,}", msg), msg
 
 
+@pytest.mark.parametrize("args, names", [
+    (["trends", "--bogus"], "--bogus"),                       # unknown option
+    (["trends", "--top", "3"], "--top"),                      # unknown option, with a suggestion
+    (["gaps", "--technology", "xyz"], "--technology"),        # not a choice
+    (["ipc"], "CODES"),                                       # missing argument
+    (["warn", "--market"], "--market"),                       # option without its value
+    (["warn", "--product", "nosuch.toml"], "--product"),      # no such file
+    (["clusters", "--resolution", "high"], "--resolution"),   # not a number
+    (["warn", "--as-of", "1700-01-01", "--product", "examples/drone_product.toml"], "1700-01-01"),
+    (["bogus"], "bogus"),                                     # unknown command
+    (["gaps", "--region", "XX"], "XX"),                       # a region the corpus lacks
+    (["gaps", "--region", "CN-GD"], "CN-GD"),                 # below country level, no addresses
+])
+def test_usage_errors_are_said_in_chinese_and_name_the_option(args, names):
+    from language_check import message_problems
+
+    r = runner.invoke(main, args[:1] + ["--lang", "zh"] + args[1:] if args != ["bogus"] else args,
+                      env={"PATENTNAV_LANG": "zh"}, terminal_width=200)
+    out = _flat(r.output)
+    assert r.exit_code == 2 and "错误：" in out and names in out, out
+    msg = out.split("错误：", 1)[1]
+    assert not message_problems(msg, "zh", args), msg
+    assert "Usage:" not in out and "Try '" not in out
+
+
+def test_usage_errors_stay_english_in_english():
+    out = _flat(runner.invoke(main, ["gaps", "--technology", "xyz"], env={"PATENTNAV_LANG": "en"}).output)
+    assert "Error: Invalid value for '--technology': 'xyz' is not one of" in out and "Usage: main gaps" in out
+
+
+def test_alias_file_errors_are_said_in_chinese(tmp_path):
+    p = tmp_path / "aliases.csv"
+    p.write_text("alias,canonical\nHuawei Technologies Co., Ltd.,Huawei\n", encoding="utf-8")
+    out = _flat(_run(["names", "--aliases", str(p), "--lang", "zh"]).output)
+    assert f"{p}，第 2 行，字段“canonical”：应有 2 个字段，实际有 3 个。含逗号的名称请加引号" in out, out
+
+
 def test_unknown_format_is_one_short_line(tmp_path):
     bad = tmp_path / "unknown.csv"
     bad.write_text("a,b,c\n1,2,3\n")
@@ -251,3 +288,28 @@ def test_codes_of_other_editions_show_the_parent_title_marked():
     assert ipc_title_or_parent("H04W72/04") == "Wireless resource allocation"  # a code of the scheme: its own title
     out = _flat(runner.invoke(main, ["ipc", "B64C39/024"], terminal_width=200).output)
     assert "characterised by special use (B64C39/02, parent)" in out and "nearest parent's title" in out
+
+
+def test_clusters_and_gaps_tables_show_the_parent_title_marked():
+    """A code of an earlier IPC edition without a title gets its nearest ancestor's, marked,
+    in the report's language, with the mark kept when the title is cut."""
+    import pandas as pd
+
+    from patentnav.classify.titles import code_title
+    from patentnav.report.direction import _composition_table
+    from patentnav.report.paths import _gaps_table
+
+    assert code_title("B64C39/024", None, "en") == "characterised by special use (B64C39/02, parent)"
+    assert code_title("B64C39/024", "", "zh", width=18) == "characterised by…（上级分类 B64C39/02）"
+    assert code_title("H04W", "Wireless networks", "zh") == "Wireless networks"  # a title given is kept
+    fields = pd.DataFrame({"field": [1], "label": ["drones"], "size": [3], "share": [1.0],
+                           "codes": [["B64C39/024", "H04W72/04"]], "code_titles": [[None, "Wireless resource allocation"]],
+                           "terms": [["uav"]], "top_applicants": [[("DJI", 3)]]})
+    for lang, mark in (("en", "B64C39/024 characterised by special use (B64C39/02, parent)"),
+                       ("zh", "B64C39/024 characterised by special use（上级分类 B64C39/02）")):
+        assert mark in _composition_table(fields, lang)["rows"][0][4]
+    gaps = pd.DataFrame({"technology": ["B64C39/024"], "title": [None], "category": ["fill_now"], "rca": [0.0],
+                         "density": [0.5], "feasibility": [0.5], "world_documents": [10], "world_growth": [0.1],
+                         "gap_score": [1.0], "pci": [0.2], "related_strength": [None]})
+    rows = _gaps_table(gaps, {"fill_now_density": 0.4}, [], "zh")["rows"]
+    assert rows[0][1] == "characterised by special use（上级分类 B64C39/02）"

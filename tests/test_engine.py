@@ -332,3 +332,12 @@ def test_cli_ingest_folder_and_landscape_on_it(tmp_path):
     # (README's commands run `patentnav landscape corpus/ --engine duckdb` on such a folder: tests/test_readme.py)
     r = runner.invoke(main, ["landscape", "--engine", "memory", "--spark-master", "local[1]"])
     assert r.exit_code != 0 and "needs --engine spark" in r.output
+
+
+def test_engine_is_named_for_a_reader_in_the_cli_summary():
+    from patentnav.cli.report_cmds import _engine_label
+
+    assert _engine_label(Engine("memory"), "en") == "in memory (Apache Arrow)"
+    assert _engine_label(Engine("duckdb", memory_limit="6GB"), "en") == "DuckDB, out of core, memory limit 6GB"
+    assert _engine_label(Engine("spark", master="local[2]"), "zh") == "Apache Spark，主节点 local[2]"
+    assert "Engine(" not in _engine_label(Engine("duckdb"), "zh")

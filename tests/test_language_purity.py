@@ -5,7 +5,7 @@ values; its own tests below show that it catches what issue 14 found."""
 
 import pytest
 
-from language_check import language_problems, rendered_problems, text_problems
+from language_check import language_problems, message_problems, rendered_problems, text_problems
 from patentnav.report.html import render_html
 from patentnav.report.markdown import render_markdown
 from patentnav.report.warn_model import build_warning_report
@@ -84,3 +84,84 @@ def test_the_checker_catches_what_issue_14_found(text, lang, expected):
 def test_the_checker_lets_data_values_be():
     assert text_problems("权利人：SZ DJI TECHNOLOGY CO LTD（企业）。", "zh", ["SZ DJI TECHNOLOGY CO LTD"]) == []
     assert text_problems("Feature 2 (云台 → gimbal)", "en", ["云台 → gimbal"]) == []
+
+
+# ---------------------------------------------------------------- messages (errors, ingest reasons, Click)
+
+_MESSAGE_KINDS = ("err", "issue", "click", "hint", "what", "geo", "font", "ingest", "w", "pf")
+
+
+def test_every_message_of_the_catalog_is_said_in_chinese():
+    from patentnav.i18n import _MESSAGES
+
+    keys = [k for k in _MESSAGES if k.split(".")[0] in _MESSAGE_KINDS and k != "err.untranslated"]
+    assert len(keys) > 150 and {"issue.field_count", "click.no_option", "err.gaps_region", "err.profile.code"} <= set(keys)
+    bad = [(k, p) for k in keys for p in message_problems(_MESSAGES[k][1], "zh")]
+    assert not bad, bad[:5]
+    bad = [(k, p) for k in keys for p in message_problems(_MESSAGES[k][0], "en")]
+    assert not bad, bad[:5]
+
+
+def test_both_languages_of_a_message_take_the_same_values():
+    import string
+
+    from patentnav.i18n import _MESSAGES
+
+    def fields(text):
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    assert not [k for k, (en, zh) in _MESSAGES.items() if fields(en) != fields(zh)]
+
+
+def _profile_error(tmp_path, text, suffix=".toml"):
+    from patentnav.warning.profile import ProfileError
+
+    p = tmp_path / f"p{suffix}"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        ProductProfile.from_file(p)
+    return e.value, str(p)
+
+
+@pytest.mark.parametrize("text, suffix, field", [
+    ('name = "X"\nmarkets = ["WO"]\n', ".toml", "markets"),
+    ('name = "X"\nipc = ["nonsense"]\n', ".toml", "ipc"),
+    ('name = "X"\nlaunch_date = "soon"\n', ".toml", "launch_date"),
+    ('name = "X"\nfeatures = [{ de = "Kamera" }]\n', ".toml", "features"),
+    ('name = "X"\nfeaturs = ["a"]\n', ".toml", "featurs"),
+    ('name = "X\nmarkets = 3\n', ".toml", None),
+    ('{"name": 3}', ".json", "name"),
+    ('markets = ["US"]\n', ".toml", "name"),
+])
+def test_profile_errors_are_said_in_chinese_with_their_place(tmp_path, text, suffix, field):
+    from patentnav.i18n import error_text
+
+    e, path = _profile_error(tmp_path, text, suffix)
+    zh, en = error_text(e, "zh"), error_text(e, "en")
+    assert zh.startswith(path) and en == str(e) and ("第" in zh) == (e.line is not None)
+    if field:
+        assert f"字段“{field}”" in zh and f"field '{field}'" in en
+    assert not message_problems(zh, "zh", [path, "toml", "TOML", "JSON"]), zh
+    assert not message_problems(en, "en", [path]), en
+
+
+def test_ingest_reasons_are_said_in_the_sessions_language(tmp_path):
+    from patentnav.io.report import Issue
+
+    i = Issue.coded("x.csv", 7, "(record)", "field_count", "a,b", ncol=3, n=2)
+    assert str(i) == "x.csv, line 7, field '(record)': expected 3 fields as in the header, found 2 (value 'a,b')"
+    assert i.text("zh") == "x.csv，第 7 行，字段“(record)”：应与表头一样有 3 个字段，实际有 2 个（值 'a,b'）"
+    bad = tmp_path / "bad.csv"  # a Lens header, one short row: the ingest table says why in Chinese
+    import csv
+    import gzip
+
+    from patentnav.datasets import path as dataset_path
+
+    head = next(csv.reader(gzip.open(dataset_path("drones"), "rt", encoding="utf-8", newline="")))
+    bad.write_text(",".join(head) + "\n1,2\n", encoding="utf-8")
+    from click.testing import CliRunner
+
+    from patentnav.cli.main import main
+
+    out = " ".join(CliRunner().invoke(main, ["ingest", str(bad), "--lang", "zh"], terminal_width=200).output.split())
+    assert "应与表头一样有" in out and "expected" not in out

@@ -280,3 +280,13 @@ def test_long_tables_fold_after_ten_rows():
     assert '<td class="code">US-3-B2</td>' in html
     short = _table({"id": "s", "columns": [{"key": "a", "label": "A"}], "rows": [[1]] * 12, "note": None}, "en", set())
     assert "<details" not in short
+
+
+def test_number_headers_align_over_their_numbers_and_short_labels_stay_on_one_line():
+    from patentnav.report.html import _table
+
+    html = _table({"id": "t", "columns": [{"key": "market", "label": "市场"}, {"key": "n", "label": "文献数"},
+                                          {"key": "action", "label": "建议措施"}],
+                   "rows": [["US", 6073, "权利要求比对"], ["DE", None, "跟踪审查"]]}, "zh", set())
+    assert "num\">文献数</th>" in html and "market\">市场</th>" in html
+    assert '<td class="short">权利要求比对</td>' in html

@@ -188,3 +188,14 @@ def test_screen_as_of_out_of_range_is_a_value_error():
     with pytest.raises(ValueError, match="as_of 9999-12-31 is out of range"):
         screen(patentnav.datasets.drones(), ProductProfile(name="x", features=("drone",), markets=("US",)),
                as_of="9999-12-31")
+
+
+def test_chinese_profile_terminal_says_the_dictionary_caveat_once(tmp_path):
+    """The cross-lingual caveat is printed first, and the closing caveat is the next one (not the same again)."""
+    zh = str(ROOT / "examples" / "drone_product_zh.toml")
+    r = _invoke(["warn", "--product", zh, "--market", "US", "--out", str(tmp_path / "o"), "--as-of", AS_OF,
+                 "--format", "json", "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    text = _flat(r.output).replace(" ", "")
+    assert text.count("CC-CEDICT") == 1
+    assert "不构成法律意见" in text  # the closing caveat

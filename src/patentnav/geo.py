@@ -42,6 +42,7 @@ __all__ = [
     "parse_addresses",
     "parse_address",
     "region_keys",
+    "region_level",
     "assign_regions",
     "source_summary",
     "region_shares",
@@ -121,6 +122,19 @@ def canonical_region(text: str) -> str:
         return known
     head, sep, rest = s.partition("-")
     return head.upper() + sep + rest
+
+
+def region_level(region: str, firms=None) -> str:
+    """The level a region key names: ``country`` (``CN``; and ``FIRMS``, the region a firm
+    list forms), ``province`` (``CN-GD``) or ``city`` (``CN-GD-Shenzhen``).
+
+    >>> region_level("CN"), region_level("CN-GD"), region_level("CN-GD-Shenzhen"), region_level("FIRMS", firms=["X"])
+    ('country', 'province', 'city', 'country')
+    """
+    if firms:
+        return "country"
+    n = str(region).count("-")
+    return "country" if n == 0 else "province" if n == 1 else "city"
 
 
 @functools.lru_cache(maxsize=1)
@@ -413,7 +427,9 @@ def region_keys(parsed: pd.DataFrame, level: str = "country") -> pd.Series:
 
 def _check_level(level: str) -> None:
     if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        from .i18n import LocalizedError
+
+        raise LocalizedError("err.region_level", choices=", ".join(LEVELS), value=level)
 
 
 # --- assignment ----------------------------------------------------------------------------
@@ -520,7 +536,9 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     """
     _check_level(level)
     if fallback not in ("priority", None):
-        raise ValueError("fallback must be 'priority' or None")
+        from .i18n import LocalizedError
+
+        raise LocalizedError("err.region_fallback", value=fallback)
     table = corpus.table if hasattr(corpus, "table") else corpus
     apps = _combined(table["applicants"])
     n_apps = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["t", "LANGS", "default_lang", "LocalizedError", "error_text", "column_label", "join_items"]
+__all__ = ["t", "LANGS", "default_lang", "LocalizedError", "Phrase", "located", "error_text", "column_label", "column_words", "join_items"]
 
 LANGS = ("en", "zh")
 
@@ -40,6 +40,28 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.stage.dedupe": ("Merging duplicates of", "正在合并重复记录"),
     "ingest.no_documents": ("No documents: the input holds column headers but no rows, so nothing was written.",
                             "没有文献：输入只有表头、没有数据行，因此没有写出任何文件。"),
+    # reasons of ingest issues (patentnav.io.report.Issue.coded: issue.<code>)
+    "issue.value": (" (value {value})", "（值 {value}）"),
+    "issue.missing_pub": ("missing publication number", "缺少公开号"),
+    "issue.not_pub": ("not a publication number", "不是公开号"),
+    "issue.not_pub_dropped": ("not a publication number; dropped", "不是公开号；已舍弃"),
+    "issue.not_code_dropped": ("not an {scheme} code; dropped", "不是 {scheme} 分类号；已舍弃"),
+    "issue.not_date_dropped": ("not a date; dropped", "不是日期；已舍弃"),
+    "issue.not_int_dropped": ("not a whole number; dropped", "不是整数；已舍弃"),
+    "issue.not_claim_number": ("not a claim number; dropped", "不是权利要求编号；已舍弃"),
+    "issue.claims_coverage": ("not one of {choices}; read as all", "不是 {choices} 之一；按 all 读取"),
+    "issue.unreadable_header": ("unreadable header: {detail}", "无法读取表头（解析器原文：{detail}）"),
+    "hint.delimiter": ("Check the delimiter and quoting", "请检查分隔符和引号"),
+    "issue.unreadable_record": ("unreadable record: {detail}", "无法读取该记录（解析器原文：{detail}）"),
+    "issue.unclosed_quote": ("unclosed quote: this record runs over lines {start}-{end} ({span} lines) and swallows what look like other records; line {start} is rejected and reading resumes at line {next}",
+                             "引号未闭合：该记录跨越第 {start}–{end} 行（共 {span} 行），吞并了看似其他记录的内容；第 {start} 行被拒绝，从第 {next} 行继续读取"),
+    "issue.field_count": ("expected {ncol} fields as in the header, found {n}", "应与表头一样有 {ncol} 个字段，实际有 {n} 个"),
+    "issue.headerless_values": ("values in columns without a header; not used", "没有表头的列中有值；未使用"),
+    "issue.column_unused": ("column not used", "未使用该列"),
+    "issue.column_unused_no_header": ("column not used (no header)", "未使用该列（没有表头）"),
+    "issue.column_unused_same": ("column not used (same field as column '{other}')", "未使用该列（与“{other}”列对应同一字段）"),
+    "issue.duplicate_conflict": ("duplicate of {pub} (first read at {first}) with a different {what}; the first value ({kept}) is kept",
+                                 "与 {pub}（首次读于 {first}）重复，但{what}不同；保留首次读到的值（{kept}）"),
     "ingest.xlsx_note": ("(a spreadsheet to read; read .parquet or .jsonl back with patentnav)", "（供电子表格查看；patentnav 读回请用 .parquet 或 .jsonl）"),
     # info
     "info.title": ("Corpus overview", "专利数据概览"),
@@ -214,6 +236,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # errors
     "error": ("Error", "错误"),
     "err.untranslated": ("{detail}", "处理时出错（以下为英文原文）：{detail}"),
+    "err.at": ("{where}: {reason}", "{where}：{reason}"),
+    "err.at.line": ("line {line}", "第 {line} 行"),
+    "err.at.field": ("field '{field}'", "字段“{field}”"),
     "err.os.ENOENT": ("{path}: no such file or folder", "{path}：文件或文件夹不存在"),
     "err.os.EACCES": ("{path}: permission denied; choose a place you may write to", "{path}：没有权限；请换一个有写入权限的位置"),
     "err.os.ENOSPC": ("{path}: the disk is full; free space or write elsewhere", "{path}：磁盘已满；请释放空间或写到其他位置"),
@@ -245,6 +270,59 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "use a key of that list; regions below country level need applicant addresses (CNIPA, incoPat exports)",
                           "--region {region}：语料中没有该地区的文献（层级 {level}；文献最多的地区：{known}）；请使用列表中的地区代码；"
                           "国家以下的地区需要申请人地址（CNIPA、incoPat 导出）"),
+    "err.gaps_region": ("region '{region}' has no documents in this corpus at {level} level (largest regions: {known}): {hint}",
+                        "地区“{region}”在语料中没有文献（层级 {level}；文献最多的地区：{known}）：{hint}"),
+    "err.gaps_region.firms": ("none of the named firms is an applicant here: check their spelling (patentnav names lists applicants)",
+                              "所列企业都不是这里的申请人：请检查名称拼写（patentnav names 列出申请人）"),
+    "err.gaps_region.no_address": ("regions below country level need applicant addresses, and none of the documents has one in this corpus; use a country key, or read an export with addresses (CNIPA, incoPat)",
+                                   "国家以下的地区需要申请人地址，而语料中没有任何文献带地址；请使用国家代码，或导入带地址的导出文件（CNIPA、incoPat）"),
+    "err.gaps_region.few_addresses": ("regions below country level need applicant addresses, and only {n} documents have one in this corpus; use a country key, or read an export with addresses (CNIPA, incoPat)",
+                                      "国家以下的地区需要申请人地址，而语料中只有 {n} 件文献带地址；请使用国家代码，或导入带地址的导出文件（CNIPA、incoPat）"),
+    "err.gaps_region.key": ("use a region key of the list (ISO codes, upper case), e.g. CN, or CN-GD / CN-GD-Shenzhen with addresses",
+                            "请使用列表中的地区代码（ISO 代码），例如 CN；有地址时可用 CN-GD、CN-GD-Shenzhen"),
+    "err.none": ("none", "无"),
+    "geo.level.country": ("country", "国家"), "geo.level.province": ("province", "省级"), "geo.level.city": ("city", "市级"),
+    "geo.level.firms": ("firms", "企业"),
+    "err.technology": ("technology must be one of {choices}, not '{value}'; e.g. technology=\"ipc\" (--technology ipc)",
+                       "技术分类体系应为 {choices} 之一，而不是“{value}”；例如 technology=\"ipc\"（--technology ipc）"),
+    "err.region_level": ("level must be one of {choices}, not '{value}'", "地区层级应为 {choices} 之一，而不是“{value}”"),
+    "err.region_fallback": ("fallback must be 'priority' or None, not '{value}'", "fallback 应为 'priority' 或 None，而不是“{value}”"),
+    "err.option_date_range": ("{value} is out of range; give a date from {first} to {last} (YYYY-MM-DD)",
+                              "{value} 超出范围；请给出 {first} 至 {last} 之间的日期（YYYY-MM-DD）"),
+    # alias files (patentnav.names.read_aliases; located by err.at)
+    "err.alias.empty": ("{file}: empty alias file; write a header line 'alias,canonical' and one pair per line",
+                        "{file}：别名文件为空；请写一行表头 alias,canonical，然后每行一对名称"),
+    "issue.alias_header": ("expected header 'alias,canonical', found '{found}'", "表头应为 alias,canonical（或 别名,标准名称），实际为“{found}”"),
+    "issue.alias_fields": ("expected 2 fields, found {n}", "应有 2 个字段，实际有 {n} 个"),
+    "issue.alias_both": ("both alias and canonical are needed", "别名和标准名称都需要填写"),
+    "hint.alias_header": ("Write a header line 'alias,canonical'", "请写一行表头 alias,canonical"),
+    "hint.alias_quote": ('Quote names that contain commas: "Huawei Technologies Co., Ltd."', '含逗号的名称请加引号："Huawei Technologies Co., Ltd."'),
+    "hint.fix_line": ("Fix the line or delete it", "请修改或删除该行"),
+    # Click's own usage errors, said in Chinese (patentnav.cli.common.LocalizedGroup)
+    "click.usage": ("Usage:", "用法："),
+    "click.try_help": ("Try '{command} --help' for help.", "运行 {command} --help 查看用法和示例。"),
+    "click.options": ("[OPTIONS]", "[选项]"),
+    "click.no_option": ("No such option {name}.", "没有选项 {name}；请运行 --help 查看可用选项"),
+    "click.did_you_mean": (" (Did you mean {maybe}?)", "（是否想写 {maybe}？）"),
+    "click.invalid": ("Invalid value for {param}: {detail}", "{param} 的值无效：{detail}"),
+    "click.missing_argument": ("Missing argument {param}.", "缺少参数 {param}；请在命令后给出"),
+    "click.missing_option": ("Missing option {param}.", "缺少选项 {param}；请给出该选项"),
+    "click.requires_arg": ("Option {name} requires an argument.", "选项 {name} 需要一个值，例如 {name} 值"),
+    "click.requires_args": ("Option {name} requires {n} arguments.", "选项 {name} 需要 {n} 个值"),
+    "click.no_value": ("Option {name} does not take a value.", "选项 {name} 不接受值；请去掉“=”及其后的内容"),
+    "click.extra_args": ("Got unexpected extra argument(s) ({args}).", "多余的参数（{args}）；如含空格请加引号，或查看 --help"),
+    "click.no_command": ("No such command {name}.", "没有命令 {name}；运行 patentnav --help 查看全部命令"),
+    "click.choice": ("{value} is not one of {choices}.", "{value} 不是可选值；可选：{choices}"),
+    "click.path_missing": ("{path} does not exist.", "{path} 不存在；请检查路径"),
+    "click.path_dir": ("{path} is a directory.", "{path} 是文件夹；请给出文件"),
+    "click.path_file": ("{path} is a file.", "{path} 是文件；请给出文件夹"),
+    "click.path_unreadable": ("{path} is not readable.", "{path} 不可读；请检查权限"),
+    "click.int": ("{value} is not a valid integer.", "{value} 不是整数；请给出整数，例如 10"),
+    "click.float": ("{value} is not a valid float.", "{value} 不是数字；请给出数字，例如 0.5"),
+    "click.range": ("{value} is not in the range {range}.", "{value} 不在范围 {range} 内"),
+    "click.datetime": ("{value} does not match the format(s) {formats}.", "{value} 不是日期；请按 {formats} 格式给出，例如 2024-12-31"),
+    "click.bool": ("{value} is not a valid boolean.", "{value} 不是布尔值；请写 true 或 false"),
+    "click.original": ("{detail}", "命令行参数有误（Click 原文：{detail}）；运行 --help 查看用法"),
     "err.xlsx_rows": ("-o {path}: {n} documents do not fit in one Excel sheet (at most {limit:,} rows); write .parquet, .jsonl or .csv",
                       "-o {path}：{n} 件文献超出 Excel 单个工作表的行数上限（{limit:,} 行）；请写出 .parquet、.jsonl 或 .csv"),
     "err.firms_missing": ("--firms {path}: no such file; give an existing CSV with a 'name' column, or firm names separated by commas",
@@ -259,13 +337,90 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "未知的战略性新兴产业代码“{code}”：请用 1–9 的产业代码或 1.5 这样的领域代码（运行 patentnav industries 查看）"),
     "err.no_market": ("no target market: give markets (e.g. --market US) or 'markets' in the product profile",
                       "未指定目标市场：请用 --market（例如 --market US）或在产品画像中写 markets"),
+    "err.status_date": ("as_of {value} is out of range; give a status date from {first} to {last}",
+                        "状态日期 {value} 超出范围；请给出 {first} 至 {last} 之间的日期"),
     "err.nothing_to_screen": ("the product profile has nothing to screen: give features (or a description), keywords or IPC/CPC codes",
                               "产品画像中没有可筛查的内容：请给出技术特征（或描述）、关键词或 IPC/CPC 分类号"),
+    "err.limit_hint": ("If the input is genuine, raise the limit: patentnav --limit {name}={value} <command> ..., or {env}={value}, or {python} (docs/limits.md)",
+                       "如输入确属正常，可提高该限制：patentnav --limit {name}={value} <命令> ...，或设置环境变量 {env}={value}，或在 Python 中 {python}（见 docs/limits.md）"),
+    # product profile errors (patentnav.warning.profile.ProfileError; the location is err.at)
+    "what.bool": ("true/false ({value})", "布尔值（{value}）"),
+    "what.number": ("a number ({value})", "数字（{value}）"),
+    "what.table": ("a table", "表"),
+    "what.list": ("a list", "列表"),
+    "what.date": ("a date/time ({value})", "日期/时间（{value}）"),
+    "what.null": ("null", "空值（null）"),
+    "err.profile.list": ("expected a list of texts, got {what}; write e.g. {example}", "应为文本列表，实际为{what}；例如写作 {example}"),
+    "err.profile.entry": ("entry {i} is {what}, not text; put each entry in quotes, e.g. {example}",
+                          "第 {i} 项是{what}，不是文本；请给每一项加引号，例如 {example}"),
+    "err.profile.lang_key": ("{what} has unknown key '{key}'; use 'zh' and/or 'en', e.g. {example}",
+                             "{what}中有未知的键“{key}”；请使用 zh 和/或 en，例如 {example}"),
+    "err.profile.lang_text": ("{what}: '{lang}' is {value}, not text; put the text in quotes", "{what}：“{lang}”是{value}，不是文本；请给文本加引号"),
+    "err.profile.name_type": ('expected text, got {what}; write e.g. name = "SkyLens Mini 3 consumer drone"',
+                              '应为文本，实际为{what}；例如写作 name = "SkyLens Mini 3 consumer drone"'),
+    "err.profile.name_empty": ('the name is empty; give the product a name, e.g. name = "SkyLens Mini 3 consumer drone"',
+                               '名称为空；请给产品起名，例如 name = "SkyLens Mini 3 consumer drone"'),
+    "err.profile.no_name": ('the profile has no name; add one, e.g. name = "SkyLens Mini 3 consumer drone"',
+                            '产品画像缺少名称；请添加，例如 name = "SkyLens Mini 3 consumer drone"'),
+    "err.profile.description": ('expected text or a {{ zh = "...", en = "..." }} table, got {what}',
+                                '应为文本或 {{ zh = "...", en = "..." }} 表，实际为{what}'),
+    "err.profile.feature_n": ("feature {i}", "第 {i} 项技术特征"),
+    "err.profile.feature_empty": ("feature {i} has no text; give it a 'zh' and/or an 'en' text", "第 {i} 项技术特征没有文本；请给出 zh 和/或 en 文本"),
+    "err.profile.feature_type": ("feature {i} is {what}; write each feature as text in quotes or as a table with zh/en keys",
+                                 "第 {i} 项技术特征是{what}；请把每项特征写成带引号的文本，或含 zh/en 键的表"),
+    "err.profile.code": ("{shown} is not a valid IPC/CPC code; write codes like 'B64C 39/024' or 'B64U10/13'",
+                         "{shown} 不是有效的 IPC/CPC 分类号；请写成 'B64C 39/024' 或 'B64U10/13' 这样的形式"),
+    "err.profile.market_type": ('market {what} is not a 2-letter code; write markets like "US", "DE", "EP"',
+                                '市场 {what} 不是两字母代码；请写成 "US"、"DE"、"EP" 这样的形式'),
+    "err.profile.market_wo": ("'WO' is not a market (PCT applications are covered through their national phase); list the countries where you will sell, e.g. 'US', 'DE', or 'EP' for European patents",
+                              "'WO' 不是市场（PCT 申请通过其国家阶段覆盖各国）；请列出要销售的国家，例如 'US'、'DE'，欧洲专利用 'EP'"),
+    "err.profile.market_code": ("{value} is not a 2-letter market code; use ISO 3166 country codes such as 'US', 'DE', 'JP', or 'EP' for European patents",
+                                "{value} 不是两字母市场代码；请使用 ISO 3166 国家代码，如 'US'、'DE'、'JP'，欧洲专利用 'EP'"),
+    "err.profile.date": ("{value} is not a valid date; write launch_date as YYYY-MM-DD, e.g. 2027-03-01",
+                         "{value} 不是有效日期；launch_date 请按 YYYY-MM-DD 书写，例如 2027-03-01"),
+    "err.profile.date_type": ("expected a date, got {what}; write launch_date as YYYY-MM-DD, e.g. 2027-03-01",
+                              "应为日期，实际为{what}；launch_date 请按 YYYY-MM-DD 书写，例如 2027-03-01"),
+    "err.profile.date_range": ("{date} is out of range; give a launch date from {first} to {last}", "{date} 超出范围；上市日期应在 {first} 至 {last} 之间"),
+    "err.profile.source": ("expected a file name, got {what}", "应为文件名，实际为{what}"),
+    "err.profile.key_or": ("{key} (or {aliases})", "{key}（或 {aliases}）"),
+    "err.profile.did_you_mean": (" (did you mean '{guess}'?)", "（是否想写“{guess}”？）"),
+    "err.profile.unknown_key": ("unknown key '{key}'{hint}; allowed keys: {allowed}", "未知的键“{key}”{hint}；可用的键：{allowed}"),
+    "err.profile.syntax": ("invalid {kind}: {message}; {hint}", "{kind} 语法错误（解析器原文：{message}）；{hint}"),
+    "err.profile.syntax_hint_toml": ('check the quotes, commas and brackets on this line or the line before; text needs quotes (name = "..."), dates are written 2027-03-01',
+                                     '请检查本行或上一行的引号、逗号和括号；文本需要加引号（name = "..."），日期写作 2027-03-01'),
+    "err.profile.syntax_hint_json": ("check the quotes, commas and brackets on this line or the line before; JSON allows no comments and no comma after the last entry",
+                                     "请检查本行或上一行的引号、逗号和括号；JSON 不允许注释，最后一项后面不能有逗号"),
+    "err.profile.features_limit": ("{n} features, above the limit of {limit} (profile_features); keep one entry per technical feature. {hint}",
+                                   "共 {n} 项技术特征，超过上限 {limit}（profile_features）；每项只写一个技术特征。{hint}"),
+    "err.profile.chars_limit": ("an entry of {n} characters, above the limit of {limit} (profile_chars); describe the product in short features. {hint}",
+                                "有一项长 {n} 个字符，超过上限 {limit}（profile_chars）；请用简短的技术特征描述产品。{hint}"),
+    "err.profile.suffix": ("unsupported file type '{suffix}'; a product profile is a .toml or .json file (see examples/drone_product.toml)",
+                           "不支持的文件类型“{suffix}”；产品画像应为 .toml 或 .json 文件（见 examples/drone_product.toml）"),
+    "err.profile.no_extension": ("(no extension)", "（无扩展名）"),
+    "err.profile.bytes_limit": ("the file is {size} bytes, above the limit of {limit} (profile_bytes); a profile describes one product in a few kilobytes. {hint}",
+                                "文件大小为 {size} 字节，超过上限 {limit}（profile_bytes）；一个产品画像只需几 KB。{hint}"),
+    "err.profile.bytes_grew": ("the file is more than {limit} bytes, the limit (profile_bytes). {hint}",
+                               "文件超过 {limit} 字节的上限（profile_bytes）。{hint}"),
+    "err.profile.unreadable": ("cannot read the file ({detail}); check the path", "无法读取文件（{detail}）；请检查路径"),
+    "err.profile.not_utf8": ("the file is not UTF-8 text; save it as UTF-8 (in most editors: Save As -> Encoding UTF-8)",
+                             "文件不是 UTF-8 文本；请另存为 UTF-8 编码（多数编辑器：另存为 -> 编码 UTF-8）"),
+    "err.profile.nesting": ("arrays or tables nested more than {limit} deep, the limit (profile_nesting); a profile needs at most 3 levels. {hint}",
+                            "数组或表的嵌套超过 {limit} 层（profile_nesting 上限）；产品画像最多只需 3 层。{hint}"),
+    "err.profile.json_object": ("a JSON object {{ ... }}", "JSON 对象 {{ ... }}"),
+    "err.profile.key_table": ("a table of keys", "键值表"),
+    "err.profile.top_level": ("expected {what} at the top level, got {got}; see examples/drone_product.toml",
+                              "顶层应为{what}，实际为{got}；参见 examples/drone_product.toml"),
+    "err.profile.inside_outside": ("keys both inside the [product] table and outside it ({keys}); put every key inside [product], or drop the [product] header",
+                                   "键既出现在 [product] 表内又出现在表外（{keys}）；请把所有键放进 [product]，或删去 [product] 表头"),
     # fonts (PNG charts of the Markdown report)
     "font.missing": ("No font with Chinese characters (CJK) was found on this system, so the Chinese labels in the Markdown report's PNG charts would show as empty boxes. Install one and run again: Debian/Ubuntu `apt-get install fonts-noto-cjk`, Fedora `dnf install google-noto-sans-cjk-fonts`, Alpine `apk add font-noto-cjk`; or copy a .otf/.ttf/.ttc font with Chinese characters into ~/.local/share/fonts and run `fc-cache -f`. The HTML report uses the browser's fonts.",
                      "本机未找到含中文字符（CJK）的字体，Markdown 报告中 PNG 图表的中文标签将显示为空白方框。请安装后重新运行：Debian/Ubuntu 执行 `apt-get install fonts-noto-cjk`，Fedora 执行 `dnf install google-noto-sans-cjk-fonts`，Alpine 执行 `apk add font-noto-cjk`；或将含中文字符的 .otf/.ttf/.ttc 字体复制到 ~/.local/share/fonts 后执行 `fc-cache -f`。HTML 报告使用浏览器的字体，不受影响。"),
     # landscape command (terminal)
     "land.engine": ("Engine", "计算引擎"),
+    "land.engine.memory": ("in memory (Apache Arrow)", "内存（Apache Arrow）"),
+    "land.engine.duckdb": ("DuckDB, out of core{limit}", "DuckDB，内存外计算{limit}"),
+    "land.engine.spark": ("Apache Spark{master}", "Apache Spark{master}"),
+    "land.engine.limit": (", memory limit {v}", "，内存上限 {v}"), "land.engine.master": (", master {v}", "，主节点 {v}"),
     "land.step.scope": ("Selecting the scope", "确定分析范围"),
     "land.step.regions": ("Assigning regions", "确定申请人区域"),
     "land.step.trends": ("Trends and life cycle", "趋势与生命周期"),
@@ -405,10 +560,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # report / sections
     "title": ("Patent navigation report: {region} industry", "{region}产业专利导航报告"),
     "title.industry": ("Patent navigation report: {region} industry ({scope})", "{region}产业专利导航报告（{scope}）"),
-    "sec.scope": ("1. Data and scope", "一、数据与范围"),
-    "sec.direction": ("2. Industry development direction", "二、产业发展方向"),
-    "sec.positioning": ("3. Regional industry positioning", "三、区域产业定位"),
-    "sec.paths": ("4. Development paths", "四、发展路径"),
+    # section titles: the report numbers them from their order (report.parts.number_sections)
+    "sec.scope": ("Data and scope", "数据与范围"),
+    "sec.direction": ("Industry development direction", "产业发展方向"),
+    "sec.positioning": ("Regional industry positioning", "区域产业定位"),
+    "sec.paths": ("Development paths", "发展路径"),
     # scope
     "scope.intro": ("This report follows the structure of industry-planning patent navigation in GB/T 39551 (Patent navigation guidelines): industry direction, regional positioning, development paths. Every figure is computed from one patent dataset with fixed parameters and is reproducible.",
                     "本报告参照 GB/T 39551《专利导航指南》产业规划类专利导航的结构，依次分析产业发展方向、区域产业定位与发展路径。所有数字均由同一份专利数据按固定参数计算，可复现。"),
@@ -632,11 +788,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     'r.years': ('Years', '年份范围'),
     # ---- warning report (patentnav.report.warn_model) and `patentnav warn`
     "w.title": ("Overseas patent risk warning: {product} ({markets})", "{product} 海外专利风险预警报告（{markets}）"),
-    "w.sec.product": ("1. Product, data and method", "一、产品、数据与方法"),
-    "w.sec.risks": ("2. Risk patents by market", "二、分市场风险专利"),
-    "w.sec.details": ("3. Why, and what to do", "三、风险原因与应对建议"),
-    "w.sec.freedom": ("4. Expiry and freedom to operate", "四、到期与自由实施"),
-    "w.sec.monitoring": ("5. Monitoring: new publications", "五、监控：新公开专利"),
+    "w.sec.product": ("Product, data and method", "产品、数据与方法"),
+    "w.sec.risks": ("Risk patents by market", "分市场风险专利"),
+    "w.sec.details": ("Why, and what to do", "风险原因与应对建议"),
+    "w.sec.freedom": ("Expiry and freedom to operate", "到期与自由实施"),
+    "w.sec.monitoring": ("Monitoring: new publications", "监控：新公开专利"),
     "w.intro": ("This screen lists the patents that may read on the product in each target market: in force there (or able to enter it), held by others, and close to the product's features and codes. Each patent gets a risk score from 0 to 100 with its parts, a grade and a suggested action. It is a first screen to focus a freedom-to-operate review, not a legal opinion.",
                 "本预警筛查列出在各目标市场可能覆盖本产品的专利：在该市场有效（或仍可进入该市场）、由他人持有、且与产品技术特征和分类号相近。每件专利给出 0–100 的风险分值及其构成、风险等级和应对建议。本结果用于聚焦自由实施（FTO）审查，不构成法律意见。"),
     "w.data": ("{documents} documents screened; {own} of them are the firm's own and never counted as threats; the {candidates} most relevant were scored. Legal status as of {as_of}; the data end on {cutoff}.",
@@ -1064,12 +1220,52 @@ def default_lang() -> str:
     return lang if lang in LANGS else "en"
 
 
-def t(key: str, lang: str | None = None, **fmt) -> str:
-    """The label ``key`` in ``lang`` (``en`` or ``zh``), formatted with ``fmt``."""
+def t(key: str, lang: str | None = None, /, **fmt) -> str:
+    """The label ``key`` in ``lang`` (``en`` or ``zh``), formatted with ``fmt`` (values that
+    are :class:`Phrase` are said in ``lang`` too)."""
     lang = lang or default_lang()
     en, zh = _MESSAGES[key]
     text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    return text.format(**{k: (v.text(lang) if isinstance(v, Phrase) else v) for k, v in fmt.items()})
+
+
+class Phrase:
+    """Words to be said later in the reader's language: a catalog entry with its values
+    (``Phrase("err.profile.feature_n", n=2)``), or a function of the language for text
+    assembled from several entries (``Phrase(render=lambda lang: ...)``). ``str()`` is the
+    English text; as a value of :func:`t` it is said in that call's language.
+
+    >>> Phrase("level.subclass").text("zh"), str(Phrase("level.subclass"))
+    ('小类', 'subclass')
+    """
+
+    __slots__ = ("key", "fmt", "render")
+
+    def __init__(self, key: str | None = None, /, render=None, **fmt):
+        self.key, self.fmt, self.render = key, fmt, render
+
+    def text(self, lang: str | None = None) -> str:
+        lang = lang or default_lang()
+        return self.render(lang) if self.render is not None else t(self.key, lang, **self.fmt)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.text('en')!r})"
+
+
+def located(reason, lang: str | None = None, file: str | None = None, line: int | None = None,
+            field: str | None = None) -> str:
+    """``"<file>, line <n>, field '<key>': <reason>"`` in ``lang`` (unknown parts left out);
+    ``reason``: text or a :class:`Phrase`."""
+    lang = lang or default_lang()
+    where = [p for p in (file, None if line is None else t("err.at.line", lang, line=line),
+                         None if field is None else t("err.at.field", lang, field=field)) if p]
+    said = reason.text(lang) if isinstance(reason, Phrase) else str(reason)
+    return t("err.at", lang, where=("，" if lang == "zh" else ", ").join(where), reason=said) if where else said
 
 
 def column_label(name: str, lang: str | None = None) -> str:
@@ -1077,6 +1273,12 @@ def column_label(name: str, lang: str | None = None) -> str:
     ``lang``; the name itself for a column the catalog does not know."""
     key = f"col.{name}"
     return t(key, lang) if key in _MESSAGES else name
+
+
+def column_words(name: str, lang: str | None = None) -> str:
+    """A corpus column named in running text: ``applicant addresses`` in English, its
+    catalog label (``申请人地址``) in Chinese."""
+    return column_label(name, lang) if (lang or default_lang()) == "zh" else name.replace("_", " ")
 
 
 def join_items(items, lang: str | None = None) -> str:
@@ -1093,7 +1295,7 @@ class LocalizedError(ValueError):
     True
     """
 
-    def __init__(self, key: str, **fmt):
+    def __init__(self, key: str, /, **fmt):
         self.key, self.fmt = key, fmt
         super().__init__(t(key, "en", **fmt))
 
@@ -1110,6 +1312,11 @@ def error_text(e: BaseException, lang: str | None = None) -> str:
     with ``key`` and ``fmt``) and common operating-system errors are translated; any other
     message is kept as written and, in Chinese, introduced as the original English text."""
     lang = lang or default_lang()
+    text = getattr(e, "text", None)
+    if callable(text):  # errors that say themselves (LocalizedError, ProfileError, IngestError with a coded issue)
+        said = text(lang)
+        if said is not None:
+            return said
     key = getattr(e, "key", None)
     if key and key in _MESSAGES:
         return t(key, lang, **(getattr(e, "fmt", None) or {}))

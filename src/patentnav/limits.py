@@ -199,11 +199,17 @@ def _suggest(name: str, value: float, needed: float | None = None) -> str:
 def limit_hint(name: str, value: float, needed: float | None = None) -> str:
     """How to raise limit ``name`` (CLI option, environment variable, Python parameter);
     ``needed``: what the input needs, when known (the suggested value covers it)."""
+    return str(limit_hint_phrase(name, value, needed))
+
+
+def limit_hint_phrase(name: str, value: float, needed: float | None = None):
+    """:func:`limit_hint` as a :class:`patentnav.i18n.Phrase` (said in the reader's language)."""
+    from .i18n import Phrase
+
     s = _suggest(name, value, needed)
     python = (f"with patentnav.limits.using_limits(patentnav.Limits({name}=...))" if name.startswith("profile_")
               else f"patentnav.read(..., limits=patentnav.Limits({name}=...))")
-    return (f"If the input is genuine, raise the limit: patentnav --limit {name}={s} <command> ..., "
-            f"or {ENV_PREFIX}{name.upper()}={s}, or {python} (docs/limits.md)")
+    return Phrase("err.limit_hint", name=name, value=s, env=f"{ENV_PREFIX}{name.upper()}", python=python)
 
 
 class LimitError(IngestError):

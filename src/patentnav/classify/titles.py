@@ -42,7 +42,7 @@ from typing import Iterable
 
 from .ipc import parse_ipc
 
-__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "split_code", "nearest_title",
+__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "split_code", "nearest_title", "code_title",
            "ipc_title_or_parent"]
 
 _DATA_FILE = "ipc_scheme_titles_en.tsv.gz"
@@ -220,6 +220,35 @@ def ipc_title_or_parent(code: str | None, lang: str = "en") -> str | None:
     if parsed and at == parsed[0]:
         return title
     return t("ipc.parent_title", lang, title=title, code=at)
+
+
+def code_title(code: str | None, title=None, lang: str = "en", width: int | None = None) -> str:
+    """``title`` of a classification code when given (a non-empty text), else the code's
+    own title or its nearest ancestor's, marked (as :func:`ipc_title_or_parent`); ``""``
+    when there is none. ``width``: the title is cut to that many characters (at a word,
+    with "…") before the mark, so the mark always shows. For tables whose titles were
+    looked up without the fallback (clusters, gaps).
+
+    >>> code_title("B64C39/024", None, "zh")
+    'characterised by special use（上级分类 B64C39/02）'
+    """
+    def cut(text: str) -> str:
+        if width is None or len(text) <= width:
+            return text
+        head = text[: width - 1]
+        return (head[: head.rfind(" ")] if " " in head else head).rstrip(" ,;") + "…"
+
+    if isinstance(title, str) and title.strip():
+        return cut(title.strip())
+    at, found = nearest_title(code)
+    if found is None:
+        return ""
+    parsed = split_code(code)
+    if parsed and at == parsed[0]:
+        return cut(found)
+    from ..i18n import t
+
+    return t("ipc.parent_title", lang, title=cut(found), code=at)
 
 
 def ipc_titles(codes: Iterable[str]) -> dict[str, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -13,11 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..i18n import LocalizedError, default_lang, error_text, t
+from ..i18n import LANGS, LocalizedError, default_lang, error_text, t
 from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
-__all__ = ["console", "err_console", "lang_option", "handle_errors", "load_corpus", "report_tables", "write_csv",
+__all__ = ["console", "err_console", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
            "write_issues_csv", "safe", "cell", "plan_out"]
 
 console = Console()
@@ -37,6 +38,123 @@ lang_option = click.option(
     callback=_resolve_lang,
     help="Language of labels, messages and reports: en (English) or zh (简体中文). Default: $PATENTNAV_LANG, else en.",
 )
+
+
+#: Click's usage messages (8.x wording) and the catalog entries that say them in Chinese.
+_CLICK_MESSAGES = [
+    (r"No such option (?P<name>'[^']+')\.(?: \(?Did you mean (?:one of: )?(?P<maybe>.+?)\?\)?)?", "click.no_option"),
+    (r"Invalid value for (?P<param>.+?): (?P<detail>.*)", "click.invalid"),
+    (r"Missing argument (?P<param>.+?)\.", "click.missing_argument"),
+    (r"Missing option (?P<param>.+?)\.", "click.missing_option"),
+    (r"Option (?P<name>'[^']+') requires an argument\.", "click.requires_arg"),
+    (r"Option (?P<name>'[^']+') requires (?P<n>\d+) arguments\.", "click.requires_args"),
+    (r"Option (?P<name>'[^']+') does not take a value\.", "click.no_value"),
+    (r"Got unexpected extra arguments? \((?P<args>.*)\)", "click.extra_args"),
+    (r"No such command (?P<name>'[^']+')\.", "click.no_command"),
+]
+_CLICK_DETAILS = [
+    (r"(?P<value>'.*') is not (?:one of )?(?P<choices>'.*')\.", "click.choice"),
+    (r"(?:File|Directory|Path) (?P<path>'.*') does not exist\.", "click.path_missing"),
+    (r"(?:File|Directory|Path) (?P<path>'.*') is a directory\.", "click.path_dir"),
+    (r"(?:File|Directory|Path) (?P<path>'.*') is a file\.", "click.path_file"),
+    (r"(?:File|Directory|Path) (?P<path>'.*') is not readable\.", "click.path_unreadable"),
+    (r"(?P<value>'.*') is not a valid integer( range)?\.", "click.int"),
+    (r"(?P<value>'.*') is not a valid float( range)?\.", "click.float"),
+    (r"(?P<value>.+) is not in the range (?P<range>.+)\.", "click.range"),
+    (r"(?P<value>'.*') does not match the formats? (?P<formats>.+)\.", "click.datetime"),
+    (r"(?P<value>'.*') is not a valid boolean\.", "click.bool"),
+]
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def click_message(message: str, lang: str) -> str:
+    """One of Click's usage messages in ``lang``: its known forms are catalog entries
+    (``click.*``); text patentnav wrote in ``lang`` already is kept; any other message
+    is shown as Click's original, introduced as such."""
+    if lang != "zh" or _HAS_CJK.search(message) and not message.startswith("Invalid value for"):
+        return message
+    for pattern, key in _CLICK_MESSAGES:
+        m = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if m is None:
+            continue
+        fmt = {k: v for k, v in m.groupdict().items() if k in ("name", "param", "n", "args")}
+        if key == "click.no_option":
+            said = t(key, lang, **fmt)
+            return said + (t("click.did_you_mean", lang, maybe=m["maybe"]) if m["maybe"] else "")
+        if key == "click.invalid":
+            return t(key, lang, param=m["param"], detail=_click_detail(m["detail"], lang))
+        return t(key, lang, **fmt)
+    return t("click.original", lang, detail=message)
+
+
+def _click_detail(detail: str, lang: str) -> str:
+    if _HAS_CJK.search(detail):
+        return detail
+    for pattern, key in _CLICK_DETAILS:
+        m = re.fullmatch(pattern, detail.strip(), flags=re.S)
+        if m is not None:
+            return t(key, lang, **{k: v for k, v in m.groupdict().items() if v is not None})
+    return t("click.original", lang, detail=detail)
+
+
+class _SaidUsageError(click.UsageError):
+    """A Click usage error shown in Chinese: usage line, help hint and message."""
+
+    def __init__(self, error: click.UsageError, lang: str):
+        super().__init__(error.message, error.ctx)
+        self.exit_code, self.lang, self.english = error.exit_code, lang, error.format_message()
+
+    def format_message(self) -> str:
+        return click_message(self.english, self.lang)
+
+    def show(self, file=None) -> None:
+        lang, out = self.lang, []
+        if self.ctx is not None:
+            usage = self.ctx.get_usage().replace("Usage: ", t("click.usage", lang), 1)
+            out += [usage.replace("[OPTIONS]", t("click.options", lang)),
+                    t("click.try_help", lang, command=self.ctx.command_path), ""]
+        out.append(f"{t('error', lang)}：{self.format_message()}")
+        click.echo("\n".join(out), file=file or sys.stderr)
+
+
+def _args_lang(args: Sequence[str]) -> str:
+    """The language the command line asks for (``--lang zh``), else the session's."""
+    args = list(args)
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
+            return args[i + 1]
+        if a.startswith("--lang=") and a[7:] in LANGS:
+            return a[7:]
+    return default_lang()
+
+
+class LocalizedGroup(click.Group):
+    """The ``patentnav`` group: Click's usage errors (unknown option, bad choice, missing
+    file...) are said in the session's language like every other message."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        lang = _args_lang(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:
+            raise _said(e, lang) from None
+        ctx.meta["patentnav.lang"] = lang
+        return ctx
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            raise _said(e, ctx.meta.get("patentnav.lang") or default_lang()) from None
+
+
+def _said(e: click.UsageError, lang: str) -> click.UsageError:
+    return _SaidUsageError(e, lang) if lang == "zh" and not isinstance(e, _SaidUsageError) else e
+
+
+def option_lang(ctx: click.Context) -> str:
+    """The session's language inside an option callback (``--lang`` may not be parsed yet)."""
+    return ctx.params.get("lang") or ctx.find_root().meta.get("patentnav.lang") or default_lang()
 
 
 def handle_errors(fn):
@@ -149,7 +267,7 @@ def report_tables(report: IngestReport, lang: str | None = None, max_issues: int
         tab.add_column(t("ingest.value", lang), overflow="fold", ratio=1)
         for kind, i in issues[:max_issues]:
             where = i.line if len(report.files) == 1 else f"{Path(i.file).name}:{i.line}"
-            tab.add_row(t(f"ingest.kind.{kind}", lang), safe(str(where)), safe(i.field), safe(i.reason),
+            tab.add_row(t(f"ingest.kind.{kind}", lang), safe(str(where)), safe(i.field), safe(i.reason_in(lang)),
                         safe((i.value or "")[:40]))
         out.append(tab)
     return out

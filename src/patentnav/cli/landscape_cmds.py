@@ -126,6 +126,7 @@ def clusters(corpus, field, level, basis, resolution, seed, min_count, top, outp
     """
     import pandas as pd
 
+    from ..classify.titles import code_title
     from ..landscape.clusters import technology_fields
 
     c = load_corpus(corpus, fmt=fmt, lang=lang)
@@ -143,7 +144,7 @@ def clusters(corpus, field, level, basis, resolution, seed, min_count, top, outp
         tab.add_column(t(key, lang), **kw)
     for row in tf.fields.head(top).itertuples():
         growth = "—" if row.growth is None or pd.isna(row.growth) else f"{100 * row.growth:+.0f}%"
-        codes = "; ".join(f"{cell(code)} {cell(title, 30)}" for code, title in zip(row.codes[:3], row.code_titles[:3]))
+        codes = "; ".join(f"{cell(code)} {cell(code_title(code, title, lang, 30))}" for code, title in zip(row.codes[:3], row.code_titles[:3]))
         terms = ", ".join(cell(x) for x in row.terms[:6])
         apps = ", ".join(cell(name) for name, _ in row.top_applicants[:3])
         tab.add_row(str(row.field), f"{row.size:,}", f"{100 * row.share:.1f}%", growth, codes, terms, apps)
@@ -340,7 +341,7 @@ def gaps(corpus, region, industry, ipc_patterns, query, technology, level, firms
 
     from ..landscape.gaps import gaps as find_gaps
     from ..landscape.scope import scope
-    from ..report.regional import analytics_warnings
+    from ..report.paths import analytics_warnings
 
     firm_list = parse_firms(firms)
     c = load_corpus(corpus, fmt=fmt, lang=lang)

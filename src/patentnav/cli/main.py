@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from ..i18n import LocalizedError, column_label, t
-from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
+from .common import LocalizedGroup, cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -25,7 +25,7 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     ctx.exit()
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=LocalizedGroup, context_settings=CONTEXT)
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -100,7 +99,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     tab.add_row(t("land.documents", lang), f"{meta['scope']['documents']:,} / {meta['scope']['of']:,}")
     tab.add_row(t("land.region", lang), cell(meta["region"]))
     tab.add_row(t("land.cutoff", lang), cell(meta["cutoff"]))
-    tab.add_row(t("land.engine", lang), cell(repr(engine)))
+    tab.add_row(t("land.engine", lang), cell(_engine_label(engine, lang)))
     for sec in report["sections"]:
         tab.add_row(cell(sec["title"]), t("land.contents", lang, tables=len(sec["tables"]), charts=len(sec["charts"])))
     for fmt, path in written:
@@ -118,3 +117,10 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
 
 
 COMMANDS = [landscape]
+
+
+def _engine_label(engine, lang: str) -> str:
+    """The engine as a reader names it ("in memory (Apache Arrow)", "DuckDB, out of core, memory limit 6GB")."""
+    limit = t("land.engine.limit", lang, v=engine.memory_limit) if engine.memory_limit else ""
+    master = t("land.engine.master", lang, v=engine.master) if engine.master else ""
+    return t(f"land.engine.{engine.name}", lang, limit=limit, master=master)

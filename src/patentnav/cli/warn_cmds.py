@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import (console, err_console, handle_errors, lang_option, load_corpus, parse_formats, plan_out, safe,
+from .common import (console, err_console, handle_errors, lang_option, load_corpus, option_lang, parse_formats, plan_out, safe,
                      prepare_markdown)
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
@@ -24,8 +24,8 @@ def _check_date(ctx, param, value):
     from ..warning.profile import DATE_RANGE
 
     if value is not None and not (DATE_RANGE[0] <= value.date() <= DATE_RANGE[1]):
-        raise click.BadParameter(f"{value.date()} is out of range; give a date from {DATE_RANGE[0]} to {DATE_RANGE[1]} "
-                                 f"(YYYY-MM-DD)")
+        raise click.BadParameter(t("err.option_date_range", option_lang(ctx), value=str(value.date()),
+                                   first=str(DATE_RANGE[0]), last=str(DATE_RANGE[1])))
     return value
 
 
@@ -134,9 +134,10 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         written = write_outputs(report, out_dir, fmts, stem="warning", extra=full_tables, plan=plan)
         prog.update(task, completed=len(_STEPS))
 
-    from ..report.warn_model import _text_caveats
+    from ..report.warn_model import text_caveats
 
-    for cav in _text_caveats(result, lang):  # what the product text matched, first
+    shown_first = text_caveats(result, lang)
+    for cav in shown_first:  # what the product text matched, first
         console.print(f"[yellow]{safe(cav)}[/]")
     assessable = result.markets["assessable"].astype(bool)
     for m in result.markets.itertuples():
@@ -162,7 +163,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
         console.print(tab)
     elif assessable.any() and not result.unassessed_count() and result.params.get("text_evidence", 1):
         console.print(t("w.none", lang))
-    for cav in report["meta"]["caveats"][:1]:
+    for cav in [c for c in report["meta"]["caveats"] if c not in shown_first][:1]:  # the next caveat, once
         console.print(f"[dim]{safe(cav)}[/]")
     for fmt, path in written:
         console.print(f"[bold]{fmt}[/] {safe(path)}")

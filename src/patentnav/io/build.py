@@ -75,7 +75,8 @@ class RawBatch:
     notes: list[Issue] = field(default_factory=list)
 
 
-def _issues(batch: RawBatch, mask, fld: str, reason: str, values=None) -> list[Issue]:
+def _issues(batch: RawBatch, mask, fld: str, code: str, values=None, **args) -> list[Issue]:
+    """One issue (reason ``issue.<code>`` with ``args``) per row where ``mask`` holds, with the row's value."""
     m = np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False) if isinstance(mask, (pa.Array, pa.ChunkedArray)) else mask, dtype=bool)
     idx = np.nonzero(m)[0]
     if not len(idx):
@@ -86,7 +87,7 @@ def _issues(batch: RawBatch, mask, fld: str, reason: str, values=None) -> list[I
         vals = values.take(pa.array(idx)).to_pylist() if isinstance(values, pa.Array) else [values[i] for i in idx]
     lines = np.asarray(batch.lines)
     return [
-        Issue(batch.source_file, int(lines[i]), name, reason, None if vals is None or vals[k] is None else str(vals[k]))
+        Issue.coded(batch.source_file, int(lines[i]), name, code, None if vals is None or vals[k] is None else str(vals[k]), **args)
         for k, i in enumerate(idx)
     ]
 
@@ -97,15 +98,15 @@ def _sep(batch: RawBatch, fld: str) -> str | None:
     return batch.list_sep
 
 
-def _list_issues(batch: RawBatch, bad_lists: pa.Array, fld: str, reason: str) -> list[Issue]:
-    """One issue per invalid item in a list column."""
+def _list_issues(batch: RawBatch, bad_lists: pa.Array, fld: str, code: str, **args) -> list[Issue]:
+    """One issue (reason ``issue.<code>`` with ``args``) per invalid item in a list column."""
     if pc.sum(pc.list_value_length(bad_lists)).as_py() in (None, 0):
         return []
     parent = pc.list_parent_indices(bad_lists).to_numpy()
     vals = pc.list_flatten(bad_lists).to_pylist()
     lines = np.asarray(batch.lines)
     name = batch.field_names.get(fld, fld)
-    return [Issue(batch.source_file, int(lines[p]), name, reason, v) for p, v in zip(parent, vals)]
+    return [Issue.coded(batch.source_file, int(lines[p]), name, code, v, **args) for p, v in zip(parent, vals)]
 
 
 def _normalise_pub_lists(lists: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -151,7 +152,7 @@ def _claims_markup(batch: RawBatch, out: dict) -> list[Issue]:
             raw = pc.utf8_lower(pc.utf8_trim_whitespace(as_string_array(cols["claims_coverage"])))
             ok = pc.is_in(raw, value_set=pa.array(CLAIMS_COVERAGE))
             bad = pc.and_(pc.and_(pc.is_valid(raw), pc.not_equal(raw, "")), pc.invert(ok)).fill_null(False)
-            issues += _issues(batch, bad, "claims_coverage", f"not one of {', '.join(CLAIMS_COVERAGE)}; read as all", raw)
+            issues += _issues(batch, bad, "claims_coverage", "claims_coverage", raw, choices=", ".join(CLAIMS_COVERAGE))
             given = pc.if_else(ok, raw, pa.scalar("all"))
         else:
             given = pa.array(["all"] * len(has), pa.string()) if len(has) else pa.array([], pa.string())
@@ -164,7 +165,7 @@ def _claims_markup(batch: RawBatch, out: dict) -> list[Issue]:
         parent = pc.list_parent_indices(lists)
         out["dependent_claim_numbers"] = regroup(pa.table({"p": parent, "c": num}).filter(ok), len(lists), pa.int32())
         issues += _list_issues(batch, regroup(pa.table({"p": parent, "c": flat}).filter(pc.invert(ok)), len(lists)),
-                               "dependent_claim_numbers", "not a claim number; dropped")
+                               "dependent_claim_numbers", "not_claim_number")
     return issues
 
 
@@ -198,8 +199,8 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
 
     blank = pc.or_(pc.is_null(raw_pub), pc.equal(pc.utf8_trim_whitespace(raw_pub), "")).fill_null(True)
     bad_pub = pc.and_(pc.invert(blank), pc.is_null(pub))
-    rejected += _issues(batch, blank, "publication_number", "missing publication number")
-    rejected += _issues(batch, bad_pub, "publication_number", "not a publication number", raw_pub)
+    rejected += _issues(batch, blank, "publication_number", "missing_pub")
+    rejected += _issues(batch, bad_pub, "publication_number", "not_pub", raw_pub)
     keep = pc.is_valid(pub)
 
     out: dict[str, pa.Array] = {}
@@ -220,7 +221,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
     if "ipc_main" in out:
         raw_main = out["ipc_main"]
         norm_main = normalize_ipc_array(raw_main)
-        warnings += _issues(batch, pc.and_(pc.is_valid(raw_main), pc.is_null(norm_main)), "ipc_main", "not an IPC code; dropped", raw_main)
+        warnings += _issues(batch, pc.and_(pc.is_valid(raw_main), pc.is_null(norm_main)), "ipc_main", "not_code_dropped", raw_main, scheme="IPC")
         out["ipc_main"] = norm_main
 
     for c in _PLAIN_LISTS:
@@ -232,7 +233,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         if c in cols:
             good, bad = normalize_ipc_lists(split_lists(cols[c], _sep(batch, c)))
             out[c] = good
-            warnings += _list_issues(batch, bad, c, f"not an {c.upper()} code; dropped")
+            warnings += _list_issues(batch, bad, c, "not_code_dropped", scheme=c.upper())
     if "ipc" in out:
         first_ipc = first_or_null(out["ipc"])
         out["ipc_main"] = pc.coalesce(out["ipc_main"], first_ipc) if "ipc_main" in out else first_ipc
@@ -241,7 +242,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         if c in cols:
             good, bad = _normalise_pub_lists(split_lists(cols[c], _sep(batch, c)))
             out[c] = good
-            warnings += _list_issues(batch, bad, c, "not a publication number; dropped")
+            warnings += _list_issues(batch, bad, c, "not_pub_dropped")
     if "family_jurisdictions" in cols:
         fj = split_lists(cols["family_jurisdictions"], _sep(batch, "family_jurisdictions"))
     elif "family_members" in out:
@@ -267,13 +268,13 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         pd_lists = split_lists(cols["priority_dates"], _sep(batch, "priority_dates"), keep_blanks=True)
         dates, bad = _date_lists(pd_lists, batch.date_formats, ref_year)
         out["priority_dates"] = dates
-        warnings += _list_issues(batch, bad, "priority_dates", "not a date; dropped")
+        warnings += _list_issues(batch, bad, "priority_dates", "not_date_dropped")
 
     for c in _DATE_COLS:
         if c in cols:
             d, invalid = parse_dates(cols[c], batch.date_formats, ref_year)
             out[c] = d
-            warnings += _issues(batch, invalid, c, "not a date; dropped", as_string_array(cols[c]))
+            warnings += _issues(batch, invalid, c, "not_date_dropped", as_string_array(cols[c]))
     filing = out.get("filing_date", pa.nulls(n, pa.date32()))
     if "priority_dates" in out:
         out["earliest_priority_date"] = pc.coalesce(_list_min(out["priority_dates"], n), filing)
@@ -284,7 +285,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
         if c in cols:
             v, invalid = parse_ints(cols[c])
             out[c] = v
-            warnings += _issues(batch, invalid, c, "not a whole number; dropped", as_string_array(cols[c]) if not isinstance(cols[c], pa.Array) or pa.types.is_string(cols[c].type) else None)
+            warnings += _issues(batch, invalid, c, "not_int_dropped", as_string_array(cols[c]) if not isinstance(cols[c], pa.Array) or pa.types.is_string(cols[c].type) else None)
     out["document_type"] = document_types(cols.get("document_type_raw"), out["jurisdiction"], out["kind"])
     if "publication_date" in out:  # a granted document's publication is its grant
         granted = pc.equal(out["document_type"], "granted_patent").fill_null(False)

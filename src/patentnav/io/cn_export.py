@@ -302,7 +302,7 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
         rows.append(cells)
         lines.append(r)
     if extra_cols:
-        warnings.append(Issue(file, hrow, "(header)", "values in columns without a header; not used"))
+        warnings.append(Issue.coded(file, hrow, "(header)", "headerless_values"))
     return _Grid(file, header, hrow, rows, lines, [], warnings, f"xlsx (sheet {ws.title!r})")
 
 
@@ -391,11 +391,11 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
     for i, h in enumerate(grid.header):
         if not h.strip():
             if any(r[i].strip() for r in grid.rows):
-                notes.append(Issue(file, hl, f"(column {i + 1})", "column not used (no header)"))
+                notes.append(Issue.coded(file, hl, f"(column {i + 1})", "column_unused_no_header"))
             continue
         role = _field_of(h)
         if role is None:
-            notes.append(Issue(file, hl, h, "column not used"))
+            notes.append(Issue.coded(file, hl, h, "column_unused"))
             continue
         if role.startswith("pub:"):
             pub_cols[role[4:]].append((h, i))
@@ -407,7 +407,7 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
             status_cols.append((h, i))
             continue
         if role in fields:
-            notes.append(Issue(file, hl, h, f"column not used (same field as column {fields[role][0]!r})"))
+            notes.append(Issue.coded(file, hl, h, "column_unused_same", other=fields[role][0]))
             continue
         fields[role] = (h, i)
 

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..i18n import Phrase
 from ..limits import LimitError, get_limits, limit_issue
 from . import progress
 from .encoding import DecodedText
@@ -192,7 +193,7 @@ class _Collector:
             try:
                 header = next(reader)
             except csv.Error as e:
-                raise IngestError(Issue(file, cur.lines, "(header)", f"unreadable header: {e}"), "Check the delimiter and quoting") from e
+                raise IngestError(Issue.coded(file, cur.lines, "(header)", "unreadable_header", detail=str(e)), Phrase("hint.delimiter")) from e
             header = [h.strip() for h in header]
             header_line = cur.lines
             self.ncol = len(header)
@@ -220,7 +221,7 @@ class _Collector:
                 if "field larger than field limit" in str(e):
                     bad.append(limit_issue(file, start, "(record)", "record_bytes", "a field is longer than allowed"))
                 else:
-                    bad.append(Issue(file, start, "(record)", f"unreadable record: {e}"))
+                    bad.append(Issue.coded(file, start, "(record)", "unreadable_record", detail=str(e)))
                 continue
             if len(row) == ncol and cur.lines == start:  # the common case: one line, right width
                 append_row(row)
@@ -235,17 +236,15 @@ class _Collector:
             span = cur.lines - start + 1
             if span > 1 and self.budget > 0 and self._swallowed(row):
                 end = cur.lines
-                bad.append(Issue(file, start, "(record)",
-                                 f"unclosed quote: this record runs over lines {start}-{end} ({span} lines) and swallows "
-                                 f"what look like other records; line {start} is rejected and reading resumes at line {start + 1}",
-                                 self._line_at(pos)[:200]))
+                bad.append(Issue.coded(file, start, "(record)", "unclosed_quote", self._line_at(pos)[:200],
+                                       start=start, end=end, span=span, next=start + 1))
                 self.budget -= cur.pos - pos
                 cur.pos = self._next_line(pos)
                 cur.lines = start
                 reader = self._reader()
                 continue
             if len(row) != ncol:
-                bad.append(Issue(file, start, "(record)", f"expected {ncol} fields as in the header, found {len(row)}", delim.join(row)[:200]))
+                bad.append(Issue.coded(file, start, "(record)", "field_count", delim.join(row)[:200], ncol=ncol, n=len(row)))
                 continue
             append_row(row)
             append_line(start)

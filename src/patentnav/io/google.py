@@ -122,13 +122,13 @@ def read_google(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Ta
         key = _norm(h)
         if key not in GOOGLE_FIELDS:
             if h.strip() or any(r[i].strip() for r in rows.rows):
-                notes.append(Issue(file, rows.header_line, h or f"(column {i + 1})", "column not used"))
+                notes.append(Issue.coded(file, rows.header_line, h or f"(column {i + 1})", "column_unused"))
             continue
         canon = GOOGLE_FIELDS[key]
         if canon is None:
             continue
         if canon in cols:
-            notes.append(Issue(file, rows.header_line, h, f"column not used (same field as column {names[canon]!r})"))
+            notes.append(Issue.coded(file, rows.header_line, h, "column_unused_same", other=names[canon]))
             continue
         vals = rows.column(i)
         if canon in ("applicants", "inventors"):

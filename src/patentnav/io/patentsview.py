@@ -446,7 +446,7 @@ class _Scan:
 
     def invalid_issues(self, field_name: str = "(record)") -> list[Issue]:
         ncol = len(self.header)
-        return [Issue(self.file, line, field_name, f"expected {ncol} fields as in the header, found {inv.actual}", inv.text[:200])
+        return [Issue.coded(self.file, line, field_name, "field_count", inv.text[:200], ncol=ncol, n=inv.actual)
                 for line, inv in zip(self.invalid_lines(), self.invalid)]
 
 

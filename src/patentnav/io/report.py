@@ -20,7 +20,9 @@ class Issue:
 
     ``line`` is the 1-based physical line in ``file`` where the record starts (for XML,
     the line of the document's ``<?xml`` declaration); ``field`` names the source column or
-    element.
+    element. ``reason`` is English (the issues CSV and scripts read it); ``code`` names its
+    catalog entry ``issue.<code>`` and ``args`` its values, so that :meth:`reason_in` says
+    it in the session's language (``None`` for the few reasons without an entry).
     """
 
     file: str
@@ -28,10 +30,33 @@ class Issue:
     field: str
     reason: str
     value: str | None = None
+    code: str | None = None
+    args: tuple = ()
+
+    @classmethod
+    def coded(cls, file: str, line: int, field: str, code: str, value: str | None = None, /, **args) -> "Issue":
+        """An issue whose reason is the catalog entry ``issue.<code>`` formatted with ``args``."""
+        from ..i18n import t
+
+        return cls(file, line, field, t(f"issue.{code}", "en", **args), value, code, tuple(args.items()))
+
+    def reason_in(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (as written when it has no catalog entry)."""
+        if self.code is None:
+            return self.reason
+        from ..i18n import t
+
+        return t(f"issue.{self.code}", lang, **dict(self.args))
+
+    def text(self, lang: str | None = None) -> str:
+        """The issue with its place, in ``lang``: ``file, line n, field 'f': reason (value 'v')``."""
+        from ..i18n import located, t
+
+        v = "" if self.value is None else t("issue.value", lang, value=repr(self.value[:60]))
+        return located(self.reason_in(lang) + v, lang, self.file, self.line, self.field)
 
     def __str__(self) -> str:
-        v = "" if self.value is None else f" (value {self.value[:60]!r})"
-        return f"{self.file}, line {self.line}, field {self.field!r}: {self.reason}{v}"
+        return self.text("en")
 
 
 class IngestError(ValueError):
@@ -40,12 +65,23 @@ class IngestError(ValueError):
     The message names file, line and field and says what to do next.
     """
 
-    def __init__(self, issue: Issue | str, hint: str | None = None):
+    def __init__(self, issue: Issue | str, hint=None):
         self.issue = issue if isinstance(issue, Issue) else None
+        self.hint = hint  # text, or a patentnav.i18n.Phrase said in the session's language
         msg = str(issue)
         if hint:
             msg += f". {hint}"
         super().__init__(msg)
+
+    def text(self, lang: str | None = None) -> str | None:
+        """The message in ``lang`` when its issue has a catalog entry (None otherwise: the
+        caller shows it as written)."""
+        if self.issue is None or self.issue.code is None:
+            return None
+        from ..i18n import Phrase
+
+        hint = self.hint.text(lang) if isinstance(self.hint, Phrase) else self.hint
+        return self.issue.text(lang) + (("。" if lang == "zh" else ". ") + hint if hint else "")
 
     @classmethod
     def localized(cls, key: str, **fmt) -> "IngestError":

@@ -91,7 +91,9 @@ def _technology_lists(corpus, technology: str, level: str):
         from ..classify.sei import sei_fields_array
 
         return incidence(sei_fields_array(corpus["ipc"]), corpus["publication_number"].to_numpy())
-    raise ValueError(f"technology must be ipc, cpc, wipo or sei, not {technology!r}")
+    from ..i18n import LocalizedError
+
+    raise LocalizedError("err.technology", choices="ipc, cpc, wipo, sei", value=technology)
 
 
 def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc", level: str = "subclass"):
@@ -203,7 +205,7 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
          cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None,
-         aggregates=None, assignment: pd.DataFrame | None = None, harmonize: bool = True) -> GapAnalysis:
+         aggregates=None, harmonize: bool = True, assignment: pd.DataFrame | None = None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -229,10 +231,6 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     aggregates : patentnav.engine.Aggregates, optional
         An engine's aggregates of ``corpus``: the applicant regions and, for IPC/CPC, the
         region x technology matrix come from it (documents-level holders stay in memory).
-    assignment : DataFrame, optional
-        :func:`patentnav.geo.assign_regions` of ``corpus`` at ``region_level`` with these
-        ``firms`` and ``fallback``, when already computed (a report computes it once); of the
-        corpus as harmonised (``harmonize``).
     harmonize : bool, default True
         Count holders and firms by harmonised names: a corpus whose names were never
         harmonised is harmonised first (:func:`patentnav.names.ensure_harmonized`, default
@@ -241,6 +239,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
         already (with your aliases, say) is used as it is. ``False``: the names as they are
         (raw names when never harmonised). ``params["names"]`` says which:
         ``harmonized``, ``harmonized_here`` or ``raw``.
+    assignment : DataFrame, optional
+        :func:`patentnav.geo.assign_regions` of ``corpus`` (harmonised as above) at
+        ``region_level`` with ``firms`` and ``fallback``, when already computed.
 
     Examples
     --------
@@ -250,6 +251,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     ('harmonized_here', 'fill_now')
     """
     from ..geo import assign_regions, document_evidence
+    from ..i18n import LocalizedError, Phrase
     from ..names import ensure_harmonized, is_harmonized
     from .specialization import specialization
     from .trends import annual_counts
@@ -282,19 +284,16 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     if region not in set(regions):
         by_size = assignment.groupby(assignment["region"].astype(str))["weight"].sum().sort_values(ascending=False)
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in by_size.drop(labels=["UNKNOWN"], errors="ignore").head(10).items()) \
-            or "none"
+            or Phrase("err.none")
         if firms is not None:
-            hint = "none of the named firms is an applicant here: check their spelling (patentnav names lists applicants)"
+            hint = Phrase("err.gaps_region.firms")
         elif "-" in region:
             n_addr = int(assignment.attrs.get("source_summary", pd.DataFrame()).get("patents", pd.Series(dtype=float))
                          .get("address", 0) or 0)
-            hint = ("regions below country level need applicant addresses, and " +
-                    ("none of the documents has one" if n_addr == 0 else f"only {n_addr:,} documents have one") +
-                    " in this corpus; use a country key, or read an export with addresses (CNIPA, incoPat)")
+            hint = Phrase("err.gaps_region.no_address") if n_addr == 0 else Phrase("err.gaps_region.few_addresses", n=f"{n_addr:,}")
         else:
-            hint = "use a region key of the list (ISO codes, upper case), e.g. CN, or CN-GD / CN-GD-Shenzhen with addresses"
-        raise ValueError(f"region {region!r} has no documents in this corpus at {region_level} level "
-                         f"(largest regions: {known}): {hint}")
+            hint = Phrase("err.gaps_region.key")
+        raise LocalizedError("err.gaps_region", region=region, level=Phrase(f"geo.level.{region_level}"), known=known, hint=hint)
     import warnings
 
     with warnings.catch_warnings(record=True) as caught:  # kept in params, not printed

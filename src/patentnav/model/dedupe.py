@@ -120,6 +120,9 @@ def conflicts(table: pa.Table, fields=CONFLICT_FIELDS) -> list:
     :class:`~patentnav.io.report.Issue` (its file and line, the field, the kept value's
     source, its own value).
     """
+    from functools import partial
+
+    from ..i18n import Phrase, column_words
     from ..io.report import Issue
 
     n = table.num_rows
@@ -157,7 +160,6 @@ def conflicts(table: pa.Table, fields=CONFLICT_FIELDS) -> list:
         differ = np.asarray(pc.not_equal(key.take(pa.array(valid)), key.take(pa.array(j))).to_numpy(zero_copy_only=False), dtype=bool)
         for i, jj in zip(valid[differ].tolist(), j[differ].tolist()):  # only the rows reported
             fi, li, fj, lj = files[i].as_py(), lines[i].as_py(), files[jj].as_py(), lines[jj].as_py()
-            out.append(Issue(fi, int(li or 0) or 1, f,
-                             f"duplicate of {pubs[i].as_py()} (first read at {fj}:{lj}) with a different {f.replace('_', ' ')}; "
-                             f"the first value ({v[jj].as_py()}) is kept", str(v[i].as_py())))
+            out.append(Issue.coded(fi, int(li or 0) or 1, f, "duplicate_conflict", str(v[i].as_py()), pub=pubs[i].as_py(),
+                                   first=f"{fj}:{lj}", what=Phrase(render=partial(column_words, f)), kept=v[jj].as_py()))
     return sorted(out, key=lambda i: (i.file, i.line))

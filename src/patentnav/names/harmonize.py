@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import Phrase
 from ..io.report import IngestError, Issue
 from ..io.source import decode_text, read_bytes
 from .acronyms import acronym_candidates, stated_acronyms
@@ -70,21 +71,20 @@ def read_aliases(path: str | os.PathLike) -> list[Alias]:
     text = decode_text(read_bytes(path), file).text
     rows = list(csv.reader(text.splitlines()))
     if not rows:
-        raise IngestError(f"{file}: empty alias file", "Write a header line 'alias,canonical' and one pair per line")
+        raise IngestError.localized("err.alias.empty", file=file)
     head = [h.strip().lower() for h in rows[0]]
     if head[:2] not in (["alias", "canonical"], ["别名", "标准名称"]):
-        raise IngestError(Issue(file, 1, "(header)", f"expected header 'alias,canonical', found {','.join(rows[0])!r}"),
-                          "Write a header line 'alias,canonical'")
+        raise IngestError(Issue.coded(file, 1, "(header)", "alias_header", found=",".join(rows[0])),
+                          Phrase("hint.alias_header"))
     out = []
     for i, r in enumerate(rows[1:], start=2):
         if not r or not any(x.strip() for x in r):
             continue
         if len(r) > 2 and any(x.strip() for x in r[2:]):
-            raise IngestError(Issue(file, i, "canonical", f"expected 2 fields, found {len(r)}"),
-                              'Quote names that contain commas: "Huawei Technologies Co., Ltd."')
+            raise IngestError(Issue.coded(file, i, "canonical", "alias_fields", n=len(r)), Phrase("hint.alias_quote"))
         if len(r) < 2 or not r[0].strip() or not r[1].strip():
-            raise IngestError(Issue(file, i, "alias" if not r or not r[0].strip() else "canonical", "both alias and canonical are needed"),
-                              "Fix the line or delete it")
+            raise IngestError(Issue.coded(file, i, "alias" if not r or not r[0].strip() else "canonical", "alias_both"),
+                              Phrase("hint.fix_line"))
         out.append(Alias(r[0].strip(), r[1].strip(), i))
     return out
 

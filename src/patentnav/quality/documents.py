@@ -84,8 +84,8 @@ def pct_route(corpus) -> np.ndarray:
     return out
 
 
-def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None, quality: pd.DataFrame | None = None,
-                     status: pd.DataFrame | None = None) -> pd.DataFrame:
+def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
+                     table: pd.DataFrame | None = None, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every document's quality indicators, raw and relative to its cohort.
 
     Parameters
@@ -97,10 +97,9 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
         Cohort field (:func:`patentnav.landscape.indicators.cohorts`).
     graph : CitationGraph, optional
         The corpus's document-level citation graph, when already built.
-    quality : DataFrame, optional
-        :func:`patentnav.landscape.indicators.quality_table` of the corpus with this ``field``
-        (default components and method), when already made: the landscape report makes it
-        once for its key patents and this table.
+    table : DataFrame, optional
+        :func:`patentnav.landscape.indicators.quality_table` of ``corpus`` (cohort ``field``,
+        default components), when already computed.
     status : DataFrame, optional
         :func:`patentnav.status.patent_status` of the corpus on the cut-off (``as_of``, or
         :func:`patentnav.quality.maintenance.data_cutoff`), when already made.
@@ -120,7 +119,7 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     from .high_value import high_value
     from .maintenance import maintenance
 
-    q = quality if quality is not None else quality_table(corpus, field=field, graph=graph)
+    q = quality_table(corpus, field=field, graph=graph) if table is None else table
     st = maintenance(corpus, as_of=as_of, status=status)
     hv = high_value(corpus, status=st)
     out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..i18n import LocalizedError
+from ..i18n import LocalizedError, Phrase
 from .documents import CONTINUOUS, LENGTHS, SHARES
 from .shrinkage import Z95, shrink_means, wilson_interval
 
@@ -137,8 +137,8 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         assign = assign_regions(corpus, level=lvl, firms=firms)
     if region and by != "region" and not (assign["region"] == region).any():
         size = assign.groupby(assign["region"].astype(str))["weight"].sum().drop(labels=["UNKNOWN"], errors="ignore")
-        known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or "none"
-        raise LocalizedError("err.region_absent", region=str(region), level=lvl, known=known)
+        known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or Phrase("err.none")
+        raise LocalizedError("err.region_absent", region=str(region), level=Phrase(f"geo.level.{lvl}"), known=known)
     if by == "region":
         a = assign[["publication_number", "region"]].drop_duplicates()
         return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None

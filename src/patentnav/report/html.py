@@ -55,6 +55,8 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { text-align: right; }
+td.short { white-space: nowrap; }
 td.na { text-align: center; color: var(--muted); }
 table.wide { font-size: .82rem; }
 table.wide th, table.wide td { padding: .3rem .4rem; }
@@ -102,7 +104,23 @@ def _cell(value: Any, key: str | None = None) -> str:
         return "<td>" + esc("; ".join("" if v is None else str(v) for v in value)) + "</td>"
     if key == "publication_number" or (key or "").endswith("_date"):
         return f'<td class="code">{esc(value)}</td>'
+    if len(str(value)) <= SHORT_TEXT:  # a grade, category or action: never broken over two lines
+        return f'<td class="short">{esc(value)}</td>'
     return f"<td>{esc(value)}</td>"
+
+
+#: Text cells up to this many characters stay on one line (categories, grades, actions).
+SHORT_TEXT = 8
+
+
+def _numeric_columns(rows: list, n: int) -> list[bool]:
+    """Columns whose values are all numbers (or missing), at least one present: their
+    headers align right, over the numbers."""
+    out = []
+    for i in range(n):
+        vals = [r[i] for r in rows if i < len(r) and r[i] is not None]
+        out.append(bool(vals) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals))
+    return out
 
 
 #: Rows shown before a long table folds the rest into a <details> element.
@@ -114,8 +132,10 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     tid = unique_name(_slug(table.get("id", "table"), "table"), used)
     cols = table.get("columns") or []
     keys = [c.get("key") for c in cols]
-    head = ("<thead><tr>" + "".join(f'<th class="col-{esc(_slug(c.get("key", ""), "k"))}">'
-                                    f"{esc(c.get('label', c.get('key', '')))}</th>" for c in cols) + "</tr></thead>")
+    numeric = _numeric_columns(list(table.get("rows") or []), len(cols))
+    head = ("<thead><tr>" + "".join(f'<th class="col-{esc(_slug(c.get("key", ""), "k"))}{" num" if num else ""}">'
+                                    f"{esc(c.get('label', c.get('key', '')))}</th>" for c, num in zip(cols, numeric))
+            + "</tr></thead>")
 
     def body(rows: list) -> str:
         return "<tbody>" + "".join(

@@ -15,7 +15,7 @@ def has_label(key: str) -> bool:
     return key in _MESSAGES
 
 
-def L(key: str, lang: str = "zh", **fmt) -> str:
+def L(key: str, lang: str = "zh", /, **fmt) -> str:
     """The label ``key`` in ``lang`` ("zh" or "en"), formatted with ``fmt``; unknown keys come back as-is."""
     if key not in _MESSAGES:
         return key

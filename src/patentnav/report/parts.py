@@ -4,7 +4,7 @@ tables, charts and sections as plain JSON-ready dicts (the report contract)."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,8 @@ MAP_EDGES = 60
 #: Fields labelled on the map (the largest); every field shows its label on hover.
 MAP_LABELS = 15
 
-__all__ = ["MAP_EDGES", "MAP_LABELS", "unique_name", "rnd", "_clip", "_s", "_cell", "_pct", "_table", "_chart", "section"]
+__all__ = ["MAP_EDGES", "MAP_LABELS", "unique_name", "rnd", "_clip", "_s", "_cell", "_pct", "_table", "_chart", "section",
+           "Built", "numbered", "number_sections"]
 
 
 def rnd(x: Any) -> Any:
@@ -93,6 +94,33 @@ def _chart(cid: str, title: str, kind: str, data: dict, note: str | None = None)
 def section(sid: str, title: str, paragraphs, tables, charts) -> dict:
     """A report section: id, title, paragraphs, tables, charts."""
     return {"id": sid, "title": title, "paragraphs": list(paragraphs), "tables": tables, "charts": charts}
+
+
+class Built(NamedTuple):
+    """What a section builder returns: the section (report contract), its key findings (the
+    sentences the report's summary shows first, in order) and the summary's tables it adds
+    (the warning report's riskiest patents per market)."""
+
+    section: dict
+    findings: list[str]
+    tables: tuple = ()
+
+
+_ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(k: int, title: str, lang: str) -> str:
+    """``title`` as section ``k``: "3. Title" in English, "三、标题" in Chinese."""
+    if lang == "zh" and 1 <= k <= len(_ZH_NUMERALS):
+        return f"{_ZH_NUMERALS[k - 1]}、{title}"
+    return f"{k}. {title}"
+
+
+def number_sections(sections: list[dict], lang: str) -> list[dict]:
+    """The sections with their titles numbered from their order (1, 2, ...), in place."""
+    for k, s in enumerate(sections, start=1):
+        s["title"] = numbered(k, s["title"], lang)
+    return sections
 
 
 def unique_name(candidate: str, used: set[str]) -> str:

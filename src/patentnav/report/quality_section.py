@@ -8,13 +8,16 @@ section 13); every sentence is built from a row of the tables beside it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
+from .context import LandscapeContext
 from .labels import L
-from .parts import _chart, _table, rnd, section
+from .parts import Built, _chart, _table, rnd, section
 
-__all__ = ["build_quality_section", "QUALITY_CHART_KEYS", "WORLD_INDICATORS"]
+__all__ = ["quality_section", "build_quality_section", "QUALITY_CHART_KEYS", "WORLD_INDICATORS"]
 
 #: Data keys of the section's chart kind (the report contract).
 QUALITY_CHART_KEYS = {"quality_quantity": ("points", "world", "x_label", "y_label", "ranked_label", "listed_label")}
@@ -55,20 +58,23 @@ def _world_rows(row: pd.Series | None, world: dict, available: list, lang: str) 
     return rows
 
 
-def _sentence(row: pd.Series | None, c: str, region: str, lang: str) -> str:
+def _sentence(row: pd.Series | None, c: str, region: str, lang: str) -> tuple[str, bool]:
+    """The region against the world on indicator ``c`` (above, below, no difference), and
+    whether the data allow the comparison (False: the region has no such documents)."""
     ind = L(f"q.i.{c}", lang)
     if row is None or not int(row[f"{c}_n"]):
-        return L("q.vs.none", lang, region=region, indicator=ind)
+        return L("q.vs.none", lang, region=region, indicator=ind), False
     est, lo, hi = row[f"{c}_rel"], row[f"{c}_rel_lo"], row[f"{c}_rel_hi"]
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        return L("q.vs.none", lang, region=region, indicator=ind)
+        return L("q.vs.none", lang, region=region, indicator=ind), False
     key = "q.vs.above" if lo > 1 else "q.vs.below" if hi < 1 else "q.vs.same"
-    return L(key, lang, region=region, indicator=ind, est=_fmt(est), lo=_fmt(lo), hi=_fmt(hi))
+    return L(key, lang, region=region, indicator=ind, est=_fmt(est), lo=_fmt(lo), hi=_fmt(hi)), True
 
 
 def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, firms=None, assign=None,
                           min_docs: int | None = None) -> dict:
-    """The quality section of the landscape report (a section dict of the report contract).
+    """The quality section of the landscape report on its own (a section dict of the report
+    contract, unnumbered); the report builds it with :func:`quality_section`.
 
     Parameters
     ----------
@@ -77,73 +83,121 @@ def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, fir
     region : str
         The report's region key (``FIRMS`` with ``firms``).
     graph : CitationGraph, optional
-        The corpus's citation graph (the report builds it once).
+        The corpus's citation graph, when already built.
     assign : DataFrame, optional
         :func:`patentnav.geo.assign_regions` of the corpus at the region's level.
     min_docs : int, optional
         Applicants with fewer documents are listed, not ranked (default
         :data:`patentnav.quality.MIN_DOCS`).
     """
-    from ..quality import MIN_DOCS, MISSING_REASON, aggregate, document_quality, group_members
+    ctx = LandscapeContext(corpus=corpus, region=region, lang="en" if lang == "en" else "zh", firms=firms)
+    if graph is not None:
+        ctx.citation_graph = graph
+    if assign is not None:
+        ctx.assignment = assign
+    return quality_section(ctx, min_docs=min_docs).section
 
-    min_docs = MIN_DOCS if min_docs is None else min_docs
-    docs = document_quality(corpus, graph=graph)
-    mapping = getattr(corpus, "applicant_mapping", None)
-    rows, groups, _ = group_members(corpus, "region", region=region, firms=firms, assign=assign)
+
+class _Profiles(NamedTuple):
+    """The region's and its applicants' profiles (:func:`patentnav.quality.aggregate`)."""
+
+    docs: pd.DataFrame  # per document (document_quality)
+    region: pd.Series | None  # the region's row (None: no documents)
+    world: dict
+    apps: pd.DataFrame  # local applicants, ranked first
+    apps_world: dict
+    available: list  # indicators the corpus gives
+    min_docs: int
+
+
+def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
+    from ..quality import aggregate, group_members
+
+    corpus, region, docs = ctx.corpus, ctx.region, ctx.document_quality
+    rows, groups, _ = group_members(corpus, "region", region=region, firms=ctx.firms, assign=ctx.assignment)
     regions, world = aggregate(docs, rows, groups, min_docs=min_docs)
     rrow = regions[regions["group"] == region]
     rrow = rrow.iloc[0] if len(rrow) else None
     if rrow is not None:
-        rows, groups, _ = group_members(corpus, "applicant", region=region, firms=firms, assign=assign, mapping=mapping)
+        rows, groups, _ = group_members(corpus, "applicant", region=region, firms=ctx.firms, assign=ctx.assignment,
+                                        mapping=getattr(corpus, "applicant_mapping", None))
     else:  # the region has no documents: no local applicants (the paragraphs say so)
         rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
     apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs)
     available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
-    unavailable = [c for c in WORLD_INDICATORS if c not in available]
+    return _Profiles(docs, rrow, world, apps, apps_world, available, min_docs)
 
-    n_region = int(rrow["documents"]) if rrow is not None else 0
-    ranked = apps[apps["ranked"]]
+
+def quality_section(ctx: LandscapeContext, min_docs: int | None = None) -> Built:
+    """Section 4 (filing quality); finding: the region's quality index against the world's
+    (when the corpus gives it)."""
+    from ..quality import MIN_DOCS
+
+    ctx.step("quality")
+    lang, region = ctx.lang, ctx.region
+    p = _profiles(ctx, MIN_DOCS if min_docs is None else min_docs)
+    vs_world = {c: _sentence(p.region, c, region, lang) for c in _SENTENCES if c in p.available}
+    pars = _data_paragraphs(p, region, lang) + [text for text, _ in vs_world.values()] + [_ranking_sentence(p, lang)] \
+        + _criteria_paragraphs(p, lang)
+    tables = [_world_table(p, region, lang), _applicant_table(p.apps, p.available, region, lang, p.min_docs),
+              _criteria_table(p.docs.attrs.get("high_value", {}), lang)]
+    charts = [_chart("quality_quantity", L("ch.q.scatter", lang), "quality_quantity", _scatter(p.apps, p.world, lang),
+                     L("ch.q.scatter.note", lang, min=p.min_docs))]
+    text, compared = vs_world.get("quality_index", ("", False))
+    findings = [text] if compared else []  # "no documents" is the positioning section's finding already
+    return Built(section("quality", L("sec.quality", lang), pars, tables, charts), findings)
+
+
+def _data_paragraphs(p: _Profiles, region: str, lang: str) -> list[str]:
+    """What the profiles rest on, what the corpus cannot give, and how the quality index is made."""
+    from ..quality import MISSING_REASON
+
+    n_region = int(p.region["documents"]) if p.region is not None else 0
+    ranked = p.apps["ranked"]
     pars = [L("q.intro", lang, region=region),
-            L("q.rests", lang, docs=f"{n_region:,}", region=region, total=f"{len(docs):,}", ranked=f"{len(ranked):,}",
-              min=min_docs, listed=f"{int((~apps['ranked']).sum()):,}")]
+            L("q.rests", lang, docs=f"{n_region:,}", region=region, total=f"{len(p.docs):,}", ranked=f"{int(ranked.sum()):,}",
+              min=p.min_docs, listed=f"{int((~ranked).sum()):,}")]
+    unavailable = [c for c in WORLD_INDICATORS if c not in p.available]
     if unavailable:
         items = sorted({MISSING_REASON[c] for c in unavailable}, key=list(MISSING_REASON.values()).index)
         pars.append(L("q.missing", lang, items=("；" if lang == "zh" else "; ").join(L(f"q.missing.{k}", lang) for k in items)))
-    comps = docs.attrs.get("availability", {}).get("quality_index", "")
+    comps = p.docs.attrs.get("availability", {}).get("quality_index", "")
     used = [c for c in ("forward_citations_5y", "family_size", "claims", "generality") if f"{c}_norm" in comps]
-    pars.append(L("q.quality_index_note." + ("mean" if docs.attrs.get("quality_index_method") == "mean" else "max"), lang,
+    pars.append(L("q.quality_index_note." + ("mean" if p.docs.attrs.get("quality_index_method") == "mean" else "max"), lang,
                   components=", ".join(L(f"c.{c}", lang) for c in used) or L("r.none", lang)))
-    pars += [_sentence(rrow, c, region, lang) for c in _SENTENCES if c in available]
-    tau2 = apps_world.get("quality_index_tau2")
-    if len(ranked) and not (tau2 is not None and np.isfinite(tau2) and tau2 > 0):
-        pars.append(L("q.no_differences", lang, groups=L("q.groups.applicant", lang), indicator=L("q.i.quality_index", lang),
-                      mu=_fmt(apps_world["quality_index_shrink_to"])))
-    elif len(ranked):
-        lead = ranked.iloc[0]
-        count_rank = _count_ranks(apps)[lead["group"]]
-        pars.append(L("q.leader", lang, name=str(lead["group"]), est=_fmt(lead["quality_index_est"]),
-                      lo=_fmt(lead["quality_index_lo"]), hi=_fmt(lead["quality_index_hi"]),
-                      docs=f"{int(lead['documents']):,}", count_rank=count_rank))
-    else:
-        pars.append(L("q.no_leader", lang, min=min_docs))
-    hv = docs.attrs.get("high_value", {})
-    if "high_value" in available:
-        pars.append(L("q.hv_note", lang, shown=", ".join(L(f"q.crit.{c}", lang) for c in hv.get("shown", [])) or "—",
-                      not_shown="; ".join(L(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—"))
+    return pars
 
-    tables = [
-        _table("quality_vs_world", L("t.q.world", lang, region=region), [
-            ("indicator", L("c.q.indicator", lang)), ("documents", L("c.q.documents", lang)),
-            ("region_value", L("c.q.region_value", lang)), ("world_value", L("c.q.world_value", lang)),
-            ("ratio", L("c.q.ratio", lang)), ("lo", L("c.q.lo", lang)),
-            ("hi", L("c.q.hi", lang))],
-            _world_rows(rrow, world, available, lang), L("t.q.world.note", lang)),
-        _applicant_table(apps, available, region, lang, min_docs),
-        _criteria_table(hv, lang),
-    ]
-    charts = [_chart("quality_quantity", L("ch.q.scatter", lang), "quality_quantity", _scatter(apps, world, lang),
-                     L("ch.q.scatter.note", lang, min=min_docs))]
-    return section("quality", L("sec.quality", lang), pars, tables, charts)
+
+def _ranking_sentence(p: _Profiles, lang: str) -> str:
+    """The first local applicant by quality (with its rank by count), or why there is none."""
+    ranked = p.apps[p.apps["ranked"]]
+    tau2 = p.apps_world.get("quality_index_tau2")
+    if len(ranked) and not (tau2 is not None and np.isfinite(tau2) and tau2 > 0):
+        return L("q.no_differences", lang, groups=L("q.groups.applicant", lang), indicator=L("q.i.quality_index", lang),
+                 mu=_fmt(p.apps_world["quality_index_shrink_to"]))
+    if not len(ranked):
+        return L("q.no_leader", lang, min=p.min_docs)
+    lead = ranked.iloc[0]
+    return L("q.leader", lang, name=str(lead["group"]), est=_fmt(lead["quality_index_est"]),
+             lo=_fmt(lead["quality_index_lo"]), hi=_fmt(lead["quality_index_hi"]),
+             docs=f"{int(lead['documents']):,}", count_rank=_count_ranks(p.apps)[lead["group"]])
+
+
+def _criteria_paragraphs(p: _Profiles, lang: str) -> list[str]:
+    """Which CNIPA high-value criteria the data show (when the share is given)."""
+    if "high_value" not in p.available:
+        return []
+    hv = p.docs.attrs.get("high_value", {})
+    return [L("q.hv_note", lang, shown=", ".join(L(f"q.crit.{c}", lang) for c in hv.get("shown", [])) or "—",
+              not_shown="; ".join(L(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—")]
+
+
+def _world_table(p: _Profiles, region: str, lang: str) -> dict:
+    return _table("quality_vs_world", L("t.q.world", lang, region=region), [
+        ("indicator", L("c.q.indicator", lang)), ("documents", L("c.q.documents", lang)),
+        ("region_value", L("c.q.region_value", lang)), ("world_value", L("c.q.world_value", lang)),
+        ("ratio", L("c.q.ratio", lang)), ("lo", L("c.q.lo", lang)), ("hi", L("c.q.hi", lang))],
+        _world_rows(p.region, p.world, p.available, lang), L("t.q.world.note", lang))
 
 
 def _count_ranks(apps: pd.DataFrame) -> dict:

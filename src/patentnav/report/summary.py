@@ -18,10 +18,7 @@ def summary_block(title: str, paragraphs: list[str], tables: list[dict] | None =
     return {"title": title, "paragraphs": [p for p in paragraphs if p], "tables": list(tables or [])}
 
 
-def landscape_summary(sections: list[dict], lang: str) -> dict:
-    """Key findings of the landscape report: the growth and life-cycle sentences of the
-    direction section, the region's position, and the count of gaps by category, in that
-    order (the paragraphs after each section's introduction)."""
-    paras = {s["id"]: s.get("paragraphs") or [] for s in sections}
-    picked = paras.get("direction", [])[1:3] + paras.get("positioning", [])[1:2] + paras.get("paths", [])[1:2]
-    return summary_block(L("land.findings", lang), picked)
+def landscape_summary(findings: list[str], lang: str) -> dict:
+    """Key findings of the landscape report: the findings each section builder declares
+    (:class:`~patentnav.report.parts.Built`), in the order of the sections."""
+    return summary_block(L("land.findings", lang), findings)

@@ -11,19 +11,21 @@ tie-breaker, so the same inputs give byte-identical JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import pandas as pd
 
 from ..i18n import column_label, join_items, t
 from .labels import L, has_label
-from .parts import _cell, _chart, _pct, _table, rnd, section
+from .parts import Built, _cell, _chart, _pct, _table, number_sections, rnd, section
 from .summary import summary_block
 
-__all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text", "terminal_rows",
-           "terminal_grades", "status_reason_text", "holder_reason_text", "warning_summary", "SUMMARY_TOP"]
+__all__ = ["build_warning_report", "WARN_SECTION_IDS", "WARN_SECTIONS", "WARN_CHART_KEYS", "TOP_RISKS", "action_text",
+           "terminal_rows", "terminal_grades", "status_reason_text", "holder_reason_text", "text_caveats", "text_warnings",
+           "SUMMARY_TOP", "WarnContext"]
 
-WARN_SECTION_IDS = ("product", "risks", "details", "freedom", "monitoring")
+WARN_SECTION_IDS = ("product", "risks", "details", "freedom", "monitoring")  # the order of WARN_SECTIONS
 WARN_CHART_KEYS = {
     "risk_matrix": ("points", "x_label", "y_label"),
     "expiry_timeline": ("items", "as_of", "as_of_label", "launch", "launch_label"),
@@ -145,20 +147,30 @@ def _evidence_text(x, lang: str) -> str:
         getattr(x, "channels", None), lang)
 
 
-def _text_caveats(result, lang: str) -> list[str]:
+def text_caveats(result, lang: str) -> list[str]:
     """What the product text matched, said first: nothing in the corpus's language, no text
-    at all, or a cross-lingual match through the dictionary."""
+    at all (:func:`text_warnings`), or a cross-lingual match through the dictionary."""
+    warnings = text_warnings(result, lang)
+    if warnings:
+        return warnings
     p = result.params
-    n = result.unassessed_count()
     corpus_lang = p.get("corpus_language", "en")
-    if p.get("text_given") is False:
-        return [L("w.cav.no_text", lang, n=n)]
-    if p.get("text_given") and p.get("text_terms_in_corpus") == 0:
-        name = L(f"w.lang.{corpus_lang}", lang)
-        return [L("w.cav.text_unmatched", lang, corpus=name, other=name, lang_name=name, n=n)]
     qlang = _profile_language(p.get("profile") or {})
     if qlang and qlang != corpus_lang:
         return [L("w.cav.crosslingual", lang, qlang=L(f"w.lang.{qlang}", lang), corpus=L(f"w.lang.{corpus_lang}", lang))]
+    return []
+
+
+def text_warnings(result, lang: str) -> list[str]:
+    """The warning that no patent could be graded: the profile has no text, or none of its
+    words occurs in the corpus's language ([] otherwise)."""
+    p = result.params
+    n = result.unassessed_count()
+    if p.get("text_given") is False:
+        return [L("w.cav.no_text", lang, n=n)]
+    if p.get("text_given") and p.get("text_terms_in_corpus") == 0:
+        name = L(f"w.lang.{p.get('corpus_language', 'en')}", lang)
+        return [L("w.cav.text_unmatched", lang, corpus=name, other=name, lang_name=name, n=n)]
     return []
 
 
@@ -210,55 +222,68 @@ def _watch_table(r: pd.DataFrame, market: str, lang: str) -> list:
 SUMMARY_TOP = 3
 
 
-def warning_summary(result, lang: str, features: list[str]) -> dict:
-    """The summary shown first: the warning when the product text matched nothing (or
-    there is none), then per market the counts by grade, the :data:`SUMMARY_TOP` riskiest
-    patents (one table per market) and the first action, all taken from the sections."""
-    p = result.params
-    paras = []
-    if p.get("text_given") is False or (p.get("text_given") and p.get("text_terms_in_corpus") == 0):
-        paras += _text_caveats(result, lang)  # no patent can be graded: said before anything else
-    tables = []
-    for m in result.markets.itertuples():
-        if not m.assessable:
-            paras.append(L("w.risks.no_data", lang, market=m.market))
-            continue
-        paras.append(L("w.sum.market", lang, market=m.market, high=m.high, medium=m.medium, watch=m.watch, low=m.low,
-                       threatening=m.threatening))
-        r = result.risks[result.risks["market"] == m.market].head(SUMMARY_TOP)
-        if r.empty:
-            paras.append(L("w.sum.none", lang, market=m.market))
-            continue
-        first = r.iloc[0]
-        paras.append(L("w.sum.first_action", lang, market=m.market, publication=first["publication_number"],
-                       grade=L(f"w.grade.{first['grade']}", lang), action=action_text(first, lang, features)))
-        tables.append(_table(f"summary_{m.market}", L("w.t.summary", lang, market=m.market, n=len(r)), [
-            ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
-            ("holder", L("w.c.holder", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
-            ("action", L("w.c.action", lang))],
-            [[int(x.rank), x.publication_number, _cell(x.title), _holder(x.holder), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
-              L(f"w.action.{x.action}", lang)] for x in r.itertuples()]))
-    return summary_block(L("w.sum.title", lang), paras, tables)
+@dataclass(frozen=True)
+class WarnContext:
+    """What the warning report's section builders share: the screen's result, the report's
+    language and the product's feature texts (the actions quote them)."""
+
+    result: Any
+    lang: str
+
+    @property
+    def params(self) -> dict:
+        return self.result.params
+
+    @property
+    def profile(self) -> dict:
+        return self.result.params["profile"]
+
+    @property
+    def features(self) -> list[str]:
+        prof = self.profile
+        return list(prof.get("features") or []) or [prof.get("description") or ""]
+
+    @property
+    def risks(self) -> pd.DataFrame:
+        return self.result.risks
 
 
 def build_warning_report(result, lang: str = "zh") -> dict:
     """Build the warning report model of a :class:`~patentnav.warning.WarningResult`.
 
     Returns a plain dict: ``meta`` (title, lang, generator, cutoff, region = markets, scope,
-    sources, counts, caveats) and the sections of :data:`WARN_SECTION_IDS` (``monitoring``
-    only when the screen was run with ``since``).
+    sources, counts, caveats, summary) and the sections of :data:`WARN_SECTION_IDS`
+    (``monitoring`` only when the screen was run with ``since``), one builder each
+    (:data:`WARN_SECTIONS`), numbered from their order; the summary shows the findings the
+    builders declare.
     """
+    ctx = WarnContext(result, "en" if lang == "en" else "zh")
+    built = [b for b in (build(ctx) for _, build in WARN_SECTIONS) if b is not None]
+    meta = warning_meta(ctx)
+    meta["summary"] = summary_block(L("w.sum.title", ctx.lang), [f for b in built for f in b.findings],
+                                    [t for b in built for t in b.tables])
+    return {"meta": meta, "sections": number_sections([b.section for b in built], ctx.lang)}
+
+
+def warning_meta(ctx: WarnContext) -> dict:
+    """The report's ``meta``: title (product and markets), counts, and the caveats."""
     from .. import __version__
 
-    lang = "en" if lang == "en" else "zh"
-    p = result.params
-    prof = p["profile"]
-    features = list(prof.get("features") or []) or [prof.get("description") or ""]
-    markets = p["markets"]
-    risks = result.risks
-    title = L("w.title", lang, product=prof["name"], markets=", ".join(markets))
+    p, lang = ctx.params, ctx.lang
+    return {
+        "title": L("w.title", lang, product=ctx.profile["name"], markets=", ".join(p["markets"])), "lang": lang,
+        "generator": f"patentnav {__version__}", "cutoff": p.get("data_cutoff"), "region": ", ".join(p["markets"]),
+        "scope": {"criteria": [L("w.scope", lang, n=p["candidates"])], "documents": p["candidates"], "of": p["documents"]},
+        "sources": [], "counts": {"documents": p["documents"], "years": None, "jurisdictions": {}},
+        "caveats": _caveats(ctx.result, lang),
+    }
 
-    caveats = _text_caveats(result, lang) + [L("w.cav.not_legal", lang)]
+
+def _caveats(result, lang: str) -> list[str]:
+    """The product text's match first, then: not a legal opinion, missing text fields, a stale
+    corpus, markets by coverage, unmatched codes, nothing matched, no litigation data."""
+    p = result.params
+    caveats = text_caveats(result, lang) + [L("w.cav.not_legal", lang)]
     txt = p.get("text_available") or {}
     missing = [f for f in ("abstract", "claims") if (txt.get(f) or 0) < 0.5]
     if missing:
@@ -272,42 +297,51 @@ def build_warning_report(result, lang: str = "zh") -> dict:
         caveats.append(L("w.cav.no_match", lang))
     if p.get("litigation_cases") is None:
         caveats.append(L("w.cav.no_litigation", lang))
+    return caveats
 
-    meta = {
-        "title": title, "lang": lang, "generator": f"patentnav {__version__}", "cutoff": p.get("data_cutoff"),
-        "region": ", ".join(markets),
-        "scope": {"criteria": [L("w.scope", lang, n=p["candidates"])], "documents": p["candidates"], "of": p["documents"]},
-        "sources": [], "counts": {"documents": p["documents"], "years": None, "jurisdictions": {}},
-        "caveats": caveats,
-    }
 
-    # ------------------------------------------------------------------ 1. product
+# ------------------------------------------------------------------ 1. product
+
+def product_section(ctx: WarnContext) -> Built:
+    """Section 1: the product, the data and the method; finding: that the product text
+    matched nothing (or there is none), which no later number can make up for."""
+    p, prof, lang = ctx.params, ctx.profile, ctx.lang
     pars = [L("w.intro", lang), L("w.data", lang, documents=f"{p['documents']:,}", own=p["own_documents"],
                                   candidates=p["candidates"], as_of=p["as_of"], cutoff=p.get("data_cutoff") or "—")]
-    prof_rows = [[L("w.p.name", lang), prof["name"]]]
+    rows = [[L("w.p.name", lang), prof["name"]]]
     if prof.get("description"):
-        prof_rows.append([L("w.p.description", lang), prof["description"]])
+        rows.append([L("w.p.description", lang), prof["description"]])
     for key in ("keywords", "codes", "own_names", "competitors", "markets"):
         if prof.get(key):
-            prof_rows.append([L(f"w.p.{key}", lang), ", ".join(prof[key])])
+            rows.append([L(f"w.p.{key}", lang), ", ".join(prof[key])])
     if prof.get("launch_date"):
-        prof_rows.append([L("w.p.launch_date", lang), prof["launch_date"]])
+        rows.append([L("w.p.launch_date", lang), prof["launch_date"]])
     item_cols = [("item", L("w.c.item", lang)), ("value", L("w.c.value", lang))]
-    tables = [_table("profile", L("w.t.profile", lang), item_cols, prof_rows)]
+    tables = [_table("profile", L("w.t.profile", lang), item_cols, rows)]
     if prof.get("features"):
         tables.append(_table("features", L("w.t.features", lang), item_cols,
                              [[L("w.feature_n", lang, n=i + 1), f] for i, f in enumerate(prof["features"])]))
-    method = [[L("w.m.relevance", lang), L("w.m.relevance.text", lang)],
-              [L("w.m.in_force", lang), L("w.m.in_force.text", lang)],
-              [L("w.m.strength", lang), L("w.m.strength.text", lang, note=", ".join(
-                  L(f"w.s.{c}", lang) for c in p.get("strength_components", [])) or L("r.none", lang))],
-              [L("w.m.holder", lang), L("w.m.holder.text", lang)],
-              [L("w.m.risk", lang), L("w.m.risk.text", lang)]]
-    tables.append(_table("method", L("w.t.method", lang), [("part", L("w.c.part", lang)), ("definition", L("w.c.definition", lang))],
-                         method))
-    sections = [section("product", L("w.sec.product", lang), pars, tables, [])]
+    tables.append(_method_table(p, lang))
+    return Built(section("product", L("w.sec.product", lang), pars, tables, []), text_warnings(ctx.result, lang))
 
-    # ------------------------------------------------------------------ 2. risks
+
+def _method_table(p: dict, lang: str) -> dict:
+    strength = ", ".join(L(f"w.s.{c}", lang) for c in p.get("strength_components", [])) or L("r.none", lang)
+    rows = [[L("w.m.relevance", lang), L("w.m.relevance.text", lang)],
+            [L("w.m.in_force", lang), L("w.m.in_force.text", lang)],
+            [L("w.m.strength", lang), L("w.m.strength.text", lang, note=strength)],
+            [L("w.m.holder", lang), L("w.m.holder.text", lang)],
+            [L("w.m.risk", lang), L("w.m.risk.text", lang)]]
+    return _table("method", L("w.t.method", lang), [("part", L("w.c.part", lang)), ("definition", L("w.c.definition", lang))], rows)
+
+
+# ------------------------------------------------------------------ 2. risks
+
+def risks_section(ctx: WarnContext) -> Built:
+    """Section 2: counts per market, the ranked risks with their decomposition, the watch and
+    not-assessed lists, a risk matrix per market. Findings: per market the counts by grade
+    and the first action, with the :data:`SUMMARY_TOP` riskiest patents as a table."""
+    lang, result = ctx.lang, ctx.result
     pars = [L("w.risks.intro", lang)]
     for m in result.markets.itertuples():
         if not m.assessable:
@@ -317,58 +351,101 @@ def build_warning_report(result, lang: str = "zh") -> dict:
                       watch=m.watch, low=m.low, max_risk=f"{m.max_risk:.1f}", grade=L(f"w.grade.{m.grade}", lang)))
         if m.unassessed:
             pars.append(L("w.risks.unassessed", lang, market=m.market, n=m.unassessed))
-    summary_rows = [[m.market, m.office_documents, m.screened, m.threatening, m.high, m.medium, m.watch, m.low, m.unassessed,
-                     rnd(m.max_risk), L(f"w.grade.{m.grade}", lang) if m.assessable else L("w.grade.no_data", lang)]
-                    for m in result.markets.itertuples()]
-    tables = [_table("markets", L("w.t.markets", lang), [
+    tables, charts = [_markets_table(result, lang)], []
+    for m in ctx.params["markets"]:
+        r = ctx.risks[ctx.risks["market"] == m]
+        if r.empty:  # no table, no empty chart: the paragraph above says why
+            tables += _unassessed_table(result, m, lang)
+            continue
+        tables += [_risk_table(r, m, lang)] + _watch_table(r, m, lang) + _unassessed_table(result, m, lang)
+        charts.append(_risk_matrix(r, m, lang))
+    findings, summary_tables = _market_findings(ctx)
+    return Built(section("risks", L("w.sec.risks", lang), pars, tables, charts), findings, summary_tables)
+
+
+def _market_findings(ctx: WarnContext) -> tuple[list[str], list[dict]]:
+    """Per market: the counts by grade, and the first action with the riskiest patents (or that none threatens)."""
+    lang, paras, tables = ctx.lang, [], []
+    for m in ctx.result.markets.itertuples():
+        if not m.assessable:
+            paras.append(L("w.risks.no_data", lang, market=m.market))
+            continue
+        paras.append(L("w.sum.market", lang, market=m.market, high=m.high, medium=m.medium, watch=m.watch, low=m.low,
+                       threatening=m.threatening))
+        r = ctx.risks[ctx.risks["market"] == m.market].head(SUMMARY_TOP)
+        if r.empty:
+            paras.append(L("w.sum.none", lang, market=m.market))
+            continue
+        first = r.iloc[0]
+        paras.append(L("w.sum.first_action", lang, market=m.market, publication=first["publication_number"],
+                       grade=L(f"w.grade.{first['grade']}", lang), action=action_text(first, lang, ctx.features)))
+        tables.append(_table(f"summary_{m.market}", L("w.t.summary", lang, market=m.market, n=len(r)), [
+            ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+            ("holder", L("w.c.holder", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
+            ("action", L("w.c.action", lang))],
+            [[int(x.rank), x.publication_number, _cell(x.title), _holder(x.holder), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
+              L(f"w.action.{x.action}", lang)] for x in r.itertuples()]))
+    return paras, tables
+
+
+def _markets_table(result, lang: str) -> dict:
+    rows = [[m.market, m.office_documents, m.screened, m.threatening, m.high, m.medium, m.watch, m.low, m.unassessed,
+             rnd(m.max_risk), L(f"w.grade.{m.grade}", lang) if m.assessable else L("w.grade.no_data", lang)]
+            for m in result.markets.itertuples()]
+    return _table("markets", L("w.t.markets", lang), [
         ("market", L("w.c.market", lang)), ("office_documents", L("w.c.office_documents", lang)),
         ("screened", L("w.c.screened", lang)), ("threatening", L("w.c.threatening", lang)),
         ("high", L("w.grade.high", lang)), ("medium", L("w.grade.medium", lang)), ("watch", L("w.grade.watch", lang)),
         ("low", L("w.grade.low", lang)), ("unassessed", L("w.evidence.codes_only", lang)),
-        ("max_risk", L("w.c.max_risk", lang)), ("grade", L("w.c.grade", lang))], summary_rows)]
-    charts = []
-    for m in markets:
-        r = risks[risks["market"] == m]
-        if r.empty:  # no table, no empty chart: the paragraph above says why
-            tables += _unassessed_table(result, m, lang)
-            continue
-        rows = []
-        for x in r.head(TOP_RISKS).itertuples():
-            rows.append([int(x.rank), x.publication_number, _cell(x.title),
-                         f"{_holder(x.holder)} ({L(f'w.holder.{x.holder_type}', lang)})",
-                         L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), _evidence_text(x, lang),
-                         rnd(x.in_force), rnd(x.strength), rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
-                         L(f"w.action.{x.action}", lang)])
-        tables.append(_table(f"risks_{m}", L("w.t.risks", lang, market=m), [
-            ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
-            ("holder", L("w.c.holder", lang)), ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)),
-            ("relevance", L("w.c.relevance", lang)), ("evidence", L("w.c.evidence", lang)),
-            ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
-            ("holder_factor", L("w.c.holder_factor", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
-            ("action", L("w.c.action", lang))], rows, L("w.t.risks.note", lang, shown=min(TOP_RISKS, len(r)), total=len(r))))
-        tables += _watch_table(r, m, lang) + _unassessed_table(result, m, lang)
-        pts = [{"label": x.publication_number, "relevance": rnd(x.relevance), "strength": rnd(x.strength), "risk": rnd(x.risk),
-                "grade": x.grade, "holder": _cell(x.holder), "status": L(f"w.status.{x.status}", lang)} for x in r.itertuples()]
-        charts.append(_chart(f"risk_matrix_{m}", L("w.ch.matrix", lang, market=m), "risk_matrix",
-                             {"points": pts, "x_label": L("w.c.relevance", lang), "y_label": L("w.c.strength", lang)},
-                             L("w.ch.matrix.note", lang)))
-    sections.append(section("risks", L("w.sec.risks", lang), pars, tables, charts))
+        ("max_risk", L("w.c.max_risk", lang)), ("grade", L("w.c.grade", lang))], rows)
 
-    # ------------------------------------------------------------------ 3. details
-    flagged = risks[risks["grade"].isin(["high", "medium"])].sort_values(
+
+def _risk_table(r: pd.DataFrame, market: str, lang: str) -> dict:
+    """The market's :data:`TOP_RISKS` ranked risks with the score's parts."""
+    rows = [[int(x.rank), x.publication_number, _cell(x.title), f"{_holder(x.holder)} ({L(f'w.holder.{x.holder_type}', lang)})",
+             L(f"w.status.{x.status}", lang), _date(x.expiry_date), rnd(x.relevance), _evidence_text(x, lang),
+             rnd(x.in_force), rnd(x.strength), rnd(x.holder_factor), rnd(x.risk), L(f"w.grade.{x.grade}", lang),
+             L(f"w.action.{x.action}", lang)] for x in r.head(TOP_RISKS).itertuples()]
+    return _table(f"risks_{market}", L("w.t.risks", lang, market=market), [
+        ("rank", L("c.rank", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
+        ("holder", L("w.c.holder", lang)), ("status", L("w.c.status", lang)), ("expiry_date", L("w.c.expiry", lang)),
+        ("relevance", L("w.c.relevance", lang)), ("evidence", L("w.c.evidence", lang)),
+        ("in_force", L("w.c.in_force", lang)), ("strength", L("w.c.strength", lang)),
+        ("holder_factor", L("w.c.holder_factor", lang)), ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)),
+        ("action", L("w.c.action", lang))], rows, L("w.t.risks.note", lang, shown=min(TOP_RISKS, len(r)), total=len(r)))
+
+
+def _risk_matrix(r: pd.DataFrame, market: str, lang: str) -> dict:
+    pts = [{"label": x.publication_number, "relevance": rnd(x.relevance), "strength": rnd(x.strength), "risk": rnd(x.risk),
+            "grade": x.grade, "holder": _cell(x.holder), "status": L(f"w.status.{x.status}", lang)} for x in r.itertuples()]
+    return _chart(f"risk_matrix_{market}", L("w.ch.matrix", lang, market=market), "risk_matrix",
+                  {"points": pts, "x_label": L("w.c.relevance", lang), "y_label": L("w.c.strength", lang)},
+                  L("w.ch.matrix.note", lang))
+
+
+# ------------------------------------------------------------------ 3. details
+
+def details_section(ctx: WarnContext) -> Built:
+    """Section 3: why each of the :data:`TOP_DETAILS` highest high and medium risks is there, and what to do."""
+    lang, p = ctx.lang, ctx.params
+    flagged = ctx.risks[ctx.risks["grade"].isin(["high", "medium"])].sort_values(
         ["risk", "market", "publication_number"], ascending=[False, True, True], kind="mergesort").head(TOP_DETAILS)
     pars = [L("w.details.intro", lang, n=len(flagged))] if len(flagged) else [L("w.details.none", lang)]
     rows = [[x["market"], x["publication_number"], _cell(x["title"]), rnd(x["risk"]), L(f"w.grade.{x['grade']}", lang),
-             _why(x, lang, features, p.get("litigation_cases") is not None, p.get("as_of")), action_text(x, lang, features)]
+             _why(x, lang, ctx.features, p.get("litigation_cases") is not None, p.get("as_of")), action_text(x, lang, ctx.features)]
             for _, x in flagged.iterrows()]
     tables = [_table("details", L("w.t.details", lang), [
         ("market", L("w.c.market", lang)), ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)),
         ("risk", L("w.c.risk", lang)), ("grade", L("w.c.grade", lang)), ("why", L("w.c.why", lang)),
         ("action", L("w.c.action", lang))], rows)] if rows else []
-    sections.append(section("details", L("w.sec.details", lang), pars, tables, []))
+    return Built(section("details", L("w.sec.details", lang), pars, tables, []), [])
 
-    # ------------------------------------------------------------------ 4. freedom
-    pars = [L("w.freedom.intro", lang)]
+
+# ------------------------------------------------------------------ 4. freedom
+
+def freedom_section(ctx: WarnContext) -> Built:
+    """Section 4: when the risks expire (timeline), the risks to wait out, ended rights free to use."""
+    lang, p, risks = ctx.lang, ctx.params, ctx.risks
     charts = []
     timeline = risks.drop_duplicates("publication_number").sort_values(["risk", "publication_number"], ascending=[False, True],
                                                                       kind="mergesort").head(25)
@@ -377,7 +454,7 @@ def build_warning_report(result, lang: str = "zh") -> dict:
     if items:
         charts.append(_chart("expiry_timeline", L("w.ch.timeline", lang), "expiry_timeline", {
             "items": items, "as_of": p["as_of"], "as_of_label": L("w.as_of", lang),
-            "launch": prof.get("launch_date"), "launch_label": L("w.launch", lang)}, L("w.ch.timeline.note", lang)))
+            "launch": ctx.profile.get("launch_date"), "launch_label": L("w.launch", lang)}, L("w.ch.timeline.note", lang)))
     waits = risks[risks["action"] == "wait_for_expiry"]
     tables = []
     if len(waits):
@@ -385,31 +462,44 @@ def build_warning_report(result, lang: str = "zh") -> dict:
             ("market", L("w.c.market", lang)), ("publication_number", L("c.publication_number", lang)),
             ("title", L("c.title", lang)), ("expiry_date", L("w.c.expiry", lang)), ("risk", L("w.c.risk", lang))],
             [[x.market, x.publication_number, _cell(x.title), _date(x.expiry_date), rnd(x.risk)] for x in waits.itertuples()]))
-    fr = result.freedom
     tables.append(_table("freedom", L("w.t.freedom", lang), [
         ("publication_number", L("c.publication_number", lang)), ("title", L("c.title", lang)), ("holder", L("w.c.holder", lang)),
         ("status", L("w.c.status", lang)), ("ended_date", L("w.c.ended", lang)), ("relevance", L("w.c.relevance", lang))],
         [[x.publication_number, _cell(x.title), _holder(x.holder), L(f"w.status.{x.status}", lang), _date(x.ended),
-          rnd(x.relevance)] for x in fr.itertuples()], L("w.t.freedom.note", lang)))
-    sections.append(section("freedom", L("w.sec.freedom", lang), pars, tables, charts))
+          rnd(x.relevance)] for x in ctx.result.freedom.itertuples()], L("w.t.freedom.note", lang)))
+    return Built(section("freedom", L("w.sec.freedom", lang), [L("w.freedom.intro", lang)], tables, charts), [])
 
-    # ------------------------------------------------------------------ 5. monitoring
-    if result.monitoring is not None:
-        mon = result.monitoring
-        pars = [L("w.monitor.intro", lang, since=p.get("since"), n=len(mon))]
-        if p.get("data_cutoff") and p.get("since") and p["since"] > p["data_cutoff"]:
-            pars.append(L("w.monitor.after_cutoff", lang, cutoff=p["data_cutoff"]))
-        rows = [[x.publication_number, _date(x.publication_date), _cell(x.title), _cell(x.applicants),
-                 L(f"w.why.{x.why}", lang) if has_label(f"w.why.{x.why}") else x.why, _cell(x.matched_codes), rnd(x.relevance)]
-                for x in mon.head(100).itertuples()]
-        tables = [_table("monitoring", L("w.t.monitoring", lang), [
-            ("publication_number", L("c.publication_number", lang)), ("publication_date", L("w.c.published", lang)),
-            ("title", L("c.title", lang)), ("applicants", L("c.applicant", lang)), ("why", L("w.c.why", lang)),
-            ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows,
-            L("w.t.monitoring.note", lang, shown=min(100, len(mon)), total=len(mon)))]
-        sections.append(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []))
-    meta["summary"] = warning_summary(result, lang, features)
-    return {"meta": meta, "sections": sections}
+
+# ------------------------------------------------------------------ 5. monitoring
+
+def monitoring_section(ctx: WarnContext) -> Built | None:
+    """Section 5 (only when the screen ran with ``since``): new publications, most relevant first."""
+    mon = ctx.result.monitoring
+    if mon is None:
+        return None
+    lang, p = ctx.lang, ctx.params
+    pars = [L("w.monitor.intro", lang, since=p.get("since"), n=len(mon))]
+    if p.get("data_cutoff") and p.get("since") and p["since"] > p["data_cutoff"]:
+        pars.append(L("w.monitor.after_cutoff", lang, cutoff=p["data_cutoff"]))
+    rows = [[x.publication_number, _date(x.publication_date), _cell(x.title), _cell(x.applicants),
+             L(f"w.why.{x.why}", lang) if has_label(f"w.why.{x.why}") else x.why, _cell(x.matched_codes), rnd(x.relevance)]
+            for x in mon.head(100).itertuples()]
+    tables = [_table("monitoring", L("w.t.monitoring", lang), [
+        ("publication_number", L("c.publication_number", lang)), ("publication_date", L("w.c.published", lang)),
+        ("title", L("c.title", lang)), ("applicants", L("c.applicant", lang)), ("why", L("w.c.why", lang)),
+        ("matched_codes", L("w.c.codes", lang)), ("relevance", L("w.c.relevance", lang))], rows,
+        L("w.t.monitoring.note", lang, shown=min(100, len(mon)), total=len(mon)))]
+    return Built(section("monitoring", L("w.sec.monitoring", lang), pars, tables, []), [])
+
+
+#: The sections in their order: (id, builder); a builder returns None for a section it does not make.
+WARN_SECTIONS: tuple[tuple[str, Callable[[WarnContext], Built | None]], ...] = (
+    ("product", product_section),
+    ("risks", risks_section),
+    ("details", details_section),
+    ("freedom", freedom_section),
+    ("monitoring", monitoring_section),
+)
 
 
 def _ranked(result) -> pd.DataFrame:

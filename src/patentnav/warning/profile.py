@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..classify.ipc import parse_ipc
-
-from ..limits import limit_hint
+from ..i18n import Phrase, join_items, located
+from ..limits import limit_hint_phrase
 
 __all__ = ["ProductProfile", "ProfileError", "DATE_RANGE"]
 
@@ -88,7 +88,8 @@ class ProfileError(ValueError):
     """An invalid product profile, with where the problem is.
 
     ``str(error)`` reads ``"<file>, line <n>, field '<key>': <message>"`` (parts that are
-    unknown are left out); the message says what to write instead.
+    unknown are left out); the message says what to write instead. :meth:`text` says it in
+    Chinese or English (the messages are catalog entries ``err.profile.*``).
 
     Attributes
     ----------
@@ -100,40 +101,51 @@ class ProfileError(ValueError):
         The key as written in the file (an alias such as ``ipc`` is reported as written);
         None for syntax errors that cannot be tied to a key.
     reason : str
-        The message without the location.
+        The message without the location (English).
     """
 
-    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
+    def __init__(self, reason: str | Phrase, *, file: str | None = None, line: int | None = None,
                  field: str | None = None) -> None:
-        self.reason = reason
+        self._said = reason
+        self.reason = str(reason)
         self.file = file
         self.line = line
         self.field = field
-        where = [p for p in (file, None if line is None else f"line {line}",
-                             None if field is None else f"field {field!r}") if p]
-        super().__init__(f"{', '.join(where)}: {reason}" if where else reason)
+        super().__init__(located(self.reason, "en", file, line, field))
+
+    def text(self, lang: str | None = None) -> str | None:
+        """The message with its location in ``lang``; None when the reason is not a catalog
+        entry (the caller then shows it as written)."""
+        if not isinstance(self._said, Phrase):
+            return None
+        return located(self._said, lang, self.file, self.line, self.field)
 
 
 class _Invalid(Exception):
-    """A value problem, located by the caller."""
+    """A value problem (a :class:`~patentnav.i18n.Phrase` of ``err.profile.*``), located by the caller."""
+
+    def __init__(self, key: str, /, **fmt):
+        self.phrase = Phrase(key, **fmt)
+        super().__init__(str(self.phrase))
 
 
 # -- value cleaners (one per field; each is idempotent on its own output) ---------------------
-def _what(value: Any) -> str:
+def _what(value: Any) -> Phrase:
     """Short description of a value's type for error messages."""
     if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
+        return Phrase("what.bool", value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return Phrase("what.number", value=value)
     if isinstance(value, Mapping):
-        return "a table"
+        return Phrase("what.table")
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return Phrase("what.list")
     if isinstance(value, (dt.date, dt.time)):
-        return f"a date/time ({value.isoformat()})"
+        return Phrase("what.date", value=value.isoformat())
     if value is None:
-        return "null"
-    return type(value).__name__
+        return Phrase("what.null")
+    name = type(value).__name__
+    return Phrase(render=lambda lang: name)
 
 
 def _entries(value: Any, example: str) -> list:
@@ -144,7 +156,7 @@ def _entries(value: Any, example: str) -> list:
         return [value]
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise _Invalid(f"expected a list of texts, got {_what(value)}; write e.g. {example}")
+    raise _Invalid("err.profile.list", what=_what(value), example=example)
 
 
 def _unique(items) -> tuple[str, ...]:
@@ -155,25 +167,24 @@ def _texts(value: Any, example: str) -> tuple[str, ...]:
     out = []
     for i, v in enumerate(_entries(value, example), 1):
         if not isinstance(v, str):
-            raise _Invalid(f"entry {i} is {_what(v)}, not text; put each entry in quotes, e.g. {example}")
+            raise _Invalid("err.profile.entry", i=i, what=_what(v), example=example)
         if v.strip():
             out.append(v.strip())
     return _unique(out)
 
 
-def _bilingual(value: Mapping, what: str, sep: str) -> str:
+def _bilingual(value: Mapping, what: str | Phrase, sep: str) -> str:
     """Text of a ``{zh = ..., en = ...}`` table: zh, then en, joined with ``sep``."""
     bad = [k for k in value if k not in _LANGS]
     if bad:
-        raise _Invalid(f"{what} has unknown key {bad[0]!r}; use 'zh' and/or 'en', e.g. "
-                       f'{{ zh = "三轴云台", en = "3-axis gimbal" }}')
+        raise _Invalid("err.profile.lang_key", what=what, key=bad[0], example='{ zh = "三轴云台", en = "3-axis gimbal" }')
     parts = []
     for lang in _LANGS:
         v = value.get(lang)
         if v is None:
             continue
         if not isinstance(v, str):
-            raise _Invalid(f"{what}: '{lang}' is {_what(v)}, not text; put the text in quotes")
+            raise _Invalid("err.profile.lang_text", what=what, lang=lang, value=_what(v))
         if v.strip():
             parts.append(v.strip())
     return sep.join(parts)
@@ -181,9 +192,9 @@ def _bilingual(value: Mapping, what: str, sep: str) -> str:
 
 def _clean_name(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Invalid(f'expected text, got {_what(value)}; write e.g. name = "SkyLens Mini 3 consumer drone"')
+        raise _Invalid("err.profile.name_type", what=_what(value))
     if not value.strip():
-        raise _Invalid('the name is empty; give the product a name, e.g. name = "SkyLens Mini 3 consumer drone"')
+        raise _Invalid("err.profile.name_empty")
     return value.strip()
 
 
@@ -194,7 +205,7 @@ def _clean_description(value: Any) -> str:
         return value.strip()
     if isinstance(value, Mapping):
         return _bilingual(value, "description", "\n")
-    raise _Invalid(f'expected text or a {{ zh = "...", en = "..." }} table, got {_what(value)}')
+    raise _Invalid("err.profile.description", what=_what(value))
 
 
 def _clean_features(value: Any) -> tuple[str, ...]:
@@ -202,14 +213,13 @@ def _clean_features(value: Any) -> tuple[str, ...]:
     out = []
     for i, v in enumerate(_entries(value, example), 1):
         if isinstance(v, Mapping):
-            text = _bilingual(v, f"feature {i}", " ")
+            text = _bilingual(v, Phrase("err.profile.feature_n", i=i), " ")
             if not text:
-                raise _Invalid(f"feature {i} has no text; give it a 'zh' and/or an 'en' text")
+                raise _Invalid("err.profile.feature_empty", i=i)
         elif isinstance(v, str):
             text = v.strip()
         else:
-            raise _Invalid(f"feature {i} is {_what(v)}; write each feature as text in quotes or as a "
-                           f"table with zh/en keys")
+            raise _Invalid("err.profile.feature_type", i=i, what=_what(v))
         if text:
             out.append(text)
     return _unique(out)
@@ -224,7 +234,7 @@ def _clean_codes(value: Any) -> tuple[str, ...]:
             if isinstance(v, str) and not v.strip():
                 continue
             shown = repr(v) if isinstance(v, str) else _what(v)
-            raise _Invalid(f"{shown} is not a valid IPC/CPC code; write codes like 'B64C 39/024' or 'B64U10/13'")
+            raise _Invalid("err.profile.code", shown=shown)
         out.append(str(code))
     return _unique(out)
 
@@ -233,16 +243,14 @@ def _clean_markets(value: Any) -> tuple[str, ...]:
     out = []
     for v in _entries(value, '["US", "DE"]'):
         if not isinstance(v, str):
-            raise _Invalid(f"market {_what(v)} is not a 2-letter code; write markets like \"US\", \"DE\", \"EP\"")
+            raise _Invalid("err.profile.market_type", what=_what(v))
         m = v.strip().upper()
         if not m:
             continue
         if m == "WO":
-            raise _Invalid("'WO' is not a market (PCT applications are covered through their national phase); "
-                           "list the countries where you will sell, e.g. 'US', 'DE', or 'EP' for European patents")
+            raise _Invalid("err.profile.market_wo")
         if not _MARKET.match(m):
-            raise _Invalid(f"{v!r} is not a 2-letter market code; use ISO 3166 country codes such as 'US', "
-                           f"'DE', 'JP', or 'EP' for European patents")
+            raise _Invalid("err.profile.market_code", value=repr(v))
         out.append(m)
     return _unique(out)
 
@@ -254,7 +262,6 @@ def _clean_date(value: Any) -> dt.date | None:
         return _in_range(value.date())
     if isinstance(value, dt.date):
         return _in_range(value)
-    hint = "write launch_date as YYYY-MM-DD, e.g. 2027-03-01"
     if isinstance(value, str):
         s = value.strip()
         if _DATE.match(s):
@@ -262,13 +269,13 @@ def _clean_date(value: Any) -> dt.date | None:
                 return _in_range(dt.date.fromisoformat(s))
             except ValueError:
                 pass
-        raise _Invalid(f"{value!r} is not a valid date; {hint}")
-    raise _Invalid(f"expected a date, got {_what(value)}; {hint}")
+        raise _Invalid("err.profile.date", value=repr(value))
+    raise _Invalid("err.profile.date_type", what=_what(value))
 
 
 def _in_range(d: dt.date) -> dt.date:
     if not DATE_RANGE[0] <= d <= DATE_RANGE[1]:
-        raise _Invalid(f"{d.isoformat()} is out of range; give a launch date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
+        raise _Invalid("err.profile.date_range", date=d.isoformat(), first=str(DATE_RANGE[0]), last=str(DATE_RANGE[1]))
     return d
 
 
@@ -279,7 +286,7 @@ def _clean_source(value: Any) -> str | None:
         return os.fspath(value)
     if isinstance(value, str):
         return value or None
-    raise _Invalid(f"expected a file name, got {_what(value)}")
+    raise _Invalid("err.profile.source", what=_what(value))
 
 
 _CLEAN: dict[str, Callable[[Any], Any]] = {
@@ -296,11 +303,14 @@ _CLEAN: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _allowed_keys() -> str:
+def _allowed_keys() -> Phrase:
+    """"name, description, ..., codes (or ipc, cpc), ..." in the reader's language."""
     rev: dict[str, list[str]] = {}
     for a, k in _ALIASES.items():
         rev.setdefault(k, []).append(a)
-    return ", ".join(f"{k} (or {', '.join(rev[k])})" if k in rev else k for k in _FIELDS)
+    return Phrase(render=lambda lang: join_items(
+        [Phrase("err.profile.key_or", key=k, aliases=join_items(rev[k], lang)).text(lang) if k in rev else k
+         for k in _FIELDS], lang))
 
 
 def _is_empty(value: Any) -> bool:
@@ -319,8 +329,8 @@ def _collect(data: Mapping, file: str | None, locate: Callable[[str], int | None
     if unknown:
         key = unknown[0]
         guess = difflib.get_close_matches(str(key), _KEYS, n=1)
-        hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-        raise ProfileError(f"unknown key {key!r}{hint}; allowed keys: {_allowed_keys()}",
+        hint = Phrase("err.profile.did_you_mean", guess=guess[0]) if guess else ""
+        raise ProfileError(Phrase("err.profile.unknown_key", key=key, hint=hint, allowed=_allowed_keys()),
                            file=file, line=locate(str(key)), field=str(key))
     out: dict[str, Any] = {}
     for key in data:  # file order: merged aliases keep the order they were written in
@@ -328,7 +338,7 @@ def _collect(data: Mapping, file: str | None, locate: Callable[[str], int | None
         try:
             value = _CLEAN[target](data[key])
         except _Invalid as e:
-            raise ProfileError(str(e), file=file, line=locate(key), field=key) from None
+            raise ProfileError(e.phrase, file=file, line=locate(key), field=key) from None
         if target in out and isinstance(value, tuple):
             value = _unique(out[target] + value)
         out[target] = value
@@ -367,13 +377,8 @@ def _syntax_error(kind: str, message: str, line: int | None, column: int | None,
         m = re.match(r"""^\s*(?:["']?product["']?\s*\.\s*)?["']?([A-Za-z_][\w-]*)["']?\s*[=:]""", lines[line - 1])
         if m and m.group(1) in _KEYS and column > m.end():
             field = m.group(1)
-    if kind == "toml":
-        hint = ("check the quotes, commas and brackets on this line or the line before; text needs quotes "
-                '(name = "..."), dates are written 2027-03-01')
-    else:
-        hint = ("check the quotes, commas and brackets on this line or the line before; JSON allows no "
-                "comments and no comma after the last entry")
-    return ProfileError(f"invalid {kind.upper()}: {message}; {hint}", file=file, line=line, field=field)
+    return ProfileError(Phrase("err.profile.syntax", kind=kind.upper(), message=message,
+                               hint=Phrase(f"err.profile.syntax_hint_{kind}")), file=file, line=line, field=field)
 
 
 def _load_toml(text: str, file: str) -> Any:
@@ -453,24 +458,23 @@ class ProductProfile:
             try:
                 object.__setattr__(self, f, _CLEAN[f](getattr(self, f)))
             except _Invalid as e:
-                raise ProfileError(str(e), file=source, field=f) from None
+                raise ProfileError(e.phrase, file=source, field=f) from None
         self._check_limits(source)
 
     def _check_limits(self, source: str | None) -> None:
         """Feature count and text length within the profile limits of :class:`patentnav.Limits`."""
         lim = _limits()
         if len(self.features) > lim.profile_features:
-            raise ProfileError(f"{len(self.features):,} features, above the limit of {lim.profile_features:,} "
-                               f"(profile_features); keep one entry per technical feature. "
-                               + limit_hint("profile_features", lim.profile_features, len(self.features)),
+            raise ProfileError(Phrase("err.profile.features_limit", n=f"{len(self.features):,}",
+                                      limit=f"{lim.profile_features:,}",
+                                      hint=limit_hint_phrase("profile_features", lim.profile_features, len(self.features))),
                                file=source, field="features")
         for f in ("description", "features", "keywords"):
             v = getattr(self, f)
             for text in ((v,) if isinstance(v, str) else v):
                 if len(text) > lim.profile_chars:
-                    raise ProfileError(f"an entry of {len(text):,} characters, above the limit of {lim.profile_chars:,} "
-                                       f"(profile_chars); describe the product in short features. "
-                                       + limit_hint("profile_chars", lim.profile_chars, len(text)),
+                    raise ProfileError(Phrase("err.profile.chars_limit", n=f"{len(text):,}", limit=f"{lim.profile_chars:,}",
+                                              hint=limit_hint_phrase("profile_chars", lim.profile_chars, len(text))),
                                        file=source, field=f)
 
     # -- construction ----------------------------------------------------------------------
@@ -497,34 +501,30 @@ class ProductProfile:
         file = os.fspath(path)
         suffix = Path(file).suffix.lower()
         if suffix not in _SUFFIXES:
-            raise ProfileError(f"unsupported file type {suffix or '(no extension)'!r}; a product profile is a "
-                               f".toml or .json file (see examples/drone_product.toml)", file=file)
+            raise ProfileError(Phrase("err.profile.suffix", suffix=suffix or Phrase("err.profile.no_extension")), file=file)
         lim = _limits()
         try:
             size = os.path.getsize(file)
             if size > lim.profile_bytes:
-                raise ProfileError(f"the file is {size:,} bytes, above the limit of {lim.profile_bytes:,} "
-                                   f"(profile_bytes); a profile describes one product in a few kilobytes. "
-                                   + limit_hint("profile_bytes", lim.profile_bytes, size), file=file)
+                raise ProfileError(Phrase("err.profile.bytes_limit", size=f"{size:,}", limit=f"{lim.profile_bytes:,}",
+                                          hint=limit_hint_phrase("profile_bytes", lim.profile_bytes, size)), file=file)
             with open(file, "rb") as fh:
                 raw = fh.read(lim.profile_bytes + 1)
         except OSError as e:
-            raise ProfileError(f"cannot read the file ({e.strerror or e}); check the path", file=file) from e
+            raise ProfileError(Phrase("err.profile.unreadable", detail=e.strerror or str(e)), file=file) from e
         if len(raw) > lim.profile_bytes:  # grew while being read, or not a regular file
-            raise ProfileError(f"the file is more than {lim.profile_bytes:,} bytes, the limit (profile_bytes). "
-                               + limit_hint("profile_bytes", lim.profile_bytes), file=file)
+            raise ProfileError(Phrase("err.profile.bytes_grew", limit=f"{lim.profile_bytes:,}",
+                                      hint=limit_hint_phrase("profile_bytes", lim.profile_bytes)), file=file)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = raw.count(b"\n", 0, e.start) + 1
-            raise ProfileError("the file is not UTF-8 text; save it as UTF-8 (in most editors: Save As -> "
-                               "Encoding UTF-8)", file=file, line=line) from None
+            raise ProfileError(Phrase("err.profile.not_utf8"), file=file, line=line) from None
         kind = suffix[1:]
         deep = _nesting_error(text, kind, lim.profile_nesting)
         if deep is not None:
-            raise ProfileError(f"arrays or tables nested more than {lim.profile_nesting} deep, the limit "
-                               f"(profile_nesting); a profile needs at most 3 levels. "
-                               + limit_hint("profile_nesting", lim.profile_nesting), file=file, line=deep[0])
+            raise ProfileError(Phrase("err.profile.nesting", limit=lim.profile_nesting,
+                                      hint=limit_hint_phrase("profile_nesting", lim.profile_nesting)), file=file, line=deep[0])
         data = _load_toml(text, file) if kind == "toml" else _load_json(text, file)
         return cls._build(data, source=file, locate=_locator(text, kind), kind=kind)
 
@@ -551,20 +551,18 @@ class ProductProfile:
     def _build(cls, data: Any, source: str | None, locate: Callable[[str], int | None],
                kind: str | None = None) -> "ProductProfile":
         if not isinstance(data, Mapping):
-            what = "a JSON object { ... }" if kind == "json" else "a table of keys"
-            raise ProfileError(f"expected {what} at the top level, got {_what(data)}; see "
-                               f"examples/drone_product.toml", file=source, line=1 if kind else None)
+            what = Phrase("err.profile.json_object" if kind == "json" else "err.profile.key_table")
+            raise ProfileError(Phrase("err.profile.top_level", what=what, got=_what(data)), file=source,
+                               line=1 if kind else None)
         if "product" in data and isinstance(data["product"], Mapping):
             others = [k for k in data if k != "product"]
             if others:
-                raise ProfileError(f"keys both inside the [product] table and outside it ({', '.join(others)}); "
-                                   f"put every key inside [product], or drop the [product] header",
+                raise ProfileError(Phrase("err.profile.inside_outside", keys=", ".join(others)),
                                    file=source, line=locate(others[0]), field=others[0])
             data = data["product"]
         clean = _collect(data, source, locate)
         if "name" not in clean:
-            raise ProfileError('the profile has no name; add one, e.g. name = "SkyLens Mini 3 consumer drone"',
-                               file=source, field="name")
+            raise ProfileError(Phrase("err.profile.no_name"), file=source, field="name")
         if source is not None or kind is not None:
             clean["source"] = source
         return cls(**clean)

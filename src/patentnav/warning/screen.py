@@ -16,8 +16,11 @@
 8. monitoring (``since``): new publications in the product's main groups or by watched
    competitors.
 
-The result is data (:class:`WarningResult`); ``patentnav warn`` renders it. It is a first
-screen for people, not a legal opinion: every row says why it is there.
+Each step is one function below (:func:`_candidates`, :func:`_candidate_rows`,
+:func:`_scored_pairs`, :func:`_one_per_family`, :func:`_ranked_risks`,
+:func:`_market_summary`, :func:`_freedom`); :func:`screen` runs them in order. The result is
+data (:class:`WarningResult`); ``patentnav warn`` renders it. It is a first screen for
+people, not a legal opinion: every row says why it is there.
 """
 
 from __future__ import annotations
@@ -266,58 +269,125 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     >>> list(r.risks.columns[:3])
     ['market', 'rank', 'publication_number']
     """
-    from .holders import holder_types, litigation_by_holder, litigation_by_patent
     from .relevance import RelevanceIndex
-    from ..status import market_coverage, patent_status
+    from ..status import patent_status
     from .strength import patent_strength
 
     def step(name: str) -> None:
         if progress is not None:
             progress(name)
 
-    markets = [m.upper() for m in (markets or profile.markets)]
-    if not markets:
-        raise ValueError("no target market: give markets (e.g. --market US) or 'markets' in the product profile")
+    markets = _target_markets(markets, profile)
     asof = _status_date(as_of)
+    query = _Query.of(profile)
     step("names")
-    features, keywords, codes = profile.query_texts(), list(profile.keywords), list(profile.codes)
-    if not (any(f.strip() for f in features) or keywords or codes):
-        raise ValueError("the product profile has nothing to screen: give features (or a description), keywords "
-                         "or IPC/CPC codes")
-    harmonized = corpus.table["applicants_harmonized"] if "applicants_harmonized" in corpus.table.column_names else None
-    if harmonized is None or not (pc.sum(pc.list_value_length(harmonized)).as_py() or 0):
-        corpus = corpus.harmonize_applicants()
+    corpus = _with_harmonized_names(corpus)
     own = own_patent_mask(corpus, profile.own_names)
-    pubs = corpus.table["publication_number"].to_numpy(zero_copy_only=False).astype(object)
-    title = corpus.table["title"].to_pandas().to_numpy()
-    prio = pd.to_datetime(corpus.table["earliest_priority_date"].to_pandas(), errors="coerce").to_numpy()
-
     step("relevance")
     if index is None:
         index = RelevanceIndex.build(corpus)
-    plan = index.plan(features, keywords)
-    cand = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()), rank_by="relevance")
+    found = _candidates(corpus, index, query, own, candidates)
+    step("status")
+    status = patent_status(corpus, as_of=asof)
+    strength = patent_strength(corpus, status=status)
+    step("holders")
+    base = _candidate_rows(corpus, found.frame, status, strength,
+                           _holder_facts(corpus, found.frame, litigation, npe_names, firm_names))
+    step("risk")
+    scored = _scored_pairs(corpus, base, status, markets, asof, profile.launch_date)
+    alive = scored["in_force"] > 0
+    unassessed = _unassessed(scored[alive & (scored["evidence"] != "text")], markets)
+    threat = _one_per_family(scored[alive & (scored["evidence"] == "text") & (scored["relevance"] >= THREAT_MIN_RELEVANCE)])
+    step("prior_art")
+    risks = _ranked_risks(corpus, threat, found.frame, markets)
+    step("summary")
+    summary = _market_summary(corpus, risks, unassessed, markets, found.n_text)
+    freedom = _freedom(base, threat)
+    mon = None
+    if since is not None:
+        step("monitoring")
+        mon = monitor(corpus, since, codes=query.codes, competitors=profile.competitors, index=index,
+                      features=query.features, keywords=query.keywords)
+    params = _params(corpus, profile, markets, asof, since, own, found, strength, index, query, litigation, risks)
+    return WarningResult(risks, summary, freedom, mon, params, unassessed)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What the product is searched by: feature texts (or the description's sentences), keywords, codes."""
+
+    features: list
+    keywords: list
+    codes: list
+
+    @classmethod
+    def of(cls, profile) -> "_Query":
+        from ..i18n import LocalizedError
+
+        q = cls(profile.query_texts(), list(profile.keywords), list(profile.codes))
+        if not (any(f.strip() for f in q.features) or q.keywords or q.codes):
+            raise LocalizedError("err.nothing_to_screen")
+        return q
+
+
+@dataclass
+class _Found:
+    """The documents retrieved for scoring: ``frame`` (relevance columns and corpus ``row``;
+    the text-relevant ones first, then those found by codes or meaning only), the count of
+    text-relevant ones (``n_text``), own documents among the hits, the query plan."""
+
+    frame: pd.DataFrame
+    n_text: int
+    own_hits: int
+    plan: object
+
+
+def _target_markets(markets, profile) -> list[str]:
+    """Markets in upper case (the profile's when none are given); at least one."""
+    from ..i18n import LocalizedError
+
+    out = [m.upper() for m in (markets or profile.markets)]
+    if not out:
+        raise LocalizedError("err.no_market")
+    return out
+
+
+def _with_harmonized_names(corpus):
+    """``corpus`` with ``applicants_harmonized`` filled (harmonised here when the column is empty)."""
+    harmonized = corpus.table["applicants_harmonized"] if "applicants_harmonized" in corpus.table.column_names else None
+    if harmonized is None or not (pc.sum(pc.list_value_length(harmonized)).as_py() or 0):
+        corpus = corpus.harmonize_applicants()
+    return corpus
+
+
+def _candidates(corpus, index, query: _Query, own: np.ndarray, candidates: int) -> _Found:
+    """The ``candidates`` documents most relevant to the product (own documents left out), then
+    the documents found by codes or meaning only (no shared term): listed, never graded."""
+    pubs = corpus.table["publication_number"].to_numpy(zero_copy_only=False).astype(object)
     row_of = pd.Series(np.arange(len(pubs)), index=pubs)
+    top = candidates + int(own.sum())
+    plan = index.plan(query.features, query.keywords)
+    cand = index.query(query.features, keywords=query.keywords, codes=query.codes, top=top, rank_by="relevance")
     cand["row"] = row_of.reindex(cand["publication_number"]).to_numpy()
-    n_own_hits = int(own[cand["row"].to_numpy()].sum()) if len(cand) else 0
+    own_hits = int(own[cand["row"].to_numpy()].sum()) if len(cand) else 0
     cand = cand[~own[cand["row"].to_numpy()]].head(candidates).reset_index(drop=True) if len(cand) else cand
     n_text = int(len(cand))
-    # documents found by codes or meaning only (no shared term): listed, never graded
-    pool = index.query(features, keywords=keywords, codes=codes, top=candidates + int(own.sum()), rank_by="score")
+    pool = index.query(query.features, keywords=query.keywords, codes=query.codes, top=top, rank_by="score")
     if len(pool):
         pool["row"] = row_of.reindex(pool["publication_number"]).to_numpy()
         weak = (pool["relevance"] <= 0) & ((pool["code_agreement"] > 0) | (pool["dense_score"] >= DENSE_MATCH)) \
             & ~own[pool["row"].to_numpy()] & ~pool["publication_number"].isin(cand["publication_number"])
         cand = pd.concat([cand, pool[weak]], ignore_index=True) if weak.any() else cand
+    return _Found(cand, n_text, own_hits, plan)
 
-    step("status")
-    status = patent_status(corpus, as_of=asof)
-    strength = patent_strength(corpus, status=status)
+
+def _holder_facts(corpus, cand: pd.DataFrame, litigation, npe_names, firm_names) -> dict:
+    """Per candidate: the holder (first harmonised applicant, else the first applicant as
+    written), its type with the rule and words behind it, and litigation counts by holder and
+    by patent."""
+    from .holders import holder_types, litigation_by_holder, litigation_by_patent
+
     rows = cand["row"].to_numpy(dtype=np.int64)
-    cov = market_coverage(corpus.filter(np.isin(np.arange(len(pubs)), rows)), markets, as_of=asof) \
-        if len(rows) else pd.DataFrame()
-
-    step("holders")
     holder = _first_names(corpus, "applicants_harmonized")
     holder = np.where(pd.isna(holder), _first_names(corpus, "applicants"), holder)
     names = sorted({str(h) for h in holder[rows] if h is not None})
@@ -327,10 +397,15 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     hl = litigation_by_holder(litigation, names).set_index("name") if (litigation is not None and names) else None
     pl = litigation_by_patent(litigation, cand["publication_number"].tolist()).set_index("publication_number") \
         if litigation is not None and len(cand) else None
+    return {"holder": holder[rows], "types": ht, "by_holder": hl, "by_patent": pl}
 
-    step("risk")
+
+def _candidate_rows(corpus, cand: pd.DataFrame, status: pd.DataFrame, strength: pd.DataFrame, holders: dict) -> pd.DataFrame:
+    """One row per candidate: relevance, title, status (with its reason as a code and data),
+    strength and its components, family, holder type and litigation counts."""
+    rows = cand["row"].to_numpy(dtype=np.int64)
     base = cand.assign(
-        title=title[rows], holder_name=holder[rows],
+        title=corpus.table["title"].to_pandas().to_numpy()[rows], holder_name=holders["holder"],
         status=status["status"].to_numpy()[rows], status_reason=status["reason"].to_numpy()[rows],
         status_code=status["reason_code"].to_numpy()[rows], status_detail=status["reason_detail"].to_numpy()[rows],
         expiry_date=status["expiry_date"].to_numpy()[rows], years_left=status["years_left"].to_numpy()[rows],
@@ -340,6 +415,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
     )
     for c in ("forward_citations", "family_size", "market_breadth", "claims", "remaining_term"):
         base[f"s_{c}"] = strength[c].to_numpy()[rows]
+    ht, hl, pl = holders["types"], holders["by_holder"], holders["by_patent"]
     hn = base["holder_name"].astype(object)
     base["holder_type"] = hn.map(ht["holder_type"]).fillna("firm") if len(ht) else "firm"
     base["holder_reason"] = hn.map(ht["reason"]).fillna("") if len(ht) else ""
@@ -347,55 +423,88 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         base[f"holder_{col}"] = hn.map(ht[col]).fillna("") if len(ht) and col in ht else ""
     base["holder_cases"] = hn.map(hl["cases"]).fillna(0).astype(int) if hl is not None and len(hl) else 0
     base["patent_cases"] = base["publication_number"].map(pl["cases"]).fillna(0).astype(int) if pl is not None and len(pl) else 0
+    return base
+
+
+def _scored_pairs(corpus, base: pd.DataFrame, status: pd.DataFrame, markets: list[str], asof: pd.Timestamp,
+                  launch_date) -> pd.DataFrame:
+    """(candidate, market) pairs where the right reaches the market and can be enforced
+    there, with their evidence, risk, grade and suggested action."""
+    from ..status import market_coverage
+
+    rows = base["row"].to_numpy(dtype=np.int64)
+    cov = market_coverage(corpus.filter(np.isin(np.arange(len(corpus)), rows)), markets, as_of=asof) \
+        if len(rows) else pd.DataFrame()
     if len(cov):
         cov = cov.assign(publication_number=cov["publication_number"].astype(object))
         pairs = base.merge(cov[["publication_number", "market", "covered", "route", "deadline", "reason"]]
                            .rename(columns={"reason": "route_reason"}), on="publication_number")
     else:
         pairs = base.assign(market=pd.Series(dtype=object), covered=False, route=None, deadline=None, route_reason="")
-    # a document not filed by the status date, or a right that cannot be enforced (US SIR),
-    # threatens nothing
-    filing = pd.to_datetime(corpus.table["filing_date"].to_pandas(), errors="coerce")
-    published_at = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce")
-    not_yet = ((filing > asof) | (filing.isna() & (published_at > asof))).to_numpy()  # as patent_status's rule 0
-    void = pd.Series(not_yet[pairs["row"].to_numpy(dtype=np.int64)], index=pairs.index) | \
-        (pairs["document_type"] == "statutory_invention_registration")
+    void = pd.Series(_not_filed_by(corpus, asof)[pairs["row"].to_numpy(dtype=np.int64)], index=pairs.index) | \
+        (pairs["document_type"] == "statutory_invention_registration")  # a US SIR cannot be enforced
     live = pairs[pairs["covered"] & ~void].copy()
     live = live[~_dead_in_market(live, corpus, status)]
     live["evidence"] = _evidence(live)
     scored = risk_scores(live)
-    horizon = (pd.Timestamp(profile.launch_date) if profile.launch_date else asof) + pd.DateOffset(years=int(EXPIRY_HORIZON_YEARS))
+    horizon = (pd.Timestamp(launch_date) if launch_date else asof) + pd.DateOffset(years=int(EXPIRY_HORIZON_YEARS))
     scored["action"] = suggest_actions(scored, horizon) if len(scored) else pd.Series(dtype=object)
-    alive = scored["in_force"] > 0
-    unassessed = _unassessed(scored[alive & (scored["evidence"] != "text")], markets)
-    threat = scored[alive & (scored["evidence"] == "text") & (scored["relevance"] >= THREAT_MIN_RELEVANCE)].copy()
-    # one row per family and market: the member with the highest risk; grades in order
-    # high, medium, watch (pending applications that would be medium or high if granted), low
+    return scored
+
+
+def _not_filed_by(corpus, asof: pd.Timestamp) -> np.ndarray:
+    """True for documents not filed by the status date (no filing date: not published by it),
+    as rule 0 of :func:`patentnav.status.patent_status`: they threaten nothing yet."""
+    filing = pd.to_datetime(corpus.table["filing_date"].to_pandas(), errors="coerce")
+    published = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce")
+    return ((filing > asof) | (filing.isna() & (published > asof))).to_numpy()
+
+
+def _one_per_family(threat: pd.DataFrame) -> pd.DataFrame:
+    """One row per family and market: the member with the highest risk, grades in order high,
+    medium, watch (pending applications that would be medium or high if granted), low; the
+    family's members in the market listed."""
+    threat = threat.copy()
     threat["_g"] = threat["grade"].map({g: i for i, g in enumerate(GRADE_ORDER)})
     threat = threat.sort_values(["market", "_g", "risk", "score", "publication_number"], ascending=[True, True, False, False, True],
                                 kind="mergesort")
     members = threat.groupby(["market", "family"])["publication_number"].agg(lambda s: sorted(s))
     threat = threat.drop_duplicates(["market", "family"]).copy()
     threat["family_members"] = [members.get((m, f), []) for m, f in zip(threat["market"], threat["family"])]
-    step("prior_art")
+    return threat
+
+
+#: Columns of :attr:`WarningResult.risks`, in order.
+RISK_COLUMNS = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "holder_rule",
+                "holder_match", "holder_match_other", "status", "status_reason", "status_code", "status_detail", "assumed_date",
+                "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
+                "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
+                "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
+                "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features",
+                "matched_terms", "matched_glosses", "matched_codes", "prior_art", "family_members", "holder_cases",
+                "patent_cases", "row"]
+
+
+def _ranked_risks(corpus, threat: pd.DataFrame, cand: pd.DataFrame, markets: list[str]) -> pd.DataFrame:
+    """The risk table: prior-art hints for high and medium risks, ranks per market, markets
+    in the order asked, :data:`RISK_COLUMNS`."""
+    title = corpus.table["title"].to_pandas().to_numpy()
+    prio = pd.to_datetime(corpus.table["earliest_priority_date"].to_pandas(), errors="coerce").to_numpy()
+    published = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce").to_numpy()
     flagged = threat[threat["grade"].isin(["high", "medium"])]
-    hints = _prior_art(corpus, flagged, cand, prio, title, published_at.to_numpy())
+    hints = _prior_art(corpus, flagged, cand, prio, title, published)
+    threat = threat.copy()
     threat["prior_art"] = [hints.get(int(r), []) if g in ("high", "medium") else [] for r, g in zip(threat["row"], threat["grade"])]
     threat["rank"] = threat.groupby("market").cumcount() + 1
     threat = threat.rename(columns={"holder_name": "holder", "holder": "holder_factor"})
-    order = ["market", "rank", "publication_number", "title", "holder", "holder_type", "holder_reason", "holder_rule",
-             "holder_match", "holder_match_other", "status", "status_reason", "status_code", "status_detail", "assumed_date",
-             "expiry_date", "years_left", "route", "route_reason", "deadline", "relevance", "reads_on", "code_agreement",
-             "code_score", "dense_score", "strength", "s_forward_citations", "s_family_size", "s_market_breadth", "s_claims",
-             "s_remaining_term", "in_force", "status_factor", "route_factor", "holder_factor", "modifier", "risk",
-             "if_granted_risk", "grant_probability", "grade", "action", "evidence", "channels", "matched_features",
-             "matched_terms", "matched_glosses", "matched_codes", "prior_art", "family_members", "holder_cases",
-             "patent_cases", "row"]
     threat["_m"] = threat["market"].map({m: i for i, m in enumerate(markets)})
     threat = threat.sort_values(["_m", "rank"], kind="mergesort")  # markets in the order asked
-    risks = threat.reindex(columns=order).reset_index(drop=True)
+    return threat.reindex(columns=RISK_COLUMNS).reset_index(drop=True)
 
-    step("summary")
+
+def _market_summary(corpus, risks: pd.DataFrame, unassessed: pd.DataFrame, markets: list[str], screened: int) -> pd.DataFrame:
+    """Per market: counts by grade, the highest risk, documents of the market's office in the
+    data, and whether the data can show any right there (``assessable``)."""
     from ..status import EPC_STATES
 
     office = corpus.table["jurisdiction"].to_pandas()
@@ -406,7 +515,7 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
         r = risks[risks["market"] == m]
         n_office = int((office == m).sum()) + (int((office == "EP").sum()) if m in EPC_STATES else 0)
         u = unassessed[unassessed["market"] == m] if len(unassessed) else unassessed
-        summary.append({"market": m, "screened": n_text, "threatening": int(len(r)),
+        summary.append({"market": m, "screened": screened, "threatening": int(len(r)),
                         "high": int((r["grade"] == "high").sum()), "medium": int((r["grade"] == "medium").sum()),
                         "watch": int((r["grade"] == "watch").sum()),
                         "low": int((r["grade"] == "low").sum()), "max_risk": float(r["risk"].max()) if len(r) else 0.0,
@@ -414,36 +523,41 @@ def screen(corpus, profile, markets: Sequence[str] | None = None, as_of=None, *,
                         "unassessed": int(len(u)),
                         "office_documents": n_office, "family_data": has_family_data,
                         "assessable": bool(n_office > 0 or has_family_data or len(r) > 0)})
-    # freedom: granted rights that have ended (a lapsed application or a WO after its
-    # international phase says nothing about national rights), in families with no live risk
+    return pd.DataFrame(summary)
+
+
+def _freedom(base: pd.DataFrame, threat: pd.DataFrame) -> pd.DataFrame:
+    """Granted rights that have ended, relevant to the product, in families with no live risk
+    (a lapsed application or a WO after its international phase says nothing about national
+    rights), most relevant first, one per family."""
     dead = base[base["status"].isin(["expired", "lapsed"]) & base["document_type"].isin(_GRANTED) & (base["reads_on"] > 0)
                 & (base["relevance"] >= FREEDOM_MIN_RELEVANCE) & ~base["family"].isin(threat["family"])]
-    freedom = dead.sort_values(["relevance", "publication_number"], ascending=[False, True], kind="mergesort") \
+    return dead.sort_values(["relevance", "publication_number"], ascending=[False, True], kind="mergesort") \
         .drop_duplicates("family")[["publication_number", "title", "holder_name", "status", "status_reason", "assumed_date",
                                     "relevance", "matched_features"]] \
         .rename(columns={"holder_name": "holder", "assumed_date": "ended"}).reset_index(drop=True)
-    mon = None
-    if since is not None:
-        step("monitoring")
-        mon = monitor(corpus, since, codes=codes, competitors=profile.competitors, index=index,
-                      features=features, keywords=keywords)
+
+
+def _params(corpus, profile, markets, asof, since, own, found: _Found, strength, index, query: _Query, litigation,
+            risks) -> dict:
+    """Everything needed to reproduce the screen and to say what it rests on."""
+    cand = found.frame
     cutoff = pd.to_datetime(corpus.table["publication_date"].to_pandas(), errors="coerce").max()
-    params = {
+    return {
         "profile": profile.to_dict(), "markets": markets, "as_of": asof.date().isoformat(),
         "data_cutoff": None if pd.isna(cutoff) else cutoff.date().isoformat(),
-        "documents": len(pubs), "own_documents": int(own.sum()), "own_in_candidates": n_own_hits,
-        "candidates": n_text, "strength_note": strength.attrs.get("note", ""),
+        "documents": len(corpus), "own_documents": int(own.sum()), "own_in_candidates": found.own_hits,
+        "candidates": found.n_text, "strength_note": strength.attrs.get("note", ""),
         "strength_components": list(strength.attrs.get("components_used", [])),
         "fields_indexed": list(index.fields), "text_available": _text_availability(corpus),
         "litigation_cases": int(len(litigation.cases)) if litigation is not None else None,
         "since": None if since is None else pd.Timestamp(since).date().isoformat(),
-        "codes_unmatched": _unmatched_codes(index, codes),
-        "corpus_language": index.language, "text_given": bool(plan.has_text),
-        "text_terms_in_corpus": plan.terms_in_vocabulary(),
+        "codes_unmatched": _unmatched_codes(index, query.codes),
+        "corpus_language": index.language, "text_given": bool(found.plan.has_text),
+        "text_terms_in_corpus": found.plan.terms_in_vocabulary(),
         "text_evidence": int((cand["relevance"] > 0).sum()) if len(cand) else 0,
         "channels": sorted({c for ch in risks["channels"] for c in (ch or [])}, key=list(CHANNELS).index) if len(risks) else [],
     }
-    return WarningResult(risks, pd.DataFrame(summary), freedom, mon, params, unassessed)
 
 
 _ALIVE = ("in_force", "pending", "unknown")
@@ -460,8 +574,12 @@ def _status_date(as_of) -> pd.Timestamp:
     except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
         ts = None
     if ts is None or pd.isna(ts) or not DATE_RANGE[0] <= ts.date() <= DATE_RANGE[1]:
-        raise ValueError(f"as_of {as_of!s} is out of range; give a status date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
+        from ..i18n import LocalizedError
+
+        raise LocalizedError("err.status_date", value=str(as_of), first=str(DATE_RANGE[0]), last=str(DATE_RANGE[1]))
     return ts
+
+
 _UNASSESSED_COLUMNS = ["market", "publication_number", "title", "holder", "status", "expiry_date", "evidence", "channels",
                        "code_agreement", "matched_codes", "dense_score", "family", "row"]
 

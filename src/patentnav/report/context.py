@@ -1,0 +1,262 @@
+"""What the landscape report's section builders share: the corpus in scope, the options,
+and every computation more than one section needs, each made once, on first use, in one
+place (the properties of :class:`LandscapeContext`).
+
+The shared computations and who uses them:
+
+=====================  ===========================================  ==========================
+property               computed by                                  used by
+=====================  ===========================================  ==========================
+``corpus``             :func:`landscape_context` (scope, names)     every section
+``aggregates``         ``engine.aggregates(corpus)``                counts, fields, graph, ...
+``annual_counts``      ``aggregates.annual_counts(by="priority")``  meta, scope, direction
+``assignment``         ``aggregates.assign_regions(level, firms)``  meta, scope, positioning,
+                                                                    quality, paths
+``technology_fields``  :func:`~patentnav.landscape.technology_fields`  direction, positioning
+``citation_graph``     ``aggregates.citation_graph()``              quality table, main path
+``quality_table``      :func:`~patentnav.landscape.indicators.quality_table`   key patents, quality
+``document_quality``   :func:`~patentnav.quality.document_quality`  quality
+``status``             :func:`~patentnav.status.patent_status`      paths (rights at cut-off),
+                                                                    quality (same cut-off)
+``field_coverage``     share of documents missing each key field    meta (caveats), scope
+=====================  ===========================================  ==========================
+
+A builder reads what it needs (``ctx.assignment``); whichever asks first pays for it. To
+make one of them faster, or to take it from elsewhere (an engine, a cache), change its
+property here: no builder computes any of them itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import LocalizedError
+
+__all__ = ["LandscapeContext", "landscape_context", "FIELD_CHECKS"]
+
+#: Fields whose absence the report states (share of documents without them, and what it costs).
+FIELD_CHECKS = ("earliest_priority_date", "applicant_addresses", "abstract", "inventors", "ipc",
+                "cited_publications", "legal_status")
+
+
+@dataclass
+class LandscapeContext:
+    """The corpus in scope, the report's options, and the shared computations (lazy, once).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The documents in scope, applicant names harmonised.
+    region : str
+        Region key (``FIRMS`` when ``firms`` is given).
+    lang : {"zh", "en"}
+    firms : list of str, optional
+        The firms forming the region ``FIRMS``.
+    seed : int
+        Leiden and layout seed.
+    engine : patentnav.engine.Engine, optional
+        Who computes the aggregations (default in memory).
+    documents_before_scope : int
+        Documents before scoping.
+    criteria : list of dict
+        Scope criteria (``criterion``, ``value``, ``documents``).
+    industry, ipc, query :
+        The scope options as given (the report title names them).
+    sources : list of dict
+        Rows read, kept and rejected per input file.
+    progress : callable, optional
+        Called with a step name before each step (:meth:`step`).
+    """
+
+    corpus: Any
+    region: str
+    lang: str = "zh"
+    firms: list[str] | None = None
+    seed: int = 42
+    engine: Any = None
+    documents_before_scope: int = 0
+    criteria: list[dict] = field(default_factory=list)
+    industry: str | None = None
+    ipc: Any = None
+    query: str | None = None
+    sources: list[dict] = field(default_factory=list)
+    progress: Callable[[str], None] | None = None
+
+    def step(self, name: str) -> None:
+        """Report progress: the step ``name`` starts."""
+        if self.progress is not None:
+            self.progress(name)
+
+    @property
+    def n(self) -> int:
+        """Documents in scope."""
+        return len(self.corpus)
+
+    @property
+    def level(self) -> str:
+        """Level of the region key: country, province or city (country for a firm list)."""
+        from ..geo import region_level
+
+        return region_level(self.region, firms=self.firms)
+
+    # ------------------------------------------------------------------ shared computations
+    @cached_property
+    def aggregates(self):
+        """The engine's aggregations of the corpus (in memory by default)."""
+        from ..engine import Engine
+
+        return (self.engine or Engine("memory")).aggregates(self.corpus)
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        """Publication number, jurisdiction, title and earliest priority date per document (corpus order)."""
+        t = self.corpus.table
+        return t.select([c for c in ("publication_number", "jurisdiction", "title", "earliest_priority_date")
+                         if c in t.column_names]).to_pandas()
+
+    @cached_property
+    def annual_counts(self) -> pd.DataFrame:
+        """Documents per earliest-priority year (:func:`patentnav.landscape.annual_counts`)."""
+        return self.aggregates.annual_counts(by="priority")
+
+    @property
+    def cutoff(self):
+        """The data cut-off: the latest publication date (``annual_counts.attrs["cutoff"]``)."""
+        return self.annual_counts.attrs.get("cutoff")
+
+    @property
+    def cutoff_text(self) -> str:
+        """The cut-off as text ("" when unknown)."""
+        return "" if self.cutoff is None else str(self.cutoff)
+
+    @property
+    def documents_years(self) -> list:
+        """First and last earliest-priority year with documents (``[None, None]`` without dates)."""
+        c = self.annual_counts
+        years = [int(y) for y in c.index[c["count"] > 0]] if len(c) else []
+        return [years[0], years[-1]] if years else [None, None]
+
+    @cached_property
+    def jurisdictions(self) -> list[tuple[str, int]]:
+        """``(jurisdiction, documents)``, most documents first."""
+        jur = self.documents["jurisdiction"].fillna("").astype(str).value_counts()
+        return sorted(((k, int(v)) for k, v in jur.items()), key=lambda kv: (-kv[1], kv[0]))
+
+    @cached_property
+    def assignment(self) -> pd.DataFrame:
+        """Applicants' regions at the region's level, fractional (:func:`patentnav.geo.assign_regions`)."""
+        return self.aggregates.assign_regions(self.level, firms=self.firms)
+
+    @cached_property
+    def technology_fields(self):
+        """Leiden technology fields on IPC main-group co-classification (:func:`patentnav.landscape.technology_fields`)."""
+        from ..landscape import technology_fields
+
+        agg = self.aggregates
+        return technology_fields(self.corpus, seed=self.seed, incidence=agg.incidence("ipc", "main_group"),
+                                 cooccurrence=agg.cooccurrence("ipc", "main_group", min_occurrences=3))
+
+    @cached_property
+    def fields(self) -> pd.DataFrame:
+        """The technology fields, largest first (ties by field number)."""
+        return self.technology_fields.fields.sort_values(["size", "field"], ascending=[False, True]).reset_index(drop=True)
+
+    @cached_property
+    def citation_graph(self):
+        """The document citation graph (:func:`patentnav.landscape.citation_graph`)."""
+        return self.aggregates.citation_graph()
+
+    @cached_property
+    def quality_table(self) -> pd.DataFrame:
+        """Per-document quality indicators and index (:func:`patentnav.landscape.indicators.quality_table`)."""
+        from ..landscape.indicators import quality_table
+
+        return quality_table(self.corpus, graph=self.citation_graph)
+
+    @cached_property
+    def document_quality(self) -> pd.DataFrame:
+        """Cohort-relative filing quality per document (:func:`patentnav.quality.document_quality`)."""
+        from ..quality import document_quality
+        from ..quality.maintenance import data_cutoff
+
+        # one status per cut-off: the paths section's, when the data's cut-off (legal events
+        # included) is the report's
+        dc, cut = data_cutoff(self.corpus), self.cutoff
+        same = dc is not None and cut is not None and dc.date() == pd.Timestamp(cut).date()
+        return document_quality(self.corpus, table=self.quality_table, status=self.status if same else None)
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        """Legal status of every document at the cut-off (:func:`patentnav.status.patent_status`)."""
+        from ..status import patent_status
+
+        return patent_status(self.corpus, as_of=self.cutoff)
+
+    @cached_property
+    def field_coverage(self) -> list[tuple[str, float]]:
+        """``(field, share of documents without it)`` for :data:`FIELD_CHECKS` (1.0 for a missing column)."""
+        return [(name, _missing_share(self.corpus.table, name)) for name in FIELD_CHECKS]
+
+
+def _missing_share(table, name: str) -> float:
+    """Share of rows where ``name`` is null, empty (lists) or blank (strings)."""
+    import pyarrow as pa
+
+    n = table.num_rows
+    if name not in table.column_names:
+        return 1.0
+    col = table[name]
+    if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
+        lens = col.combine_chunks().value_lengths().to_numpy(zero_copy_only=False)
+        return float(np.mean(np.nan_to_num(lens.astype(float), nan=0.0) == 0)) if n else 0.0
+    share = float(col.null_count) / n if n else 0.0
+    if share < 1 and pd.api.types.is_string_dtype(col.type.to_pandas_dtype()):
+        vals = col.to_pandas()
+        share = float((vals.isna() | (vals.astype(str).str.strip() == "")).mean())
+    return share
+
+
+def _sources(report) -> list[dict]:
+    """Rows read, kept, rejected and warned per input file of an ingest report."""
+    if report is None:
+        return []
+    return [{"file": str(pf.get("file", "")).replace("\\", "/").rsplit("/", 1)[-1], "format": str(pf.get("format", "")),
+             "rows_read": int(pf.get("rows_read", 0)), "kept": int(pf.get("kept", pf.get("kept_before_dedupe", 0))),
+             "rejected": int(pf.get("rejected", 0)), "warnings": int(pf.get("warnings", 0))} for pf in report.per_file]
+
+
+def landscape_context(corpus, region: str = "CN", industry: str | None = None, ipc=None, query: str | None = None,
+                      lang: str = "zh", firms=None, seed: int = 42, progress: Callable[[str], None] | None = None,
+                      engine=None) -> LandscapeContext:
+    """The corpus in scope (scoped unless it carries ``.scope`` already, applicant names
+    harmonised) with the options of :func:`patentnav.report.build_landscape_report`.
+
+    Raises :class:`~patentnav.i18n.LocalizedError` when nothing is left: ``err.empty_corpus``
+    for an input without documents, ``err.scope_empty`` when the scope removed them all.
+    """
+    from ..landscape import scope
+
+    ctx = LandscapeContext(corpus=None, region=region, lang="en" if lang == "en" else "zh", seed=seed, engine=engine,
+                           industry=industry, ipc=ipc, query=query, progress=progress)
+    ctx.step("scope")
+    pre = getattr(corpus, "scope", None)  # scoped already (e.g. streamed from a Parquet corpus)
+    ctx.documents_before_scope = int(pre["of"]) if pre else len(corpus)
+    ctx.sources = _sources(getattr(corpus, "report", None))
+    if pre:
+        ctx.criteria = list(pre.get("criteria", []))
+    elif industry or ipc or query:
+        corpus = scope(corpus, industry=industry, ipc=ipc, query=query)
+        ctx.criteria = list(getattr(corpus, "scope", {}).get("criteria", []))
+    if firms:
+        ctx.firms, ctx.region = [str(f) for f in firms], "FIRMS"
+    ctx.corpus = corpus.harmonize_applicants()
+    if ctx.n == 0:  # an empty input is not the scope's fault
+        n_all = ctx.documents_before_scope
+        raise LocalizedError("err.empty_corpus") if n_all == 0 else LocalizedError(
+            "err.scope_empty", criteria="; ".join(f"{c['criterion']} {c['value']}" for c in ctx.criteria), n=f"{n_all:,}")
+    return ctx
