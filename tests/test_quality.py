@@ -197,6 +197,8 @@ def test_profiles_on_the_bundled_sample_say_what_they_cannot_give(drones):
         assert p.params["high_value"]["shown"] == ["sei", "overseas_family"]  # families of one have no member abroad
     p = quality_profiles(drones, by="applicant", region="CN", docs=d)
     assert "SZ DJI TECHNOLOGY CO LTD" in p.table["group"].tolist() and p.documents < 200
+    # how each applicant is placed: the sample has no addresses, so only by where it first filed
+    assert p.table["evidence"].notna().all() and set(p.table["evidence"]) <= {"priority", "jurisdiction"}
 
 
 def test_world_relative_values_average_one(xml):
@@ -246,3 +248,12 @@ def test_cli_unknown_region_is_a_message_in_the_language(tmp_path):
     r = CliRunner().invoke(main, ["quality", "--region", "XX", "--lang", "zh"])
     assert r.exit_code == 2 and "--region XX" in r.output and "语料中没有该地区的文献" in r.output
     assert "Traceback" not in r.output
+
+
+def test_cli_applicants_of_a_region_show_their_evidence():
+    """Issue 12 in `patentnav quality`: applicants placed only by their first filing are not called local."""
+    r = CliRunner().invoke(main, ["quality", "--by", "applicant", "--region", "CN", "--top", "5"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "located in CN" not in out and "90 of the 90 applicants are placed in CN only because" in out
+    assert out.count("first filed") >= 5

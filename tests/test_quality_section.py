@@ -60,3 +60,23 @@ def test_sample_section_says_what_it_cannot_give(drones):
         assert not any(re.search("claim|权利要求", r) for r in world_rows)  # no zeros for what is missing
         crit = _tables(sec)["quality_criteria"]["rows"]
         assert [r[1] for r in crit] == (["yes", "yes", "no", "no", "no"] if lang == "en" else ["是", "是", "否", "否", "否"])
+
+
+def test_applicants_carry_the_evidence_that_places_them(drones, xml):
+    """Issue 12 in the quality section: an applicant placed in CN only by its first filing is not
+    called local; the table shows the evidence and the note counts the proxied ones."""
+    corpus = drones.harmonize_applicants()
+    for lang, proxy, local in (("en", "first filed in CN", "Local applicants"), ("zh", "在 CN 首次申请", "本地申请人")):
+        sec = build_quality_section(corpus, "CN", lang=lang)
+        t = _tables(sec)["quality_applicants"]
+        ev = [r[[c["key"] for c in t["columns"]].index("evidence")] for r in t["rows"]]
+        assert ev and set(ev) == {proxy}  # the sample has no addresses: every CN applicant is a proxy
+        assert str(len(ev)) in t["note"] and local not in t["title"]
+        assert not any(local in p for p in sec["paragraphs"])
+    # with addresses (USPTO grant XML), the leader sentence names its evidence
+    sec = build_quality_section(xml, "US", lang="en", min_docs=2)
+    lead = [p for p in sec["paragraphs"] if p.startswith("Ranked by the quality index")]
+    t = _tables(sec)["quality_applicants"]
+    ev = {r[[c["key"] for c in t["columns"]].index("evidence")] for r in t["rows"]}
+    assert ev and None not in ev
+    assert all("first applicant of US is" in p for p in lead)

@@ -124,6 +124,12 @@ def _print(p, lang, top: int) -> None:
     console.print(f"[bold]{t('q.title', lang, by=by)}[/]")
     if p.params.get("region"):
         console.print(t("q.region_scope", lang, region=safe(str(p.params["region"]))))
+        if "evidence" in tab:
+            from ..geo import LOCATION_SOURCES
+
+            proxied = int((tab["evidence"].notna() & ~tab["evidence"].isin(LOCATION_SOURCES)).sum())
+            if proxied:
+                console.print(f"[yellow]{t('q.region_proxy', lang, n=f'{proxied:,}', total=f'{len(tab):,}', region=safe(str(p.params['region'])))}[/]")
     if not len(tab):
         console.print(t("q.no_groups", lang, by=by))
     console.print(t("q.summary", lang, docs=f"{p.documents:,}", total=f"{p.corpus_documents:,}", groups=f"{len(tab):,}",
@@ -154,14 +160,20 @@ def _print(p, lang, top: int) -> None:
     table.add_column(t("q.c.documents", lang), justify="right", no_wrap=True)
     for c in cols:
         table.add_column(t(f"q.i.{c}", lang), justify="right", overflow="fold", max_width=11)
+    evidence = "evidence" in tab
+    if evidence:
+        table.add_column(t("c.evidence", lang), overflow="fold", max_width=22)
     shown = tab if top == 0 else tab.head(top)
     w = p.world
     table.add_row("", f"[italic]{t('q.world_row', lang)}[/]", f"{p.corpus_documents:,}",
-                  *[(f"{100 * w[f'{c}_share']:.0f}%" if c in _SHARES else "1.00") for c in cols], end_section=True)
+                  *[(f"{100 * w[f'{c}_share']:.0f}%" if c in _SHARES else "1.00") for c in cols],
+                  *([""] if evidence else []), end_section=True)
     for _, r in shown.iterrows():
         rank = str(int(r["rank"])) if r["ranked"] else "[dim]—[/]"
         table.add_row(rank, cell(r["group"]), f"{int(r['documents']):,}",
-                      *[_cell(r, c, c in _SHARES) for c in cols])
+                      *[_cell(r, c, c in _SHARES) for c in cols],
+                      *([cell(t(f"loc.{r['evidence']}", lang, region=p.params["region"])) if isinstance(r["evidence"], str)
+                         else "—"] if evidence else []))
     console.print(table)
     if len(shown) < len(tab):
         err_console.print(f"[dim]{t('q.shown', lang, n=f'{len(shown):,}', total=f'{len(tab):,}')}[/]")

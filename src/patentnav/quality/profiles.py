@@ -60,7 +60,10 @@ class QualityProfiles:
         world), ``<c>_est`` (empirical-Bayes estimate, for ranking many groups), ``<c>_lo``,
         ``<c>_hi``, ``<c>_expected`` (the world's mean in the same cohorts);
         ``publication_numbers`` (the group's documents); per share of :data:`~patentnav.quality.documents.SHARES`
-        ``<s>_n``, ``<s>_share``, ``<s>_lo``, ``<s>_hi``, ``<s>_expected``.
+        ``<s>_n``, ``<s>_share``, ``<s>_lo``, ``<s>_hi``, ``<s>_expected``. With ``by="applicant"``
+        and a region: ``evidence``, the strongest evidence that places the applicant there
+        (:func:`patentnav.geo.applicant_evidence`: ``firms``, ``address``, ``applicant_country``
+        locate it; ``priority``/``jurisdiction`` only say where the invention was first filed).
     world : dict
         The same measures over all documents of the corpus, and per indicator ``<c>_shrink_to``
         (the common mean the groups shrink towards) and ``<c>_tau2`` (between-group variance;
@@ -279,7 +282,7 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
     by : {"region", "applicant", "agent"}
     region : str, optional
         ISO 3166 key (``CN``, ``CN-GD``, ``CN-GD-Shenzhen``): with ``by="applicant"`` only the
-        applicants located there, with ``by="agent"`` the agents of documents with an
+        applicants placed there (with the evidence, column ``evidence``), with ``by="agent"`` the agents of documents with an
         applicant there (:func:`patentnav.geo.assign_regions`).
     level : {"country", "province", "city"}, optional
         Region level for ``by="region"`` (default: the level of ``region``, else country).
@@ -317,8 +320,19 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
         raise ValueError("min_docs must be at least 1")
     if docs is None:
         docs = document_quality(corpus, as_of=as_of, graph=graph)
-    rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases, firms=firms)
+    assign = None
+    if by == "applicant" and region:
+        from ..geo import assign_regions
+
+        assign = assign_regions(corpus, level=level or (_region_level(region) if not firms else "country"), firms=firms)
+    rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases, firms=firms,
+                                          assign=assign)
     table, world = aggregate(docs, rows, groups, min_docs=min_docs, rank_by=rank_by)
+    if assign is not None:  # how each applicant is placed in the region (issue 12: a proxy is not "local")
+        from ..geo import applicant_evidence
+
+        ev = applicant_evidence(assign, region)
+        table["evidence"] = table["group"].map(dict(zip(ev["applicant"], ev["evidence"])))
     notes = dict(docs.attrs.get("availability", {}))
     avail = [c for c in CONTINUOUS + SHARES if docs[c].notna().any()]
     unavail = [c for c in CONTINUOUS + SHARES if c not in avail]

@@ -1,5 +1,5 @@
 """The landscape report's filing-quality section (专利质量): the region against the world in
-the same fields and years, local applicants ranked by quality rather than count, a
+the same fields and years, the region's applicants (with the evidence that places them) ranked by quality rather than count, a
 quantity-versus-quality chart, and what the data cannot show.
 
 Every number comes from :mod:`patentnav.quality` (definitions in ``docs/methods.md``,
@@ -136,10 +136,11 @@ def quality_section(ctx: LandscapeContext, min_docs: int | None = None) -> Built
     ctx.step("quality")
     lang, region = ctx.lang, ctx.region
     p = _profiles(ctx, MIN_DOCS if min_docs is None else min_docs)
+    placement = _placement(ctx)
     vs_world = {c: _sentence(p.region, c, region, lang) for c in _SENTENCES if c in p.available}
-    pars = _data_paragraphs(p, region, lang) + [text for text, _ in vs_world.values()] + [_ranking_sentence(p, lang)] \
+    pars = _data_paragraphs(p, region, lang) + [text for text, _ in vs_world.values()] + [_ranking_sentence(p, lang, region, placement)] \
         + _criteria_paragraphs(p, lang)
-    tables = [_world_table(p, region, lang), _applicant_table(p.apps, p.available, region, lang, p.min_docs),
+    tables = [_world_table(p, region, lang), _applicant_table(p.apps, p.available, region, lang, p.min_docs, placement),
               _criteria_table(p.docs.attrs.get("high_value", {}), lang)]
     charts = [_chart("quality_quantity", L("ch.q.scatter", lang), "quality_quantity", _scatter(p.apps, p.world, lang),
                      L("ch.q.scatter.note", lang, min=p.min_docs))]
@@ -168,8 +169,11 @@ def _data_paragraphs(p: _Profiles, region: str, lang: str) -> list[str]:
     return pars
 
 
-def _ranking_sentence(p: _Profiles, lang: str) -> str:
-    """The first local applicant by quality (with its rank by count), or why there is none."""
+def _ranking_sentence(p: _Profiles, lang: str, region: str, placement: dict) -> str:
+    """The first applicant of the region by quality (with the evidence that places it there and its
+    rank by count), or why there is none."""
+    from .regional import evidence_label
+
     ranked = p.apps[p.apps["ranked"]]
     tau2 = p.apps_world.get("quality_index_tau2")
     if len(ranked) and not (tau2 is not None and np.isfinite(tau2) and tau2 > 0):
@@ -178,7 +182,9 @@ def _ranking_sentence(p: _Profiles, lang: str) -> str:
     if not len(ranked):
         return L("q.no_leader", lang, min=p.min_docs)
     lead = ranked.iloc[0]
-    return L("q.leader", lang, name=str(lead["group"]), est=_fmt(lead["quality_index_est"]),
+    ev = placement.get(lead["group"])
+    return L("q.leader", lang, region=region, name=str(lead["group"]),
+             evidence=evidence_label(ev, region, lang) if ev else L("r.none", lang), est=_fmt(lead["quality_index_est"]),
              lo=_fmt(lead["quality_index_lo"]), hi=_fmt(lead["quality_index_hi"]),
              docs=f"{int(lead['documents']):,}", count_rank=_count_ranks(p.apps)[lead["group"]])
 
@@ -206,7 +212,22 @@ def _count_ranks(apps: pd.DataFrame) -> dict:
     return dict(zip(apps["group"], r))
 
 
-def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str, min_docs: int) -> dict:
+def _placement(ctx: LandscapeContext) -> dict:
+    """Applicant -> the strongest evidence that places it in the region (:func:`patentnav.geo.applicant_evidence`)."""
+    from ..geo import applicant_evidence
+
+    ev = applicant_evidence(ctx.assignment, ctx.region)
+    return dict(zip(ev["applicant"], ev["evidence"]))
+
+
+def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str, min_docs: int,
+                     placement: dict | None = None) -> dict:
+    """The region's applicants ranked by quality, each with the evidence that places it in the region
+    (an applicant placed only by where it first filed is not called local: issue 12)."""
+    from ..geo import LOCATION_SOURCES
+    from .regional import evidence_label
+
+    placement = placement or {}
     inds = [c for c in ("independent_claims", "first_claim_words", "family_breadth", "grant_lag") if c in available]
     shares = [c for c in ("high_value",) if c in available]
     count_rank = _count_ranks(apps)
@@ -215,15 +236,20 @@ def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str
             ("count_rank", L("c.q.count_rank", lang)), ("quality_index", L("q.i.quality_index", lang)),
             ("lo", L("c.q.lo", lang)), ("hi", L("c.q.hi", lang))]
     cols += [(c, L(f"q.i.{c}", lang)) for c in inds] + [(c, L(f"q.i.{c}", lang)) for c in shares]
+    cols += [("evidence", L("c.evidence", lang))]
     rows = []
     for _, r in show.iterrows():
         rows.append([int(r["rank"]) if r["ranked"] else None, str(r["group"]), int(r["documents"]),
                      int(count_rank[r["group"]]), rnd(r["quality_index_est"]), rnd(r["quality_index_lo"]),
                      rnd(r["quality_index_hi"])]
                     + [rnd(r[f"{c}_est"]) if r[f"{c}_n"] else None for c in inds]
-                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares])
-    return _table("quality_applicants", L("t.q.applicants", lang, region=region), cols, rows,
-                  L("t.q.applicants.note", lang, min=min_docs) if rows else L("empty_note", lang))
+                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares]
+                    + [evidence_label(placement[r["group"]], region, lang) if r["group"] in placement else None])
+    note = L("t.q.applicants.note", lang, min=min_docs) if rows else L("empty_note", lang)
+    proxied = sum(1 for g in show["group"] if g in placement and placement[g] not in LOCATION_SOURCES)
+    if proxied:
+        note += " " + L("t.q.applicants.proxy", lang, n=proxied, shown=len(show), region=region)
+    return _table("quality_applicants", L("t.q.applicants", lang, region=region), cols, rows, note)
 
 
 def _criteria_table(hv: dict, lang: str) -> dict:
