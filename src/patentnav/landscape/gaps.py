@@ -111,7 +111,8 @@ def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str)
     inc = _technology_lists(corpus, technology, level)
     rows = row_index(corpus).get_indexer(assignment["publication_number"].to_numpy())
     ok = rows >= 0
-    regions, rcodes = np.unique(assignment["region"].astype(str).to_numpy()[ok], return_inverse=True)
+    rcodes, regions = pd.factorize(assignment["region"].astype(str).to_numpy()[ok], sort=True)  # np.unique's order
+    regions = np.asarray(regions, dtype=object)
     R = sp.csr_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
     return R, regions, inc.matrix.astype(np.float64), inc.items.astype(str)
 

@@ -173,8 +173,11 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
     out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
                        index=pd.Index(pub, name="publication_number"))
-    keys = [out[c].astype(object).where(out[c].notna(), "\0null").to_numpy() for c in out.columns]
-    out["cohort_size"] = pd.Series(np.ones(n, dtype=np.int64), index=out.index).groupby(keys).transform("size").to_numpy()
+    ids = np.zeros(n, dtype=np.int64)  # one integer per (year, field); a null is a value of its own
+    for c in out.columns:
+        codes, uniques = pd.factorize(out[c].astype(object).where(out[c].notna(), "\0null").to_numpy())
+        ids = ids * (len(uniques) + 1) + codes
+    out["cohort_size"] = np.bincount(ids)[ids] if n else np.zeros(0, dtype=np.int64)
     return out
 
 
