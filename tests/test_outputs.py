@@ -158,3 +158,41 @@ def test_cli_says_what_it_does_with_a_non_empty_out(tmp_path):
     r = CliRunner().invoke(main, ["landscape", "--out", str(out), "--format", "html", "--lang", "en"])
     assert r.exit_code == 2 and "never overwrites" in " ".join(r.output.split())
     assert (out / "report.html").read_text() == "mine too"
+
+
+def test_png_export_fed_section_by_section(landscape_reports, monkeypatch):
+    """The CLI feeds the PNG export each section's charts while the report is built: the same
+    charts in the same order as an export of the finished report; the first failure ends it."""
+    from patentnav.report import markdown
+    from patentnav.report.charts import Figures, report_charts
+
+    rendered = []
+    monkeypatch.setattr(markdown, "_png", lambda fig: rendered.append(fig) or b"png")
+    report = landscape_reports["zh"]
+    fed = markdown.PngExport(figures=Figures("zh"))
+    for s in report["sections"]:
+        fed.add(s.get("charts") or [])
+    fed.close()
+    whole = markdown.PngExport(report, Figures("zh"))
+    charts = report_charts(report)
+    assert charts and [fed.get(c) for c in charts] == [whole.get(c) for c in charts] == [b"png"] * len(charts)
+    assert rendered[: len(charts)] == rendered[len(charts):]
+
+    def fail_second(fig, n=[]):
+        n.append(1)
+        if len(n) == 2:
+            raise RuntimeError("no kaleido")
+        return b"png"
+
+    monkeypatch.setattr(markdown, "_png", fail_second)
+    broken = markdown.PngExport(report, Figures("zh"))
+    got = [broken.get(c) for c in charts]
+    assert got[0] == b"png" and isinstance(got[1], RuntimeError) and got[2:] == [None] * (len(charts) - 2)
+
+
+def test_build_calls_on_section_with_each_section(drones):
+    from patentnav.report import build_landscape_report
+
+    seen = []
+    report = build_landscape_report(drones.filter(jurisdiction="AU"), lang="en", on_section=seen.append)
+    assert [id(s) for s in seen] == [id(s) for s in report["sections"]]

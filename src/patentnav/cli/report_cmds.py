@@ -88,10 +88,16 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             seen.append(name)
             prog.update(task, description=t("land.step." + name, lang))
 
-        report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None, query=query,
-                                        lang=lang, firms=firm_list, seed=seed, progress=step, engine=engine)
+        pngs = _png_export(fmts, lang)  # the Markdown PNGs render while the later sections are built
+        try:
+            report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None,
+                                            query=query, lang=lang, firms=firm_list, seed=seed, progress=step,
+                                            engine=engine, on_section=pngs and (lambda s: pngs.add(s.get("charts") or [])))
+        finally:
+            if pngs is not None:
+                pngs.close()
         prog.update(task, completed=len(_STEPS))
-    written = write_outputs(report, out_dir, fmts, stem="report", plan=plan)
+    written = write_outputs(report, out_dir, fmts, stem="report", plan=plan, pngs=pngs)
     meta = report["meta"]
     tab = Table(title=safe(meta["title"]), show_header=False)
     tab.add_column("", style="bold")
@@ -114,6 +120,16 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     html = next((path for fmt, path in written if fmt == "html"), None)
     if html:
         console.print(t("land.open", lang, path=safe(html)))
+
+
+def _png_export(fmts, lang):
+    """A PNG export to feed section by section when the Markdown report is asked for."""
+    if "md" not in fmts:
+        return None
+    from ..report.charts import Figures
+    from ..report.markdown import PngExport
+
+    return PngExport(figures=Figures("zh" if lang == "zh" else "en"))
 
 
 COMMANDS = [landscape]

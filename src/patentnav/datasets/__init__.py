@@ -30,8 +30,9 @@ def path(name: str = "drones") -> Path:
 @lru_cache(maxsize=2)
 def _drones_cached():
     from ..io import read
+    from .cache import cached_read
 
-    return read(path("drones"), format="lens")
+    return cached_read("drones", path("drones"), lambda: read(path("drones"), format="lens"))
 
 
 def drones():
@@ -40,7 +41,9 @@ def drones():
     Returns
     -------
     Corpus
-        With ``.report`` accounting for every row of the export.
+        With ``.report`` accounting for every row of the export. The ingested corpus is
+        kept in the user's cache folder after the first read (:mod:`patentnav.datasets.cache`:
+        verified on every use, read again from the export when it does not verify).
 
     Examples
     --------

@@ -9,12 +9,13 @@ rendered but cannot be written (a read-only ``images/``) is an error.
 
 Kaleido's Chromium takes 1-3 s to start: :func:`warm_up` starts it in the background (the
 CLI calls it before building the report), and :class:`PngExport` exports a report's charts
-in a background thread while the other writers run (the rendering happens in Chromium's own
-process, so the export overlaps the Python work).
+in a background thread while the rest of the report is built and the other writers run (the
+rendering happens in Chromium's own process, so the export overlaps the Python work).
 """
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from pathlib import Path
@@ -110,29 +111,55 @@ def warm_up() -> threading.Thread:
 class PngExport:
     """The PNG images of a report's charts, exported in a background thread.
 
-    ``figures`` must hold every chart's figure already (:meth:`Figures.build_all`, in the
-    calling thread); the thread only serialises them and waits for kaleido. As in
-    :func:`render_markdown`, the first failure (a chart that cannot be drawn, or no working
-    kaleido) ends the export and every later chart becomes a note.
+    ``PngExport(report, figures)`` exports every chart of a finished report. To overlap the
+    export with the building of the report, make it empty (``PngExport(figures=...)``),
+    :meth:`add` each section's charts as the section is built and :meth:`close` it when the
+    report is done. Figures are built in the calling thread (``figures`` is not shared
+    across threads); the background thread only serialises them and waits for kaleido. As
+    in :func:`render_markdown`, the first failure (a chart that cannot be drawn, or no
+    working kaleido) ends the export and every later chart becomes a note.
     """
 
-    def __init__(self, report: dict[str, Any], figures: Figures):
-        self._charts = report_charts(report)
-        self._figures = figures
+    def __init__(self, report: dict[str, Any] | None = None, figures: Figures | None = None):
+        self.figures = figures if figures is not None else Figures()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._done: dict[int, Any] = {}
         self._thread = threading.Thread(target=self._run, name="patentnav-png-export", daemon=True)
         self._thread.start()
+        if report is not None:
+            self.add(report_charts(report))
+            self.close()
+
+    def add(self, charts) -> None:
+        """Queue ``charts`` (chart dicts of the report model) for export, in order."""
+        for chart in charts:
+            try:
+                fig: Any = self.figures(chart)
+            except Exception as exc:  # noqa: BLE001 - the export records it, as for a failed render
+                fig = exc
+            self._queue.put((chart, fig))
+
+    def close(self) -> None:
+        """No more charts: the export ends after the queued ones."""
+        self._queue.put(None)
 
     def _run(self) -> None:
-        for chart in self._charts:
+        failed = False
+        while (item := self._queue.get()) is not None:
+            chart, fig = item
+            if failed:
+                continue  # after the first failure the later charts are not attempted
             try:
-                self._done[id(chart)] = _png(self._figures(chart))
+                if isinstance(fig, Exception):
+                    raise fig
+                self._done[id(chart)] = _png(fig)
             except Exception as exc:  # noqa: BLE001 - degrade to notes, as render_markdown does
                 self._done[id(chart)] = exc
-                return
+                failed = True
 
     def get(self, chart: dict[str, Any]) -> Any:
-        """The chart's PNG bytes, the export's exception, or None (not attempted)."""
+        """The chart's PNG bytes, the export's exception, or None (not attempted); waits
+        for the export to end (:meth:`close` must have been called)."""
         self._thread.join()
         return self._done.get(id(chart))
 

@@ -49,7 +49,8 @@ CHART_KEYS = {
 
 def build_landscape_report(corpus, region: str = "CN", industry: str | None = None, ipc=None, query: str | None = None,
                            lang: str = "zh", firms=None, seed: int = 42,
-                           progress: Callable[[str], None] | None = None, engine=None) -> dict:
+                           progress: Callable[[str], None] | None = None, engine=None,
+                           on_section: Callable[[dict], None] | None = None) -> dict:
     """Build the landscape (产业规划类专利导航) report of ``corpus`` for ``region``.
 
     ``industry`` / ``ipc`` / ``query`` scope the corpus first (see
@@ -61,11 +62,16 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     A corpus that already carries ``.scope`` (from :func:`patentnav.landscape.scope` or
     :meth:`patentnav.engine.Dataset.scope`) is not scoped again. Returns a plain dict
     following the report contract (meta + five sections: scope, direction, positioning,
-    quality, paths).
+    quality, paths). ``on_section(section)`` is called with each section as soon as it is
+    built (the CLI starts the PNG export of its charts meanwhile).
     """
     ctx = landscape_context(corpus, region=region, industry=industry, ipc=ipc, query=query, lang=lang, firms=firms,
                             seed=seed, progress=progress, engine=engine)
-    built = [build(ctx) for _, build in LANDSCAPE_SECTIONS]
+    built = []
+    for _, build in LANDSCAPE_SECTIONS:
+        built.append(build(ctx))
+        if on_section is not None:
+            on_section(built[-1].section)
     ctx.step("done")
     meta = report_meta(ctx)
     meta["summary"] = landscape_summary([f for b in built for f in b.findings], ctx.lang)  # shown first

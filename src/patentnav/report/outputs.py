@@ -260,13 +260,15 @@ def expected_files(formats, stem: str = "report") -> list[str]:
 
 def write_outputs(report: dict, out_dir, formats, stem: str = "report",
                   extra: Callable[[Path], list[tuple[str, str]]] | None = None,
-                  plan: OutputPlan | None = None) -> list[tuple[str, str]]:
+                  plan: OutputPlan | None = None, pngs=None) -> list[tuple[str, str]]:
     """Write ``report`` to ``out_dir`` as ``<stem>.html``, ``<stem>.md`` (+ ``images/``),
     ``<stem>.json`` and ``tables/*.csv``, for the ``formats`` asked; returns (format, path).
 
     ``extra(folder)`` may write more files into the staging folder and return their
     (format, path) pairs. ``plan``: from :func:`plan_outputs` (made here when None).
-    Files are staged and moved into place as the module doc describes.
+    Files are staged and moved into place as the module doc describes. ``pngs``: a
+    :class:`~patentnav.report.markdown.PngExport` fed with the report's charts while it was
+    built (closed; its figures are reused by the HTML page); made here when None.
     """
     from .charts import Figures
     from .html import write_html
@@ -278,9 +280,11 @@ def write_outputs(report: dict, out_dir, formats, stem: str = "report",
     staging = _staging_dir(out)
     written: list[tuple[str, str]] = []
     lang = "zh" if (report.get("meta") or {}).get("lang") == "zh" else "en"
-    figures = Figures(lang)  # each chart built once, for the HTML page and the Markdown PNGs
-    pngs = None
-    if "md" in formats:  # kaleido renders in its own process while the other writers run
+    if pngs is not None and (pngs.figures.lang != lang or "md" not in formats):
+        pngs.close()  # made for another language or not needed: not used
+        pngs = None
+    figures = pngs.figures if pngs is not None else Figures(lang)  # each chart built once, for HTML and PNGs
+    if "md" in formats and pngs is None:  # kaleido renders in its own process while the other writers run
         pngs = PngExport(report, figures.build_all(report))
     try:
         if "json" in formats:

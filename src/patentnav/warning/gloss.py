@@ -50,6 +50,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .._cache import cache_dir
 from ..text import _jieba, detect_language, stopwords, tokenize
 
 __all__ = ["Unit", "Lexicon", "lexicon", "clean_sense", "gloss_units", "cache_dir", "inflections", "MAX_SENSES",
@@ -155,16 +156,6 @@ def boilerplate() -> frozenset[str]:
     """Chinese claim boilerplate that is never glossed (``data/claim_boilerplate_zh.txt``)
     together with patentnav's Chinese stop words."""
     return frozenset(w.strip() for w in _read_lines("claim_boilerplate_zh.txt")) | stopwords("zh")
-
-
-def cache_dir() -> Path:
-    """Where derived data are cached: ``$PATENTNAV_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/patentnav``, else ``~/.cache/patentnav``."""
-    env = os.environ.get("PATENTNAV_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "patentnav"
 
 
 def _cedict_version() -> str:
