@@ -316,3 +316,17 @@ def test_describe_invalid(text):
     d = describe_code(text)
     assert d["valid"] is False and d["code"] is None and d["hierarchy"] == []
     assert "H04W72/04" in d["error"] and "valid code looks like" in d["error"]
+
+
+def test_has_sei_field_is_nonempty_sei_fields_array(drones):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from patentnav.classify.sei import has_sei_field, sei_fields_array
+
+    for lists in (drones.table["ipc"], pa.array([["B64C39/02"], [], None, ["ZZZ"], ["A01B1/00", "B64C"]], pa.list_(pa.string()))):
+        want = pc.list_value_length(sei_fields_array(lists)).fill_null(0).to_numpy(zero_copy_only=False) > 0
+        got = has_sei_field(lists)
+        assert got.dtype == bool and np.array_equal(got, want)
+    assert has_sei_field(drones.table["ipc"]).sum() > 0

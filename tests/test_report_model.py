@@ -301,3 +301,33 @@ def test_small_corpus_without_related_strength_says_so(corpus):
     heat = next(c for c in _sec(rep, "positioning")["charts"] if c["kind"] == "field_region_heatmap")
     assert "CN" not in heat["data"]["columns"] and "(plus CN)" not in heat["note"] and "CN has no document" in heat["note"]
 
+
+
+def _long_values_pandas(corpus, column, name):
+    """The pandas definition of report.regional.long_values (before it moved to Arrow)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    lists = corpus.table[column].combine_chunks()
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    values = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
+    out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
+    return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
+
+
+def test_long_values_in_arrow_match_pandas(drones):
+    import pandas as pd
+    import pyarrow as pa
+
+    from patentnav import Corpus
+    from patentnav.report.regional import long_values
+
+    odd = Corpus(pa.table({"publication_number": ["a", "b", "c", "d"], "inventors": pa.array(
+        [[" x ", "x", None, "None", "", "\u3000y\t"], [], ["y", " y", "z", "z "], None], pa.list_(pa.string()))}))
+    cases = [(drones.harmonize_applicants(), "applicants_harmonized", "applicant"), (drones, "inventors", "inventor"),
+             (drones, "ipc", "code"), (drones, "applicants_harmonized", "applicant"), (odd, "inventors", "inventor"),
+             (odd, "agents", "agent")]
+    for corpus, column, name in cases:
+        pd.testing.assert_frame_equal(long_values(corpus, column, name), _long_values_pandas(corpus, column, name),
+                                      check_exact=True)

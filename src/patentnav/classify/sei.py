@@ -54,6 +54,7 @@ __all__ = [
     "codes_of_field",
     "sei_mask",
     "sei_fields_array",
+    "has_sei_field",
 ]
 
 #: The nine industries (first digit of seiCode), as listed in PROVENANCE-sei.txt.
@@ -329,13 +330,22 @@ def sei_mask(ipc_lists, value) -> pa.BooleanArray:
     """
     targets = _targets(value)
     d = _load()
+    return pa.array(_row_mask(ipc_lists, lambda c: any(d.rules[i].sei_code in targets for i in _rule_ids(c))))
+
+
+def has_sei_field(ipc_lists) -> np.ndarray:
+    """True where any IPC code of the row maps to some SEI field: the rows of
+    :func:`sei_fields_array` that are not empty, without making the lists."""
+    return _row_mask(ipc_lists, lambda c: bool(_rule_ids(c)))
+
+
+def _row_mask(ipc_lists, code_hit) -> np.ndarray:
+    """Rows with a code for which ``code_hit(code)`` (run once per distinct code) is true."""
     flat, parent, n = _flat(ipc_lists)
-    hit = map_unique(flat, lambda c: any(d.rules[i].sei_code in targets for i in _rule_ids(c)), pa.bool_())
-    hit = pc.fill_null(hit, False)
-    rows = np.unique(parent.filter(hit).to_numpy())
+    hit = pc.fill_null(map_unique(flat, code_hit, pa.bool_()), False)
     out = np.zeros(n, dtype=bool)
-    out[rows] = True
-    return pa.array(out)
+    out[parent.filter(hit).to_numpy()] = True
+    return out
 
 
 def sei_fields_array(ipc_lists) -> pa.ListArray:

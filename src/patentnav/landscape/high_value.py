@@ -121,7 +121,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     >>> int(hv["high_value"].sum())  # the sample has no CN documents
     0
     """
-    from ..classify.sei import sei_fields_array
+    from ..classify.sei import has_sei_field
     from ..status import _add_years, _as_of, _ts, patent_status, status_evidence
 
     if scope not in ("CN", None):
@@ -138,7 +138,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     juris = status["jurisdiction"].fillna("").to_numpy()
     in_scope = in_force & granted_invention & ((juris == "CN") if scope == "CN" else np.ones(n, bool))
 
-    sei = pc.list_value_length(sei_fields_array(t["ipc"])).to_numpy(zero_copy_only=False) > 0
+    sei = has_sei_field(t["ipc"])
     has_ipc = pc.list_value_length(t["ipc"].combine_chunks()).fill_null(0).to_numpy(zero_copy_only=False) > 0
     hv_sei = pd.array(sei, dtype="boolean")
     hv_sei[~has_ipc] = pd.NA

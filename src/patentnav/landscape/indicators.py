@@ -356,10 +356,16 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         columns = [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_")
                                                                          and c.endswith("y"))]
     keys = [indicators[b].astype(object).where(indicators[b].notna(), "\0null").to_numpy() for b in by]
+    cohort = None  # one integer per cohort, factorised once for every column (the same groups as the keys)
+    if keys:
+        cohort = np.zeros(len(indicators), dtype=np.int64)
+        for k in keys:
+            codes, uniques = pd.factorize(k)
+            cohort = cohort * (len(uniques) + 1) + codes
     out = pd.DataFrame(index=indicators.index)
     for c in columns:
         v = pd.to_numeric(indicators[c], errors="coerce").astype("float64")
-        stat = v.groupby(keys).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
+        stat = v.groupby(cohort).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
         stat = stat.to_numpy()
         vv = v.to_numpy()
         empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0

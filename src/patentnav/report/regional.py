@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .labels import L
@@ -38,14 +39,27 @@ JOIN = {"zh": "；", "en": "; "}
 # ------------------------------------------------------------------ shared helpers
 
 def long_values(corpus, column: str, name: str) -> pd.DataFrame:
-    """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped)."""
+    """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped).
+
+    In Arrow: whitespace trimmed (``utf8_trim_whitespace``, what pandas' ``str.strip``
+    does on Arrow strings), pairs de-duplicated keeping the first (:func:`dedupe_pairs`), the
+    values handed to pandas as Arrow-backed strings (no Python string per value).
+    """
+    from .._arrow import dedupe_pairs
+
     if column not in corpus.table.column_names:
         return pd.DataFrame({"row": np.zeros(0, np.int64), name: np.zeros(0, object)})
     lists = corpus.table[column].combine_chunks()
-    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
-    values = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
-    out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
-    return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
+    flat = pc.list_flatten(lists).cast(pa.string())
+    if len(flat) == flat.null_count:  # nothing to trim: the frame pandas makes of no strings
+        lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+        values = pd.Series(flat.to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
+        out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
+        return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
+    vals = pc.utf8_trim_whitespace(flat)
+    t = pa.table({"p": pc.list_parent_indices(lists).cast(pa.int64()), "c": vals})
+    t = dedupe_pairs(t.filter(pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), True)))
+    return pd.DataFrame({"row": t["p"].to_numpy(), name: t["c"].to_pandas()})
 
 
 def inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: int) -> list[list]:
