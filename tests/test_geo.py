@@ -267,3 +267,19 @@ def test_source_summary_matches_a_groupby_on_strings(drones):
         assert np.array_equal(got["weight"].to_numpy(), want["weight"].to_numpy())
         assert list(got.index) == list(SOURCES)
     assert source_summary(a)["patents"].sum() >= len(drones)
+
+
+def test_source_rank_matches_the_string_map(drones):
+    import numpy as np
+    import pandas as pd
+
+    from patentnav.geo import SOURCES, _source_rank, assign_regions
+
+    rank = {s: i for i, s in enumerate(SOURCES)}
+    a = assign_regions(drones, level="country")["source_of_evidence"]
+    odd = pd.Series(pd.Categorical(["address", None, "priority"], categories=list(SOURCES)))
+    for s in (a, a.astype(object), odd, a.iloc[:0]):
+        want, got = s.astype(str).map(rank), _source_rank(s)
+        # (no rows: pandas' map keeps the string dtype; the callers cast it to int either way)
+        pd.testing.assert_series_equal(got, want, check_exact=True, check_names=False, check_dtype=len(s) > 0)
+    assert np.isnan(_source_rank(odd).iloc[1])

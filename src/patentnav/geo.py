@@ -702,8 +702,7 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
         ``located`` (bool).
     """
     a = assignment[(assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()]
-    rank = {src: i for i, src in enumerate(SOURCES)}
-    a = a.assign(_rank=a["source_of_evidence"].astype(str).map(rank).fillna(len(SOURCES)).astype(int))
+    a = a.assign(_rank=_source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int))
     g = a.groupby(a["applicant"].astype(str), sort=False)
     out = pd.DataFrame({"patents": g["weight"].sum(), "documents": g["publication_number"].nunique(),
                         "_rank": g["_rank"].min()})
@@ -713,6 +712,19 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
     out["located"] = out["evidence"].isin(LOCATION_SOURCES)
     out["documents"] = out["documents"].astype(np.int64)
     return out.sort_values(["patents", "applicant"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _source_rank(source: pd.Series) -> pd.Series:
+    """Position of each row's source of evidence in :data:`SOURCES` (NaN for another value):
+    ``source.astype(str).map(rank)``, from the categorical's codes when it is one."""
+    rank = {src: i for i, src in enumerate(SOURCES)}
+    if not isinstance(source.dtype, pd.CategoricalDtype):
+        return source.astype(str).map(rank)
+    per_code = np.array([rank.get(str(c), np.nan) for c in source.cat.categories] + [rank.get("nan", np.nan)])
+    values = per_code[source.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
+    if not np.isnan(values).any():
+        values = values.astype(np.int64)
+    return pd.Series(values, index=source.index)
 
 
 def document_evidence(assignment: pd.DataFrame, region: str, publication_numbers) -> np.ndarray:
@@ -736,8 +748,7 @@ def document_evidence(assignment: pd.DataFrame, region: str, publication_numbers
     """
     pubs = pd.Index(np.asarray(publication_numbers, dtype=object))
     a = assignment[(assignment["region"].astype(str) == str(region)) & (assignment["applicant_index"] >= 0)]
-    rank = {src: i for i, src in enumerate(SOURCES)}
-    best = a["source_of_evidence"].astype(str).map(rank).groupby(a["publication_number"].to_numpy()).min()
+    best = _source_rank(a["source_of_evidence"]).groupby(a["publication_number"].to_numpy()).min()
     out = np.full(len(pubs), None, dtype=object)
     pos = pubs.get_indexer(best.index)
     ok = pos >= 0

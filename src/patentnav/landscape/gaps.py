@@ -525,7 +525,8 @@ def _closest_firms(table, assignment, region, pubs, T, spec, pos, corpus=None) -
         return
     index = row_index(corpus) if corpus is not None else pd.Index(pubs)
     docs_idx = index.get_indexer(local["publication_number"].to_numpy())
-    firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
+    fcodes, firms = pd.factorize(local["applicant"].astype(str).to_numpy(), sort=True)  # np.unique's order
+    firms = np.asarray(firms, dtype=object)
     F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
     P = sp.csr_matrix(F @ T)  # firms x technologies, sparse
     proximity = np.nan_to_num(spec.proximity.to_numpy())
