@@ -251,30 +251,40 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     pub = corpus["publication_number"].combine_chunks().cast(pa.string())
     n = len(pub)
     nodes = _np_str(pub)
+    # (memory: a million documents cite about ten million references; every temporary of
+    # their size is released as soon as it has been used, not at the end of the function)
     lists = corpus["cited_publications"].combine_chunks()
-    lists = pc.fill_null(lists, pa.scalar([], lists.type))
+    if lists.null_count:
+        lists = pc.fill_null(lists, pa.scalar([], lists.type))
     flat = pc.list_flatten(lists)
     parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    del lists
     ok = pc.and_(pc.is_valid(flat), pc.not_equal(pc.utf8_trim_whitespace(flat), "")).fill_null(False)
     okn = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
     flat = flat.filter(ok).cast(pa.string())
     parent = parent[okn]
+    del ok, okn
     # integer codes for every string: publication numbers and references, then their
     # kind-less keys (one Arrow dictionary encoding each; no Python objects per value)
     both = pa.concat_arrays([pub, flat])
+    del flat
     if len(both):
         enc = pc.dictionary_encode(both)
+        del both
         codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        kcodes = _codes(kindless(enc.dictionary))[codes]  # kind-less keys of the distinct strings only
+        kind_less = _codes(kindless(enc.dictionary))  # kind-less keys of the distinct strings only
         width = len(enc.dictionary)
+        del enc
     else:
-        codes = kcodes = np.zeros(0, dtype=np.int64)
+        codes = kind_less = np.zeros(0, dtype=np.int64)
         width = 1
-    pub_code, ref_code = codes[:n], codes[n:]
-    pub_k, ref_k = kcodes[:n], kcodes[n:]
+    pub_code, pub_k = codes[:n].copy(), kind_less[codes[:n]]
     # distinct references per citing document (exact strings)
-    first = _unique_index(parent * width + ref_code)
-    citing, ref_code, ref_k = parent[first], ref_code[first], ref_k[first]
+    first = _unique_index(parent * width + codes[n:])
+    citing, ref_code = parent[first], codes[n:][first]
+    del parent
+    ref_k = kind_less[ref_code]
+    del codes, kind_less, first
     nr = len(citing)
     has_data = nr > 0
 
