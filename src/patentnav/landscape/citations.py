@@ -326,8 +326,11 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
         "matched_ambiguous": n_ambiguous,
         "self_pairs_dropped": int(is_self.sum()),
     }
-    refs = pd.DataFrame({"citing": citing, "key": ref_k})
-    pairs = pd.DataFrame({"citing": c_of_pair, "key": ref_k[r_idx], "target": tgt})
+    # the side tables for to_families, in the narrowest integer type that holds them (at a
+    # million documents they are tens of millions of values, kept as long as the graph)
+    small = np.int32 if max(n, width) < np.iinfo(np.int32).max else np.int64
+    refs = pd.DataFrame({"citing": citing.astype(small), "key": ref_k.astype(small)})
+    pairs = pd.DataFrame({"citing": c_of_pair.astype(small), "key": ref_k[r_idx].astype(small), "target": tgt.astype(small)})
     return CitationGraph(nodes, src, dst, n_refs, n_ext, n_self, level="document", has_citation_data=has_data,
                          stats=stats, _refs=refs, _pairs=pairs)
 
