@@ -129,12 +129,13 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     """
     from ..geo import assign_regions
     from ..model.corpus import harmonize_list
+    from ..model.shared import row_index
 
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
     t = corpus.table
     n = len(corpus)
-    pubs = pd.Index(t["publication_number"].to_numpy())
+    pubs = row_index(corpus)  # made once per corpus
     lvl = level or (_region_level(region) if region and not firms else "country")
     if assign is None and (by == "region" or region):
         assign = assign_regions(corpus, level=lvl, firms=firms)
