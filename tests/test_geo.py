@@ -250,25 +250,6 @@ def test_drones_firms(drones):
     assert region_shares(a).loc["FIRMS", "patents"] == pytest.approx(expected)
 
 
-def test_source_summary_matches_a_groupby_on_strings(drones):
-    """The integer-code source_summary equals the plain pandas definition, for the
-    categorical sources assign_regions makes and for plain strings."""
-    import numpy as np
-    import pandas as pd
-
-    from patentnav.geo import SOURCES, assign_regions, source_summary
-
-    a = assign_regions(drones, level="country")
-    for frame in (a, a.assign(source_of_evidence=a["source_of_evidence"].astype(object)), a.iloc[:0]):
-        g = frame.assign(_s=frame["source_of_evidence"].astype(str)).groupby("_s", sort=False)
-        want = pd.DataFrame({"patents": g["publication_number"].nunique(), "weight": g["weight"].sum()}).reindex(list(SOURCES)).fillna(0)
-        got = source_summary(frame)
-        assert np.array_equal(got["patents"].to_numpy(), want["patents"].to_numpy().astype(np.int64))
-        assert np.array_equal(got["weight"].to_numpy(), want["weight"].to_numpy())
-        assert list(got.index) == list(SOURCES)
-    assert source_summary(a)["patents"].sum() >= len(drones)
-
-
 def test_source_rank_matches_the_string_map(drones):
     import numpy as np
     import pandas as pd

@@ -624,21 +624,10 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     ``weight`` (fractional patent count resting on that source; sums to the number of
     patents) and ``share`` (of the weight).
     """
-    src = assignment["source_of_evidence"]
-    if isinstance(src.dtype, pd.CategoricalDtype):  # as assign_regions makes it: group by the integer codes
-        key, labels = src.cat.codes.to_numpy().astype(np.int64), src.cat.categories.astype(str)
-    else:
-        key, labels = pd.factorize(src.astype(str))
-    labels = np.asarray(labels, dtype=object)
-    weight = assignment["weight"].groupby(key, sort=False).sum()
-    weight = weight[weight.index >= 0]
-    weight.index = labels[weight.index.to_numpy()]
-    doc = pd.factorize(assignment["publication_number"])[0]
-    ok = (key >= 0) & (doc >= 0)
-    m = int(doc.max(initial=0)) + 1
-    pairs = np.unique(key[ok] * m + doc[ok])  # distinct (source, document)
-    pkey, count = np.unique(pairs // m, return_counts=True)
-    patents = pd.Series(count, index=labels[pkey], dtype=np.int64)
+    src = assignment["source_of_evidence"].astype(str)
+    g = assignment.assign(_s=src).groupby("_s", sort=False)
+    patents = g["publication_number"].nunique()
+    weight = g["weight"].sum()
     out = pd.DataFrame({"patents": patents, "weight": weight}).reindex(list(SOURCES)).fillna(0)
     out["patents"] = out["patents"].astype(np.int64)
     total = out["weight"].sum()

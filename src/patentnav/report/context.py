@@ -12,6 +12,7 @@ property               computed by                                  used by
 ``annual_counts``      ``aggregates.annual_counts(by="priority")``  meta, scope, direction
 ``assignment``         ``aggregates.assign_regions(level, firms)``  meta, scope, positioning,
                                                                     quality, paths
+``source_summary``     :func:`~patentnav.geo.source_summary`        meta (caveats), scope, positioning
 ``technology_fields``  :func:`~patentnav.landscape.technology_fields`  direction, positioning
 ``citation_graph``     ``aggregates.citation_graph()``              quality table, main path
 ``quality_table``      :func:`~patentnav.landscape.indicators.quality_table`   key patents, quality
@@ -151,6 +152,13 @@ class LandscapeContext:
     def assignment(self) -> pd.DataFrame:
         """Applicants' regions at the region's level, fractional (:func:`patentnav.geo.assign_regions`)."""
         return self.aggregates.assign_regions(self.level, firms=self.firms)
+
+    @cached_property
+    def source_summary(self) -> pd.DataFrame:
+        """Patents placed by each source of evidence (:func:`patentnav.geo.source_summary` of :attr:`assignment`)."""
+        from ..geo import source_summary
+
+        return source_summary(self.assignment)
 
     @cached_property
     def technology_fields(self):

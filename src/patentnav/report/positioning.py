@@ -34,7 +34,7 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     headline, has_documents = _headline(assign, mat, region, lang)
     pars = [L("pos.intro", lang, region=region), headline] + (_evidence_sentences(assign, region, lang) if has_documents else [])
     tables = [_region_fields_table(ctx.corpus, la, mat, tf.yearly, fields, field_label, size_of, assign, region, lang)]
-    charts = [_heatmap_chart(mat, field_label, size_of, assign, region, lang)]
+    charts = [_heatmap_chart(mat, field_label, size_of, assign, region, lang, ctx.source_summary)]
     tables += _applicant_tables(assign, la, field_label, region, lang)
     tables.append(_region_inventors_table(ctx.corpus, assign, region, lang))
     return Built(section("positioning", L("sec.positioning", lang), pars, tables, charts), [headline])
@@ -124,7 +124,7 @@ def _region_fields_table(corpus, la, mat, yearly, fields, field_label, size_of, 
     return _table("region_fields", L("t.region_fields", lang, region=region), cols, rows, " ".join(notes))
 
 
-def _heatmap_chart(mat, field_label, size_of, assign, region, lang) -> dict:
+def _heatmap_chart(mat, field_label, size_of, assign, region, lang, summary=None) -> dict:
     world = mat.sum(axis=0)
     total = float(world.sum())
     tot_r = mat.sum(axis=1)
@@ -135,7 +135,7 @@ def _heatmap_chart(mat, field_label, size_of, assign, region, lang) -> dict:
     if region in mat.index and region not in top_regions:
         top_regions.append(region)
     hm_fields = [f for f in sorted(field_label, key=lambda f: (-size_of[f], f))][:15]
-    ev_text = evidence_shares_text(assign, lang)
+    ev_text = evidence_shares_text(assign, lang, summary)
     return _chart("field_region_heatmap", L("ch.heatmap", lang), "field_region_heatmap", {
         "rows": [f"{f} {field_label[f]}" for f in hm_fields], "columns": list(top_regions),
         "values": [[rnd(rca.loc[r, f]) for r in top_regions] for f in hm_fields], "measure": "RCA"},

@@ -104,9 +104,9 @@ def located_share(assign: pd.DataFrame, region: str) -> float:
     return float(ev[ev.index.isin(LOCATION_SOURCES)].sum() / ev.sum()) if ev.sum() > 0 else 0.0
 
 
-def evidence_shares_text(assign: pd.DataFrame, lang: str) -> str:
+def evidence_shares_text(assign: pd.DataFrame, lang: str, summary: pd.DataFrame | None = None) -> str:
     """"address 2.5%; first filed 96.1%" style shares of all documents by source of evidence."""
     from ..geo import source_summary
 
-    ev = source_summary(assign)
+    ev = source_summary(assign) if summary is None else summary  # (the context's, made once)
     return JOIN[lang].join(f"{L('ev.' + str(i), lang)} {_pct(r['share'])}" for i, r in ev.iterrows() if r["patents"] > 0)

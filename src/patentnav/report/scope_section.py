@@ -20,15 +20,13 @@ MISSING_CAVEAT = 0.5
 def scope_caveats(ctx: LandscapeContext) -> list[str]:
     """What the reader must know before trusting the numbers: the publication lag, fields
     missing from most documents, regions placed mostly by a proxy, the bundled sample."""
-    from ..geo import source_summary
-
     lang = ctx.lang
     out = [L("cav.lag", lang)]
     for name, share in ctx.field_coverage:
         if share >= MISSING_CAVEAT:
             out.append(L("cav.missing", lang, field=column_label(name, lang), share=_pct(share),
                          consequence=L(f"cons.{name}", lang)))
-    evidence = source_summary(ctx.assignment)
+    evidence = ctx.source_summary
     proxy_share = float(evidence.loc["priority", "share"]) if "priority" in evidence.index else 0.0
     if proxy_share >= 0.5:
         out.append(L("cav.proxy", lang, share=_pct(proxy_share)))
@@ -45,7 +43,7 @@ def scope_section(ctx: LandscapeContext) -> Built:
     pars = [L("scope.intro", lang),
             L("scope.data", lang, docs=f"{n:,}", of=f"{ctx.documents_before_scope:,}", first=years[0], last=years[1],
               cutoff=ctx.cutoff_text),
-            L("scope.regions", lang, evidence=evidence_shares_text(ctx.assignment, lang))]
+            L("scope.regions", lang, evidence=evidence_shares_text(ctx.assignment, lang, ctx.source_summary))]
     tables = [_sources_table(ctx.sources, lang), _criteria_table(ctx.criteria, lang),
               _jurisdictions_table(ctx.jurisdictions, n, lang), _missing_table(ctx.field_coverage, lang)]
     return Built(section("scope", L("sec.scope", lang), pars, tables, []), [])
