@@ -147,7 +147,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     maint = pd.array((in_force & (ten < asof).fillna(False).to_numpy()), dtype="boolean")
     maint[filing.isna().to_numpy() | ~status_evidence(corpus)] = pd.NA  # the evidence rule
     overseas = _overseas(corpus)
-    unknown = pd.array([pd.NA] * n, dtype="boolean")
+    unknown = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))  # all NA
 
     out = pd.DataFrame({
         "publication_number": t["publication_number"].to_numpy(),
@@ -166,7 +166,8 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         hit = out[f"hv_{c}"].fillna(False).to_numpy(dtype=bool)
         met |= hit
         testable |= out[f"hv_{c}"].notna().to_numpy()
-        names = np.where(hit, np.where(names == "", c, names + "," + c), names)
+        rows = np.flatnonzero(hit)  # new strings for the rows that meet it only
+        names[rows] = np.where(names[rows] == "", c, names[rows] + "," + c)
     value = pd.array(in_scope & met, dtype="boolean")
     value[in_scope & ~met & ~testable] = pd.NA  # nothing could be tested: unknown, not "no"
     out["high_value"] = value

@@ -167,8 +167,9 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
         f = np.asarray(map_unique(flat.cast(pa.string()), fn).to_numpy(zero_copy_only=False), dtype=object)
         ok = pd.notna(f)
         fld = np.full(n, None, dtype=object)
-        p, first = np.unique(parent[ok], return_index=True)
-        fld[p] = f[ok][first]
+        p = parent[ok]  # list parent indices are ascending: a row's first code starts its run
+        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, dtype=np.int64)
+        fld[p[first]] = f[ok][first]
     else:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
     out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
