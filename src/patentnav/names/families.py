@@ -77,7 +77,9 @@ def family_labels(table) -> np.ndarray:
             v = v.combine_chunks()
         ok = np.asarray(pc.is_valid(v).to_numpy(zero_copy_only=False), dtype=bool)
         docs.append(np.asarray(doc_idx)[ok])
-        tokens.append(np.char.add(prefix, np.asarray(v.filter(pa.array(ok)).to_pylist(), dtype=str)))
+        # prefix + value in Arrow (trailing NULs dropped, as NumPy's fixed-width strings did)
+        v = pc.utf8_rtrim(v.filter(pa.array(ok)).cast(pa.string()), characters="\x00")
+        tokens.append(pc.binary_join_element_wise(pa.scalar(prefix), v, ""))
 
     idx = np.arange(n)
     col = lambda c: t[c].combine_chunks()  # noqa: E731
@@ -97,8 +99,9 @@ def family_labels(table) -> np.ndarray:
         values = _kindless(flat) if c == "family_members" else application_keys(flat)
         add(parent, values, prefix)
     d = np.concatenate(docs)
-    tok = np.concatenate(tokens) if tokens else np.zeros(0, dtype=str)
-    codes, _ = pd.factorize(tok)
+    tok = pa.concat_arrays(tokens) if tokens else pa.array([], pa.string())
+    # equal tokens, equal codes (the codes only name graph nodes: labels follow the documents)
+    codes = pc.dictionary_encode(tok).indices.to_numpy(zero_copy_only=False).astype(np.int64)
     m = codes.max() + 1 if len(codes) else 0
     g = coo_matrix((np.ones(len(d), dtype=np.int8), (d, n + codes)), shape=(n + m, n + m))
     _, labels = connected_components(g, directed=False)
@@ -124,14 +127,18 @@ def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFra
     parent = np.asarray(pc.list_parent_indices(apps).to_numpy(), dtype=np.int64)
     lens = np.asarray(pc.list_value_length(apps).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     starts = np.repeat(np.cumsum(lens) - lens, lens)
-    pubs = np.asarray(t["publication_number"].to_pylist(), dtype=object)
+    if len(parent):  # strings handed to pandas as Arrow-backed strings (no Python object per value)
+        pubs = t["publication_number"].combine_chunks().cast(pa.string()).take(pa.array(parent)).to_pandas()
+        raw = pc.list_flatten(apps).cast(pa.string()).to_pandas()
+    else:
+        pubs, raw = np.zeros(0, dtype=object), np.zeros(0, dtype=object)
     out = pd.DataFrame({
         "family": fam[parent] if len(parent) else np.zeros(0, np.int64),
         "doc": parent,
-        "publication_number": pubs[parent] if len(parent) else np.zeros(0, dtype=object),
+        "publication_number": pubs,
         "position": np.arange(len(parent)) - starts,
         "n_applicants": lens[parent] if len(parent) else np.zeros(0, np.int64),
-        "raw": np.asarray(pc.list_flatten(apps).to_pylist(), dtype=object),
+        "raw": raw,
     })
     size = np.bincount(fam, minlength=int(fam.max()) + 1 if len(fam) else 0)
     out = out[out["raw"].notna() & (size[out["family"].to_numpy()] > 1 if len(out) else True)]
