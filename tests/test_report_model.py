@@ -331,3 +331,21 @@ def test_long_values_in_arrow_match_pandas(drones):
     for corpus, column, name in cases:
         pd.testing.assert_frame_equal(long_values(corpus, column, name), _long_values_pandas(corpus, column, name),
                                       check_exact=True)
+
+
+def test_value_prefix_rows_match_the_long_table(drones):
+    import numpy as np
+    import pyarrow as pa
+
+    from patentnav import Corpus
+    from patentnav.report.regional import long_values, value_prefix_rows
+
+    odd = Corpus(pa.table({"publication_number": ["a", "b", "c"], "ipc": pa.array(
+        [[" B64C 39/02", "None", "", None], ["B64", "B64D1/00"], ["b64c1/00", "B64C"]], pa.list_(pa.string()))}))
+    for corpus in (drones, odd):
+        lv = long_values(corpus, "ipc", "code")
+        cut = lv["code"].astype(str).str[:4]
+        rows_of = value_prefix_rows(corpus, "ipc", 4)
+        for prefix in sorted(p for p in set(cut) if isinstance(p, str))[:40] + ["ZZZZ"]:
+            want = np.sort(lv.loc[cut == prefix, "row"].unique())
+            assert np.array_equal(rows_of(prefix), want), prefix

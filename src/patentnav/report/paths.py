@@ -16,7 +16,7 @@ from ..classify.titles import code_title
 from .context import LandscapeContext
 from .labels import L
 from .parts import Built, _chart, _clip, _pct, _s, _table, rnd, section
-from .regional import inventor_rows, long_values, region_evidence_text
+from .regional import inventor_rows, long_values, region_evidence_text, value_prefix_rows
 
 __all__ = ["paths_section", "analytics_warnings", "SHOWN"]
 
@@ -200,11 +200,10 @@ def _talent_table(corpus, actionable: pd.DataFrame, lang: str) -> dict:
     none = L("r.none", lang)
     inv_long = long_values(corpus, "inventors", "inventor")
     app_long = long_values(corpus, "applicants_harmonized", "applicant")
-    sub_long = long_values(corpus, "ipc", "code")
-    sub_long["code"] = sub_long["code"].astype(str).str[:4]
+    rows_of = value_prefix_rows(corpus, "ipc", 4)
     rows = []
     for r in actionable.itertuples():
-        for name, k, apps in inventor_rows(sub_long.loc[sub_long["code"] == r.technology, "row"].unique(), inv_long, app_long, 3):
+        for name, k, apps in inventor_rows(rows_of(r.technology), inv_long, app_long, 3):
             rows.append([r.technology, name, k, apps, L("r.talent", lang, name=name, tech=r.technology, n=k, applicants=apps or none)])
     return _table("talent", L("t.talent", lang), [
         ("technology", L("c.technology", lang)), ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)),

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from .labels import L
 from .parts import _pct
 
-__all__ = ["long_values", "inventor_rows", "evidence_label", "region_evidence", "region_evidence_text",
+__all__ = ["long_values", "value_prefix_rows", "inventor_rows", "evidence_label", "region_evidence", "region_evidence_text",
            "located_share", "evidence_shares_text", "JOIN"]
 
 #: Separator of items in running text, per language.
@@ -60,6 +60,24 @@ def long_values(corpus, column: str, name: str) -> pd.DataFrame:
     t = pa.table({"p": pc.list_parent_indices(lists).cast(pa.int64()), "c": vals})
     t = dedupe_pairs(t.filter(pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), True)))
     return pd.DataFrame({"row": t["p"].to_numpy(), name: t["c"].to_pandas()})
+
+
+def value_prefix_rows(corpus, column: str, width: int):
+    """A function ``prefix -> rows``: the rows whose list column ``column`` holds a value
+    (stripped, not blank) starting with ``prefix`` of ``width`` characters (an IPC subclass:
+    ``width=4``), as the rows of :func:`long_values` whose value cut to ``width`` is the
+    prefix, without making the long table (ascending, each row once)."""
+    lists = corpus.table[column].combine_chunks()
+    vals = pc.utf8_trim_whitespace(pc.list_flatten(lists).cast(pa.string()))
+    keep = pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), False)
+    parent = pc.list_parent_indices(lists).filter(keep)
+    cut = pc.utf8_slice_codeunits(vals.filter(keep), 0, width)
+
+    def rows(prefix) -> np.ndarray:
+        hit = pc.fill_null(pc.equal(cut, str(prefix)), False)
+        return np.unique(parent.filter(hit).to_numpy().astype(np.int64))
+
+    return rows
 
 
 def inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: int) -> list[list]:
