@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from .. import __version__
-from ..i18n import LocalizedError, column_label, t
+from ..i18n import LocalizedError, column_label, error_text, t
 from .common import LocalizedGroup, cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -60,7 +60,7 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
         try:
             limits = Limits.from_env().with_settings(limit_settings)
         except ValueError as e:
-            raise click.BadParameter(str(e), param_hint="--limit") from e
+            raise click.UsageError(error_text(e, ctx.meta.get("patentnav.lang")), ctx) from e
         ctx.with_resource(using_limits(limits))
 
 
@@ -108,7 +108,7 @@ def ingest(files, output, overwrite, fmt, strict, issues_path, show, lang):
     for table in report_tables(report, lang, max_issues=show):
         console.print(table)
     if issues_path:
-        n = write_issues_csv(report, issues_path)
+        n = write_issues_csv(report, issues_path, lang)
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
     if corpus is None:
         console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))

@@ -131,7 +131,7 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     from ..model.corpus import harmonize_list
 
     if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+        raise LocalizedError("err.quality_by", choices=", ".join(BY), value=by)
     t = corpus.table
     n = len(corpus)
     pubs = pd.Index(t["publication_number"].to_numpy())
@@ -315,7 +315,7 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
     from .documents import document_quality
 
     if rank_by not in RANK_DIRECTION:
-        raise ValueError(f"rank_by must be one of {', '.join(RANK_DIRECTION)}, not {rank_by!r}")
+        raise LocalizedError("err.quality_rank_by", choices=", ".join(RANK_DIRECTION), value=rank_by)
     if min_docs < 1:
         raise ValueError("min_docs must be at least 1")
     if docs is None:
