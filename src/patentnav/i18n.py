@@ -179,7 +179,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ipc.wipo": ("WIPO technology field", "WIPO技术领域"),
     "ipc.sei": ("Strategic emerging industry fields", "战略性新兴产业分类"),
     "ipc.none": ("none", "无"),
-    "ipc.invalid": ("not a valid IPC/CPC code", "不是有效的IPC/CPC分类号"),
+    "err.ipc_expected": ("a valid code looks like H04W72/04 (subclass H04W, main group 72, subgroup 04); "
+                         "also accepted: 'H04W 72/04', H04W0072040000, 'H04W 72/04 (2009.01)', a main group "
+                         "H04W72 or H04W72/00, a subclass H04W, a class H04, a section H; sections A-H and Y (CPC)",
+                         "有效的分类号形如 H04W72/04（小类 H04W、大组 72、小组 04）；也接受 'H04W 72/04'、H04W0072040000、"
+                         "'H04W 72/04 (2009.01)'、大组 H04W72 或 H04W72/00、小类 H04W、大类 H04、部 H；部为 A–H 以及 Y（CPC）"),
+    "err.ipc_code": ("'{code}' is not an IPC/CPC code; {expected}", "“{code}”不是 IPC/CPC 分类号；{expected}"),
+    "err.ipc_empty": ("empty code; {expected}", "分类号为空；{expected}"),
     "ipc.cpc_only": ("CPC-only code (no IPC title)", "仅CPC分类号（无IPC名称）"),
     "ipc.parent_title": ("{title} ({code}, parent)", "{title}（上级分类 {code}）"),
     "ipc.parent_note": ("No title in the IPC 2020 scheme for {codes}: the nearest parent's title is shown, marked 'parent' (a code of another IPC edition, or a CPC subdivision).",
@@ -556,6 +562,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                        "仅统计归入 {region} 的申请人（“归属依据”列说明依据：企业名单、地址、国别代码，或仅为发明的首次申请地）。"),
     "q.region_proxy": ("{n} of the {total} applicants are placed in {region} only because their documents were first filed (or published) there: they are not known to be local firms.",
                        "{total} 个申请人中，{n} 个仅因其文献在 {region} 首次申请（或公开）而归入：并不能认定为本地企业。"),
+    "q.region_unknown": ("UNKNOWN (not located)", "未知（无法定位）"),
     "q.unavailable": ("Not available in this corpus", "本数据无法给出"),
     "q.none_unavailable": ("Every indicator is available in this corpus.", "本数据可给出全部指标。"),
     "q.hv_note": ("High-value share (CNIPA high-value invention patents) among granted invention patents not known to have ended: criteria the data show: {shown}; not shown: {not_shown}. A patent meeting none of the criteria shown may meet another: the share is a lower bound.",

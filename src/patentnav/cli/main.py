@@ -163,7 +163,13 @@ def info(corpus, top, fmt, lang):
     n = s["documents"]
     console.print(f"[bold]{t('info.title', lang)}[/]: {t('info.documents', lang)} {n:,}")
     console.print(_count_table(t("info.jurisdiction", lang), t("info.jurisdiction", lang), s["by_jurisdiction"], n, lang))
-    console.print(_count_table(t("info.document_type", lang), t("info.document_type", lang), s["by_document_type"], n, lang))
+    from ..report.labels import has_label
+
+    def doc_type(v):  # Chinese labels for the schema's document types (English keeps the schema value)
+        return t(f"pf.type.{v}", lang) if lang == "zh" and has_label(f"pf.type.{v}") else ("—" if v is None else str(v))
+
+    console.print(_count_table(t("info.document_type", lang), t("info.document_type", lang), s["by_document_type"], n, lang,
+                               label=doc_type))
     years = s["by_publication_year"]
     ytab = Table(title=t("info.year", lang))
     ytab.add_column(t("info.year", lang))
@@ -199,7 +205,7 @@ def ipc(codes, lang):
     Any common spelling works: H04W72/04, "H04W 72/04", H04W0072040000,
     "H04W 72/04 (2009.01)", Y02E10/50, B64C2201/123.
     """
-    from ..classify.lookup import describe_code
+    from ..classify.lookup import code_error, describe_code
     from ..classify.titles import ipc_title_or_parent
 
     status = 0
@@ -207,7 +213,7 @@ def ipc(codes, lang):
     for text in codes:
         d = describe_code(text)
         if not d.get("valid"):
-            err_console.print(f"[bold red]{safe(text)}[/]: {safe(d.get('error') or t('ipc.invalid', lang))}", highlight=False)
+            err_console.print(f"[bold red]{safe(text)}[/]{sep}{safe(code_error(text).text(lang))}", highlight=False)
             status = 2
             continue
         tab = Table(title=f"{d['code']}" + (f"  ({t('ipc.cpc_only', lang)})" if d.get("is_cpc_only") else ""))

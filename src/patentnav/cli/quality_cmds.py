@@ -144,7 +144,7 @@ def _print(p, lang, top: int) -> None:
         from ..quality import MISSING_REASON
 
         items = sorted({MISSING_REASON[c] for c in p.unavailable}, key=list(MISSING_REASON.values()).index)
-        console.print(f"[yellow]{t('q.unavailable', lang)}:[/] " + ("；" if lang == "zh" else "; ").join(
+        console.print(f"[yellow]{t('q.unavailable', lang)}{'：' if lang == 'zh' else ': '}[/]" + ("；" if lang == "zh" else "; ").join(
             t(f"q.missing.{k}", lang) for k in items), highlight=False)
     else:
         console.print(t("q.none_unavailable", lang))
@@ -170,7 +170,8 @@ def _print(p, lang, top: int) -> None:
                   *([""] if evidence else []), end_section=True)
     for _, r in shown.iterrows():
         rank = str(int(r["rank"])) if r["ranked"] else "[dim]—[/]"
-        table.add_row(rank, cell(r["group"]), f"{int(r['documents']):,}",
+        group = t("q.region_unknown", lang) if p.by == "region" and r["group"] == "UNKNOWN" else r["group"]
+        table.add_row(rank, cell(group), f"{int(r['documents']):,}",
                       *[_cell(r, c, c in _SHARES) for c in cols],
                       *([cell(t(f"loc.{r['evidence']}", lang, region=p.params["region"])) if isinstance(r["evidence"], str)
                          else "—"] if evidence else []))
