@@ -109,6 +109,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # a record over an input limit (patentnav.limits.limit_issue); what.limit.*: the record
     "issue.over_limit": ("{what}, over the {name} limit of {limit}; record not read (raise it with --limit {name}=... if genuine)",
                          "{what}，超过 {name} 限制（{limit}）；该记录未读取（如确属正常，可用 --limit {name}=... 提高限制）"),
+    "ingest.all_rejected": ("No documents: all {n} rows read were rejected (see the reasons above), so nothing was written; fix the export or read it with --format NAME.",
+                            "没有文献：读取的 {n} 行全部被拒绝（原因见上表），因此没有写出任何文件；请修正导出文件，或用 --format 名称 指定读取器。"),
     "ingest.xlsx_note": ("(a spreadsheet to read; read .parquet or .jsonl back with patentnav)", "（供电子表格查看；patentnav 读回请用 .parquet 或 .jsonl）"),
     # info
     "info.title": ("Corpus overview", "专利数据概览"),
@@ -407,7 +409,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "--limit {setting}：应写作 NAME=VALUE，NAME 为 {names} 之一（例如 --limit input_bytes=8G）"),
     "err.limit_size": ("{source}: not a size: '{value}'; write e.g. 8G, 512M or 100000 (K, M, G are 1024-based)",
                        "{source}：“{value}”不是大小；请写作 8G、512M 或 100000 这样的值（K、M、G 按 1024 进位）"),
-    "err.limit_ratio": ("{source}: '{value}' is not a number; write a ratio such as 500", "{source}：“{value}”不是数字；请写一个比值，例如 500"),
+    "err.limit_ratio": ("{source}: '{value}' is not a number; write a ratio, e.g. 500", "{source}：“{value}”不是数字；请写一个比值，例如 500"),
     "err.limit_positive": ("{source}: a limit must be positive; give a value above 0, e.g. 8G", "{source}：限制必须为正数；请给出大于 0 的值，例如 8G"),
     # what went over a limit (patentnav.limits: LimitError, limit_issue)
     "what.limit.field_long": ("a field is longer than allowed", "某字段超出允许的长度"),

@@ -112,8 +112,9 @@ def ingest(files, output, overwrite, fmt, strict, issues_path, show, lang):
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
     if corpus is None:
         console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))
-    elif len(corpus) == 0:  # a header-only export: say so, write nothing, fail
-        err_console.print(f"[bold red]{t('ingest.no_documents', lang)}[/]")
+    elif len(corpus) == 0:  # a header-only export, or every row rejected: say which, write nothing, fail
+        said = t("ingest.all_rejected", lang, n=f"{report.rows_read:,}") if report.rows_read else t("ingest.no_documents", lang)
+        err_console.print(f"[bold red]{said}[/]")
         sys.exit(1)
     elif output:
         out = write_corpus(corpus, output)
