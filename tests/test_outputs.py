@@ -49,7 +49,7 @@ def test_interrupted_run_leaves_the_previous_report_whole(tmp_path, monkeypatch)
     write_outputs(REPORT, out, ["html", "md"])
     before = {p: (out / p).read_bytes() for p in _listing(out) if (out / p).is_file()}
 
-    def interrupted(report, out_dir, name="report.md"):
+    def interrupted(report, out_dir, name="report.md", **kw):
         raise KeyboardInterrupt
 
     import patentnav.report.markdown as md

@@ -227,18 +227,39 @@ def _as_of(as_of) -> pd.Timestamp:
     return pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
 
 
+def _ymd(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of ``datetime64`` values (NumPy calendar arithmetic, no NaT)."""
+    months = v.astype("datetime64[M]")
+    y = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    m = months.astype(np.int64) % 12 + 1
+    d = (v.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return y, m, d
+
+
+def _from_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray | None:
+    """``datetime64[ns]`` of valid year, month, day arrays; None when a year leaves the
+    nanosecond range (1678-2261), which the caller hands to pandas to raise its error."""
+    if len(y) and (y.min() < 1678 or y.max() > 2261):
+        return None
+    first = (y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (m - 1).astype("timedelta64[M]")
+    return (first.astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")).astype("datetime64[ns]")
+
+
 def _add_years(d: pd.Series, years) -> pd.Series:
     """``d`` + whole years, vectorised; 29 Feb falls to 28 Feb in common years."""
     years = pd.Series(np.broadcast_to(np.asarray(years, dtype=float), (len(d),)), index=d.index)
     ok = d.notna() & years.notna()
     out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
     if ok.any():
-        y = d[ok].dt.year + years[ok].astype(int)
-        m = d[ok].dt.month
-        day = d[ok].dt.day
+        okn = ok.to_numpy()
+        y, m, day = _ymd(d.to_numpy(dtype="datetime64[ns]")[okn])
+        y = y + years.to_numpy()[okn].astype(int)
         leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-        day = day.where(~((m == 2) & (day == 29) & ~leap), 28)
-        out[ok] = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day}))
+        day = np.where((m == 2) & (day == 29) & ~leap, 28, day)
+        res = _from_ymd(y, m, day)
+        if res is None:  # out of range: pandas says why
+            res = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day})).to_numpy()
+        out[ok] = res
     return out
 
 
@@ -248,12 +269,20 @@ def _add_months(d: pd.Series, months) -> pd.Series:
     ok = d.notna() & months.notna()
     out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
     if ok.any():
-        total = d[ok].dt.year * 12 + (d[ok].dt.month - 1) + months[ok].astype(int)
+        okn = ok.to_numpy()
+        y0, m0, d0 = _ymd(d.to_numpy(dtype="datetime64[ns]")[okn])
+        total = y0 * 12 + (m0 - 1) + months.to_numpy()[okn].astype(int)
         y, m = total // 12, total % 12 + 1
-        first = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": 1}))
-        last = (first + pd.offsets.MonthEnd(0)).dt.day
-        day = np.minimum(d[ok].dt.day, last)
-        out[ok] = first + pd.to_timedelta(day - 1, unit="D")
+        nxt = total + 1  # first day of the next month, minus one day: the month's last day
+        last = _from_ymd(nxt // 12, nxt % 12 + 1, np.ones(len(nxt), dtype=np.int64))
+        res = None
+        if last is not None:
+            last_day = _ymd(last - np.timedelta64(1, "D"))[2]
+            res = _from_ymd(y, m, np.minimum(d0, last_day))
+        if res is None:  # out of range: pandas says why
+            first = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": 1}))
+            res = (first + pd.to_timedelta(np.minimum(d0, (first + pd.offsets.MonthEnd(0)).dt.day) - 1, unit="D")).to_numpy()
+        out[ok] = res
     return out
 
 
@@ -263,8 +292,22 @@ def map_legal_status(text, document_type=None) -> pd.Series:
     Exact matches in :data:`LEGAL_STATUS_MAP` first, then the substring rules of
     :data:`LEGAL_STATUS_KEYWORDS`. Lens ``DISCONTINUED``/``INACTIVE`` on an application
     becomes ``withdrawn_or_refused``; a Chinese ``失效`` on an application likewise.
+    The rules run over the distinct texts (an export has a handful).
     """
     s = (text if isinstance(text, pd.Series) else pd.Series(np.asarray(text, dtype=object))).astype("string").reset_index(drop=True)
+    codes, distinct = pd.factorize(s)
+    mapped = np.asarray(_map_distinct_status(pd.Series(distinct, dtype="string")), dtype=object)
+    out = pd.Series(np.where(codes >= 0, mapped[np.maximum(codes, 0)] if len(mapped) else None, None), dtype=object)
+    out = out.where(pd.notna(out), None)
+    if document_type is not None:
+        dtp = document_type if isinstance(document_type, pd.Series) else pd.Series(np.asarray(document_type, dtype=object))
+        app = dtp.reset_index(drop=True).isin(["application", "search_report"]).to_numpy()
+        out[(out == "lapsed").to_numpy() & app] = "withdrawn_or_refused"
+    return out
+
+
+def _map_distinct_status(s: pd.Series) -> pd.Series:
+    """:func:`map_legal_status` of texts without the document-type rule (NaN: no information)."""
     norm = s.str.strip().str.upper()
     out = norm.astype(object).map(LEGAL_STATUS_MAP).astype(object)  # dict lookup, unmatched -> NaN
     known = norm.isin(list(LEGAL_STATUS_MAP)).fillna(False).to_numpy()
@@ -273,11 +316,6 @@ def map_legal_status(text, document_type=None) -> pd.Series:
         hit = todo & norm.str.contains(kw, regex=False).fillna(False).to_numpy()
         out[hit] = st
         todo &= ~hit
-    out = out.where(pd.notna(out), None)
-    if document_type is not None:
-        dtp = document_type if isinstance(document_type, pd.Series) else pd.Series(np.asarray(document_type, dtype=object))
-        app = dtp.reset_index(drop=True).isin(["application", "search_report"]).to_numpy()
-        out[(out == "lapsed").to_numpy() & app] = "withdrawn_or_refused"
     return out
 
 
@@ -333,31 +371,40 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
     code = pd.Series([None] * n, index=df.index, dtype=object)
 
     def put(mask, value, text, key):
-        mask = mask.fillna(False) if hasattr(mask, "fillna") else mask
-        exp[mask] = value[mask]
-        rule[mask] = text
-        code[mask] = key
+        """``value(m)``: the expiry of the rows of boolean array ``m`` (computed for them only)."""
+        m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
+        if not m.any():
+            return
+        exp[m] = value(m)
+        rule[m] = text
+        code[m] = key
 
-    f20 = _add_years(filing, 20)
+    def years_from(dates: pd.Series, years: int):
+        return lambda m: _add_years(dates[m], years)
+
     patent = c.isin(["granted_patent", "application", "search_report", "plant_patent"])
-    put(patent, f20, "20 years from filing", "filing_20")
+    put(patent, years_from(filing, 20), "20 years from filing", "filing_20")
     # US, filed before 8 June 1995 and granted: the longer of 17y from grant / 20y from filing
     old_us = patent & (j == "US") & (filing < US_URAA_DATE) & grant.notna()
-    g17 = _add_years(grant, 17)
-    put(old_us, g17.where(g17 > f20, f20), "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)", "us_pre1995")
+
+    def longer(m):
+        g17, f20 = _add_years(grant[m], 17), _add_years(filing[m], 20)
+        return g17.where(g17 > f20, f20)
+
+    put(old_us, longer, "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)", "us_pre1995")
     # US designs: 15y from grant (filed >= 2015-05-13), 14y before
     usd = (c == "design") & (j == "US")
-    put(usd & (filing >= US_DESIGN_15Y_FROM), _add_years(grant, 15), "US design: 15 years from grant", "us_design_15")
-    put(usd & (filing < US_DESIGN_15Y_FROM), _add_years(grant, 14), "US design filed before 2015-05-13: 14 years from grant",
+    put(usd & (filing >= US_DESIGN_15Y_FROM), years_from(grant, 15), "US design: 15 years from grant", "us_design_15")
+    put(usd & (filing < US_DESIGN_15Y_FROM), years_from(grant, 14), "US design filed before 2015-05-13: 14 years from grant",
         "us_design_14")
     cnd = (c == "design") & (j == "CN")
-    put(cnd & (filing >= CN_DESIGN_15Y_FROM), _add_years(filing, 15), "CN design: 15 years from filing", "cn_design_15")
-    put(cnd & (filing < CN_DESIGN_15Y_FROM), _add_years(filing, 10), "CN design filed before 2021-06-01: 10 years from filing",
+    put(cnd & (filing >= CN_DESIGN_15Y_FROM), years_from(filing, 15), "CN design: 15 years from filing", "cn_design_15")
+    put(cnd & (filing < CN_DESIGN_15Y_FROM), years_from(filing, 10), "CN design filed before 2021-06-01: 10 years from filing",
         "cn_design_10")
     for cc, yrs in UTILITY_MODEL_YEARS.items():
-        put((c == "utility_model") & (j == cc), _add_years(filing, yrs), f"{cc} utility model: {yrs} years from filing",
+        put((c == "utility_model") & (j == cc), years_from(filing, yrs), f"{cc} utility model: {yrs} years from filing",
             f"utility_model:{cc}:{yrs}")
-    put((c == "limited_patent") & (j == "AU"), _add_years(filing, 8), "AU innovation patent: 8 years from filing", "au_innovation")
+    put((c == "limited_patent") & (j == "AU"), years_from(filing, 8), "AU innovation patent: 8 years from filing", "au_innovation")
     # no filing date: no expiry
     df = df.copy()
     df["expiry_date"] = exp
@@ -410,7 +457,15 @@ STATUS_REASONS = ("not_yet_filed", "legal_event", "term_ended", "legal_status", 
 
 
 def _fmt(d: pd.Series) -> pd.Series:
-    return d.dt.strftime("%Y-%m-%d").fillna("?")
+    return pd.Series(_dates_text(d.to_numpy(dtype="datetime64[ns]")), index=d.index, dtype=object)
+
+
+def _dates_text(v: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD`` of ``datetime64[ns]`` values (object array; ``?`` for NaT). Within the
+    nanosecond range every year has four digits, as ``strftime("%Y-%m-%d")`` writes it."""
+    out = np.datetime_as_string(v.astype("datetime64[D]"), unit="D").astype(object)
+    out[np.isnat(v)] = "?"
+    return out
 
 
 def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> pd.DataFrame:
@@ -449,21 +504,29 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     reason = np.full(n, "no rule applies (document type or dates unknown)", dtype=object)
     code = np.full(n, "no_rule", dtype=object)  # the reason as a code (STATUS_REASONS), for reports in any language
     detail = np.full(n, None, dtype=object)
-    assumed = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    assumed = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     done = np.zeros(n, dtype=bool)
     c = df["doc_class"]
     filing, grant, exp = df["filing_date"], df["grant_eff"], df["expiry_date"]
+    dates = {k: v.to_numpy(dtype="datetime64[ns]") for k, v in (("filing", filing), ("grant", grant), ("exp", exp))}
+
+    def text(name: str, rows: np.ndarray) -> np.ndarray:  # dates as text, for the rows a rule takes only
+        return _dates_text(dates[name][rows])
 
     def put(mask, st, why, key, date=None, more=None):
-        m = np.asarray(mask, dtype=bool) & ~done
-        status[m] = st if np.isscalar(st) else np.asarray(st, dtype=object)[m]
-        reason[m] = why if isinstance(why, str) else np.asarray(why, dtype=object)[m]
-        code[m] = key
+        """Rows of ``mask`` not decided yet take this rule; ``why`` / ``more``: text, or a
+        function of the rows giving one text per row."""
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool) & ~done)
+        if not len(rows):
+            return
+        status[rows] = st if np.isscalar(st) else np.asarray(st, dtype=object)[rows]
+        reason[rows] = why if isinstance(why, str) else why(rows)
+        code[rows] = key
         if more is not None:
-            detail[m] = np.asarray(more, dtype=object)[m]
+            detail[rows] = more(rows) if callable(more) else np.asarray(more, dtype=object)[rows]
         if date is not None:
-            assumed[m] = date[m]
-        done[m] = True
+            assumed[rows] = np.asarray(date, dtype="datetime64[ns]")[rows]
+        done[rows] = True
 
     # 0. not yet filed / published on as_of
     notyet = (filing.notna() & (filing > asof)) | (filing.isna() & df["publication_date"].notna() & (df["publication_date"] > asof))
@@ -474,47 +537,58 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     if len(ev):
         o = np.zeros(n, dtype=int)
         o[ev["doc"].to_numpy()] = ev["outcome"].to_numpy()
-        evd = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-        evd.iloc[ev["doc"].to_numpy()] = ev["ev_date"].to_numpy()
+        evd = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        evd[ev["doc"].to_numpy()] = ev["ev_date"].to_numpy(dtype="datetime64[ns]")
         txt = np.full(n, "", dtype=object)
-        txt[ev["doc"].to_numpy()] = ev["ev_text"].to_numpy()
-        txt = pd.Series(txt, index=df.index)
-        put(o == _EV_WITHDRAW, "withdrawn_or_refused", "legal event " + txt + " on " + _fmt(evd), "legal_event", evd, txt)
-        put(o == _EV_LAPSE, "lapsed", "legal event " + txt + " on " + _fmt(evd), "legal_event", evd, txt)
+        txt[ev["doc"].to_numpy()] = ev["ev_text"].to_numpy(dtype=object)
+
+        def event_text(rows):
+            return "legal event " + txt[rows] + " on " + _dates_text(evd[rows])
+
+        put(o == _EV_WITHDRAW, "withdrawn_or_refused", event_text, "legal_event", evd, txt)
+        put(o == _EV_LAPSE, "lapsed", event_text, "legal_event", evd, txt)
 
     # 2. term
     expired = (exp.notna() & (exp <= asof)).to_numpy()
-    put(expired, "expired", "term ended on " + _fmt(exp) + " (" + df["term_rule"].fillna("") + ")", "term_ended", exp,
-        df["term_rule_code"])
+    term_rule = df["term_rule"].to_numpy(dtype=object)
+    put(expired, "expired",
+        lambda r: "term ended on " + text("exp", r) + " (" + np.where(pd.isna(term_rule[r]), "", term_rule[r]) + ")",
+        "term_ended", dates["exp"], df["term_rule_code"])
 
     # 3. legal_status text
     mapped = map_legal_status(df["legal_status"], c)
     has = mapped.notna().to_numpy()
-    put(has, mapped.to_numpy(), "legal_status '" + df["legal_status"].fillna("") + "' (as exported; undated)", "legal_status",
-        more=df["legal_status"])
+    ls_text = df["legal_status"].to_numpy(dtype=object)
+    put(has, mapped.to_numpy(), lambda r: "legal_status '" + ls_text[r] + "' (as exported; undated)", "legal_status",
+        more=lambda r: ls_text[r])
 
     # 4. rules
     granted = c.isin(_GRANT_TYPES).to_numpy()
     g_ok = (grant.notna() & (grant <= asof)).to_numpy()
-    put(granted & g_ok, "in_force", "granted " + _fmt(grant) + ", term runs to " + _fmt(exp) + ", no lapse event", "granted", grant)
+    put(granted & g_ok, "in_force", lambda r: "granted " + text("grant", r) + ", term runs to " + text("exp", r) + ", no lapse event",
+        "granted", dates["grant"])
     # granted after as_of: the application was pending on as_of
     put(granted & ~g_ok & filing.notna().to_numpy(), "pending",
-        "application filed " + _fmt(filing) + " granted only on " + _fmt(grant) + " (after as_of)", "granted_after_as_of",
-        filing, _fmt(grant))
+        lambda r: "application filed " + text("filing", r) + " granted only on " + text("grant", r) + " (after as_of)",
+        "granted_after_as_of", dates["filing"], lambda r: text("grant", r))
     app = c.isin(["application", "search_report"]).to_numpy()
     wo = (df["jurisdiction"] == "WO").to_numpy()
     pct_end = _add_months(df["earliest_priority_date"].fillna(filing), 31)
+    dates["pct_end"] = pct_end.to_numpy(dtype="datetime64[ns]")
     put(app & wo & (pct_end <= asof).fillna(False).to_numpy(), "lapsed",
-        "international phase ended " + _fmt(pct_end) + " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries",
-        "pct_ended", pct_end)
-    put(app & wo, "pending", "international application, national-phase entry possible until " + _fmt(pct_end), "pct_open",
-        filing, _fmt(pct_end))
+        lambda r: "international phase ended " + text("pct_end", r)
+        + " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries",
+        "pct_ended", dates["pct_end"])
+    put(app & wo, "pending", lambda r: "international application, national-phase entry possible until " + text("pct_end", r),
+        "pct_open", dates["filing"], lambda r: text("pct_end", r))
     put(app & filing.notna().to_numpy(), "pending",
-        "application filed " + _fmt(filing) + ", no withdrawal/refusal event, term to " + _fmt(exp), "application", filing)
+        lambda r: "application filed " + text("filing", r) + ", no withdrawal/refusal event, term to " + text("exp", r),
+        "application", dates["filing"])
     put(app, "pending", "application, filing date unknown, no withdrawal/refusal event", "application_undated",
         df["publication_date"])
     put((c == "statutory_invention_registration").to_numpy(), "unknown",
         "US statutory invention registration: defensive publication, no enforceable right", "sir")
+    assumed = pd.Series(assumed, index=df.index)
 
     days = (exp - asof).dt.days
     out = pd.DataFrame({

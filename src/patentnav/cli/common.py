@@ -399,3 +399,13 @@ def warn_missing_cjk_font(lang: str | None, fonts=None) -> bool:
         err_console.print(f"[yellow]{safe(t('font.missing', lang))}[/]")
         return False
     return True
+
+
+def prepare_markdown(lang: str | None) -> None:
+    """Before a report with Markdown charts: start kaleido's Chromium in the background (it
+    takes seconds to start; the report is built meanwhile) and warn when Chinese PNG charts
+    would lack a font (:func:`warn_missing_cjk_font`)."""
+    from ..report.markdown import warm_up
+
+    warm_up()
+    warn_missing_cjk_font(lang)

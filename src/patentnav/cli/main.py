@@ -9,15 +9,25 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .. import __version__
 from ..i18n import LocalizedError, column_label, error_text, t
 from .common import LocalizedGroup, cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: the package version, looked up only when asked (``--help`` stays fast)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .. import __version__
+
+    click.echo(f"patentnav, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=LocalizedGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="patentnav")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",
               help="Raise (or lower) an input limit for this run, before the command: "
                    "patentnav --limit input_bytes=8G ingest big.csv. Names: input_bytes, stream_bytes, "

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, safe
+from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, prepare_markdown, safe
 
 _STEPS = ("select", "status", "indicators", "fees", "region", "prospects", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
@@ -82,6 +82,8 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
 
         product = ProductProfile.from_file(product_file)
     plan = plan_out(out_dir, fmts, "portfolio", lang, extra=("rights_all.csv",) if "csv" in fmts else ())  # fail early on a bad --out
+    if "md" in fmts:
+        prepare_markdown(lang)
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),

@@ -59,11 +59,13 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     """
     from ..report import build_landscape_report
     from ..report.outputs import write_outputs
-    from .common import parse_formats, warn_missing_cjk_font
+    from .common import parse_formats, prepare_markdown
 
     fmts = parse_formats(formats)
     firm_list = parse_firms(firms)
     plan = plan_out(out_dir, fmts, "report", lang)  # fail on a bad --out before the work, not after
+    if "md" in fmts:
+        prepare_markdown(lang)
     t0 = time.perf_counter()
     from ..engine import Engine
     from ..engine.dataset import Dataset, is_dataset
@@ -75,8 +77,6 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             c = Dataset(corpus[0]).scope(industry=industry, ipc=list(ipc_patterns) or None, query=query)
     else:
         c = load_corpus(corpus, lang=lang)
-    if "md" in fmts:
-        warn_missing_cjk_font(lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as prog:
         task = prog.add_task("report", total=len(_STEPS))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..i18n import t
 from .common import (console, err_console, handle_errors, lang_option, load_corpus, option_lang, parse_formats, plan_out, safe,
-                     warn_missing_cjk_font)
+                     prepare_markdown)
 
 _STEPS = ("names", "relevance", "status", "holders", "risk", "prior_art", "summary", "monitoring", "report")
 _GRADE_STYLE = {"high": "bold red", "medium": "yellow", "watch": "cyan", "low": "dim"}
@@ -110,7 +110,7 @@ def warn(corpus, product_file, markets, name, features, keywords, codes, own_nam
     t0 = time.perf_counter()
     c = load_corpus(corpus, lang=lang)
     if "md" in fmts:
-        warn_missing_cjk_font(lang)
+        prepare_markdown(lang)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True) as prog:
         task = prog.add_task("warn", total=len(_STEPS))

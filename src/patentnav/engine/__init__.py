@@ -172,30 +172,26 @@ class MemoryAggregates:
         return citation_graph(self.corpus, kind_fallback=kind_fallback)
 
     def assign_regions(self, level: str = "country", firms=None, fallback="priority"):
+        """:func:`patentnav.geo.assign_regions`, computed once per arguments (a report asks
+        for the same assignment in several sections); each caller gets its own shallow copy
+        (pandas copy-on-write: changing it never changes the next caller's)."""
         from ..geo import assign_regions
 
-        return assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        try:
+            key = (level, None if firms is None else (firms if isinstance(firms, str) else tuple(firms)), fallback)
+            hash(key)
+        except TypeError:
+            return assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        cache = self.__dict__.setdefault("_assignments", {})
+        if key not in cache:
+            cache[key] = assign_regions(self.corpus, level=level, firms=firms, fallback=fallback)
+        return cache[key].copy(deep=False)
 
     def region_technology(self, assignment, technology: str = "ipc", level: str = "subclass"):
         """``(X, regions, technologies)`` as :func:`patentnav.landscape.gaps.region_technology`
-        makes them, with ``X`` summed exactly as the engines sum it (:func:`fractional_sum`)."""
-        import numpy as np
-        import scipy.sparse as sp
+        makes them, with ``X`` summed exactly as the engines sum it (:func:`fractional_product`)."""
+        from ..landscape.gaps import _region_parts
+        from .aggregates import fractional_product
 
-        from ..landscape.gaps import region_technology
-        from .aggregates import fractional_sum
-
-        _, regions, techs, R, T = region_technology(self.corpus, assignment, technology, level)
-        R = R.tocoo()
-        k = np.rint(1.0 / R.data).astype(np.int64)
-        shape = (len(regions), len(techs))
-        parts = []
-        for kk in np.unique(k):  # integer counts per applicant number k: (R_k' T)
-            m = k == kk
-            Rk = sp.csr_matrix((np.ones(int(m.sum())), (R.row[m], R.col[m])), shape=R.shape)
-            C = (Rk.T @ T).tocoo()
-            parts.append((C.row, C.col, np.full(C.nnz, kk), np.rint(C.data).astype(np.int64)))
-        if not parts:
-            return np.zeros(shape), regions, techs
-        r, c, kk, n = (np.concatenate(x) for x in zip(*parts))
-        return fractional_sum(r, c, kk, n, shape), regions, techs
+        R, regions, T, techs = _region_parts(self.corpus, assignment, technology, level)
+        return fractional_product(R, T), regions, techs

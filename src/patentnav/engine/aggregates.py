@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from . import kernels as K
 
-__all__ = ["Aggregates", "fractional_sum"]
+__all__ = ["Aggregates", "fractional_sum", "fractional_product"]
 
 PUB = K.PUB
 
@@ -440,3 +440,23 @@ def fractional_sum(r, c, k, n, shape) -> np.ndarray:
         np.add.at(part, (r[m], c[m]), n[m])  # integers: exact
         X += part / kk
     return X
+
+
+def fractional_product(R, T) -> np.ndarray:
+    """Dense ``R' T`` (regions x technologies) of fractional weights ``R`` (documents x
+    regions, each weight ``1 / k``) and binary ``T`` (documents x technologies), summed as
+    :func:`fractional_sum` sums an engine's counts: integer counts per ``k``, then ``n / k``
+    over ``k`` ascending, so the in-memory matrix has the engines' bits."""
+    R = sp.coo_matrix(R)
+    shape = (R.shape[1], T.shape[1])
+    k = np.rint(1.0 / R.data).astype(np.int64)
+    parts = []
+    for kk in np.unique(k):  # integer counts per applicant number k: (R_k' T)
+        m = k == kk
+        Rk = sp.csr_matrix((np.ones(int(m.sum())), (R.row[m], R.col[m])), shape=R.shape)
+        C = (Rk.T @ T).tocoo()
+        parts.append((C.row, C.col, np.full(C.nnz, kk), np.rint(C.data).astype(np.int64)))
+    if not parts:
+        return np.zeros(shape)
+    r, c, kk, n = (np.concatenate(x) for x in zip(*parts))
+    return fractional_sum(r, c, kk, n, shape)

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from .report import IngestError, IngestReport
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # noqa: F401
 
 __all__ = ["ReaderSpec", "register", "READERS", "detect_format", "read_head"]
 

@@ -6,9 +6,10 @@ Invariant, checked whenever a report is built: ``rows_read == kept + merged + re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Issue", "IngestReport", "IngestError"]
 
@@ -148,10 +149,12 @@ class IngestReport:
             per_file=self.per_file + other.per_file,
         )
 
-    def issues_frame(self, lang: str = "en") -> pd.DataFrame:
+    def issues_frame(self, lang: str = "en") -> "pd.DataFrame":
         """Rejected rows and warnings as one data frame (kind, file, line, field, code, reason,
         value): ``code`` names the reason for scripts (catalog entry ``issue.<code>``, the same
         in every language), ``reason`` says it in ``lang``."""
+        import pandas as pd
+
         rows = [(kind, i.file, i.line, i.field, i.code, i.reason_in(lang), i.value)
                 for kind, issues in (("rejected", self.rejected), ("warning", self.warnings)) for i in issues]
         return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "code", "reason", "value"])

@@ -447,12 +447,50 @@ def _texts(corpus, text_fields) -> pa.Array | None:
     return join_text([corpus[col].combine_chunks().cast(pa.large_string()) for col in text_fields], " ")
 
 
+def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) -> dict:
+    """Per field: the ``top`` applicants by documents ``[(name, documents), ...]`` (ties: name),
+    from the shared documents x applicants incidence (fields x documents times documents x names)."""
+    from ..model.shared import shared
+    from .incidence import incidence
+
+    H = shared(corpus, ("list_incidence", app_col), lambda: incidence(corpus.table[app_col]))
+    idx = np.flatnonzero(labels >= 0)
+    F = sp.csr_matrix((np.ones(len(idx)), (labels[idx], idx)), shape=(k, len(labels)))
+    C = (F @ H.matrix.astype(np.float64)).tocoo()
+    order = np.lexsort((C.col, -C.data, C.row))
+    r, c, v = C.row[order], C.col[order], C.data[order]
+    keep = np.arange(len(r)) - np.searchsorted(r, r, side="left") < top
+    r, c, v = r[keep], c[keep], v[keep].astype(np.int64)
+    bounds = np.searchsorted(r, np.arange(k + 1))
+    names = H.items
+    return {f: list(zip(names[c[lo:hi]].tolist(), v[lo:hi].tolist()))
+            for f, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
+
+
+def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
+    """Per field: the ``top`` patents by forward citations ``[(number, citations or None), ...]``
+    (ties: publication number)."""
+    from ..model.shared import publication_numbers, publication_rank
+
+    fc = corpus.table["forward_citations"].to_numpy(zero_copy_only=False)
+    fc = np.where(pd.isna(fc), -1, fc).astype(np.int64)
+    idx = np.flatnonzero(labels >= 0)
+    idx = idx[np.lexsort((publication_rank(corpus)[idx], -fc[idx], labels[idx]))]
+    f = labels[idx]
+    idx = idx[np.arange(len(idx)) - np.searchsorted(f, f, side="left") < top]
+    f = labels[idx]
+    pubs = publication_numbers(corpus)
+    bounds = np.searchsorted(f, np.arange(int(f.max()) + 2 if len(f) else 1))
+    return {g: [(pubs[d], (int(fc[d]) if fc[d] >= 0 else None)) for d in idx[lo:hi]]
+            for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
+
+
 def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: int, n_terms: int,
               top: int, min_support: float, cutoff, growth_years: int, growth_by: str, text_fields,
               tokens: list | None = None) -> dict:
     """Per-field descriptions for fields 0..k-1 (provisional ids)."""
     from ..classify.titles import ipc_title
-    from ..text import class_term_counts, class_tfidf, document_term_matrix, tokenize_many
+    from ..text import class_term_counts, class_tfidf, document_term_matrix
 
     t = corpus.table
     n = len(labels)
@@ -495,24 +533,8 @@ def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: in
     app_col = "applicants_harmonized"
     if pc.sum(pc.list_value_length(t[app_col])).as_py() in (None, 0):
         app_col = "applicants"
-    apps = t[app_col].combine_chunks()
-    flat = pc.list_flatten(apps).to_numpy(zero_copy_only=False)
-    parent = pc.list_parent_indices(apps).to_numpy()
-    ad = pd.DataFrame({"doc": parent, "name": flat}).dropna().drop_duplicates()
-    ad["field"] = labels[ad["doc"].to_numpy()]
-    ad = ad[ad["field"] >= 0]
-    ac = ad.groupby(["field", "name"]).size().rename("n").reset_index()
-    ac = ac.sort_values(["field", "n", "name"], ascending=[True, False, True]).groupby("field").head(top)
-    top_apps = {f: list(zip(g["name"].tolist(), g["n"].astype(int).tolist())) for f, g in ac.groupby("field")}
-
-    # most cited patents
-    fc = t["forward_citations"].to_numpy(zero_copy_only=False)
-    fc = np.where(pd.isna(fc), -1, fc).astype(np.int64)
-    pubs = t["publication_number"].to_numpy(zero_copy_only=False)
-    pdf = pd.DataFrame({"field": labels, "fc": fc, "pub": pubs})
-    pdf = pdf[pdf["field"] >= 0].sort_values(["field", "fc", "pub"], ascending=[True, False, True])
-    pdf = pdf.groupby("field").head(top)
-    top_pats = {f: [(p, (int(c) if c >= 0 else None)) for p, c in zip(g["pub"], g["fc"])] for f, g in pdf.groupby("field")}
+    top_apps = _top_applicants(corpus, app_col, labels, k, top)
+    top_pats = _top_cited(corpus, labels, top)
 
     # characteristic codes by lift
     X = sp.csr_matrix(inc.matrix, dtype=np.float64)
@@ -547,14 +569,15 @@ def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: in
                            "term": pd.Series(dtype=object), "weight": pd.Series(dtype=np.float64)})
     if text_fields and k:
         sub = np.flatnonzero(labels >= 0)
-        if tokens is not None:  # already tokenised (text basis)
-            toks = [tokens[i] for i in sub]
-        else:
-            toks = tokenize_many(_texts(corpus, text_fields).take(pa.array(sub)))
-        if any(toks):
-            dtm, terms = document_term_matrix(toks, min_df=2)
-            if dtm.shape[1] == 0:
-                dtm, terms = document_term_matrix(toks)
+        # terms in >= 2 documents of the fields, else all terms (one tokenisation; Arrow
+        # texts are counted without Python token lists)
+        dtm, terms = document_term_matrix([tokens[i] for i in sub] if tokens is not None
+                                          else _texts(corpus, text_fields).take(pa.array(sub)))
+        if dtm.nnz:
+            df = np.bincount(dtm.indices, minlength=dtm.shape[1])
+            if (df >= 2).any():
+                cols = np.flatnonzero(df >= 2)
+                dtm, terms = dtm[:, cols].tocsr(), terms[cols]
             W = class_tfidf(class_term_counts(dtm, labels[sub], k)).tocoo()
             wr, wc, wv = W.row, W.col, W.data
             order = np.lexsort((terms[wc].astype(str), -wv, wr))

@@ -98,16 +98,23 @@ def _technology_lists(corpus, technology: str, level: str):
 
 def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc", level: str = "subclass"):
     """Region x technology matrix ``X = R' T`` and its parts (see the module docstring)."""
-    inc = _technology_lists(corpus, technology, level)
-    docs = pd.Index(corpus["publication_number"].to_numpy())
-    rows = docs.get_indexer(assignment["publication_number"].to_numpy())
-    ok = rows >= 0
-    regions, rcodes = np.unique(assignment["region"].astype(str).to_numpy()[ok], return_inverse=True)
-    R = sp.csr_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(docs), len(regions)))
-    T = inc.matrix.astype(np.float64)
+    R, regions, T, techs = _region_parts(corpus, assignment, technology, level)
     X = np.asarray((R.T @ T).todense())
-    return X, regions, inc.items.astype(str), R, T
+    return X, regions, techs, R, T
 
+
+def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str):
+    """``R`` (documents x regions, fractional weights), its regions, ``T`` (documents x
+    technologies, binary, float) and its technologies."""
+    from ..model.shared import row_index
+
+    inc = _technology_lists(corpus, technology, level)
+    rows = row_index(corpus).get_indexer(assignment["publication_number"].to_numpy())
+    ok = rows >= 0
+    rcodes, regions = pd.factorize(assignment["region"].astype(str).to_numpy()[ok], sort=True)  # np.unique's order
+    regions = np.asarray(regions, dtype=object)
+    R = sp.csr_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
+    return R, regions, inc.matrix.astype(np.float64), inc.items.astype(str)
 
 
 @dataclass
@@ -262,14 +269,19 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
 
     if region_level is None:
         region_level = "country" if firms is not None or "-" not in region else ("province" if region.count("-") == 1 else "city")
-    if assignment is None and aggregates is None:
-        assignment = assign_regions(corpus, level=region_level, firms=firms, fallback=fallback)
-    elif assignment is None:
-        assignment = aggregates.assign_regions(region_level, firms=firms, fallback=fallback)
-    X, regions, techs, R, T = region_technology(corpus, assignment, technology, level)
+    if assignment is None:
+        assignment = (assign_regions(corpus, level=region_level, firms=firms, fallback=fallback) if aggregates is None
+                      else aggregates.assign_regions(region_level, firms=firms, fallback=fallback))
+    R, regions, T, techs = _region_parts(corpus, assignment, technology, level)
     doc_techs = techs
-    if aggregates is not None and technology in ("ipc", "cpc"):
+    if aggregates is not None and technology in ("ipc", "cpc") and getattr(aggregates, "engine", None) == "memory":
+        from ..engine.aggregates import fractional_product
+
+        X = fractional_product(R, T)  # as every engine sums it
+    elif aggregates is not None and technology in ("ipc", "cpc"):
         X, regions, techs = aggregates.region_technology(assignment, technology, level)
+    else:
+        X = np.asarray((R.T @ T).todense())
     if region not in set(regions):
         by_size = assignment.groupby(assignment["region"].astype(str))["weight"].sum().sort_values(ascending=False)
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in by_size.drop(labels=["UNKNOWN"], errors="ignore").head(10).items()) \
@@ -331,7 +343,8 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     table = table.assign(_o=table["category"].map(_ORDER)).sort_values(
         ["_o", "gap_score", "rca", "technology"], ascending=[True, False, False, True], kind="mergesort").drop(columns="_o")
     table = table.reset_index(drop=True)
-    _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff, status)
+    rights = _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff,
+                                status)
     if technology in ("ipc", "cpc"):
         from ..classify.titles import ipc_title
 
@@ -349,7 +362,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
                              "region_inside": bool(region in set(spec.complexity_regions.astype(str)))},
               "warnings": list(dict.fromkeys(str(w.message) for w in caught)), "names": names,
               "cutoff": str(cutoff)}
-    return GapAnalysis(table, region, spec, dict(FORMULAS), params, rights=document_rights(corpus, cutoff, status),
+    return GapAnalysis(table, region, spec, dict(FORMULAS), params, rights=rights,
                        assignment=assignment, technology_matrix=sp.csc_matrix(T), technology_items=np.asarray(doc_techs),
                        region_evidence=document_evidence(assignment, region, corpus["publication_number"].to_numpy()))
 
@@ -370,13 +383,12 @@ def _feasibility(density: np.ndarray) -> np.ndarray:
 def _top_k_per_row(M: sp.csr_matrix, k: int) -> list[np.ndarray]:
     """Column indices of the k largest entries of each row (ties: lower column first)."""
     M = sp.csr_matrix(M)
-    out = []
-    for i in range(M.shape[0]):  # one pass per technology (hundreds), not per patent
-        lo, hi = M.indptr[i], M.indptr[i + 1]
-        cols, vals = M.indices[lo:hi], M.data[lo:hi]
-        order = np.lexsort((cols, -vals))[:k]
-        out.append(cols[order])
-    return out
+    row = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
+    order = np.lexsort((M.indices, -M.data, row))  # by row, value descending, column
+    rank = np.arange(len(order)) - M.indptr[row[order]]
+    cols = M.indices[order]
+    ends = np.searchsorted(row[order], np.arange(M.shape[0] + 1))
+    return [cols[lo:hi][rank[lo:hi] < k] for lo, hi in zip(ends[:-1], ends[1:])]
 
 
 def _columns_scaled(M: sp.csr_matrix, v: np.ndarray) -> sp.csr_matrix:
@@ -423,19 +435,21 @@ def document_rights(corpus, cutoff, status: pd.DataFrame | None = None) -> pd.Da
 def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff,
                        status=None):
     """Key live patents, free-to-use patents, holders, expiring counts, share held outside,
-    closest firms (in place).
+    closest firms (in place); returns :func:`document_rights` at ``cutoff``.
 
     Vectorised with sparse products over technologies x documents; Python loops run over
     technologies only.
     """
+    from ..model.shared import publication_numbers, publication_rank, shared
     from .incidence import incidence
 
     t = corpus.table
     n = t.num_rows
     harmonized = t["applicants_harmonized"]
     use_h = pc.sum(pc.list_value_length(harmonized)).as_py() or 0
-    H = incidence(harmonized if use_h else t["applicants"])  # documents x holders
-    pubs = t["publication_number"].to_numpy()
+    col = "applicants_harmonized" if use_h else "applicants"
+    H = shared(corpus, ("list_incidence", col), lambda: incidence(t[col]))  # documents x holders
+    pubs = publication_numbers(corpus)
     fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
     fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0.0)
     if cutoff is None:
@@ -446,15 +460,18 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     # expiring: rights in force whose term (patentnav.status) ends within expiry_years after the cut-off
     cut = pd.Timestamp(cutoff)
     horizon = cut + pd.DateOffset(years=expiry_years)
-    exp = pd.to_datetime(rights["expiry_date"], errors="coerce")
-    expiring = ((rights["status"] == "in_force") & exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
+    granted = (rights["status"] == "in_force").to_numpy()
+    expiring = np.zeros(n, dtype=bool)
+    g_rows = np.flatnonzero(granted)
+    exp = pd.to_datetime(pd.Series(rights["expiry_date"].to_numpy()[g_rows], dtype=object), errors="coerce")
+    expiring[g_rows] = (exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
     in_region = np.asarray(R[:, r].todense()).ravel()
     Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
-    ndocs = np.asarray((Tt > 0).sum(axis=1)).ravel()
+    ndocs = np.diff(Tt.indptr)  # binary: stored entries are the documents
     # key patents: rank documents by forward citations, family size, then number
+    pub_rank = publication_rank(corpus)
     rank = np.empty(n, dtype=np.float64)
-    rank[np.lexsort((pubs.astype(str), -fam, -fwd))] = np.arange(n, 0, -1)
-    granted = (rights["status"] == "in_force").to_numpy()
+    rank[np.lexsort((pub_rank, -fam, -fwd))] = np.arange(n, 0, -1)
     key_live = _top_k_per_row(_columns_scaled(Tt, (rank + n * granted) * live), top_patents)  # in force, then pending
     key_free = _top_k_per_row(_columns_scaled(Tt, rank * ended), top_patents)
     present = (Tt > 0).astype(np.float64)
@@ -481,19 +498,23 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
         table[name] = np.asarray(Tt @ mask.astype(np.float64)).ravel()[pos].astype(np.int64)
     table["expiring"] = exp_n[pos].astype(np.int64)
     table["held_outside_share"] = outside[pos]
-    _closest_firms(table, assignment, regions[r], pubs, T, spec, pos)
+    _closest_firms(table, assignment, regions[r], pubs, T, spec, pos, corpus)
+    return rights
 
 
-def _closest_firms(table, assignment, region, pubs, T, spec, pos) -> None:
+def _closest_firms(table, assignment, region, pubs, T, spec, pos, corpus=None) -> None:
     """Closest firms of the region to each technology, split by location evidence (in place).
 
     ``closest_local_firms``: the three applicants with location evidence in the region
     (firm list, address, applicant country; :func:`patentnav.geo.applicant_evidence`) whose
     portfolios are closest (score = proximity-weighted fractional documents);
     ``closest_first_filed_firms``: the same among applicants placed in the region only by a
-    proxy (earliest priority country, publishing office), never called local.
+    proxy (earliest priority country, publishing office), never called local. The firms x
+    technologies scores are made a block of technologies at a time (:func:`_top_rows`), so a
+    region with 100,000 firms never holds a dense firms x technologies matrix.
     """
     from ..geo import applicant_evidence
+    from ..model.shared import row_index
 
     n = len(pubs)
     ev = applicant_evidence(assignment, region)
@@ -502,13 +523,39 @@ def _closest_firms(table, assignment, region, pubs, T, spec, pos) -> None:
     if not len(local):
         table["closest_local_firms"], table["closest_first_filed_firms"] = empty, [[] for _ in range(len(table))]
         return
-    docs_idx = pd.Index(pubs).get_indexer(local["publication_number"].to_numpy())
+    index = row_index(corpus) if corpus is not None else pd.Index(pubs)
+    docs_idx = index.get_indexer(local["publication_number"].to_numpy())
     firms, fcodes = np.unique(local["applicant"].astype(str).to_numpy(), return_inverse=True)
     F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
-    P = np.asarray((F @ T).todense())
-    S = P @ np.nan_to_num(spec.proximity.to_numpy())  # firms x technologies
+    P = sp.csr_matrix(F @ T)  # firms x technologies, sparse
+    proximity = np.nan_to_num(spec.proximity.to_numpy())
     located = pd.Series(ev["located"].to_numpy(), index=ev["applicant"].to_numpy()).reindex(firms).fillna(False).to_numpy(bool)
     for col, mask in (("closest_local_firms", located), ("closest_first_filed_firms", ~located)):
-        Sm = np.where(mask[:, None], S, 0.0)
-        best = np.argsort(-Sm, axis=0, kind="stable")[:3]
-        table[col] = [[str(firms[i]) for i in best[:, j] if Sm[i, j] > 0] for j in pos]
+        rows = np.flatnonzero(mask)
+        best = _top_rows(P[rows], proximity, 3)
+        table[col] = [[str(firms[rows[i]]) for i in best[j]] for j in pos]
+
+
+def _top_rows(P: sp.csr_matrix, B: np.ndarray, k: int, block_cells: int = 1 << 23) -> list[np.ndarray]:
+    """For each column ``j`` of ``S = P @ B``: the rows of its ``k`` largest positive entries
+    (largest first; ties: lower row first), without holding ``S`` whole.
+
+    ``S`` is computed ``block_cells // rows`` columns at a time; within a block the ``k``-th
+    largest value of each column bounds the candidates, which are then sorted exactly.
+    """
+    m, n_cols = P.shape[0], B.shape[1]
+    out: list[np.ndarray] = []
+    width = max(1, block_cells // max(m, 1))
+    for lo in range(0, n_cols, width):
+        S = np.asarray(P @ B[:, lo:lo + width])
+        if m > k:
+            kth = -np.partition(-S, k - 1, axis=0)[k - 1]
+            cand = (S >= kth) & (S > 0)
+        else:
+            cand = S > 0
+        r, c = np.nonzero(cand)
+        order = np.lexsort((r, -S[r, c], c))
+        r, c = r[order], c[order]
+        ends = np.searchsorted(c, np.arange(S.shape[1] + 1))
+        out += [r[a:b][:k] for a, b in zip(ends[:-1], ends[1:])]
+    return out

@@ -80,13 +80,19 @@ def incidence(lists, documents=None, transform=None) -> Incidence:
     lists = pc.fill_null(lists, pa.scalar([], lists.type))
     flat = pc.list_flatten(lists)
     rows = pc.list_parent_indices(lists).to_numpy()
-    if transform is not None:
-        flat = transform(flat)
-    valid = np.asarray(pc.is_valid(flat).to_numpy(zero_copy_only=False), dtype=bool)
-    values = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)[valid]
-    rows = rows[valid]
-    codes, uniques = pd.factorize(values, sort=True)
-    m = sp.csr_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes)), shape=(n, len(uniques)))
+    # integer codes of the flat values from an Arrow dictionary: Python sees the distinct
+    # values only (the transform and the sort too)
+    enc = pc.dictionary_encode(flat)
+    distinct = enc.dictionary if transform is None else transform(enc.dictionary)
+    dvalid = np.asarray(pc.is_valid(distinct).to_numpy(zero_copy_only=False), dtype=bool)
+    dvalues = np.asarray(distinct.to_numpy(zero_copy_only=False), dtype=object)[dvalid]
+    uniques, inverse = np.unique(dvalues, return_inverse=True) if len(dvalues) else (np.zeros(0, dtype=object), np.zeros(0, np.int64))
+    code_of = np.full(len(distinct) + 1, -1, dtype=np.int64)  # the last slot: null values
+    code_of[np.flatnonzero(dvalid)] = inverse
+    idx = np.asarray(pc.fill_null(enc.indices, len(distinct)).to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes = code_of[idx]
+    keep = codes >= 0
+    m = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], codes[keep])), shape=(n, len(uniques)))
     m.sum_duplicates()
     m.data[:] = 1  # binary
     docs = np.asarray(documents if documents is not None else np.arange(n).astype(str), dtype=object)
@@ -103,11 +109,16 @@ def code_incidence(corpus, field: str = "ipc", level: str = "subclass") -> Incid
     level : {"section", "class", "subclass", "main_group", "subgroup"}
         Codes are truncated with :func:`patentnav.classify.ipc.truncate_array` (over the
         distinct codes only).
+
+    Made once per corpus, field and level (:mod:`patentnav.model.shared`): every analysis
+    of the corpus gets the same :class:`Incidence`; do not modify it in place.
     """
     if field not in ("ipc", "cpc"):
         raise ValueError(f"field must be 'ipc' or 'cpc', not {field!r}")
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    from ..model.shared import publication_numbers, shared
+
     transform = None if level == "subgroup" else (lambda a: truncate_array(a, level))
-    docs = corpus["publication_number"].to_numpy()
-    return incidence(corpus[field], docs, transform)
+    return shared(corpus, ("code_incidence", field, level),
+                  lambda: incidence(corpus[field], publication_numbers(corpus), transform))

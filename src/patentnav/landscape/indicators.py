@@ -173,8 +173,11 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
     out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
                        index=pd.Index(pub, name="publication_number"))
-    keys = [out[c].astype(object).where(out[c].notna(), "\0null").to_numpy() for c in out.columns]
-    out["cohort_size"] = pd.Series(np.ones(n, dtype=np.int64), index=out.index).groupby(keys).transform("size").to_numpy()
+    ids = np.zeros(n, dtype=np.int64)  # one integer per (year, field); a null is a value of its own
+    for c in out.columns:
+        codes, uniques = pd.factorize(out[c].astype(object).where(out[c].notna(), "\0null").to_numpy())
+        ids = ids * (len(uniques) + 1) + codes
+    out["cohort_size"] = np.bincount(ids)[ids] if n else np.zeros(0, dtype=np.int64)
     return out
 
 
@@ -420,7 +423,20 @@ def quality_table(corpus, components: Iterable[str] | None = None, window: int =
     index is in multiples of the cohort average and tells the top documents apart) or
     ``"max"`` (the OECD 2013 scale, capped at 1: every cohort's best document scores 1).
     ``attrs["method"]`` records it.
+
+    Made once per corpus, arguments and ``graph`` (:mod:`patentnav.model.shared`): the
+    landscape report's key patents and quality section share one table.
     """
+    from ..model.shared import shared
+
+    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph))
+    made = shared(corpus, key, lambda: (graph, _quality_table(corpus, components, window, field, method, graph)))
+    if made[0] is not graph:  # another graph had this id: compute afresh
+        made = (graph, _quality_table(corpus, components, window, field, method, graph))
+    return made[1].copy(deep=False)  # copy-on-write: a caller's changes stay its own
+
+
+def _quality_table(corpus, components, window, field, method, graph) -> pd.DataFrame:
     comps = _default_components(window, components)
     raw = quality_indicators(corpus, window=window, field=field, graph=graph)
     norm = normalise_by_cohort(raw, method=method)
@@ -456,8 +472,9 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     number. Columns: ``rank``, ``publication_number``, ``title``,
     ``quality_index``, ``quality_index_n``, each used component raw and normalised,
     ``forward_citations_source`` and the cohort. ``attrs["note"]`` says which components
-    were used and why others were not. ``table``: :func:`quality_table` of ``corpus`` with
-    the same options, when already computed.
+    were used and why others were not. ``table``: the :func:`quality_table` of ``corpus``
+    with these ``components``, ``window``, ``field`` and ``method``, when already made (the
+    landscape report makes it once for the key patents and the quality section).
     """
     if table is None:
         table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)

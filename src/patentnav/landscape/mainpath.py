@@ -475,12 +475,19 @@ class CitationDAG:
         return self._cache[key]
 
     def _path_table(self) -> pd.DataFrame:
-        """The weights used to select paths: raw counts, or normalised ones when the counts
-        overflow (path selection is invariant to a constant factor per measure)."""
-        try:
-            return self.weights(normalize=False)
-        except OverflowError:
-            return self.weights(normalize=True)
+        """The weights used to select paths (``spc, splc, spnp`` only; labels are added to the
+        arcs of a path, never to every arc): raw counts, or normalised ones when the counts
+        overflow (path selection is invariant to a constant factor per measure). Cached."""
+        key = ("path_weights",)
+        if key not in self._cache:
+            try:
+                spc, splc, spnp, attrs = _arc_values(self, False)
+            except OverflowError:
+                spc, splc, spnp, attrs = _arc_values(self, True)
+            table = pd.DataFrame({"spc": spc, "splc": splc, "spnp": spnp}, copy=False)
+            table.attrs.update(attrs)
+            self._cache[key] = table
+        return self._cache[key]
 
 
 def citation_dag(src, dst=None, n: int | None = None, *, labels=None, dates=None) -> CitationDAG:
@@ -629,6 +636,12 @@ def arc_weights(dag, *, normalize: bool = False) -> pd.DataFrame:
         ``attrs["log_total_paths"]`` their natural logarithms; ``attrs["normalized"]`` the flag.
     """
     dag = _as_dag(dag)
+    spc, splc, spnp, attrs = _arc_values(dag, normalize)
+    return _arc_frame(dag, None, spc, splc, spnp, attrs)
+
+
+def _arc_values(dag: "CitationDAG", normalize: bool):
+    """(spc, splc, spnp, attrs) of every arc: the numbers of :func:`arc_weights`."""
     s, d = dag.src, dag.dst
     sources = (dag.indegree == 0) & (dag.outdegree > 0)
     sinks = (dag.outdegree == 0) & (dag.indegree > 0)
@@ -659,6 +672,13 @@ def arc_weights(dag, *, normalize: bool = False) -> pd.DataFrame:
         splc = np.exp2(fs[:, 1] + bd[:, 0] - ltot[1])
         spnp = np.exp2(fs[:, 1] + bd[:, 1] - ltot[2])
         attrs["log_total_paths"] = dict(zip(MEASURES, (float(x * np.log(2)) for x in ltot)))
+    return spc, splc, spnp, attrs
+
+
+def _arc_frame(dag: "CitationDAG", idx, spc, splc, spnp, attrs) -> pd.DataFrame:
+    """The arc table of :func:`arc_weights` for the arcs ``idx`` (None: all, no copy);
+    ``spc, splc, spnp`` are already those of ``idx``. Labels are looked up for these arcs only."""
+    s, d = (dag.src, dag.dst) if idx is None else (dag.src[idx], dag.dst[idx])
     default = dag._cache.get("default_labels")
     if default is None:
         default = dag._cache["default_labels"] = bool(
@@ -870,7 +890,7 @@ def _result(dag, kind, name, table, w, sel, path_weight) -> MainPath:
     s, d = dag.src[idx], dag.dst[idx]
     order = np.lexsort((d, s, dag.level[s]))
     idx = idx[order]
-    arcs = table.iloc[idx].reset_index(drop=True)
+    arcs = _arc_frame(dag, idx, *(table[m].to_numpy()[idx] for m in MEASURES), {})
     arcs.insert(0, "arc", idx)
     arcs["weight"] = w[idx]
     arcs.attrs = {}

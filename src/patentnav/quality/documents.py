@@ -85,7 +85,7 @@ def pct_route(corpus) -> np.ndarray:
 
 
 def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
-                     table: pd.DataFrame | None = None) -> pd.DataFrame:
+                     table: pd.DataFrame | None = None, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every document's quality indicators, raw and relative to its cohort.
 
     Parameters
@@ -100,6 +100,9 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     table : DataFrame, optional
         :func:`patentnav.landscape.indicators.quality_table` of ``corpus`` (cohort ``field``,
         default components), when already computed.
+    status : DataFrame, optional
+        :func:`patentnav.status.patent_status` of the corpus on the cut-off (``as_of``, or
+        :func:`patentnav.quality.maintenance.data_cutoff`), when already made.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     from .maintenance import maintenance
 
     q = quality_table(corpus, field=field, graph=graph) if table is None else table
-    st = maintenance(corpus, as_of=as_of)
+    st = maintenance(corpus, as_of=as_of, status=status)
     hv = high_value(corpus, status=st)
     out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})
     for c in ("cohort_year", "cohort_field", "claim_length_unit"):
@@ -141,22 +144,32 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     return out
 
 
-def _cohort_mean(df: pd.DataFrame, col: str, by: list[str]) -> np.ndarray:
-    keys = [df[b].astype(object).where(df[b].notna(), "\0null").to_numpy() for b in by]
-    return df[col].groupby(keys).transform("mean").to_numpy(dtype=np.float64)
+def _group_ids(df: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """One integer per distinct combination of the ``by`` columns (a null is a value of its own)."""
+    ids = np.zeros(len(df), dtype=np.int64)
+    for b in by:
+        codes, uniques = pd.factorize(df[b].astype(object).where(df[b].notna(), "\0null").to_numpy())
+        ids = ids * (len(uniques) + 1) + codes
+    return ids
+
+
+def _cohort_mean(df: pd.DataFrame, col: str, ids: np.ndarray) -> np.ndarray:
+    return df[col].groupby(ids).transform("mean").to_numpy(dtype=np.float64)
 
 
 def _relative(df: pd.DataFrame) -> None:
     """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
-    document has a value) columns in place."""
+    document has a value) columns in place. Cohort keys are factorised once."""
     by = ["cohort_year", "cohort_field"]
+    cohort = _group_ids(df, by)
+    with_unit = _group_ids(df, by + ["claim_length_unit"])
     for c in CONTINUOUS:
-        mean = _cohort_mean(df, c, by + (["claim_length_unit"] if c in LENGTHS else []))
+        mean = _cohort_mean(df, c, with_unit if c in LENGTHS else cohort)
         with np.errstate(divide="ignore", invalid="ignore"):
             df[f"{c}_rel"] = np.where(mean > 0, df[c].to_numpy() / mean, np.nan)
         df[f"{c}_expected"] = np.where(df[c].notna(), mean, np.nan)
     for c in SHARES:
-        df[f"{c}_expected"] = np.where(df[c].notna(), _cohort_mean(df, c, by), np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), _cohort_mean(df, c, cohort), np.nan)
 
 
 def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:

@@ -41,7 +41,7 @@ def data_cutoff(corpus) -> pd.Timestamp | None:
     return pd.Timestamp(max(dates)) if dates else None
 
 
-def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
+def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Status of every document on the data's cut-off and whether it was kept ``years`` years.
 
     Parameters
@@ -51,6 +51,10 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
         The cut-off (default :func:`data_cutoff`: the data cannot speak of later dates).
     years : int
         Years from filing (CNIPA: 10).
+    status : DataFrame, optional
+        :func:`patentnav.status.patent_status` of the whole corpus on the same cut-off, when
+        already made (its rows of granted and corrected publications are used; the status
+        of a document depends on that document alone).
 
     Returns
     -------
@@ -81,9 +85,11 @@ def maintenance(corpus, as_of=None, years: int = 10) -> pd.DataFrame:
         return out
     # the status matters for granted invention patents only: the legal rules run on those
     # (and on corrected publications, which the rules may class as grants)
+    if status is not None and len(status) != n:
+        raise ValueError(f"status has {len(status):,} rows for {n:,} documents: pass patent_status of this corpus")
     cand = pc.is_in(t["document_type"], value_set=pa.array(["granted_patent", "amended"])).fill_null(False)
     rows = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
-    sub = patent_status(corpus.filter(cand), as_of=cut)
+    sub = patent_status(corpus.filter(cand), as_of=cut) if status is None else status.iloc[rows]
     st = pd.DataFrame({"status": np.full(n, None, dtype=object), "document_type": np.full(n, None, dtype=object),
                        "jurisdiction": np.full(n, None, dtype=object), "assumed_date": np.full(n, None, dtype=object)})
     for c in st.columns:

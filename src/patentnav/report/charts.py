@@ -30,6 +30,7 @@ __all__ = [
     "label_annotations",
     "CHART_KINDS",
     "make_figure",
+    "Figures",
     "trend",
     "applicants_over_time",
     "field_network",
@@ -596,3 +597,45 @@ def make_figure(chart: dict[str, Any], lang: str = "en") -> go.Figure:
     if kind == "main_path":
         return main_path(data, lang, note=chart.get("note"))
     return CHART_KINDS[kind](data, lang)
+
+
+class Figures:
+    """The figures of a report's charts, each built once for every writer.
+
+    ``figures(chart)`` builds the chart's figure on first use (:func:`make_figure`) and keeps
+    it as a plotly figure dict, the form :func:`plotly.io.to_html` and the static export take
+    without validating again; the HTML page and the Markdown PNGs of one report then render
+    the same figure instead of building it twice. A chart whose figure cannot be built
+    raises the same error each time it is asked for. Keys are the chart dicts themselves (by
+    identity), so build the figures of one report in one thread before sharing them.
+    """
+
+    def __init__(self, lang: str = "en"):
+        self.lang = lang
+        self._built: dict[int, tuple[dict, Any]] = {}
+
+    def __call__(self, chart: dict[str, Any]) -> dict:
+        hit = self._built.get(id(chart))
+        if hit is None or hit[0] is not chart:  # (the chart is kept, so its id is not reused)
+            try:
+                value: Any = make_figure(chart, self.lang).to_dict()
+            except Exception as exc:  # noqa: BLE001 - each writer decides what a broken chart means
+                value = exc
+            hit = self._built[id(chart)] = (chart, value)
+        if isinstance(hit[1], Exception):
+            raise hit[1]
+        return hit[1]
+
+    def build_all(self, report: dict[str, Any]) -> "Figures":
+        """Build every chart's figure of ``report`` now (errors are kept for the writers)."""
+        for chart in report_charts(report):
+            try:
+                self(chart)
+            except Exception:  # noqa: BLE001
+                pass
+        return self
+
+
+def report_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart dicts of a report model, in document order."""
+    return [c for s in report.get("sections") or [] for c in s.get("charts") or []]

@@ -16,7 +16,8 @@ property               computed by                                  used by
 ``citation_graph``     ``aggregates.citation_graph()``              quality table, main path
 ``quality_table``      :func:`~patentnav.landscape.indicators.quality_table`   key patents, quality
 ``document_quality``   :func:`~patentnav.quality.document_quality`  quality
-``status``             :func:`~patentnav.status.patent_status`      paths (rights at cut-off)
+``status``             :func:`~patentnav.status.patent_status`      paths (rights at cut-off),
+                                                                    quality (same cut-off)
 ``field_coverage``     share of documents missing each key field    meta (caveats), scope
 =====================  ===========================================  ==========================
 
@@ -181,8 +182,13 @@ class LandscapeContext:
     def document_quality(self) -> pd.DataFrame:
         """Cohort-relative filing quality per document (:func:`patentnav.quality.document_quality`)."""
         from ..quality import document_quality
+        from ..quality.maintenance import data_cutoff
 
-        return document_quality(self.corpus, table=self.quality_table)
+        # one status per cut-off: the paths section's, when the data's cut-off (legal events
+        # included) is the report's
+        dc, cut = data_cutoff(self.corpus), self.cutoff
+        same = dc is not None and cut is not None and dc.date() == pd.Timestamp(cut).date()
+        return document_quality(self.corpus, table=self.quality_table, status=self.status if same else None)
 
     @cached_property
     def status(self) -> pd.DataFrame:

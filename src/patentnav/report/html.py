@@ -14,7 +14,7 @@ from typing import Any
 
 from patentnav.safety import escape_html as esc
 
-from .charts import make_figure
+from .charts import Figures
 from .display import display_value, meta_facts
 from .fonts import font_stack
 from .labels import L
@@ -170,11 +170,12 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     return "\n".join(out)
 
 
-def _chart(chart: dict[str, Any], lang: str, used: set[str]) -> str:
+def _chart(chart: dict[str, Any], lang: str, used: set[str], figures: Figures) -> str:
+    import plotly.io as pio
+
     div_id = unique_name(chart_div_id(chart.get("id", "chart")), used)
-    fig = make_figure(chart, lang)
-    div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                      config={"displaylogo": False, "responsive": True})
+    div = pio.to_html(figures(chart), full_html=False, include_plotlyjs=False, div_id=div_id,
+                      config={"displaylogo": False, "responsive": True}, validate=False)
     out = [f'<figure class="chart" data-chart-id="{esc(chart.get("id", ""))}" '
            f'data-kind="{esc(chart.get("kind", ""))}">']
     if chart.get("title"):
@@ -214,12 +215,16 @@ def _meta(meta: dict[str, Any], lang: str) -> str:
     return "\n".join(out)
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """Return the report as a complete, self-contained HTML document (a string)."""
+def render_html(report: dict[str, Any], figures: Figures | None = None) -> str:
+    """Return the report as a complete, self-contained HTML document (a string).
+
+    ``figures``: the report's chart figures when already built (:class:`~patentnav.report.charts.Figures`,
+    shared with the Markdown writer); built here otherwise."""
     from plotly.offline import get_plotlyjs
 
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
+    figures = figures if figures is not None else Figures(lang)
     title = meta.get("title") or "patentnav report"
     used: set[str] = {"about", "toc", "summary"}
     sections = report.get("sections") or []
@@ -241,7 +246,7 @@ def render_html(report: dict[str, Any]) -> str:
         for p in s.get("paragraphs") or []:
             body.append(f"<p>{_pn(esc(p))}</p>")
         for c in s.get("charts") or []:  # charts first: the picture, then the numbers behind it
-            body.append(_chart(c, lang, used))
+            body.append(_chart(c, lang, used, figures))
         for t in s.get("tables") or []:
             body.append(_table(t, lang, used))
         body.append("</section>")
@@ -278,9 +283,9 @@ def render_html(report: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p != "")
 
 
-def write_html(report: dict[str, Any], path: str | Path) -> Path:
+def write_html(report: dict[str, Any], path: str | Path, figures: Figures | None = None) -> Path:
     """Write the report as one self-contained offline HTML file; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8", newline="\n")
+    path.write_text(render_html(report, figures), encoding="utf-8", newline="\n")
     return path

@@ -6,20 +6,26 @@ dependency; it bundles its own headless Chromium, so no browser or network is ne
 If static export fails on a platform (no kaleido wheel), each chart is replaced by a note
 pointing to the HTML report and the rest of the Markdown is still written; a chart that was
 rendered but cannot be written (a read-only ``images/``) is an error.
+
+Kaleido's Chromium takes 1-3 s to start: :func:`warm_up` starts it in the background (the
+CLI calls it before building the report), and :class:`PngExport` exports a report's charts
+in a background thread while the other writers run (the rendering happens in Chromium's own
+process, so the export overlaps the Python work).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
-from .charts import make_figure
+from .charts import Figures, report_charts
 from .display import display_value, meta_facts
 from .labels import L
 from .parts import unique_name
 
-__all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text"]
+__all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text", "PngExport", "warm_up"]
 
 
 
@@ -76,18 +82,70 @@ def _file_stem(chart_id: Any, used: set[str]) -> str:
     return unique_name(re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart_id)).strip("-") or "chart", used)
 
 
-def _png(fig: Any) -> bytes:
-    """The figure as PNG bytes (static export with kaleido)."""
-    width = int(fig.layout.width or 1000)
-    height = int(fig.layout.height or 450)
-    return fig.to_image(format="png", width=width, height=height, scale=1.5)
+def _png(fig: dict) -> bytes:
+    """The figure (a plotly figure dict, :class:`~patentnav.report.charts.Figures`) as PNG bytes
+    (static export with kaleido)."""
+    import plotly.io as pio
+
+    layout = fig.get("layout") or {}
+    width = int(layout.get("width") or 1000)
+    height = int(layout.get("height") or 450)
+    return pio.to_image(fig, format="png", width=width, height=height, scale=1.5, validate=False)
+
+
+def warm_up() -> threading.Thread:
+    """Start kaleido's Chromium in a background thread (a tiny export), so that the first
+    chart of a report does not wait for it; failures are left to the real export."""
+    def run() -> None:
+        try:
+            _png({"data": [], "layout": {"width": 16, "height": 16}})
+        except Exception:  # noqa: BLE001 - the real export reports it (a note per chart)
+            pass
+
+    thread = threading.Thread(target=run, name="patentnav-kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+class PngExport:
+    """The PNG images of a report's charts, exported in a background thread.
+
+    ``figures`` must hold every chart's figure already (:meth:`Figures.build_all`, in the
+    calling thread); the thread only serialises them and waits for kaleido. As in
+    :func:`render_markdown`, the first failure (a chart that cannot be drawn, or no working
+    kaleido) ends the export and every later chart becomes a note.
+    """
+
+    def __init__(self, report: dict[str, Any], figures: Figures):
+        self._charts = report_charts(report)
+        self._figures = figures
+        self._done: dict[int, Any] = {}
+        self._thread = threading.Thread(target=self._run, name="patentnav-png-export", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for chart in self._charts:
+            try:
+                self._done[id(chart)] = _png(self._figures(chart))
+            except Exception as exc:  # noqa: BLE001 - degrade to notes, as render_markdown does
+                self._done[id(chart)] = exc
+                return
+
+    def get(self, chart: dict[str, Any]) -> Any:
+        """The chart's PNG bytes, the export's exception, or None (not attempted)."""
+        self._thread.join()
+        return self._done.get(id(chart))
 
 
 def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
-                    images: bool = True) -> str:
-    """Return the Markdown text; with ``out_dir`` and ``images`` also write chart PNGs."""
+                    images: bool = True, figures: Figures | None = None, pngs: PngExport | None = None) -> str:
+    """Return the Markdown text; with ``out_dir`` and ``images`` also write chart PNGs.
+
+    ``figures`` / ``pngs``: the report's chart figures and their PNG export when already
+    made (:func:`patentnav.report.outputs.write_outputs` shares them with the HTML writer)."""
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
+    figures = figures if figures is not None else Figures(lang)
     lines: list[str] = [f"# {escape_md_text(meta.get('title') or 'patentnav report')}", ""]
     summ = meta.get("summary") or {}
     if summ.get("paragraphs") or summ.get("tables"):  # the summary first
@@ -117,7 +175,9 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
             ok = False
             if img_dir is not None and images and export_error is None:
                 try:
-                    png = _png(make_figure(c, lang))
+                    png = pngs.get(c) if pngs is not None else _png(figures(c))
+                    if isinstance(png, Exception) or png is None:
+                        raise png if isinstance(png, Exception) else RuntimeError("not exported")
                 except Exception as exc:  # kaleido missing or broken: degrade to a note
                     export_error = f"{type(exc).__name__}"
                 else:  # a folder that cannot be written is an error, not a note
@@ -136,10 +196,11 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_markdown(report: dict[str, Any], out_dir: str | Path, name: str = "report.md") -> Path:
+def write_markdown(report: dict[str, Any], out_dir: str | Path, name: str = "report.md",
+                   figures: Figures | None = None, pngs: PngExport | None = None) -> Path:
     """Write ``out_dir/<name>`` (and ``out_dir/images/*.png``); return the .md path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / name
-    path.write_text(render_markdown(report, out), encoding="utf-8", newline="\n")
+    path.write_text(render_markdown(report, out, figures=figures, pngs=pngs), encoding="utf-8", newline="\n")
     return path

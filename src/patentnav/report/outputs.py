@@ -268,14 +268,20 @@ def write_outputs(report: dict, out_dir, formats, stem: str = "report",
     (format, path) pairs. ``plan``: from :func:`plan_outputs` (made here when None).
     Files are staged and moved into place as the module doc describes.
     """
+    from .charts import Figures
     from .html import write_html
     from .json_csv import write_csv_tables, write_json
-    from .markdown import write_markdown
+    from .markdown import PngExport, write_markdown
 
     out = Path(out_dir)
     plan = plan or plan_outputs(out, expected_files(formats, stem))
     staging = _staging_dir(out)
     written: list[tuple[str, str]] = []
+    lang = "zh" if (report.get("meta") or {}).get("lang") == "zh" else "en"
+    figures = Figures(lang)  # each chart built once, for the HTML page and the Markdown PNGs
+    pngs = None
+    if "md" in formats:  # kaleido renders in its own process while the other writers run
+        pngs = PngExport(report, figures.build_all(report))
     try:
         if "json" in formats:
             written.append(("json", str(write_json(report, staging / f"{stem}.json"))))
@@ -284,9 +290,9 @@ def write_outputs(report: dict, out_dir, formats, stem: str = "report",
             written.append(("csv", f"{staging / 'tables'} ({len(files)} files)"))
         if "html" in formats:
             path = staging / f"{stem}.html"
-            written.append(("html", str(write_html(report, path) or path)))
+            written.append(("html", str(write_html(report, path, figures=figures) or path)))
         if "md" in formats:
-            written.append(("md", str(write_markdown(report, staging, name=f"{stem}.md"))))
+            written.append(("md", str(write_markdown(report, staging, name=f"{stem}.md", figures=figures, pngs=pngs))))
         if extra is not None:
             written += extra(staging)
         _commit(staging, plan)
