@@ -130,6 +130,13 @@ def _print(p, lang, top: int) -> None:
             proxied = int((tab["evidence"].notna() & ~tab["evidence"].isin(LOCATION_SOURCES)).sum())
             if proxied:
                 console.print(f"[yellow]{t('q.region_proxy', lang, n=f'{proxied:,}', total=f'{len(tab):,}', region=safe(str(p.params['region'])))}[/]")
+    if p.params.get("placed_by"):  # regions rest on this evidence (a priority country is only a proxy)
+        sep = "；" if lang == "zh" else "; "
+        ev = sep.join(f"{t('ev.' + k, lang)} {100 * v:.1f}%" for k, v in p.params["placed_by"].items())
+        console.print(f"[yellow]{t('ch.heatmap.evidence', lang, evidence=ev)}[/]")
+        proxy = p.params["placed_by"].get("priority", 0.0)
+        if proxy:
+            console.print(f"[yellow]{t('cav.proxy', lang, share=f'{100 * proxy:.1f}%')}[/]")
     if not len(tab):
         console.print(t("q.no_groups", lang, by=by))
     console.print(t("q.summary", lang, docs=f"{p.documents:,}", total=f"{p.corpus_documents:,}", groups=f"{len(tab):,}",

@@ -78,7 +78,8 @@ class QualityProfiles:
         Indicator -> note (for how many documents, why not for the others).
     params : dict
         ``by``, ``region``, ``level``, ``min_docs``, ``rank_by``, ``as_of``, ``high_value``
-        (criteria shown and not shown).
+        (criteria shown and not shown), ``placed_by`` (``by="region"``: share of the documents
+        placed by each source of evidence, :func:`patentnav.geo.source_summary`).
     mapping : pandas.DataFrame or None
         Raw -> canonical names (applicants, agents).
     """
@@ -321,14 +322,20 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
     if docs is None:
         docs = document_quality(corpus, as_of=as_of, graph=graph)
     assign = None
-    if by == "applicant" and region:
+    if by == "region" or (by == "applicant" and region):
         from ..geo import assign_regions
 
-        assign = assign_regions(corpus, level=level or (_region_level(region) if not firms else "country"), firms=firms)
+        assign = assign_regions(corpus, level=level or (_region_level(region) if region and not firms else "country"),
+                                firms=firms)
     rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases, firms=firms,
                                           assign=assign)
     table, world = aggregate(docs, rows, groups, min_docs=min_docs, rank_by=rank_by)
-    if assign is not None:  # how each applicant is placed in the region (issue 12: a proxy is not "local")
+    placed_by = {}
+    if by == "region":  # on what evidence documents were placed in regions (mostly a proxy without addresses)
+        from ..geo import source_summary
+
+        placed_by = {str(k): float(v) for k, v in source_summary(assign)["share"].items() if v > 0}
+    elif assign is not None:  # how each applicant is placed in the region (issue 12: a proxy is not "local")
         from ..geo import applicant_evidence
 
         ev = applicant_evidence(assign, region)
@@ -341,5 +348,5 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
         available=avail, unavailable=unavail, availability=notes, mapping=mapping,
         params={"by": by, "region": region, "level": level or (_region_level(region) if region else "country"),
                 "min_docs": int(min_docs), "rank_by": rank_by, "as_of": docs.attrs.get("as_of"),
-                "high_value": docs.attrs.get("high_value", {})},
+                "high_value": docs.attrs.get("high_value", {}), "placed_by": placed_by},
     )
