@@ -3,6 +3,8 @@ landscape and warning reports, in the model (JSON), the HTML, the Markdown and t
 in the report's language. The checker (tests/language_check.py) knows which fields hold data
 values; its own tests below show that it catches what issue 14 found."""
 
+from pathlib import Path
+
 import pytest
 
 from language_check import language_problems, message_problems, rendered_problems, text_problems
@@ -165,3 +167,95 @@ def test_ingest_reasons_are_said_in_the_sessions_language(tmp_path):
 
     out = " ".join(CliRunner().invoke(main, ["ingest", str(bad), "--lang", "zh"], terminal_width=200).output.split())
     assert "应与表头一样有" in out and "expected" not in out
+
+
+def _ingest_zh(files, tmp_path, *extra):
+    from click.testing import CliRunner
+
+    from patentnav.cli.main import main
+
+    issues = tmp_path / "problems.csv"
+    r = CliRunner().invoke(main, [*extra, "ingest", *map(str, files), "--lang", "zh", "--issues", str(issues)], terminal_width=220)
+    return r, issues
+
+
+def test_mixed_encoding_reasons_are_said_in_chinese_with_a_stable_code(tmp_path):
+    """zh ingest of a file mixing UTF-8 and GB18030 lines: the table and the --issues CSV say
+    why in Chinese; the CSV's code column is the same in every language."""
+    import pandas as pd
+
+    data = Path(__file__).parent / "data" / "cn-export"
+    r, issues = _ingest_zh([data / "mixed_encoding.csv", data / "incopat_gb18030.csv"], tmp_path)
+    out = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert "该行是 GB18030 编码，而文件为 UTF-8 编码；已按 GB18030 解码" in out and "decoded as" not in out
+    assert "省份代码" in out and "province" not in out
+    frame = pd.read_csv(issues, encoding="utf-8-sig")
+    assert list(frame.columns) == ["kind", "file", "line", "field", "code", "reason", "value"]
+    assert {"mixed_encoding", "province_codes", "column_unused"} <= set(frame["code"])
+    assert not [p for text in frame["reason"] for p in message_problems(text, "zh")]
+
+
+def test_hostile_records_and_limits_are_said_in_chinese(tmp_path):
+    """Reasons of the JSON-lines, USPTO XML and limit checks, and a limit error, in zh."""
+    import gzip
+
+    from patentnav.i18n import error_text
+    from patentnav.io import read
+    from patentnav.limits import LimitError
+
+    jsonl = tmp_path / "bad.jsonl"
+    jsonl.write_text('{"publication_number": "US-1-B1"\n[1,2]\n{"publication_number": "US-2-B1", "foo": 1}\n'
+                     + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+    xml = tmp_path / "ent.xml"
+    xml.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE us-patent-grant [<!ENTITY a "x">]>\n'
+                   "<us-patent-grant>&a;</us-patent-grant>\n", encoding="utf-8")
+    r, issues = _ingest_zh([jsonl], tmp_path)
+    assert r.exit_code == 1 and "读取的4行全部被拒绝" in "".join(r.output.split())  # not "headers but no rows"
+    reasons = issues.read_text(encoding="utf-8-sig")
+    for said in ("JSON 无效", "每行应为一个 JSON 对象", "未知字段 'foo'", "JSON 嵌套 100 层，超过 nesting 限制（64）"):
+        assert said in reasons, said
+    c = read(xml, format="uspto_xml")
+    (issue,) = c.report.rejected
+    assert issue.code == "xml_entities" and "实体扩展攻击" in issue.text("zh") and not message_problems(issue.text("zh"), "zh", [str(xml)])
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress(b"Lens ID,Publication Number\n" + b"\n" * (20 << 20)))
+    with pytest.raises(LimitError) as e:
+        read(bomb)
+    zh, en = error_text(e.value, "zh"), error_text(e.value, "en")
+    assert en == str(e.value) and "over the compression_ratio limit of 200" in en
+    assert "超过 compression_ratio 限制（200）" in zh and "可能是解压炸弹" in zh
+    assert not message_problems(zh, "zh", [str(bomb)]), zh
+
+
+@pytest.mark.parametrize("setting, said", [
+    ("foo=3", "应写作 NAME=VALUE"), ("rows=abc", "“abc”不是大小"), ("rows=0", "限制必须为正数"), ("compression_ratio=x", "“x”不是数字"),
+])
+def test_limit_option_errors_name_the_option_and_what_to_write(setting, said):
+    from click.testing import CliRunner
+
+    from patentnav.cli.main import main
+
+    zh = CliRunner().invoke(main, ["--limit", setting, "info", "--lang", "zh"], terminal_width=200)
+    en = CliRunner().invoke(main, ["--limit", setting, "info"], terminal_width=200)
+    assert zh.exit_code == en.exit_code == 2
+    assert f"--limit {setting}" in zh.output and said in " ".join(zh.output.split())
+    assert f"--limit {setting}" in en.output and "e.g." in en.output
+    assert not message_problems(zh.output.split("错误：")[-1], "zh", [setting]), zh.output
+
+
+def test_by_errors_of_quality_and_trends_and_ipc_codes_are_catalog_entries(drones):
+    from patentnav.classify.lookup import code_error
+    from patentnav.i18n import LocalizedError, error_text
+    from patentnav.landscape.trends import annual_counts
+    from patentnav.quality import quality_profiles
+
+    with pytest.raises(LocalizedError) as e:
+        quality_profiles(drones, by="firm")
+    assert "by must be one of region, applicant, agent, not 'firm'" in str(e.value) and "--by applicant" in str(e.value)
+    assert "“firm”" in error_text(e.value, "zh") and not message_problems(error_text(e.value, "zh"), "zh", ["firm"])
+    with pytest.raises(LocalizedError) as e:
+        annual_counts(drones, by="grant")
+    assert "--by priority" in str(e.value) and "计数日期" in error_text(e.value, "zh")
+    assert str(code_error("nonsense")).startswith("'nonsense' is not an IPC/CPC code; a valid code looks like H04W72/04")
+    assert code_error("nonsense").text("zh").startswith("“nonsense”不是 IPC/CPC 分类号")

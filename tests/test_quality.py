@@ -257,3 +257,12 @@ def test_cli_applicants_of_a_region_show_their_evidence():
     out = " ".join(r.output.split())
     assert "located in CN" not in out and "90 of the 90 applicants are placed in CN only because" in out
     assert out.count("first filed") >= 5
+
+
+def test_cli_regions_say_what_places_documents_in_them():
+    """Without addresses the regions rest on priority countries: the terminal says so (issue 12)."""
+    r = CliRunner().invoke(main, ["quality", "--by", "region", "--top", "3"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "Regions placed by: priority country 97.1%" in out
+    assert "97.1% of applicant regions come from priority countries (a proxy)" in out

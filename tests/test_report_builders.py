@@ -2,6 +2,8 @@
 sections numbered from their order; every shared computation made once per report (the
 context's properties are the only place that computes them)."""
 
+import re
+
 import pytest
 
 from patentnav.report import build_landscape_report
@@ -43,7 +45,7 @@ def test_no_quality_finding_when_the_data_cannot_compare(drones):
     """Scoped to "mapping", CN has one document, outside every field and without a quality index."""
     ctx = landscape_context(drones, lang="en", query="mapping")
     built = dict((sid, build(ctx)) for sid, build in LANDSCAPE_SECTIONS)
-    assert built["positioning"].findings[0].startswith("CN holds 2.5% of all documents (fractional count 1.0), none of them")
+    assert built["positioning"].findings[0].startswith("CN holds 2.5% of all documents (fractional count 1), none of them")
     assert "CN has no documents with the quality index in this corpus." in built["quality"].section["paragraphs"]
     assert built["quality"].findings == []  # nothing compared, nothing to put first
 
@@ -100,3 +102,13 @@ def test_warning_report_builders(drones):
     en = build_warning_report(res, lang="en")
     assert en["meta"]["summary"]["paragraphs"] == built["product"].findings + built["risks"].findings
     assert en["meta"]["summary"]["tables"] == list(built["risks"].tables)
+
+
+def test_counts_in_sentences_show_decimals_only_when_fractional(landscape_reports):
+    from patentnav.report.parts import plain_number
+
+    assert [plain_number(x) for x in (107.0, 106.5, 0.25, 1234.0, 2.96, float("nan"))] == ["107", "106.5", "0.2", "1,234", "3", "—"]
+    for lang in ("en", "zh"):
+        text = " ".join(p for s in landscape_reports[lang]["sections"] for p in s.get("paragraphs") or [])
+        notes = " ".join(t.get("note") or "" for s in landscape_reports[lang]["sections"] for t in s.get("tables") or [])
+        assert not re.search(r"(?<![\d.])\d[\d,]*\.0(?![\d%])", text + " " + notes), lang

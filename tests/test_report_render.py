@@ -290,3 +290,25 @@ def test_number_headers_align_over_their_numbers_and_short_labels_stay_on_one_li
                    "rows": [["US", 6073, "权利要求比对"], ["DE", None, "跟踪审查"]]}, "zh", set())
     assert "num\">文献数</th>" in html and "market\">市场</th>" in html
     assert '<td class="short">权利要求比对</td>' in html
+
+
+def test_publication_numbers_stay_on_one_line_in_html_only():
+    """A publication number is never broken at its hyphens (US-⏎9513635-B1): a no-break span
+    around it in paragraphs, summary items and text/list cells; the data are unchanged."""
+    rep = make_report("en")
+    pubs = ["US-9513635-B1", "CN-111650000-A", "US-20170247120-A1"]
+    rep["meta"]["summary"] = {"title": "Summary", "paragraphs": [f"Riskiest: {pubs[0]} (medium)."]}
+    rep["sections"][0]["paragraphs"] = [f"Key patent {pubs[1]}; region CN-GD-Shenzhen."]
+    rep["sections"][0]["tables"] = [{"id": "kp", "title": "Key patents", "note": None,
+                                     "columns": [{"key": "key_patents", "label": "Key patents"}, {"key": "publication_number", "label": "No."}],
+                                     "rows": [[f"{pubs[2]} (2.8 years); {pubs[0]} (15.0 years)", pubs[1]]]}]
+    before = copy.deepcopy(rep)
+    html = render_html(rep)
+    assert rep == before
+    for p in pubs:
+        assert f'<span class="pn">{p}</span>' in html
+    assert '<td class="code">CN-111650000-A</td>' in html  # the publication-number column stays one cell
+    assert '<span class="pn">CN-GD' not in html  # region keys are no publication numbers
+    assert ".pn { white-space: nowrap; }" in html
+    md = render_markdown(rep, images=False)
+    assert 'class="pn"' not in md and pubs[2] in md  # Markdown keeps the plain text

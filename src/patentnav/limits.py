@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
+from .i18n import LocalizedError, Phrase, t
 from .io.report import IngestError, Issue
 
 __all__ = ["Limits", "LimitError", "LIMIT_HELP", "get_limits", "using_limits", "parse_size", "format_size",
@@ -112,7 +113,7 @@ class Limits:
             name, sep, value = s.partition("=")
             name = name.strip().lower().replace("-", "_")
             if not sep or name not in LIMIT_HELP:
-                raise ValueError(f"--limit {s!r}: write NAME=VALUE with NAME one of {', '.join(LIMIT_HELP)} (e.g. input_bytes=8G)")
+                raise LocalizedError("err.limit_setting", setting=s, names=", ".join(LIMIT_HELP))
             changes[name] = _parse_value(name, value, source=f"--limit {s}")
         return self.replace(**changes)
 
@@ -150,22 +151,33 @@ def parse_size(text: str | int) -> int:
     """
     if isinstance(text, int):
         return text
+    size = _size(text)
+    if size is None:
+        raise ValueError(f"not a size: {text!r} (write e.g. 8G, 512M, 100000)")
+    return size
+
+
+def _size(text: str) -> int | None:
     m = re.fullmatch(r"\s*([0-9][0-9_]*(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", str(text))
     if not m or m.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a size: {text!r} (write e.g. 8G, 512M, 100000)")
+        return None
     return int(float(m.group(1).replace("_", "")) * _UNITS[m.group(2).lower()])
 
 
 def _parse_value(name: str, raw: str, source: str):
-    try:
-        if LIMIT_HELP[name][1] == "ratio":
+    """A limit's value from text; errors are catalog entries naming ``source`` (the option
+    or environment variable) and what to write."""
+    if LIMIT_HELP[name][1] == "ratio":
+        try:
             v = float(raw)
-        else:
-            v = parse_size(raw)
-    except ValueError as e:
-        raise ValueError(f"{source}: {e}") from None
+        except ValueError:
+            raise LocalizedError("err.limit_ratio", source=source, value=raw) from None
+    else:
+        v = _size(raw)
+        if v is None:
+            raise LocalizedError("err.limit_size", source=source, value=raw)
     if v <= 0:
-        raise ValueError(f"{source}: a limit must be positive")
+        raise LocalizedError("err.limit_positive", source=source)
     return v
 
 
@@ -213,21 +225,29 @@ def limit_hint_phrase(name: str, value: float, needed: float | None = None):
 
 
 class LimitError(IngestError):
-    """An input exceeds one of the :class:`Limits`; the message names the file and the limit."""
+    """An input exceeds one of the :class:`Limits`; the message names the file and the limit.
 
-    def __init__(self, file: str, name: str, what: str, limits: Limits | None = None, needed: float | None = None):
+    ``what`` says what went over it: a :class:`~patentnav.i18n.Phrase` (``what.limit.*``),
+    said in the session's language by :meth:`text`, or English text."""
+
+    def __init__(self, file: str, name: str, what, limits: Limits | None = None, needed: float | None = None):
         limits = limits or get_limits()
         value = getattr(limits, name)
         self.file, self.limit, self.value = file, name, value
-        unit = LIMIT_HELP[name][1]
-        super().__init__(f"{file}: {what}, over the {name} limit of {format_size(value, unit)}", limit_hint(name, value, needed))
+        self.what, self.limit_text = what, format_size(value, LIMIT_HELP[name][1])
+        super().__init__(t("err.over_limit", "en", file=file, what=what, name=name, limit=self.limit_text),
+                         limit_hint_phrase(name, value, needed))
+
+    def text(self, lang: str | None = None) -> str:
+        said = t("err.over_limit", lang, file=self.file, what=self.what, name=self.limit, limit=self.limit_text)
+        return said + ("。" if lang == "zh" else ". ") + self.hint.text(lang)
 
 
-def limit_issue(file: str, line: int, fld: str, name: str, what: str) -> Issue:
-    """A rejected-record issue for a record over a limit (the file goes on)."""
+def limit_issue(file: str, line: int, fld: str, name: str, what) -> Issue:
+    """A rejected-record issue for a record over a limit (the file goes on); ``what``: a
+    :class:`~patentnav.i18n.Phrase` (``what.limit.*``) or English text."""
     value = getattr(get_limits(), name)
-    return Issue(file, line, fld, f"{what}, over the {name} limit of {format_size(value, LIMIT_HELP[name][1])}; "
-                                  f"record not read (raise it with --limit {name}=... if genuine)")
+    return Issue.coded(file, line, fld, "over_limit", what=what, name=name, limit=format_size(value, LIMIT_HELP[name][1]))
 
 
 _current: contextvars.ContextVar[Limits | None] = contextvars.ContextVar("patentnav_limits", default=None)

@@ -7,13 +7,17 @@ from .sei import sei_match
 from .titles import ipc_title, split_code
 from .wipo import wipo_field
 
-__all__ = ["describe_code"]
+__all__ = ["describe_code", "code_error"]
 
-_EXPECTED = (
-    "a valid code looks like H04W72/04 (subclass H04W, main group 72, subgroup 04); "
-    "also accepted: 'H04W 72/04', H04W0072040000, 'H04W 72/04 (2009.01)', a main group "
-    "H04W72 or H04W72/00, a subclass H04W, a class H04, a section H; sections A-H and Y (CPC)"
-)
+
+def code_error(text: str | None):
+    """Why ``text`` is no code, and what a code looks like: a :class:`~patentnav.i18n.Phrase`
+    (``str()`` is English; ``.text("zh")`` Chinese)."""
+    from ..i18n import Phrase
+
+    shown = "" if text is None else str(text).strip()
+    expected = Phrase("err.ipc_expected")
+    return Phrase("err.ipc_code", code=shown, expected=expected) if shown else Phrase("err.ipc_empty", expected=expected)
 
 
 def describe_code(text: str | None) -> dict:
@@ -35,8 +39,7 @@ def describe_code(text: str | None) -> dict:
                  "notes": []}
     parsed = split_code(text) if isinstance(text, str) else None
     if parsed is None:
-        shown = "" if text is None else str(text).strip()
-        out["error"] = (f"{shown!r} is not an IPC/CPC code" if shown else "empty code") + f"; {_EXPECTED}"
+        out["error"] = str(code_error(text))
         return out
     code, level, chain = parsed
     p = parse_ipc(code) if level not in ("section", "class") else None

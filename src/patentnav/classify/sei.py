@@ -285,8 +285,9 @@ def _targets(value) -> frozenset[str]:
         elif s in d.field_names:
             out.add(s)
         else:
-            raise ValueError(f"unknown SEI code {v!r}: use an industry digit 1-9 or a field such as 1.5 "
-                             f"(see patentnav.classify.sei.sei_fields() or `patentnav industries`)")
+            from ..i18n import LocalizedError
+
+            raise LocalizedError("err.sei_code", code=v)
     return frozenset(out)
 
 

@@ -322,9 +322,10 @@ def write_csv(df, path) -> int:
     return len(df)
 
 
-def write_issues_csv(report: IngestReport, path: str) -> int:
-    """All rejected rows and warnings as CSV (cells neutralised against formula injection)."""
-    return write_csv(report.issues_frame(), path)
+def write_issues_csv(report: IngestReport, path: str, lang: str | None = None) -> int:
+    """All rejected rows and warnings as CSV (cells neutralised against formula injection),
+    reasons in ``lang`` beside their language-independent ``code``."""
+    return write_csv(report.issues_frame(lang or default_lang()), path)
 
 
 #: Suffixes that make a value of ``--firms`` a file name rather than firm names.

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..i18n import LocalizedError, column_label, t
+from ..i18n import LocalizedError, column_label, error_text, t
 from .common import LocalizedGroup, cell, console, err_console, handle_errors, lang_option, load_corpus, report_tables, safe, write_issues_csv
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -70,7 +70,7 @@ def main(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
         try:
             limits = Limits.from_env().with_settings(limit_settings)
         except ValueError as e:
-            raise click.BadParameter(str(e), param_hint="--limit") from e
+            raise click.UsageError(error_text(e, ctx.meta.get("patentnav.lang")), ctx) from e
         ctx.with_resource(using_limits(limits))
 
 
@@ -118,12 +118,13 @@ def ingest(files, output, overwrite, fmt, strict, issues_path, show, lang):
     for table in report_tables(report, lang, max_issues=show):
         console.print(table)
     if issues_path:
-        n = write_issues_csv(report, issues_path)
+        n = write_issues_csv(report, issues_path, lang)
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
     if corpus is None:
         console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))
-    elif len(corpus) == 0:  # a header-only export: say so, write nothing, fail
-        err_console.print(f"[bold red]{t('ingest.no_documents', lang)}[/]")
+    elif len(corpus) == 0:  # a header-only export, or every row rejected: say which, write nothing, fail
+        said = t("ingest.all_rejected", lang, n=f"{report.rows_read:,}") if report.rows_read else t("ingest.no_documents", lang)
+        err_console.print(f"[bold red]{said}[/]")
         sys.exit(1)
     elif output:
         out = write_corpus(corpus, output)
@@ -173,7 +174,13 @@ def info(corpus, top, fmt, lang):
     n = s["documents"]
     console.print(f"[bold]{t('info.title', lang)}[/]: {t('info.documents', lang)} {n:,}")
     console.print(_count_table(t("info.jurisdiction", lang), t("info.jurisdiction", lang), s["by_jurisdiction"], n, lang))
-    console.print(_count_table(t("info.document_type", lang), t("info.document_type", lang), s["by_document_type"], n, lang))
+    from ..report.labels import has_label
+
+    def doc_type(v):  # Chinese labels for the schema's document types (English keeps the schema value)
+        return t(f"pf.type.{v}", lang) if lang == "zh" and has_label(f"pf.type.{v}") else ("—" if v is None else str(v))
+
+    console.print(_count_table(t("info.document_type", lang), t("info.document_type", lang), s["by_document_type"], n, lang,
+                               label=doc_type))
     years = s["by_publication_year"]
     ytab = Table(title=t("info.year", lang))
     ytab.add_column(t("info.year", lang))
@@ -209,7 +216,7 @@ def ipc(codes, lang):
     Any common spelling works: H04W72/04, "H04W 72/04", H04W0072040000,
     "H04W 72/04 (2009.01)", Y02E10/50, B64C2201/123.
     """
-    from ..classify.lookup import describe_code
+    from ..classify.lookup import code_error, describe_code
     from ..classify.titles import ipc_title_or_parent
 
     status = 0
@@ -217,7 +224,7 @@ def ipc(codes, lang):
     for text in codes:
         d = describe_code(text)
         if not d.get("valid"):
-            err_console.print(f"[bold red]{safe(text)}[/]: {safe(d.get('error') or t('ipc.invalid', lang))}", highlight=False)
+            err_console.print(f"[bold red]{safe(text)}[/]{sep}{safe(code_error(text).text(lang))}", highlight=False)
             status = 2
             continue
         tab = Table(title=f"{d['code']}" + (f"  ({t('ipc.cpc_only', lang)})" if d.get("is_cpc_only") else ""))

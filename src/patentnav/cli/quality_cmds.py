@@ -130,6 +130,13 @@ def _print(p, lang, top: int) -> None:
             proxied = int((tab["evidence"].notna() & ~tab["evidence"].isin(LOCATION_SOURCES)).sum())
             if proxied:
                 console.print(f"[yellow]{t('q.region_proxy', lang, n=f'{proxied:,}', total=f'{len(tab):,}', region=safe(str(p.params['region'])))}[/]")
+    if p.params.get("placed_by"):  # regions rest on this evidence (a priority country is only a proxy)
+        sep = "；" if lang == "zh" else "; "
+        ev = sep.join(f"{t('ev.' + k, lang)} {100 * v:.1f}%" for k, v in p.params["placed_by"].items())
+        console.print(f"[yellow]{t('ch.heatmap.evidence', lang, evidence=ev)}[/]")
+        proxy = p.params["placed_by"].get("priority", 0.0)
+        if proxy:
+            console.print(f"[yellow]{t('cav.proxy', lang, share=f'{100 * proxy:.1f}%')}[/]")
     if not len(tab):
         console.print(t("q.no_groups", lang, by=by))
     console.print(t("q.summary", lang, docs=f"{p.documents:,}", total=f"{p.corpus_documents:,}", groups=f"{len(tab):,}",
@@ -144,7 +151,7 @@ def _print(p, lang, top: int) -> None:
         from ..quality import MISSING_REASON
 
         items = sorted({MISSING_REASON[c] for c in p.unavailable}, key=list(MISSING_REASON.values()).index)
-        console.print(f"[yellow]{t('q.unavailable', lang)}:[/] " + ("；" if lang == "zh" else "; ").join(
+        console.print(f"[yellow]{t('q.unavailable', lang)}{'：' if lang == 'zh' else ': '}[/]" + ("；" if lang == "zh" else "; ").join(
             t(f"q.missing.{k}", lang) for k in items), highlight=False)
     else:
         console.print(t("q.none_unavailable", lang))
@@ -170,7 +177,8 @@ def _print(p, lang, top: int) -> None:
                   *([""] if evidence else []), end_section=True)
     for _, r in shown.iterrows():
         rank = str(int(r["rank"])) if r["ranked"] else "[dim]—[/]"
-        table.add_row(rank, cell(r["group"]), f"{int(r['documents']):,}",
+        group = t("q.region_unknown", lang) if p.by == "region" and r["group"] == "UNKNOWN" else r["group"]
+        table.add_row(rank, cell(group), f"{int(r['documents']):,}",
                       *[_cell(r, c, c in _SHARES) for c in cols],
                       *([cell(t(f"loc.{r['evidence']}", lang, region=p.params["region"])) if isinstance(r["evidence"], str)
                          else "—"] if evidence else []))

@@ -18,6 +18,7 @@ from ..model.schema import LIST_FIELDS, SCHEMA
 from .build import RawBatch, build_table
 from .registry import register
 from .report import IngestError, IngestReport, Issue
+from ..i18n import Phrase
 from ..limits import LimitError, get_limits, limit_issue
 from .source import read_text
 
@@ -30,7 +31,7 @@ def _legal_events(value, file: str, line: int) -> tuple[list | None, Issue | Non
     if value is None:
         return [], None
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        return None, Issue(file, line, "legal_events", "expected a list of objects {date, code, description}; dropped", str(value)[:80])
+        return None, Issue.coded(file, line, "legal_events", "events_not_list", str(value)[:80])
     out = []
     for e in value:
         unknown = set(e) - {"date", "code", "description"}
@@ -38,9 +39,9 @@ def _legal_events(value, file: str, line: int) -> tuple[list | None, Issue | Non
         try:
             date = None if date is None else dt.date.fromisoformat(str(date))
         except ValueError:
-            return None, Issue(file, line, "legal_events", f"event date {date!r} is not YYYY-MM-DD; events dropped", str(value)[:80])
+            return None, Issue.coded(file, line, "legal_events", "event_date", str(value)[:80], date=repr(date))
         if unknown:
-            return None, Issue(file, line, "legal_events", f"unknown event key(s) {', '.join(sorted(unknown))}; events dropped")
+            return None, Issue.coded(file, line, "legal_events", "event_keys", keys=", ".join(sorted(unknown)))
         out.append({"date": date,
                     "code": None if e.get("code") is None else str(e["code"]),
                     "description": None if e.get("description") is None else str(e["description"])})
@@ -99,25 +100,25 @@ def read_jsonl(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Tab
         if not line.strip():
             continue
         if len(records) + len(bad) >= lim.rows:
-            raise LimitError(file, "rows", f"more than {lim.rows:,} JSON lines")
+            raise LimitError(file, "rows", Phrase("what.limit.json_lines", n=lim.rows))
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            bad.append(Issue(file, i, "(record)", f"invalid JSON: {e.msg} at column {e.colno}", line[:120]))
+            bad.append(Issue.coded(file, i, "(record)", "invalid_json", line[:120], detail=e.msg, column=e.colno))
             continue
         except RecursionError:  # the C decoder stops at Python's recursion limit (~1,000 levels)
-            bad.append(limit_issue(file, i, "(record)", "nesting", "JSON nested deeper than the parser can follow"))
+            bad.append(limit_issue(file, i, "(record)", "nesting", Phrase("what.limit.json_parser_depth")))
             continue
         if line.count("[") + line.count("{") > lim.nesting and json_depth(obj) > lim.nesting:
-            bad.append(limit_issue(file, i, "(record)", "nesting", f"JSON nested {json_depth(obj):,} levels deep"))
+            bad.append(limit_issue(file, i, "(record)", "nesting", Phrase("what.limit.json_depth", n=json_depth(obj))))
             continue
         if not isinstance(obj, dict):
-            bad.append(Issue(file, i, "(record)", "a line must hold one JSON object", line[:120]))
+            bad.append(Issue.coded(file, i, "(record)", "json_not_object", line[:120]))
             continue
         unknown = sorted(set(obj) - known)
         if unknown:
             name = unknown[0] or '""'
-            bad.append(Issue(file, i, name, f"unknown field(s) {', '.join(repr(u) for u in unknown)} (see docs/data-model.md)"))
+            bad.append(Issue.coded(file, i, name, "unknown_fields", fields=", ".join(repr(u) for u in unknown)))
             continue
         if "legal_events" in obj:
             events, issue = _legal_events(obj["legal_events"], file, i)
@@ -181,10 +182,10 @@ def _check_parquet_size(path, file: str) -> None:
     except (pa.ArrowInvalid, OSError) as e:
         raise IngestError(f"{file}: not a readable Parquet file ({e})", "Write it again with Corpus.to_parquet") from e
     if meta.num_rows > lim.rows:
-        raise LimitError(file, "rows", f"Parquet metadata declare {meta.num_rows:,} rows", needed=meta.num_rows)
+        raise LimitError(file, "rows", Phrase("what.limit.parquet_rows", n=meta.num_rows), needed=meta.num_rows)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if size > lim.input_bytes:
-        raise LimitError(file, "input_bytes", f"Parquet metadata declare {size:,} uncompressed bytes", needed=size)
+        raise LimitError(file, "input_bytes", Phrase("what.limit.parquet_bytes", n=size), needed=size)
 
 
 def _sniff_jsonl(path: Path, head: bytes, text: str) -> bool:

@@ -464,8 +464,7 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
             cols["applicant_countries"] = codes
             names["applicant_countries"] = h
             if left_out:
-                notes.append(Issue(file, hl, h, f"{left_out} value(s) are not two-letter country codes (e.g. province codes such as 44); "
-                                                "not used as applicant_countries"))
+                notes.append(Issue.coded(file, hl, h, "province_codes", n=left_out))
         elif role == "priority_combined":
             continue  # below, once 优先权号 / 优先权日 are known
         elif role in ("cited_publications", "family_members", "priority_numbers"):
@@ -481,7 +480,7 @@ def _columns(grid: _Grid) -> tuple[dict, dict, list[Issue]]:
     if "priority_combined" in fields:
         h, i = fields["priority_combined"]
         if "priority_numbers" in cols and "priority_dates" in cols:
-            notes.append(Issue(file, hl, h, f"column not used (priorities taken from {names['priority_numbers']!r} and {names['priority_dates']!r})"))
+            notes.append(Issue.coded(file, hl, h, "priorities_elsewhere", numbers=names["priority_numbers"], dates=names["priority_dates"]))
         else:
             numbers, dates = _priorities(grid.column(i))
             if "priority_numbers" not in cols:

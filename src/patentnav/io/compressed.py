@@ -26,6 +26,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+from ..i18n import Phrase
 from ..limits import RATIO_FLOOR, LimitError, get_limits
 from .report import IngestError
 
@@ -84,11 +85,11 @@ def check_member(info: zipfile.ZipInfo, file: str, *, limit: str | None = "input
     lim = get_limits()
     cap = getattr(lim, limit)
     if info.file_size > cap:
-        raise LimitError(file, limit, f"zip member {name!r} declares {info.file_size:,} bytes", needed=info.file_size)
+        raise LimitError(file, limit, Phrase("what.limit.zip_member", member=name, n=info.file_size), needed=info.file_size)
     if info.file_size > RATIO_FLOOR and info.file_size > lim.compression_ratio * max(info.compress_size, 1):
         raise LimitError(file, "compression_ratio",
-                         f"zip member {name!r} inflates {info.compress_size:,} bytes to {info.file_size:,} "
-                         f"(ratio {info.file_size / max(info.compress_size, 1):,.0f})",
+                         Phrase("what.limit.zip_ratio", member=name, packed=info.compress_size, n=info.file_size,
+                                ratio=info.file_size / max(info.compress_size, 1)),
                          needed=info.file_size / max(info.compress_size, 1))
 
 
@@ -190,13 +191,13 @@ class LimitedReader(io.RawIOBase):
         n = len(data)
         self.count += n
         if self.count > self._cap:
-            raise LimitError(self.file, self.limit, f"more than {self._cap:,} bytes after decompression", self._limits)
+            raise LimitError(self.file, self.limit, Phrase("what.limit.decompressed", n=self._cap), self._limits)
         if self._ratio is not None and self.count > RATIO_FLOOR:
             consumed = max(self._consumed(), 1)
             if self.count > self._ratio * consumed:
                 raise LimitError(self.file, "compression_ratio",
-                                 f"{consumed:,} compressed bytes inflate to more than {self.count:,} "
-                                 f"(ratio {self.count / consumed:,.0f}; a decompression bomb?)", self._limits,
+                                 Phrase("what.limit.stream_ratio", packed=consumed, n=self.count, ratio=self.count / consumed),
+                                 self._limits,
                                  needed=self.count / consumed)
         b[:n] = data
         return n
@@ -230,7 +231,7 @@ def open_input(path: str | os.PathLike, *, limit: str | None = "input_bytes", ar
     member = single_member_zip(p) if kind == "zip" else None
     if kind is None or (kind == "zip" and member is None):
         if limit and size > getattr(get_limits(), limit):
-            raise LimitError(file, limit, f"file of {size:,} bytes", needed=size)
+            raise LimitError(file, limit, Phrase("what.limit.file_bytes", n=size), needed=size)
         if arrow:
             import pyarrow as pa
 

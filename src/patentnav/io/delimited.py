@@ -158,7 +158,7 @@ def read_delimited(path, *, delimiter: str | None = None, skip_lines: int = 0,
     header_line = cur.lines
     for issue in text.rejected:
         if issue.line <= header_line:
-            raise LimitError(file, "record_bytes", f"line {issue.line} (at or above the header) is longer than allowed")
+            raise LimitError(file, "record_bytes", Phrase("what.limit.header_line", line=issue.line))
     if delimiter is None:
         delimiter = sniff_delimiter(first)
     cur.pos, cur.lines = start, header_line - 1
@@ -219,7 +219,7 @@ class _Collector:
                 break
             except csv.Error as e:
                 if "field larger than field limit" in str(e):
-                    bad.append(limit_issue(file, start, "(record)", "record_bytes", "a field is longer than allowed"))
+                    bad.append(limit_issue(file, start, "(record)", "record_bytes", Phrase("what.limit.field_long")))
                 else:
                     bad.append(Issue.coded(file, start, "(record)", "unreadable_record", detail=str(e)))
                 continue
@@ -229,7 +229,7 @@ class _Collector:
                 if not len(rows) & every:  # the reader's position, for a progress bar
                     progress.report(cur.pos / size, len(rows) + len(bad))
                 if len(rows) > max_rows - len(bad):
-                    raise LimitError(file, "rows", f"more than {max_rows:,} records")
+                    raise LimitError(file, "rows", Phrase("what.limit.records", n=max_rows))
                 continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -249,7 +249,7 @@ class _Collector:
             append_row(row)
             append_line(start)
             if len(rows) > max_rows - len(bad):
-                raise LimitError(file, "rows", f"more than {max_rows:,} records")
+                raise LimitError(file, "rows", Phrase("what.limit.records", n=max_rows))
 
     def _swallowed(self, row: list[str]) -> bool:
         if len(row) != self.ncol:

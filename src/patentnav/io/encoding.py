@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import Phrase
 from ..limits import get_limits, limit_issue
 from .report import IngestError, Issue
 
@@ -78,7 +79,7 @@ def cut_long_lines(data: bytes, file: str, limit: int | None = None) -> tuple[by
     for ln, a, b in long_:
         pieces.append(data[pos:a])
         pos = b
-        issues.append(limit_issue(file, ln, "(record)", "record_bytes", f"line of {b - a:,} bytes"))
+        issues.append(limit_issue(file, ln, "(record)", "record_bytes", Phrase("what.limit.line_bytes", n=b - a)))
     pieces.append(data[pos:])
     return b"".join(pieces), issues
 
@@ -184,8 +185,7 @@ def _fix_gb_as_utf8(text: str, data: bytes, file: str) -> DecodedText:
         gb = _gb_reading(line.encode("utf-8"))
         if gb is not None and plausibility(gb) == 1.0 and plausibility(line) < 0.5:
             lines[i] = gb
-            warnings.append(Issue(file, i + 1, "(encoding)", "line is valid UTF-8 but reads as GB18030 Chinese text; decoded as GB18030",
-                                  f"UTF-8 reading: {line[:40]}"))
+            warnings.append(Issue.coded(file, i + 1, "(encoding)", "utf8_reads_gb", line[:40]))
     if not warnings:
         return DecodedText(text, "utf-8")
     return DecodedText("\n".join(lines), "utf-8", warnings)
@@ -224,9 +224,10 @@ def _decode_lines(data: bytes, file: str) -> DecodedText:
     warnings = []
     for i, e in enumerate(enc, start=1):
         if e == "replaced":
-            warnings.append(Issue(file, i, "(encoding)", "bytes neither UTF-8 nor GB18030; replaced with U+FFFD"))
+            warnings.append(Issue.coded(file, i, "(encoding)", "undecodable"))
         elif e and e != main:
             other = "UTF-8" if e == "utf-8" else "GB18030"
-            warnings.append(Issue(file, i, "(encoding)", f"line is {other} in a {'GB18030' if main == 'gb18030' else 'UTF-8'} file; decoded as {other}"))
+            warnings.append(Issue.coded(file, i, "(encoding)", "mixed_encoding", line_enc=other,
+                                        file_enc="GB18030" if main == "gb18030" else "UTF-8"))
     label = main if not warnings else "mixed"
     return DecodedText("\n".join(out), label, warnings)

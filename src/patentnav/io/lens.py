@@ -106,8 +106,7 @@ def _reconcile_publication_year(dates: list[str], years: list[str], rows: Delimi
     clash = pc.and_(pc.and_(pc.is_valid(m), ok_year), pc.not_equal(yy, pc.utf8_slice_codeunits(y, 2, 4))).fill_null(False)
     fixed = pc.if_else(clash, pc.binary_join_element_wise(pc.struct_field(m, "dm"), y, "/"), d)
     idx = [i for i, c in enumerate(clash.to_pylist()) if c]
-    warnings = [Issue(rows.file, rows.lines[i], field,
-                      f"two-digit year disagrees with publication_year {years[i]}; year taken from publication_year", dates[i]) for i in idx]
+    warnings = [Issue.coded(rows.file, rows.lines[i], field, "two_digit_year", dates[i], year=years[i]) for i in idx]
     return fixed, warnings
 
 

@@ -54,6 +54,7 @@ from .._arrow import join_text
 from .build import RawBatch, build_table
 from .compressed import CountingReader, LimitedReader, check_member, open_input
 from .delimited import csv_field_limit
+from ..i18n import Phrase
 from .report import IngestError, IngestReport, Issue
 
 __all__ = ["read_patentsview", "looks_like_g_patent", "find_tables", "TABLES", "PATENTSVIEW_FIELDS"]
@@ -329,7 +330,7 @@ class _Scan:
             if "skip initial" in str(e) and self.n == 0 and not self.invalid:
                 pass  # only a header, without a line end: no records
             else:
-                self._reset(f"pyarrow could not parse the table ({e})")
+                self._reset(str(e))
                 raise _Restart() from e
         except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as e:
             raise IngestError(f"{self.path}: damaged or truncated file ({e})", "Download the table again") from e
@@ -953,7 +954,7 @@ def _patent_columns(raw: pa.Table, n: int, warnings: list[Issue], file: str, lin
     ok_kind = pc.match_substring_regex(kind, r"^[A-Z][0-9]?$")
     bad_kind = pc.and_(pc.invert(ok_kind), pc.invert(_blank(kind))).to_numpy(zero_copy_only=False)
     for i in np.flatnonzero(bad_kind):
-        warnings.append(Issue(file, int(lines[i]), "wipo_kind", "not a kind code; publication number built without kind", kind[int(i)].as_py()))
+        warnings.append(Issue.coded(file, int(lines[i]), "wipo_kind", "not_kind_code", kind[int(i)].as_py()))
     pub = pc.if_else(_blank(pid), pa.scalar(None, pa.string()), pc.binary_join_element_wise("US", pid, ""))
     ptype = pc.utf8_lower(pc.utf8_trim_whitespace(col("patent_type")))
     keys = pa.array(list(_PATENT_TYPES))
@@ -1095,7 +1096,7 @@ def _read_child(ch: _Child, index: _Index, block_size: int, loc, fwd: np.ndarray
         elif ch.name == "us_patent_citation":
             cited = pc.utf8_trim_whitespace(sub["citation_patent_id"])
             blank = _blank(cited).to_numpy(zero_copy_only=False)
-            ch.skipped_what = "no citation_patent_id"
+            ch.skipped_what = "citation_patent_id"
             ch.note_skipped(start, rows[blank], None)
             keep = np.flatnonzero(~blank)
             if len(keep) < n:
@@ -1126,7 +1127,7 @@ def _read_child(ch: _Child, index: _Index, block_size: int, loc, fwd: np.ndarray
         elif ch.name == "foreign_priority":
             app = pc.utf8_trim_whitespace(sub["foreign_application_id"])
             blank = _blank(app).to_numpy(zero_copy_only=False)
-            ch.skipped_what = "no foreign_application_id"
+            ch.skipped_what = "foreign_application_id"
             ch.note_skipped(start, rows[blank], None)
             keep = np.flatnonzero(~blank)
             if len(keep) < n:
@@ -1173,8 +1174,7 @@ def _claim_lines(sub: dict, seq: np.ndarray, n: int) -> dict[str, pa.Array]:
 
 
 def _fallback_issue(scan: _Scan) -> Issue:
-    return Issue(scan.file, 1, "(file)", f"read with the slower Python csv parser because {scan.fallback}; "
-                 "undecodable bytes were replaced with U+FFFD")
+    return Issue.coded(scan.file, 1, "(file)", "csv_fallback", detail=scan.fallback)
 
 
 def _child_issues(ch: _Child, report_orphans: bool) -> list[Issue]:
@@ -1182,13 +1182,11 @@ def _child_issues(ch: _Child, report_orphans: bool) -> list[Issue]:
     out: list[Issue] = []
     if report_orphans and ch.orphans:
         k, value = ch.first_orphan
-        out.append(Issue(scan.file, int(scan.lines([k])[0]), "patent_id",
-                         f"{ch.orphans:,} orphan row(s): patent_id not in g_patent, not joined (first one at this line)",
-                         None if value is None else str(value)))
+        out.append(Issue.coded(scan.file, int(scan.lines([k])[0]), "patent_id", "orphan_rows",
+                               None if value is None else str(value), n=ch.orphans))
     if ch.skipped:
         k, _ = ch.first_skipped
-        out.append(Issue(scan.file, int(scan.lines([k])[0]), "patent_id",
-                         f"{ch.skipped:,} row(s) with {ch.skipped_what}, skipped (first one at this line)"))
+        out.append(Issue.coded(scan.file, int(scan.lines([k])[0]), "patent_id", "rows_without", n=ch.skipped, field=ch.skipped_what))
     return out + _scan_issues(scan)
 
 
@@ -1197,13 +1195,12 @@ def _scan_issues(scan: _Scan) -> list[Issue]:
     out: list[Issue] = []
     if scan.invalid:
         first = scan.invalid_issues()[0]
-        out.append(Issue(scan.file, first.line, "(record)",
-                         f"{len(scan.invalid):,} malformed record(s) skipped (first one at this line): {first.reason}", first.value))
+        detail = Phrase(f"issue.{first.code}", **dict(first.args)) if first.code else first.reason
+        out.append(Issue.coded(scan.file, first.line, "(record)", "malformed_records", first.value, n=len(scan.invalid), detail=detail))
     if scan.fallback:
         out.append(_fallback_issue(scan))
     for k, name in scan.bad_utf8[:1]:
-        out.append(Issue(scan.file, int(scan.lines([k])[0]), name,
-                         f"invalid UTF-8 in {len(scan.bad_utf8)} batch(es) (first one at this line); undecodable bytes replaced with U+FFFD"))
+        out.append(Issue.coded(scan.file, int(scan.lines([k])[0]), name, "invalid_utf8_batches", n=len(scan.bad_utf8)))
     return out
 
 

@@ -149,13 +149,15 @@ class IngestReport:
             per_file=self.per_file + other.per_file,
         )
 
-    def issues_frame(self) -> "pd.DataFrame":
-        """Rejected rows and warnings as one data frame (kind, file, line, field, reason, value)."""
-        rows = [("rejected", i.file, i.line, i.field, i.reason, i.value) for i in self.rejected]
-        rows += [("warning", i.file, i.line, i.field, i.reason, i.value) for i in self.warnings]
+    def issues_frame(self, lang: str = "en") -> "pd.DataFrame":
+        """Rejected rows and warnings as one data frame (kind, file, line, field, code, reason,
+        value): ``code`` names the reason for scripts (catalog entry ``issue.<code>``, the same
+        in every language), ``reason`` says it in ``lang``."""
         import pandas as pd
 
-        return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "reason", "value"])
+        rows = [(kind, i.file, i.line, i.field, i.code, i.reason_in(lang), i.value)
+                for kind, issues in (("rejected", self.rejected), ("warning", self.warnings)) for i in issues]
+        return pd.DataFrame(rows, columns=["kind", "file", "line", "field", "code", "reason", "value"])
 
     def summary(self) -> dict:
         """Counts as a plain dict (for JSON reports)."""

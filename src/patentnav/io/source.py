@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
+from ..i18n import Phrase
 from ..limits import LimitError, get_limits
 from .compressed import check_member, data_members, read_all, single_member_zip
 from .delimited import DelimitedRows, read_delimited, sniff_delimiter
@@ -88,7 +89,7 @@ def check_workbook_archive(fh, file: str) -> None:
         total += info.file_size
     cap = get_limits().input_bytes
     if total > cap:
-        raise LimitError(file, "input_bytes", f"workbook parts declare {total:,} bytes", needed=total)
+        raise LimitError(file, "input_bytes", Phrase("what.limit.workbook_parts", n=total), needed=total)
 
 
 def open_workbook(fh, file: str):
@@ -134,7 +135,7 @@ def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = No
     try:
         for r, row in enumerate(ws.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col, values_only=True), start=min_row):
             if r - min_row >= cap:
-                raise LimitError(file, "rows", f"sheet {ws.title!r} has more than {cap:,} rows")
+                raise LimitError(file, "rows", Phrase("what.limit.sheet_rows", sheet=ws.title, n=cap))
             yield r, row
     except IngestError:
         raise

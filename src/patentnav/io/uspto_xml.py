@@ -35,6 +35,7 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
+from ..i18n import Phrase
 from ..limits import LimitError, get_limits, limit_issue
 
 from .build import RawBatch, build_table
@@ -411,40 +412,38 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
             continue
         rows_read += 1
         if end - start > lim.record_bytes:
-            reject(limit_issue(file, line, "(document)", "record_bytes", f"XML document of {end - start:,} bytes"))
+            reject(limit_issue(file, line, "(document)", "record_bytes", Phrase("what.limit.xml_bytes", n=end - start)))
             continue
         doc = data[start:end]
         doctypes, root = _prolog(doc)
         if rows_read > lim.rows:
-            raise LimitError(file, "rows", f"more than {lim.rows:,} XML documents")
+            raise LimitError(file, "rows", Phrase("what.limit.xml_documents", n=lim.rows))
         m = _ENCODING_DECL.match(doc)
         if m and m.group(1).decode("ascii").lower() not in _ASCII_COMPATIBLE:
-            reject(Issue(file, line, "(document)", f"declares the encoding {m.group(1).decode('ascii')!r}; "
-                         "only UTF-8, UTF-16, ASCII and Latin-1 documents are read"))
+            reject(Issue.coded(file, line, "(document)", "xml_encoding", encoding=repr(m.group(1).decode("ascii"))))
             continue
         if _ENTITY_DECL.search(doc):
-            reject(Issue(file, line, "(document)", "document declares XML entities (<!ENTITY> in a DTD subset); "
-                         "refused unparsed to rule out entity-expansion attacks"))
+            reject(Issue.coded(file, line, "(document)", "xml_entities"))
             continue
         if root is not None and root != b"us-patent-grant":
-            reject(Issue(file, line, "(document)", f"not a us-patent-grant document (root element <{root.decode('ascii', 'replace')}>)"))
+            reject(Issue.coded(file, line, "(document)", "xml_root", root=root.decode("ascii", "replace")))
             continue
         for a, b in reversed(doctypes):  # never read a DTD; keep the line count for error positions
             doc = doc[:a] + b"\n" * doc.count(b"\n", a, b) + doc[b:]
         try:
             el = _safe_fromstring(doc)
         except DefusedXmlException as e:
-            reject(Issue(file, line, "(document)", f"refused by the safe XML parser ({type(e).__name__}: {e})"))
+            reject(Issue.coded(file, line, "(document)", "xml_refused", detail=f"{type(e).__name__}: {e}"))
             continue
         except ET.ParseError as e:
             msg = str(e)
             pos_ = getattr(e, "position", None)
             if pos_:
                 msg = re.sub(r":\s*line \d+, column \d+$", "", msg) + f" at line {line + pos_[0] - 1}, column {pos_[1]}"
-            reject(Issue(file, line, "(document)", f"malformed XML document: {msg}"))
+            reject(Issue.coded(file, line, "(document)", "xml_malformed", detail=msg))
             continue
         if el.tag != _ROOT:  # e.g. no DOCTYPE/root detected before parsing
-            reject(Issue(file, line, "(document)", f"not a us-patent-grant document (root element <{el.tag}>)"))
+            reject(Issue.coded(file, line, "(document)", "xml_root", root=el.tag))
             continue
         _extract(el, cols, seen)
         lines.append(line)

@@ -34,6 +34,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import LocalizedError
+
 __all__ = [
     "DATE_COLUMNS",
     "DEFAULT_LAG_MONTHS",
@@ -95,7 +97,7 @@ def _as_date(value) -> _dt.date:
 
 def _check_by_unit(by: str, unit: str) -> None:
     if by not in DATE_COLUMNS:
-        raise ValueError(f"by must be one of {', '.join(DATE_COLUMNS)}, not {by!r}")
+        raise LocalizedError("err.trends_by", choices=", ".join(DATE_COLUMNS), value=by)
     if unit not in ("documents", "families"):
         raise ValueError(f"unit must be 'documents' or 'families', not {unit!r}")
 

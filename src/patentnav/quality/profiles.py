@@ -78,7 +78,8 @@ class QualityProfiles:
         Indicator -> note (for how many documents, why not for the others).
     params : dict
         ``by``, ``region``, ``level``, ``min_docs``, ``rank_by``, ``as_of``, ``high_value``
-        (criteria shown and not shown).
+        (criteria shown and not shown), ``placed_by`` (``by="region"``: share of the documents
+        placed by each source of evidence, :func:`patentnav.geo.source_summary`).
     mapping : pandas.DataFrame or None
         Raw -> canonical names (applicants, agents).
     """
@@ -132,7 +133,7 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     from ..model.shared import row_index
 
     if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+        raise LocalizedError("err.quality_by", choices=", ".join(BY), value=by)
     t = corpus.table
     n = len(corpus)
     pubs = row_index(corpus)  # made once per corpus
@@ -316,20 +317,26 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
     from .documents import document_quality
 
     if rank_by not in RANK_DIRECTION:
-        raise ValueError(f"rank_by must be one of {', '.join(RANK_DIRECTION)}, not {rank_by!r}")
+        raise LocalizedError("err.quality_rank_by", choices=", ".join(RANK_DIRECTION), value=rank_by)
     if min_docs < 1:
         raise ValueError("min_docs must be at least 1")
     if docs is None:
         docs = document_quality(corpus, as_of=as_of, graph=graph)
     assign = None
-    if by == "applicant" and region:
+    if by == "region" or (by == "applicant" and region):
         from ..geo import assign_regions
 
-        assign = assign_regions(corpus, level=level or (_region_level(region) if not firms else "country"), firms=firms)
+        assign = assign_regions(corpus, level=level or (_region_level(region) if region and not firms else "country"),
+                                firms=firms)
     rows, groups, mapping = group_members(corpus, by, region=region, level=level, aliases=aliases, firms=firms,
                                           assign=assign)
     table, world = aggregate(docs, rows, groups, min_docs=min_docs, rank_by=rank_by)
-    if assign is not None:  # how each applicant is placed in the region (issue 12: a proxy is not "local")
+    placed_by = {}
+    if by == "region":  # on what evidence documents were placed in regions (mostly a proxy without addresses)
+        from ..geo import source_summary
+
+        placed_by = {str(k): float(v) for k, v in source_summary(assign)["share"].items() if v > 0}
+    elif assign is not None:  # how each applicant is placed in the region (issue 12: a proxy is not "local")
         from ..geo import applicant_evidence
 
         ev = applicant_evidence(assign, region)
@@ -342,5 +349,5 @@ def quality_profiles(corpus, by: str = "applicant", region: str | None = None, l
         available=avail, unavailable=unavail, availability=notes, mapping=mapping,
         params={"by": by, "region": region, "level": level or (_region_level(region) if region else "country"),
                 "min_docs": int(min_docs), "rank_by": rank_by, "as_of": docs.attrs.get("as_of"),
-                "high_value": docs.attrs.get("high_value", {})},
+                "high_value": docs.attrs.get("high_value", {}), "placed_by": placed_by},
     )

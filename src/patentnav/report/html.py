@@ -60,8 +60,10 @@ td.short { white-space: nowrap; }
 td.na { text-align: center; color: var(--muted); }
 table.wide { font-size: .82rem; }
 table.wide th, table.wide td { padding: .3rem .4rem; }
+table.wide th { white-space: normal; }  /* many columns: headers wrap so the table fits the page */
 th.col-k-title { min-width: 13em; }
 td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.pn { white-space: nowrap; }
 details.more summary { cursor: pointer; color: var(--accent); margin: .3rem 0; font-size: .92rem; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 figure.chart { margin: 1.2rem 0 1.6rem; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; overflow-x: auto; }
@@ -101,12 +103,22 @@ def _cell(value: Any, key: str | None = None) -> str:
     if isinstance(value, (int, float)):
         return f'<td class="num">{esc(display_value(value, key))}</td>'
     if isinstance(value, (list, tuple)):
-        return "<td>" + esc("; ".join("" if v is None else str(v) for v in value)) + "</td>"
+        return "<td>" + _pn(esc("; ".join("" if v is None else str(v) for v in value))) + "</td>"
     if key == "publication_number" or (key or "").endswith("_date"):
         return f'<td class="code">{esc(value)}</td>'
     if len(str(value)) <= SHORT_TEXT:  # a grade, category or action: never broken over two lines
         return f'<td class="short">{esc(value)}</td>'
-    return f"<td>{esc(value)}</td>"
+    return f"<td>{_pn(esc(value))}</td>"
+
+
+#: A publication number in running text or a list (US-9513635-B1, CN-111650000-A).
+_PUB = re.compile(r"\b[A-Z]{2}-[0-9][0-9A-Z]{3,}(?:-[A-Z][0-9]?)?\b")
+
+
+def _pn(escaped: str) -> str:
+    """Escaped text with each publication number kept on one line (never broken at its
+    hyphens); the data values themselves are unchanged."""
+    return _PUB.sub(r'<span class="pn">\g<0></span>', escaped)
 
 
 #: Text cells up to this many characters stay on one line (categories, grades, actions).
@@ -184,7 +196,7 @@ def _summary(meta: dict[str, Any], lang: str, used: set[str]) -> str:
         return ""
     out = ['<section class="summary" id="summary">', f"<h2>{esc(summ.get('title') or _l('summary', lang))}</h2>"]
     if summ.get("paragraphs"):
-        out.append("<ul>" + "".join(f"<li>{esc(p)}</li>" for p in summ["paragraphs"]) + "</ul>")
+        out.append("<ul>" + "".join(f"<li>{_pn(esc(p))}</li>" for p in summ["paragraphs"]) + "</ul>")
     for t in summ.get("tables") or []:
         out.append(_table(t, lang, used))
     out.append("</section>")
@@ -233,7 +245,7 @@ def render_html(report: dict[str, Any], figures: Figures | None = None) -> str:
         body.append(f'<section id="{esc(sid)}">')
         body.append(f"<h2>{esc(s.get('title', ''))}</h2>")
         for p in s.get("paragraphs") or []:
-            body.append(f"<p>{esc(p)}</p>")
+            body.append(f"<p>{_pn(esc(p))}</p>")
         for c in s.get("charts") or []:  # charts first: the picture, then the numbers behind it
             body.append(_chart(c, lang, used, figures))
         for t in s.get("tables") or []:

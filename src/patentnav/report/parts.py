@@ -14,7 +14,7 @@ MAP_EDGES = 60
 #: Fields labelled on the map (the largest); every field shows its label on hover.
 MAP_LABELS = 15
 
-__all__ = ["MAP_EDGES", "MAP_LABELS", "unique_name", "rnd", "_clip", "_s", "_cell", "_pct", "_table", "_chart", "section",
+__all__ = ["MAP_EDGES", "MAP_LABELS", "unique_name", "rnd", "_clip", "_s", "_cell", "_pct", "plain_number", "_table", "_chart", "section",
            "Built", "numbered", "number_sections"]
 
 
@@ -80,6 +80,19 @@ def _pct(x: Any, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
     return f"{100 * float(x):.{digits}f}%"
+
+
+def plain_number(x: Any, digits: int = 1) -> str:
+    """A number in a sentence: whole numbers without decimals, others with ``digits``
+    decimals, thousands separated (fractional counts, years of term; "—" when missing).
+
+    >>> plain_number(107.0), plain_number(106.5), plain_number(1234.0), plain_number(2.96)
+    ('107', '106.5', '1,234', '3')
+    """
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    rounded = round(float(x), digits)
+    return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.{digits}f}"
 
 
 def _table(tid: str, title: str, columns: list[tuple[str, str]], rows: list[list], note: str | None = None) -> dict:

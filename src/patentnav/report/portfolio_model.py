@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..i18n import t
 from .labels import L, has_label
-from .parts import _cell, _chart, _clip, _table, rnd, section
+from .parts import _cell, _chart, _clip, _table, plain_number, rnd, section
 from .warn_model import _date
 
 __all__ = ["build_portfolio_report", "PORTFOLIO_SECTION_IDS", "PORTFOLIO_CHART_KEYS", "reasons_text", "terminal_rows",
@@ -64,7 +64,7 @@ def _fmt_reason(code: str, vals: dict, lang: str) -> str:
     if "amount" in v:
         v["amount"] = f"{float(v['amount'] or 0):,.0f}"
     if "years" in v and isinstance(v["years"], float):
-        v["years"] = f"{v['years']:.1f}"
+        v["years"] = plain_number(v["years"])
     if "status" in v:
         v["status"] = _status(v["status"], lang)
     return L(f"pf.r.{code}", lang, **v)

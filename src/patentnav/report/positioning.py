@@ -12,7 +12,7 @@ import pandas as pd
 from .context import LandscapeContext
 from .direction import GROWTH_WINDOW  # a field's growth in the region over the same years as the world's
 from .labels import L
-from .parts import Built, _chart, _pct, _table, rnd, section
+from .parts import Built, _chart, _pct, _table, plain_number, rnd, section
 from .regional import (evidence_label, evidence_shares_text, inventor_rows, located_share, long_values,
                        region_evidence_text)
 
@@ -52,11 +52,11 @@ def _headline(assign, mat, region, lang) -> tuple[str, bool]:
     in_fields = float(mat.loc[region].sum()) if region in mat.index else 0.0
     share = _pct(float(shares["share"].get(region, 0.0)))
     if in_fields <= 0:
-        return L("pos.summary_nofield", lang, region=region, share=share, docs=f"{docs:,.1f}"), True
+        return L("pos.summary_nofield", lang, region=region, share=share, docs=plain_number(docs)), True
     tot = mat.sum(axis=1)
     world = mat.sum(axis=0)
     rca = (mat.loc[region] / tot[region]) / (world / float(world.sum()))
-    return L("pos.summary", lang, region=region, share=share, docs=f"{docs:,.1f}", in_fields=f"{in_fields:,.1f}",
+    return L("pos.summary", lang, region=region, share=share, docs=plain_number(docs), in_fields=plain_number(in_fields),
              n_strong=int((rca >= 1).sum())), True
 
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .labels import L
-from .parts import _pct
+from .parts import _pct, plain_number
 
 __all__ = ["long_values", "value_prefix_rows", "inventor_rows", "evidence_label", "region_evidence", "region_evidence_text",
            "located_share", "evidence_shares_text", "JOIN"]
@@ -107,11 +107,11 @@ def region_evidence(assign: pd.DataFrame, region: str) -> pd.Series:
 
 
 def region_evidence_text(assign: pd.DataFrame, region: str, lang: str) -> str:
-    """"first filed in CN 106.0 of 107.0 documents; address 1.0" style summary."""
+    """"first filed in CN 106 (of 107); address 0.5" style summary (whole counts without decimals)."""
     ev = region_evidence(assign, region)
     total = float(ev.sum())
-    parts = [f"{evidence_label(src, region, lang)} {w:,.1f}" for src, w in ev.items()]
-    return L("pos.evidence_of", lang, region=region, parts=JOIN[lang].join(parts) or L("r.none", lang), total=f"{total:,.1f}")
+    parts = [f"{evidence_label(src, region, lang)} {plain_number(w)}" for src, w in ev.items()]
+    return L("pos.evidence_of", lang, region=region, parts=JOIN[lang].join(parts) or L("r.none", lang), total=plain_number(total))
 
 
 def located_share(assign: pd.DataFrame, region: str) -> float:

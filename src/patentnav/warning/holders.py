@@ -697,7 +697,7 @@ def read_litigation(
     plaintiff = column("plaintiff")
     issues: list[Issue] = list(bad)
     empty = np.asarray(pc.is_null(plaintiff).to_numpy(zero_copy_only=False), dtype=bool) if n else np.zeros(0, bool)
-    issues += [Issue(file, int(line_np[i]), src["plaintiff"], "empty plaintiff; row dropped") for i in np.flatnonzero(empty)]
+    issues += [Issue.coded(file, int(line_np[i]), src["plaintiff"], "empty_plaintiff") for i in np.flatnonzero(empty)]
 
     filed_raw = column("filed")
     filed, invalid = parse_dates(filed_raw, date_formats)
@@ -706,7 +706,7 @@ def read_litigation(
     if inv.any():
         accepted = ", ".join(_DATE_FORMAT_TEXT.get(f, f) for f in date_formats)
         vals = filed_raw.to_pylist()
-        issues += [Issue(file, int(line_np[i]), src["filed"], f"not a date (accepted: {accepted}); date left empty, row kept", vals[i])
+        issues += [Issue.coded(file, int(line_np[i]), src["filed"], "lit_date", vals[i], accepted=accepted)
                    for i in np.flatnonzero(inv)]
 
     keep = ~empty
@@ -739,8 +739,7 @@ def read_litigation(
     if unrec.any():
         lines_kept = line_np[keep]
         vals = items.to_pylist()
-        issues += [Issue(file, int(lines_kept[parent_all[i]]), src["patent"],
-                         "not recognised as a publication number; kept as written (row kept)", vals[i])
+        issues += [Issue.coded(file, int(lines_kept[parent_all[i]]), src["patent"], "lit_patent", vals[i])
                    for i in np.flatnonzero(unrec)]
     patent = pc.coalesce(norm, items) if len(items) else items
 
