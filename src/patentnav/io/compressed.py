@@ -91,16 +91,25 @@ def check_member(info: zipfile.ZipInfo, file: str, *, limit: str | None = "input
                          needed=info.file_size / max(info.compress_size, 1))
 
 
+def _starts_as_zip(path: str | os.PathLike) -> bool:
+    with open(path, "rb") as f:
+        return compression_of(f.read(8)) == "zip"
+
+
 def single_member_zip(path: str | os.PathLike) -> str | None:
     """Name of the only data member of a plain ``.zip`` (USPTO ``ipgYYMMDD.zip``, PatentsView
     ``*.tsv.zip``); None when the file is not a zip or is an Office document (XLSX).
 
-    Raises IngestError for a zip with several data members (the user must say which).
+    Raises IngestError for a zip with several data members (the user must say which), and
+    for a zip cut short (a local header but no readable directory: damaged, not plain text).
     """
     try:
         with zipfile.ZipFile(path) as z:
             members = data_members(z)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        if isinstance(e, zipfile.BadZipFile) and _starts_as_zip(path):
+            raise IngestError.localized("err.compressed_damaged", Phrase("hint.download_again"), path=str(path),
+                                        detail=f"{type(e).__name__}: {e}") from e
         return None
     names = [i.filename for i in members]
     if is_office_zip(names):

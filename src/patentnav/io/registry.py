@@ -99,5 +99,5 @@ def detect_format(path: str | os.PathLike) -> str:
         except Exception:  # a detector must never break detection of the others
             continue
     first = text.splitlines()[0][:40] if text else ""
-    start = repr(first) if first.replace("\t", " ").isprintable() and first.strip() else "binary data"
+    start = repr(first) if first.replace("\t", " ").isprintable() and first.strip() else Phrase("what.binary_data")
     raise IngestError.localized("err.unknown_format", path=str(p), start=start, formats=", ".join(READERS))
