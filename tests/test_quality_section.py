@@ -46,7 +46,7 @@ def test_applicants_ranked_by_quality_not_count(xml):
     t = _tables(sec)["quality_applicants"]
     keys = [c["key"] for c in t["columns"]]
     ranked = [r for r in t["rows"] if r[0] is not None]
-    assert ranked and all(r[2] >= 2 for r in ranked)
+    assert ranked and all(r[keys.index("documents")] >= 2 for r in ranked)
     est = [r[keys.index("quality_index")] for r in ranked]
     assert est == sorted(est, reverse=True)
 
@@ -80,3 +80,14 @@ def test_applicants_carry_the_evidence_that_places_them(drones, xml):
     ev = {r[[c["key"] for c in t["columns"]].index("evidence")] for r in t["rows"]}
     assert ev and None not in ev
     assert all("first applicant of US is" in p for p in lead)
+
+
+def test_one_ranked_applicant_is_not_called_first(xml):
+    """With a single applicant above the minimum (USPTO sample, 5 documents), the section says that
+    one applicant is not a ranking instead of naming a 'first' one."""
+    for lang, needle in (("en", "one applicant is not a ranking"), ("zh", "不构成排名")):
+        sec = build_quality_section(xml, "US", lang=lang)
+        ranked = [r for r in _tables(sec)["quality_applicants"]["rows"] if r[0] is not None]
+        assert len(ranked) == 1
+        assert any(needle in p and ranked[0][1] in p for p in sec["paragraphs"])
+        assert not any("first applicant" in p or "首位申请人" in p for p in sec["paragraphs"])

@@ -735,6 +735,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "q.vs.same": ("On the {indicator}, {region}'s documents score {est} ({lo}–{hi}) times the world's in the same fields and years: the interval includes the world average, so the data show no difference.",
                   "在{indicator}上，{region} 文献为全球同领域同年份文献的 {est} 倍（{lo}–{hi}）：区间包含全球平均，数据未显示差异。"),
     "q.vs.none": ("{region} has no documents with the {indicator} in this corpus.", "本数据中 {region} 没有可计算{indicator}的文献。"),
+    "q.leader_only": ("Only one applicant of {region} has at least {min} documents: {name} ({evidence}; {est}, interval {lo}–{hi}, {docs} documents); one applicant is not a ranking.",
+                      "{region} 只有一个申请人的文献不少于 {min} 件：{name}（{evidence}；{est}，区间 {lo}–{hi}，{docs} 件文献）；仅一个申请人，不构成排名。"),
     "q.leader": ("Ranked by the quality index, the first applicant of {region} is {name} ({evidence}; {est}, interval {lo}–{hi}, {docs} documents); by count it ranks {count_rank}.",
                  "按质量指数排序，{region} 首位申请人为 {name}（{evidence}；{est}，区间 {lo}–{hi}，{docs} 件文献）；按数量排第 {count_rank} 位。"),
     "q.no_differences": ("The data do not distinguish the {groups} on the {indicator}: their differences are within what chance gives (between-group variance estimated as 0), so every shrunk estimate is the common mean {mu} and the ranked ones share rank 1.",

@@ -60,6 +60,7 @@ td.short { white-space: nowrap; }
 td.na { text-align: center; color: var(--muted); }
 table.wide { font-size: .82rem; }
 table.wide th, table.wide td { padding: .3rem .4rem; }
+table.wide th { white-space: normal; }  /* many columns: headers wrap so the table fits the page */
 th.col-k-title { min-width: 13em; }
 td.code { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .pn { white-space: nowrap; }

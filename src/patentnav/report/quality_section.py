@@ -183,7 +183,7 @@ def _ranking_sentence(p: _Profiles, lang: str, region: str, placement: dict) -> 
         return L("q.no_leader", lang, min=p.min_docs)
     lead = ranked.iloc[0]
     ev = placement.get(lead["group"])
-    return L("q.leader", lang, region=region, name=str(lead["group"]),
+    return L("q.leader" if len(ranked) > 1 else "q.leader_only", lang, region=region, name=str(lead["group"]), min=p.min_docs,
              evidence=evidence_label(ev, region, lang) if ev else L("r.none", lang), est=_fmt(lead["quality_index_est"]),
              lo=_fmt(lead["quality_index_lo"]), hi=_fmt(lead["quality_index_hi"]),
              docs=f"{int(lead['documents']):,}", count_rank=_count_ranks(p.apps)[lead["group"]])
@@ -232,19 +232,20 @@ def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str
     shares = [c for c in ("high_value",) if c in available]
     count_rank = _count_ranks(apps)
     show = pd.concat([apps[apps["ranked"]].head(_TOP), apps[~apps["ranked"]].head(5)])
-    cols = [("rank", L("c.rank", lang)), ("applicant", L("c.applicant", lang)), ("documents", L("c.q.documents", lang)),
+    cols = [("rank", L("c.rank", lang)), ("applicant", L("c.applicant", lang)), ("evidence", L("c.evidence", lang)),
+            ("documents", L("c.q.documents", lang)),
             ("count_rank", L("c.q.count_rank", lang)), ("quality_index", L("q.i.quality_index", lang)),
             ("lo", L("c.q.lo", lang)), ("hi", L("c.q.hi", lang))]
     cols += [(c, L(f"q.i.{c}", lang)) for c in inds] + [(c, L(f"q.i.{c}", lang)) for c in shares]
-    cols += [("evidence", L("c.evidence", lang))]
     rows = []
     for _, r in show.iterrows():
-        rows.append([int(r["rank"]) if r["ranked"] else None, str(r["group"]), int(r["documents"]),
+        rows.append([int(r["rank"]) if r["ranked"] else None, str(r["group"]),
+                     evidence_label(placement[r["group"]], region, lang) if r["group"] in placement else None,
+                     int(r["documents"]),
                      int(count_rank[r["group"]]), rnd(r["quality_index_est"]), rnd(r["quality_index_lo"]),
                      rnd(r["quality_index_hi"])]
                     + [rnd(r[f"{c}_est"]) if r[f"{c}_n"] else None for c in inds]
-                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares]
-                    + [evidence_label(placement[r["group"]], region, lang) if r["group"] in placement else None])
+                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares])
     note = L("t.q.applicants.note", lang, min=min_docs) if rows else L("empty_note", lang)
     proxied = sum(1 for g in show["group"] if g in placement and placement[g] not in LOCATION_SOURCES)
     if proxied:
