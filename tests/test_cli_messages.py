@@ -313,3 +313,14 @@ def test_clusters_and_gaps_tables_show_the_parent_title_marked():
                          "gap_score": [1.0], "pci": [0.2], "related_strength": [None]})
     rows = _gaps_table(gaps, {"fill_now_density": 0.4}, [], "zh")["rows"]
     assert rows[0][1] == "characterised by special use（上级分类 B64C39/02）"
+
+
+@pytest.mark.parametrize("cmd", [["portfolio", "--holder", "X"],
+                                 ["warn", "--product", os.path.join(os.path.dirname(__file__), "..", "examples", "drone_product.toml")],
+                                 ["landscape"]])
+def test_unknown_output_format_is_said_in_the_session_language(cmd):
+    """--format errors of the three report commands: one catalog message, in Chinese with --lang zh."""
+    r = _run(cmd + ["--format", "bogus", "--lang", "zh"])
+    out = _flat(r.output)
+    assert r.exit_code == 2 and "--format" in out and "未知的输出格式 bogus" in out
+    assert "unknown output format" not in out

@@ -67,13 +67,11 @@ def portfolio(corpus, holders, region, as_of, years, us_entity, cn_reduction, pr
       patentnav portfolio corpus.parquet --holder "ACME" --product examples/drone_product.toml --years 10 --us-entity small
     """
     from ..portfolio import portfolio as run
-    from ..report.outputs import parse_formats, write_outputs
+    from ..report.outputs import write_outputs
     from ..report.portfolio_model import build_portfolio_report
+    from .common import parse_formats
 
-    try:
-        fmts = parse_formats(formats)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--format") from e
+    fmts = parse_formats(formats)  # a catalog error, said in the session's language (handle_errors)
     if not holders and not region:
         raise click.UsageError(t("pf.no_target", lang))
     product = None

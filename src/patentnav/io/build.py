@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from .._arrow import dedupe_pairs, first_or_null, regroup, with_values
 from ..classify.ipc import normalize_ipc_array, normalize_ipc_lists
+from ..i18n import Phrase
 from ..model.pubnum import normalize_publication_numbers, split_publication_numbers
 from ..model.schema import CLAIMS_COVERAGE, SCHEMA
 from .report import IngestError, IngestReport, Issue
@@ -316,7 +317,7 @@ def build_table(batch: RawBatch, *, strict: bool = False) -> tuple[pa.Table, Ing
 
     if strict and (rejected or warnings):
         first = min(rejected + warnings, key=lambda i: i.line)
-        raise IngestError(first, "Fix the value in the file, or read without strict=True to keep going and list every problem in the ingest report")
+        raise IngestError(first, Phrase("hint.strict_value"))
 
     rows_read = batch.rows_read if batch.rows_read is not None else n + len(batch.pre_rejected)
     report = IngestReport(

@@ -164,11 +164,11 @@ def read_parquet(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.T
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as e:
-        raise IngestError(f"{file}: not a readable Parquet file ({e})", "Write it again with Corpus.to_parquet") from e
+        raise IngestError.localized("err.parquet_unreadable", Phrase("hint.parquet_rewrite"), path=file, detail=str(e)) from e
     try:
         table = conform(table)
     except (ValueError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-        raise IngestError(f"{file}: Parquet columns do not match the patentnav schema: {e}", "See docs/data-model.md") from e
+        raise IngestError.localized("err.parquet_schema", Phrase("hint.data_model"), path=file, detail=str(e)) from e
     n = table.num_rows
     return table, IngestReport(rows_read=n, kept=n, files=[file], formats=["parquet"])
 
@@ -180,7 +180,7 @@ def _check_parquet_size(path, file: str) -> None:
     try:
         meta = pq.ParquetFile(path).metadata
     except (pa.ArrowInvalid, OSError) as e:
-        raise IngestError(f"{file}: not a readable Parquet file ({e})", "Write it again with Corpus.to_parquet") from e
+        raise IngestError.localized("err.parquet_unreadable", Phrase("hint.parquet_rewrite"), path=file, detail=str(e)) from e
     if meta.num_rows > lim.rows:
         raise LimitError(file, "rows", Phrase("what.limit.parquet_rows", n=meta.num_rows), needed=meta.num_rows)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._arrow import regroup, with_values
+from ..i18n import Phrase, join_items
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
 from .compressed import check_member
@@ -229,15 +230,17 @@ def _read_csv(path, file: str) -> _Grid:
             header_idx, hline = i, line
             break
     if header_idx is None:
-        raise IngestError(
-            f"{file}: no publication-number column (公开（公告）号, 公开号, 公告号, 申请公布号, 授权公告号, 文献号) "
-            f"in the first {HEADER_SEARCH_ROWS} lines",
-            "Export with the publication number column, or pick the right reader with format=...",
-        )
+        raise IngestError.localized("err.cn_no_pn_lines", Phrase("hint.pn_column"), path=file, n=HEADER_SEARCH_ROWS,
+                                    columns=_pn_names("公开（公告）号", "公开号", "公告号", "申请公布号", "授权公告号", "文献号"))
     delim = "\t" if hline.count("\t") > hline.count(",") else ","
     rows = read_delimited(path, delimiter=delim, skip_lines=header_idx, text=text)
     header = [h.lstrip("\ufeff") for h in rows.header]
     return _Grid(file, header, rows.header_line, rows.rows, rows.lines, list(rows.bad), list(rows.warnings), f"csv ({text.encoding})")
+
+
+def _pn_names(*names: str) -> Phrase:
+    """Publication-number column names, listed in the reader's language."""
+    return Phrase(render=lambda lang: join_items(names, lang))
 
 
 def _find_sheet_header(ws, file: str) -> tuple[int, list] | None:
@@ -263,7 +266,8 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
         try:
             candidates = [wb[sheet]] if isinstance(sheet, str) else [sheets[sheet]]
         except (KeyError, IndexError) as e:
-            raise IngestError(f"{file}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", "Name an existing sheet") from e
+            raise IngestError.localized("err.no_sheet", Phrase("hint.name_sheet"), path=file, sheet=repr(sheet),
+                                        sheets=", ".join(wb.sheetnames)) from e
     else:
         candidates = sheets
     found = None
@@ -275,11 +279,8 @@ def _read_workbook(wb, file: str, sheet: str | int | None) -> _Grid:
             found = (ws, h)
             break
     if found is None:
-        raise IngestError(
-            f"{file}: no publication-number column (公开（公告）号, 公开号 ...) in the first {HEADER_SEARCH_ROWS} rows "
-            f"of sheet(s) {', '.join(ws.title for ws in candidates)}",
-            "Export with the publication number column, or pick the right reader with format=...",
-        )
+        raise IngestError.localized("err.cn_no_pn_sheets", Phrase("hint.pn_column"), path=file, n=HEADER_SEARCH_ROWS,
+                                    columns=_pn_names("公开（公告）号", "公开号"), sheets=", ".join(ws.title for ws in candidates))
     ws, (hrow, hcells) = found
     width = max((i + 1 for i, c in enumerate(hcells) if c is not None and str(c).strip()), default=0)
     header = [_cell_text(c).strip() for c in hcells[:width]]

@@ -74,12 +74,10 @@ def check_member(info: zipfile.ZipInfo, file: str, *, limit: str | None = "input
     """
     name = info.filename
     if info.flag_bits & 0x1:
-        raise IngestError(f"{file}: zip member {name!r} is encrypted (password-protected)",
-                          "Extract it with its password (7-Zip, unzip -P) and read the extracted file")
+        raise IngestError.localized("err.zip_encrypted", Phrase("hint.zip_password"), path=file, member=repr(name))
     if info.compress_type not in _SUPPORTED_METHODS:
         method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
-        raise IngestError(f"{file}: zip member {name!r} uses the {method} compression method, which Python's zipfile cannot read",
-                          "Extract it with 7-Zip or unzip and read the extracted file, or zip it again with the standard Deflate method")
+        raise IngestError.localized("err.zip_method", Phrase("hint.zip_method"), path=file, member=repr(name), method=method)
     if limit is None:
         return
     lim = get_limits()
@@ -93,24 +91,32 @@ def check_member(info: zipfile.ZipInfo, file: str, *, limit: str | None = "input
                          needed=info.file_size / max(info.compress_size, 1))
 
 
+def _starts_as_zip(path: str | os.PathLike) -> bool:
+    with open(path, "rb") as f:
+        return compression_of(f.read(8)) == "zip"
+
+
 def single_member_zip(path: str | os.PathLike) -> str | None:
     """Name of the only data member of a plain ``.zip`` (USPTO ``ipgYYMMDD.zip``, PatentsView
     ``*.tsv.zip``); None when the file is not a zip or is an Office document (XLSX).
 
-    Raises IngestError for a zip with several data members (the user must say which).
+    Raises IngestError for a zip with several data members (the user must say which), and
+    for a zip cut short (a local header but no readable directory: damaged, not plain text).
     """
     try:
         with zipfile.ZipFile(path) as z:
             members = data_members(z)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        if isinstance(e, zipfile.BadZipFile) and _starts_as_zip(path):
+            raise IngestError.localized("err.compressed_damaged", Phrase("hint.download_again"), path=str(path),
+                                        detail=f"{type(e).__name__}: {e}") from e
         return None
     names = [i.filename for i in members]
     if is_office_zip(names):
         return None
     if len(names) != 1:
         listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-        raise IngestError(f"{path}: zip archive with {len(names)} files ({listed})",
-                          "Unzip it and name the export file(s) inside (or the folder they are in)")
+        raise IngestError.localized("err.zip_many", Phrase("hint.zip_many"), path=str(path), n=len(names), names=listed)
     return names[0]
 
 
@@ -186,8 +192,8 @@ class LimitedReader(io.RawIOBase):
         except IngestError:
             raise
         except DAMAGED as e:
-            raise IngestError(f"{self.file}: damaged or truncated compressed data ({type(e).__name__}: {e})",
-                              "Download or export the file again") from e
+            raise IngestError.localized("err.compressed_truncated", Phrase("hint.download_again"), path=self.file,
+                                        detail=f"{type(e).__name__}: {e}") from e
         n = len(data)
         self.count += n
         if self.count > self._cap:
@@ -210,7 +216,8 @@ def _damaged_as_ingest_error(file: str) -> Iterator[None]:
     except IngestError:
         raise
     except DAMAGED as e:
-        raise IngestError(f"{file}: damaged compressed file ({type(e).__name__}: {e})", "Download or export the file again") from e
+        raise IngestError.localized("err.compressed_damaged", Phrase("hint.download_again"), path=file,
+                                 detail=f"{type(e).__name__}: {e}") from e
 
 
 @contextlib.contextmanager
@@ -266,9 +273,9 @@ def read_all(path: str | os.PathLike) -> bytes:
     """The whole (decompressed) content of an input, within ``input_bytes``."""
     p = Path(path)
     if not p.exists():
-        raise IngestError(f"{p}: no such file", "Check the path")
+        raise IngestError.localized("err.no_such_file", path=str(p))
     if p.is_dir():
-        raise IngestError(f"{p}: is a directory", "Name the export file, or use read_patentsview() for a directory of PatentsView tables")
+        raise IngestError.localized("err.is_folder", Phrase("hint.is_folder"), path=str(p))
     with open_input(p) as f:
         if isinstance(f, io.BufferedReader):
             buf = io.BytesIO()

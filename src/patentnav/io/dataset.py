@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from ..i18n import Phrase
 from .report import IngestError, IngestReport
 
 __all__ = ["DatasetWriter", "ingest_dataset", "REPORT_FILE", "PARTITIONING"]
@@ -69,11 +70,9 @@ class DatasetWriter:
         self.path = Path(path)
         if self.path.exists() and any(self.path.iterdir()):
             if not overwrite:
-                raise IngestError(f"{self.path}: the output folder is not empty",
-                                  "Name a new folder, or pass overwrite (--overwrite) to replace the corpus there")
+                raise IngestError.localized("err.output_not_empty", Phrase("hint.output_overwrite"), path=str(self.path))
             if not (self.path / REPORT_FILE).exists() and not any(self.path.glob("authority=*")):
-                raise IngestError(f"{self.path}: the folder holds files that are not a patentnav corpus; not replacing it",
-                                  "Name a new or empty folder")
+                raise IngestError.localized("err.output_not_corpus", Phrase("hint.output_new"), path=str(self.path))
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.parts = 0
@@ -142,7 +141,7 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
 
     _ensure_readers()
     if not paths:
-        raise IngestError("no input files given", "Name one or more export files")
+        raise IngestError.localized("err.no_input")
     writer = DatasetWriter(output, overwrite=overwrite)
     report = IngestReport()
     stage = Path(tempfile.mkdtemp(prefix="patentnav-stage-", dir=temp_dir))

@@ -154,7 +154,7 @@ def read_delimited(path, *, delimiter: str | None = None, skip_lines: int = 0,
         if not first or first.strip():
             break
     if not first.strip():
-        raise IngestError(f"{file}: the file is empty (no header line)", "Export the data again, with column headers")
+        raise IngestError.localized("err.file_no_header", Phrase("hint.export_with_headers"), path=file)
     header_line = cur.lines
     for issue in text.rejected:
         if issue.line <= header_line:

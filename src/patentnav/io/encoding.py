@@ -142,7 +142,7 @@ def decode_text(data: bytes, file: str) -> DecodedText:
         try:
             return DecodedText(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as e:
-            raise IngestError(f"{file}: damaged UTF-16 text ({e})", "Save the export again as UTF-8") from e
+            raise IngestError.localized("err.utf16_damaged", Phrase("hint.save_utf8"), path=file, detail=str(e)) from e
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._arrow import with_values
+from ..i18n import Phrase
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport, Issue
 from .delimited import LineCursor, iter_lines
@@ -111,10 +112,7 @@ def read_google(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Ta
     rows = read_delimited(path, delimiter=",", skip_lines=skip, text=text)
     header = [h.lstrip("\ufeff") for h in rows.header]
     if "id" not in {_norm(h) for h in header}:
-        raise IngestError(
-            f"{file}: not a Google Patents export (no 'id' column; found {', '.join(header[:8])}...)",
-            "Download the results with 'Download (CSV)' on patents.google.com, or pick the right reader with format=...",
-        )
+        raise IngestError.localized("err.google_not_export", Phrase("hint.google_export"), path=file, columns=", ".join(header[:8]))
     cols: dict = {}
     names: dict = {}
     notes: list[Issue] = []

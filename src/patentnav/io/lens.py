@@ -15,6 +15,7 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import Phrase
 from .build import RawBatch, build_table
 from .report import IngestError, IngestReport
 from .source import DelimitedRows, read_delimited
@@ -128,8 +129,7 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
     file = str(path)
     rows = rows if rows is not None else read_delimited(path)
     if not looks_like_lens(rows.header):
-        raise IngestError(f"{file}: not a Lens.org export (no 'Lens ID' and 'Publication Number' columns; found {', '.join(rows.header[:8])}...)",
-                          "Pick the right reader with format=..., or export from Lens.org with the default columns")
+        raise IngestError.localized("err.lens_not_export", Phrase("hint.lens_export"), path=file, columns=", ".join(rows.header[:8]))
     cols: dict = {}
     names: dict = {}
     for i, h in enumerate(rows.header):
@@ -154,7 +154,7 @@ def read_lens(path: str | os.PathLike, *, strict: bool = False, rows: DelimitedR
     cols.pop("jurisdiction_raw", None)
     names.setdefault("publication_number", "publication_number")
     if "publication_number" not in cols:
-        raise IngestError(f"{file}: no publication number column", "Export from Lens.org with the 'Publication Number' (or 'Display Key') column")
+        raise IngestError.localized("err.lens_no_pn", Phrase("hint.lens_pn"), path=file)
     batch = RawBatch(
         source_format="lens",
         source_file=file,

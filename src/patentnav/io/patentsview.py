@@ -133,8 +133,7 @@ def _zip_member(zf: zipfile.ZipFile, path: Path) -> str:
     tsv = [n for n in names if n.lower().endswith(".tsv")]
     pick = tsv or names
     if len(pick) != 1:
-        raise IngestError(f"{path}: expected one table in the zip archive, found {len(pick)} ({', '.join(pick[:5])})",
-                          "Unzip the archive and read the directory, or keep one .tsv per .zip as PatentsView ships them")
+        raise IngestError.localized("err.pv_zip_tables", Phrase("hint.pv_unzip"), path=str(path), n=len(pick), names=", ".join(pick[:5]))
     return pick[0]
 
 
@@ -161,7 +160,7 @@ def _read_header(path: Path) -> list[str]:
         with _open_binary(path) as f:
             line = f.readline(1 << 20)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as e:
-        raise IngestError(f"{path}: unreadable or damaged file ({e})", "Download the table again") from e
+        raise IngestError.localized("err.pv_unreadable", Phrase("hint.download_table"), path=str(path), detail=str(e)) from e
     text = line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
     if not text.strip():
         return []
@@ -265,7 +264,7 @@ class _Scan:
         if not self.header:
             self.header = _read_header(self.path)
             if not self.header:
-                raise IngestError(f"{self.path}: the table is empty (no header line)", "Download the table again")
+                raise IngestError.localized("err.pv_table_empty", Phrase("hint.download_table"), path=str(self.path))
         return self.header
 
     def batches(self, block_size: int = _BLOCK, python: bool = False) -> Iterator[tuple[int, dict[str, pa.Array]]]:
@@ -333,7 +332,7 @@ class _Scan:
                 self._reset(str(e))
                 raise _Restart() from e
         except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as e:
-            raise IngestError(f"{self.path}: damaged or truncated file ({e})", "Download the table again") from e
+            raise IngestError.localized("err.pv_truncated", Phrase("hint.download_table"), path=str(self.path), detail=str(e)) from e
         finally:
             sys.unraisablehook = previous_hook
         self.finish()
@@ -383,7 +382,7 @@ class _Scan:
                 if buf:
                     yield self._python_flush(buf, extras, names)
         except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as e:
-            raise IngestError(f"{self.path}: damaged or truncated file ({e})", "Download the table again") from e
+            raise IngestError.localized("err.pv_truncated", Phrase("hint.download_table"), path=str(self.path), detail=str(e)) from e
         self.finish()
 
     def _python_flush(self, buf, extras, names) -> tuple[int, dict[str, pa.Array]]:
@@ -656,7 +655,7 @@ def _resolve_tables(found: dict[str, Path], tables, include_citations: bool) -> 
         for t in ([tables] if isinstance(tables, str) else tables):
             key = aliases.get(str(t).strip().lower().removesuffix(".tsv"))
             if key is None:
-                raise IngestError(f"unknown PatentsView table {t!r}", "Use one of: " + ", ".join(TABLES))
+                raise IngestError.localized("err.pv_table_name", Phrase("hint.pv_tables", tables=", ".join(TABLES)), name=repr(t))
             wanted.add(key)
     if not include_citations:
         wanted.discard("us_patent_citation")
@@ -712,11 +711,10 @@ def read_patentsview(
     """
     p = Path(path)
     if not p.exists():
-        raise IngestError(f"{p}: no such file or directory", "Check the path")
+        raise IngestError.localized("err.no_such_file", path=str(p))
     found = find_tables(p)
     if "patent" not in found:
-        raise IngestError(f"{p}: no g_patent table (g_patent.tsv, .tsv.zip, .tsv.gz or .tsv.bz2) found",
-                          "Point at the directory of the PatentsView download, which must include g_patent")
+        raise IngestError.localized("err.pv_no_patent", Phrase("hint.pv_folder"), path=str(p))
     files = _resolve_tables(found, tables, include_citations)
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
@@ -727,8 +725,7 @@ def read_patentsview(
     keep_cols = ("patent_id", "patent_type", "patent_date", "patent_title", "patent_abstract", "wipo_kind", "num_claims", "withdrawn")
     header = pscan.read_header()
     if not looks_like_g_patent(header):
-        raise IngestError(f"{pscan.file}: not a PatentsView g_patent table (columns {', '.join(header[:8])})",
-                          "Point at the g_patent table of a PatentsView granted-patent download")
+        raise IngestError.localized("err.pv_not_patent", Phrase("hint.pv_patent"), path=pscan.file, columns=", ".join(header[:8]))
     wanted = [c for c in keep_cols if c in header]
     try:
         pieces, ordinals, total = _read_patent_rows(pscan, wanted, limit, block_size, python=False)
@@ -834,7 +831,7 @@ def read_patentsview(
         del raw, cols, batch
         pa.default_memory_pool().release_unused()  # hand freed chunk memory back to the OS
     if strict and issues:
-        raise IngestError(issues[0], "Fix the table, or read without strict=True to keep going and list every problem in the ingest report")
+        raise IngestError(issues[0], Phrase("hint.strict_table"))
     table = pa.concat_tables(tables_out) if tables_out else _empty()
     clock.lap("build")
     report = IngestReport(
@@ -993,8 +990,8 @@ def _read_locations_once(scan: _Scan, python: bool):
     for _, cols in scan.batches(python=python):
         n = len(next(iter(cols.values())))
         if "location_id" not in cols:
-            raise IngestError(f"{scan.path}: no location_id column (found {', '.join(scan.header[:8])})",
-                              "Use the g_location_disambiguated table of the same download")
+            raise IngestError.localized("err.pv_no_column", Phrase("hint.pv_location"), path=str(scan.path), columns="location_id",
+                                        found=", ".join(scan.header[:8]))
         city = _col(cols, "disambig_city", n)
         state = _col(cols, "disambig_state", n)
         country = _col(cols, "disambig_country", n)
@@ -1061,8 +1058,8 @@ def _read_child(ch: _Child, index: _Index, block_size: int, loc, fwd: np.ndarray
         req = _REQUIRED[ch.name]
         missing = [c for c in req if c not in cols]
         if missing:
-            raise IngestError(f"{scan.file}: no {', '.join(missing)} column (found {', '.join(scan.header[:8])})",
-                              f"Use the {TABLES[ch.name][0]} table of a PatentsView granted-patent download")
+            raise IngestError.localized("err.pv_no_column", Phrase("hint.pv_use_table", table=TABLES[ch.name][0]), path=scan.file,
+                                        columns=", ".join(missing), found=", ".join(scan.header[:8]))
         m = len(cols["patent_id"])
         nonblank = ~_all_blank(cols, m)
         ids = cols["patent_id"]

@@ -15,6 +15,7 @@ from typing import Callable
 
 from typing import TYPE_CHECKING
 
+from ..i18n import Phrase
 from .report import IngestError, IngestReport
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
         raise  # a zip with several files, an encrypted member: the message says what to do
     except DAMAGED as e:
         # a stream shorter than n bytes that ends early is damaged, not unknown
-        raise IngestError(f"{path}: damaged compressed file ({e})", "Download or export the file again") from e
+        raise IngestError.localized("err.compressed_damaged", Phrase("hint.download_again"), path=str(path), detail=str(e)) from e
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw, raw[: len(raw) - len(raw) % 2].decode("utf-16", errors="ignore")
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
@@ -98,5 +99,5 @@ def detect_format(path: str | os.PathLike) -> str:
         except Exception:  # a detector must never break detection of the others
             continue
     first = text.splitlines()[0][:40] if text else ""
-    start = repr(first) if first.replace("\t", " ").isprintable() and first.strip() else "binary data"
+    start = repr(first) if first.replace("\t", " ").isprintable() and first.strip() else Phrase("what.binary_data")
     raise IngestError.localized("err.unknown_format", path=str(p), start=start, formats=", ".join(READERS))

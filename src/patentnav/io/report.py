@@ -65,6 +65,9 @@ class IngestError(ValueError):
     The message names file, line and field and says what to do next.
     """
 
+    key: str | None = None  # the catalog entry of a message made by :meth:`localized`
+    fmt: dict | None = None
+
     def __init__(self, issue: Issue | str, hint=None):
         self.issue = issue if isinstance(issue, Issue) else None
         self.hint = hint  # text, or a patentnav.i18n.Phrase said in the session's language
@@ -74,22 +77,34 @@ class IngestError(ValueError):
         super().__init__(msg)
 
     def text(self, lang: str | None = None) -> str | None:
-        """The message in ``lang`` when its issue has a catalog entry (None otherwise: the
-        caller shows it as written)."""
-        if self.issue is None or self.issue.code is None:
-            return None
-        from ..i18n import Phrase
+        """The message in ``lang`` when it is a catalog entry (:meth:`localized`, or an issue
+        with a code); None otherwise: the caller shows it as written."""
+        from ..i18n import Phrase, default_lang, t
 
+        lang = lang or default_lang()
+        if self.issue is not None and self.issue.code is not None:
+            said = self.issue.text(lang)
+        elif self.key is not None:
+            said = t(self.key, lang, **(self.fmt or {}))
+        else:
+            return None
         hint = self.hint.text(lang) if isinstance(self.hint, Phrase) else self.hint
-        return self.issue.text(lang) + (("。" if lang == "zh" else ". ") + hint if hint else "")
+        return said + (("。" if lang == "zh" else ". ") + hint if hint else "")
 
     @classmethod
-    def localized(cls, key: str, **fmt) -> "IngestError":
-        """An error whose message is the catalog entry ``key`` (:mod:`patentnav.i18n`): the
-        message is English, and the CLI shows it in the session's language."""
+    def localized(cls, key: str, /, hint=None, **fmt) -> "IngestError":
+        """An error whose message is the catalog entry ``key`` (:mod:`patentnav.i18n`) and
+        whose ``hint`` (what to do next) is a :class:`~patentnav.i18n.Phrase`: the message is
+        English, and the CLI shows it in the session's language.
+
+        >>> from patentnav.i18n import Phrase
+        >>> e = IngestError.localized("err.is_folder", Phrase("hint.output_new"), path="out")
+        >>> str(e), e.text("zh")
+        ('out: is a directory. Name a new or empty folder', 'out：这是文件夹，不是文件。请指定一个新的或空的文件夹')
+        """
         from ..i18n import t
 
-        e = cls(t(key, "en", **fmt))
+        e = cls(t(key, "en", **fmt), hint)
         e.key, e.fmt = key, fmt
         return e
 

@@ -79,8 +79,8 @@ def check_workbook_archive(fh, file: str) -> None:
         with zipfile.ZipFile(fh) as z:
             members = data_members(z)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-        raise IngestError(f"{file}: not a readable XLSX workbook ({type(e).__name__}: {e})",
-                          "Open and save it again in Excel or WPS, or export as CSV") from e
+        raise IngestError.localized("err.xlsx_unreadable", Phrase("hint.resave_xlsx"), path=file,
+                                    detail=f"{type(e).__name__}: {e}") from e
     finally:
         fh.seek(0)
     total = 0
@@ -101,28 +101,27 @@ def open_workbook(fh, file: str):
     import openpyxl
 
     if not getattr(openpyxl, "DEFUSEDXML", False):
-        raise IngestError(f"{file}: refusing to read a workbook without defusedxml protection",
-                          "Unset OPENPYXL_DEFUSEDXML (or set it to True) and install defusedxml")
+        raise IngestError.localized("err.xlsx_unprotected", Phrase("hint.defusedxml"), path=file)
     check_workbook_archive(fh, file)
     try:
         return openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as e:  # zipfile/XML errors surface under many types
-        raise _workbook_error(e, file, "not a readable XLSX workbook") from e
+        raise _workbook_error(e, file, "err.xlsx_unreadable") from e
 
 
-def _workbook_error(e: BaseException, file: str, what: str) -> IngestError:
-    """An IngestError for a workbook that failed; XML entities (billion laughs, XXE) named as such."""
+def _workbook_error(e: BaseException, file: str, key: str, **fmt) -> IngestError:
+    """An IngestError for a workbook that failed (catalog entry ``key`` with ``fmt``); XML
+    entities (billion laughs, XXE) named as such."""
     from defusedxml import DefusedXmlException
 
     cause: BaseException | None = e
     while cause is not None and not isinstance(cause, DefusedXmlException):
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
-        return IngestError(f"{file}: the workbook's XML declares entities or a DTD ({type(cause).__name__}: {cause}); "
-                           "refused as a possible entity-expansion (billion laughs) or XXE attack",
-                           "Open and save it again in Excel or WPS, or export as CSV")
-    return IngestError(f"{file}: {what} ({type(e).__name__}: {' '.join(str(e).split())})",
-                       "Open and save it again in Excel or WPS, or export as CSV")
+        return IngestError.localized("err.xlsx_entities", Phrase("hint.resave_xlsx"), path=file,
+                                     detail=f"{type(cause).__name__}: {cause}")
+    return IngestError.localized(key, Phrase("hint.resave_xlsx"), path=file,
+                                 detail=f"{type(e).__name__}: {' '.join(str(e).split())}", **fmt)
 
 
 def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = None,
@@ -140,4 +139,4 @@ def iter_sheet_rows(ws, file: str, *, min_row: int = 1, max_row: int | None = No
     except IngestError:
         raise
     except Exception as e:  # defusedxml, expat, zipfile (CRC), KeyError from broken relations ...
-        raise _workbook_error(e, file, f"sheet {ws.title!r} is damaged after row {r}") from e
+        raise _workbook_error(e, file, "err.xlsx_sheet_damaged", sheet=repr(ws.title), row=r) from e

@@ -141,7 +141,7 @@ def to_utf8(data: bytes, file: str) -> bytes:
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as e:
-        raise IngestError(f"{file}: damaged UTF-16 XML ({e})", "Download the file again, or save it as UTF-8") from e
+        raise IngestError.localized("err.xml_utf16", Phrase("hint.xml_utf16"), path=file, detail=str(e)) from e
     text = re.sub(r"(<\?xml[^>]*?encoding\s*=\s*[\"'])UTF-16(?:LE|BE|-LE|-BE)?([\"'])", r"\1UTF-8\2", text.lstrip("\ufeff"), flags=re.I)
     return text.encode("utf-8")
 
@@ -357,15 +357,16 @@ def _field_names(seen: set[str]) -> dict[str, str]:
     return names
 
 
-def _not_grant_hint(data: bytes) -> str:
+def _not_grant_hint(data: bytes) -> Phrase:
+    """What the file is instead of a grant full-text XML file (said in the reader's language)."""
     head = data[:4096]
     if b"<us-patent-application" in head:
-        return "this is a USPTO pre-grant publication (application) file, not a grant file"
+        return Phrase("what.xml.application")
     if b"<PATDOC" in head or b"ST32-US-Grant" in head:
-        return "this is a 2001-2004 grant file (DTD v2.4/2.5, <PATDOC> root), which this reader does not read"
+        return Phrase("what.xml.patdoc")
     if head.lstrip().startswith((b"PATN", b"HHHHHT")):
-        return "this is a 1976-2001 APS text file, which this reader does not read"
-    return "no <us-patent-grant> element found"
+        return Phrase("what.xml.aps")
+    return Phrase("what.xml.no_grant")
 
 
 def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.Table, IngestReport]:
@@ -389,9 +390,7 @@ def read_uspto_xml(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa
     file = str(path)
     data = to_utf8(read_bytes(path), file)
     if b"<us-patent-grant" not in data:
-        raise IngestError(f"{file}: not a USPTO grant full-text XML file ({_not_grant_hint(data)})",
-                          "This reader reads the weekly grant files ipgYYMMDD.xml (2005 onwards, DTD v4.x); "
-                          "pass another format=..., or download the grant full-text XML from bulkdata.uspto.gov")
+        raise IngestError.localized("err.xml_not_grant", Phrase("hint.xml_grant"), path=file, why=_not_grant_hint(data))
     cols: dict[str, list] = {c: [] for c in _COLS}
     lines: list[int] = []
     rejected: list[Issue] = []

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..i18n import LocalizedError, Phrase, join_items, t
+
 __all__ = ["FORMATS", "MANIFEST", "OutputError", "OutputPlan", "parse_formats", "plan_outputs", "write_outputs"]
 
 #: Output formats: the HTML page, Markdown with PNG charts, the JSON model, CSV tables.
@@ -37,17 +39,18 @@ MANIFEST = ".patentnav-manifest.json"
 _STAGING_PREFIX = ".patentnav-staging-"
 
 
-class OutputError(ValueError):
-    """The output folder cannot be written safely (user files in the way, symlinks, permissions)."""
+class OutputError(LocalizedError):
+    """The output folder cannot be written safely (user files in the way, symlinks, permissions);
+    the message is a catalog entry (``err.out_*``), said in the session's language."""
 
 
 def parse_formats(text: str) -> list[str]:
-    """``"html, md"`` -> ``["html", "md"]``; unknown names raise ValueError naming the choices."""
+    """``"html, md"`` -> ``["html", "md"]``; unknown names raise a :class:`LocalizedError`
+    (a ValueError) naming the choices."""
     fmts = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
-        raise ValueError(f"unknown format(s) {', '.join(bad) or repr(text)}; choose from {', '.join(FORMATS)} "
-                         "(comma-separated, e.g. --format html,json)")
+        raise LocalizedError("err.bad_formats", bad=", ".join(bad) or repr(text), choices=", ".join(FORMATS))
     return fmts
 
 
@@ -111,8 +114,7 @@ def _refuse_links(out: Path, rel: str) -> None:
     for part in Path(rel).parts:
         p = p / part
         if p.is_symlink():
-            raise OutputError(f"{p} is a symbolic link (to {os.readlink(p)}); patentnav does not write through links. "
-                              "Remove the link or choose another --out")
+            raise OutputError("err.out_link", path=str(p), target=os.readlink(p))
 
 
 def plan_outputs(out_dir, expected: list[str] | tuple[str, ...] = ()) -> OutputPlan:
@@ -129,16 +131,15 @@ def plan_outputs(out_dir, expected: list[str] | tuple[str, ...] = ()) -> OutputP
     """
     out = Path(out_dir)
     if out.is_symlink():
-        raise OutputError(f"--out {out} is a symbolic link (to {os.readlink(out)}); patentnav does not write through links. "
-                          "Name the real folder")
+        raise OutputError("err.out_is_link", out=str(out), target=os.readlink(out))
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder; choose another --out")
+        raise OutputError("err.out_is_file", out=str(out))
     plan = OutputPlan(out, exists=out.exists())
     if not plan.exists:
         return plan
     manifest = out / MANIFEST
     if manifest.is_symlink():
-        raise OutputError(f"{manifest} is a symbolic link; remove it or choose another --out")
+        raise OutputError("err.out_manifest_link", path=str(manifest))
     recorded: dict[str, str] = {}
     if manifest.is_file():
         try:
@@ -146,7 +147,7 @@ def plan_outputs(out_dir, expected: list[str] | tuple[str, ...] = ()) -> OutputP
             recorded = {str(k): str(v) for k, v in (data.get("files") or {}).items()}
             plan.interrupted = not data.get("complete", True)
         except (ValueError, OSError, AttributeError) as e:
-            raise OutputError(f"{manifest} is not a readable patentnav manifest ({e}); remove it or choose another --out") from e
+            raise OutputError("err.out_manifest", path=str(manifest), detail=str(e)) from e
     for rel in _files_under(out):
         if rel == MANIFEST or rel.startswith(_STAGING_PREFIX) or Path(rel).parts[0].startswith(_STAGING_PREFIX):
             continue
@@ -169,12 +170,11 @@ def _check_conflicts(plan: OutputPlan, rels) -> None:
     clash = [r for r in rels if (plan.out / r).exists() or (plan.out / r).is_symlink()]
     clash = [r for r in clash if not plan.is_ours(r)]
     if clash:
-        why = "changed since patentnav wrote it" if all(r in plan.changed for r in clash) else \
-            "not written by patentnav (no manifest entry)" if not any(r in plan.changed for r in clash) else \
-            "not written by patentnav, or changed since"
-        listed = ", ".join(clash[:5]) + (f" and {len(clash) - 5} more" if len(clash) > 5 else "")
-        raise OutputError(f"--out {plan.out} already holds {listed} ({why}); patentnav never overwrites such files. "
-                          "Move them away, or choose another --out")
+        why = "what.out.changed" if all(r in plan.changed for r in clash) else \
+            "what.out.foreign" if not any(r in plan.changed for r in clash) else "what.out.mixed"
+        listed = Phrase(render=lambda lang: join_items(clash, lang) if len(clash) <= 5 else
+                        t("what.out.more", lang, listed=join_items(clash[:5], lang), n=len(clash) - 5))
+        raise OutputError("err.out_clash", out=str(plan.out), listed=listed, why=Phrase(why))
 
 
 def _staging_dir(out: Path) -> Path:
@@ -222,13 +222,12 @@ def _commit(staging: Path, plan: OutputPlan) -> None:
         while not probe.exists():
             probe = probe.parent
         if not probe.is_dir() or not _writable(probe):
-            raise OutputError(f"cannot write into {probe} (no write permission); nothing was changed in {out}. "
-                              "Fix the permissions or choose another --out")
+            raise OutputError("err.out_no_write", path=str(probe), out=str(out))
     stale = [rel for rel in plan.ours if rel not in new and plan.is_ours(rel)]
     for rel in stale:
         d = (out / rel).parent
         if not _writable(d):
-            raise OutputError(f"cannot remove the earlier report's {out / rel} (no write permission); nothing was changed in {out}")
+            raise OutputError("err.out_no_remove", path=str(out / rel), out=str(out))
     _write_manifest(out, {**{r: h for r, h in plan.ours.items() if plan.is_ours(r)}, **new}, complete=False)
     for rel in stale:
         (out / rel).unlink()
@@ -291,7 +290,7 @@ def write_outputs(report: dict, out_dir, formats, stem: str = "report",
             written.append(("json", str(write_json(report, staging / f"{stem}.json"))))
         if "csv" in formats:
             files = write_csv_tables(report, staging / "tables")
-            written.append(("csv", f"{staging / 'tables'} ({len(files)} files)"))
+            written.append(("csv", t("out.csv_files", lang, path=staging / "tables", n=len(files))))
         if "html" in formats:
             path = staging / f"{stem}.html"
             written.append(("html", str(write_html(report, path, figures=figures) or path)))
