@@ -30,7 +30,6 @@ import os
 import re
 from typing import Iterable, Mapping
 
-import networkx as nx
 import numpy as np
 
 from ..safety import neutralize_csv_cell
@@ -52,6 +51,8 @@ _TEXT_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _graph(obj) -> nx.Graph:
+    import networkx as nx  # imported when a graph is written (the report never needs it)
+
     if isinstance(obj, nx.Graph):
         return obj
     from .cooccurrence import CoOccurrence, to_networkx
@@ -116,11 +117,15 @@ def write_gexf(obj, path: str | os.PathLike) -> None:
     ``occurrences``, ``count``, ``strength``...) become GEXF attributes. Read back with
     :func:`networkx.read_gexf`.
     """
+    import networkx as nx
+
     nx.write_gexf(_xml_safe_graph(_graph(obj)), path)
 
 
 def write_graphml(obj, path: str | os.PathLike) -> None:
     """Write GraphML with :func:`networkx.write_graphml` (read back with :func:`networkx.read_graphml`)."""
+    import networkx as nx
+
     nx.write_graphml(_xml_safe_graph(_graph(obj)), path)
 
 
