@@ -20,6 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
 
+def corpus_from_rows(rows):
+    """A Corpus from a list of dicts; ``ipc``/``cpc`` default to empty lists."""
+    import pandas as pd
+
+    from patentnav.model.corpus import Corpus
+
+    df = pd.DataFrame(rows)
+    for col in ("ipc", "cpc"):
+        if col not in df:
+            df[col] = [[] for _ in range(len(df))]
+    return Corpus.from_pandas(df)
+
+
 @pytest.fixture(scope="session")
 def drones():
     import patentnav

@@ -4,22 +4,13 @@ import math
 from collections import Counter
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 
 import patentnav
-from patentnav.model.corpus import Corpus
+from conftest import corpus_from_rows as _corpus
 from patentnav.text import tokenize
 from patentnav.warning.relevance import B, K1, RelevanceIndex
-
-
-def _corpus(rows):
-    df = pd.DataFrame(rows)
-    for col in ("ipc", "cpc"):
-        if col not in df:
-            df[col] = [[] for _ in range(len(df))]
-    return Corpus.from_pandas(df)
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,11 @@ evidence rule (issue 11)."""
 import socket
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from patentnav.model.corpus import Corpus
+from conftest import corpus_from_rows as _corpus
 from patentnav.warning import gloss
 from patentnav.warning.relevance import RRF_K, RelevanceIndex, rrf
-
-
-def _corpus(rows):
-    df = pd.DataFrame(rows)
-    for col in ("ipc", "cpc"):
-        if col not in df:
-            df[col] = [[] for _ in range(len(df))]
-    return Corpus.from_pandas(df)
 
 
 EN = _corpus([
