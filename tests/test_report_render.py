@@ -312,3 +312,21 @@ def test_publication_numbers_stay_on_one_line_in_html_only():
     assert ".pn { white-space: nowrap; }" in html
     md = render_markdown(rep, images=False)
     assert 'class="pn"' not in md and pubs[2] in md  # Markdown keeps the plain text
+
+
+def test_empty_table_shows_its_title_and_note_without_a_bare_header():
+    """A table with no rows (e.g. no located local leader) reads as its title and the note saying why."""
+    report = make_report("en")
+    report["sections"][0]["charts"] = []
+    report["sections"][0]["tables"] = [{"id": "local_leaders", "title": "Local leaders in Jiangsu",
+                                        "columns": [{"key": "applicant", "label": "Applicant"},
+                                                    {"key": "patents", "label": "Patents"}],
+                                        "rows": [], "note": "No applicant has location evidence."}]
+    html = render_html(report)
+    block = html[html.index("<caption>Local leaders in Jiangsu"):]
+    block = block[:block.index("</div>")]
+    assert "<th" not in block
+    assert "No applicant has location evidence." in html
+    md = render_markdown(report)
+    assert "**Local leaders in Jiangsu**" in md and "| Applicant |" not in md
+    assert "*No applicant has location evidence.*" in md

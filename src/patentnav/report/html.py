@@ -161,7 +161,7 @@ def _table(table: dict[str, Any], lang: str, used: set[str]) -> str:
     out = [f'<div class="table-wrap"><table id="{esc(tid)}"{wide}>']
     if table.get("title"):
         out.append(f"<caption>{esc(table['title'])}</caption>")
-    out.append(head + body(shown) + "</table>")
+    out.append((head if rows else "") + body(shown) + "</table>")  # an empty table: its title and note, no bare header
     if rest:
         out.append(f'<details class="more"><summary>{esc(_l("more_rows", lang, n=len(rest), total=len(rows)))}</summary>'
                    f'<table class="rest{" wide" if wide else ""}">{head}{body(rest)}</table></details>')

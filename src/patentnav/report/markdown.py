@@ -58,11 +58,13 @@ def _table(table: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if table.get("title"):
         out += [f"**{escape_md_text(table['title'])}**", ""]
-    if not cols:
+    rows = table.get("rows") or []
+    if not cols or not rows:  # an empty table: its title and note, no bare header
+        if table.get("note"):
+            out += [f"*{escape_md_text(table['note'])}*", ""]
         return out
     out.append("| " + " | ".join(escape_md_cell(c.get("label", c.get("key", ""))) for c in cols) + " |")
     aligns = []
-    rows = table.get("rows") or []
     for i in range(len(cols)):
         numeric = rows and all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
                                for r in rows if i < len(r) and r[i] is not None)
