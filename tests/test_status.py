@@ -285,3 +285,26 @@ def test_empty_corpus_and_odd_events():
             filing_date=D(2005, 1, 1), grant_date=D(2008, 1, 1), legal_events=ev)
     assert r["status"] == "in_force"
     assert map_legal_status([None, "", "???"]).tolist() == [None, None, None]
+
+
+def test_add_years_and_months_against_dateutil():
+    """Term arithmetic: whole years are 12 months; 29 Feb falls to 28 Feb in common years, a day
+    past the month's end is clipped (oracle: dateutil.relativedelta); null dates and counts stay null."""
+    import datetime as _dt
+
+    import pandas as pd
+    from dateutil.relativedelta import relativedelta
+
+    from patentnav.status import _add_months, _add_years
+
+    days = [_dt.date(2016, 2, 29), _dt.date(2015, 1, 31), _dt.date(1999, 12, 31), _dt.date(2000, 8, 15), None]
+    d = pd.Series(pd.to_datetime(days))
+    for n in (0, 1, 3, 20, -4):
+        got = _add_years(d, n)
+        want = [None if x is None else x + relativedelta(years=n) for x in days]
+        assert [None if pd.isna(v) else v.date() for v in got] == want
+    for n in (1, 13, 31, -1):
+        got = _add_months(d, n)
+        want = [None if x is None else x + relativedelta(months=n) for x in days]
+        assert [None if pd.isna(v) else v.date() for v in got] == want
+    assert _add_years(d, [1, None, 1, 1, 1]).isna().tolist() == [False, True, False, False, True]

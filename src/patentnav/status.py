@@ -246,21 +246,9 @@ def _from_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray | None:
 
 
 def _add_years(d: pd.Series, years) -> pd.Series:
-    """``d`` + whole years, vectorised; 29 Feb falls to 28 Feb in common years."""
-    years = pd.Series(np.broadcast_to(np.asarray(years, dtype=float), (len(d),)), index=d.index)
-    ok = d.notna() & years.notna()
-    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
-    if ok.any():
-        okn = ok.to_numpy()
-        y, m, day = _ymd(d.to_numpy(dtype="datetime64[ns]")[okn])
-        y = y + years.to_numpy()[okn].astype(int)
-        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-        day = np.where((m == 2) & (day == 29) & ~leap, 28, day)
-        res = _from_ymd(y, m, day)
-        if res is None:  # out of range: pandas says why
-            res = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day})).to_numpy()
-        out[ok] = res
-    return out
+    """``d`` + whole years, vectorised: :func:`_add_months` by 12 months a year, so 29 Feb falls
+    to 28 Feb in common years."""
+    return _add_months(d, np.asarray(years, dtype=float) * 12)
 
 
 def _add_months(d: pd.Series, months) -> pd.Series:
