@@ -19,13 +19,12 @@ Run under ``flock /tmp/patentnav-heavy.lock`` on a shared machine (1M: about 3 G
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_landscape import machine, parse_sizes, step  # noqa: E402
+from bench_landscape import machine, parse_sizes, step, write_results  # noqa: E402
 from synthetic import synthetic_corpus  # noqa: E402
 
 
@@ -55,9 +54,7 @@ def main(argv=None) -> int:
     results = {"machine": machine(), "sizes": [run_size(n, args.seed) for n in parse_sizes(args.sizes)]}
     for r in results["sizes"]:
         print(f"n = {r['n']:,}: legal status is {r['status_share_of_gaps_cpu']:.0%} of the CPU time of gaps()")
-    results["machine"]["load_avg_1min_after"] = machine()["load_avg_1min"]
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+    write_results(results, args.json)
     return 0
 
 

@@ -20,13 +20,12 @@ Run under ``flock /tmp/patentnav-heavy.lock`` on a shared machine.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_landscape import machine, step  # noqa: E402
+from bench_landscape import machine, step, write_results  # noqa: E402
 
 
 def run(label: str, corpus, region: str) -> dict:
@@ -66,9 +65,7 @@ def main(argv=None) -> int:
             results["runs"].append(run(f"synthetic {n:,}", synthetic_corpus(n, seed=args.seed), "US"))
     print("\n".join(f"{r['corpus']}: default gaps() = {r['default_over_raw']:.2f} x the raw-names run (wall)"
                     for r in results["runs"]))  # each step was printed as it ran
-    results["machine"]["load_avg_1min_after"] = machine()["load_avg_1min"]
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+    write_results(results, args.json)
     return 0
 
 

@@ -67,6 +67,17 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def write_results(results: dict, path) -> None:
+    """Record the load after the run next to the machine (timings under load say so) and, when
+    ``path`` is given, write the results there as JSON."""
+    results.setdefault("machine", {})["load_avg_1min_after"] = os.getloadavg()[0]
+    if path:
+        import json
+        from pathlib import Path
+
+        Path(path).write_text(json.dumps(results, indent=2))
+
+
 def machine() -> dict:
     from bench_cooccurrence import _cpu_model
 
