@@ -161,6 +161,14 @@ class LandscapeContext:
         return source_summary(self.assignment)
 
     @cached_property
+    def applicant_evidence(self) -> pd.DataFrame:
+        """The region's applicants with the evidence that places them (:func:`patentnav.geo.applicant_evidence`
+        of :attr:`assignment`): shared by the positioning and quality sections."""
+        from ..geo import applicant_evidence
+
+        return applicant_evidence(self.assignment, self.region)
+
+    @cached_property
     def technology_fields(self):
         """Leiden technology fields on IPC main-group co-classification (:func:`patentnav.landscape.technology_fields`)."""
         from ..landscape import technology_fields

@@ -35,7 +35,7 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     pars = [L("pos.intro", lang, region=region), headline] + (_evidence_sentences(assign, region, lang) if has_documents else [])
     tables = [_region_fields_table(ctx.corpus, la, mat, tf.yearly, fields, field_label, size_of, assign, region, lang)]
     charts = [_heatmap_chart(mat, field_label, size_of, assign, region, lang, ctx.source_summary)]
-    tables += _applicant_tables(assign, la, field_label, region, lang)
+    tables += _applicant_tables(ctx.applicant_evidence, la, field_label, region, lang)
     tables.append(_region_inventors_table(ctx.corpus, assign, region, lang))
     return Built(section("positioning", L("sec.positioning", lang), pars, tables, charts), [headline])
 
@@ -143,11 +143,9 @@ def _heatmap_chart(mat, field_label, size_of, assign, region, lang, summary=None
         + " " + L("ch.heatmap.evidence", lang, evidence=ev_text))
 
 
-def _applicant_tables(assign, la, field_label, region, lang) -> list[dict]:
-    """Local leaders (located applicants) and, apart, applicants placed only by their first filing."""
-    from ..geo import applicant_evidence
-
-    ev = applicant_evidence(assign, region)
+def _applicant_tables(ev, la, field_label, region, lang) -> list[dict]:
+    """Local leaders (located applicants) and, apart, applicants placed only by their first filing
+    (``ev``: :func:`patentnav.geo.applicant_evidence` of the region)."""
     local = la[la["region"] == region]
     main_field = local.groupby(["applicant", "field"])["weight"].sum().reset_index().sort_values(
         ["applicant", "weight", "field"], ascending=[True, False, True]).drop_duplicates("applicant").set_index("applicant")["field"]

@@ -213,10 +213,8 @@ def _count_ranks(apps: pd.DataFrame) -> dict:
 
 
 def _placement(ctx: LandscapeContext) -> dict:
-    """Applicant -> the strongest evidence that places it in the region (:func:`patentnav.geo.applicant_evidence`)."""
-    from ..geo import applicant_evidence
-
-    ev = applicant_evidence(ctx.assignment, ctx.region)
+    """Applicant -> the strongest evidence that places it in the region (:attr:`LandscapeContext.applicant_evidence`)."""
+    ev = ctx.applicant_evidence
     return dict(zip(ev["applicant"], ev["evidence"]))
 
 
