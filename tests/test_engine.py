@@ -341,3 +341,27 @@ def test_engine_is_named_for_a_reader_in_the_cli_summary():
     assert _engine_label(Engine("duckdb", memory_limit="6GB"), "en") == "DuckDB, out of core, memory limit 6GB"
     assert _engine_label(Engine("spark", master="local[2]"), "zh") == "Apache Spark，主节点 local[2]"
     assert "Engine(" not in _engine_label(Engine("duckdb"), "zh")
+
+
+def test_fractional_product_counts_applicants_of_one_document_in_one_region():
+    """Two of a document's three applicants in one region weigh 2/3 there (review finding: a
+    summed weight of 2/3 was read back as k = 2 and gave 1/2)."""
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from patentnav.engine.aggregates import fractional_product
+    from patentnav.landscape.gaps import _region_parts
+    from patentnav.model.corpus import Corpus
+
+    corpus = Corpus.from_pandas(pd.DataFrame({
+        "publication_number": ["CN-1-A", "US-2-A"], "ipc": [["B64C39/02"], ["B64C39/02", "H04W4/00"]],
+        "cpc": [[], []]}))
+    assignment = pd.DataFrame({"publication_number": ["CN-1-A", "CN-1-A", "CN-1-A", "US-2-A"],
+                               "region": ["CN", "CN", "US", "US"], "weight": [1 / 3, 1 / 3, 1 / 3, 1.0]})
+    R, regions, T, techs = _region_parts(corpus, assignment, "ipc", "subclass")
+    X = fractional_product(R, T)
+    expected = np.asarray((sp.csr_matrix(R).T @ T).todense())
+    assert list(regions) == ["CN", "US"] and list(techs) == ["B64C", "H04W"]
+    np.testing.assert_allclose(X, expected)
+    np.testing.assert_allclose(X, [[2 / 3, 0.0], [4 / 3, 1.0]])

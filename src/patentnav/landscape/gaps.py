@@ -105,7 +105,12 @@ def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc",
 
 def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str):
     """``R`` (documents x regions, fractional weights), its regions, ``T`` (documents x
-    technologies, binary, float) and its technologies."""
+    technologies, binary, float) and its technologies.
+
+    ``R`` is a COO matrix with one entry per applicant row of the assignment (duplicates not
+    summed): two of a document's three applicants in one region are two entries of 1/3, which
+    :func:`patentnav.engine.aggregates.fractional_product` needs to count them as the engines do;
+    any product or conversion sums them."""
     from ..model.shared import row_index
 
     inc = _technology_lists(corpus, technology, level)
@@ -113,7 +118,7 @@ def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str)
     ok = rows >= 0
     rcodes, regions = pd.factorize(assignment["region"].astype(str).to_numpy()[ok], sort=True)  # np.unique's order
     regions = np.asarray(regions, dtype=object)
-    R = sp.csr_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
+    R = sp.coo_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
     return R, regions, inc.matrix.astype(np.float64), inc.items.astype(str)
 
 
@@ -465,7 +470,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     g_rows = np.flatnonzero(granted)
     exp = pd.to_datetime(pd.Series(rights["expiry_date"].to_numpy()[g_rows], dtype=object), errors="coerce")
     expiring[g_rows] = (exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
-    in_region = np.asarray(R[:, r].todense()).ravel()
+    in_region = np.asarray(R.tocsc()[:, r].todense()).ravel()
     Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
     ndocs = np.diff(Tt.indptr)  # binary: stored entries are the documents
     # key patents: rank documents by forward citations, family size, then number
