@@ -324,3 +324,13 @@ def test_unknown_output_format_is_said_in_the_session_language(cmd):
     out = _flat(r.output)
     assert r.exit_code == 2 and "--format" in out and "未知的输出格式 bogus" in out
     assert "unknown output format" not in out
+
+
+def test_os_error_without_a_file_name_keeps_its_message():
+    """pyarrow's OSErrors carry an errno but no filename: the message keeps its own text (which
+    names the file) instead of an empty path (review finding)."""
+    from patentnav.i18n import error_text
+
+    e = OSError(20, "Failed to open local file 'out.md/x.parquet'")
+    assert "out.md/x.parquet" in error_text(e, "en") and "out.md/x.parquet" in error_text(e, "zh")
+    assert "/nope/x.csv" in error_text(FileNotFoundError(2, "No such file or directory", "/nope/x.csv"), "zh")

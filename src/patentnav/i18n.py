@@ -1538,13 +1538,13 @@ def error_text(e: BaseException, lang: str | None = None) -> str:
     key = getattr(e, "key", None)
     if key and key in _MESSAGES:
         return t(key, lang, **(getattr(e, "fmt", None) or {}))
-    if isinstance(e, OSError):
+    if isinstance(e, OSError) and e.filename is not None:  # pyarrow's OSErrors name no file: kept as written
         import errno
 
         name = errno.errorcode.get(e.errno or 0, "")
-        path = e.filename if e.filename is not None else ""
+        path = e.filename
         if name in _ERRNO_KEYS:
             return t(_ERRNO_KEYS[name], lang, path=path)
         return t("err.os.other", lang, path=path, detail=e.strerror or str(e))
-    msg = str(e) if hasattr(e, "reason") else (e.args[0] if e.args else str(e))
+    msg = str(e) if hasattr(e, "reason") or isinstance(e, OSError) else (e.args[0] if e.args else str(e))
     return t("err.untranslated", lang, detail=str(msg)) if lang == "zh" else str(msg)
