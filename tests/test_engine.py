@@ -365,3 +365,31 @@ def test_fractional_product_counts_applicants_of_one_document_in_one_region():
     assert list(regions) == ["CN", "US"] and list(techs) == ["B64C", "H04W"]
     np.testing.assert_allclose(X, expected)
     np.testing.assert_allclose(X, [[2 / 3, 0.0], [4 / 3, 1.0]])
+
+
+def test_overwrite_keeps_the_old_corpus_until_the_new_inputs_are_read(tmp_path):
+    """Review finding: --overwrite used to delete the previous corpus before reading; a truncated
+    input then left an empty folder. A header-only input writes nothing (CLI: exit 1)."""
+    from click.testing import CliRunner
+
+    from patentnav.cli.main import main
+    from patentnav.io.dataset import ingest_dataset
+    from patentnav.io.report import IngestError
+
+    src = patentnav.datasets.path("drones")
+    out = tmp_path / "corpus"
+    ingest_dataset([src], out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    trunc = tmp_path / "trunc.csv.gz"
+    trunc.write_bytes(src.read_bytes()[:3000])
+    with pytest.raises(IngestError):
+        ingest_dataset([trunc], out, overwrite=True)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    header = tmp_path / "header.csv"
+    import gzip
+
+    header.write_text(gzip.decompress(src.read_bytes()).decode("utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(header), "-o", str(tmp_path / "empty") + "/"])
+    assert r.exit_code == 1 and not (tmp_path / "empty").exists()
+    r = CliRunner().invoke(main, ["ingest", str(header), "-o", str(out) + "/", "--overwrite"])
+    assert r.exit_code == 1 and sorted(p.relative_to(out) for p in out.rglob("*")) == before

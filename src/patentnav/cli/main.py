@@ -120,12 +120,13 @@ def ingest(files, output, overwrite, fmt, strict, issues_path, show, lang):
     if issues_path:
         n = write_issues_csv(report, issues_path, lang)
         console.print(t("ingest.issues_written", lang, n=n, path=safe(issues_path)))
-    if corpus is None:
-        console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))
-    elif len(corpus) == 0:  # a header-only export, or every row rejected: say which, write nothing, fail
+    if (corpus is None and report.kept == 0) or (corpus is not None and len(corpus) == 0):
+        # a header-only export, or every row rejected: say which, write nothing, fail
         said = t("ingest.all_rejected", lang, n=f"{report.rows_read:,}") if report.rows_read else t("ingest.no_documents", lang)
         err_console.print(f"[bold red]{said}[/]")
         sys.exit(1)
+    if corpus is None:
+        console.print(t("ingest.written", lang, n=f"{report.kept:,}", path=safe(output)))
     elif output:
         out = write_corpus(corpus, output)
         note = f" {t('ingest.xlsx_note', lang)}" if out.suffix.lower() in (".csv", ".xlsx") else ""

@@ -68,15 +68,23 @@ class DatasetWriter:
 
     def __init__(self, path: str | os.PathLike, overwrite: bool = False):
         self.path = Path(path)
-        if self.path.exists() and any(self.path.iterdir()):
-            if not overwrite:
-                raise IngestError.localized("err.output_not_empty", Phrase("hint.output_overwrite"), path=str(self.path))
-            if not (self.path / REPORT_FILE).exists() and not any(self.path.glob("authority=*")):
-                raise IngestError.localized("err.output_not_corpus", Phrase("hint.output_new"), path=str(self.path))
+        if self.check(self.path, overwrite):
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.parts = 0
         self.rows = 0
+
+    @staticmethod
+    def check(path: Path, overwrite: bool) -> bool:
+        """Whether ``path`` holds a previous corpus to replace; raises when it holds anything
+        else, or a corpus without ``overwrite`` (nothing is removed here)."""
+        if not (path.exists() and any(path.iterdir())):
+            return False
+        if not overwrite:
+            raise IngestError.localized("err.output_not_empty", Phrase("hint.output_overwrite"), path=str(path))
+        if not (path / REPORT_FILE).exists() and not any(path.glob("authority=*")):
+            raise IngestError.localized("err.output_not_corpus", Phrase("hint.output_new"), path=str(path))
+        return True
 
     def write(self, table: pa.Table) -> None:
         """Append the rows of a canonical table (one file per partition it touches)."""
@@ -133,7 +141,9 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
     Parameters are those of :func:`patentnav.io.read`, plus ``buckets`` (staging buckets of
     the publication number) and ``rows_per_part`` (rows merged and written at once: the
     memory bound of the second step). Returns the :class:`IngestReport` (also written to
-    ``output/_patentnav.json``); ``kept`` is the number of documents in the corpus.
+    ``output/_patentnav.json``); ``kept`` is the number of documents in the corpus. A previous
+    corpus at ``output`` (``overwrite=True``) is replaced only after every input has been read;
+    when no row is kept nothing is written and ``output`` is left as it was.
     """
     from . import _ensure_readers, _expand_folders, read_file
     from ..model.corpus import conform
@@ -142,7 +152,7 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
     _ensure_readers()
     if not paths:
         raise IngestError.localized("err.no_input")
-    writer = DatasetWriter(output, overwrite=overwrite)
+    DatasetWriter.check(Path(output), overwrite)  # refused before any work; replaced only once the inputs are read
     report = IngestReport()
     stage = Path(tempfile.mkdtemp(prefix="patentnav-stage-", dir=temp_dir))
     try:
@@ -165,6 +175,10 @@ def ingest_dataset(paths, output: str | os.PathLike, *, format: str | None = Non
                 pq.write_table(part, d / f"{k:06d}.parquet")
                 sizes[j] += part.num_rows
             del table
+        if not sizes.sum():  # nothing to write (header-only exports, every row rejected): output left as it was
+            report.check()
+            return report
+        writer = DatasetWriter(output, overwrite=overwrite)  # every input read: the previous corpus goes now
         merged = 0
         group: list[int] = []
         for j in range(buckets):
