@@ -334,3 +334,23 @@ def test_os_error_without_a_file_name_keeps_its_message():
     e = OSError(20, "Failed to open local file 'out.md/x.parquet'")
     assert "out.md/x.parquet" in error_text(e, "en") and "out.md/x.parquet" in error_text(e, "zh")
     assert "/nope/x.csv" in error_text(FileNotFoundError(2, "No such file or directory", "/nope/x.csv"), "zh")
+
+
+def test_firm_names_with_a_slash_are_firms_not_paths():
+    """Legal forms A/S and S/A are firm names; a missing file under an existing folder is an error."""
+    from patentnav.cli.common import parse_firms
+    from patentnav.i18n import LocalizedError
+
+    assert parse_firms("VESTAS WIND SYSTEMS A/S,SZ DJI TECHNOLOGY CO LTD") == ["VESTAS WIND SYSTEMS A/S", "SZ DJI TECHNOLOGY CO LTD"]
+    assert parse_firms("PETROBRAS S/A") == ["PETROBRAS S/A"]
+    for missing in (os.path.join(os.path.dirname(__file__), "nosuch"), "nosuch.csv"):
+        with pytest.raises(LocalizedError):
+            parse_firms(missing)
+
+
+@pytest.mark.parametrize("cmd", [["quality", "--by", "applicant", "--top", "1"], ["portfolio", "--format", "json"]])
+def test_region_keys_in_any_case_for_quality_and_portfolio(cmd, tmp_path):
+    """`--region cn` works wherever --region is taken (review finding: quality and portfolio refused it)."""
+    extra = ["--out", str(tmp_path / "o")] if cmd[0] == "portfolio" else []
+    r = _run(cmd + ["--region", "cn"] + extra)
+    assert r.exit_code == 0, r.output

@@ -335,8 +335,9 @@ _FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json")
 def parse_firms(value: str | None) -> list[str] | None:
     """``--firms``: a CSV file with a ``name`` column, or firm names separated by commas.
 
-    A value that looks like a path (a file suffix or a folder separator) and does not exist
-    is an error, never a firm name.
+    A value that looks like a path (a file suffix, or a folder separator under an existing
+    folder, without commas) and does not exist is an error, never a firm name; legal forms
+    such as ``A/S`` and ``S/A`` stay firm names.
     """
     if not value:
         return None
@@ -348,7 +349,9 @@ def parse_firms(value: str | None) -> list[str] | None:
         if "name" not in table.columns:
             raise LocalizedError("err.firms_no_name", path=value, columns=", ".join(map(str, table.columns)))
         return table["name"].dropna().astype(str).tolist()
-    if p.suffix.lower() in _FILE_SUFFIXES or "/" in value or "\\" in value:
+    looks_like_path = p.suffix.lower() in _FILE_SUFFIXES or (
+        "," not in value and ("/" in value or "\\" in value) and p.parent != Path(".") and p.parent.is_dir())
+    if looks_like_path:  # "VESTAS WIND SYSTEMS A/S" is a firm; "lists/firms.csv" a missing file
         raise LocalizedError("err.firms_missing", path=value)
     return [f.strip() for f in value.split(",") if f.strip()]
 

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import console, err_console, handle_errors, lang_option, load_corpus, plan_out, prepare_markdown, safe
+from .common import (console, err_console, handle_errors, lang_option, load_corpus, plan_out, prepare_markdown,
+                     region_option, safe)
 
 _STEPS = ("select", "status", "indicators", "fees", "region", "prospects", "survival", "decisions", "report")
 _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "ended": "dim"}
@@ -22,7 +23,7 @@ _STYLE = {"abandon": "yellow", "license_or_sell": "green", "pool": "magenta", "e
 @click.option("--holder", "holders", multiple=True, metavar="NAME",
               help="A holder's name as applicants are written (any case, punctuation or legal form); repeatable "
                    "for a group of firms. Give this or --region.")
-@click.option("--region", default=None, metavar="KEY",
+@click.option("--region", default=None, metavar="KEY", callback=region_option,
               help="A region (CN, CN-GD, CN-GD-Shenzhen): the portfolio of all its applicants. With --holder, the "
                    "region of the pools and bring-in lists (default: the holder's main priority country).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",

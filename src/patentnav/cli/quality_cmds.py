@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from ..i18n import LocalizedError, t
-from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, safe, write_csv
+from .common import cell, console, err_console, handle_errors, lang_option, load_corpus, region_option, safe, write_csv
 
 #: Indicators shown in the terminal table (all are in the CSV/JSON), when the corpus gives them.
 TERMINAL = ("quality_index", "independent_claims", "first_claim_words", "family_breadth", "grant_lag",
@@ -59,7 +59,7 @@ def profiles_frame(p):
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True))
 @click.option("--by", type=click.Choice(["region", "applicant", "agent"]), default="applicant", show_default=True,
               help="Group the documents by applicant region, harmonised applicant, or harmonised patent agent / agency.")
-@click.option("--region", help="Only applicants located in this region (ISO key: CN, CN-GD, CN-GD-Shenzhen), or for "
+@click.option("--region", callback=region_option, help="Only applicants placed in this region (ISO key: CN, CN-GD, CN-GD-Shenzhen), or for "
                                "--by agent the agents of their documents. The world stays the whole corpus.")
 @click.option("--level", type=click.Choice(["country", "province", "city"]), default=None,
               help="Region level for --by region (default: the level of --region, else country).")
