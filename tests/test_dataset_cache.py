@@ -77,3 +77,14 @@ def test_unwritable_cache_folder(fresh, tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv("PATENTNAV_CACHE_DIR", str(blocker / "cache"))
     assert cached_read("drones", datasets.path("drones"), lambda: fresh) is fresh
+
+
+def test_old_entries_are_pruned(fresh, tmp_path, monkeypatch):
+    """Each upgrade or limit makes a new key: only the newest few entries per dataset stay."""
+    from patentnav.datasets import cache
+
+    monkeypatch.setenv("PATENTNAV_CACHE_DIR", str(tmp_path))
+    for rows in range(100, 100 + cache._KEEP + 2):
+        monkeypatch.setenv("PATENTNAV_LIMIT_ROWS", str(rows))
+        cached_read("drones", datasets.path("drones"), lambda: fresh)
+    assert len(list(tmp_path.glob("drones-*.json"))) == len(list(tmp_path.glob("drones-*.parquet"))) == cache._KEEP

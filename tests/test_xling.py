@@ -181,3 +181,12 @@ def test_embed_all_scores_every_document():
     assert idx._all_vectors.shape == (5, 512)
     d = idx.dense_scores(idx.plan(["无线充电"]), np.arange(5))
     assert int(np.argmax(d)) == 3
+
+
+def test_a_match_is_listed_once_per_feature():
+    """Two keywords that gloss to the same word (无人机, 航拍无人机 -> uav) list that match once."""
+    res = RelevanceIndex.build(EN).query(["无人机航拍"], keywords=["无人机", "航拍无人机"], top=10, dense=False)
+    assert len(res)
+    for feats in res["matched_features"]:
+        for _, terms in feats:
+            assert len(terms) == len(set(terms))

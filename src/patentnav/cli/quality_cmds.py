@@ -157,8 +157,10 @@ def _print(p, lang, top: int) -> None:
         console.print(t("q.none_unavailable", lang))
     hv = p.params.get("high_value", {})
     if "high_value" in p.available:
-        shown_c = ", ".join(t(f"q.crit.{c}", lang) for c in hv.get("shown", [])) or "—"
-        missing_c = "; ".join(t(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—"
+        from ..i18n import join_items
+
+        shown_c = join_items([t(f"q.crit.{c}", lang) for c in hv.get("shown", [])], lang) or "—"
+        missing_c = ("；" if lang == "zh" else "; ").join(t(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—"
         console.print(f"[dim]{t('q.hv_note', lang, shown=shown_c, not_shown=missing_c)}[/]")
     cols = [c for c in TERMINAL if c in p.available]
     table = Table(caption=t("q.caption", lang, min=p.params["min_docs"]), caption_justify="left")

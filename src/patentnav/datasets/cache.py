@@ -32,6 +32,7 @@ from typing import Callable
 __all__ = ["cached_read"]
 
 _FORMAT = "1"  # bump when the layout of the cache files changes
+_KEEP = 4  # cache entries kept per dataset (other limits, versions): older ones are removed
 
 
 def cached_read(name: str, path: Path, read: Callable[[], "object"]):
@@ -103,8 +104,18 @@ def _store(stem: Path, corpus) -> None:
         write_atomic(stem.with_suffix(".parquet"), data)
         meta = {"format": _FORMAT, "parquet_sha256": hashlib.sha256(data).hexdigest(), "report": report}
         write_atomic(stem.with_suffix(".json"), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        _prune(stem)
     except Exception:  # noqa: BLE001 - an unwritable cache only costs the read next time
         return
+
+
+def _prune(stem: Path) -> None:
+    """Keep the :data:`_KEEP` newest entries of this dataset (every upgrade makes a new key)."""
+    name = stem.name.rsplit("-", 1)[0]
+    entries = sorted(stem.parent.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[_KEEP:]:
+        for suffix in (".json", ".parquet"):
+            old.with_suffix(suffix).unlink(missing_ok=True)
 
 
 def _report_from(d: dict):

@@ -457,9 +457,7 @@ def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs,
     pubs = publication_numbers(corpus)
     fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
     fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0.0)
-    if cutoff is None:
-        cutoff = pc.max(t["publication_date"]).as_py() or _dt.date.today()
-    rights = document_rights(corpus, cutoff, status)
+    rights = document_rights(corpus, cutoff, status)  # cutoff: set by gaps()
     live = (rights["right"] == "live").to_numpy()
     ended = (rights["right"] == "ended").to_numpy()
     # expiring: rights in force whose term (patentnav.status) ends within expiry_years after the cut-off

@@ -71,7 +71,7 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..status import patent_status, status_evidence
+    from ..status import _add_years, patent_status, status_evidence
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table
@@ -99,7 +99,7 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     known = status_evidence(corpus)
     granted = (st["document_type"] == "granted_patent").to_numpy()
     filing = pd.to_datetime(pd.Series(t["filing_date"].to_pandas(), dtype="object"), errors="coerce")
-    anniversary = filing + pd.DateOffset(years=years)
+    anniversary = _add_years(filing.astype("datetime64[ns]"), years)  # the one term arithmetic of patentnav.status
     old_enough = (anniversary <= cut).fillna(False).to_numpy()
     ended_on = pd.to_datetime(st["assumed_date"], errors="coerce")
     alive = np.isin(status, ["in_force", "expired"])

@@ -58,7 +58,9 @@ def _money(amount: float, currency: str | None) -> str:
 
 def _fmt_reason(code: str, vals: dict, lang: str) -> str:
     v = dict(vals)
-    for k in ("pct", "fit"):
+    if code == "cited_often" and v.get("pct") is not None and np.isfinite(float(v["pct"])):
+        v["pct"] = f"{100 * float(v['pct']):.0f}"  # a percentile rank: 0.92 -> the 92nd percentile
+    for k in ("fit",) if code == "cited_often" else ("pct", "fit"):
         if k in v and v[k] is not None and np.isfinite(float(v[k])):
             v[k] = f"{float(v[k]):.2f}"
     if "amount" in v:
@@ -72,7 +74,7 @@ def _fmt_reason(code: str, vals: dict, lang: str) -> str:
 
 def reasons_text(reasons: list, lang: str) -> str:
     """The reason codes of a decision as one sentence in ``lang``."""
-    return "; ".join(_fmt_reason(c, v, lang) for c, v in (reasons or []))
+    return ("；" if lang == "zh" else "; ").join(_fmt_reason(c, v, lang) for c, v in (reasons or []))
 
 
 def _dec_label(decision: str, detail: str | None, lang: str) -> str:
@@ -426,7 +428,7 @@ def _decisions(result, lang: str) -> dict:
     f = result.rights
     counts = f["decision"].value_counts()
     pars = [L("pf.dec.intro", lang),
-            L("pf.dec.counts", lang, counts=", ".join(f"{L(f'pf.dec.{d}', lang)} {int(counts[d])}"
+            L("pf.dec.counts", lang, counts=("、" if lang == "zh" else ", ").join(f"{L(f'pf.dec.{d}', lang)} {int(counts[d])}"
                                                       for d in sorted(counts.index, key=lambda d: _ORDER.get(d, 9))))]
     ab = f[f["decision"] == "abandon"]
     if len(ab):

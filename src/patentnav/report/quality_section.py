@@ -194,8 +194,10 @@ def _criteria_paragraphs(p: _Profiles, lang: str) -> list[str]:
     if "high_value" not in p.available:
         return []
     hv = p.docs.attrs.get("high_value", {})
-    return [L("q.hv_note", lang, shown=", ".join(L(f"q.crit.{c}", lang) for c in hv.get("shown", [])) or "—",
-              not_shown="; ".join(L(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—")]
+    from ..i18n import join_items
+
+    return [L("q.hv_note", lang, shown=join_items([L(f"q.crit.{c}", lang) for c in hv.get("shown", [])], lang) or "—",
+              not_shown=("；" if lang == "zh" else "; ").join(L(f"q.crit.{c}", lang) for c in hv.get("not_shown", [])) or "—")]
 
 
 def _world_table(p: _Profiles, region: str, lang: str) -> dict:

@@ -785,7 +785,9 @@ class RelevanceIndex:
             own_hit = any(not isinstance(t, tuple) for _, ts in m_feats[i] for t in ts)
             ch = [c for c, on in zip(CHANNELS, (own_hit, bool(m_gloss[i]), dn[order[i]] >= DENSE_MATCH, bool(m_codes[i]))) if on]
             channels.append(ch)
-        feats_out = [[(j, [t if not isinstance(t, tuple) else t[0] for t in ts]) for j, ts in f] for f in m_feats]
+        # each term once per feature: two keywords can gloss to the same match (无人机, 航拍无人机 -> uav)
+        feats_out = [[(j, list(dict.fromkeys(t if not isinstance(t, tuple) else t[0] for t in ts))) for j, ts in f]
+                     for f in m_feats]
         return pd.DataFrame({
             "publication_number": self.documents[order],
             "text_score": text[order],
