@@ -354,3 +354,22 @@ def test_region_keys_in_any_case_for_quality_and_portfolio(cmd, tmp_path):
     extra = ["--out", str(tmp_path / "o")] if cmd[0] == "portfolio" else []
     r = _run(cmd + ["--region", "cn"] + extra)
     assert r.exit_code == 0, r.output
+
+
+def test_detection_skips_leading_blank_lines_and_names_what_the_file_starts_with(tmp_path):
+    """A Lens export after a blank line is still a Lens export; blank-only and control-character
+    files are described as they are, not as binary data (review findings)."""
+    from patentnav.io import IngestError, detect_format
+
+    lens = tmp_path / "lens.csv"
+    lines = gzip.decompress(dataset_path("drones").read_bytes()).decode("utf-8").splitlines()[:3]
+    lens.write_text("\n \n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert detect_format(lens) == "lens"
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n\n\n")
+    with pytest.raises(IngestError, match="blank lines only"):
+        detect_format(blank)
+    ctl = tmp_path / "ctl.csv"
+    ctl.write_text("a\x01b,c\n1,2\n")
+    with pytest.raises(IngestError, match=re.escape("'a\\x01b,c'")):
+        detect_format(ctl)

@@ -308,7 +308,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                        "{path}：文件为空；请重新导出数据（空文件中没有专利）"),
     "err.unknown_format": ("{path}: not a recognised patent export (it starts with {start}). Supported: {formats}; to force a reader use --format NAME",
                            "{path}：无法识别的专利导出格式（文件开头为 {start}）。支持：{formats}；可用 --format 名称 指定读取器"),
-    "what.binary_data": ("binary data", "二进制数据"),
+    "what.binary_data": ("binary data", "二进制数据"), "what.blank_lines": ("blank lines only", "只有空行"),
     "err.unknown_reader": ("unknown format '{name}'; use one of: {formats}", "未知格式“{name}”；可用：{formats}"),
     "err.folder_empty": ("{path}: the folder holds no files; name export files or a folder with them",
                          "{path}：文件夹中没有文件；请指定导出文件或包含导出文件的文件夹"),

@@ -8,6 +8,8 @@ order; the first that says yes wins.
 
 from __future__ import annotations
 
+import re
+
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,9 @@ READERS: dict[str, ReaderSpec] = {}
 def register(name: str, read: ReadFn, sniff: SniffFn, description: str) -> None:
     """Add a reader (later registrations with the same name replace earlier ones)."""
     READERS[name] = ReaderSpec(name, read, sniff, description)
+
+
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 
 
 def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
@@ -92,12 +97,14 @@ def detect_format(path: str | os.PathLike) -> str:
     head, text = read_head(p)
     if not p.is_dir() and not head:
         raise IngestError.localized("err.empty_file", path=str(p))
+    text = _LEADING_BLANK_LINES.sub("", text)  # the readers skip them; so does detection
     for spec in READERS.values():
         try:
             if spec.sniff(p, head, text):
                 return spec.name
         except Exception:  # a detector must never break detection of the others
             continue
-    first = text.splitlines()[0][:40] if text else ""
-    start = repr(first) if first.replace("\t", " ").isprintable() and first.strip() else Phrase("what.binary_data")
+    first = text.splitlines()[0][:40] if text.strip() else ""
+    start = (repr(first) if first.strip() and "\x00" not in first else Phrase("what.binary_data")) if text.strip() \
+        else Phrase("what.blank_lines")
     raise IngestError.localized("err.unknown_format", path=str(p), start=start, formats=", ".join(READERS))
