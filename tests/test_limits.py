@@ -237,3 +237,14 @@ def test_rows_limit(tmp_path):
 
 def test_limit_error_is_an_ingest_error():
     assert issubclass(LimitError, IngestError)
+
+
+def test_limit_error_text_follows_the_session_language(monkeypatch):
+    """With no language given, the message and the separator before the hint are both said
+    in the session's language (PATENTNAV_LANG), never a Chinese sentence joined by ". "."""
+    e = LimitError("big.csv", "rows", "1,000 rows")
+    monkeypatch.setenv("PATENTNAV_LANG", "zh")
+    said = e.text()
+    assert said == e.text("zh") and "。" in said and ". " not in said
+    monkeypatch.setenv("PATENTNAV_LANG", "en")
+    assert e.text() == e.text("en") and "。" not in e.text()

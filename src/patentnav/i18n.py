@@ -695,7 +695,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "q.written": ("Wrote {n} groups to {path}", "已将 {n} 个分组写入 {path}"),
     "q.no_groups": ("No documents fall into any {by} group.", "没有文献可归入任何{by}分组。"),
     "q.c.rank": ("Rank", "排名"), "q.c.group": ("Group", "分组"), "q.c.documents": ("Documents", "文献数"),
-    "q.c.not_ranked": ("not ranked", "不排名"),
     "q.caption": ("—: not ranked (fewer than {min} documents), or no value. Values: shrunk estimate over its 95% interval.",
                   "—：不排名（文献少于 {min} 件）或无数值。数值为收缩估计，下方为 95% 区间。"),
     "q.world_row": ("World (whole corpus)", "全球（整个数据集）"),

@@ -24,11 +24,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
-from .i18n import LocalizedError, Phrase, t
+from .i18n import LocalizedError, Phrase, default_lang, t
 from .io.report import IngestError, Issue
 
 __all__ = ["Limits", "LimitError", "LIMIT_HELP", "get_limits", "using_limits", "parse_size", "format_size",
-           "limit_hint", "limit_issue", "ENV_PREFIX"]
+           "limit_hint_phrase", "limit_issue", "ENV_PREFIX"]
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 
@@ -208,14 +208,10 @@ def _suggest(name: str, value: float, needed: float | None = None) -> str:
     return str(int(-(-v // nice) * nice))
 
 
-def limit_hint(name: str, value: float, needed: float | None = None) -> str:
-    """How to raise limit ``name`` (CLI option, environment variable, Python parameter);
-    ``needed``: what the input needs, when known (the suggested value covers it)."""
-    return str(limit_hint_phrase(name, value, needed))
-
-
 def limit_hint_phrase(name: str, value: float, needed: float | None = None):
-    """:func:`limit_hint` as a :class:`patentnav.i18n.Phrase` (said in the reader's language)."""
+    """How to raise limit ``name`` (CLI option, environment variable, Python parameter) as a
+    :class:`patentnav.i18n.Phrase`, said in the reader's language; ``needed``: what the input
+    needs, when known (the suggested value covers it)."""
     from .i18n import Phrase
 
     s = _suggest(name, value, needed)
@@ -239,6 +235,7 @@ class LimitError(IngestError):
                          limit_hint_phrase(name, value, needed))
 
     def text(self, lang: str | None = None) -> str:
+        lang = lang or default_lang()  # the separator follows the language said, PATENTNAV_LANG included
         said = t("err.over_limit", lang, file=self.file, what=self.what, name=self.limit, limit=self.limit_text)
         return said + ("。" if lang == "zh" else ". ") + self.hint.text(lang)
 
