@@ -229,8 +229,9 @@ class CitationGraph:
         pub = corpus["publication_number"].combine_chunks().cast(pa.string())
         r = _resolve(corpus, pub, kind_fallback)
         citing = _rows(r.indptr, r.pair_ref.dtype)
-        return ({"citing": citing, "key": r.key},
-                {"citing": citing[r.pair_ref], "key": r.key[r.pair_ref], "target": r.pair_tgt})
+        key = r.key_of[r.ref_code]
+        return ({"citing": citing, "key": key},
+                {"citing": citing[r.pair_ref], "key": key[r.pair_ref], "target": r.pair_tgt})
 
 
 def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
@@ -298,12 +299,14 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
 class _Resolved(NamedTuple):
     """The matching of :func:`citation_graph`, before arcs are made.
 
-    The distinct references of document ``i`` are ``indptr[i]:indptr[i + 1]``, with their
-    kind-less keys ``key``; every (reference, target document) pair the two rules resolve is
+    The distinct references of document ``i`` are ``indptr[i]:indptr[i + 1]``, with their string
+    codes ``ref_code`` (codes below n: the corpus row they equal) and the kind-less key of every
+    code ``key_of``; every (reference, target document) pair the two rules resolve is
     ``(pair_ref, pair_tgt)``, self pairs included."""
 
     indptr: np.ndarray
-    key: np.ndarray
+    ref_code: np.ndarray
+    key_of: np.ndarray
     pair_ref: np.ndarray
     pair_tgt: np.ndarray
     n_exact: int
@@ -344,12 +347,11 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     ok = valid & ~blank[code]
     del valid
     # distinct references per citing document, sorted by code
-    indptr, ref_code = _unique_pairs(parent[ok].astype(it), code[ok], n, width)
+    indptr, ref_code = _unique_pairs(parent[ok].astype(it), code[ok], n, width, sorted_rows=True)
     del parent, code, ok, blank
     # kind-less keys: of the numbers (first n codes) and of the other references
     key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
     del rest
-    key = key_of[ref_code]
     exact = ref_code < n
     pair_ref = np.flatnonzero(exact).astype(it)
     pair_tgt = ref_code[exact]
@@ -362,7 +364,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
         n_keys = int(key_of.max()) + 1
         order, start = _grouped(pub_key, n_keys - 1)
         rest_ref = np.flatnonzero(~exact).astype(it)
-        k = key[rest_ref]
+        k = key_of[ref_code[rest_ref]]
         lo = start[k]
         cnt = start[k + 1] - lo
         within = np.arange(int(cnt.sum()), dtype=it) - np.repeat(np.cumsum(cnt) - cnt, cnt).astype(it)
@@ -370,7 +372,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
         pair_tgt = np.concatenate([pair_tgt, order[np.repeat(lo, cnt) + within]])
         n_kindless = int((cnt > 0).sum())
         n_ambiguous = int((cnt > 1).sum())
-    return _Resolved(indptr, key, pair_ref, pair_tgt.astype(it, copy=False), n_exact, n_kindless, n_ambiguous)
+    return _Resolved(indptr, ref_code, key_of, pair_ref, pair_tgt.astype(it, copy=False), n_exact, n_kindless, n_ambiguous)
 
 
 def _np_bool(arr) -> np.ndarray:
@@ -387,13 +389,23 @@ def _rows(indptr: np.ndarray, dtype) -> np.ndarray:
     return np.repeat(np.arange(len(indptr) - 1, dtype=dtype), np.diff(indptr))
 
 
-def _unique_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+def _unique_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int,
+                  sorted_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(indptr, cols) of the distinct (row, col) pairs, sorted by row then col: the pattern of a
     CSR matrix (scipy's COO -> CSR conversion is a counting sort by row; duplicates are merged
-    after sorting within rows, which are short)."""
+    after sorting within rows, which are short). ``sorted_rows``: ``rows`` is non-decreasing
+    already, so the CSR arrays are made directly (no COO conversion)."""
     if len(rows) == 0:
         return np.zeros(n_rows + 1, dtype=np.int32), np.zeros(0, dtype=np.int32)
-    a = sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n_rows, n_cols))
+    ones = np.ones(len(rows), dtype=np.int8)
+    if sorted_rows:
+        it = _index_dtype(max(n_rows, n_cols, len(rows)))
+        indptr = np.zeros(n_rows + 1, dtype=it)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        a = sp.csr_array((ones, cols.astype(it, copy=False), indptr), shape=(n_rows, n_cols))
+        a.sum_duplicates()
+    else:
+        a = sp.csr_array((ones, (rows, cols)), shape=(n_rows, n_cols))
     return a.indptr, a.indices
 
 
@@ -413,10 +425,10 @@ def _date_keys(col) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
     valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
-    y = pc.year(col).fill_null(0).to_numpy().astype(np.int64)
-    m = pc.month(col).fill_null(0).to_numpy().astype(np.int64)
-    d = pc.day(col).fill_null(0).to_numpy().astype(np.int64)
-    return y * 10_000 + m * 100 + d, valid
+    y = pc.year(col).fill_null(0).to_numpy().astype(np.int32)
+    m = pc.month(col).fill_null(0).to_numpy().astype(np.int32)
+    d = pc.day(col).fill_null(0).to_numpy().astype(np.int32)
+    return y * 10_000 + m * 100 + d, valid  # int32: yyyymmdd < 2**31
 
 
 def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | None = None,
@@ -457,13 +469,16 @@ def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | No
     n = graph.n
     keys, valid = _date_keys(corpus[date])
     s, d = graph.src, graph.dst
-    both = valid[s] & valid[d]
-    after = both & (keys[d] >= keys[s])
-    inwin = after & (keys[d] <= keys[s] + years * 10_000)
+    ks, kd, vs, vd = keys[s], keys[d], valid[s], valid[d]  # one gather each
+    del keys
+    both = vs & vd
+    early = kd < ks
+    inwin = both & ~early & (kd <= ks + years * 10_000)
     fw = np.bincount(s[inwin], minlength=n)
     total = np.bincount(s, minlength=n)
-    before = np.bincount(s[both & (keys[d] < keys[s])], minlength=n)
-    undated = np.bincount(s[valid[s] & ~valid[d]], minlength=n)
+    before = np.bincount(s[both & early], minlength=n)
+    undated = np.bincount(s[vs & ~vd], minlength=n)
+    del ks, kd, vs, vd, both, early, inwin
 
     dates = pd.to_datetime(pd.Series(corpus[date].to_pandas(date_as_object=False)))
     end = dates + pd.DateOffset(years=years)
