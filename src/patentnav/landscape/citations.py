@@ -264,6 +264,7 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     n = len(pub)
     nodes = _np_str(pub)
     r = _resolve(corpus, pub, kind_fallback)
+    pa.default_memory_pool().release_unused()  # hand the freed string temporaries back to the OS
     it = _index_dtype(n)
     citing = _rows(r.indptr, it)
     c_of_pair = citing[r.pair_ref]

@@ -741,10 +741,13 @@ def _measure(wt: _Weights, name: str, s: np.ndarray, d: np.ndarray) -> np.ndarra
     """The weight ``name`` of the arcs (s, d): ``F[s, i] * B[d, j]`` (:func:`arc_weights`), scaled."""
     i, j = _FACTORS[name]
     k = MEASURES.index(name)
+    fs, bd = np.ascontiguousarray(wt.f[:, i])[s], np.ascontiguousarray(wt.b[:, j])[d]  # 1-D gathers
     if wt.log:
-        return np.exp2(wt.f[s, i] + wt.b[d, j] - wt.scale[k])
+        fs += bd
+        fs -= wt.scale[k]
+        return np.exp2(fs, out=fs)
     with np.errstate(over="ignore", invalid="ignore"):
-        x = wt.f[s, i] * wt.b[d, j]
+        x = fs * bd
     if wt.scale is not None and wt.scale[k] > 0:
         x = x / wt.scale[k]
     return x
