@@ -411,3 +411,172 @@ def test_scale_is_vectorised():
     assert g.summary["references"] > 700_000 and len(g.src) > 300_000
     assert int(fw["forward_in_corpus"].sum()) == len(g.src)
     assert elapsed < 30, elapsed
+
+
+# --- the vectorised implementation against the previous one (sort-based, kept here verbatim) ----
+
+
+def _previous_graph(corpus, kind_fallback=True):
+    """The matching of citation_graph before the counting-sort rewrite: (src, dst, n_refs, n_ext,
+    n_self, stats, refs (citing, key), pairs (citing, key, target))."""
+    import pyarrow.compute as pc
+
+    from patentnav.landscape.citations import _np_str
+
+    def codes_of(arr):
+        return pc.dictionary_encode(arr.cast(pa.string())).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def unique(a):
+        a = np.sort(a, kind="stable")
+        return a if len(a) < 2 else a[np.concatenate([[True], a[1:] != a[:-1]])]
+
+    def unique_index(a):
+        order = np.argsort(a, kind="stable")
+        s = a[order]
+        return order if len(s) < 2 else order[np.concatenate([[True], s[1:] != s[:-1]])]
+
+    pub = corpus["publication_number"].combine_chunks().cast(pa.string())
+    n = len(pub)
+    lists = corpus["cited_publications"].combine_chunks()
+    if lists.null_count:
+        lists = pc.fill_null(lists, pa.scalar([], lists.type))
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    ok = pc.and_(pc.is_valid(flat), pc.not_equal(pc.utf8_trim_whitespace(flat), "")).fill_null(False)
+    okn = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
+    flat = flat.filter(ok).cast(pa.string())
+    parent = parent[okn]
+    enc = pc.dictionary_encode(pa.concat_arrays([pub, flat]))
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    kind_less = codes_of(kindless(enc.dictionary))
+    width = len(enc.dictionary)
+    pub_code, pub_k = codes[:n].copy(), kind_less[codes[:n]]
+    first = unique_index(parent * width + codes[n:])
+    citing, ref_code = parent[first], codes[n:][first]
+    ref_k = kind_less[ref_code]
+    nr = len(citing)
+    doc_of = np.full(width, -1, dtype=np.int64)
+    doc_of[pub_code[::-1]] = np.arange(n, dtype=np.int64)[::-1]
+    exact = doc_of[ref_code]
+    m_exact = exact >= 0
+    r_idx = np.flatnonzero(m_exact)
+    tgt = exact[m_exact]
+    n_kindless = n_ambiguous = 0
+    if kind_fallback and nr and (~m_exact).any():
+        order = np.argsort(pub_k, kind="stable")
+        sorted_k = pub_k[order]
+        rest = np.flatnonzero(~m_exact)
+        lo = np.searchsorted(sorted_k, ref_k[rest], "left")
+        cnt = np.searchsorted(sorted_k, ref_k[rest], "right") - lo
+        within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        r_idx = np.concatenate([r_idx, np.repeat(rest, cnt)])
+        tgt = np.concatenate([tgt, order[np.repeat(lo, cnt) + within]])
+        n_kindless = int((cnt > 0).sum())
+        n_ambiguous = int((cnt > 1).sum())
+    c_of_pair = citing[r_idx]
+    is_self = tgt == c_of_pair
+    arc_any = np.bincount(r_idx[~is_self], minlength=nr) > 0
+    self_any = np.bincount(r_idx[is_self], minlength=nr) > 0
+    status = np.where(arc_any, 2, np.where(self_any, 1, 0))
+    key = unique(tgt[~is_self] * max(n, 1) + c_of_pair[~is_self])
+    stats = {"matched_exact": int(m_exact.sum()), "matched_kindless": n_kindless,
+             "matched_ambiguous": n_ambiguous, "self_pairs_dropped": int(is_self.sum())}
+    return (key // max(n, 1), key % max(n, 1), np.bincount(citing, minlength=n),
+            np.bincount(citing[status == 0], minlength=n), np.bincount(citing[status == 1], minlength=n), stats,
+            (citing, ref_k), (c_of_pair, ref_k[r_idx], tgt))
+
+
+def _messy_corpus(rng: np.random.Generator, n: int = 300):
+    """Repeated publication rows, references repeated within a document, blank, white-space and
+    null references, null lists, kind-less and kind-variant references, self-citations."""
+    nums = rng.integers(1, n // 2, size=n)
+    kinds = rng.choice(["A1", "B1", "B2", "A", ""], size=n)
+    pubs = [f"{cc}-{a}-{k}" if k else f"{cc}-{a}" for cc, a, k in zip(rng.choice(["US", "EP"], size=n), nums, kinds)]
+    pool = pubs + ["-".join(p.split("-")[:2]) for p in pubs] + [f"US-{a}-C" for a in range(n // 2)] \
+        + ["", "  ", "X", "-1-A", None]
+    cited = []
+    for i in range(n):
+        k = int(rng.integers(0, 12))
+        refs = [pool[j] for j in rng.integers(0, len(pool), size=k)]
+        if k and rng.random() < 0.3:
+            refs.append(refs[0])  # a repeat
+        if rng.random() < 0.1:
+            refs.append(pubs[i])  # itself
+        cited.append(None if rng.random() < 0.05 else refs)
+    return pubs, cited
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("kind_fallback", [True, False])
+def test_graph_equals_previous_implementation(seed, kind_fallback):
+    rng = np.random.default_rng(seed)
+    pubs, cited = _messy_corpus(rng)
+    c = corpus(publication_number=pubs, cited_publications=pa.array(cited, pa.list_(pa.string())))
+    g = citation_graph(c, kind_fallback=kind_fallback)
+    src, dst, n_refs, n_ext, n_self, stats, refs, pairs = _previous_graph(c, kind_fallback)
+    assert g.src.tolist() == src.tolist() and g.dst.tolist() == dst.tolist()
+    assert g.src.dtype == np.int32 and g.dst.dtype == np.int32
+    assert g.n_references.tolist() == n_refs.tolist()
+    assert g.n_external.tolist() == n_ext.tolist()
+    assert g.n_self.tolist() == n_self.tolist()
+    assert g.stats == stats
+    # the matching tables family aggregation uses: the same rows; kind-less key codes differ
+    # between the implementations, so they are compared through the partitions they induce
+    new_refs, new_pairs = g._matching()
+
+    def distinct(*cols):
+        return len(set(zip(*(np.asarray(x).tolist() for x in cols))))
+
+    assert sorted(new_refs["citing"].tolist()) == sorted(refs[0].tolist())
+    assert sorted(zip(new_pairs["citing"].tolist(), new_pairs["target"].tolist())) == \
+        sorted(zip(pairs[0].tolist(), pairs[2].tolist()))
+    assert distinct(new_refs["key"]) == distinct(refs[1])
+    assert distinct(new_refs["citing"], new_refs["key"]) == distinct(*refs)
+    assert distinct(new_pairs["key"], new_pairs["target"]) == distinct(pairs[1], pairs[2])
+    assert distinct(np.concatenate([new_refs["key"], new_pairs["key"]])) == distinct(np.concatenate([refs[1], pairs[1]]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_families_equal_previous_implementation(seed):
+    """to_families (which matches the references again) against the previous family rule fed by
+    the previous matching tables."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    pubs, cited = _messy_corpus(rng, 200)
+    fam = [f"F{x}" if x >= 0 else None for x in rng.integers(-20, 60, size=len(pubs))]
+    c = corpus(publication_number=pubs, cited_publications=pa.array(cited, pa.list_(pa.string())), family_id=fam)
+    keys = family_keys(c)
+    f = citation_graph(c).to_families(keys)
+    *_, refs, pairs = _previous_graph(c)
+    codes, labels = pd.factorize(np.asarray(keys, dtype=object), sort=False)
+    fr = pd.DataFrame({"fam": codes[refs[0]], "key": refs[1]}).drop_duplicates(ignore_index=True)
+    pc_ = codes[pairs[0]]
+    fp = pd.DataFrame({"fam": pc_, "key": pairs[1], "outside": codes[pairs[2]] != pc_})
+    resolved = fp.groupby(["fam", "key"], sort=False)["outside"].any().rename("outside").reset_index()
+    fr = fr.merge(resolved, on=["fam", "key"], how="left")
+    fa = fr["fam"].to_numpy(dtype=np.int64)
+    external = fr["outside"].isna().to_numpy()
+    selfonly = ~external & ~fr["outside"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    nf = len(labels)
+    assert f.nodes.tolist() == list(labels)
+    assert f.n_references.tolist() == np.bincount(fa, minlength=nf).tolist()
+    assert f.n_external.tolist() == np.bincount(fa[external], minlength=nf).tolist()
+    assert f.n_self.tolist() == np.bincount(fa[selfonly], minlength=nf).tolist()
+
+
+def test_unique_pairs_against_numpy():
+    from patentnav.landscape.citations import _unique_pairs
+
+    rng = np.random.default_rng(0)
+    for sorted_rows in (False, True):
+        rows = rng.integers(0, 50, size=2000)
+        cols = rng.integers(0, 30, size=2000)
+        if sorted_rows:
+            rows = np.sort(rows)
+        indptr, got = _unique_pairs(rows, cols, 60, 30, sorted_rows=sorted_rows)
+        ref = np.unique(rows * 30 + cols)
+        assert got.tolist() == (ref % 30).tolist()
+        assert np.repeat(np.arange(60), np.diff(indptr)).tolist() == (ref // 30).tolist()
+    indptr, got = _unique_pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), 5, 5)
+    assert indptr.tolist() == [0] * 6 and got.size == 0

@@ -559,3 +559,64 @@ def test_exact_weights_match_floats_and_keep_every_digit(ref):
     assert e["spnp"].tolist() == [n_minus_a[s] * n_plus_a[d] for s, d in zip(e["src"], e["dst"])]
     assert e["spnp"].iloc[0] > 2 ** 53
     assert int(arc_weights(dag)["spc"].iloc[0]) != 3 ** 39  # what printing the float would show
+
+
+# --------------------------------------------------------------------------- sorting helpers, index types
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_counting_sort_equals_stable_argsort(seed):
+    rng = np.random.default_rng(seed)
+    kmax = int(rng.integers(0, 40))
+    key = rng.integers(0, kmax + 1, size=int(rng.integers(0, 3000)))
+    perm, indptr = mp._grouped(key, kmax)
+    assert perm.tolist() == np.argsort(key, kind="stable").tolist()
+    assert np.diff(indptr).tolist() == np.bincount(key, minlength=kmax + 1).tolist()
+    assert mp._stable_argsort(key.astype(np.int32), kmax).tolist() == perm.tolist()
+
+
+def test_strictly_increasing_definition():
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        s = rng.integers(0, 4, size=int(rng.integers(0, 8)))
+        d = rng.integers(0, 4, size=s.size)
+        code = s * 4 + d
+        assert mp._strictly_increasing(s, d) == bool((np.diff(code) > 0).all())
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("overflow", [False, True])
+def test_path_weights_equal_arc_weights(seed, overflow, monkeypatch):
+    """The weights a search evaluates (one measure on every arc, three on the path's arcs) are
+    exactly the columns of arc_weights, raw or, when the counts overflow, normalised."""
+    if overflow:
+        monkeypatch.setattr(mp._Sweep, "sum", lambda self, base: None)
+    rng = np.random.default_rng(seed)
+    n = 60
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(300, 2)) if a < b}
+    src, dst = np.array(sorted(pairs)).T
+    dag = citation_dag(src, dst, n)
+    assert dag.src.dtype == np.int32
+    table = arc_weights(dag, normalize=overflow)
+    for m in mp.MEASURES:
+        assert np.array_equal(dag._path_weight(m), table[m].to_numpy())
+        for kind in ("global", "local-forward", "key-route"):
+            p = main_path(dag, kind, m)
+            assert p.normalized == overflow
+            for c in mp.MEASURES:
+                assert np.array_equal(p.arcs[c].to_numpy(), table[c].to_numpy()[p.arcs["arc"].to_numpy()])
+            assert p.arcs["src"].dtype == np.int64 and p.nodes.dtype == np.int64
+    assert table["src"].dtype == np.int64 and dag.removed["src"].dtype == np.int64
+
+
+def test_cycles_with_int32_arcs_and_unsorted_duplicates():
+    """Unsorted input with repeats and cycles: dedupe keeps first occurrences, cycle arcs are
+    reported with their component, as with int64 input."""
+    src = np.array([3, 0, 1, 2, 0, 2, 4, 4], dtype=np.int32)
+    dst = np.array([4, 1, 2, 0, 1, 2, 3, 5], dtype=np.int32)
+    a = citation_dag(src, dst, 6)
+    b = citation_dag(src.astype(np.int64), dst.astype(np.int64), 6)
+    assert a.src.tolist() == b.src.tolist() and a.dst.tolist() == b.dst.tolist() and a.n_duplicates == 1
+    pd.testing.assert_frame_equal(a.removed, b.removed)
+    assert sorted(a.removed["reason"]) == ["cycle", "cycle", "self-loop"]
+    assert (a.removed.loc[a.removed["reason"] == "self-loop", "component"] == -1).all()

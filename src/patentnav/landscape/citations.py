@@ -28,7 +28,7 @@ on arc arrays and scipy.sparse products; there is no Python loop over documents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .incidence import incidence
+from .mainpath import _grouped, _index_dtype
 
 __all__ = [
     "CitationGraph",
@@ -84,7 +85,7 @@ class CitationGraph:
     ----------
     nodes : numpy.ndarray of str
         Publication numbers (corpus order), or family keys after :meth:`to_families`.
-    src, dst : numpy.ndarray of int64
+    src, dst : numpy.ndarray of int32 (int64 from 2**31 nodes on)
         Arc ``k`` goes from ``nodes[src[k]]`` (cited) to ``nodes[dst[k]]`` (citing).
         Arcs are unique and sorted by (src, dst); there are no self-loops.
     n_references : numpy.ndarray of int64
@@ -111,10 +112,9 @@ class CitationGraph:
     level: str = "document"
     has_citation_data: bool = True
     stats: dict = field(default_factory=dict)
-    # (citing node, distinct reference, kind-less key) and every (reference, target) pair,
-    # self pairs included: what family aggregation needs
-    _refs: pd.DataFrame | None = field(default=None, repr=False)
-    _pairs: pd.DataFrame | None = field(default=None, repr=False)
+    # (corpus, kind_fallback) of a document graph: family aggregation matches the references
+    # again (:func:`_resolve`) rather than the graph keeping tens of millions of matching rows
+    _source: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -196,16 +196,12 @@ class CitationGraph:
         nf = len(labels)
         fs, fd = codes[self.src], codes[self.dst]
         inside = fs == fd
-        k = _unique(fs[~inside] * max(nf, 1) + fd[~inside])
-        src, dst = (k // max(nf, 1)).astype(np.int64), (k % max(nf, 1)).astype(np.int64)
-        refs = self._refs if self._refs is not None else pd.DataFrame({"citing": np.zeros(0, np.int64), "key": []})
-        pairs = self._pairs if self._pairs is not None else pd.DataFrame(
-            {"citing": np.zeros(0, np.int64), "key": [], "target": np.zeros(0, np.int64)})
-        fr = pd.DataFrame({"fam": codes[refs["citing"].to_numpy(dtype=np.int64)],
-                           "key": refs["key"].to_numpy()}).drop_duplicates(ignore_index=True)
-        pc_ = codes[pairs["citing"].to_numpy(dtype=np.int64)]
-        fp = pd.DataFrame({"fam": pc_, "key": pairs["key"].to_numpy(),
-                           "outside": codes[pairs["target"].to_numpy(dtype=np.int64)] != pc_})
+        indptr, dst = _unique_pairs(fs[~inside], fd[~inside], nf, nf)
+        src, dst = _rows(indptr, np.int64), dst.astype(np.int64)
+        refs, pairs = self._matching()
+        fr = pd.DataFrame({"fam": codes[refs["citing"]], "key": refs["key"]}).drop_duplicates(ignore_index=True)
+        pc_ = codes[pairs["citing"]]
+        fp = pd.DataFrame({"fam": pc_, "key": pairs["key"], "outside": codes[pairs["target"]] != pc_})
         resolved = fp.groupby(["fam", "key"], sort=False)["outside"].any().rename("outside").reset_index()
         fr = fr.merge(resolved, on=["fam", "key"], how="left")
         f = fr["fam"].to_numpy(dtype=np.int64)
@@ -220,6 +216,22 @@ class CitationGraph:
             np.bincount(f[selfonly], minlength=nf).astype(np.int64),
             level="family", has_citation_data=self.has_citation_data, stats=stats,
         )
+
+
+    def _matching(self) -> tuple[dict, dict]:
+        """(refs, pairs): ``citing`` node and kind-less ``key`` of every distinct reference, and
+        ``citing``, ``key``, ``target`` of every resolved (reference, document) pair, self pairs
+        included; empty without the corpus (a graph not built by :func:`citation_graph`)."""
+        if self._source is None:
+            z = np.zeros(0, dtype=np.int64)
+            return {"citing": z, "key": z}, {"citing": z, "key": z, "target": z}
+        corpus, kind_fallback = self._source
+        pub = corpus["publication_number"].combine_chunks().cast(pa.string())
+        r = _resolve(corpus, pub, kind_fallback)
+        citing = _rows(r.indptr, r.pair_ref.dtype)
+        key = r.key_of[r.ref_code]
+        return ({"citing": citing, "key": key},
+                {"citing": citing[r.pair_ref], "key": key[r.pair_ref], "target": r.pair_tgt})
 
 
 def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
@@ -251,114 +263,159 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     pub = corpus["publication_number"].combine_chunks().cast(pa.string())
     n = len(pub)
     nodes = _np_str(pub)
-    # (memory: a million documents cite about ten million references; every temporary of
-    # their size is released as soon as it has been used, not at the end of the function)
+    r = _resolve(corpus, pub, kind_fallback)
+    pa.default_memory_pool().release_unused()  # hand the freed string temporaries back to the OS
+    it = _index_dtype(n)
+    citing = _rows(r.indptr, it)
+    c_of_pair = citing[r.pair_ref]
+    is_self = r.pair_tgt == c_of_pair
+    n_self_pairs = int(is_self.sum())
+    # 0 external, 1 self only, 2 arc (a reference with any arc is not a self-citation)
+    status = np.zeros(len(citing), dtype=np.int8)
+    if n_self_pairs:
+        status[r.pair_ref[is_self]] = 1
+        keep = ~is_self
+        tgt, c_of_pair = r.pair_tgt[keep], c_of_pair[keep]
+        status[r.pair_ref[keep]] = 2
+        del keep
+    else:
+        tgt = r.pair_tgt
+        status[r.pair_ref] = 2
+    del is_self
+    stats = {"matched_exact": r.n_exact, "matched_kindless": r.n_kindless,
+             "matched_ambiguous": r.n_ambiguous, "self_pairs_dropped": n_self_pairs}
+    has_data = len(citing) > 0
+    n_refs = np.diff(r.indptr).astype(np.int64)
+    n_ext = np.bincount(citing[status == 0], minlength=n).astype(np.int64)
+    n_self = np.bincount(citing[status == 1], minlength=n).astype(np.int64)
+    del r, citing, status
+    # unique arcs sorted by (cited, citing): the pattern of the sparse matrix A[cited, citing]
+    indptr, dst = _unique_pairs(tgt, c_of_pair, n, n)
+    del tgt, c_of_pair
+    return CitationGraph(nodes, _rows(indptr, it), dst.astype(it, copy=False), n_refs, n_ext, n_self,
+                         level="document", has_citation_data=has_data, stats=stats,
+                         _source=(corpus, kind_fallback))
+
+
+class _Resolved(NamedTuple):
+    """The matching of :func:`citation_graph`, before arcs are made.
+
+    The distinct references of document ``i`` are ``indptr[i]:indptr[i + 1]``, with their string
+    codes ``ref_code`` (codes below n: the corpus row they equal) and the kind-less key of every
+    code ``key_of``; every (reference, target document) pair the two rules resolve is
+    ``(pair_ref, pair_tgt)``, self pairs included."""
+
+    indptr: np.ndarray
+    ref_code: np.ndarray
+    key_of: np.ndarray
+    pair_ref: np.ndarray
+    pair_tgt: np.ndarray
+    n_exact: int
+    n_kindless: int
+    n_ambiguous: int
+
+
+def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
+    """Match every cited reference of ``corpus`` to its documents (rules 1 and 2 of the module).
+
+    Strings are hashed once each by Arrow: the references against the publication numbers
+    (``index_in``, first corpus row of a number should the corpus repeat one), then the
+    references left unmatched (``dictionary_encode``), then the kind-less keys of the numbers and
+    of those references. Distinct references per document and the kind-less groups are counting
+    sorts (:func:`~patentnav.landscape.mainpath._grouped`); integers are int32 while they fit.
+    """
+    n = len(pub)
     lists = corpus["cited_publications"].combine_chunks()
     if lists.null_count:
         lists = pc.fill_null(lists, pa.scalar([], lists.type))
-    flat = pc.list_flatten(lists)
-    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(lists).cast(pa.string())
+    parent = pc.list_parent_indices(lists).to_numpy()
     del lists
-    ok = pc.and_(pc.is_valid(flat), pc.not_equal(pc.utf8_trim_whitespace(flat), "")).fill_null(False)
-    okn = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
-    flat = flat.filter(ok).cast(pa.string())
-    parent = parent[okn]
-    del ok, okn
-    # integer codes for every string: publication numbers and references, then their
-    # kind-less keys (one Arrow dictionary encoding each; no Python objects per value)
-    both = pa.concat_arrays([pub, flat])
+    # rule 1: exact; the other references get codes n, n + 1, ... (one per distinct string)
+    code = pc.fill_null(pc.index_in(flat, value_set=pub), -1).to_numpy()
+    valid = _np_bool(pc.is_valid(flat))
+    other = valid & (code < 0)
+    enc = pc.dictionary_encode(flat.filter(pa.array(other)))
     del flat
-    if len(both):
-        enc = pc.dictionary_encode(both)
-        del both
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        kind_less = _codes(kindless(enc.dictionary))  # kind-less keys of the distinct strings only
-        width = len(enc.dictionary)
-        del enc
-    else:
-        codes = kind_less = np.zeros(0, dtype=np.int64)
-        width = 1
-    pub_code, pub_k = codes[:n].copy(), kind_less[codes[:n]]
-    # distinct references per citing document (exact strings)
-    first = _unique_index(parent * width + codes[n:])
-    citing, ref_code = parent[first], codes[n:][first]
-    del parent
-    ref_k = kind_less[ref_code]
-    del codes, kind_less, first
-    nr = len(citing)
-    has_data = nr > 0
-
-    # rule 1: exact (first corpus row of a number, should the corpus repeat one)
-    doc_of = np.full(width, -1, dtype=np.int64)
-    doc_of[pub_code[::-1]] = np.arange(n, dtype=np.int64)[::-1]
-    exact = doc_of[ref_code]
-    m_exact = exact >= 0
-    r_idx = np.flatnonzero(m_exact)
-    tgt = exact[m_exact]
-    # rule 2: without kind, one reference to every corpus document with its CC-NUMBER
+    rest = enc.dictionary
+    width = n + len(rest)
+    it = _index_dtype(max(width, len(code) + 1))
+    code = np.array(code, dtype=it)  # a writable copy
+    code[other] = enc.indices.to_numpy(zero_copy_only=False).astype(it) + n
+    del enc, other
+    # blank references (empty or white space only) are not references
+    blank = np.concatenate([_np_bool(_blank(pub)), _np_bool(_blank(rest))])
+    ok = valid & ~blank[code]
+    del valid
+    # distinct references per citing document, sorted by code
+    indptr, ref_code = _unique_pairs(parent[ok].astype(it), code[ok], n, width, sorted_rows=True)
+    del parent, code, ok, blank
+    # kind-less keys: of the numbers (first n codes) and of the other references
+    key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
+    del rest
+    exact = ref_code < n
+    pair_ref = np.flatnonzero(exact).astype(it)
+    pair_tgt = ref_code[exact]
+    n_exact = len(pair_ref)
     n_kindless = n_ambiguous = 0
-    if kind_fallback and nr and (~m_exact).any():
-        order = np.argsort(pub_k, kind="stable")
-        sorted_k = pub_k[order]
-        rest = np.flatnonzero(~m_exact)
-        lo = np.searchsorted(sorted_k, ref_k[rest], "left")
-        cnt = np.searchsorted(sorted_k, ref_k[rest], "right") - lo
-        within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        r_idx = np.concatenate([r_idx, np.repeat(rest, cnt)])
-        tgt = np.concatenate([tgt, order[np.repeat(lo, cnt) + within]])
+    if kind_fallback and n_exact < len(ref_code):
+        # rule 2: without kind, one pair to every corpus document with the reference's CC-NUMBER
+        # (documents of a key in corpus order)
+        pub_key = key_of[:n]
+        n_keys = int(key_of.max()) + 1
+        order, start = _grouped(pub_key, n_keys - 1)
+        rest_ref = np.flatnonzero(~exact).astype(it)
+        k = key_of[ref_code[rest_ref]]
+        lo = start[k]
+        cnt = start[k + 1] - lo
+        within = np.arange(int(cnt.sum()), dtype=it) - np.repeat(np.cumsum(cnt) - cnt, cnt).astype(it)
+        pair_ref = np.concatenate([pair_ref, np.repeat(rest_ref, cnt)])
+        pair_tgt = np.concatenate([pair_tgt, order[np.repeat(lo, cnt) + within]])
         n_kindless = int((cnt > 0).sum())
         n_ambiguous = int((cnt > 1).sum())
-    c_of_pair = citing[r_idx]
-    is_self = tgt == c_of_pair
-
-    arc_any = np.bincount(r_idx[~is_self], minlength=nr) > 0
-    self_any = np.bincount(r_idx[is_self], minlength=nr) > 0
-    status = np.where(arc_any, 2, np.where(self_any, 1, 0))  # 0 external, 1 self only, 2 arc
-
-    key = _unique(tgt[~is_self] * max(n, 1) + c_of_pair[~is_self])
-    src, dst = (key // max(n, 1)).astype(np.int64), (key % max(n, 1)).astype(np.int64)
-    n_refs = np.bincount(citing, minlength=n).astype(np.int64)
-    n_ext = np.bincount(citing[status == 0], minlength=n).astype(np.int64)
-    n_self = np.bincount(citing[status == 1], minlength=n).astype(np.int64)
-    stats = {
-        "matched_exact": int(m_exact.sum()),
-        "matched_kindless": n_kindless,
-        "matched_ambiguous": n_ambiguous,
-        "self_pairs_dropped": int(is_self.sum()),
-    }
-    # the side tables for to_families, in the narrowest integer type that holds them (at a
-    # million documents they are tens of millions of values, kept as long as the graph)
-    small = np.int32 if max(n, width) < np.iinfo(np.int32).max else np.int64
-    refs = pd.DataFrame({"citing": citing.astype(small), "key": ref_k.astype(small)})
-    pairs = pd.DataFrame({"citing": c_of_pair.astype(small), "key": ref_k[r_idx].astype(small), "target": tgt.astype(small)})
-    return CitationGraph(nodes, src, dst, n_refs, n_ext, n_self, level="document", has_citation_data=has_data,
-                         stats=stats, _refs=refs, _pairs=pairs)
+    return _Resolved(indptr, ref_code, key_of, pair_ref, pair_tgt.astype(it, copy=False), n_exact, n_kindless, n_ambiguous)
 
 
-def _unique(a: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based: NumPy's hash-based ``np.unique`` is much slower
-    on large int64 arrays)."""
-    a = np.sort(a, kind="stable")
-    if len(a) < 2:
-        return a
-    return a[np.concatenate([[True], a[1:] != a[:-1]])]
+def _np_bool(arr) -> np.ndarray:
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _unique_index(a: np.ndarray) -> np.ndarray:
-    """Positions of the first occurrence of each distinct value, in ascending value order."""
-    order = np.argsort(a, kind="stable")
-    s = a[order]
-    if len(s) < 2:
-        return order
-    return order[np.concatenate([[True], s[1:] != s[:-1]])]
+def _blank(strings: pa.Array) -> pa.Array:
+    """True where a string is empty or white space only (null: False)."""
+    return pc.equal(pc.utf8_trim_whitespace(strings), "").fill_null(False)
 
 
-def _codes(arr: pa.Array) -> np.ndarray:
+def _rows(indptr: np.ndarray, dtype) -> np.ndarray:
+    """Row index of every entry of a CSR pattern (``indptr``)."""
+    return np.repeat(np.arange(len(indptr) - 1, dtype=dtype), np.diff(indptr))
+
+
+def _unique_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int,
+                  sorted_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(indptr, cols) of the distinct (row, col) pairs, sorted by row then col: the pattern of a
+    CSR matrix (scipy's COO -> CSR conversion is a counting sort by row; duplicates are merged
+    after sorting within rows, which are short). ``sorted_rows``: ``rows`` is non-decreasing
+    already, so the CSR arrays are made directly (no COO conversion)."""
+    if len(rows) == 0:
+        return np.zeros(n_rows + 1, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    ones = np.ones(len(rows), dtype=np.int8)
+    if sorted_rows:
+        it = _index_dtype(max(n_rows, n_cols, len(rows)))
+        indptr = np.zeros(n_rows + 1, dtype=it)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        a = sp.csr_array((ones, cols.astype(it, copy=False), indptr), shape=(n_rows, n_cols))
+        a.sum_duplicates()
+    else:
+        a = sp.csr_array((ones, (rows, cols)), shape=(n_rows, n_cols))
+    return a.indptr, a.indices
+
+
+def _codes(arr: pa.Array, dtype=np.int64) -> np.ndarray:
     """Dense integer codes of a string array (equal strings, equal codes)."""
     if len(arr) == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=dtype)
     enc = pc.dictionary_encode(arr.cast(pa.string()))
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return pc.fill_null(enc.indices, len(enc.dictionary)).to_numpy().astype(dtype)  # null: a code of its own
 
 
 # --- forward citations within a window ------------------------------------------------------
@@ -369,10 +426,10 @@ def _date_keys(col) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
     valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
-    y = pc.year(col).fill_null(0).to_numpy().astype(np.int64)
-    m = pc.month(col).fill_null(0).to_numpy().astype(np.int64)
-    d = pc.day(col).fill_null(0).to_numpy().astype(np.int64)
-    return y * 10_000 + m * 100 + d, valid
+    y = pc.year(col).fill_null(0).to_numpy().astype(np.int32)
+    m = pc.month(col).fill_null(0).to_numpy().astype(np.int32)
+    d = pc.day(col).fill_null(0).to_numpy().astype(np.int32)
+    return y * 10_000 + m * 100 + d, valid  # int32: yyyymmdd < 2**31
 
 
 def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | None = None,
@@ -413,13 +470,16 @@ def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | No
     n = graph.n
     keys, valid = _date_keys(corpus[date])
     s, d = graph.src, graph.dst
-    both = valid[s] & valid[d]
-    after = both & (keys[d] >= keys[s])
-    inwin = after & (keys[d] <= keys[s] + years * 10_000)
+    ks, kd, vs, vd = keys[s], keys[d], valid[s], valid[d]  # one gather each
+    del keys
+    both = vs & vd
+    early = kd < ks
+    inwin = both & ~early & (kd <= ks + years * 10_000)
     fw = np.bincount(s[inwin], minlength=n)
     total = np.bincount(s, minlength=n)
-    before = np.bincount(s[both & (keys[d] < keys[s])], minlength=n)
-    undated = np.bincount(s[valid[s] & ~valid[d]], minlength=n)
+    before = np.bincount(s[both & early], minlength=n)
+    undated = np.bincount(s[vs & ~vd], minlength=n)
+    del ks, kd, vs, vd, both, early, inwin
 
     dates = pd.to_datetime(pd.Series(corpus[date].to_pandas(date_as_object=False)))
     end = dates + pd.DateOffset(years=years)

@@ -21,6 +21,7 @@ and the reference check are in ``docs/methods.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,11 @@ _REMOVED_COLUMNS = ["src", "dst", "src_label", "dst_label", "reason", "component
 # --------------------------------------------------------------------------- input
 
 
+def _index_dtype(n: int):
+    """int32 node and arc indices while they fit (half the memory and bandwidth of int64)."""
+    return np.int32 if n < np.iinfo(np.int32).max else np.int64
+
+
 def _int_array(a, name: str) -> np.ndarray:
     a = np.asarray(a)
     if a.ndim != 1:
@@ -66,11 +72,12 @@ def _int_array(a, name: str) -> np.ndarray:
             a = a.astype(np.int64)
         else:
             raise TypeError(f"{name} must hold integer node indices, not {a.dtype}")
-    return a.astype(np.int64, copy=False)
+    return a
 
 
 def _arcs_from_input(src, dst, n):
-    """(src, dst, n) from two index arrays or from a square scipy.sparse adjacency."""
+    """(src, dst, n) from two index arrays or from a square scipy.sparse adjacency; the index
+    arrays in :func:`_index_dtype` (not copied when they already are)."""
     if sp.issparse(src):
         if dst is not None:
             raise TypeError("pass either a sparse adjacency or two arrays src, dst, not both")
@@ -80,7 +87,8 @@ def _arcs_from_input(src, dst, n):
             raise ValueError(f"n={n} does not match the adjacency shape {src.shape}")
         coo = sp.coo_array(src)
         nz = np.asarray(coo.data) != 0
-        return coo.row[nz].astype(np.int64), coo.col[nz].astype(np.int64), src.shape[0]
+        it = _index_dtype(src.shape[0])
+        return coo.row[nz].astype(it), coo.col[nz].astype(it), src.shape[0]
     if dst is None:
         raise TypeError("dst is required when src is not a sparse adjacency")
     s, d = _int_array(src, "src"), _int_array(dst, "dst")
@@ -92,17 +100,26 @@ def _arcs_from_input(src, dst, n):
     n = int(n)
     if s.size and (min(s.min(), d.min()) < 0 or hi > n):
         raise ValueError(f"node indices must lie in [0, {n})")
-    return s, d, n
+    it = _index_dtype(n)
+    return s.astype(it, copy=False), d.astype(it, copy=False), n
+
+
+def _check_dates(n: int, dates):
+    """``dates`` as a one-value-per-node array (or None)."""
+    if dates is None:
+        return None
+    d = dates.to_numpy() if isinstance(dates, (pd.Series, pd.Index)) else np.asarray(dates)
+    if d.shape != (n,):
+        raise ValueError(f"dates must have one value per node ({n}), not shape {d.shape}")
+    return d
 
 
 def _rank(n: int, dates) -> np.ndarray:
     """Position of every node in the deterministic node order: by date (missing last), then index."""
     idx = np.arange(n)
-    if dates is None:
+    d = _check_dates(n, dates)
+    if d is None:
         return idx
-    d = dates.to_numpy() if isinstance(dates, (pd.Series, pd.Index)) else np.asarray(dates)
-    if d.shape != (n,):
-        raise ValueError(f"dates must have one value per node ({n}), not shape {d.shape}")
     if np.issubdtype(d.dtype, np.datetime64):
         missing = np.isnat(d)
         key = d.astype("datetime64[ns]").astype(np.int64)
@@ -132,18 +149,27 @@ def _ragged_positions(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
 
 
-def _stable_argsort(key: np.ndarray, kmax: int) -> np.ndarray:
-    """``np.argsort(key, kind="stable")`` for integer keys in [0, kmax]: the key and the position
-    are packed into one int64 and sorted by value, which numpy does several times faster than an
-    argsort (SIMD sort, no indirection)."""
+def _grouped(key: np.ndarray, kmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """(perm, indptr): ``perm`` is ``np.argsort(key, kind="stable")`` for integer keys in
+    [0, kmax], and ``perm[indptr[k]:indptr[k + 1]]`` are the positions holding key ``k``.
+
+    A counting sort, O(m + kmax) instead of O(m log m): scipy's COO -> CSR conversion (one C
+    pass) places the entries row by row in input order, here row ``key[i]`` and column ``i``, so
+    the CSR column indices are the positions sorted by key, ties by position. Indices are int32
+    below 2**31 entries.
+    """
     m = key.size
+    it = _index_dtype(max(m, int(kmax) + 1))
     if m == 0:
-        return np.zeros(0, dtype=np.int64)
-    if (int(kmax) + 1) * m < 2**62:
-        packed = key.astype(np.int64) * m + np.arange(m, dtype=np.int64)
-        packed.sort()
-        return packed % m
-    return np.argsort(key, kind="stable")
+        return np.zeros(0, dtype=it), np.zeros(int(kmax) + 2, dtype=it)
+    a = sp.csr_array((np.ones(m, dtype=np.int8), (key.astype(it, copy=False), np.arange(m, dtype=it))),
+                     shape=(int(kmax) + 1, m))
+    return a.indices, a.indptr
+
+
+def _stable_argsort(key: np.ndarray, kmax: int) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for integer keys in [0, kmax] (counting sort, :func:`_grouped`)."""
+    return _grouped(key, kmax)[0]
 
 
 def _levels(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
@@ -151,9 +177,9 @@ def _levels(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
     level = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return level
-    heads = dst[_stable_argsort(src, n)]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    perm, indptr = _grouped(src, n - 1)
+    heads = dst[perm]
+    del perm
     indeg = np.bincount(dst, minlength=n)
     frontier = np.flatnonzero(indeg == 0)
     k = 0
@@ -191,25 +217,29 @@ def topological_levels(src, dst=None, n: int | None = None) -> np.ndarray:
 # --------------------------------------------------------------------------- cleaning and cycles
 
 
-def _break_cycles(s, d, n, rank):
-    """keep mask, reason and component per arc, and the levels of the kept graph."""
+def _break_cycles(s, d, n, dates):
+    """(keep mask, component, levels of the kept graph). ``component`` is None when no arc closes
+    a cycle, else the strong component of every arc removed for a cycle (-1 elsewhere); a removed
+    arc is a self-loop when ``s == d``, else a cycle arc. The date order (:func:`_rank`) and the
+    arc copies are made only when there is something to remove."""
     keep = s != d
-    reason = np.where(keep, "", "self-loop").astype(object)
-    component = np.full(s.size, -1, dtype=np.int64)
+    component, rank = None, None
     for _ in range(n + 1):
-        level = _levels(s[keep], d[keep], n)
+        ks, kd = (s, d) if keep.all() else (s[keep], d[keep])
+        level = _levels(ks, kd, n)
         if (level >= 0).all():
             break
-        ks, kd = s[keep], d[keep]
+        if rank is None:
+            rank = _rank(n, dates)
+            component = np.full(s.size, -1, dtype=np.int64)
         a = sp.csr_array((np.ones(ks.size, dtype=np.int8), (ks, kd)), shape=(n, n))
         _, comp = connected_components(a, directed=True, connection="strong")
         size = np.bincount(comp, minlength=n)
         back = (comp[ks] == comp[kd]) & (size[comp[ks]] > 1) & (rank[ks] > rank[kd])
         idx = np.flatnonzero(keep)[back]
         keep[idx] = False
-        reason[idx] = "cycle"
         component[idx] = comp[s[idx]]
-    return keep, reason, component, level
+    return keep, component, level
 
 
 def break_cycles(src, dst=None, n: int | None = None, *, dates=None, labels=None):
@@ -236,20 +266,23 @@ def break_cycles(src, dst=None, n: int | None = None, *, dates=None, labels=None
         input order.
     """
     s, d, n = _arcs_from_input(src, dst, n)
-    keep, reason, component, _ = _break_cycles(s, d, n, _rank(n, dates))
-    return keep, _removed_table(s, d, _labels(n, labels), keep, reason, component)
+    _check_dates(n, dates)
+    keep, component, _ = _break_cycles(s, d, n, dates)
+    return keep, _removed_table(s, d, _labels(n, labels), keep, component)
 
 
-def _removed_table(s, d, lab, keep, reason, component) -> pd.DataFrame:
+def _removed_table(s, d, lab, keep, component) -> pd.DataFrame:
     removed = np.flatnonzero(~keep)
+    rs, rd = s[removed].astype(np.int64), d[removed].astype(np.int64)
     return pd.DataFrame(
         {
-            "src": s[removed],
-            "dst": d[removed],
-            "src_label": lab[s[removed]],
-            "dst_label": lab[d[removed]],
-            "reason": reason[removed].astype(str),
-            "component": component[removed],
+            "src": rs,
+            "dst": rd,
+            "src_label": lab[rs],
+            "dst_label": lab[rd],
+            "reason": np.where(rs == rd, "self-loop", "cycle").astype(str),
+            "component": (np.full(removed.size, -1, dtype=np.int64) if component is None
+                          else component[removed]),
         },
         columns=_REMOVED_COLUMNS,
     )
@@ -286,12 +319,12 @@ class _Sweep:
         key = rank[to]
         if descending:
             key = (n - 1) - key
-        perm = _stable_argsort(key, n)
-        to_s = to[perm]
-        new = np.ones(m, dtype=bool)
-        new[1:] = to_s[1:] != to_s[:-1]
-        starts = np.flatnonzero(new)
-        targets = to_s[starts]
+        perm, indptr = _grouped(key, max(n - 1, 0))  # one group per receiving node, in rank order
+        del key
+        size = np.diff(indptr)
+        has = np.flatnonzero(size)
+        starts, lens = indptr[has], size[has]
+        targets = to[perm[starts]]
         glev = level[targets]
         gnew = np.ones(starts.size, dtype=bool)
         gnew[1:] = glev[1:] != glev[:-1]
@@ -299,7 +332,6 @@ class _Sweep:
         g1 = np.append(g0[1:], starts.size)
         a0 = starts[g0]
         a1 = np.append(starts, m)[g1]
-        lens = np.diff(np.append(starts, m))
         segments = list(zip(a0.tolist(), a1.tolist(), g0.tolist(), g1.tolist()))
         return cls(perm, frm[perm], starts, lens, targets, segments)
 
@@ -369,7 +401,7 @@ class CitationDAG:
     ----------
     n : int
         Number of nodes (documents); isolated nodes included.
-    src, dst : numpy.ndarray of int64
+    src, dst : numpy.ndarray of int32 (int64 from 2**31 nodes on)
         The kept arcs (cited -> citing), in input order (first occurrence of duplicates).
     labels : numpy.ndarray
         Node labels (default: the node indices).
@@ -447,8 +479,9 @@ class CitationDAG:
     def _sweep(self, direction: str) -> _Sweep:
         if direction not in self._cache:
             if "rank" not in self._cache:
-                rank = np.empty(self.n, dtype=np.int64)
-                rank[self.topological_order()] = np.arange(self.n)
+                it = _index_dtype(self.n)
+                rank = np.empty(self.n, dtype=it)
+                rank[self.topological_order()] = np.arange(self.n, dtype=it)
                 self._cache["rank"] = rank
             rank = self._cache["rank"]
             if direction == "forward":  # values flow src -> dst, in increasing level
@@ -474,19 +507,24 @@ class CitationDAG:
             raise self._cache[key]
         return self._cache[key]
 
-    def _path_table(self) -> pd.DataFrame:
-        """The weights used to select paths (``spc, splc, spnp`` only; labels are added to the
-        arcs of a path, never to every arc): raw counts, or normalised ones when the counts
-        overflow (path selection is invariant to a constant factor per measure). Cached."""
+    def _path_weights(self) -> "_Weights":
+        """How the weights used to select paths are computed: from raw counts, or normalised ones
+        when the counts overflow (path selection is invariant to a constant factor per measure).
+        Only the measure a search uses is evaluated on every arc (:meth:`_path_weight`); the
+        arcs of a path get all three. Cached."""
         key = ("path_weights",)
         if key not in self._cache:
             try:
-                spc, splc, spnp, attrs = _arc_values(self, False)
+                self._cache[key] = _weights(self, False)
             except OverflowError:
-                spc, splc, spnp, attrs = _arc_values(self, True)
-            table = pd.DataFrame({"spc": spc, "splc": splc, "spnp": spnp}, copy=False)
-            table.attrs.update(attrs)
-            self._cache[key] = table
+                self._cache[key] = _weights(self, True)
+        return self._cache[key]
+
+    def _path_weight(self, name: str) -> np.ndarray:
+        """The measure ``name`` of every arc, as :meth:`_path_weights` computes it (cached)."""
+        key = ("path_weight", name)
+        if key not in self._cache:
+            self._cache[key] = _measure(self._path_weights(), name, self.src, self.dst)
         return self._cache[key]
 
 
@@ -521,13 +559,16 @@ def citation_dag(src, dst=None, n: int | None = None, *, labels=None, dates=None
         n = len(labels)
     s, d, n = _arcs_from_input(src, dst, n)
     lab = _labels(n, labels)
+    _check_dates(n, dates)
     n_input = int(s.size)
     if s.size:
         s, d = _dedupe(s, d, n)
     n_dup = n_input - int(s.size)
-    keep, reason, component, level = _break_cycles(s, d, n, _rank(n, dates))
-    removed = _removed_table(s, d, lab, keep, reason, component)
-    s, d = s[keep], d[keep]
+    keep, component, level = _break_cycles(s, d, n, dates)
+    removed = _removed_table(s, d, lab, keep, component)
+    if len(removed):
+        s, d = s[keep], d[keep]
+    del keep
     dts = None
     if dates is not None:
         dts = dates.to_numpy() if isinstance(dates, (pd.Series, pd.Index)) else np.asarray(dates)
@@ -536,6 +577,8 @@ def citation_dag(src, dst=None, n: int | None = None, *, labels=None, dates=None
 
 def _dedupe(s: np.ndarray, d: np.ndarray, n: int):
     """Drop repeated arcs, keeping the first occurrence (input order preserved)."""
+    if _strictly_increasing(s, d):  # e.g. a CitationGraph's arcs: sorted and unique already
+        return s, d
     code = s * np.int64(n) + d
     srt = np.sort(code)
     rep = srt[1:] == srt[:-1]
@@ -555,6 +598,14 @@ def _dedupe(s: np.ndarray, d: np.ndarray, n: int):
     keep = np.ones(s.size, dtype=bool)
     keep[cand[o][later]] = False
     return s[keep], d[keep]
+
+
+def _strictly_increasing(s: np.ndarray, d: np.ndarray) -> bool:
+    """Whether the arcs are sorted by (s, d) without repeats (O(m), no sort)."""
+    if s.size < 2:
+        return True
+    a, b = s[:-1], s[1:]
+    return bool(((b > a) | ((b == a) & (d[1:] > d[:-1]))).all())
 
 
 def _as_dag(x) -> CitationDAG:
@@ -640,8 +691,23 @@ def arc_weights(dag, *, normalize: bool = False) -> pd.DataFrame:
     return _arc_frame(dag, None, spc, splc, spnp, attrs)
 
 
-def _arc_values(dag: "CitationDAG", normalize: bool):
-    """(spc, splc, spnp, attrs) of every arc: the numbers of :func:`arc_weights`."""
+class _Weights(NamedTuple):
+    """The node counts the arc weights are products of, and how they are scaled."""
+
+    f: np.ndarray  # (n, 2): N-, N-a (base-2 logarithms when log)
+    b: np.ndarray  # (n, 2): N+, N+a (likewise)
+    log: bool  # counts overflowed float64: weights are shares of all paths, from logs
+    scale: np.ndarray | list | None  # totals dividing each measure (log: their base-2 logs); None: raw
+    attrs: dict
+
+
+#: The counts of each measure: (column of F at the source, column of B at the target).
+_FACTORS = {"spc": (0, 0), "splc": (1, 0), "spnp": (1, 1)}
+
+
+def _weights(dag: "CitationDAG", normalize: bool) -> _Weights:
+    """The counts and totals of :func:`arc_weights` (OverflowError without ``normalize`` when a
+    count overflows float64)."""
     s, d = dag.src, dag.dst
     sources = (dag.indegree == 0) & (dag.outdegree > 0)
     sinks = (dag.outdegree == 0) & (dag.indegree > 0)
@@ -649,36 +715,56 @@ def _arc_values(dag: "CitationDAG", normalize: bool):
     ok = f is not None and b is not None
     if ok:
         with np.errstate(over="ignore", invalid="ignore"):
-            fs, bd = np.take(f, s, axis=0), np.take(b, d, axis=0)
-            spc = fs[:, 0] * bd[:, 0]
-            splc = fs[:, 1] * bd[:, 0]
-            spnp = fs[:, 1] * bd[:, 1]
             totals = np.array([b[sources, 0].sum(), (f[sinks, 1] - 1).sum(), (f[:, 1] - 1).sum()])
-        ok = bool(np.isfinite(totals).all() and np.isfinite(spnp).all())  # spnp >= spc, splc
+        ok = bool(np.isfinite(totals).all() and _finite_products(f[:, 1], s, b[:, 1], d))  # spnp >= spc, splc
     attrs = {"normalized": bool(normalize)}
     if ok:
         attrs["total_paths"] = dict(zip(MEASURES, totals.tolist()))
-        if normalize:
-            spc, splc, spnp = (x / t if t > 0 else x for x, t in zip((spc, splc, spnp), totals))
-    elif not normalize:
+        return _Weights(f, b, False, totals if normalize else None, attrs)
+    if not normalize:
         raise OverflowError("path counts exceed float64 (1.8e308); use normalize=True (log space)")
-    else:
-        lf, lb = _counts(dag, log=True)
-        with np.errstate(divide="ignore"):
-            lfa = lf[:, 1] + np.log1p(-np.exp2(-lf[:, 1])) / np.log(2)  # log2(N-a - 1)
-        ltot = [_logsumexp2(lb[sources, 0]), _logsumexp2(lfa[sinks]), _logsumexp2(lfa)]
-        fs, bd = np.take(lf, s, axis=0), np.take(lb, d, axis=0)
-        spc = np.exp2(fs[:, 0] + bd[:, 0] - ltot[0])
-        splc = np.exp2(fs[:, 1] + bd[:, 0] - ltot[1])
-        spnp = np.exp2(fs[:, 1] + bd[:, 1] - ltot[2])
-        attrs["log_total_paths"] = dict(zip(MEASURES, (float(x * np.log(2)) for x in ltot)))
-    return spc, splc, spnp, attrs
+    lf, lb = _counts(dag, log=True)
+    with np.errstate(divide="ignore"):
+        lfa = lf[:, 1] + np.log1p(-np.exp2(-lf[:, 1])) / np.log(2)  # log2(N-a - 1)
+    ltot = [_logsumexp2(lb[sources, 0]), _logsumexp2(lfa[sinks]), _logsumexp2(lfa)]
+    attrs["log_total_paths"] = dict(zip(MEASURES, (float(x * np.log(2)) for x in ltot)))
+    return _Weights(lf, lb, True, ltot, attrs)
+
+
+def _finite_products(f: np.ndarray, s: np.ndarray, b: np.ndarray, d: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """Whether ``f[s] * b[d]`` is finite for every arc (evaluated in chunks: no arc-sized temporaries)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return all(np.isfinite(f[s[i:i + chunk]] * b[d[i:i + chunk]]).all() for i in range(0, s.size, chunk))
+
+
+def _measure(wt: _Weights, name: str, s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The weight ``name`` of the arcs (s, d): ``F[s, i] * B[d, j]`` (:func:`arc_weights`), scaled."""
+    i, j = _FACTORS[name]
+    k = MEASURES.index(name)
+    fs, bd = np.ascontiguousarray(wt.f[:, i])[s], np.ascontiguousarray(wt.b[:, j])[d]  # 1-D gathers
+    if wt.log:
+        fs += bd
+        fs -= wt.scale[k]
+        return np.exp2(fs, out=fs)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = fs * bd
+    if wt.scale is not None and wt.scale[k] > 0:
+        x = x / wt.scale[k]
+    return x
+
+
+def _arc_values(dag: "CitationDAG", normalize: bool):
+    """(spc, splc, spnp, attrs) of every arc: the numbers of :func:`arc_weights`."""
+    wt = _weights(dag, normalize)
+    return (*(_measure(wt, m, dag.src, dag.dst) for m in MEASURES), wt.attrs)
 
 
 def _arc_frame(dag: "CitationDAG", idx, spc, splc, spnp, attrs) -> pd.DataFrame:
-    """The arc table of :func:`arc_weights` for the arcs ``idx`` (None: all, no copy);
-    ``spc, splc, spnp`` are already those of ``idx``. Labels are looked up for these arcs only."""
+    """The arc table of :func:`arc_weights` for the arcs ``idx`` (None: all); ``spc, splc, spnp``
+    are already those of ``idx``. Labels are looked up for these arcs only; ``src, dst`` are int64
+    whatever the DAG's index type."""
     s, d = (dag.src, dag.dst) if idx is None else (dag.src[idx], dag.dst[idx])
+    s, d = s.astype(np.int64, copy=False), d.astype(np.int64, copy=False)
     default = dag._cache.get("default_labels")
     if default is None:
         default = dag._cache["default_labels"] = bool(
@@ -733,7 +819,7 @@ def exact_arc_weights(dag, arcs=None) -> pd.DataFrame:
     n_minus_a = fw.sum_exact(one)
     n_plus = bw.sum_exact((dag.outdegree == 0).astype(np.int64))
     n_plus_a = bw.sum_exact(one)
-    s, d = dag.src[idx], dag.dst[idx]
+    s, d = dag.src[idx].astype(np.int64), dag.dst[idx].astype(np.int64)
     return pd.DataFrame({
         "arc": idx, "src": s, "dst": d, "src_label": dag.labels[s], "dst_label": dag.labels[d],
         "spc": n_minus[s] * n_plus[d], "splc": n_minus_a[s] * n_plus[d], "spnp": n_minus_a[s] * n_plus_a[d],
@@ -852,19 +938,18 @@ def _fmt(x) -> str:
 
 
 def _weight_vector(dag: CitationDAG, weight):
-    """(name, table, w): the arc table used for reporting and the weight vector."""
+    """(name, weights, w): how the reported arc weights are computed, and the weight vector."""
     if isinstance(weight, str):
         name = weight.lower()
         if name not in MEASURES:
             raise ValueError(f"weight must be one of {MEASURES} or an array, not {weight!r}")
-        table = dag._path_table()
-        return name, table, table[name].to_numpy()
+        return name, dag._path_weights(), dag._path_weight(name)
     w = np.asarray(weight, dtype=np.float64)
     if w.shape != (dag.m,):
         raise ValueError(f"weight array must have one value per arc ({dag.m})")
     if not np.isfinite(w).all():
         raise ValueError("weights must be finite")
-    return "custom", dag._path_table(), w
+    return "custom", dag._path_weights(), w
 
 
 def _reach(n: int, frm: np.ndarray, to: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -885,18 +970,19 @@ def _near_max(w: np.ndarray, best: np.ndarray, rtol: float) -> np.ndarray:
     return w >= best - rtol * np.abs(best)
 
 
-def _result(dag, kind, name, table, w, sel, path_weight) -> MainPath:
+def _result(dag, kind, name, wt, w, sel, path_weight) -> MainPath:
     idx = np.flatnonzero(sel)
     s, d = dag.src[idx], dag.dst[idx]
     order = np.lexsort((d, s, dag.level[s]))
     idx = idx[order]
-    arcs = _arc_frame(dag, idx, *(table[m].to_numpy()[idx] for m in MEASURES), {})
+    s, d = s[order], d[order]
+    arcs = _arc_frame(dag, idx, *(_measure(wt, m, s, d) for m in MEASURES), {})
     arcs.insert(0, "arc", idx)
     arcs["weight"] = w[idx]
     arcs.attrs = {}
-    nodes = np.unique(np.concatenate([dag.src[idx], dag.dst[idx]]))
+    nodes = np.unique(np.concatenate([s, d])).astype(np.int64)
     nodes = nodes[np.lexsort((nodes, dag.level[nodes]))]
-    normalized = name != "custom" and bool(table.attrs.get("normalized", False))
+    normalized = name != "custom" and bool(wt.attrs.get("normalized", False))
     return MainPath(kind, name, arcs, nodes, path_weight, dag, normalized)
 
 
@@ -922,14 +1008,16 @@ def global_main_path(dag, weight="spc", *, rtol: float = TIE_RTOL) -> MainPath:
     optimal paths are kept; ``path_weight`` is the optimum.
     """
     dag = _as_dag(dag)
-    name, table, w = _weight_vector(dag, weight)
+    name, wt, w = _weight_vector(dag, weight)
     if dag.m == 0:
-        return _result(dag, "global", name, table, w, np.zeros(0, bool), 0.0)
+        return _result(dag, "global", name, wt, w, np.zeros(0, bool), 0.0)
     bt, bf = _best(dag, name, w)
-    through = bt[dag.src] + w + bf[dag.dst]
+    through = bt[dag.src]
+    through += w
+    through += bf[dag.dst]
     opt = float(through.max())
     sel = through >= opt - rtol * abs(opt)
-    return _result(dag, "global", name, table, w, sel, opt)
+    return _result(dag, "global", name, wt, w, sel, opt)
 
 
 def _choices(dag, name, w, rtol):
@@ -956,10 +1044,10 @@ def local_main_path(dag, weight="spc", direction: str = "forward", *, rtol: floa
     dag = _as_dag(dag)
     if direction not in ("forward", "backward"):
         raise ValueError("direction must be 'forward' or 'backward'")
-    name, table, w = _weight_vector(dag, weight)
+    name, wt, w = _weight_vector(dag, weight)
     kind = f"local-{direction}"
     if dag.m == 0:
-        return _result(dag, kind, name, table, w, np.zeros(0, bool), None)
+        return _result(dag, kind, name, wt, w, np.zeros(0, bool), None)
     out_ok, in_ok = _choices(dag, name, w, rtol)
     if direction == "forward":
         ends = (dag.indegree == 0)[dag.src]
@@ -973,7 +1061,7 @@ def local_main_path(dag, weight="spc", direction: str = "forward", *, rtol: floa
         start = ends & _near_max(w, best, rtol)
         reached = _reach(dag.n, dag.dst[in_ok], dag.src[in_ok], dag.src[start])
         sel = start | (in_ok & reached[dag.dst])
-    return _result(dag, kind, name, table, w, sel, None)
+    return _result(dag, kind, name, wt, w, sel, None)
 
 
 def key_route_main_path(dag, k: int = 10, weight="spc", search: str = "local", *, rtol: float = TIE_RTOL) -> MainPath:
@@ -995,10 +1083,10 @@ def key_route_main_path(dag, k: int = 10, weight="spc", search: str = "local", *
         raise ValueError("search must be 'local' or 'global'")
     if int(k) < 1:
         raise ValueError("k must be >= 1")
-    name, table, w = _weight_vector(dag, weight)
+    name, wt, w = _weight_vector(dag, weight)
     kind = f"key-route-{search}"
     if dag.m == 0:
-        return _result(dag, kind, name, table, w, np.zeros(0, bool), None)
+        return _result(dag, kind, name, wt, w, np.zeros(0, bool), None)
     kk = min(int(k), dag.m)
     thr = float(np.partition(w, dag.m - kk)[dag.m - kk])
     key = _near_max(w, thr, rtol)
@@ -1011,7 +1099,7 @@ def key_route_main_path(dag, k: int = 10, weight="spc", search: str = "local", *
     fr = _reach(dag.n, dag.src[fwd_ok], dag.dst[fwd_ok], dag.dst[key])
     br = _reach(dag.n, dag.dst[back_ok], dag.src[back_ok], dag.src[key])
     sel = key | (fwd_ok & fr[dag.src]) | (back_ok & br[dag.dst])
-    return _result(dag, kind, name, table, w, sel, thr)
+    return _result(dag, kind, name, wt, w, sel, thr)
 
 
 def main_path(dag, kind: str = "global", weight="spc", *, k: int = 10, rtol: float = TIE_RTOL) -> MainPath:
