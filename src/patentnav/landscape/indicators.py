@@ -98,6 +98,14 @@ def _valid_count(a) -> int:
     return int(len(a) - a.null_count)
 
 
+def _publication_index(pub) -> pd.Index:
+    """``pd.Index(pub.to_numpy(), name="publication_number")``, without the Python strings
+    when every number is given (the same ``str`` index)."""
+    if len(pub) and not pub.null_count:
+        return pd.Index(pd.array(pub, dtype="str"), name="publication_number")
+    return pd.Index(pub.to_numpy(), name="publication_number")
+
+
 def herfindahl_diversity(a: sp.spmatrix, classes: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``1 - sum_j s_ij^2`` over the classes of the documents linked to each row, with Hall's correction.
 
@@ -117,13 +125,24 @@ def herfindahl_diversity(a: sp.spmatrix, classes: sp.spmatrix) -> tuple[np.ndarr
         ``uncorrected = 1 - ||row-normalised (a @ X_frac)||^2`` (NaN where ``N = 0``);
         ``corrected = uncorrected * N / (N - 1)`` (NaN where ``N < 2``); ``n = N``.
     """
+    return _diversity(a, *_fractional_classes(classes))
+
+
+def _fractional_classes(classes: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``X_frac`` (each document's row of ``classes`` divided by its row sum) and whether
+    each document has a class: the part of :func:`herfindahl_diversity` shared by
+    generality and originality, made once."""
     x = sp.csr_matrix(classes, dtype=np.float64)
     per_doc = np.asarray(x.sum(axis=1)).ravel()
     inv = np.divide(1.0, per_doc, out=np.zeros_like(per_doc), where=per_doc > 0)
-    xf = sp.diags(inv) @ x
+    return sp.diags(inv) @ x, (per_doc > 0).astype(np.float64)
+
+
+def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray):
+    """:func:`herfindahl_diversity` from :func:`_fractional_classes`."""
     a = sp.csr_matrix(a, dtype=np.float64)
     m = a @ xf
-    n = a @ (per_doc > 0).astype(np.float64)
+    n = a @ has_class
     sumsq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
@@ -144,42 +163,60 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
         indicators; ``"section"``: the IPC section of the first code; None: one field.
         Documents without such a code have a null field and form their own cohort per year.
     """
-    pub = corpus["publication_number"].to_numpy()
-    year = pc.year(corpus["filing_date"]).to_pandas().astype("Int64").to_numpy()
-    n = len(pub)
+    year, fld, size = _cohort_columns(corpus, field)
+    out = pd.DataFrame({"cohort_year": year, "cohort_field": fld}, index=_publication_index(corpus["publication_number"]))
+    out["cohort_size"] = size
+    return out
+
+
+def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray, np.ndarray]:
+    """:func:`cohorts` as arrays: filing year (``Int64``), field (object, None where there is
+    none) and cohort size. Fields are integer codes until the end: the rule runs once per
+    distinct IPC code, the first code with a field is found on the codes, and the cohort
+    sizes are one ``np.bincount`` over (year, field) codes."""
+    years = pc.year(corpus["filing_date"])
+    year = pd.array(years.to_pandas().astype("Int64").to_numpy(), dtype="Int64")
+    n = len(year)
     if field is None:
-        fld = np.full(n, "all", dtype=object)
+        names, code = np.array(["all"], dtype=object), np.zeros(n, dtype=np.int64)
     elif field in ("wipo", "section"):
-        from .._arrow import map_unique
-
-        lists = corpus["ipc"].combine_chunks()
-        flat = pc.list_flatten(lists)
-        parent = pc.list_parent_indices(lists).to_numpy()
-        if field == "wipo":
-            from ..classify.wipo import wipo_field
-
-            def fn(c):
-                w = wipo_field(c) if c else None
-                return None if w is None else w.field_en
-        else:
-            def fn(c):
-                return c[0] if c else None
-        f = np.asarray(map_unique(flat.cast(pa.string()), fn).to_numpy(zero_copy_only=False), dtype=object)
-        ok = pd.notna(f)
-        fld = np.full(n, None, dtype=object)
-        p = parent[ok]  # list parent indices are ascending: a row's first code starts its run
-        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, dtype=np.int64)
-        fld[p[first]] = f[ok][first]
+        names, code = _first_field(corpus["ipc"], field)
     else:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
-    out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
-                       index=pd.Index(pub, name="publication_number"))
-    ids = np.zeros(n, dtype=np.int64)  # one integer per (year, field); a null is a value of its own
-    for c in out.columns:
-        codes, uniques = pd.factorize(out[c].astype(object).where(out[c].notna(), "\0null").to_numpy())
-        ids = ids * (len(uniques) + 1) + codes
-    out["cohort_size"] = np.bincount(ids)[ids] if n else np.zeros(0, dtype=np.int64)
-    return out
+    fld = np.append(names, None)[code]  # code -1: no field
+    if not n:
+        return year, fld, np.zeros(0, dtype=np.int64)
+    ok = ~year.isna()
+    y = year.to_numpy(dtype=np.int64, na_value=0)
+    y = np.where(ok, y - (y[ok].min() if ok.any() else 0) + 1, 0)  # 0: no year, a value of its own
+    ids = y * (len(names) + 1) + code + 1
+    return year, fld, np.bincount(ids)[ids]
+
+
+def _first_field(ipc, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct field names and, per row of the ``ipc`` lists, the code (index into the
+    names) of the field of its first IPC code that has one (-1: none)."""
+    if field == "wipo":
+        from ..classify.wipo import wipo_field
+
+        def fn(c):
+            w = wipo_field(c) if c else None
+            return None if w is None else w.field_en
+    else:
+        def fn(c):
+            return c[0] if c else None
+    lists = ipc.combine_chunks() if isinstance(ipc, pa.ChunkedArray) else ipc
+    n = len(lists)
+    enc = pc.dictionary_encode(pc.list_flatten(lists).cast(pa.string()))
+    per_code, names = pd.factorize(np.array([fn(c) for c in enc.dictionary.to_pylist()], dtype=object))
+    f = np.append(per_code, -1)[pc.fill_null(enc.indices, -1).to_numpy()]  # a null code has no field
+    ok = f >= 0
+    p = pc.list_parent_indices(lists).to_numpy()[ok]  # ascending: a row's first code starts its run
+    code = np.full(n, -1, dtype=np.int64)
+    if len(p):
+        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+        code[p[first]] = f[ok][first]
+    return np.asarray(names, dtype=object), code
 
 
 def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
@@ -215,7 +252,7 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
     if graph.level != "document" or graph.n != n:
         raise ValueError("graph must be the document-level citation graph of this corpus")
     fwd_col = f"forward_citations_{window}y"
-    idx = pd.Index(t["publication_number"].to_numpy(), name="publication_number")
+    idx = _publication_index(t["publication_number"])
     out = pd.DataFrame(index=idx)
     notes: dict[str, str] = {}
     has_refs = np.asarray(pc.greater(pc.list_value_length(t["cited_publications"]), 0).to_numpy(), dtype=bool)
@@ -246,8 +283,8 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
 
     # backward citations: unknown (null) for documents whose source file lists no citation at all
     back = pd.array(graph.n_references, dtype="Int64")
-    sf = t["source_file"].to_pandas().fillna("")
-    file_has = pd.Series(has_refs).groupby(sf.to_numpy()).transform("max").to_numpy(dtype=bool)
+    sf = pc.dictionary_encode(pc.fill_null(t["source_file"], "").combine_chunks()).indices.to_numpy()
+    file_has = (np.bincount(sf, weights=has_refs, minlength=1) > 0)[sf]
     back[~file_has] = pd.NA
     out["backward_citations"] = back
     if n_citing_docs == 0:
@@ -284,8 +321,9 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
     a = graph.matrix
+    frac = _fractional_classes(x)
     for name, mat, linked in (("generality", a, "citing"), ("originality", a.T.tocsr(), "cited")):
-        cor, unc, nn = herfindahl_diversity(mat, x)
+        cor, unc, nn = _diversity(mat, *frac)
         out[name] = cor
         out[f"{name}_uncorrected"] = unc
         out[f"{name}_n"] = pd.array(nn, dtype="Int64")
@@ -312,10 +350,10 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                            + (f"; {neg:,} negative lags (grant before filing) set to null" if neg else ""))
                           if k else f"grant_lag: no document has both grant_date and filing_date (0 of {n:,})")
 
-    coh = cohorts(corpus, field)
-    out["cohort_year"] = coh["cohort_year"].to_numpy()
-    out["cohort_field"] = coh["cohort_field"].to_numpy()
-    out["cohort_size"] = coh["cohort_size"].to_numpy()
+    year, fld, size = _cohort_columns(corpus, field)
+    out["cohort_year"] = year.to_numpy()
+    out["cohort_field"] = fld
+    out["cohort_size"] = size
 
     available = {c: bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
     out.attrs["availability"] = notes
@@ -356,20 +394,18 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
     if columns is None:
         columns = [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_")
                                                                          and c.endswith("y"))]
-    keys = [indicators[b].astype(object).where(indicators[b].notna(), "\0null").to_numpy() for b in by]
-    cohort = None  # one integer per cohort, factorised once for every column (the same groups as the keys)
-    if keys:
-        cohort = np.zeros(len(indicators), dtype=np.int64)
-        for k in keys:
-            codes, uniques = pd.factorize(k)
-            cohort = cohort * (len(uniques) + 1) + codes
+    values = pd.DataFrame({c: pd.to_numeric(indicators[c], errors="coerce").astype("float64") for c in columns},
+                          index=indicators.index)
+    if by:  # the cohort statistic of every column in one grouped pass over integer cohort codes
+        cohort = _cohort_codes(indicators, by)
+        stats = getattr(values.groupby(cohort), method)().to_numpy()[cohort]
+    else:
+        stats = np.array([[getattr(values[c], method)() for c in values.columns]])
+    col = {c: j for j, c in enumerate(values.columns)}
     out = pd.DataFrame(index=indicators.index)
+    empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
     for c in columns:
-        v = pd.to_numeric(indicators[c], errors="coerce").astype("float64")
-        stat = v.groupby(cohort).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
-        stat = stat.to_numpy()
-        vv = v.to_numpy()
-        empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
+        stat, vv = np.broadcast_to(stats[:, col[c]], len(values)), values[c].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(stat > 0, vv / stat, np.where(np.isnan(vv), np.nan, empty))
         if c == "grant_lag":
@@ -378,6 +414,16 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         out[f"{c}_norm"] = r
     out.attrs.update(indicators.attrs)
     return out
+
+
+def _cohort_codes(df: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """One integer per distinct combination of the ``by`` columns, 0 to k - 1 (a null is a
+    value of its own): the groups of pandas' ``groupby`` on those columns with nulls kept."""
+    ids = np.zeros(len(df), dtype=np.int64)
+    for b in by:
+        codes, uniques = pd.factorize(df[b])
+        ids = ids * (len(uniques) + 1) + np.where(codes < 0, len(uniques), codes)
+    return pd.factorize(ids)[0]
 
 
 def composite_index(normalised: pd.DataFrame, components: Iterable[str] = QUALITY_INDEX_4,
@@ -486,8 +532,11 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     if table is None:
         table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)
     used = table.attrs["components_used"]
-    titles = pd.Series(corpus["title"].to_pandas().to_numpy(), index=table.index)
-    df = table.assign(title=titles)
+    rows = _top_candidates(table, top)
+    df, title = (table, corpus["title"]) if rows is None else (table.iloc[rows], corpus["title"].take(rows))
+    # the dtype pandas infers for the whole title column: str when any title is given
+    dtype = "str" if corpus["title"].null_count < len(corpus) else None
+    df = df.assign(title=pd.Series(title.to_pandas().to_numpy(), index=df.index, dtype=dtype))
     df = df.reset_index()
     df = df.sort_values(["quality_index_n", "quality_index", "cohort_size", "publication_number"],
                         ascending=[False, False, False, True], na_position="last", kind="mergesort")
@@ -502,3 +551,29 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     out = df[cols]
     out.attrs.update(table.attrs)
     return out
+
+
+def _top_candidates(table: pd.DataFrame, top: int) -> np.ndarray | None:
+    """Positions (ascending) of the rows that can be among the first ``top`` of
+    :func:`key_patents`: per ``quality_index_n``, highest first, the rows whose
+    ``quality_index`` reaches the ``top``-th highest still needed (ties kept), so that the
+    sort, stable in corpus order, runs on a few rows and gives the same head. None (sort
+    every row) when ``top`` does not cut the table or ``quality_index_n`` is not finite."""
+    k = table["quality_index_n"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if not (isinstance(top, (int, np.integer)) and 0 <= top < len(table)) or not np.isfinite(k).all():
+        return None
+    q = table["quality_index"].to_numpy(dtype=np.float64, na_value=np.nan)
+    q = np.where(np.isnan(q), -np.inf, q)  # a null index sorts last
+    keep = np.zeros(len(table), dtype=bool)
+    need = int(top)
+    for v in np.unique(k)[::-1]:
+        if need <= 0:
+            break
+        rows = np.flatnonzero(k == v)
+        if len(rows) > need:
+            qv = q[rows]
+            rows = rows[qv >= np.partition(qv, len(qv) - need)[len(qv) - need]]
+        keep[rows] = True
+        need -= len(rows)
+    return np.flatnonzero(keep)
+
