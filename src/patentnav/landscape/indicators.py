@@ -54,6 +54,7 @@ __all__ = [
     "quality_table",
     "key_patents",
     "availability_table",
+    "REPORT_COLUMNS",
 ]
 
 #: Components of the OECD "quality index 4" (Squicciarini et al. 2013, section on the
@@ -245,6 +246,14 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
         claims_count)"); ``attrs["available"]`` to a bool; ``attrs["graph"]`` has the
         citation graph's summary.
     """
+    return _quality_indicators(corpus, window, field, graph, level)
+
+
+def _quality_indicators(corpus, window: int, field: str | None, graph: CitationGraph | None, level: str,
+                        diversity: Sequence[str] = ("generality", "originality")) -> pd.DataFrame:
+    """:func:`quality_indicators`; of generality and originality only those in ``diversity``
+    are computed (the other's columns are left out; its note and availability come from
+    its ``N``, which needs no matrix product)."""
     n = len(corpus)
     t = corpus.table
     if graph is None:
@@ -322,14 +331,20 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
 
     a = graph.matrix
     frac = _fractional_classes(x)
-    for name, mat, linked in (("generality", a, "citing"), ("originality", a.T.tocsr(), "cited")):
-        cor, unc, nn = _diversity(mat, *frac)
-        out[name] = cor
-        out[f"{name}_uncorrected"] = unc
-        out[f"{name}_n"] = pd.array(nn, dtype="Int64")
+    skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
+    for name, linked in (("generality", "citing"), ("originality", "cited")):
+        if name in diversity:
+            cor, unc, nn = _diversity(a if name == "generality" else a.T.tocsr(), *frac)
+            out[name] = cor
+            out[f"{name}_uncorrected"] = unc
+            out[f"{name}_n"] = pd.array(nn, dtype="Int64")
+        else:  # N only, for the note
+            nn = np.asarray((a if name == "generality" else a.T) @ frac[1]).astype(np.int64)
+            skipped[name] = bool(graph.has_citation_data and (nn >= 2).any())
         if not graph.has_citation_data:
             for c in (name, f"{name}_uncorrected", f"{name}_n"):
-                out[c] = pd.NA if c.endswith("_n") else np.nan
+                if name in diversity:
+                    out[c] = pd.NA if c.endswith("_n") else np.nan
             notes[name] = f"{name}: {no_refs}"
         else:
             k2 = int((nn >= 2).sum())
@@ -337,8 +352,8 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                            f"{linked} documents with IPC codes; {len(graph.src):,} in-corpus arcs"
                            + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
                               "classification" if name == "originality" else "") + ")")
-    out["generality_n"] = out["generality_n"].astype("Int64")
-    out["originality_n"] = out["originality_n"].astype("Int64")
+    for name in diversity:
+        out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
 
     # grant lag
     g = pc.days_between(t["filing_date"], t["grant_date"]).to_pandas().astype("float64")
@@ -355,7 +370,7 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
     out["cohort_field"] = fld
     out["cohort_size"] = size
 
-    available = {c: bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
+    available = {c: skipped[c] if c in skipped else bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
     out.attrs["availability"] = notes
     out.attrs["available"] = available
     out.attrs["window"] = window
@@ -392,8 +407,7 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
     if method not in ("max", "mean"):
         raise ValueError(f"method must be 'max' or 'mean', not {method!r}")
     if columns is None:
-        columns = [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_")
-                                                                         and c.endswith("y"))]
+        columns = _normalised_columns(indicators)
     values = pd.DataFrame({c: pd.to_numeric(indicators[c], errors="coerce").astype("float64") for c in columns},
                           index=indicators.index)
     if by:  # the cohort statistic of every column in one grouped pass over integer cohort codes
@@ -414,6 +428,11 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         out[f"{c}_norm"] = r
     out.attrs.update(indicators.attrs)
     return out
+
+
+def _normalised_columns(indicators: pd.DataFrame) -> list[str]:
+    """The indicator columns of ``indicators`` that :func:`normalise_by_cohort` normalises by default."""
+    return [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_") and c.endswith("y"))]
 
 
 def _cohort_codes(df: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
@@ -467,8 +486,20 @@ def _default_components(window: int, components):
 COMPOSITE_METHOD = "mean"
 
 
+#: The columns of :func:`quality_table` that the landscape report reads: :func:`key_patents`
+#: (default components and window) and :func:`patentnav.quality.document_quality`. The report
+#: asks for these only (``columns=``): the others are not kept, originality is not computed.
+REPORT_COLUMNS: tuple[str, ...] = (
+    "forward_citations_5y", "forward_citations_source", "family_size", "claims", "generality", "grant_lag",
+    "cohort_year", "cohort_field", "cohort_size", "forward_citations_5y_norm", "family_size_norm", "claims_norm",
+    "generality_norm", "quality_index", "quality_index_n", "claim_length_unit", "total_claims", "independent_claims",
+    "dependent_ratio", "first_claim_words", "shortest_independent_claim_words",
+)
+
+
 def quality_table(corpus, components: Iterable[str] | None = None, window: int = 5, field: str | None = "wipo",
-                  method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None) -> pd.DataFrame:
+                  method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None,
+                  columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Raw indicators, cohort-normalised indicators, the composite index and the claim-based
     indicators (:func:`patentnav.landscape.claims.claim_indicators`) in one table.
 
@@ -477,35 +508,55 @@ def quality_table(corpus, components: Iterable[str] | None = None, window: int =
     ``"max"`` (the OECD 2013 scale, capped at 1: every cohort's best document scores 1).
     ``attrs["method"]`` records it.
 
+    ``columns``: keep only these columns (in table order; every note of ``attrs`` stays), and
+    compute no more than they and the composite need (e.g. :data:`REPORT_COLUMNS`). Default:
+    all.
+
     Made once per corpus, arguments and ``graph`` (:mod:`patentnav.model.shared`): the
     landscape report's key patents and quality section share one table.
     """
     from ..model.shared import shared
 
-    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph))
-    made = shared(corpus, key, lambda: (graph, _quality_table(corpus, components, window, field, method, graph)))
+    columns = None if columns is None else tuple(columns)
+    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph),
+           columns)
+
+    def make():
+        return _quality_table(corpus, components, window, field, method, graph, columns)
+
+    made = shared(corpus, key, lambda: (graph, make()))
     if made[0] is not graph:  # another graph had this id: compute afresh
-        made = (graph, _quality_table(corpus, components, window, field, method, graph))
+        made = (graph, make())
     return made[1].copy(deep=False)  # copy-on-write: a caller's changes stay its own
 
 
-def _quality_table(corpus, components, window, field, method, graph) -> pd.DataFrame:
+def _quality_table(corpus, components, window, field, method, graph, columns=None) -> pd.DataFrame:
     comps = _default_components(window, components)
-    raw = quality_indicators(corpus, window=window, field=field, graph=graph)
-    norm = normalise_by_cohort(raw, method=method)
+    wanted = None if columns is None else set(columns)
+
+    def normalised(c: str) -> bool:  # kept normalised, or a component of the composite
+        return wanted is None or c in comps or f"{c}_norm" in wanted
+
+    diversity = tuple(d for d in ("generality", "originality") if normalised(d)
+                      or {d, f"{d}_uncorrected", f"{d}_n"} & wanted)
+    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity)
+    norm = normalise_by_cohort(raw, columns=[c for c in _normalised_columns(raw) if normalised(c)], method=method)
     comp = composite_index(norm, comps)
-    out = pd.concat([raw, norm, comp], axis=1)
+    parts = [raw, norm, comp] if wanted is None else [p[[c for c in p.columns if c in wanted]] for p in (raw, norm, comp)]
+    out = pd.concat(parts, axis=1)
     out.attrs.update(comp.attrs)
     out.attrs["method"] = method
-    return _with_claim_indicators(out, corpus)
+    return _with_claim_indicators(out, corpus, wanted)
 
 
-def _with_claim_indicators(table: pd.DataFrame, corpus) -> pd.DataFrame:
-    """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined."""
+def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = None) -> pd.DataFrame:
+    """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined
+    (those in ``wanted``, when given)."""
     from .claims import claim_indicators
 
     ci = claim_indicators(corpus)
-    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns})
+    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
+                          and (wanted is None or c in wanted)})
     out.attrs.update(table.attrs)
     out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
     return out
