@@ -170,9 +170,9 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
     return out
 
 
-def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray, np.ndarray]:
-    """:func:`cohorts` as arrays: filing year (``Int64``), field (object, None where there is
-    none) and cohort size. Fields are integer codes until the end: the rule runs once per
+def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.ExtensionArray, object, np.ndarray]:
+    """:func:`cohorts` as arrays: filing year (``Int64``), field (:func:`_labels`) and cohort
+    size. Fields are integer codes until the end: the rule runs once per
     distinct IPC code, the first code with a field is found on the codes, and the cohort
     sizes are one ``np.bincount`` over (year, field) codes."""
     years = pc.year(corpus["filing_date"])
@@ -184,7 +184,7 @@ def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.Extens
         names, code = _first_field(corpus["ipc"], field)
     else:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
-    fld = np.append(names, None)[code]  # code -1: no field
+    fld = _labels(names, code)
     if not n:
         return year, fld, np.zeros(0, dtype=np.int64)
     ok = ~year.isna()
@@ -192,6 +192,15 @@ def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.Extens
     y = np.where(ok, y - (y[ok].min() if ok.any() else 0) + 1, 0)  # 0: no year, a value of its own
     ids = y * (len(names) + 1) + code + 1
     return year, fld, np.bincount(ids)[ids]
+
+
+def _labels(names: np.ndarray, code: np.ndarray):
+    """``names[code]`` (None for code -1) as pandas infers a column from those strings: ``str``
+    when any is given (built in Arrow, not from a million Python strings), else object."""
+    if not (code >= 0).any():
+        return np.full(len(code), None, dtype=object)
+    table = pa.array(list(names) + [None], pa.large_string())
+    return pd.array(table.take(np.where(code < 0, len(names), code)), dtype="str")
 
 
 def _first_field(ipc, field: str) -> tuple[np.ndarray, np.ndarray]:
