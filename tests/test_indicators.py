@@ -20,6 +20,7 @@ from patentnav.landscape.indicators import (
     COLUMN_DOCS,
     QUALITY_INDEX_4,
     QUALITY_INDEX_6,
+    REPORT_COLUMNS,
     availability_table,
     cohorts,
     composite_index,
@@ -347,3 +348,102 @@ def test_uspto_sample_indicators():
     assert q["patent_scope"].notna().sum() == 201
     kp = key_patents(u, graph=g)
     assert kp.attrs["components_used"] == ["forward_citations_5y", "claims"]
+
+
+# --- the vectorised implementations equal their plain definitions ---------------------------------
+
+
+def _cohorts_reference(c, field):
+    """The definition of :func:`cohorts`: the field of each document's first code that has
+    one, mapped code by code; cohort sizes by grouping on the (year, field) labels."""
+    from patentnav.classify.wipo import wipo_field
+
+    rule = {"wipo": lambda s: getattr(wipo_field(s), "field_en", None), "section": lambda s: s[0] if s else None}
+    fields = []
+    for codes in c["ipc"].to_pylist():
+        found = [rule[field](s) for s in (codes or []) if s] if field else ["all"]
+        fields.append(next((f for f in found if f is not None), None))
+    years = [None if d is None else d.year for d in c["filing_date"].to_pylist()]
+    keys = pd.Series(list(zip(years, fields)))
+    return years, fields, keys.map(keys.value_counts()).tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cohorts_match_their_definition(seed):
+    rng = np.random.default_rng(seed)
+    pool = ["H04W4/00", "G06F3/01", "B64U10/13", "B64C39/02", "A01B1/00", "", None, "Z99Z1/00", "H01L21/00"]
+    n = 300
+    ipc = [None if rng.random() < 0.05 else [pool[i] for i in rng.integers(0, len(pool), rng.integers(0, 4))]
+           for _ in range(n)]
+    dates = [None if rng.random() < 0.1 else D(int(rng.integers(2005, 2009)), 1, 1) for _ in range(n)]
+    c = corpus(publication_number=[f"X-{i}-A" for i in range(n)], ipc=pa.array(ipc, pa.list_(pa.string())),
+               filing_date=pa.array(dates, pa.date32()))
+    for field in ("wipo", "section", None):
+        years, fields, sizes = _cohorts_reference(c, field)
+        w = cohorts(c, field=field)
+        assert [None if pd.isna(y) else y for y in w["cohort_year"]] == years
+        assert [None if pd.isna(f) else f for f in w["cohort_field"]] == fields
+        assert w["cohort_size"].tolist() == sizes and w.index.tolist() == c["publication_number"].to_pylist()
+
+
+@pytest.mark.parametrize("method", ["max", "mean"])
+def test_normalise_by_cohort_equals_grouped_transform(method):
+    """One grouped pass over integer cohort codes gives, bit for bit, each column's
+    ``groupby(year, field).transform(method)`` (pandas' compensated sums included)."""
+    rng = np.random.default_rng(7)
+    n = 5000
+    df = pd.DataFrame({
+        "cohort_year": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(2000, 2010, n)), dtype="Int64"),
+        "cohort_field": np.where(rng.random(n) < 0.05, None, rng.choice(["X", "Y", "Z"], n)).astype(object),
+        "claims": pd.array(np.where(rng.random(n) < 0.2, None, rng.integers(0, 40, n)), dtype="Int64"),
+        "generality": np.where(rng.random(n) < 0.3, np.nan, rng.random(n) / 3),
+        "grant_lag": np.where(rng.random(n) < 0.3, np.nan, rng.random(n) * 7),
+    })
+    got = normalise_by_cohort(df, method=method)
+    for c in ("claims", "generality", "grant_lag"):
+        v = pd.to_numeric(df[c], errors="coerce").astype("float64")
+        stat = v.groupby([df["cohort_year"], df["cohort_field"]], dropna=False).transform(method).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(stat > 0, v / stat, np.where(v.isna(), np.nan, 0.0 if method == "max" else 1.0))
+            if c == "grant_lag":
+                r = 1.0 - r if method == "max" else np.where(r > 0, 1.0 / r, np.nan)
+        assert np.array_equal(got[f"{c}_norm"].to_numpy(), r, equal_nan=True), c
+
+
+def test_key_patents_equals_the_full_sort():
+    """Sorting only the candidate rows gives the head of the full sort: ties, nulls, every top."""
+    rng = np.random.default_rng(3)
+    n = 400
+    pubs = [f"P-{i:04d}-A" for i in rng.permutation(n)]
+    c = corpus(publication_number=pubs, title=[None if i % 7 == 0 else f"t{i}" for i in range(n)])
+    table = pd.DataFrame({
+        "quality_index": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 6, n) / 4),
+        "quality_index_n": rng.integers(0, 3, n),
+        "cohort_size": rng.integers(1, 4, n),
+        "cohort_year": 2010, "cohort_field": "X", "forward_citations_source": 1,
+    }, index=pd.Index(pubs, name="publication_number"))
+    table.loc[table["quality_index"].isna(), "quality_index_n"] = 0
+    table.attrs["components_used"] = []
+    full = table.assign(title=pd.Series(c["title"].to_pandas().to_numpy(), index=table.index)).reset_index()
+    full = full.sort_values(["quality_index_n", "quality_index", "cohort_size", "publication_number"],
+                            ascending=[False, False, False, True], na_position="last", kind="mergesort")
+    for top in (0, 1, 5, 17, 60, 200, n - 1, n, n + 5):
+        kp = key_patents(c, top=top, table=table)
+        want = full.head(top)
+        assert kp["publication_number"].tolist() == want["publication_number"].tolist(), top
+        assert kp["title"].dtype == want["title"].dtype and kp["title"].isna().tolist() == want["title"].isna().tolist()
+
+
+@pytest.mark.parametrize("data", ["hand", "drones"])
+def test_report_columns_are_the_full_tables(data, request):
+    """``columns=``: the same columns, values and notes as the full table, without computing
+    the rest (originality: its availability and note from N alone)."""
+    c = request.getfixturevalue(data)
+    full = quality_table(c)
+    lean = quality_table(c, columns=REPORT_COLUMNS)
+    assert list(lean.columns) == [x for x in full.columns if x in REPORT_COLUMNS] == list(REPORT_COLUMNS)
+    pd.testing.assert_frame_equal(lean, full[list(REPORT_COLUMNS)], check_exact=True)
+    assert lean.attrs == full.attrs
+    pd.testing.assert_frame_equal(key_patents(c, top=5, table=lean), key_patents(c, top=5, table=full), check_exact=True)
+    only = quality_table(c, columns=["originality_n", "patent_scope_norm"])
+    pd.testing.assert_frame_equal(only, full[["originality_n", "patent_scope_norm"]], check_exact=True)

@@ -54,6 +54,7 @@ __all__ = [
     "quality_table",
     "key_patents",
     "availability_table",
+    "REPORT_COLUMNS",
 ]
 
 #: Components of the OECD "quality index 4" (Squicciarini et al. 2013, section on the
@@ -98,6 +99,14 @@ def _valid_count(a) -> int:
     return int(len(a) - a.null_count)
 
 
+def _publication_index(pub) -> pd.Index:
+    """``pd.Index(pub.to_numpy(), name="publication_number")``, without the Python strings
+    when every number is given (the same ``str`` index)."""
+    if len(pub) and not pub.null_count:
+        return pd.Index(pd.array(pub, dtype="str"), name="publication_number")
+    return pd.Index(pub.to_numpy(), name="publication_number")
+
+
 def herfindahl_diversity(a: sp.spmatrix, classes: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``1 - sum_j s_ij^2`` over the classes of the documents linked to each row, with Hall's correction.
 
@@ -117,13 +126,24 @@ def herfindahl_diversity(a: sp.spmatrix, classes: sp.spmatrix) -> tuple[np.ndarr
         ``uncorrected = 1 - ||row-normalised (a @ X_frac)||^2`` (NaN where ``N = 0``);
         ``corrected = uncorrected * N / (N - 1)`` (NaN where ``N < 2``); ``n = N``.
     """
+    return _diversity(a, *_fractional_classes(classes))
+
+
+def _fractional_classes(classes: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``X_frac`` (each document's row of ``classes`` divided by its row sum) and whether
+    each document has a class: the part of :func:`herfindahl_diversity` shared by
+    generality and originality, made once."""
     x = sp.csr_matrix(classes, dtype=np.float64)
     per_doc = np.asarray(x.sum(axis=1)).ravel()
     inv = np.divide(1.0, per_doc, out=np.zeros_like(per_doc), where=per_doc > 0)
-    xf = sp.diags(inv) @ x
+    return sp.diags(inv) @ x, (per_doc > 0).astype(np.float64)
+
+
+def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray):
+    """:func:`herfindahl_diversity` from :func:`_fractional_classes`."""
     a = sp.csr_matrix(a, dtype=np.float64)
     m = a @ xf
-    n = a @ (per_doc > 0).astype(np.float64)
+    n = a @ has_class
     sumsq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
@@ -144,42 +164,69 @@ def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
         indicators; ``"section"``: the IPC section of the first code; None: one field.
         Documents without such a code have a null field and form their own cohort per year.
     """
-    pub = corpus["publication_number"].to_numpy()
-    year = pc.year(corpus["filing_date"]).to_pandas().astype("Int64").to_numpy()
-    n = len(pub)
+    year, fld, size = _cohort_columns(corpus, field)
+    out = pd.DataFrame({"cohort_year": year, "cohort_field": fld}, index=_publication_index(corpus["publication_number"]))
+    out["cohort_size"] = size
+    return out
+
+
+def _cohort_columns(corpus, field: str | None) -> tuple[pd.api.extensions.ExtensionArray, object, np.ndarray]:
+    """:func:`cohorts` as arrays: filing year (``Int64``), field (:func:`_labels`) and cohort
+    size. Fields are integer codes until the end: the rule runs once per
+    distinct IPC code, the first code with a field is found on the codes, and the cohort
+    sizes are one ``np.bincount`` over (year, field) codes."""
+    years = pc.year(corpus["filing_date"])
+    year = pd.array(years.to_pandas().astype("Int64").to_numpy(), dtype="Int64")
+    n = len(year)
     if field is None:
-        fld = np.full(n, "all", dtype=object)
+        names, code = np.array(["all"], dtype=object), np.zeros(n, dtype=np.int64)
     elif field in ("wipo", "section"):
-        from .._arrow import map_unique
-
-        lists = corpus["ipc"].combine_chunks()
-        flat = pc.list_flatten(lists)
-        parent = pc.list_parent_indices(lists).to_numpy()
-        if field == "wipo":
-            from ..classify.wipo import wipo_field
-
-            def fn(c):
-                w = wipo_field(c) if c else None
-                return None if w is None else w.field_en
-        else:
-            def fn(c):
-                return c[0] if c else None
-        f = np.asarray(map_unique(flat.cast(pa.string()), fn).to_numpy(zero_copy_only=False), dtype=object)
-        ok = pd.notna(f)
-        fld = np.full(n, None, dtype=object)
-        p = parent[ok]  # list parent indices are ascending: a row's first code starts its run
-        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, dtype=np.int64)
-        fld[p[first]] = f[ok][first]
+        names, code = _first_field(corpus["ipc"], field)
     else:
         raise ValueError(f"field must be 'wipo', 'section' or None, not {field!r}")
-    out = pd.DataFrame({"cohort_year": pd.array(year, dtype="Int64"), "cohort_field": fld},
-                       index=pd.Index(pub, name="publication_number"))
-    ids = np.zeros(n, dtype=np.int64)  # one integer per (year, field); a null is a value of its own
-    for c in out.columns:
-        codes, uniques = pd.factorize(out[c].astype(object).where(out[c].notna(), "\0null").to_numpy())
-        ids = ids * (len(uniques) + 1) + codes
-    out["cohort_size"] = np.bincount(ids)[ids] if n else np.zeros(0, dtype=np.int64)
-    return out
+    fld = _labels(names, code)
+    if not n:
+        return year, fld, np.zeros(0, dtype=np.int64)
+    ok = ~year.isna()
+    y = year.to_numpy(dtype=np.int64, na_value=0)
+    y = np.where(ok, y - (y[ok].min() if ok.any() else 0) + 1, 0)  # 0: no year, a value of its own
+    ids = y * (len(names) + 1) + code + 1
+    return year, fld, np.bincount(ids)[ids]
+
+
+def _labels(names: np.ndarray, code: np.ndarray):
+    """``names[code]`` (None for code -1) as pandas infers a column from those strings: ``str``
+    when any is given (built in Arrow, not from a million Python strings), else object."""
+    if not (code >= 0).any():
+        return np.full(len(code), None, dtype=object)
+    table = pa.array(list(names) + [None], pa.large_string())
+    return pd.array(table.take(np.where(code < 0, len(names), code)), dtype="str")
+
+
+def _first_field(ipc, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct field names and, per row of the ``ipc`` lists, the code (index into the
+    names) of the field of its first IPC code that has one (-1: none)."""
+    if field == "wipo":
+        from ..classify.wipo import wipo_field
+
+        def fn(c):
+            w = wipo_field(c) if c else None
+            return None if w is None else w.field_en
+    else:
+        def fn(c):
+            return c[0] if c else None
+    lists = ipc.combine_chunks() if isinstance(ipc, pa.ChunkedArray) else ipc
+    n = len(lists)
+    enc = pc.dictionary_encode(pc.list_flatten(lists).cast(pa.string()))
+    per_code, names = pd.factorize(np.array([fn(c) for c in enc.dictionary.to_pylist()], dtype=object))
+    f = np.append(per_code, -1)[pc.fill_null(enc.indices, -1).to_numpy()]  # a null code has no field
+    ok = f >= 0
+    p = pc.list_parent_indices(lists).to_numpy()[ok]  # ascending: a row's first code starts its run
+    code = np.full(n, -1, dtype=np.int64)
+    if len(p):
+        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+        code[p[first]] = f[ok][first]
+    return np.asarray(names, dtype=object), code
 
 
 def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
@@ -208,6 +255,14 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
         claims_count)"); ``attrs["available"]`` to a bool; ``attrs["graph"]`` has the
         citation graph's summary.
     """
+    return _quality_indicators(corpus, window, field, graph, level)
+
+
+def _quality_indicators(corpus, window: int, field: str | None, graph: CitationGraph | None, level: str,
+                        diversity: Sequence[str] = ("generality", "originality")) -> pd.DataFrame:
+    """:func:`quality_indicators`; of generality and originality only those in ``diversity``
+    are computed (the other's columns are left out; its note and availability come from
+    its ``N``, which needs no matrix product)."""
     n = len(corpus)
     t = corpus.table
     if graph is None:
@@ -215,7 +270,7 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
     if graph.level != "document" or graph.n != n:
         raise ValueError("graph must be the document-level citation graph of this corpus")
     fwd_col = f"forward_citations_{window}y"
-    idx = pd.Index(t["publication_number"].to_numpy(), name="publication_number")
+    idx = _publication_index(t["publication_number"])
     out = pd.DataFrame(index=idx)
     notes: dict[str, str] = {}
     has_refs = np.asarray(pc.greater(pc.list_value_length(t["cited_publications"]), 0).to_numpy(), dtype=bool)
@@ -246,8 +301,8 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
 
     # backward citations: unknown (null) for documents whose source file lists no citation at all
     back = pd.array(graph.n_references, dtype="Int64")
-    sf = t["source_file"].to_pandas().fillna("")
-    file_has = pd.Series(has_refs).groupby(sf.to_numpy()).transform("max").to_numpy(dtype=bool)
+    sf = pc.dictionary_encode(pc.fill_null(t["source_file"], "").combine_chunks()).indices.to_numpy()
+    file_has = (np.bincount(sf, weights=has_refs, minlength=1) > 0)[sf]
     back[~file_has] = pd.NA
     out["backward_citations"] = back
     if n_citing_docs == 0:
@@ -284,14 +339,21 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
     a = graph.matrix
-    for name, mat, linked in (("generality", a, "citing"), ("originality", a.T.tocsr(), "cited")):
-        cor, unc, nn = herfindahl_diversity(mat, x)
-        out[name] = cor
-        out[f"{name}_uncorrected"] = unc
-        out[f"{name}_n"] = pd.array(nn, dtype="Int64")
+    frac = _fractional_classes(x)
+    skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
+    for name, linked in (("generality", "citing"), ("originality", "cited")):
+        if name in diversity:
+            cor, unc, nn = _diversity(a if name == "generality" else a.T.tocsr(), *frac)
+            out[name] = cor
+            out[f"{name}_uncorrected"] = unc
+            out[f"{name}_n"] = pd.array(nn, dtype="Int64")
+        else:  # N only, for the note
+            nn = np.asarray((a if name == "generality" else a.T) @ frac[1]).astype(np.int64)
+            skipped[name] = bool(graph.has_citation_data and (nn >= 2).any())
         if not graph.has_citation_data:
             for c in (name, f"{name}_uncorrected", f"{name}_n"):
-                out[c] = pd.NA if c.endswith("_n") else np.nan
+                if name in diversity:
+                    out[c] = pd.NA if c.endswith("_n") else np.nan
             notes[name] = f"{name}: {no_refs}"
         else:
             k2 = int((nn >= 2).sum())
@@ -299,8 +361,8 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                            f"{linked} documents with IPC codes; {len(graph.src):,} in-corpus arcs"
                            + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
                               "classification" if name == "originality" else "") + ")")
-    out["generality_n"] = out["generality_n"].astype("Int64")
-    out["originality_n"] = out["originality_n"].astype("Int64")
+    for name in diversity:
+        out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
 
     # grant lag
     g = pc.days_between(t["filing_date"], t["grant_date"]).to_pandas().astype("float64")
@@ -312,12 +374,12 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
                            + (f"; {neg:,} negative lags (grant before filing) set to null" if neg else ""))
                           if k else f"grant_lag: no document has both grant_date and filing_date (0 of {n:,})")
 
-    coh = cohorts(corpus, field)
-    out["cohort_year"] = coh["cohort_year"].to_numpy()
-    out["cohort_field"] = coh["cohort_field"].to_numpy()
-    out["cohort_size"] = coh["cohort_size"].to_numpy()
+    year, fld, size = _cohort_columns(corpus, field)
+    out["cohort_year"] = year.to_numpy()
+    out["cohort_field"] = fld
+    out["cohort_size"] = size
 
-    available = {c: bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
+    available = {c: skipped[c] if c in skipped else bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
     out.attrs["availability"] = notes
     out.attrs["available"] = available
     out.attrs["window"] = window
@@ -354,22 +416,19 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
     if method not in ("max", "mean"):
         raise ValueError(f"method must be 'max' or 'mean', not {method!r}")
     if columns is None:
-        columns = [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_")
-                                                                         and c.endswith("y"))]
-    keys = [indicators[b].astype(object).where(indicators[b].notna(), "\0null").to_numpy() for b in by]
-    cohort = None  # one integer per cohort, factorised once for every column (the same groups as the keys)
-    if keys:
-        cohort = np.zeros(len(indicators), dtype=np.int64)
-        for k in keys:
-            codes, uniques = pd.factorize(k)
-            cohort = cohort * (len(uniques) + 1) + codes
+        columns = _normalised_columns(indicators)
+    values = pd.DataFrame({c: pd.to_numeric(indicators[c], errors="coerce").astype("float64") for c in columns},
+                          index=indicators.index)
+    if by:  # the cohort statistic of every column in one grouped pass over integer cohort codes
+        cohort = _cohort_codes(indicators, by)
+        stats = getattr(values.groupby(cohort), method)().to_numpy()[cohort]
+    else:
+        stats = np.array([[getattr(values[c], method)() for c in values.columns]])
+    col = {c: j for j, c in enumerate(values.columns)}
     out = pd.DataFrame(index=indicators.index)
+    empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
     for c in columns:
-        v = pd.to_numeric(indicators[c], errors="coerce").astype("float64")
-        stat = v.groupby(cohort).transform(method) if keys else pd.Series(getattr(v, method)(), index=v.index)
-        stat = stat.to_numpy()
-        vv = v.to_numpy()
-        empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
+        stat, vv = np.broadcast_to(stats[:, col[c]], len(values)), values[c].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(stat > 0, vv / stat, np.where(np.isnan(vv), np.nan, empty))
         if c == "grant_lag":
@@ -378,6 +437,21 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         out[f"{c}_norm"] = r
     out.attrs.update(indicators.attrs)
     return out
+
+
+def _normalised_columns(indicators: pd.DataFrame) -> list[str]:
+    """The indicator columns of ``indicators`` that :func:`normalise_by_cohort` normalises by default."""
+    return [c for c in indicators.columns if c in INDICATORS or (c.startswith("forward_citations_") and c.endswith("y"))]
+
+
+def _cohort_codes(df: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """One integer per distinct combination of the ``by`` columns, 0 to k - 1 (a null is a
+    value of its own): the groups of pandas' ``groupby`` on those columns with nulls kept."""
+    ids = np.zeros(len(df), dtype=np.int64)
+    for b in by:
+        codes, uniques = pd.factorize(df[b])
+        ids = ids * (len(uniques) + 1) + np.where(codes < 0, len(uniques), codes)
+    return pd.factorize(ids)[0]
 
 
 def composite_index(normalised: pd.DataFrame, components: Iterable[str] = QUALITY_INDEX_4,
@@ -421,8 +495,20 @@ def _default_components(window: int, components):
 COMPOSITE_METHOD = "mean"
 
 
+#: The columns of :func:`quality_table` that the landscape report reads: :func:`key_patents`
+#: (default components and window) and :func:`patentnav.quality.document_quality`. The report
+#: asks for these only (``columns=``): the others are not kept, originality is not computed.
+REPORT_COLUMNS: tuple[str, ...] = (
+    "forward_citations_5y", "forward_citations_source", "family_size", "claims", "generality", "grant_lag",
+    "cohort_year", "cohort_field", "cohort_size", "forward_citations_5y_norm", "family_size_norm", "claims_norm",
+    "generality_norm", "quality_index", "quality_index_n", "claim_length_unit", "total_claims", "independent_claims",
+    "dependent_ratio", "first_claim_words", "shortest_independent_claim_words",
+)
+
+
 def quality_table(corpus, components: Iterable[str] | None = None, window: int = 5, field: str | None = "wipo",
-                  method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None) -> pd.DataFrame:
+                  method: str = COMPOSITE_METHOD, graph: CitationGraph | None = None,
+                  columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Raw indicators, cohort-normalised indicators, the composite index and the claim-based
     indicators (:func:`patentnav.landscape.claims.claim_indicators`) in one table.
 
@@ -431,35 +517,55 @@ def quality_table(corpus, components: Iterable[str] | None = None, window: int =
     ``"max"`` (the OECD 2013 scale, capped at 1: every cohort's best document scores 1).
     ``attrs["method"]`` records it.
 
+    ``columns``: keep only these columns (in table order; every note of ``attrs`` stays), and
+    compute no more than they and the composite need (e.g. :data:`REPORT_COLUMNS`). Default:
+    all.
+
     Made once per corpus, arguments and ``graph`` (:mod:`patentnav.model.shared`): the
     landscape report's key patents and quality section share one table.
     """
     from ..model.shared import shared
 
-    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph))
-    made = shared(corpus, key, lambda: (graph, _quality_table(corpus, components, window, field, method, graph)))
+    columns = None if columns is None else tuple(columns)
+    key = ("quality_table", None if components is None else tuple(components), window, field, method, id(graph),
+           columns)
+
+    def make():
+        return _quality_table(corpus, components, window, field, method, graph, columns)
+
+    made = shared(corpus, key, lambda: (graph, make()))
     if made[0] is not graph:  # another graph had this id: compute afresh
-        made = (graph, _quality_table(corpus, components, window, field, method, graph))
+        made = (graph, make())
     return made[1].copy(deep=False)  # copy-on-write: a caller's changes stay its own
 
 
-def _quality_table(corpus, components, window, field, method, graph) -> pd.DataFrame:
+def _quality_table(corpus, components, window, field, method, graph, columns=None) -> pd.DataFrame:
     comps = _default_components(window, components)
-    raw = quality_indicators(corpus, window=window, field=field, graph=graph)
-    norm = normalise_by_cohort(raw, method=method)
+    wanted = None if columns is None else set(columns)
+
+    def normalised(c: str) -> bool:  # kept normalised, or a component of the composite
+        return wanted is None or c in comps or f"{c}_norm" in wanted
+
+    diversity = tuple(d for d in ("generality", "originality") if normalised(d)
+                      or {d, f"{d}_uncorrected", f"{d}_n"} & wanted)
+    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity)
+    norm = normalise_by_cohort(raw, columns=[c for c in _normalised_columns(raw) if normalised(c)], method=method)
     comp = composite_index(norm, comps)
-    out = pd.concat([raw, norm, comp], axis=1)
+    parts = [raw, norm, comp] if wanted is None else [p[[c for c in p.columns if c in wanted]] for p in (raw, norm, comp)]
+    out = pd.concat(parts, axis=1)
     out.attrs.update(comp.attrs)
     out.attrs["method"] = method
-    return _with_claim_indicators(out, corpus)
+    return _with_claim_indicators(out, corpus, wanted)
 
 
-def _with_claim_indicators(table: pd.DataFrame, corpus) -> pd.DataFrame:
-    """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined."""
+def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = None) -> pd.DataFrame:
+    """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined
+    (those in ``wanted``, when given)."""
     from .claims import claim_indicators
 
     ci = claim_indicators(corpus)
-    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns})
+    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
+                          and (wanted is None or c in wanted)})
     out.attrs.update(table.attrs)
     out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
     return out
@@ -486,8 +592,11 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     if table is None:
         table = quality_table(corpus, components, window=window, field=field, graph=graph, method=method)
     used = table.attrs["components_used"]
-    titles = pd.Series(corpus["title"].to_pandas().to_numpy(), index=table.index)
-    df = table.assign(title=titles)
+    rows = _top_candidates(table, top)
+    df, title = (table, corpus["title"]) if rows is None else (table.iloc[rows], corpus["title"].take(rows))
+    # the dtype pandas infers for the whole title column: str when any title is given
+    dtype = "str" if corpus["title"].null_count < len(corpus) else None
+    df = df.assign(title=pd.Series(title.to_pandas().to_numpy(), index=df.index, dtype=dtype))
     df = df.reset_index()
     df = df.sort_values(["quality_index_n", "quality_index", "cohort_size", "publication_number"],
                         ascending=[False, False, False, True], na_position="last", kind="mergesort")
@@ -502,3 +611,29 @@ def key_patents(corpus, top: int = 20, components: Iterable[str] | None = None, 
     out = df[cols]
     out.attrs.update(table.attrs)
     return out
+
+
+def _top_candidates(table: pd.DataFrame, top: int) -> np.ndarray | None:
+    """Positions (ascending) of the rows that can be among the first ``top`` of
+    :func:`key_patents`: per ``quality_index_n``, highest first, the rows whose
+    ``quality_index`` reaches the ``top``-th highest still needed (ties kept), so that the
+    sort, stable in corpus order, runs on a few rows and gives the same head. None (sort
+    every row) when ``top`` does not cut the table or ``quality_index_n`` is not finite."""
+    k = table["quality_index_n"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if not (isinstance(top, (int, np.integer)) and 0 <= top < len(table)) or not np.isfinite(k).all():
+        return None
+    q = table["quality_index"].to_numpy(dtype=np.float64, na_value=np.nan)
+    q = np.where(np.isnan(q), -np.inf, q)  # a null index sorts last
+    keep = np.zeros(len(table), dtype=bool)
+    need = int(top)
+    for v in np.unique(k)[::-1]:
+        if need <= 0:
+            break
+        rows = np.flatnonzero(k == v)
+        if len(rows) > need:
+            qv = q[rows]
+            rows = rows[qv >= np.partition(qv, len(qv) - need)[len(qv) - need]]
+        keep[rows] = True
+        need -= len(rows)
+    return np.flatnonzero(keep)
+

@@ -189,10 +189,11 @@ class LandscapeContext:
 
     @cached_property
     def quality_table(self) -> pd.DataFrame:
-        """Per-document quality indicators and index (:func:`patentnav.landscape.indicators.quality_table`)."""
-        from ..landscape.indicators import quality_table
+        """Per-document quality indicators and index (:func:`patentnav.landscape.indicators.quality_table`;
+        the columns the report reads, :data:`~patentnav.landscape.indicators.REPORT_COLUMNS`)."""
+        from ..landscape.indicators import REPORT_COLUMNS, quality_table
 
-        return quality_table(self.corpus, graph=self.citation_graph)
+        return quality_table(self.corpus, graph=self.citation_graph, columns=REPORT_COLUMNS)
 
     @cached_property
     def document_quality(self) -> pd.DataFrame:
