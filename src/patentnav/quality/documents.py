@@ -116,15 +116,16 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
         and cannot give; ``attrs["as_of"]``; ``attrs["high_value"]`` (criteria shown and not).
     """
     from ..landscape.indicators import quality_table
+    from ..status import _str_column
     from .high_value import high_value
     from .maintenance import maintenance
 
     q = quality_table(corpus, field=field, graph=graph) if table is None else table
     st = maintenance(corpus, as_of=as_of, status=status)
     hv = high_value(corpus, status=st)
-    out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})
+    out = pd.DataFrame({"publication_number": _str_column(corpus.table["publication_number"])})
     for c in ("cohort_year", "cohort_field", "claim_length_unit"):
-        out[c] = q[c].to_numpy()
+        out[c] = _as_built(q[c])
     for c in ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
               "total_claims", "dependent_ratio", "grant_lag"):
         out[c] = pd.to_numeric(q[c], errors="coerce").astype("float64").to_numpy()
@@ -142,6 +143,14 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs), "quality_index_method": q.attrs.get("method", "max"),
                       "availability": _availability(out, notes, st, hv, len(corpus))})
     return out
+
+
+def _as_built(s: pd.Series):
+    """The values of ``s`` as a new column gets them from ``s.to_numpy()``: an Arrow text column
+    (``str``, NaN for null) as it is, without the round trip through Python strings."""
+    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype.na_value is np.nan:
+        return s.array
+    return s.to_numpy()
 
 
 def _group_ids(df: pd.DataFrame, by: list[str]) -> np.ndarray:
