@@ -154,31 +154,34 @@ def _as_built(s: pd.Series):
 
 
 def _group_ids(df: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """One integer per distinct combination of the ``by`` columns (a null is a value of its own)."""
+    """One integer per distinct combination of the ``by`` columns (a null is a value of its own),
+    factorised on the columns as they are (Arrow text without Python strings)."""
     ids = np.zeros(len(df), dtype=np.int64)
     for b in by:
-        codes, uniques = pd.factorize(df[b].astype(object).where(df[b].notna(), "\0null").to_numpy())
+        codes, uniques = pd.factorize(df[b], use_na_sentinel=False)
         ids = ids * (len(uniques) + 1) + codes
     return ids
 
 
-def _cohort_mean(df: pd.DataFrame, col: str, ids: np.ndarray) -> np.ndarray:
-    return df[col].groupby(ids).transform("mean").to_numpy(dtype=np.float64)
+def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Each column's mean over the documents of the same ``ids`` (pandas' group mean, one
+    grouping for all the columns)."""
+    means = df[cols].groupby(ids).transform("mean")
+    return {c: means[c].to_numpy(dtype=np.float64) for c in cols}
 
 
 def _relative(df: pd.DataFrame) -> None:
     """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
     document has a value) columns in place. Cohort keys are factorised once."""
     by = ["cohort_year", "cohort_field"]
-    cohort = _group_ids(df, by)
-    with_unit = _group_ids(df, by + ["claim_length_unit"])
+    mean = _cohort_means(df, [c for c in CONTINUOUS + SHARES if c not in LENGTHS], _group_ids(df, by))
+    mean.update(_cohort_means(df, list(LENGTHS), _group_ids(df, by + ["claim_length_unit"])))
     for c in CONTINUOUS:
-        mean = _cohort_mean(df, c, with_unit if c in LENGTHS else cohort)
         with np.errstate(divide="ignore", invalid="ignore"):
-            df[f"{c}_rel"] = np.where(mean > 0, df[c].to_numpy() / mean, np.nan)
-        df[f"{c}_expected"] = np.where(df[c].notna(), mean, np.nan)
+            df[f"{c}_rel"] = np.where(mean[c] > 0, df[c].to_numpy() / mean[c], np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
     for c in SHARES:
-        df[f"{c}_expected"] = np.where(df[c].notna(), _cohort_mean(df, c, cohort), np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
 
 
 def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:

@@ -145,8 +145,9 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or Phrase("err.none")
         raise LocalizedError("err.region_absent", region=str(region), level=Phrase(f"geo.level.{lvl}"), known=known)
     if by == "region":
-        a = assign[["publication_number", "region"]].drop_duplicates()
-        return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None
+        rows, names = _unique_pairs(pubs.get_indexer(assign["publication_number"]).astype(np.int64), _arrow_text(assign["region"]),
+                                    dropna=False)
+        return rows, names, None
     col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
     if mapping is None and by == "applicant":  # with the family evidence, as everywhere else
         h = corpus.harmonize_applicants(aliases=aliases)
@@ -157,19 +158,41 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         flat, rows = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     else:
         flat, rows = _canonical(pc.list_flatten(col), mapping), pc.list_parent_indices(col).to_numpy().astype(np.int64)
-    names = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
+    names = flat
     if by == "applicant" and region:
         local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
         raw = local["applicant_raw" if "applicant_raw" in local else "applicant"]  # as written; mapped like the rest
-        names = np.asarray(_canonical(pa.array(raw.to_numpy(dtype=object), pa.string()), mapping)
-                           .to_numpy(zero_copy_only=False), dtype=object)
+        names = _canonical(_arrow_text(raw).cast(pa.string()), mapping)
         rows = pubs.get_indexer(local["publication_number"]).astype(np.int64)
     elif region:
         keep = np.zeros(n, dtype=bool)
         keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
-        rows, names = rows[keep[rows]], names[keep[rows]]
-    pairs = pd.DataFrame({"row": rows, "g": names}).dropna().drop_duplicates()
-    return pairs["row"].to_numpy(np.int64), pairs["g"].to_numpy(dtype=object), mapping
+        names, rows = names.filter(pa.array(keep[rows])), rows[keep[rows]]
+    rows, names = _unique_pairs(rows, names)
+    return rows, names, mapping
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (null for a missing value), without Python strings for
+    an Arrow-backed column."""
+    arr = pa.array(s.array) if isinstance(s.array, pd.arrays.ArrowStringArray) else \
+        pa.array(s.to_numpy(dtype=object), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, name) pairs (without null names when ``dropna``), each once, in the order of
+    first occurrence (as ``DataFrame.dropna().drop_duplicates()``), deduplicated on integer
+    codes; names as an object array."""
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    enc = pc.dictionary_encode(names, null_encoding="mask" if dropna else "encode")
+    codes = enc.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    valid = np.flatnonzero(np.asarray(pc.is_valid(enc.indices).to_numpy(zero_copy_only=False), dtype=bool))
+    key = (rows[valid] + 1) * (len(enc.dictionary) + 1) + codes[valid]
+    take = valid[~pd.Index(key).duplicated()]
+    names_of = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)  # a null encoded: None
+    return rows[take], names_of[codes[take]]
 
 
 def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
