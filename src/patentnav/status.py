@@ -228,21 +228,39 @@ def _as_of(as_of) -> pd.Timestamp:
 
 
 def _ymd(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of ``datetime64`` values (NumPy calendar arithmetic, no NaT)."""
-    months = v.astype("datetime64[M]")
-    y = months.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = months.astype(np.int64) % 12 + 1
-    d = (v.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return y, m, d
+    """Year, month and day of ``datetime64`` values (no NaT), in integer arithmetic on the days
+    since 1970-01-01 (proleptic Gregorian calendar; Hinnant's ``civil_from_days``)."""
+    z = v.astype("datetime64[D]").astype(np.int64) + 719468  # days since 0000-03-01
+    era = z // 146097
+    doe = z - era * 146097  # day of the 400-year era
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting 1 March
+    mp = (5 * doy + 2) // 153
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (m <= 2), m, doy - (153 * mp + 2) // 5 + 1
+
+
+_NS_PER_DAY = 86_400 * 10**9
 
 
 def _from_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray | None:
-    """``datetime64[ns]`` of valid year, month, day arrays; None when a year leaves the
-    nanosecond range (1678-2261), which the caller hands to pandas to raise its error."""
+    """``datetime64[ns]`` of valid year, month, day arrays (Hinnant's ``days_from_civil``); None
+    when a year leaves the nanosecond range (1678-2261), which the caller hands to pandas to
+    raise its error."""
     if len(y) and (y.min() < 1678 or y.max() > 2261):
         return None
-    first = (y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (m - 1).astype("timedelta64[M]")
-    return (first.astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")).astype("datetime64[ns]")
+    y = y - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return (days * _NS_PER_DAY).view("datetime64[ns]")
+
+
+def _month_days(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Days in month ``m`` of year ``y`` (Gregorian leap years)."""
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    return np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[m - 1] + ((m == 2) & leap)
 
 
 def _add_years(d: pd.Series, years) -> pd.Series:
@@ -261,12 +279,9 @@ def _add_months(d: pd.Series, months) -> pd.Series:
         y0, m0, d0 = _ymd(d.to_numpy(dtype="datetime64[ns]")[okn])
         total = y0 * 12 + (m0 - 1) + months.to_numpy()[okn].astype(int)
         y, m = total // 12, total % 12 + 1
-        nxt = total + 1  # first day of the next month, minus one day: the month's last day
-        last = _from_ymd(nxt // 12, nxt % 12 + 1, np.ones(len(nxt), dtype=np.int64))
         res = None
-        if last is not None:
-            last_day = _ymd(last - np.timedelta64(1, "D"))[2]
-            res = _from_ymd(y, m, np.minimum(d0, last_day))
+        if not len(y) or (y.min() >= 1678 and (total + 1).max() // 12 <= 2261):  # the month after too, as pandas
+            res = _from_ymd(y, m, np.minimum(d0, _month_days(y, m)))
         if res is None:  # out of range: pandas says why
             first = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": 1}))
             res = (first + pd.to_timedelta(np.minimum(d0, (first + pd.offsets.MonthEnd(0)).dt.day) - 1, unit="D")).to_numpy()

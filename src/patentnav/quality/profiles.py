@@ -269,7 +269,7 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         cols, w = _share(docs, c, rows, codes, G)
         out.update(cols)
         world.update(w)
-    out["publication_numbers"] = _members_of(docs["publication_number"].to_numpy(dtype=object), rows, codes, G)
+    out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
     table["ranked"] = (table["documents"] >= min_docs) & key.notna()
@@ -286,12 +286,16 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
     return table, world
 
 
-def _members_of(pubs: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:
-    """The publication numbers of each group, sorted (one list per group, not per document)."""
-    p = pubs[rows].astype(str)
-    order = np.lexsort((p, codes))
+def _members_of(pubs: pd.Series, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:
+    """The publication numbers of each group, sorted (one list per group, not per document):
+    the documents are ranked once by publication number (an Arrow sort), the pairs by
+    (group, rank) on integers."""
+    arr = _arrow_text(pubs.astype(str) if pubs.isna().any() else pubs)  # as str() writes a missing number
+    rank = np.empty(len(arr), dtype=np.int64)
+    rank[pc.sort_indices(arr).to_numpy()] = np.arange(len(arr))
+    order = np.lexsort((rank[rows], codes))
+    ps = np.asarray(arr.take(pa.array(rows[order])).to_numpy(zero_copy_only=False), dtype=object)
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_groups))])
-    ps = p[order]
     return [ps[bounds[g]:bounds[g + 1]].tolist() for g in range(n_groups)]
 
 
