@@ -386,7 +386,7 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     j, c = df["jurisdiction"], df["doc_class"]
     filing, grant = df["filing_date"], df["grant_eff"]
-    exp = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    exp = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     rule = np.full(n, len(_TERM_RULES), dtype=np.int16)
 
     def put(mask, value, key):
@@ -394,7 +394,7 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
         m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
         if not m.any():
             return
-        exp[m] = value(m)
+        exp[m] = value(m).to_numpy(dtype="datetime64[ns]")  # the rows of m, in order
         rule[m] = _RULE_KEYS.index(key)
 
     def years_from(dates: pd.Series, years: int):
@@ -422,7 +422,7 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
     put((c == "limited_patent") & (j == "AU"), years_from(filing, 8), "au_innovation")
     # no filing date: no expiry
     df = df.copy()
-    df["expiry_date"] = exp
+    df["expiry_date"] = pd.Series(exp, index=df.index)
     df["term_rule"] = pd.Series(np.array(_RULE_TEXTS + [None], dtype=object)[rule], index=df.index, dtype=object)
     df["term_rule_code"] = pd.Series(np.array(_RULE_KEYS + [None], dtype=object)[rule], index=df.index, dtype=object)
     df["term_rule_id"] = rule
