@@ -145,7 +145,7 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or Phrase("err.none")
         raise LocalizedError("err.region_absent", region=str(region), level=Phrase(f"geo.level.{lvl}"), known=known)
     if by == "region":
-        rows, names = _unique_pairs(pubs.get_indexer(assign["publication_number"]).astype(np.int64), _arrow_text(assign["region"]),
+        rows, names = _unique_pairs(_rows_of(corpus, pubs, assign["publication_number"]), _arrow_text(assign["region"]),
                                     dropna=False)
         return rows, names, None
     col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
@@ -163,13 +163,24 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
         raw = local["applicant_raw" if "applicant_raw" in local else "applicant"]  # as written; mapped like the rest
         names = _canonical(_arrow_text(raw).cast(pa.string()), mapping)
-        rows = pubs.get_indexer(local["publication_number"]).astype(np.int64)
+        rows = _rows_of(corpus, pubs, local["publication_number"])
     elif region:
         keep = np.zeros(n, dtype=bool)
         keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
         names, rows = names.filter(pa.array(keep[rows])), rows[keep[rows]]
     rows, names = _unique_pairs(rows, names)
     return rows, names, mapping
+
+
+def _rows_of(corpus, pubs: pd.Index, numbers: pd.Series) -> np.ndarray:
+    """``pubs.get_indexer(numbers)`` (``pubs``: :func:`patentnav.model.shared.row_index`), the
+    numbers hashed in Arrow rather than as Python strings; pandas' own lookup (and error) when
+    the corpus repeats a publication number."""
+    if not pubs.is_unique:
+        return pubs.get_indexer(numbers).astype(np.int64)
+    found = pc.index_in(_arrow_text(numbers).cast(pa.large_string()),
+                        value_set=corpus.table["publication_number"].combine_chunks().cast(pa.large_string()), skip_nulls=True)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _arrow_text(s: pd.Series) -> pa.Array:
@@ -204,10 +215,11 @@ def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
 def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group: values present, mean, and standard error of the mean (NaN under 2 values)."""
     ok = ~np.isnan(values)
-    n = np.bincount(codes[ok], minlength=G).astype(np.float64)
+    g, v = codes[ok], values[ok]
+    n = np.bincount(g, minlength=G).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(codes[ok], weights=values[ok], minlength=G) / n
-        var = (np.bincount(codes[ok], weights=values[ok] ** 2, minlength=G) - n * mean ** 2) / (n - 1)
+        mean = np.bincount(g, weights=v, minlength=G) / n
+        var = (np.bincount(g, weights=v ** 2, minlength=G) - n * mean ** 2) / (n - 1)
         se = np.where(n > 1, np.sqrt(np.maximum(var, 0.0) / n), np.nan)
     return n, mean, se
 
@@ -216,8 +228,9 @@ def _continuous(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray,
     """Group columns and world values of one indicator compared as a mean."""
     rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
     raw_all = docs[c].to_numpy(dtype=np.float64)
-    sh = shrink_means(rel_all[rows], codes, G)
-    _, rmean, se = _group_means(rel_all[rows], codes, G)
+    rel = rel_all[rows]
+    sh = shrink_means(rel, codes, G)
+    _, rmean, se = _group_means(rel, codes, G)
     n, mean, _ = _group_means(raw_all[rows], codes, G)
     _, expected, _ = _group_means(np.where(np.isnan(raw_all), np.nan, docs[f"{c}_expected"].to_numpy(dtype=np.float64))[rows], codes, G)
     if c in LENGTHS:  # a mean of words and Han characters is no length
