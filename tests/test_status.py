@@ -308,3 +308,59 @@ def test_add_years_and_months_against_dateutil():
         want = [None if x is None else x + relativedelta(months=n) for x in days]
         assert [None if pd.isna(v) else v.date() for v in got] == want
     assert _add_years(d, [1, None, 1, 1, 1]).isna().tolist() == [False, True, False, False, True]
+
+
+def test_add_months_on_random_dates_against_dateutil():
+    """The integer calendar arithmetic of _add_months (Hinnant's civil_from_days/days_from_civil)
+    against dateutil on random days of 1800-2150 (leap days, month ends, before 1970) and
+    random month counts."""
+    import numpy as np
+    from dateutil.relativedelta import relativedelta
+
+    from patentnav.status import _add_months
+
+    rng = np.random.default_rng(7)
+    days = np.concatenate([rng.integers(-60000, 60000, 3000), [-1, 0, 59, 789, 10956, 11016, -25508, 47541]])
+    d = pd.Series((days * 86_400 * 10**9).view("datetime64[ns]"))
+    months = rng.integers(-300, 300, len(d))
+    got = _add_months(d, months)
+    want = [x.date() + relativedelta(months=int(k)) for x, k in zip(d, months)]
+    assert [v.date() for v in got] == want
+
+
+def test_reasons_are_the_sentences_of_their_codes(drones):
+    """patent_status builds its reasons in Arrow, per rule: each must be the sentence its code,
+    detail and dates give (the per-document definition)."""
+    as_of = D(2018, 1, 1)
+    s = patent_status(drones, as_of=as_of)
+
+    def day(v):
+        return "?" if v is None else v.isoformat()
+
+    def sentence(r):
+        a, e, x = day(r["assumed_date"]), day(r["expiry_date"]), r["reason_detail"]
+        return {
+            "not_yet_filed": "not yet filed on as_of 2018-01-01",
+            "legal_event": f"legal event {x} on {a}",
+            "term_ended": f"term ended on {e} ({r['term_rule'] if isinstance(r['term_rule'], str) else ''})",
+            "legal_status": f"legal_status '{x}' (as exported; undated)",
+            "granted": f"granted {a}, term runs to {e}, no lapse event",
+            "granted_after_as_of": f"application filed {a} granted only on {x} (after as_of)",
+            "pct_ended": f"international phase ended {a} (31 months from priority, PCT Art. 22/39); rights only via "
+                         "national/regional entries",
+            "pct_open": f"international application, national-phase entry possible until {x}",
+            "application": f"application filed {a}, no withdrawal/refusal event, term to {e}",
+            "application_undated": "application, filing date unknown, no withdrawal/refusal event",
+            "sir": "US statutory invention registration: defensive publication, no enforceable right",
+            "no_rule": "no rule applies (document type or dates unknown)",
+        }[r["reason_code"]]
+
+    assert s["reason_code"].nunique() >= 4
+    assert s["reason"].tolist() == [sentence(r) for r in s.to_dict("records")]
+    ev = [{"date": D(2012, 5, 1), "code": "FP", "description": None}]
+    r = one(D(2018, 1, 1), jurisdiction="US", kind="B2", document_type="granted_patent",
+            filing_date=D(2005, 1, 1), grant_date=D(2008, 1, 1), legal_events=ev)
+    assert r["reason"] == sentence(r) and r["reason_code"] == "legal_event"
+    r = one(D(2018, 1, 1), jurisdiction="CN", kind="B", document_type="granted_patent", legal_status="有权",
+            filing_date=D(2012, 1, 1), grant_date=D(2015, 1, 1))
+    assert r["reason"] == sentence(r) and r["reason_code"] == "legal_status"

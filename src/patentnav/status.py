@@ -228,21 +228,39 @@ def _as_of(as_of) -> pd.Timestamp:
 
 
 def _ymd(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of ``datetime64`` values (NumPy calendar arithmetic, no NaT)."""
-    months = v.astype("datetime64[M]")
-    y = months.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = months.astype(np.int64) % 12 + 1
-    d = (v.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return y, m, d
+    """Year, month and day of ``datetime64`` values (no NaT), in integer arithmetic on the days
+    since 1970-01-01 (proleptic Gregorian calendar; Hinnant's ``civil_from_days``)."""
+    z = v.astype("datetime64[D]").astype(np.int64) + 719468  # days since 0000-03-01
+    era = z // 146097
+    doe = z - era * 146097  # day of the 400-year era
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting 1 March
+    mp = (5 * doy + 2) // 153
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (m <= 2), m, doy - (153 * mp + 2) // 5 + 1
+
+
+_NS_PER_DAY = 86_400 * 10**9
 
 
 def _from_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray | None:
-    """``datetime64[ns]`` of valid year, month, day arrays; None when a year leaves the
-    nanosecond range (1678-2261), which the caller hands to pandas to raise its error."""
+    """``datetime64[ns]`` of valid year, month, day arrays (Hinnant's ``days_from_civil``); None
+    when a year leaves the nanosecond range (1678-2261), which the caller hands to pandas to
+    raise its error."""
     if len(y) and (y.min() < 1678 or y.max() > 2261):
         return None
-    first = (y - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (m - 1).astype("timedelta64[M]")
-    return (first.astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")).astype("datetime64[ns]")
+    y = y - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return (days * _NS_PER_DAY).view("datetime64[ns]")
+
+
+def _month_days(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Days in month ``m`` of year ``y`` (Gregorian leap years)."""
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    return np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[m - 1] + ((m == 2) & leap)
 
 
 def _add_years(d: pd.Series, years) -> pd.Series:
@@ -261,12 +279,9 @@ def _add_months(d: pd.Series, months) -> pd.Series:
         y0, m0, d0 = _ymd(d.to_numpy(dtype="datetime64[ns]")[okn])
         total = y0 * 12 + (m0 - 1) + months.to_numpy()[okn].astype(int)
         y, m = total // 12, total % 12 + 1
-        nxt = total + 1  # first day of the next month, minus one day: the month's last day
-        last = _from_ymd(nxt // 12, nxt % 12 + 1, np.ones(len(nxt), dtype=np.int64))
         res = None
-        if last is not None:
-            last_day = _ymd(last - np.timedelta64(1, "D"))[2]
-            res = _from_ymd(y, m, np.minimum(d0, last_day))
+        if not len(y) or (y.min() >= 1678 and (total + 1).max() // 12 <= 2261):  # the month after too, as pandas
+            res = _from_ymd(y, m, np.minimum(d0, _month_days(y, m)))
         if res is None:  # out of range: pandas says why
             first = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": 1}))
             res = (first + pd.to_timedelta(np.minimum(d0, (first + pd.offsets.MonthEnd(0)).dt.day) - 1, unit="D")).to_numpy()
@@ -350,28 +365,43 @@ def expiry_dates(corpus) -> pd.DataFrame:
     return _expiry(df)[["publication_number", "expiry_date", "term_rule"]]
 
 
+#: The term rules of :func:`_expiry`: (``term_rule_code``, ``term_rule``), in the order they are applied.
+_TERM_RULES: tuple[tuple[str, str], ...] = (
+    ("filing_20", "20 years from filing"),
+    ("us_pre1995", "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)"),
+    ("us_design_15", "US design: 15 years from grant"),
+    ("us_design_14", "US design filed before 2015-05-13: 14 years from grant"),
+    ("cn_design_15", "CN design: 15 years from filing"),
+    ("cn_design_10", "CN design filed before 2021-06-01: 10 years from filing"),
+    *((f"utility_model:{cc}:{yrs}", f"{cc} utility model: {yrs} years from filing") for cc, yrs in UTILITY_MODEL_YEARS.items()),
+    ("au_innovation", "AU innovation patent: 8 years from filing"),
+)
+_RULE_KEYS = [k for k, _ in _TERM_RULES]
+_RULE_TEXTS = [t for _, t in _TERM_RULES]
+
+
 def _expiry(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``expiry_date``, ``term_rule``, ``term_rule_code`` and ``term_rule_id`` (the
+    rule's position in :data:`_TERM_RULES`; ``len(_TERM_RULES)``: no rule)."""
     n = len(df)
     j, c = df["jurisdiction"], df["doc_class"]
     filing, grant = df["filing_date"], df["grant_eff"]
-    exp = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    rule = pd.Series([None] * n, index=df.index, dtype=object)
-    code = pd.Series([None] * n, index=df.index, dtype=object)
+    exp = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    rule = np.full(n, len(_TERM_RULES), dtype=np.int16)
 
-    def put(mask, value, text, key):
+    def put(mask, value, key):
         """``value(m)``: the expiry of the rows of boolean array ``m`` (computed for them only)."""
         m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
         if not m.any():
             return
-        exp[m] = value(m)
-        rule[m] = text
-        code[m] = key
+        exp[m] = value(m).to_numpy(dtype="datetime64[ns]")  # the rows of m, in order
+        rule[m] = _RULE_KEYS.index(key)
 
     def years_from(dates: pd.Series, years: int):
         return lambda m: _add_years(dates[m], years)
 
     patent = c.isin(["granted_patent", "application", "search_report", "plant_patent"])
-    put(patent, years_from(filing, 20), "20 years from filing", "filing_20")
+    put(patent, years_from(filing, 20), "filing_20")
     # US, filed before 8 June 1995 and granted: the longer of 17y from grant / 20y from filing
     old_us = patent & (j == "US") & (filing < US_URAA_DATE) & grant.notna()
 
@@ -379,25 +409,23 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
         g17, f20 = _add_years(grant[m], 17), _add_years(filing[m], 20)
         return g17.where(g17 > f20, f20)
 
-    put(old_us, longer, "US pre-1995-06-08 filing: max(17y from grant, 20y from filing)", "us_pre1995")
+    put(old_us, longer, "us_pre1995")
     # US designs: 15y from grant (filed >= 2015-05-13), 14y before
     usd = (c == "design") & (j == "US")
-    put(usd & (filing >= US_DESIGN_15Y_FROM), years_from(grant, 15), "US design: 15 years from grant", "us_design_15")
-    put(usd & (filing < US_DESIGN_15Y_FROM), years_from(grant, 14), "US design filed before 2015-05-13: 14 years from grant",
-        "us_design_14")
+    put(usd & (filing >= US_DESIGN_15Y_FROM), years_from(grant, 15), "us_design_15")
+    put(usd & (filing < US_DESIGN_15Y_FROM), years_from(grant, 14), "us_design_14")
     cnd = (c == "design") & (j == "CN")
-    put(cnd & (filing >= CN_DESIGN_15Y_FROM), years_from(filing, 15), "CN design: 15 years from filing", "cn_design_15")
-    put(cnd & (filing < CN_DESIGN_15Y_FROM), years_from(filing, 10), "CN design filed before 2021-06-01: 10 years from filing",
-        "cn_design_10")
+    put(cnd & (filing >= CN_DESIGN_15Y_FROM), years_from(filing, 15), "cn_design_15")
+    put(cnd & (filing < CN_DESIGN_15Y_FROM), years_from(filing, 10), "cn_design_10")
     for cc, yrs in UTILITY_MODEL_YEARS.items():
-        put((c == "utility_model") & (j == cc), years_from(filing, yrs), f"{cc} utility model: {yrs} years from filing",
-            f"utility_model:{cc}:{yrs}")
-    put((c == "limited_patent") & (j == "AU"), years_from(filing, 8), "AU innovation patent: 8 years from filing", "au_innovation")
+        put((c == "utility_model") & (j == cc), years_from(filing, yrs), f"utility_model:{cc}:{yrs}")
+    put((c == "limited_patent") & (j == "AU"), years_from(filing, 8), "au_innovation")
     # no filing date: no expiry
     df = df.copy()
-    df["expiry_date"] = exp
-    df["term_rule"] = rule
-    df["term_rule_code"] = code
+    df["expiry_date"] = pd.Series(exp, index=df.index)
+    df["term_rule"] = pd.Series(np.array(_RULE_TEXTS + [None], dtype=object)[rule], index=df.index, dtype=object)
+    df["term_rule_code"] = pd.Series(np.array(_RULE_KEYS + [None], dtype=object)[rule], index=df.index, dtype=object)
+    df["term_rule_id"] = rule
     return df
 
 
@@ -456,6 +484,78 @@ def _dates_text(v: np.ndarray) -> np.ndarray:
     return out
 
 
+def _dates_arrow(v: np.ndarray) -> pa.Array:
+    """:func:`_dates_text` as an Arrow array, each distinct day formatted once."""
+    codes, days = pd.factorize(np.asarray(v, dtype="datetime64[ns]").view(np.int64))
+    return pa.array(_dates_text(days.view("datetime64[ns]")), pa.large_string()).take(codes)
+
+
+def _date_objects(v: np.ndarray) -> np.ndarray:
+    """``datetime.date`` objects of ``datetime64[ns]`` values (None for NaT), by way of Arrow."""
+    d = np.asarray(v, dtype="datetime64[ns]").astype("datetime64[D]")
+    return pa.array(d, pa.date32(), mask=np.isnat(d)).to_pandas(date_as_object=True).to_numpy(dtype=object)
+
+
+def _str_column(arr) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """A text column, as pandas builds it from Python strings (``str``, NaN for null; an object
+    array of None when every value is null), made from an Arrow array without Python strings."""
+    if arr.null_count == len(arr):
+        return np.full(len(arr), None, dtype=object)
+    return arr.to_pandas().array
+
+
+class _Rules:
+    """The status rules of :func:`patent_status`, applied in order: a document takes the first
+    rule whose mask holds for it. Status and reason are kept as codes (positions in
+    :data:`STATUSES` and :data:`STATUS_REASONS`); the texts of a rule are Arrow arrays made for
+    its rows only and put in corpus order once, at the end: no Python string per document."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.done = np.zeros(n, dtype=bool)
+        self.status = np.full(n, STATUSES.index("unknown"), dtype=np.int8)
+        self.code = np.full(n, STATUS_REASONS.index("no_rule"), dtype=np.int8)
+        self.assumed = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        self.parts: dict[str, list] = {"reason": [], "detail": []}  # (rows, Arrow texts)
+
+    def put(self, mask, st, key: str, why: list, date=None, more=None) -> None:
+        """Rows of ``mask`` not decided yet take this rule: status ``st`` (a name, or codes per
+        document), reason code ``key``, the reason ``why`` (pieces joined: texts, or functions
+        of the rows giving Arrow arrays), the detail ``more`` (a function of the rows) and the
+        assumed date ``date`` (per document)."""
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool) & ~self.done)
+        if not len(rows):
+            return
+        self.status[rows] = STATUSES.index(st) if isinstance(st, str) else np.asarray(st)[rows]
+        self.code[rows] = STATUS_REASONS.index(key)
+        pieces = [p(rows) if callable(p) else pa.scalar(p, pa.large_string()) for p in why]
+        if all(isinstance(p, pa.Scalar) for p in pieces):
+            reason = pa.repeat(pa.scalar("".join(p.as_py() for p in pieces), pa.large_string()), len(rows))
+        else:
+            reason = pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+        self.parts["reason"].append((rows, reason))
+        if more is not None:
+            self.parts["detail"].append((rows, more(rows)))
+        if date is not None:
+            self.assumed[rows] = np.asarray(date, dtype="datetime64[ns]")[rows]
+        self.done[rows] = True
+
+    def texts(self, name: str, default: str | None) -> pa.Array:
+        """The texts ``name`` of every document in corpus order (``default`` where no rule gave one)."""
+        parts = self.parts[name]
+        rows = [r for r, _ in parts]
+        values = [v.cast(pa.large_string()) for _, v in parts]
+        covered = np.zeros(self.n, dtype=bool)
+        for r in rows:
+            covered[r] = True
+        rest = np.flatnonzero(~covered)
+        rows.append(rest)
+        values.append(pa.repeat(pa.scalar(default, pa.large_string()), len(rest)))
+        where = np.empty(self.n, dtype=np.int64)
+        where[np.concatenate(rows)] = np.arange(self.n)
+        return pa.concat_arrays(values).take(where)
+
+
 def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> pd.DataFrame:
     """Legal status of every document on ``as_of`` (default: today).
 
@@ -488,37 +588,18 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     asof = _as_of(as_of)
     df = _expiry(_frame(corpus))
     n = len(df)
-    status = np.full(n, "unknown", dtype=object)
-    reason = np.full(n, "no rule applies (document type or dates unknown)", dtype=object)
-    code = np.full(n, "no_rule", dtype=object)  # the reason as a code (STATUS_REASONS), for reports in any language
-    detail = np.full(n, None, dtype=object)
-    assumed = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    done = np.zeros(n, dtype=bool)
+    rules = _Rules(n)
     c = df["doc_class"]
     filing, grant, exp = df["filing_date"], df["grant_eff"], df["expiry_date"]
     dates = {k: v.to_numpy(dtype="datetime64[ns]") for k, v in (("filing", filing), ("grant", grant), ("exp", exp))}
 
-    def text(name: str, rows: np.ndarray) -> np.ndarray:  # dates as text, for the rows a rule takes only
-        return _dates_text(dates[name][rows])
+    def text(name: str):  # dates as text, for the rows a rule takes only
+        return lambda rows: _dates_arrow(dates[name][rows])
 
-    def put(mask, st, why, key, date=None, more=None):
-        """Rows of ``mask`` not decided yet take this rule; ``why`` / ``more``: text, or a
-        function of the rows giving one text per row."""
-        rows = np.flatnonzero(np.asarray(mask, dtype=bool) & ~done)
-        if not len(rows):
-            return
-        status[rows] = st if np.isscalar(st) else np.asarray(st, dtype=object)[rows]
-        reason[rows] = why if isinstance(why, str) else why(rows)
-        code[rows] = key
-        if more is not None:
-            detail[rows] = more(rows) if callable(more) else np.asarray(more, dtype=object)[rows]
-        if date is not None:
-            assumed[rows] = np.asarray(date, dtype="datetime64[ns]")[rows]
-        done[rows] = True
-
+    put = rules.put
     # 0. not yet filed / published on as_of
     notyet = (filing.notna() & (filing > asof)) | (filing.isna() & df["publication_date"].notna() & (df["publication_date"] > asof))
-    put(notyet.to_numpy(), "unknown", "not yet filed on as_of " + asof.strftime("%Y-%m-%d"), "not_yet_filed")
+    put(notyet.to_numpy(), "unknown", "not_yet_filed", ["not yet filed on as_of " + asof.strftime("%Y-%m-%d")])
 
     # 1. legal events
     ev = _event_outcomes(corpus, df["jurisdiction"], asof)
@@ -531,69 +612,71 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
         txt[ev["doc"].to_numpy()] = ev["ev_text"].to_numpy(dtype=object)
 
         def event_text(rows):
-            return "legal event " + txt[rows] + " on " + _dates_text(evd[rows])
+            return pa.array(txt[rows], pa.large_string())
 
-        put(o == _EV_WITHDRAW, "withdrawn_or_refused", event_text, "legal_event", evd, txt)
-        put(o == _EV_LAPSE, "lapsed", event_text, "legal_event", evd, txt)
+        why = ["legal event ", event_text, " on ", lambda rows: _dates_arrow(evd[rows])]
+        put(o == _EV_WITHDRAW, "withdrawn_or_refused", "legal_event", why, evd, event_text)
+        put(o == _EV_LAPSE, "lapsed", "legal_event", why, evd, event_text)
 
     # 2. term
     expired = (exp.notna() & (exp <= asof)).to_numpy()
-    term_rule = df["term_rule"].to_numpy(dtype=object)
-    put(expired, "expired",
-        lambda r: "term ended on " + text("exp", r) + " (" + np.where(pd.isna(term_rule[r]), "", term_rule[r]) + ")",
-        "term_ended", dates["exp"], df["term_rule_code"])
+    term_rule = df["term_rule_id"].to_numpy()
+    rule_texts = pa.array(_RULE_TEXTS + [""], pa.large_string())  # "": no rule
+    rule_keys = pa.array(_RULE_KEYS + [None], pa.large_string())
+    put(expired, "expired", "term_ended", ["term ended on ", text("exp"), " (", lambda r: rule_texts.take(term_rule[r]), ")"],
+        dates["exp"], lambda r: rule_keys.take(term_rule[r]))
 
     # 3. legal_status text
     mapped = map_legal_status(df["legal_status"], c)
     has = mapped.notna().to_numpy()
-    ls_text = df["legal_status"].to_numpy(dtype=object)
-    put(has, mapped.to_numpy(), lambda r: "legal_status '" + ls_text[r] + "' (as exported; undated)", "legal_status",
-        more=lambda r: ls_text[r])
+    ls_text = corpus.table["legal_status"].combine_chunks().cast(pa.large_string())
+
+    def exported(rows):
+        return ls_text.take(rows)
+
+    put(has, pd.Categorical(mapped, categories=STATUSES).codes, "legal_status",
+        ["legal_status '", exported, "' (as exported; undated)"], more=exported)
 
     # 4. rules
     granted = c.isin(_GRANT_TYPES).to_numpy()
     g_ok = (grant.notna() & (grant <= asof)).to_numpy()
-    put(granted & g_ok, "in_force", lambda r: "granted " + text("grant", r) + ", term runs to " + text("exp", r) + ", no lapse event",
-        "granted", dates["grant"])
+    put(granted & g_ok, "in_force", "granted", ["granted ", text("grant"), ", term runs to ", text("exp"), ", no lapse event"],
+        dates["grant"])
     # granted after as_of: the application was pending on as_of
-    put(granted & ~g_ok & filing.notna().to_numpy(), "pending",
-        lambda r: "application filed " + text("filing", r) + " granted only on " + text("grant", r) + " (after as_of)",
-        "granted_after_as_of", dates["filing"], lambda r: text("grant", r))
+    put(granted & ~g_ok & filing.notna().to_numpy(), "pending", "granted_after_as_of",
+        ["application filed ", text("filing"), " granted only on ", text("grant"), " (after as_of)"],
+        dates["filing"], text("grant"))
     app = c.isin(["application", "search_report"]).to_numpy()
     wo = (df["jurisdiction"] == "WO").to_numpy()
     pct_end = _add_months(df["earliest_priority_date"].fillna(filing), 31)
     dates["pct_end"] = pct_end.to_numpy(dtype="datetime64[ns]")
-    put(app & wo & (pct_end <= asof).fillna(False).to_numpy(), "lapsed",
-        lambda r: "international phase ended " + text("pct_end", r)
-        + " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries",
-        "pct_ended", dates["pct_end"])
-    put(app & wo, "pending", lambda r: "international application, national-phase entry possible until " + text("pct_end", r),
-        "pct_open", dates["filing"], lambda r: text("pct_end", r))
-    put(app & filing.notna().to_numpy(), "pending",
-        lambda r: "application filed " + text("filing", r) + ", no withdrawal/refusal event, term to " + text("exp", r),
-        "application", dates["filing"])
-    put(app, "pending", "application, filing date unknown, no withdrawal/refusal event", "application_undated",
+    put(app & wo & (pct_end <= asof).fillna(False).to_numpy(), "lapsed", "pct_ended",
+        ["international phase ended ", text("pct_end"),
+         " (31 months from priority, PCT Art. 22/39); rights only via national/regional entries"], dates["pct_end"])
+    put(app & wo, "pending", "pct_open", ["international application, national-phase entry possible until ", text("pct_end")],
+        dates["filing"], text("pct_end"))
+    put(app & filing.notna().to_numpy(), "pending", "application",
+        ["application filed ", text("filing"), ", no withdrawal/refusal event, term to ", text("exp")], dates["filing"])
+    put(app, "pending", "application_undated", ["application, filing date unknown, no withdrawal/refusal event"],
         df["publication_date"])
-    put((c == "statutory_invention_registration").to_numpy(), "unknown",
-        "US statutory invention registration: defensive publication, no enforceable right", "sir")
-    assumed = pd.Series(assumed, index=df.index)
+    put((c == "statutory_invention_registration").to_numpy(), "unknown", "sir",
+        ["US statutory invention registration: defensive publication, no enforceable right"])
 
     days = (exp - asof).dt.days
+    t = corpus.table
     out = pd.DataFrame({
-        "publication_number": df["publication_number"].to_numpy(),
-        "jurisdiction": df["jurisdiction"].to_numpy(),
-        "document_type": c.to_numpy(),
-        "status": status,
-        "reason": reason,
-        "reason_code": code,
-        "reason_detail": detail,
-        "assumed_date": assumed.dt.date.to_numpy(),
-        "expiry_date": exp.dt.date.to_numpy(),
-        "term_rule": df["term_rule"].to_numpy(),
+        "publication_number": _str_column(t["publication_number"]),
+        "jurisdiction": _str_column(pa.array(df["jurisdiction"].array)),
+        "document_type": _str_column(pa.array(c.array)),
+        "status": _str_column(pa.array(STATUSES, pa.large_string()).take(rules.status)),
+        "reason": _str_column(rules.texts("reason", "no rule applies (document type or dates unknown)")),
+        "reason_code": _str_column(pa.array(STATUS_REASONS, pa.large_string()).take(rules.code)),
+        "reason_detail": _str_column(rules.texts("detail", None)),
+        "assumed_date": _date_objects(rules.assumed),
+        "expiry_date": _date_objects(exp.to_numpy(dtype="datetime64[ns]")),
+        "term_rule": _str_column(pa.array(_RULE_TEXTS + [None], pa.large_string()).take(term_rule)),
         "years_left": np.round((days.clip(lower=0) / 365.25).astype(float), 2).to_numpy(),
     })
-    out["assumed_date"] = out["assumed_date"].where(assumed.notna().to_numpy(), None)
-    out["expiry_date"] = out["expiry_date"].where(exp.notna().to_numpy(), None)
     if markets is not None:
         cov = market_coverage(corpus, markets, as_of=asof)
         hit = cov[cov["covered"]]

@@ -122,7 +122,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     0
     """
     from ..classify.sei import has_sei_field
-    from ..status import _add_years, _as_of, _ts, patent_status, status_evidence
+    from ..status import _add_years, _as_of, _str_column, _ts, patent_status, status_evidence
 
     if scope not in ("CN", None):
         raise ValueError(f"scope must be 'CN' or None, not {scope!r}")
@@ -131,12 +131,11 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         status = patent_status(corpus, as_of=asof)
     t = corpus.table
     n = t.num_rows
-    in_force = status["status"].to_numpy() == "in_force"
-    dtype = status["document_type"].to_numpy()
-    granted_invention = np.isin(dtype, ["granted_patent"])
-    invention = np.isin(dtype, _INVENTION_TYPES)
-    juris = status["jurisdiction"].fillna("").to_numpy()
-    in_scope = in_force & granted_invention & ((juris == "CN") if scope == "CN" else np.ones(n, bool))
+    in_force = status["status"].isin(["in_force"]).to_numpy(dtype=bool)  # on the text columns as they are (Arrow)
+    granted_invention = status["document_type"].isin(["granted_patent"]).to_numpy(dtype=bool)
+    invention = status["document_type"].isin(_INVENTION_TYPES).to_numpy(dtype=bool)
+    cn = status["jurisdiction"].isin(["CN"]).to_numpy(dtype=bool)
+    in_scope = in_force & granted_invention & (cn if scope == "CN" else np.ones(n, bool))
 
     sei = has_sei_field(t["ipc"])
     has_ipc = pc.list_value_length(t["ipc"].combine_chunks()).fill_null(0).to_numpy(zero_copy_only=False) > 0
@@ -150,7 +149,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     unknown = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))  # all NA
 
     out = pd.DataFrame({
-        "publication_number": t["publication_number"].to_numpy(),
+        "publication_number": _str_column(t["publication_number"]),
         "hv_in_scope": in_scope,
         "hv_invention": invention,
         "hv_sei": hv_sei,
@@ -159,19 +158,18 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         "hv_pledge_high": unknown,
         "hv_award": unknown.copy(),
     })
-    met = np.zeros(n, dtype=bool)
     testable = np.zeros(n, dtype=bool)
-    names = np.full(n, "", dtype=object)
-    for c in ("sei", "overseas_family", "maintained_10y"):
-        hit = out[f"hv_{c}"].fillna(False).to_numpy(dtype=bool)
-        met |= hit
+    which = np.zeros(n, dtype=np.int64)  # the criteria met, one bit each
+    shown = ("sei", "overseas_family", "maintained_10y")
+    for bit, c in enumerate(shown):
+        which |= out[f"hv_{c}"].fillna(False).to_numpy(dtype=bool).astype(np.int64) << bit
         testable |= out[f"hv_{c}"].notna().to_numpy()
-        rows = np.flatnonzero(hit)  # new strings for the rows that meet it only
-        names[rows] = np.where(names[rows] == "", c, names[rows] + "," + c)
+    met = which > 0
     value = pd.array(in_scope & met, dtype="boolean")
     value[in_scope & ~met & ~testable] = pd.NA  # nothing could be tested: unknown, not "no"
     out["high_value"] = value
-    out["hv_criteria"] = np.where(in_scope, names, "")
+    joined = [",".join(c for bit, c in enumerate(shown) if k >> bit & 1) for k in range(1 << len(shown))]
+    out["hv_criteria"] = _str_column(pa.array(joined, pa.large_string()).take(np.where(in_scope, which, 0)))
     out.attrs.update({
         "definition": "CNIPA statistical definition (2021): a valid invention patent in a strategic emerging industry, "
                       "or with a family member abroad, or maintained over 10 years, or pledged for a high amount, or "

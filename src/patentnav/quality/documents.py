@@ -116,15 +116,16 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
         and cannot give; ``attrs["as_of"]``; ``attrs["high_value"]`` (criteria shown and not).
     """
     from ..landscape.indicators import quality_table
+    from ..status import _str_column
     from .high_value import high_value
     from .maintenance import maintenance
 
     q = quality_table(corpus, field=field, graph=graph) if table is None else table
     st = maintenance(corpus, as_of=as_of, status=status)
     hv = high_value(corpus, status=st)
-    out = pd.DataFrame({"publication_number": corpus.table["publication_number"].to_numpy()})
+    out = pd.DataFrame({"publication_number": _str_column(corpus.table["publication_number"])})
     for c in ("cohort_year", "cohort_field", "claim_length_unit"):
-        out[c] = q[c].to_numpy()
+        out[c] = _as_built(q[c])
     for c in ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
               "total_claims", "dependent_ratio", "grant_lag"):
         out[c] = pd.to_numeric(q[c], errors="coerce").astype("float64").to_numpy()
@@ -144,32 +145,43 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     return out
 
 
+def _as_built(s: pd.Series):
+    """The values of ``s`` as a new column gets them from ``s.to_numpy()``: an Arrow text column
+    (``str``, NaN for null) as it is, without the round trip through Python strings."""
+    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype.na_value is np.nan:
+        return s.array
+    return s.to_numpy()
+
+
 def _group_ids(df: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """One integer per distinct combination of the ``by`` columns (a null is a value of its own)."""
+    """One integer per distinct combination of the ``by`` columns (a null is a value of its own),
+    factorised on the columns as they are (Arrow text without Python strings)."""
     ids = np.zeros(len(df), dtype=np.int64)
     for b in by:
-        codes, uniques = pd.factorize(df[b].astype(object).where(df[b].notna(), "\0null").to_numpy())
+        codes, uniques = pd.factorize(df[b], use_na_sentinel=False)
         ids = ids * (len(uniques) + 1) + codes
     return ids
 
 
-def _cohort_mean(df: pd.DataFrame, col: str, ids: np.ndarray) -> np.ndarray:
-    return df[col].groupby(ids).transform("mean").to_numpy(dtype=np.float64)
+def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Each column's mean over the documents of the same ``ids`` (pandas' group mean, one
+    grouping for all the columns)."""
+    means = df[cols].groupby(ids).transform("mean")
+    return {c: means[c].to_numpy(dtype=np.float64) for c in cols}
 
 
 def _relative(df: pd.DataFrame) -> None:
     """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
     document has a value) columns in place. Cohort keys are factorised once."""
     by = ["cohort_year", "cohort_field"]
-    cohort = _group_ids(df, by)
-    with_unit = _group_ids(df, by + ["claim_length_unit"])
+    mean = _cohort_means(df, [c for c in CONTINUOUS + SHARES if c not in LENGTHS], _group_ids(df, by))
+    mean.update(_cohort_means(df, list(LENGTHS), _group_ids(df, by + ["claim_length_unit"])))
     for c in CONTINUOUS:
-        mean = _cohort_mean(df, c, with_unit if c in LENGTHS else cohort)
         with np.errstate(divide="ignore", invalid="ignore"):
-            df[f"{c}_rel"] = np.where(mean > 0, df[c].to_numpy() / mean, np.nan)
-        df[f"{c}_expected"] = np.where(df[c].notna(), mean, np.nan)
+            df[f"{c}_rel"] = np.where(mean[c] > 0, df[c].to_numpy() / mean[c], np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
     for c in SHARES:
-        df[f"{c}_expected"] = np.where(df[c].notna(), _cohort_mean(df, c, cohort), np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
 
 
 def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:

@@ -53,13 +53,11 @@ def high_value(corpus, status: pd.DataFrame | None = None) -> pd.DataFrame:
     from .maintenance import maintenance
 
     st = status if status is not None else maintenance(corpus)
-    frame = pd.DataFrame({"status": st["status"].to_numpy(dtype=object),
-                          "document_type": st["document_type"].to_numpy(dtype=object),
-                          "jurisdiction": st["jurisdiction"].to_numpy(dtype=object)})
-    hv = high_value_inventions(corpus, status=frame, as_of=st.attrs.get("as_of"), scope=None)
+    hv = high_value_inventions(corpus, status=st[["status", "document_type", "jurisdiction"]], as_of=st.attrs.get("as_of"),
+                               scope=None)
     eligible = hv["hv_in_scope"].to_numpy(dtype=bool)
     crit = pd.DataFrame({c: hv[f"hv_{c}"].astype("boolean") for c in SHOWABLE})
-    out = pd.concat([pd.DataFrame({"publication_number": hv["publication_number"].to_numpy(), "eligible": eligible}), crit],
+    out = pd.concat([pd.DataFrame({"publication_number": hv["publication_number"].array, "eligible": eligible}), crit],
                     axis=1)
     out["high_value"] = hv["high_value"].astype("boolean").to_numpy()
     shown = [c for c in SHOWABLE if bool(crit.loc[eligible, c].notna().any())]

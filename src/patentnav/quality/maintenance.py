@@ -71,7 +71,7 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..status import _add_years, patent_status, status_evidence
+    from ..status import STATUSES, _add_years, _str_column, _ts, patent_status, status_evidence
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table
@@ -90,20 +90,19 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     cand = pc.is_in(t["document_type"], value_set=pa.array(["granted_patent", "amended"])).fill_null(False)
     rows = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
     sub = patent_status(corpus.filter(cand), as_of=cut) if status is None else status.iloc[rows]
-    st = pd.DataFrame({"status": np.full(n, None, dtype=object), "document_type": np.full(n, None, dtype=object),
-                       "jurisdiction": np.full(n, None, dtype=object), "assumed_date": np.full(n, None, dtype=object)})
-    for c in st.columns:
-        st.loc[rows, c] = sub[c].to_numpy(dtype=object)
-    status = st["status"].to_numpy(dtype=object)
+    at = pa.array(np.where(cand.to_numpy(zero_copy_only=False), np.cumsum(cand.to_numpy(zero_copy_only=False)) - 1, 0),
+                  mask=~cand.to_numpy(zero_copy_only=False))  # the row of `sub` of each document (null: not a candidate)
+    text = {c: _arrow_text(sub[c]).take(at) for c in ("status", "document_type", "jurisdiction")}
+    code = pc.index_in(text["status"], value_set=pa.array(STATUSES)).fill_null(-1).to_numpy(zero_copy_only=False)
     has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
     known = status_evidence(corpus)
-    granted = (st["document_type"] == "granted_patent").to_numpy()
-    filing = pd.to_datetime(pd.Series(t["filing_date"].to_pandas(), dtype="object"), errors="coerce")
-    anniversary = _add_years(filing.astype("datetime64[ns]"), years)  # the one term arithmetic of patentnav.status
+    granted = pc.equal(text["document_type"], "granted_patent").fill_null(False).to_numpy(zero_copy_only=False)
+    filing = _ts(t["filing_date"])
+    anniversary = _add_years(filing, years)  # the one term arithmetic of patentnav.status
     old_enough = (anniversary <= cut).fillna(False).to_numpy()
-    ended_on = pd.to_datetime(st["assumed_date"], errors="coerce")
-    alive = np.isin(status, ["in_force", "expired"])
-    stopped = np.isin(status, ["lapsed", "withdrawn_or_refused"])
+    ended_on = pd.Series(_assumed_dates(sub["assumed_date"], rows, n), dtype="datetime64[ns]")
+    alive = np.isin(code, [STATUSES.index(s) for s in ("in_force", "expired")])
+    stopped = np.isin(code, [STATUSES.index(s) for s in ("lapsed", "withdrawn_or_refused")])
     dated_stop = stopped & ended_on.notna().to_numpy()
     kept = np.full(n, np.nan)
     eligible = granted & old_enough & has_events
@@ -111,14 +110,14 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     late = (ended_on >= anniversary).fillna(False).to_numpy()
     kept[eligible & dated_stop & late] = 1.0
     kept[eligible & dated_stop & ~late] = 0.0
-    ended = np.isin(status, list(ENDED))
+    ended = np.isin(code, [STATUSES.index(s) for s in ENDED])
     out = pd.DataFrame({
-        "publication_number": t["publication_number"].to_numpy(),
-        "status": status,
-        "document_type": st["document_type"].to_numpy(dtype=object),
-        "jurisdiction": st["jurisdiction"].to_numpy(dtype=object),
+        "publication_number": _str_column(t["publication_number"]),
+        "status": _str_column(text["status"]),
+        "document_type": _str_column(text["document_type"]),
+        "jurisdiction": _str_column(text["jurisdiction"]),
         "status_known": known,
-        "in_force": pd.array(np.where(known, status == "in_force", False), dtype="boolean"),
+        "in_force": pd.array(np.where(known, code == STATUSES.index("in_force"), False), dtype="boolean"),
         "ended": pd.array(ended, dtype="boolean"),
         "granted_invention": granted,
         "kept": pd.array(kept, dtype="Float64").astype("boolean"),
@@ -132,4 +131,20 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
                      (f"kept_10y (kept to year {years}): not available, no legal events for granted invention patents filed "
                       f"{years} or more years before the cut-off {cut.date().isoformat()}"),
     })
+    return out
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column of a status frame as an Arrow string array (null for a missing value)."""
+    if s.dtype == object:  # None / strings
+        return pa.array(s.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
+    return pa.array(s.array).cast(pa.large_string())
+
+
+def _assumed_dates(dates: pd.Series, rows: np.ndarray, n: int) -> np.ndarray:
+    """``datetime64[ns]`` of the status's ``assumed_date`` (``datetime.date`` or None) at ``rows``,
+    NaT elsewhere."""
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    d = pa.array(dates.to_numpy(dtype=object), pa.date32(), from_pandas=True)
+    out[rows] = d.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
     return out

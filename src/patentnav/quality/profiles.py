@@ -145,8 +145,9 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or Phrase("err.none")
         raise LocalizedError("err.region_absent", region=str(region), level=Phrase(f"geo.level.{lvl}"), known=known)
     if by == "region":
-        a = assign[["publication_number", "region"]].drop_duplicates()
-        return pubs.get_indexer(a["publication_number"]).astype(np.int64), a["region"].to_numpy(dtype=object), None
+        rows, names = _unique_pairs(_rows_of(corpus, pubs, assign["publication_number"]), _arrow_text(assign["region"]),
+                                    dropna=False)
+        return rows, names, None
     col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
     if mapping is None and by == "applicant":  # with the family evidence, as everywhere else
         h = corpus.harmonize_applicants(aliases=aliases)
@@ -157,19 +158,52 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         flat, rows = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     else:
         flat, rows = _canonical(pc.list_flatten(col), mapping), pc.list_parent_indices(col).to_numpy().astype(np.int64)
-    names = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
+    names = flat
     if by == "applicant" and region:
         local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
         raw = local["applicant_raw" if "applicant_raw" in local else "applicant"]  # as written; mapped like the rest
-        names = np.asarray(_canonical(pa.array(raw.to_numpy(dtype=object), pa.string()), mapping)
-                           .to_numpy(zero_copy_only=False), dtype=object)
-        rows = pubs.get_indexer(local["publication_number"]).astype(np.int64)
+        names = _canonical(_arrow_text(raw).cast(pa.string()), mapping)
+        rows = _rows_of(corpus, pubs, local["publication_number"])
     elif region:
         keep = np.zeros(n, dtype=bool)
         keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
-        rows, names = rows[keep[rows]], names[keep[rows]]
-    pairs = pd.DataFrame({"row": rows, "g": names}).dropna().drop_duplicates()
-    return pairs["row"].to_numpy(np.int64), pairs["g"].to_numpy(dtype=object), mapping
+        names, rows = names.filter(pa.array(keep[rows])), rows[keep[rows]]
+    rows, names = _unique_pairs(rows, names)
+    return rows, names, mapping
+
+
+def _rows_of(corpus, pubs: pd.Index, numbers: pd.Series) -> np.ndarray:
+    """``pubs.get_indexer(numbers)`` (``pubs``: :func:`patentnav.model.shared.row_index`), the
+    numbers hashed in Arrow rather than as Python strings; pandas' own lookup (and error) when
+    the corpus repeats a publication number."""
+    if not pubs.is_unique:
+        return pubs.get_indexer(numbers).astype(np.int64)
+    found = pc.index_in(_arrow_text(numbers).cast(pa.large_string()),
+                        value_set=corpus.table["publication_number"].combine_chunks().cast(pa.large_string()), skip_nulls=True)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (null for a missing value), without Python strings for
+    an Arrow-backed column."""
+    arr = pa.array(s.array) if isinstance(s.array, pd.arrays.ArrowStringArray) else \
+        pa.array(s.to_numpy(dtype=object), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, name) pairs (without null names when ``dropna``), each once, in the order of
+    first occurrence (as ``DataFrame.dropna().drop_duplicates()``), deduplicated on integer
+    codes; names as an object array."""
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    enc = pc.dictionary_encode(names, null_encoding="mask" if dropna else "encode")
+    codes = enc.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    valid = np.flatnonzero(np.asarray(pc.is_valid(enc.indices).to_numpy(zero_copy_only=False), dtype=bool))
+    key = (rows[valid] + 1) * (len(enc.dictionary) + 1) + codes[valid]
+    take = valid[~pd.Index(key).duplicated()]
+    names_of = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)  # a null encoded: None
+    return rows[take], names_of[codes[take]]
 
 
 def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
@@ -181,10 +215,11 @@ def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
 def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group: values present, mean, and standard error of the mean (NaN under 2 values)."""
     ok = ~np.isnan(values)
-    n = np.bincount(codes[ok], minlength=G).astype(np.float64)
+    g, v = codes[ok], values[ok]
+    n = np.bincount(g, minlength=G).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(codes[ok], weights=values[ok], minlength=G) / n
-        var = (np.bincount(codes[ok], weights=values[ok] ** 2, minlength=G) - n * mean ** 2) / (n - 1)
+        mean = np.bincount(g, weights=v, minlength=G) / n
+        var = (np.bincount(g, weights=v ** 2, minlength=G) - n * mean ** 2) / (n - 1)
         se = np.where(n > 1, np.sqrt(np.maximum(var, 0.0) / n), np.nan)
     return n, mean, se
 
@@ -193,8 +228,9 @@ def _continuous(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray,
     """Group columns and world values of one indicator compared as a mean."""
     rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
     raw_all = docs[c].to_numpy(dtype=np.float64)
-    sh = shrink_means(rel_all[rows], codes, G)
-    _, rmean, se = _group_means(rel_all[rows], codes, G)
+    rel = rel_all[rows]
+    sh = shrink_means(rel, codes, G)
+    _, rmean, se = _group_means(rel, codes, G)
     n, mean, _ = _group_means(raw_all[rows], codes, G)
     _, expected, _ = _group_means(np.where(np.isnan(raw_all), np.nan, docs[f"{c}_expected"].to_numpy(dtype=np.float64))[rows], codes, G)
     if c in LENGTHS:  # a mean of words and Han characters is no length
@@ -246,7 +282,7 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         cols, w = _share(docs, c, rows, codes, G)
         out.update(cols)
         world.update(w)
-    out["publication_numbers"] = _members_of(docs["publication_number"].to_numpy(dtype=object), rows, codes, G)
+    out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
     table["ranked"] = (table["documents"] >= min_docs) & key.notna()
@@ -263,12 +299,16 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
     return table, world
 
 
-def _members_of(pubs: np.ndarray, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:
-    """The publication numbers of each group, sorted (one list per group, not per document)."""
-    p = pubs[rows].astype(str)
-    order = np.lexsort((p, codes))
+def _members_of(pubs: pd.Series, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:
+    """The publication numbers of each group, sorted (one list per group, not per document):
+    the documents are ranked once by publication number (an Arrow sort), the pairs by
+    (group, rank) on integers."""
+    arr = _arrow_text(pubs.astype(str) if pubs.isna().any() else pubs)  # as str() writes a missing number
+    rank = np.empty(len(arr), dtype=np.int64)
+    rank[pc.sort_indices(arr).to_numpy()] = np.arange(len(arr))
+    order = np.lexsort((rank[rows], codes))
+    ps = np.asarray(arr.take(pa.array(rows[order])).to_numpy(zero_copy_only=False), dtype=object)
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_groups))])
-    ps = p[order]
     return [ps[bounds[g]:bounds[g + 1]].tolist() for g in range(n_groups)]
 
 
