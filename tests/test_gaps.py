@@ -170,3 +170,105 @@ def test_fill_now_rows_have_positive_density_above_threshold(cn):
     assert gap.feasibility.iloc[i] == 1.0 and gap.feasibility[gap.density == 0].eq(0).all()
     j = len(gap) // 2
     assert gap.feasibility.iloc[j] == pytest.approx((d < d[j]).sum() / (len(d) - 1))
+
+
+# ------------------------------------------------------------------ fast paths equal their definitions
+
+def _top_k_by_sort(M, k):
+    """The former definition: one lexsort of every entry by (row, value descending, column)."""
+    import scipy.sparse as sp
+
+    M = sp.csr_matrix(M)
+    row = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
+    order = np.lexsort((M.indices, -M.data, row))
+    rank = np.arange(len(order)) - M.indptr[row[order]]
+    cols = M.indices[order]
+    ends = np.searchsorted(row[order], np.arange(M.shape[0] + 1))
+    return [cols[lo:hi][rank[lo:hi] < k] for lo, hi in zip(ends[:-1], ends[1:])]
+
+
+def test_top_k_per_row_equals_the_sort_definition():
+    """Partition then sort gives the same columns as sorting every entry, ties (small integer
+    values) by the lower column first, for rows shorter and longer than k, and k = 0."""
+    import scipy.sparse as sp
+
+    from patentnav.landscape.gaps import _top_k_per_row
+
+    rng = np.random.default_rng(7)
+    for trial in range(30):
+        m = sp.random(int(rng.integers(1, 40)), int(rng.integers(1, 300)), density=float(rng.uniform(0.001, 0.3)),
+                      format="csr", random_state=int(rng.integers(1 << 30)))
+        m.data = rng.integers(1, 4, m.nnz).astype(float) if trial % 2 else m.data
+        for k in (0, 1, 3, 5, 500):
+            got, want = _top_k_per_row(m, k), _top_k_by_sort(m, k)
+            assert len(got) == len(want) and all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def test_assignment_rows_equal_the_lookup_by_number(drones):
+    """Rows from the assignment's order equal the lookup by publication number; an assignment
+    in another order, or missing a document, is looked up."""
+    from patentnav.geo import assign_regions
+    from patentnav.landscape.gaps import _assignment_rows
+    from patentnav.model.shared import row_index
+
+    a = assign_regions(drones)
+    lookup = row_index(drones).get_indexer(a["publication_number"].to_numpy())
+    assert np.array_equal(_assignment_rows(drones, a), lookup)
+    shuffled = a.sample(frac=1.0, random_state=1)
+    assert np.array_equal(_assignment_rows(drones, shuffled), row_index(drones).get_indexer(shuffled["publication_number"].to_numpy()))
+    first = a["publication_number"].iloc[0]
+    fewer = a[a["publication_number"] != first]
+    assert np.array_equal(_assignment_rows(drones, fewer), lookup[(a["publication_number"] != first).to_numpy()])
+    assert np.array_equal(_assignment_rows(drones, a.drop(columns="applicant_index")), lookup)
+
+
+def test_sorted_codes_equal_factorize():
+    """Arrow dictionary codes, reordered, equal pandas' sorted factorize (np.unique's order), for
+    Arrow-backed and object strings, non-ASCII names included."""
+    from patentnav.landscape.gaps import _sorted_codes
+
+    values = ["大疆创新科技有限公司", "b", "B", "a", "Ünited", "b", "深圳", "a", "", "Z"] * 3
+    for s in (pd.Series(values, dtype="str"), pd.Series(values, dtype="string[pyarrow]"), pd.Series(values, dtype=object)):
+        codes, uniques = _sorted_codes(s)
+        want_codes, want_uniques = pd.factorize(s.astype(str).to_numpy(), sort=True)
+        assert np.array_equal(codes, want_codes) and list(uniques) == list(want_uniques)
+
+
+def test_document_rights_equal_the_definition(drones):
+    """document_rights equals its plain definition (np.isin on Python strings), dtypes included."""
+    from patentnav.landscape.gaps import ENDED, LIVE, document_rights
+    from patentnav.status import patent_status
+
+    c = drones.harmonize_applicants()
+    status = patent_status(c, as_of="2017-12-28")
+    st = status["status"].astype(str).to_numpy()
+    wo_phase = (status["jurisdiction"].astype(str).to_numpy() == "WO") & (st == "lapsed")
+    right = np.where(np.isin(st, LIVE), "live", np.where(np.isin(st, ENDED) & ~wo_phase, "ended", "unknown"))
+    want = pd.DataFrame({
+        "publication_number": status["publication_number"].to_numpy(), "status": st, "right": right,
+        "expiry_date": status["expiry_date"].to_numpy(),
+        "years_left": np.where(right == "live", status["years_left"].to_numpy(dtype=float), np.nan),
+        "ended_on": np.where(right == "ended", status["assumed_date"].to_numpy(), None)})
+    got = document_rights(c, "2017-12-28", status)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert wo_phase.any() and set(got["right"]) == {"live", "ended", "unknown"}
+
+
+def test_detail_lists_only_the_top_gaps(drones, cn):
+    """detail=n: the lists of the n first gaps of top_gaps equal the full analysis's; other rows
+    hold None there; every other column, the rights and the region evidence are the same."""
+    from patentnav.geo import document_evidence
+    from patentnav.landscape.gaps import top_gaps
+
+    g = gaps(drones.harmonize_applicants(), "CN", detail=4)
+    lists = ["key_patents", "key_patents_status", "key_patents_years_left", "free_to_use", "free_to_use_status",
+             "free_to_use_since", "holders", "live_holders", "closest_local_firms", "closest_first_filed_firms"]
+    shown = cn.table["technology"].isin(top_gaps(cn.table, 4)["technology"]).to_numpy()
+    assert shown.sum() == 4
+    pd.testing.assert_frame_equal(g.table.drop(columns=lists), cn.table.drop(columns=lists))
+    pd.testing.assert_frame_equal(g.table.loc[shown, lists], cn.table.loc[shown, lists])
+    assert g.table.loc[~shown, lists].isna().all().all() and cn.table.loc[~shown, lists].notna().all().all()
+    pd.testing.assert_frame_equal(g.rights, cn.rights)
+    ev = document_evidence(cn.assignment, "CN", drones.harmonize_applicants()["publication_number"].to_numpy())
+    assert list(g.region_evidence) == list(ev) and g.evidence is not None
+    pd.testing.assert_frame_equal(g.technology_rights(["G05D", "B64C"]), cn.technology_rights(["G05D", "B64C"]))

@@ -103,23 +103,64 @@ def region_technology(corpus, assignment: pd.DataFrame, technology: str = "ipc",
     return X, regions, techs, R, T
 
 
-def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str):
+def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str, rows: np.ndarray | None = None):
     """``R`` (documents x regions, fractional weights), its regions, ``T`` (documents x
     technologies, binary, float) and its technologies.
 
     ``R`` is a COO matrix with one entry per applicant row of the assignment (duplicates not
     summed): two of a document's three applicants in one region are two entries of 1/3, which
     :func:`patentnav.engine.aggregates.fractional_product` needs to count them as the engines do;
-    any product or conversion sums them."""
-    from ..model.shared import row_index
-
+    any product or conversion sums them. Its entries are the assignment's rows whose document
+    is in the corpus, in order; ``rows``: :func:`_assignment_rows`, when already made."""
     inc = _technology_lists(corpus, technology, level)
-    rows = row_index(corpus).get_indexer(assignment["publication_number"].to_numpy())
+    rows = _assignment_rows(corpus, assignment) if rows is None else rows
     ok = rows >= 0
-    rcodes, regions = pd.factorize(assignment["region"].astype(str).to_numpy()[ok], sort=True)  # np.unique's order
-    regions = np.asarray(regions, dtype=object)
+    everything = bool(ok.all())
+    rcodes, regions = _sorted_codes(assignment["region"] if everything else assignment["region"][ok])
     R = sp.coo_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
     return R, regions, inc.matrix.astype(np.float64), inc.items.astype(str)
+
+
+def _assignment_rows(corpus, assignment: pd.DataFrame) -> np.ndarray:
+    """The corpus row of each assignment row (int64; -1 where its document is not in the corpus).
+
+    :func:`patentnav.geo.assign_regions` lists every document in corpus order, each starting
+    with ``applicant_index`` 0 (-1 for a document without applicant): the rows are then the
+    running count of those starts, checked against the publication numbers in Arrow (no
+    Python string per row). Any other assignment is looked up by publication number
+    (:func:`patentnav.model.shared.row_index`)."""
+    from ..model.shared import row_index
+
+    if "applicant_index" in assignment.columns and len(assignment):
+        start = assignment["applicant_index"].to_numpy() <= 0
+        rows = np.cumsum(start, dtype=np.int64) - 1
+        if start[0] and rows[-1] == len(corpus) - 1:
+            ref = corpus.table["publication_number"].take(pa.array(rows))
+            got = _arrow(assignment["publication_number"]).cast(ref.type)
+            if pc.all(pc.fill_null(pc.equal(ref, got), False)).as_py():
+                return rows
+    return row_index(corpus).get_indexer(assignment["publication_number"].to_numpy())
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """The values of a Series as one Arrow array (no copy for Arrow-backed values in one chunk)."""
+    arr = pa.array(values)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values.astype(str).to_numpy(), sort=True)`` (codes, distinct values in
+    np.unique's order, object array). Arrow-backed strings without nulls are dictionary-encoded
+    in Arrow, so that only the distinct values become Python strings."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and not values.hasnans:
+        enc = pc.dictionary_encode(_arrow(values))
+        uniques = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        order = np.argsort(uniques)  # distinct strings: Python's order, as factorize sorts them
+        new = np.empty(len(order), dtype=np.int64)
+        new[order] = np.arange(len(order))
+        return new[enc.indices.to_numpy()], uniques[order]
+    codes, uniques = pd.factorize(values.astype(str).to_numpy(), sort=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 @dataclass
@@ -159,8 +200,19 @@ class GapAnalysis:
     #: Documents x technologies (CSC) and its technology keys, as the table defines them.
     technology_matrix: sp.csc_matrix | None = field(default=None, repr=False)
     technology_items: np.ndarray | None = field(default=None, repr=False)
-    #: Per document: the evidence placing one of its applicants in the region (or None).
-    region_evidence: np.ndarray | None = field(default=None, repr=False)
+    #: Per document: the evidence placing one of its applicants in the region (or None);
+    #: None until :attr:`region_evidence` first makes it (the landscape report never asks).
+    evidence: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def region_evidence(self) -> np.ndarray:
+        """Per document (corpus order): the evidence placing one of its applicants in the region,
+        or None (:func:`patentnav.geo.document_evidence` of :attr:`assignment`), made on first use."""
+        if self.evidence is None:
+            from ..geo import document_evidence
+
+            self.evidence = document_evidence(self.assignment, self.region, self.rights["publication_number"].to_numpy())
+        return self.evidence
 
     def technology_rights(self, technologies=None) -> pd.DataFrame:
         """The documents of ``technologies`` (default: all, in the table's order) with their
@@ -211,7 +263,8 @@ def _cagr(counts_by_year: np.ndarray, years: np.ndarray, last_complete: int, win
 def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", region_level: str | None = None,
          firms=None, top_patents: int = 5, expiry_years: int = 5, growth_years: int = 5,
          cutoff=None, fallback: str | None = "priority", status: pd.DataFrame | None = None,
-         aggregates=None, harmonize: bool = True, assignment: pd.DataFrame | None = None) -> GapAnalysis:
+         aggregates=None, harmonize: bool = True, assignment: pd.DataFrame | None = None,
+         evidence: pd.DataFrame | None = None, detail: int | None = None) -> GapAnalysis:
     """Rank the technologies a region lacks, with feasibility and the holders that would fill them.
 
     Parameters
@@ -248,6 +301,14 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     assignment : DataFrame, optional
         :func:`patentnav.geo.assign_regions` of ``corpus`` (harmonised as above) at
         ``region_level`` with ``firms`` and ``fallback``, when already computed.
+    evidence : DataFrame, optional
+        :func:`patentnav.geo.applicant_evidence` of ``assignment`` and ``region``, when
+        already computed.
+    detail : int, optional
+        List key and free-to-use patents, holders and closest firms for the ``detail`` first
+        gaps of :func:`top_gaps` only (the rows a report shows; about 1 s less at 1M
+        documents); the other rows hold None there. Default: for every technology. Counts
+        (``live_documents``, ``expiring``, ``held_outside_share``, ...) are always complete.
 
     Examples
     --------
@@ -256,7 +317,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     >>> g.params["names"], g.table.loc[0, "category"]
     ('harmonized_here', 'fill_now')
     """
-    from ..geo import assign_regions, document_evidence
+    from ..geo import assign_regions
     from ..i18n import LocalizedError, Phrase
     from ..names import ensure_harmonized, is_harmonized
     from .specialization import specialization
@@ -277,8 +338,9 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     if assignment is None:
         assignment = (assign_regions(corpus, level=region_level, firms=firms, fallback=fallback) if aggregates is None
                       else aggregates.assign_regions(region_level, firms=firms, fallback=fallback))
-    R, regions, T, techs = _region_parts(corpus, assignment, technology, level)
-    doc_techs = techs
+    rows = _assignment_rows(corpus, assignment)
+    R, regions, T, techs = _region_parts(corpus, assignment, technology, level, rows)
+    doc_techs, R_regions = techs, regions
     if aggregates is not None and technology in ("ipc", "cpc") and getattr(aggregates, "engine", None) == "memory":
         from ..engine.aggregates import fractional_product
 
@@ -348,8 +410,10 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     table = table.assign(_o=table["category"].map(_ORDER)).sort_values(
         ["_o", "gap_score", "rca", "technology"], ascending=[True, False, False, True], kind="mergesort").drop(columns="_o")
     table = table.reset_index(drop=True)
-    rights = _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff,
-                                status)
+    Tc = sp.csc_matrix(T)  # documents x technologies: columns are technologies' documents
+    shown = np.ones(len(table), dtype=bool) if detail is None else table["technology"].isin(top_gaps(table, detail)["technology"]).to_numpy()
+    rights = _holders_and_firms(corpus, table, assignment, rows, R, R_regions, region, T, Tc, spec, techs, top_patents,
+                                expiry_years, cutoff, status, shown, evidence)
     if technology in ("ipc", "cpc"):
         from ..classify.titles import ipc_title
 
@@ -368,8 +432,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
               "warnings": list(dict.fromkeys(str(w.message) for w in caught)), "names": names,
               "cutoff": str(cutoff)}
     return GapAnalysis(table, region, spec, dict(FORMULAS), params, rights=rights,
-                       assignment=assignment, technology_matrix=sp.csc_matrix(T), technology_items=np.asarray(doc_techs),
-                       region_evidence=document_evidence(assignment, region, corpus["publication_number"].to_numpy()))
+                       assignment=assignment, technology_matrix=Tc, technology_items=np.asarray(doc_techs))
 
 
 def _feasibility(density: np.ndarray) -> np.ndarray:
@@ -385,15 +448,30 @@ def _feasibility(density: np.ndarray) -> np.ndarray:
     return ((d.rank(method="min") - 1) / (n - 1)).to_numpy()
 
 
+def top_gaps(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The gaps of a :class:`GapAnalysis` table (rows with a ``gap_score``) by gap_score,
+    highest first (ties: technology), the first ``n`` (default: all): the report's ranked gaps."""
+    top = table[table["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True], kind="mergesort")
+    return top if n is None else top.head(n)
+
+
 def _top_k_per_row(M: sp.csr_matrix, k: int) -> list[np.ndarray]:
-    """Column indices of the k largest entries of each row (ties: lower column first)."""
+    """Column indices of the k largest entries of each row (largest first; ties: lower column first).
+
+    A row with more than ``k`` entries keeps those at or above its k-th largest value
+    (:func:`numpy.partition`, linear), which are then sorted exactly; the loop runs over rows
+    (technologies)."""
     M = sp.csr_matrix(M)
-    row = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
-    order = np.lexsort((M.indices, -M.data, row))  # by row, value descending, column
-    rank = np.arange(len(order)) - M.indptr[row[order]]
-    cols = M.indices[order]
-    ends = np.searchsorted(row[order], np.arange(M.shape[0] + 1))
-    return [cols[lo:hi][rank[lo:hi] < k] for lo, hi in zip(ends[:-1], ends[1:])]
+    out = []
+    for lo, hi in zip(M.indptr[:-1].tolist(), M.indptr[1:].tolist()):
+        vals, cols = M.data[lo:hi], M.indices[lo:hi]
+        if k <= 0:
+            vals, cols = vals[:0], cols[:0]
+        elif hi - lo > k:
+            keep = vals >= np.partition(vals, hi - lo - k)[hi - lo - k]
+            vals, cols = vals[keep], cols[keep]
+        out.append(cols[np.lexsort((cols, -vals))[:k]])
+    return out
 
 
 def _columns_scaled(M: sp.csr_matrix, v: np.ndarray) -> sp.csr_matrix:
@@ -425,119 +503,160 @@ def document_rights(corpus, cutoff, status: pd.DataFrame | None = None) -> pd.Da
         from ..status import patent_status
 
         status = patent_status(corpus, as_of=cutoff)
-    st = status["status"].astype(str).to_numpy()
-    wo_phase = (status["jurisdiction"].astype(str).to_numpy() == "WO") & (st == "lapsed")
-    right = np.where(np.isin(st, LIVE), "live", np.where(np.isin(st, ENDED) & ~wo_phase, "ended", "unknown"))
+    st = status["status"].astype(str)
+    wo_phase = (status["jurisdiction"].astype(str) == "WO").to_numpy() & (st == "lapsed").to_numpy()
+    live = st.isin(LIVE).to_numpy()
+    ended = st.isin(ENDED).to_numpy() & ~live & ~wo_phase
+    right = np.array(["unknown", "ended", "live"], dtype=object)[np.where(live, 2, ended.astype(np.int8))]
     return pd.DataFrame({
-        "publication_number": status["publication_number"].to_numpy(),
-        "status": st, "right": right,
+        "publication_number": _strings(status["publication_number"]),
+        "status": _strings(st), "right": right,
         "expiry_date": status["expiry_date"].to_numpy(),
-        "years_left": np.where(right == "live", status["years_left"].to_numpy(dtype=float), np.nan),
-        "ended_on": np.where(right == "ended", status["assumed_date"].to_numpy(), None),
+        "years_left": np.where(live, status["years_left"].to_numpy(dtype=float), np.nan),
+        "ended_on": np.where(ended, status["assumed_date"].to_numpy(), None),
     })
 
 
-def _holders_and_firms(corpus, table, assignment, R, T, regions, r, spec, techs, top_patents, expiry_years, cutoff,
-                       status=None):
+def _strings(values: pd.Series):
+    """A column for a new frame, as ``values.to_numpy()`` gives it: pandas' ``str`` values are
+    handed over as they are (no Python string per row; the frame infers ``str`` from them too)."""
+    return values.array if values.dtype == "str" else values.to_numpy()
+
+
+def _holders_and_firms(corpus, table, assignment, rows, R, R_regions, region, T, Tc, spec, techs, top_patents, expiry_years,
+                       cutoff, status=None, shown=None, evidence=None):
     """Key live patents, free-to-use patents, holders, expiring counts, share held outside,
     closest firms (in place); returns :func:`document_rights` at ``cutoff``.
 
-    Vectorised with sparse products over technologies x documents; Python loops run over
-    technologies only.
+    The counts are made for every technology; the lists (patents, holders, firms) for the
+    table rows ``shown`` (default: all), None elsewhere, from sparse products restricted to
+    those technologies' columns. Python loops run over technologies only.
     """
-    from ..model.shared import publication_numbers, publication_rank, shared
+    from ..model.shared import shared
     from .incidence import incidence
 
     t = corpus.table
     n = t.num_rows
-    harmonized = t["applicants_harmonized"]
-    use_h = pc.sum(pc.list_value_length(harmonized)).as_py() or 0
-    col = "applicants_harmonized" if use_h else "applicants"
-    H = shared(corpus, ("list_incidence", col), lambda: incidence(t[col]))  # documents x holders
-    pubs = publication_numbers(corpus)
-    fwd = np.nan_to_num(t["forward_citations"].to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
-    fam = np.nan_to_num(t["family_size"].to_numpy(zero_copy_only=False).astype(float), nan=0.0)
     rights = document_rights(corpus, cutoff, status)  # cutoff: set by gaps()
     live = (rights["right"] == "live").to_numpy()
     ended = (rights["right"] == "ended").to_numpy()
-    # expiring: rights in force whose term (patentnav.status) ends within expiry_years after the cut-off
-    cut = pd.Timestamp(cutoff)
-    horizon = cut + pd.DateOffset(years=expiry_years)
     granted = (rights["status"] == "in_force").to_numpy()
-    expiring = np.zeros(n, dtype=bool)
-    g_rows = np.flatnonzero(granted)
-    exp = pd.to_datetime(pd.Series(rights["expiry_date"].to_numpy()[g_rows], dtype=object), errors="coerce")
-    expiring[g_rows] = (exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
-    in_region = np.asarray(R.tocsc()[:, r].todense()).ravel()
-    Tt = sp.csr_matrix(T.T, dtype=np.float64)  # technologies x documents
+    Tt = Tc.T  # technologies x documents (CSR, documents ascending)
     ndocs = np.diff(Tt.indptr)  # binary: stored entries are the documents
-    # key patents: rank documents by forward citations, family size, then number
-    pub_rank = publication_rank(corpus)
-    rank = np.empty(n, dtype=np.float64)
-    rank[np.lexsort((pub_rank, -fam, -fwd))] = np.arange(n, 0, -1)
-    key_live = _top_k_per_row(_columns_scaled(Tt, (rank + n * granted) * live), top_patents)  # in force, then pending
-    key_free = _top_k_per_row(_columns_scaled(Tt, rank * ended), top_patents)
-    present = (Tt > 0).astype(np.float64)
-    Hm = H.matrix.astype(np.float64)
-    top_holders = _top_k_per_row(present @ Hm, 3)
-    live_holders = _top_k_per_row(_columns_scaled(present, live.astype(np.float64)) @ Hm, 3)
-    exp_n = np.asarray(Tt @ expiring.astype(np.float64)).ravel()
-    inside = np.asarray(Tt @ in_region).ravel()
+    r = int(np.flatnonzero(R_regions == region)[0])
+    mine = R.col == r
+    inside = Tt @ np.bincount(R.row[mine], weights=R.data[mine], minlength=n)  # the region's weight per document
     with np.errstate(divide="ignore", invalid="ignore"):
         outside = np.where(ndocs > 0, 1 - inside / ndocs, np.nan)
     pos = pd.Index(techs).get_indexer(table["technology"].to_numpy())
-    years_left = rights["years_left"].to_numpy()
-    status_s = rights["status"].to_numpy()
-    ended_on = rights["ended_on"].to_numpy()
-    table["key_patents"] = [[str(pubs[d]) for d in key_live[j]] for j in pos]
-    table["key_patents_status"] = [[str(status_s[d]) for d in key_live[j]] for j in pos]
-    table["key_patents_years_left"] = [[float(years_left[d]) for d in key_live[j]] for j in pos]
-    table["free_to_use"] = [[str(pubs[d]) for d in key_free[j]] for j in pos]
-    table["free_to_use_status"] = [[str(status_s[d]) for d in key_free[j]] for j in pos]
-    table["free_to_use_since"] = [[None if ended_on[d] is None else str(ended_on[d]) for d in key_free[j]] for j in pos]
-    table["holders"] = [[str(H.items[h]) for h in top_holders[j]] for j in pos]
-    table["live_holders"] = [[str(H.items[h]) for h in live_holders[j]] for j in pos]
+    at = np.arange(len(table)) if shown is None else np.flatnonzero(shown)
+    St = Tc[:, pos[at]].T.tocsr()  # the shown technologies x documents
+    # key patents: live rights in force first, then pending; ranked by forward citations, family size, then number
+    key_live, key_free = _key_patents(corpus, St, live, ended, granted, top_patents)
+    H = shared(corpus, ("list_incidence", _holder_column(t)), lambda: incidence(t[_holder_column(t)]))  # documents x holders
+    present = (St > 0).astype(np.float64)
+    Hm = H.matrix.astype(np.float64)
+    top_holders = _top_k_per_row(present @ Hm, 3)
+    live_holders = _top_k_per_row(_columns_scaled(present, live.astype(np.float64)) @ Hm, 3)
+    picked = np.unique(np.concatenate([np.zeros(0, np.int64)] + [d.astype(np.int64) for d in key_live + key_free]))
+    pub = dict(zip(picked.tolist(), t["publication_number"].take(pa.array(picked)).to_pylist()))
+    info = rights.iloc[picked]
+    status_of = dict(zip(picked.tolist(), info["status"].to_numpy()))
+    left = dict(zip(picked.tolist(), info["years_left"].to_numpy()))
+    since = dict(zip(picked.tolist(), info["ended_on"].to_numpy()))
+
+    def fill(name, per_row, value):
+        column = [None] * len(table)
+        for i, items in zip(at.tolist(), per_row):
+            column[i] = [value(x) for x in items.tolist()]
+        table[name] = column
+
+    fill("key_patents", key_live, lambda d: str(pub[d]))
+    fill("key_patents_status", key_live, lambda d: str(status_of[d]))
+    fill("key_patents_years_left", key_live, lambda d: float(left[d]))
+    fill("free_to_use", key_free, lambda d: str(pub[d]))
+    fill("free_to_use_status", key_free, lambda d: str(status_of[d]))
+    fill("free_to_use_since", key_free, lambda d: None if since[d] is None else str(since[d]))
+    fill("holders", top_holders, lambda h: str(H.items[h]))
+    fill("live_holders", live_holders, lambda h: str(H.items[h]))
     for name, mask in (("live_documents", live), ("ended_documents", ended), ("status_unknown_documents", ~(live | ended))):
         table[name] = np.asarray(Tt @ mask.astype(np.float64)).ravel()[pos].astype(np.int64)
-    table["expiring"] = exp_n[pos].astype(np.int64)
+    table["expiring"] = np.asarray(Tt @ _expiring(rights, granted, cutoff, expiry_years).astype(np.float64)).ravel()[pos].astype(np.int64)
     table["held_outside_share"] = outside[pos]
-    _closest_firms(table, assignment, regions[r], pubs, T, spec, pos, corpus)
+    columns = _closest_firms(assignment, rows, R, r, region, T, spec, pos[at], evidence)
+    for name, per_row in columns.items():
+        fill(name, per_row, str)
     return rights
 
 
-def _closest_firms(table, assignment, region, pubs, T, spec, pos, corpus=None) -> None:
-    """Closest firms of the region to each technology, split by location evidence (in place).
+def _holder_column(t: pa.Table) -> str:
+    """``applicants_harmonized`` when the corpus holds harmonised names, else ``applicants``."""
+    return "applicants_harmonized" if (pc.sum(pc.list_value_length(t["applicants_harmonized"])).as_py() or 0) else "applicants"
+
+
+def _expiring(rights: pd.DataFrame, granted: np.ndarray, cutoff, expiry_years: int) -> np.ndarray:
+    """Rights in force whose term (:mod:`patentnav.status`) ends within ``expiry_years`` after the cut-off."""
+    cut = pd.Timestamp(cutoff)
+    horizon = cut + pd.DateOffset(years=expiry_years)
+    expiring = np.zeros(len(rights), dtype=bool)
+    g_rows = np.flatnonzero(granted)
+    exp = pd.to_datetime(pd.Series(rights["expiry_date"].to_numpy()[g_rows], dtype=object), errors="coerce")
+    expiring[g_rows] = (exp.notna() & (exp > cut) & (exp <= horizon)).to_numpy()
+    return expiring
+
+
+def _key_patents(corpus, St: sp.csr_matrix, live, ended, granted, k: int) -> tuple[list, list]:
+    """Per row of ``St`` (technologies x documents): its ``k`` key live rights (in force first,
+    then pending) and ``k`` key ended rights, each by forward citations, family size, then
+    publication number. Only the documents of ``St`` are ranked (their order is the same
+    among all documents)."""
+    from ..model.shared import publication_rank
+
+    t = corpus.table
+    n = t.num_rows
+    docs = np.flatnonzero(np.bincount(St.indices, minlength=n))
+    take = pa.array(docs)
+    fwd = np.nan_to_num(t["forward_citations"].take(take).to_numpy(zero_copy_only=False).astype(float), nan=-1.0)
+    fam = np.nan_to_num(t["family_size"].take(take).to_numpy(zero_copy_only=False).astype(float), nan=0.0)
+    rank = np.zeros(n, dtype=np.float64)
+    rank[docs[np.lexsort((publication_rank(corpus)[docs], -fam, -fwd))]] = np.arange(len(docs), 0, -1)
+    key_live = _top_k_per_row(_columns_scaled(St, (rank + n * granted) * live), k)
+    key_free = _top_k_per_row(_columns_scaled(St, rank * ended), k)
+    return key_live, key_free
+
+
+def _closest_firms(assignment, rows, R, r, region, T, spec, cols, evidence=None) -> dict[str, list[np.ndarray]]:
+    """Closest firms of the region to the technologies ``cols``, split by location evidence.
 
     ``closest_local_firms``: the three applicants with location evidence in the region
-    (firm list, address, applicant country; :func:`patentnav.geo.applicant_evidence`) whose
-    portfolios are closest (score = proximity-weighted fractional documents);
-    ``closest_first_filed_firms``: the same among applicants placed in the region only by a
-    proxy (earliest priority country, publishing office), never called local. The firms x
-    technologies scores are made a block of technologies at a time (:func:`_top_rows`), so a
-    region with 100,000 firms never holds a dense firms x technologies matrix.
+    (firm list, address, applicant country; :func:`patentnav.geo.applicant_evidence`, or
+    ``evidence`` when already made) whose portfolios are closest (score = proximity-weighted
+    fractional documents); ``closest_first_filed_firms``: the same among applicants placed in
+    the region only by a proxy (earliest priority country, publishing office), never called
+    local. The region's applicant rows are the entries of ``R`` in its column ``r`` (no lookup
+    by name or number); the firms x technologies scores are made for ``cols`` only, a block
+    at a time (:func:`_top_rows`). Returns the firm names per technology of ``cols``.
     """
     from ..geo import applicant_evidence
-    from ..model.shared import row_index
 
-    n = len(pubs)
-    ev = applicant_evidence(assignment, region)
-    local = assignment[(assignment["region"].astype(str) == region) & assignment["applicant"].notna()]  # no name: no firm
-    empty = [[] for _ in range(len(table))]
-    if not len(local):
-        table["closest_local_firms"], table["closest_first_filed_firms"] = empty, [[] for _ in range(len(table))]
-        return
-    index = row_index(corpus) if corpus is not None else pd.Index(pubs)
-    docs_idx = index.get_indexer(local["publication_number"].to_numpy())
-    fcodes, firms = pd.factorize(local["applicant"].astype(str).to_numpy(), sort=True)  # np.unique's order
-    firms = np.asarray(firms, dtype=object)
-    F = sp.csr_matrix((local["weight"].to_numpy(dtype=float), (fcodes, docs_idx)), shape=(len(firms), n))
+    entries = np.flatnonzero(R.col == r)
+    named = assignment["applicant"].iloc[np.flatnonzero(rows >= 0)[entries]]
+    keep = named.notna().to_numpy()  # no name: no firm
+    entries, named = entries[keep], named[keep]
+    if not len(entries):
+        return {"closest_local_firms": [np.zeros(0, object)] * len(cols),
+                "closest_first_filed_firms": [np.zeros(0, object)] * len(cols)}
+    ev = applicant_evidence(assignment, region) if evidence is None else evidence
+    fcodes, firms = _sorted_codes(named)
+    F = sp.csr_matrix((R.data[entries], (fcodes, R.row[entries])), shape=(len(firms), R.shape[0]))
     P = sp.csr_matrix(F @ T)  # firms x technologies, sparse
-    proximity = np.nan_to_num(spec.proximity.to_numpy())
+    proximity = np.nan_to_num(spec.proximity.to_numpy())[:, cols]
     located = pd.Series(ev["located"].to_numpy(), index=ev["applicant"].to_numpy()).reindex(firms).fillna(False).to_numpy(bool)
-    for col, mask in (("closest_local_firms", located), ("closest_first_filed_firms", ~located)):
-        rows = np.flatnonzero(mask)
-        best = _top_rows(P[rows], proximity, 3)
-        table[col] = [[str(firms[rows[i]]) for i in best[j]] for j in pos]
+    out = {}
+    for name, mask in (("closest_local_firms", located), ("closest_first_filed_firms", ~located)):
+        candidates = np.flatnonzero(mask)
+        out[name] = [firms[candidates[best]] for best in _top_rows(P[candidates], proximity, 3)]
+    return out
 
 
 def _top_rows(P: sp.csr_matrix, B: np.ndarray, k: int, block_cells: int = 1 << 23) -> list[np.ndarray]:

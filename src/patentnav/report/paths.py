@@ -28,14 +28,15 @@ TOP_GAPS, TOP_ACTIONABLE = 15, 10
 def paths_section(ctx: LandscapeContext) -> Built:
     """Section 5; finding: the count of technologies per gap category."""
     from ..landscape import gaps
+    from ..landscape.gaps import top_gaps
 
     ctx.step("gaps")
     lang, region = ctx.lang, ctx.region
     ga = gaps(ctx.corpus, region, technology="ipc", level="subclass", firms=ctx.firms, cutoff=ctx.cutoff,
-              aggregates=ctx.aggregates, assignment=ctx.assignment, status=ctx.status)
+              aggregates=ctx.aggregates, assignment=ctx.assignment, status=ctx.status,
+              evidence=ctx.applicant_evidence, detail=TOP_GAPS)  # holders and firms of the ranked gaps only
     gt = ga.table
-    top = gt[gt["gap_score"].notna()].sort_values(["gap_score", "technology"], ascending=[False, True],
-                                                  kind="mergesort").head(TOP_GAPS)
+    top = top_gaps(gt, TOP_GAPS)
     actionable = top[top["category"].isin(["fill_now", "long_term"])].head(TOP_ACTIONABLE)
     warn_text = analytics_warnings(ga.params, lang) + [region_evidence_text(ctx.assignment, region, lang)]
     counts = _category_counts(gt, lang)
