@@ -46,7 +46,7 @@ from .links import Links, explain
 from .normalize import clean_names, normalize_names
 
 __all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
-           "canonical_applicants"]
+           "canonical_applicants", "canonical_applicant_array"]
 
 _PERSON = "\x00P "  # key prefix that keeps persons apart from firms
 
@@ -445,15 +445,29 @@ def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
     """
     raw = np.asarray(raw, dtype=object)
     out = raw.copy()
-    if aligned is not None:
-        aligned = np.asarray(aligned, dtype=object)
-        ok = pd.notna(aligned)
-        out[ok] = aligned[ok]
+    if not len(raw):
+        return out
+    arr = canonical_applicant_array(corpus, pa.array(raw, pa.string(), from_pandas=True),
+                                    None if aligned is None else pa.array(np.asarray(aligned, dtype=object), pa.string(),
+                                                                          from_pandas=True))
+    canon = np.asarray(arr.to_pylist(), dtype=object)
+    ok = pd.notna(canon)
+    out[ok] = canon[ok]  # (a missing raw value stays as it was)
+    return out
+
+
+def canonical_applicant_array(corpus, raw: pa.Array, aligned: pa.Array | None = None) -> pa.Array:
+    """:func:`canonical_applicants` in Arrow: the mapping's canonical name where it has the raw
+    name (and a canonical), else the aligned harmonised name where set, else the raw name
+    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name)."""
+    out = raw if aligned is None else pc.coalesce(aligned, raw)
     mapping = getattr(corpus, "applicant_mapping", None)
     if mapping is not None and len(raw):
-        canon = pd.Series(raw).map(dict(zip(mapping["raw"], mapping["canonical"]))).to_numpy(dtype=object)
-        ok = pd.notna(canon)
-        out[ok] = canon[ok]
+        m = mapping[["raw", "canonical"]].drop_duplicates("raw", keep="last")  # as a dict made of the pairs
+        m = m[m["raw"].notna()]
+        keys = pa.array(m["raw"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+        canon = pa.array(m["canonical"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+        out = pc.coalesce(canon.take(pc.index_in(raw, value_set=keys)), out)
     return out
 
 
