@@ -682,11 +682,7 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     """
     src, names = _source_codes(assignment["source_of_evidence"])
     weight = assignment["weight"].groupby(src, sort=False).sum()
-    doc = _indices(pc.dictionary_encode(pa.array(assignment["publication_number"], from_pandas=True)))
-    ok = doc >= 0  # (nunique leaves missing numbers out)
-    n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
-    pairs = np.unique(src[ok] * n_docs + doc[ok]) // n_docs  # the source of each distinct (source, document)
-    patents = pd.Series(np.bincount(pairs, minlength=len(names))[weight.index.to_numpy()], index=weight.index)
+    patents = pd.Series(_documents_per_group(src, len(names), assignment)[weight.index.to_numpy()], index=weight.index)
     out = pd.DataFrame({"patents": patents, "weight": weight})
     out.index = pd.Index(names[weight.index.to_numpy()], name="_s")
     out = out.reindex(list(SOURCES)).fillna(0)
@@ -695,6 +691,27 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     out["share"] = out["weight"] / total if total else 0.0
     out.index.name = "source_of_evidence"
     return out
+
+
+def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
+    """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
+    number is not counted), from the dictionary codes of the numbers."""
+    doc, _ = _factorize(assignment["publication_number"])
+    ok = (doc >= 0) & (codes >= 0)
+    n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
+    pairs = np.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
+    return np.bincount(pairs, minlength=n_groups)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=False)`` (codes in order of first appearance, -1 for a
+    missing value; the distinct values as an object array), in Arrow for Arrow-backed strings."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        arr = pa.array(values)
+        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        return _indices(enc), np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _source_codes(source: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -734,8 +751,11 @@ def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: b
         df = df.assign(region=df["region"].map(lambda r: merge.get(r, r)))
     if dropna:
         df = df[df["region"] != UNKNOWN]
-    g = df.groupby("region", sort=False)
-    out = pd.DataFrame({"patents": g["weight"].sum(), "patents_any": g["publication_number"].nunique()})
+    codes, names = _factorize(df["region"])  # groupby("region", sort=False), on codes
+    weight = df["weight"][codes >= 0].groupby(codes[codes >= 0], sort=False).sum()
+    out = pd.DataFrame({"patents": weight.to_numpy(),
+                        "patents_any": _documents_per_group(codes, len(names), df)[weight.index.to_numpy()]},
+                       index=pd.Index(names[weight.index.to_numpy()], name="region"))
     total = out["patents"].sum()
     out["share"] = out["patents"] / total if total else 0.0
     out = out[["patents", "share", "patents_any"]]

@@ -46,7 +46,7 @@ from .links import Links, explain
 from .normalize import clean_names, normalize_names
 
 __all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
-           "canonical_applicants", "canonical_applicant_array"]
+           "canonical_applicants", "canonical_applicant_array", "canonical_name_lists"]
 
 _PERSON = "\x00P "  # key prefix that keeps persons apart from firms
 
@@ -469,6 +469,37 @@ def canonical_applicant_array(corpus, raw: pa.Array, aligned: pa.Array | None = 
         canon = pa.array(m["canonical"].to_numpy(dtype=object), pa.string(), from_pandas=True)
         out = pc.coalesce(canon.take(pc.index_in(raw, value_set=keys)), out)
     return out
+
+
+def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
+    """A list<string> column of names with each name replaced by its canonical name in
+    ``mapping`` (``raw`` -> ``canonical``, as ``NameHarmonizer.mapping_``; a name the mapping
+    does not know is kept); a name repeated in a row after that is kept once (the first).
+
+    On integer codes: each distinct name is looked up once, equal canonical names get one
+    code, and repeats are found among the (row, code) pairs of rows with two names or more.
+    """
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    flat = pc.list_flatten(lists).cast(pa.string())
+    enc = pc.dictionary_encode(flat)
+    idx = pc.index_in(enc.dictionary, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
+    canon = pc.dictionary_encode(pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), enc.dictionary))
+    n_canon = len(canon.dictionary)
+    per_name = np.append(np.asarray(canon.indices.to_numpy(zero_copy_only=False), dtype=np.int64), n_canon)
+    codes = per_name[np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)]  # null: n_canon
+    parent = np.asarray(pc.list_parent_indices(lists).to_numpy(), dtype=np.int64)
+    keep = np.ones(len(codes), dtype=bool)
+    lens = np.bincount(parent, minlength=len(lists)) if len(parent) else np.zeros(len(lists), np.int64)
+    multi = np.flatnonzero(lens[parent] > 1)  # only rows with two names or more can repeat one
+    if len(multi):
+        keep[multi] = False
+        keep[multi[np.unique(parent[multi] * (n_canon + 1) + codes[multi], return_index=True)[1]]] = True
+    kept = codes[keep]
+    values = canon.dictionary.take(pa.array(np.where(kept < n_canon, kept, 0), mask=kept == n_canon))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(parent[keep], minlength=len(lists)), out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def is_harmonized(corpus) -> bool:
