@@ -244,12 +244,13 @@ class NameHarmonizer:
         valid = comp_of_row >= 0
         # display name: alias canonical, else the legal entity's most frequent raw variant
         # (branches last; ties: shorter, then alphabetical)
-        lengths = np.fromiter((len(x) for x in df["raw"]), dtype=np.int64, count=len(df))
-        order = np.lexsort((df["raw"].to_numpy(dtype=object), lengths, -t.counts, t.is_branch, comp_of_row))
+        raw = np.asarray(t.raw_list, dtype=object)
+        lengths = np.asarray(pc.utf8_length(t.raw).to_numpy(zero_copy_only=False), dtype=np.int64)  # characters, as len()
+        order = np.lexsort((raw, lengths, -t.counts, t.is_branch, comp_of_row))
         order = order[valid[order]]
         first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
         display = np.empty(n_comp, dtype=object)
-        display[comp_of_row[first]] = df["raw"].to_numpy(dtype=object)[first]
+        display[comp_of_row[first]] = raw[first]
         root = np.full(n_comp, -1, dtype=np.int64)
         root[comp_of_row[first]] = t.kcodes[first]
         named = set()
@@ -272,8 +273,7 @@ class NameHarmonizer:
         mapping = df.drop(columns=["_k"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
         self.mapping_ = mapping.reset_index(drop=True)
         self.mapping_["canonical"] = self.mapping_["canonical"].astype(object).where(self.mapping_["canonical"].notna(), None)
-        self._lookup = dict(zip(self.mapping_["raw"], self.mapping_["canonical"]))
-        self._key_lookup = {k: c for k, c in zip(self.mapping_["key"], self.mapping_["canonical"]) if k is not None}
+        self._maps = None  # (raw -> canonical, key -> canonical) for transform, made on first use
 
     def _explain(self, t: "_NameTable", df: pd.DataFrame, fl: pd.DataFrame, root: np.ndarray, comp_of_row: np.ndarray) -> None:
         """reason / evidence / linked_to / detail per raw name, and ``links_``."""
@@ -317,13 +317,22 @@ class NameHarmonizer:
     def transform(self, names) -> list:
         """Canonical name of each raw name; unseen names map through their normalised key, else to themselves."""
         names = list(names)
-        out = [self._lookup.get(n) if n is not None else None for n in names]
-        missing = [i for i, v in enumerate(out) if v is None and names[i] is not None and names[i] not in self._lookup]
+        lookup, key_lookup = self._lookups()
+        out = [lookup.get(n) if n is not None else None for n in names]
+        missing = [i for i, v in enumerate(out) if v is None and names[i] is not None and names[i] not in lookup]
         if missing:
             keys = normalize_names(pa.array([names[i] for i in missing], pa.string())).to_pylist()
             for i, k in zip(missing, keys):
-                out[i] = self._key_lookup.get(k, names[i]) if k is not None else None
+                out[i] = key_lookup.get(k, names[i]) if k is not None else None
         return out
+
+    def _lookups(self) -> tuple[dict, dict]:
+        """raw -> canonical and normalised key -> canonical, from ``mapping_`` (made once)."""
+        if self._maps is None:
+            m = self.mapping_
+            self._maps = (dict(zip(m["raw"], m["canonical"])),
+                          {k: c for k, c in zip(m["key"], m["canonical"]) if k is not None})
+        return self._maps
 
     def fit_transform(self, names) -> list:
         names = list(names)
