@@ -264,3 +264,131 @@ def test_source_rank_matches_the_string_map(drones):
         # (no rows: pandas' map keeps the string dtype; the callers cast it to int either way)
         pd.testing.assert_series_equal(got, want, check_exact=True, check_names=False, check_dtype=len(s) > 0)
     assert np.isnan(_source_rank(odd).iloc[1])
+
+
+# --- the coded implementations equal the definitions they replaced -------------------------
+def _random_assignment_corpus(seed):
+    """A corpus with repeated, missing, blank and odd applicants, addresses, countries and priorities."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    names = ["A Co", "B Ltd", "深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "", None]
+    addrs = ["广东省深圳市南山区科技园", "Shenzhen, CN", "Munich (DE)", "  ", "", None, "xyz"]
+    ccs = ["US", " cn ", "WO", "1A", "", None, "ÄB"]
+    rows = []
+    for i in range(300):
+        n = int(rng.integers(0, 4))
+        apps = [names[j] for j in rng.integers(0, len(names), n)] if rng.random() > 0.1 else None
+        k = n if rng.random() < 0.7 else int(rng.integers(0, 3))
+        pn = int(rng.integers(0, 4))
+        rows.append({
+            "publication_number": f"X-{i % 290}-A" if i < 290 else f"Y-{i}-A",
+            "jurisdiction": ["US", "wo", "EP", "", "CN", None][int(rng.integers(0, 6))],
+            "applicants": apps,
+            "applicant_addresses": [addrs[j] for j in rng.integers(0, len(addrs), k)],
+            "applicant_countries": [ccs[j] for j in rng.integers(0, len(ccs), k)] if rng.random() > 0.3 else None,
+            "priority_countries": [["US", "cn", "EP", "WO", "12", None][j] for j in rng.integers(0, 6, pn)],
+            "priority_dates": ([dt.date(2000 + int(y), 1, 1) for y in rng.integers(0, 3, pn)]
+                               if rng.random() > 0.2 else []),
+        })
+    from patentnav.model.schema import SCHEMA
+
+    cols = {c: pa.array([r[c] for r in rows], SCHEMA.field(c).type) for c in rows[0]}
+    return Corpus(pa.table(cols))
+
+
+def _earliest_priority_reference(table):
+    """The definition (pandas sort on the strings) that _earliest_priority_codes replaced."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from patentnav.geo import NON_NATIONAL, _combined
+
+    n = table.num_rows
+    pcs, pds = _combined(table["priority_countries"]), _combined(table["priority_dates"])
+    out = np.full(n, None, dtype=object)
+    if not len(pc.list_flatten(pcs)):
+        return out
+    lc = pc.list_value_length(pcs).to_numpy(zero_copy_only=False)
+    ld = pc.list_value_length(pds).to_numpy(zero_copy_only=False)
+    par = pc.list_parent_indices(pcs).to_numpy()
+    c = pc.utf8_upper(pc.utf8_trim_whitespace(pc.list_flatten(pcs))).to_numpy(zero_copy_only=False)
+    dates = np.full(len(par), np.iinfo(np.int64).max, dtype=np.int64)
+    aligned_rows = (lc == ld)[par]
+    if aligned_rows.any():
+        dflat = pc.list_flatten(pds).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        dates[aligned_rows] = np.where(pd.isna(dflat), np.iinfo(np.int64).max, dflat).astype(np.int64)[np.repeat(lc == ld, ld)]
+    df = pd.DataFrame({"p": par, "c": c, "d": dates, "i": np.arange(len(par))})
+    df = df[df["c"].notna()]
+    df = df[df["c"].str.fullmatch(r"[A-Z]{2}") & ~df["c"].isin(NON_NATIONAL)]
+    first = df.sort_values(["p", "d", "i"], kind="stable").drop_duplicates("p")
+    out[first["p"].to_numpy()] = first["c"].to_numpy()
+    return out
+
+
+def _source_summary_reference(assignment):
+    import numpy as np
+    import pandas as pd
+
+    src = assignment["source_of_evidence"].astype(str)
+    g = assignment.assign(_s=src).groupby("_s", sort=False)
+    out = pd.DataFrame({"patents": g["publication_number"].nunique(), "weight": g["weight"].sum()}).reindex(list(SOURCES)).fillna(0)
+    out["patents"] = out["patents"].astype(np.int64)
+    total = out["weight"].sum()
+    out["share"] = out["weight"] / total if total else 0.0
+    out.index.name = "source_of_evidence"
+    return out
+
+
+def _region_shares_reference(assignment, dropna=False):
+    import pandas as pd
+
+    from patentnav.geo import UNKNOWN
+
+    df = assignment[["publication_number", "region", "weight"]]
+    if dropna:
+        df = df[df["region"] != UNKNOWN]
+    g = df.groupby("region", sort=False)
+    out = pd.DataFrame({"patents": g["weight"].sum(), "patents_any": g["publication_number"].nunique()})
+    total = out["patents"].sum()
+    out["share"] = out["patents"] / total if total else 0.0
+    out = out[["patents", "share", "patents_any"]].sort_values(["patents", "patents_any"], ascending=False, kind="stable")
+    out.index.name = "region"
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_coded_helpers_equal_their_definitions(seed):
+    import numpy as np
+    import pandas as pd
+
+    from patentnav.geo import _earliest_priority_country
+
+    c = _random_assignment_corpus(seed)
+    want = _earliest_priority_reference(c.table)
+    got = _earliest_priority_country(c.table)
+    assert got.tolist() == want.tolist() and any(v is not None for v in got)
+    for level in ("country", "city"):
+        a = assign_regions(c, level=level, firms=["A Co"])
+        assert set(a["source_of_evidence"].astype(str)) >= {"firms", "address", "applicant_country", "priority"}
+        pd.testing.assert_frame_equal(source_summary(a), _source_summary_reference(a), check_exact=True)
+        a.attrs = {}  # (pandas compares attrs holding frames when it concatenates)
+        for frame in (a, a.astype({"source_of_evidence": object, "region": object}), a.iloc[:0],
+                      a.assign(publication_number=a["publication_number"].where(a.index % 7 > 0, None))):
+            pd.testing.assert_frame_equal(source_summary(frame), _source_summary_reference(frame), check_exact=True)
+            for dropna in (False, True):
+                pd.testing.assert_frame_equal(region_shares(frame, dropna=dropna), _region_shares_reference(frame, dropna),
+                                              check_exact=True, check_index_type=len(frame) > 0)
+    # the region and source columns as the object-array definition made them
+    a = assign_regions(c, level="city")
+    assert a["region"].dtype == pd.Series(np.asarray(a["region"].tolist(), dtype=object)).dtype
+
+
+def test_assignment_of_a_corpus_without_applicants_keeps_object_columns():
+    import pandas as pd
+
+    c = Corpus(pa.table({"publication_number": ["A-1", "A-2"], "jurisdiction": ["US", "WO"]}))
+    a = assign_regions(c)
+    want = pd.DataFrame({"applicant": [None, None], "applicant_raw": [None, None], "region": ["US", "UNKNOWN"]})
+    pd.testing.assert_frame_equal(a[["applicant", "applicant_raw", "region"]], want)

@@ -156,3 +156,60 @@ def test_names_command(tmp_path):
     assert "raw names ->" in r.output
     df = pd.read_csv(out, encoding="utf-8-sig")
     assert df.loc[df.raw == "GOOGLE INC", "canonical"].item() == "Google"
+
+
+def _canonical_lists_reference(lists, mapping):
+    """The definition canonical_name_lists replaced: index_in on every name, (row, name) pairs
+    de-duplicated with an Arrow group-by, lists rebuilt by a stable sort."""
+    import pyarrow.compute as pc
+
+    from patentnav._arrow import dedupe_pairs, regroup
+
+    flat = pc.list_flatten(lists)
+    idx = pc.index_in(flat, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
+    canon = pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), flat)
+    t = dedupe_pairs(pa.table({"p": pc.list_parent_indices(lists), "c": canon}))
+    return regroup(t, len(lists))
+
+
+def _canonical_applicants_reference(mapping, raw, aligned):
+    import numpy as np
+
+    raw = np.asarray(raw, dtype=object)
+    out = raw.copy()
+    aligned = np.asarray(aligned, dtype=object)
+    ok = pd.notna(aligned)
+    out[ok] = aligned[ok]
+    canon = pd.Series(raw).map(dict(zip(mapping["raw"], mapping["canonical"]))).to_numpy(dtype=object)
+    ok = pd.notna(canon)
+    out[ok] = canon[ok]
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_coded_canonical_names_equal_their_definitions(seed):
+    import numpy as np
+
+    from patentnav.names.harmonize import canonical_applicant_array, canonical_name_lists
+
+    rng = np.random.default_rng(seed)
+    pool = ["Huawei Technologies Co., Ltd.", "HUAWEI TECH CO LTD", "Huawei Device Co., Ltd.", "深圳市大疆创新科技有限公司",
+            "大疆创新科技有限公司", "Zhang San", "!!!", "", None]
+    lists = pa.array([None if rng.random() < 0.1 else [pool[j] for j in rng.integers(0, len(pool), rng.integers(0, 5))]
+                      for _ in range(400)], pa.list_(pa.string()))
+    mapping = NameHarmonizer().fit(pa.compute.list_flatten(lists)).mapping_
+    got = canonical_name_lists(lists, mapping)
+    assert got.equals(_canonical_lists_reference(lists, mapping)) and got.type == pa.list_(pa.string())
+    assert sum(len(x) for x in got.to_pylist()) < sum(len(x or []) for x in lists.to_pylist())  # repeats were dropped
+
+    class C:
+        applicant_mapping = mapping
+
+    raw = [pool[j] for j in rng.integers(0, len(pool), 300)] + ["unseen name"]
+    aligned = [pool[j] if rng.random() < 0.5 else None for j in rng.integers(0, len(pool), 301)]
+    want = _canonical_applicants_reference(mapping, raw, aligned)
+    got = canonical_applicant_array(C, pa.array(raw, pa.string()), pa.array(aligned, pa.string())).to_pylist()
+    assert got == want.tolist()
+    from patentnav.names import canonical_applicants
+
+    assert canonical_applicants(C, raw, aligned).tolist() == want.tolist()

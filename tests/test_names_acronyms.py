@@ -104,3 +104,46 @@ def test_typo_links_still_join_a_misspelt_place():
 def test_no_candidates_when_no_name_is_one_word():
     a, e = acronym_candidates(pa.array(["A B C", "X"]))
     assert len(a) == len(e) == 0
+
+
+def _stated_acronyms_reference(raw_names):
+    """The definition before the word-initials filter: every name of the right shape goes
+    through :func:`initials`."""
+    import re
+
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from patentnav.names.acronyms import _STATED, _prepare
+
+    s = _prepare(pa.array(list(raw_names), pa.string()))
+    cand = np.flatnonzero(np.asarray(pc.match_substring_regex(s, r"^[A-Z(][^\p{Han}]* [^\p{Han}]*[A-Z)]$")
+                                     .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
+    rows = []
+    if len(cand):
+        sub = s.take(pa.array(cand))
+        done = np.zeros(len(cand), dtype=bool)
+        for n_pattern, pattern in enumerate(_STATED):
+            m = pc.extract_regex(sub, pattern)
+            hit = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool) & ~done
+            acr, exp = pc.struct_field(m, "acr").to_pylist(), pc.struct_field(m, "exp").to_pylist()
+            for k in np.flatnonzero(hit):
+                a, e = re.sub(r"[^A-Z]", "", acr[k]), exp[k].strip()
+                ini = initials(re.split(r"[^A-Z0-9]+", e))
+                if not is_generic_acronym(a) and (ini == a or (n_pattern < 2 and ini.endswith(a))):
+                    rows.append((int(cand[k]), a, e))
+                    done[k] = True
+    return pd.DataFrame(rows, columns=["index", "acronym", "expansion"])
+
+
+def test_stated_acronyms_equal_the_definition_without_the_initials_filter(drones):
+    import pyarrow.compute as pc
+
+    names = pc.unique(pc.list_flatten(drones.table["applicants"])).drop_null().to_pylist()
+    names += ["IBM Corporation (International Business Machines Corporation)", "ONERA (OFF NAT AEROSPATIALE)",
+              "Centre National de la Recherche Scientifique (C.N.R.S.)", "3M Co (Minnesota Mining Mfg)", "AB (A B)",
+              "NEC CORP", "Sony Ericsson Mobile Communications (SEMC)", "GE GENERAL ELECTRIC", "ELECTRIC GENERAL GE",
+              "X-Ray Imaging Technologies (XIT)", "R&D Labs (RDL)", "Foo (B.A.R.)", "  ", "大疆 (DJI)"]
+    got = stated_acronyms(names)
+    pd.testing.assert_frame_equal(got, _stated_acronyms_reference(names))
+    assert len(got) >= 5

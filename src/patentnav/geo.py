@@ -389,19 +389,26 @@ def parse_addresses(addresses) -> pd.DataFrame:
     """
     from .io.values import as_string_array
 
-    arr = as_string_array(addresses)
-    arr = pc.utf8_trim_whitespace(arr)
-    enc = pc.dictionary_encode(arr)
-    distinct = enc.dictionary.to_pylist()
-    parsed = pd.DataFrame(_parse_distinct(distinct), columns=_PARSED_COLUMNS)
+    arr = pc.utf8_trim_whitespace(as_string_array(addresses))
+    parsed, idx = _parse_encoded(arr)
     parsed = parsed.astype(object).where(parsed.notna(), None)
-    idx = enc.indices.to_numpy(zero_copy_only=False)
-    nulls = np.asarray(pc.is_null(enc.indices).to_numpy(zero_copy_only=False), dtype=bool)
     parsed.loc[len(parsed)] = [None] * len(_PARSED_COLUMNS)  # row for null input
-    idx = np.where(nulls, len(parsed) - 1, np.nan_to_num(idx, nan=0)).astype(np.int64)
-    out = parsed.iloc[idx].reset_index(drop=True)
+    out = parsed.iloc[np.where(idx < 0, len(parsed) - 1, idx)].reset_index(drop=True)
     out.insert(0, "address", arr.to_pylist())
     return out
+
+
+def _parse_encoded(arr: pa.Array) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct values of ``arr`` (trimmed addresses) parsed (:func:`_parse_distinct`),
+    and the row of each value in that frame (-1 for null)."""
+    enc = pc.dictionary_encode(arr)
+    parsed = pd.DataFrame(_parse_distinct(enc.dictionary.to_pylist()), columns=_PARSED_COLUMNS)
+    return parsed, _indices(enc)
+
+
+def _indices(enc: pa.DictionaryArray) -> np.ndarray:
+    """The indices of a dictionary array as int64, -1 where null."""
+    return np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def parse_address(address: str | None) -> dict:
@@ -439,8 +446,8 @@ def _combined(col) -> pa.ListArray:
     return pc.fill_null(col, pa.scalar([], col.type))
 
 
-def _aligned_values(lists: pa.ListArray, parent: np.ndarray, pos: np.ndarray, n_apps: np.ndarray) -> np.ndarray:
-    """The element of ``lists`` aligned with each applicant (object array, None where none).
+def _aligned_values(lists: pa.ListArray, parent: np.ndarray, pos: np.ndarray, n_apps: np.ndarray) -> pa.Array:
+    """The element of ``lists`` aligned with each applicant (a string array, null where none).
 
     Aligned by position when the list has as many elements as there are applicants; a
     single element with several applicants is taken as the *first* applicant's (CNIPA
@@ -448,29 +455,52 @@ def _aligned_values(lists: pa.ListArray, parent: np.ndarray, pos: np.ndarray, n_
     """
     lens = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     offs = lists.offsets.to_numpy().astype(np.int64)
-    flat = pc.list_flatten(lists)
+    flat = pc.list_flatten(lists).cast(pa.string())
     lp = lens[parent]
     ok = (lp > 0) & ((lp == n_apps[parent]) | ((lp == 1) & (pos == 0)))
-    take = np.where(ok, offs[parent] - offs[0] + pos, 0)
-    out = np.full(len(parent), None, dtype=object)
-    if len(flat) and ok.any():
-        vals = np.asarray(flat.take(pa.array(take[ok])).to_pylist(), dtype=object)
-        out[ok] = vals
-    return out
+    if not len(flat) or not ok.any():
+        return pa.nulls(len(parent), pa.string())
+    return flat.take(pa.array(np.where(ok, offs[parent] - offs[0] + pos, 0), mask=~ok))
 
 
-def _earliest_priority_country(table: pa.Table) -> np.ndarray:
-    """Country of each patent's earliest national priority (ties: first listed); None if none."""
+class _Vocabulary:
+    """Region keys as integer codes: each distinct key gets the next code (Python work per
+    distinct value only)."""
+
+    def __init__(self):
+        self.codes: dict[str, int] = {}
+
+    def encode(self, values: pa.Array, keep=None) -> np.ndarray:
+        """The code of each value (-1 for null, and for a value ``keep(value)`` rejects)."""
+        enc = pc.dictionary_encode(values)
+        per_value = np.array([self.code(v) if keep is None or keep(v) else -1 for v in enc.dictionary.to_pylist()] + [-1],
+                             dtype=np.int64)
+        return per_value[_indices(enc)]  # index -1 (null) takes the last entry
+
+    def code(self, value: str) -> int:
+        return self.codes.setdefault(value, len(self.codes))
+
+    def strings(self, codes: np.ndarray) -> pa.Array:
+        """The keys of ``codes`` (all >= 0) as a string array."""
+        return pa.array(list(self.codes), pa.string()).take(pa.array(codes))
+
+
+def _earliest_priority_codes(table: pa.Table) -> tuple[np.ndarray, list]:
+    """Per patent: the index of the country of its earliest national priority (ties: first
+    listed) in the returned list of countries, -1 if none."""
     n = table.num_rows
     pcs = _combined(table["priority_countries"])
     pds = _combined(table["priority_dates"])
-    out = np.full(n, None, dtype=object)
+    out = np.full(n, -1, dtype=np.int64)
     if not len(pc.list_flatten(pcs)):
-        return out
+        return out, []
     lc = pc.list_value_length(pcs).to_numpy(zero_copy_only=False)
     ld = pc.list_value_length(pds).to_numpy(zero_copy_only=False)
-    par = pc.list_parent_indices(pcs).to_numpy()
-    c = pc.utf8_upper(pc.utf8_trim_whitespace(pc.list_flatten(pcs))).to_numpy(zero_copy_only=False)
+    par = pc.list_parent_indices(pcs).to_numpy().astype(np.int64)
+    enc = pc.dictionary_encode(pc.utf8_upper(pc.utf8_trim_whitespace(pc.list_flatten(pcs))))
+    countries = enc.dictionary.to_pylist()
+    national = np.array([re.fullmatch(r"[A-Z]{2}", c) is not None and c not in NON_NATIONAL for c in countries] + [False])
+    c = _indices(enc)
     dates = np.full(len(par), np.iinfo(np.int64).max, dtype=np.int64)
     aligned_rows = (lc == ld)[par]
     if aligned_rows.any():
@@ -478,12 +508,17 @@ def _earliest_priority_country(table: pa.Table) -> np.ndarray:
         dflat = pc.list_flatten(pds).cast(pa.int32()).to_numpy(zero_copy_only=False)
         dflat = np.where(pd.isna(dflat), np.iinfo(np.int64).max, dflat).astype(np.int64)
         dates[aligned_rows] = dflat[d_par_ok]
-    df = pd.DataFrame({"p": par, "c": c, "d": dates, "i": np.arange(len(par))})
-    df = df[df["c"].notna()]
-    df = df[df["c"].str.fullmatch(r"[A-Z]{2}") & ~df["c"].isin(NON_NATIONAL)]
-    first = df.sort_values(["p", "d", "i"], kind="stable").drop_duplicates("p")
-    out[first["p"].to_numpy()] = first["c"].to_numpy()
-    return out
+    ok = np.flatnonzero(national[c])
+    ok = ok[np.lexsort((dates[ok], par[ok]))]  # by patent, then date, then position (stable)
+    first = ok[np.r_[True, par[ok][1:] != par[ok][:-1]]] if len(ok) else ok
+    out[par[first]] = c[first]
+    return out, countries
+
+
+def _earliest_priority_country(table: pa.Table) -> np.ndarray:
+    """Country of each patent's earliest national priority (ties: first listed); None if none."""
+    codes, countries = _earliest_priority_codes(table)
+    return np.asarray(countries + [None], dtype=object)[codes]
 
 
 def _firm_keys(firms) -> set[str]:
@@ -499,6 +534,19 @@ def _firm_keys(firms) -> set[str]:
         names = list(firms)
     keys = normalize_names(pa.array(names, pa.string())).to_pylist()
     return {k for k in keys if k}
+
+
+def _normalized(names: pa.Array) -> pa.Array:
+    """:func:`patentnav.names.normalize_names` of each name, computed once per distinct name."""
+    from .names import normalize_names
+
+    enc = pc.dictionary_encode(names)
+    return normalize_names(enc.dictionary).take(enc.indices)
+
+
+def _valid_country(code: str) -> bool:
+    """An applicant country code used as a region: two letters, a national office."""
+    return len(code) == 2 and code.isalpha() and code not in NON_NATIONAL
 
 
 def assign_regions(corpus, level: str = "country", firms=None, fallback: str | None = "priority",
@@ -533,6 +581,10 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
         so the weights of each patent sum to 1. ``source_of_evidence`` is one of
         :data:`SOURCES`; ``region`` is ``UNKNOWN`` when no source applies. Per-source
         patent counts are in ``.attrs["source_summary"]`` (see :func:`source_summary`).
+
+    Every source is handled as integer codes (regions in a :class:`_Vocabulary`), Python
+    work per distinct address or code; the text columns are built in Arrow and handed to
+    pandas as Arrow-backed strings.
     """
     _check_level(level)
     if fallback not in ("priority", None):
@@ -547,74 +599,75 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     offs = lists.offsets.to_numpy().astype(np.int64)
     pos = np.arange(len(parent), dtype=np.int64) - (offs[parent] - offs[0])
-    names = np.asarray(pc.list_flatten(lists).to_pylist(), dtype=object)
+    names = pc.list_flatten(lists).cast(pa.string())
     has_app = n_apps[parent] > 0
     k = np.maximum(n_apps, 1)
     weight = 1.0 / k[parent]
 
-    region = np.full(len(parent), None, dtype=object)
-    source = np.full(len(parent), None, dtype=object)
+    vocab = _Vocabulary()
+    region = np.full(len(parent), -1, dtype=np.int64)
+    source = np.full(len(parent), -1, dtype=np.int8)
 
-    def put(mask: np.ndarray, values: np.ndarray, src: str) -> None:
-        m = mask & (region == None) & pd.notna(values)  # noqa: E711
-        region[m] = values[m]
-        source[m] = src
+    def put(mask: np.ndarray, codes: np.ndarray, src: str) -> None:
+        m = mask & (region < 0) & (codes >= 0)
+        region[m] = codes[m]
+        source[m] = SOURCES.index(src)
 
-    from .names import canonical_applicants
+    from .names.harmonize import canonical_applicant_array
 
     harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
-    firm = canonical_applicants(corpus, names, harm)  # the harmonised firm, which tables count
+    firm = canonical_applicant_array(corpus, names, harm)  # the harmonised firm, which tables count
     if firms is not None:
-        from .names import normalize_names
-
-        keys = _firm_keys(firms)
-        raw_keys = normalize_names(pa.array(names, pa.string()))
-        harm_keys = normalize_names(pa.array(firm, pa.string()))
-        value_set = pa.array(sorted(keys), pa.string())
-        hit = pc.or_(pc.is_in(raw_keys, value_set=value_set), pc.is_in(harm_keys, value_set=value_set))
+        value_set = pa.array(sorted(_firm_keys(firms)), pa.string())
+        hit = pc.or_(pc.is_in(_normalized(names), value_set=value_set), pc.is_in(_normalized(firm), value_set=value_set))
         hit = np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-        put(hit & has_app, np.full(len(parent), firms_label, dtype=object), "firms")
+        put(hit & has_app, np.full(len(parent), vocab.code(firms_label)), "firms")
 
     addr = _aligned_values(_combined(table["applicant_addresses"]), parent, pos, n_apps)
-    if pd.notna(addr).any():
-        parsed = parse_addresses(pa.array(addr, pa.string()))
-        put(has_app, region_keys(parsed, level).to_numpy(dtype=object), "address")
+    if addr.null_count < len(addr):
+        parsed, idx = _parse_encoded(pc.utf8_trim_whitespace(addr))
+        keys = region_keys(parsed, level)
+        per_address = np.array([vocab.code(v) if pd.notna(v) else -1 for v in keys] + [-1], dtype=np.int64)
+        put(has_app, per_address[idx], "address")
 
     cc = _aligned_values(_combined(table["applicant_countries"]), parent, pos, n_apps)
-    cc = np.asarray([None] * len(cc) if not pd.notna(cc).any() else
-                    pc.utf8_upper(pc.utf8_trim_whitespace(pa.array(cc, pa.string()))).to_pylist(), dtype=object)
-    valid = np.asarray([isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in NON_NATIONAL
-                        for c in pd.unique(cc)], dtype=bool) if len(cc) else np.zeros(0, bool)
-    ok_codes = set(np.asarray(pd.unique(cc), dtype=object)[valid]) if len(cc) else set()
-    cc = np.where(pd.Series(cc, dtype=object).isin(ok_codes).to_numpy(), cc, None)
-    put(has_app, cc, "applicant_country")
+    if cc.null_count < len(cc):
+        put(has_app, vocab.encode(pc.utf8_upper(pc.utf8_trim_whitespace(cc)), keep=_valid_country), "applicant_country")
 
     if fallback == "priority":
-        put(np.ones(len(parent), bool), _earliest_priority_country(table)[parent], "priority")
+        codes, countries = _earliest_priority_codes(table)
+        per_country = np.array([vocab.code(c) for c in countries] + [-1], dtype=np.int64)
+        put(np.ones(len(parent), bool), per_country[codes][parent], "priority")
 
-    jur = pc.utf8_upper(table["jurisdiction"].combine_chunks() if isinstance(table["jurisdiction"], pa.ChunkedArray)
-                        else table["jurisdiction"]).to_numpy(zero_copy_only=False)
-    jur = np.asarray(jur, dtype=object)
-    jur = np.where(pd.Series(jur, dtype=object).isin(NON_NATIONAL).to_numpy(), None, jur)
+    jur = table["jurisdiction"].combine_chunks() if isinstance(table["jurisdiction"], pa.ChunkedArray) else table["jurisdiction"]
+    jur = vocab.encode(pc.utf8_upper(jur.cast(pa.string())), keep=lambda j: j not in NON_NATIONAL)
     put(np.ones(len(parent), bool), jur[parent], "jurisdiction")
 
-    missing = region == None  # noqa: E711
-    region[missing] = UNKNOWN
-    source[missing] = "none"
+    missing = region < 0
+    region[missing] = vocab.code(UNKNOWN)
+    source[missing] = SOURCES.index("none")
 
-    pubs = np.asarray(table["publication_number"].to_pylist(), dtype=object)
+    pubs = table["publication_number"]
+    pubs = (pubs.combine_chunks() if isinstance(pubs, pa.ChunkedArray) else pubs).cast(pa.string())
     out = pd.DataFrame({
-        "publication_number": pubs[parent],
+        "publication_number": _pandas_strings(pubs.take(pa.array(parent))),
         "applicant_index": np.where(has_app, pos, -1).astype(np.int64),
-        "applicant": firm,
-        "applicant_raw": names,
-        "region": region,
+        "applicant": _pandas_strings(firm),
+        "applicant_raw": _pandas_strings(names),
+        "region": _pandas_strings(vocab.strings(region)),
         "weight": weight,
-        "source_of_evidence": pd.Categorical(source, categories=list(SOURCES)),
+        "source_of_evidence": pd.Categorical.from_codes(source, categories=list(SOURCES)),
     })
     out.attrs["level"] = level
     out.attrs["source_summary"] = source_summary(out)
     return out
+
+
+def _pandas_strings(arr: pa.Array):
+    """A string array as pandas gets it from Python strings: Arrow-backed ``str`` (without a
+    Python object per value), or an object array when no value is set (pandas keeps those
+    as object)."""
+    return np.asarray(arr.to_pylist(), dtype=object) if arr.null_count == len(arr) else arr.to_pandas()
 
 
 def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
@@ -623,17 +676,53 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     Columns ``patents`` (patents with at least one applicant row from the source),
     ``weight`` (fractional patent count resting on that source; sums to the number of
     patents) and ``share`` (of the weight).
+
+    Rows are grouped by the source's categorical codes (by its text otherwise), patents
+    counted as distinct (document, source) code pairs.
     """
-    src = assignment["source_of_evidence"].astype(str)
-    g = assignment.assign(_s=src).groupby("_s", sort=False)
-    patents = g["publication_number"].nunique()
-    weight = g["weight"].sum()
-    out = pd.DataFrame({"patents": patents, "weight": weight}).reindex(list(SOURCES)).fillna(0)
+    src, names = _source_codes(assignment["source_of_evidence"])
+    weight = assignment["weight"].groupby(src, sort=False).sum()
+    patents = pd.Series(_documents_per_group(src, len(names), assignment)[weight.index.to_numpy()], index=weight.index)
+    out = pd.DataFrame({"patents": patents, "weight": weight})
+    out.index = pd.Index(names[weight.index.to_numpy()], name="_s")
+    out = out.reindex(list(SOURCES)).fillna(0)
     out["patents"] = out["patents"].astype(np.int64)
     total = out["weight"].sum()
     out["share"] = out["weight"] / total if total else 0.0
     out.index.name = "source_of_evidence"
     return out
+
+
+def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
+    """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
+    number is not counted), from the dictionary codes of the numbers."""
+    doc, _ = _factorize(assignment["publication_number"])
+    ok = (doc >= 0) & (codes >= 0)
+    n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
+    pairs = np.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
+    return np.bincount(pairs, minlength=n_groups)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=False)`` (codes in order of first appearance, -1 for a
+    missing value; the distinct values as an object array), in Arrow for Arrow-backed strings."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        arr = pa.array(values)
+        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        return _indices(enc), np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _source_codes(source: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of the source of each row and the text of each code (``str`` of the
+    value, as ``astype(str)``: a missing value is ``"nan"``)."""
+    if isinstance(source.dtype, pd.CategoricalDtype):
+        names = np.array([str(c) for c in source.cat.categories] + ["nan"], dtype=object)
+        codes = source.cat.codes.to_numpy().astype(np.int64)
+        return np.where(codes < 0, len(names) - 1, codes), names
+    codes, names = pd.factorize(source.astype(str), sort=False)
+    return codes.astype(np.int64), np.asarray(names, dtype=object)
 
 
 def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: bool = False,
@@ -662,8 +751,11 @@ def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: b
         df = df.assign(region=df["region"].map(lambda r: merge.get(r, r)))
     if dropna:
         df = df[df["region"] != UNKNOWN]
-    g = df.groupby("region", sort=False)
-    out = pd.DataFrame({"patents": g["weight"].sum(), "patents_any": g["publication_number"].nunique()})
+    codes, names = _factorize(df["region"])  # groupby("region", sort=False), on codes
+    weight = df["weight"][codes >= 0].groupby(codes[codes >= 0], sort=False).sum()
+    out = pd.DataFrame({"patents": weight.to_numpy(),
+                        "patents_any": _documents_per_group(codes, len(names), df)[weight.index.to_numpy()]},
+                       index=pd.Index(names[weight.index.to_numpy()], name="region"))
     total = out["patents"].sum()
     out["share"] = out["patents"] / total if total else 0.0
     out = out[["patents", "share", "patents_any"]]

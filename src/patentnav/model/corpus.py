@@ -66,16 +66,11 @@ def conform(table: pa.Table) -> pa.Table:
 def canonical_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
     """A list<string> column of names with each name replaced by its canonical name in
     ``mapping`` (``raw`` -> ``canonical``, as ``NameHarmonizer.mapping_``; a name the mapping
-    does not know is kept); a name repeated in a row after that is kept once."""
-    from .._arrow import dedupe_pairs, regroup
+    does not know is kept); a name repeated in a row after that is kept once
+    (:func:`patentnav.names.harmonize.canonical_name_lists`)."""
+    from ..names.harmonize import canonical_name_lists
 
-    if isinstance(lists, pa.ChunkedArray):
-        lists = lists.combine_chunks()
-    flat = pc.list_flatten(lists)
-    idx = pc.index_in(flat, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
-    canon = pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), flat)
-    t = dedupe_pairs(pa.table({"p": pc.list_parent_indices(lists), "c": canon}))
-    return regroup(t, len(lists))
+    return canonical_name_lists(lists, mapping)
 
 
 def harmonize_list(lists, aliases=None, **options) -> tuple[pa.ListArray, pd.DataFrame]:

@@ -150,16 +150,27 @@ def stated_acronyms(raw_names) -> pd.DataFrame:
             hit = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool) & ~done
             if not hit.any():
                 continue
-            acr = pc.struct_field(m, "acr").to_pylist()
-            exp = pc.struct_field(m, "exp").to_pylist()
+            letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "").to_pylist()
+            exp_arr = pc.struct_field(m, "exp")
+            # first character of each word: the initials (rule 1) are a subsequence of these
+            firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1").to_pylist()
+            exp = exp_arr.to_pylist()
             for k in np.flatnonzero(hit):  # names that have the shape only
-                a = re.sub(r"[^A-Z]", "", acr[k])
+                a = letters[k]
+                if not a or not _subsequence(a, firsts[k]):
+                    continue  # initials that cannot equal or end with the acronym
                 e = exp[k].strip()
                 ini = initials(re.split(r"[^A-Z0-9]+", e))
                 if not is_generic_acronym(a) and (ini == a or (bracket and ini.endswith(a))):
                     rows.append((int(cand[k]), a, e))
                     done[k] = True
     return pd.DataFrame(rows, columns=["index", "acronym", "expansion"])
+
+
+def _subsequence(a: str, b: str) -> bool:
+    """Whether the characters of ``a`` occur in ``b`` in that order."""
+    it = iter(b)
+    return all(ch in it for ch in a)
 
 
 def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:

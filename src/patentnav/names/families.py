@@ -106,8 +106,9 @@ def family_labels(table) -> np.ndarray:
     g = coo_matrix((np.ones(len(d), dtype=np.int8), (d, n + codes)), shape=(n + m, n + m))
     _, labels = connected_components(g, directed=False)
     fam = labels[:n]
-    _, dense = np.unique(fam, return_inverse=True)
-    return dense.astype(np.int64)
+    present = np.zeros(int(fam.max()) + 1, dtype=bool)
+    present[fam] = True
+    return (np.cumsum(present) - 1)[fam].astype(np.int64)  # np.unique's inverse: labels ranked, without a sort
 
 
 def script_of(names) -> np.ndarray:

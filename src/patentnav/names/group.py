@@ -77,11 +77,10 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
         block = _block_keys(karr.take(pa.array(idx)), words)
         codes, uniques = pd.factorize(block)
         order = np.argsort(codes, kind="stable")
-        bounds = np.flatnonzero(np.diff(codes[order])) + 1
-        for members in np.split(order, bounds):
-            if len(members) < 2:
-                continue
-            sub = idx[members]
+        bounds = np.r_[0, np.flatnonzero(np.diff(codes[order])) + 1, len(order)]
+        big = np.flatnonzero(np.diff(bounds) > 1)  # blocks of two keys or more
+        for start, end in zip(bounds[big], bounds[big + 1]):
+            sub = idx[order[start:end]]
             if len(sub) > max_block and words < 3:
                 pending.append((sub, words + 1))
                 continue

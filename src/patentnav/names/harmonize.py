@@ -46,7 +46,7 @@ from .links import Links, explain
 from .normalize import clean_names, normalize_names
 
 __all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
-           "canonical_applicants"]
+           "canonical_applicants", "canonical_applicant_array", "canonical_name_lists"]
 
 _PERSON = "\x00P "  # key prefix that keeps persons apart from firms
 
@@ -244,12 +244,13 @@ class NameHarmonizer:
         valid = comp_of_row >= 0
         # display name: alias canonical, else the legal entity's most frequent raw variant
         # (branches last; ties: shorter, then alphabetical)
-        lengths = np.fromiter((len(x) for x in df["raw"]), dtype=np.int64, count=len(df))
-        order = np.lexsort((df["raw"].to_numpy(dtype=object), lengths, -t.counts, t.is_branch, comp_of_row))
+        raw = np.asarray(t.raw_list, dtype=object)
+        lengths = np.asarray(pc.utf8_length(t.raw).to_numpy(zero_copy_only=False), dtype=np.int64)  # characters, as len()
+        order = np.lexsort((raw, lengths, -t.counts, t.is_branch, comp_of_row))
         order = order[valid[order]]
         first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
         display = np.empty(n_comp, dtype=object)
-        display[comp_of_row[first]] = df["raw"].to_numpy(dtype=object)[first]
+        display[comp_of_row[first]] = raw[first]
         root = np.full(n_comp, -1, dtype=np.int64)
         root[comp_of_row[first]] = t.kcodes[first]
         named = set()
@@ -272,8 +273,7 @@ class NameHarmonizer:
         mapping = df.drop(columns=["_k"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
         self.mapping_ = mapping.reset_index(drop=True)
         self.mapping_["canonical"] = self.mapping_["canonical"].astype(object).where(self.mapping_["canonical"].notna(), None)
-        self._lookup = dict(zip(self.mapping_["raw"], self.mapping_["canonical"]))
-        self._key_lookup = {k: c for k, c in zip(self.mapping_["key"], self.mapping_["canonical"]) if k is not None}
+        self._maps = None  # (raw -> canonical, key -> canonical) for transform, made on first use
 
     def _explain(self, t: "_NameTable", df: pd.DataFrame, fl: pd.DataFrame, root: np.ndarray, comp_of_row: np.ndarray) -> None:
         """reason / evidence / linked_to / detail per raw name, and ``links_``."""
@@ -317,13 +317,22 @@ class NameHarmonizer:
     def transform(self, names) -> list:
         """Canonical name of each raw name; unseen names map through their normalised key, else to themselves."""
         names = list(names)
-        out = [self._lookup.get(n) if n is not None else None for n in names]
-        missing = [i for i, v in enumerate(out) if v is None and names[i] is not None and names[i] not in self._lookup]
+        lookup, key_lookup = self._lookups()
+        out = [lookup.get(n) if n is not None else None for n in names]
+        missing = [i for i, v in enumerate(out) if v is None and names[i] is not None and names[i] not in lookup]
         if missing:
             keys = normalize_names(pa.array([names[i] for i in missing], pa.string())).to_pylist()
             for i, k in zip(missing, keys):
-                out[i] = self._key_lookup.get(k, names[i]) if k is not None else None
+                out[i] = key_lookup.get(k, names[i]) if k is not None else None
         return out
+
+    def _lookups(self) -> tuple[dict, dict]:
+        """raw -> canonical and normalised key -> canonical, from ``mapping_`` (made once)."""
+        if self._maps is None:
+            m = self.mapping_
+            self._maps = (dict(zip(m["raw"], m["canonical"])),
+                          {k: c for k, c in zip(m["key"], m["canonical"]) if k is not None})
+        return self._maps
 
     def fit_transform(self, names) -> list:
         names = list(names)
@@ -445,16 +454,61 @@ def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
     """
     raw = np.asarray(raw, dtype=object)
     out = raw.copy()
-    if aligned is not None:
-        aligned = np.asarray(aligned, dtype=object)
-        ok = pd.notna(aligned)
-        out[ok] = aligned[ok]
+    if not len(raw):
+        return out
+    arr = canonical_applicant_array(corpus, pa.array(raw, pa.string(), from_pandas=True),
+                                    None if aligned is None else pa.array(np.asarray(aligned, dtype=object), pa.string(),
+                                                                          from_pandas=True))
+    canon = np.asarray(arr.to_pylist(), dtype=object)
+    ok = pd.notna(canon)
+    out[ok] = canon[ok]  # (a missing raw value stays as it was)
+    return out
+
+
+def canonical_applicant_array(corpus, raw: pa.Array, aligned: pa.Array | None = None) -> pa.Array:
+    """:func:`canonical_applicants` in Arrow: the mapping's canonical name where it has the raw
+    name (and a canonical), else the aligned harmonised name where set, else the raw name
+    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name)."""
+    out = raw if aligned is None else pc.coalesce(aligned, raw)
     mapping = getattr(corpus, "applicant_mapping", None)
     if mapping is not None and len(raw):
-        canon = pd.Series(raw).map(dict(zip(mapping["raw"], mapping["canonical"]))).to_numpy(dtype=object)
-        ok = pd.notna(canon)
-        out[ok] = canon[ok]
+        m = mapping[["raw", "canonical"]].drop_duplicates("raw", keep="last")  # as a dict made of the pairs
+        m = m[m["raw"].notna()]
+        keys = pa.array(m["raw"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+        canon = pa.array(m["canonical"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+        out = pc.coalesce(canon.take(pc.index_in(raw, value_set=keys)), out)
     return out
+
+
+def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
+    """A list<string> column of names with each name replaced by its canonical name in
+    ``mapping`` (``raw`` -> ``canonical``, as ``NameHarmonizer.mapping_``; a name the mapping
+    does not know is kept); a name repeated in a row after that is kept once (the first).
+
+    On integer codes: each distinct name is looked up once, equal canonical names get one
+    code, and repeats are found among the (row, code) pairs of rows with two names or more.
+    """
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    flat = pc.list_flatten(lists).cast(pa.string())
+    enc = pc.dictionary_encode(flat)
+    idx = pc.index_in(enc.dictionary, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
+    canon = pc.dictionary_encode(pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), enc.dictionary))
+    n_canon = len(canon.dictionary)
+    per_name = np.append(np.asarray(canon.indices.to_numpy(zero_copy_only=False), dtype=np.int64), n_canon)
+    codes = per_name[np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)]  # null: n_canon
+    parent = np.asarray(pc.list_parent_indices(lists).to_numpy(), dtype=np.int64)
+    keep = np.ones(len(codes), dtype=bool)
+    lens = np.bincount(parent, minlength=len(lists)) if len(parent) else np.zeros(len(lists), np.int64)
+    multi = np.flatnonzero(lens[parent] > 1)  # only rows with two names or more can repeat one
+    if len(multi):
+        keep[multi] = False
+        keep[multi[np.unique(parent[multi] * (n_canon + 1) + codes[multi], return_index=True)[1]]] = True
+    kept = codes[keep]
+    values = canon.dictionary.take(pa.array(np.where(kept < n_canon, kept, 0), mask=kept == n_canon))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(parent[keep], minlength=len(lists)), out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def is_harmonized(corpus) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .context import LandscapeContext
 from .direction import GROWTH_WINDOW  # a field's growth in the region over the same years as the world's
@@ -26,9 +28,8 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     tf = ctx.technology_fields
     field_label = {int(r.field): str(r.label) for r in fields.itertuples()}
     size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
-    fa = pd.DataFrame({"publication_number": tf.publication_numbers.astype(str), "field": tf.labels.astype(int)})
-    la = assign.merge(fa, on="publication_number", how="left")
-    la = la[la["field"].fillna(-1) >= 0]
+    rows = _corpus_rows(ctx.corpus, assign)
+    la = _with_fields(assign, rows, tf)
     mat = la.groupby(["region", "field"])["weight"].sum().unstack(fill_value=0.0)
     mat = mat.reindex(columns=sorted(field_label), fill_value=0.0).sort_index()
     headline, has_documents = _headline(assign, mat, region, lang)
@@ -36,8 +37,32 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     tables = [_region_fields_table(ctx.corpus, la, mat, tf.yearly, fields, field_label, size_of, assign, region, lang)]
     charts = [_heatmap_chart(mat, field_label, size_of, assign, region, lang, ctx.source_summary)]
     tables += _applicant_tables(ctx.applicant_evidence, la, field_label, region, lang)
-    tables.append(_region_inventors_table(ctx.corpus, assign, region, lang))
+    tables.append(_region_inventors_table(ctx.corpus, assign, rows, region, lang))
     return Built(section("positioning", L("sec.positioning", lang), pars, tables, charts), [headline])
+
+
+def _corpus_rows(corpus, assign) -> np.ndarray:
+    """The corpus row of each assignment row (-1 where its publication number is not in the
+    corpus), looked up in Arrow (``index_in``) instead of a join on the numbers as text."""
+    pubs = pa.array(assign["publication_number"], pa.string(), from_pandas=True)
+    value_set = corpus.table["publication_number"].combine_chunks().cast(pa.string())
+    return np.asarray(pc.index_in(pubs, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _with_fields(assign, rows, tf) -> pd.DataFrame:
+    """The assignment rows whose document is in a technology field, with its ``field``, and
+    ``_row`` (the corpus row): ``assign.merge(fields, on="publication_number", how="left")``
+    kept where the field is set, the field looked up by row (a float column when some
+    document has none, as the join gives)."""
+    pubs = pa.array(np.asarray(tf.publication_numbers).astype(str), pa.string())
+    at = pc.index_in(pa.array(assign["publication_number"], pa.string(), from_pandas=True), value_set=pubs)
+    at = np.asarray(at.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    labels = np.asarray(tf.labels).astype(int)
+    field = labels[np.clip(at, 0, None)] if len(labels) else np.zeros(len(at), dtype=labels.dtype)
+    if (at < 0).any():
+        field = np.where(at >= 0, field, np.nan)
+    la = assign.assign(field=field, _row=rows)
+    return la[la["field"].fillna(-1) >= 0]
 
 
 def _headline(assign, mat, region, lang) -> tuple[str, bool]:
@@ -75,9 +100,8 @@ def _region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int |
 
     if "publication_date" not in corpus.table.column_names:
         return {}, None, None
-    pubs = corpus.table["publication_number"].to_pandas().astype(str)
-    yr = pd.DataFrame({"publication_number": pubs, "year": pd.to_datetime(corpus.table["publication_date"].to_pandas()).dt.year})
-    ra = la[la["region"] == region].merge(yr, on="publication_number", how="left").dropna(subset=["year"])
+    ra = la[la["region"] == region]
+    ra = ra.assign(year=_publication_years(corpus, ra["_row"].to_numpy())).dropna(subset=["year"])
     ry = ra.groupby(["field", "year"])["weight"].sum()
     inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
     all_years = sorted(inc_by_year)
@@ -93,6 +117,16 @@ def _region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int |
             continue
         out[f], start, end = g.cagr, g.start, g.end
     return out, start, end
+
+
+def _publication_years(corpus, rows: np.ndarray) -> np.ndarray:
+    """Publication year of the corpus rows ``rows`` (NaN where no date or row -1), as
+    ``pd.to_datetime(...).dt.year`` gives it for those rows."""
+    rows = np.asarray(rows, dtype=np.int64)
+    dates = corpus.table["publication_date"].combine_chunks()
+    years = pc.year(dates.take(pa.array(np.clip(rows, 0, None)))) if len(dates) else pa.nulls(len(rows), pa.int64())
+    years = years.to_numpy(zero_copy_only=False)
+    return np.where(rows >= 0, years, np.nan) if (rows < 0).any() else years
 
 
 def _region_fields_table(corpus, la, mat, yearly, fields, field_label, size_of, assign, region, lang) -> dict:
@@ -167,13 +201,13 @@ def _applicant_tables(ev, la, field_label, region, lang) -> list[dict]:
     return out
 
 
-def _region_inventors_table(corpus, assign, region, lang) -> dict:
-    inv_long = long_values(corpus, "inventors", "inventor")
-    app_long = long_values(corpus, "applicants_harmonized", "applicant")
-    pubs = corpus.table["publication_number"].to_pandas().astype(str)
-    row_of_pub = pd.Series(np.arange(len(pubs)), index=pubs.to_numpy())
-    docs = assign.loc[assign["region"] == region, "publication_number"].unique()
-    rows = inventor_rows(row_of_pub.reindex(docs).dropna().to_numpy(dtype=np.int64), inv_long, app_long, 15)
+def _region_inventors_table(corpus, assign, rows, region, lang) -> dict:
+    """The region's inventors (:func:`inventor_rows`) from the long tables of the region's
+    documents only (``rows``: the corpus row of each assignment row)."""
+    docs = np.unique(rows[(assign["region"] == region).to_numpy(dtype=bool) & (rows >= 0)])
+    inv_long = long_values(corpus, "inventors", "inventor", rows=docs)
+    app_long = long_values(corpus, "applicants_harmonized", "applicant", rows=docs)
+    rows = inventor_rows(docs, inv_long, app_long, 15)
     note = L("t.inventors.note", lang, region=region) + " " + region_evidence_text(assign, region, lang)
     return _table("local_inventors", L("t.inventors", lang, region=region), [
         ("inventor", L("c.inventor", lang)), ("patents", L("c.patents", lang)), ("applicants", L("c.applicants", lang))],

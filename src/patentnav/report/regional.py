@@ -38,28 +38,37 @@ JOIN = {"zh": "；", "en": "; "}
 
 # ------------------------------------------------------------------ shared helpers
 
-def long_values(corpus, column: str, name: str) -> pd.DataFrame:
+def long_values(corpus, column: str, name: str, rows=None) -> pd.DataFrame:
     """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped).
 
     In Arrow: whitespace trimmed (``utf8_trim_whitespace``, what pandas' ``str.strip``
     does on Arrow strings), pairs de-duplicated keeping the first (:func:`dedupe_pairs`), the
     values handed to pandas as Arrow-backed strings (no Python string per value).
+
+    ``rows`` (ascending row numbers): only the pairs of those rows, as the full table
+    filtered to them (same order), without making the full table.
     """
     from .._arrow import dedupe_pairs
 
     if column not in corpus.table.column_names:
         return pd.DataFrame({"row": np.zeros(0, np.int64), name: np.zeros(0, object)})
     lists = corpus.table[column].combine_chunks()
+    row_of = None
+    if rows is not None:
+        row_of = np.asarray(rows, dtype=np.int64)
+        lists = lists.take(pa.array(row_of))
     flat = pc.list_flatten(lists).cast(pa.string())
     if len(flat) == flat.null_count:  # nothing to trim: the frame pandas makes of no strings
         lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
         values = pd.Series(flat.to_numpy(zero_copy_only=False), dtype=object).astype(str).str.strip()
-        out = pd.DataFrame({"row": np.repeat(np.arange(len(lengths)), lengths), name: values.to_numpy()})
+        at = np.repeat(np.arange(len(lengths)), lengths)
+        out = pd.DataFrame({"row": at if row_of is None else row_of[at], name: values.to_numpy()})
         return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
     vals = pc.utf8_trim_whitespace(flat)
     t = pa.table({"p": pc.list_parent_indices(lists).cast(pa.int64()), "c": vals})
     t = dedupe_pairs(t.filter(pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), True)))
-    return pd.DataFrame({"row": t["p"].to_numpy(), name: t["c"].to_pandas()})
+    at = t["p"].to_numpy()
+    return pd.DataFrame({"row": at if row_of is None else row_of[at], name: t["c"].to_pandas()})
 
 
 def value_prefix_rows(corpus, column: str, width: int):
@@ -100,9 +109,17 @@ def evidence_label(source: str, region: str, lang: str) -> str:
 
 
 def region_evidence(assign: pd.DataFrame, region: str) -> pd.Series:
-    """Fractional documents of ``region`` by source of evidence (largest first, zeros dropped)."""
-    a = assign[assign["region"].astype(str) == str(region)]
-    w = a.groupby(a["source_of_evidence"].astype(str))["weight"].sum()
+    """Fractional documents of ``region`` by source of evidence (largest first, zeros dropped).
+
+    Summed per source code (:func:`patentnav.geo.source_summary`'s codes), in row order, then
+    named and ordered as a group-by of the sources' text."""
+    from ..geo import _source_codes
+
+    mask = (assign["region"].astype(str) == str(region)).to_numpy(dtype=bool)
+    codes, names = _source_codes(assign["source_of_evidence"])
+    w = assign["weight"][mask].groupby(codes[mask], sort=False).sum()
+    w.index = pd.Index(names[w.index.to_numpy()], name="source_of_evidence")
+    w = w.sort_index()
     return w[w > 0].sort_values(ascending=False, kind="mergesort")
 
 
