@@ -325,7 +325,9 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     sorts (:func:`~patentnav.landscape.mainpath._grouped`); integers are int32 while they fit.
     """
     n = len(pub)
-    lists = corpus["cited_publications"].combine_chunks()
+    lists = corpus["cited_publications"]  # chunk by chunk: the reference strings are not copied
+    if isinstance(lists, pa.Array):
+        lists = pa.chunked_array([lists])
     if lists.null_count:
         lists = pc.fill_null(lists, pa.scalar([], lists.type))
     flat = pc.list_flatten(lists).cast(pa.string())
@@ -335,7 +337,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     code = pc.fill_null(pc.index_in(flat, value_set=pub), -1).to_numpy()
     valid = _np_bool(pc.is_valid(flat))
     other = valid & (code < 0)
-    enc = pc.dictionary_encode(flat.filter(pa.array(other)))
+    enc = pc.dictionary_encode(flat.filter(pa.array(other)).combine_chunks())
     del flat
     rest = enc.dictionary
     width = n + len(rest)
