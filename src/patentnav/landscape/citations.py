@@ -21,8 +21,11 @@ match (neither do JP/KR applications and their grants); family aggregation
 only the citing document itself is a **self-citation**: dropped from the arcs, counted.
 Repeated references and kind variants that resolve to the same arc give one arc.
 
-Everything is vectorised: Arrow flatten / ``index_in``, a pandas merge for rule 2, NumPy
-on arc arrays and scipy.sparse products; there is no Python loop over documents.
+Everything is vectorised: Arrow ``index_in`` / ``dictionary_encode`` hash each reference string
+once, then integer codes only (int32 while they fit): counting sorts through scipy's COO -> CSR
+conversion for the distinct references and the arcs, NumPy on arc arrays and scipy.sparse
+products; there is no Python loop over documents. The graph keeps no per-reference tables:
+family aggregation matches the references again.
 """
 
 from __future__ import annotations
