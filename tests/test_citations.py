@@ -566,17 +566,35 @@ def test_families_equal_previous_implementation(seed):
 
 
 def test_unique_pairs_against_numpy():
-    from patentnav.landscape.citations import _unique_pairs
+    from patentnav.landscape.citations import _distinct_in_rows, _unique_pairs
 
     rng = np.random.default_rng(0)
-    for sorted_rows in (False, True):
+    for grouped in (False, True):
         rows = rng.integers(0, 50, size=2000)
         cols = rng.integers(0, 30, size=2000)
-        if sorted_rows:
+        if grouped:
             rows = np.sort(rows)
-        indptr, got = _unique_pairs(rows, cols, 60, 30, sorted_rows=sorted_rows)
+            start = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=60))]).astype(np.int32)
+            indptr, got = _distinct_in_rows(start, cols.astype(np.int32), 30)
+        else:
+            indptr, got = _unique_pairs(rows, cols, 60, 30)
         ref = np.unique(rows * 30 + cols)
         assert got.tolist() == (ref % 30).tolist()
         assert np.repeat(np.arange(60), np.diff(indptr)).tolist() == (ref // 30).tolist()
     indptr, got = _unique_pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), 5, 5)
     assert indptr.tolist() == [0] * 6 and got.size == 0
+
+
+def test_chunked_columns_give_the_same_graph():
+    """References are read chunk by chunk (no copy of the list column): a corpus whose columns
+    come in several chunks, some sliced, gives the graph of the one-chunk corpus."""
+    rng = np.random.default_rng(7)
+    pubs, cited = _messy_corpus(rng, 120)
+    t = pa.table({"publication_number": pubs, "cited_publications": pa.array(cited, pa.list_(pa.string()))})
+    chunked = pa.concat_tables([t.slice(0, 40), t.slice(40, 1), t.slice(41, 79)])
+    c1, c3 = patentnav.Corpus(t), patentnav.Corpus(chunked)
+    assert c3["cited_publications"].num_chunks > 1
+    g1, g3 = citation_graph(c1), citation_graph(c3)
+    for a in ("src", "dst", "n_references", "n_external", "n_self"):
+        assert getattr(g1, a).tolist() == getattr(g3, a).tolist()
+    assert g1.stats == g3.stats

@@ -21,8 +21,11 @@ match (neither do JP/KR applications and their grants); family aggregation
 only the citing document itself is a **self-citation**: dropped from the arcs, counted.
 Repeated references and kind variants that resolve to the same arc give one arc.
 
-Everything is vectorised: Arrow flatten / ``index_in``, a pandas merge for rule 2, NumPy
-on arc arrays and scipy.sparse products; there is no Python loop over documents.
+Everything is vectorised: Arrow ``index_in`` / ``dictionary_encode`` hash each reference string
+once, then integer codes only (int32 while they fit): counting sorts through scipy's COO -> CSR
+conversion for the distinct references and the arcs, NumPy on arc arrays and scipy.sparse
+products; there is no Python loop over documents. The graph keeps no per-reference tables:
+family aggregation matches the references again.
 """
 
 from __future__ import annotations
@@ -325,17 +328,19 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     sorts (:func:`~patentnav.landscape.mainpath._grouped`); integers are int32 while they fit.
     """
     n = len(pub)
-    lists = corpus["cited_publications"].combine_chunks()
+    lists = corpus["cited_publications"]  # chunk by chunk: the reference strings are not copied
+    if isinstance(lists, pa.Array):
+        lists = pa.chunked_array([lists])
     if lists.null_count:
         lists = pc.fill_null(lists, pa.scalar([], lists.type))
     flat = pc.list_flatten(lists).cast(pa.string())
-    parent = pc.list_parent_indices(lists).to_numpy()
+    ends = np.cumsum(pc.list_value_length(lists).to_numpy())  # end of each document's references in flat
     del lists
     # rule 1: exact; the other references get codes n, n + 1, ... (one per distinct string)
     code = pc.fill_null(pc.index_in(flat, value_set=pub), -1).to_numpy()
     valid = _np_bool(pc.is_valid(flat))
     other = valid & (code < 0)
-    enc = pc.dictionary_encode(flat.filter(pa.array(other)))
+    enc = pc.dictionary_encode(flat.filter(pa.array(other)).combine_chunks())
     del flat
     rest = enc.dictionary
     width = n + len(rest)
@@ -348,8 +353,10 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     ok = valid & ~blank[code]
     del valid
     # distinct references per citing document, sorted by code
-    indptr, ref_code = _unique_pairs(parent[ok].astype(it), code[ok], n, width, sorted_rows=True)
-    del parent, code, ok, blank
+    kept = np.zeros(len(ok) + 1, dtype=np.int64)
+    np.cumsum(ok, out=kept[1:])
+    indptr, ref_code = _distinct_in_rows(np.concatenate([[0], kept[ends]]).astype(it), code[ok], width)
+    del ends, kept, code, ok, blank
     # kind-less keys: of the numbers (first n codes) and of the other references
     key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
     del rest
@@ -390,23 +397,24 @@ def _rows(indptr: np.ndarray, dtype) -> np.ndarray:
     return np.repeat(np.arange(len(indptr) - 1, dtype=dtype), np.diff(indptr))
 
 
-def _unique_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int,
-                  sorted_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _unique_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
     """(indptr, cols) of the distinct (row, col) pairs, sorted by row then col: the pattern of a
     CSR matrix (scipy's COO -> CSR conversion is a counting sort by row; duplicates are merged
-    after sorting within rows, which are short). ``sorted_rows``: ``rows`` is non-decreasing
-    already, so the CSR arrays are made directly (no COO conversion)."""
+    after sorting within rows, which are short)."""
     if len(rows) == 0:
         return np.zeros(n_rows + 1, dtype=np.int32), np.zeros(0, dtype=np.int32)
-    ones = np.ones(len(rows), dtype=np.int8)
-    if sorted_rows:
-        it = _index_dtype(max(n_rows, n_cols, len(rows)))
-        indptr = np.zeros(n_rows + 1, dtype=it)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-        a = sp.csr_array((ones, cols.astype(it, copy=False), indptr), shape=(n_rows, n_cols))
-        a.sum_duplicates()
-    else:
-        a = sp.csr_array((ones, (rows, cols)), shape=(n_rows, n_cols))
+    a = sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n_rows, n_cols))
+    return a.indptr, a.indices
+
+
+def _distinct_in_rows(indptr: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_unique_pairs` of entries already grouped by row (row ``i`` holds
+    ``cols[indptr[i]:indptr[i + 1]]``): the CSR arrays are made directly, each row then sorted and
+    de-duplicated."""
+    if len(cols) == 0:
+        return np.zeros(len(indptr), dtype=np.int32), np.zeros(0, dtype=np.int32)
+    a = sp.csr_array((np.ones(len(cols), dtype=np.int8), cols, indptr), shape=(len(indptr) - 1, n_cols))
+    a.sum_duplicates()
     return a.indptr, a.indices
 
 

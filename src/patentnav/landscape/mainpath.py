@@ -13,8 +13,10 @@ flows), so sources are the oldest documents and sinks the newest. The pipeline i
    subgraph (:class:`MainPath`), exportable to networkx and printable as text.
 
 Everything is vectorised with numpy / scipy: the only Python loops run over topological levels
-(the depth of the network), never over arcs, nodes or paths. Time is O(n + m log m) for the
-sorts and O(n + m) for the sweeps; memory O(n + m). Definitions, the cycle rule, tie handling
+(the depth of the network), never over arcs, nodes or paths. Arcs are grouped by counting sorts
+(:func:`_grouped`) and indices are int32 below 2**31 nodes, so time is O(n + m) per sort and per
+sweep; memory O(n + m). A search evaluates its own measure on every arc and the three measures
+on the arcs of the path only. Definitions, the cycle rule, tie handling
 and the reference check are in ``docs/methods.md``.
 """
 
