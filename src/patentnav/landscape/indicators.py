@@ -103,7 +103,8 @@ def _publication_index(pub) -> pd.Index:
     """``pd.Index(pub.to_numpy(), name="publication_number")``, without the Python strings
     when every number is given (the same ``str`` index)."""
     if len(pub) and not pub.null_count:
-        return pd.Index(pd.array(pub, dtype="str"), name="publication_number")
+        arr = pub.combine_chunks() if isinstance(pub, pa.ChunkedArray) else pub  # one chunk, as from numpy
+        return pd.Index(pd.array(arr, dtype="str"), name="publication_number")
     return pd.Index(pub.to_numpy(), name="publication_number")
 
 
