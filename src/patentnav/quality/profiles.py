@@ -265,9 +265,11 @@ def _share(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: i
 
 
 def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
-              rank_by: str = "quality_index") -> tuple[pd.DataFrame, dict]:
+              rank_by: str = "quality_index", members: bool = True) -> tuple[pd.DataFrame, dict]:
     """Profiles of the groups from the document table (:func:`document_quality`) and the
-    (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`)."""
+    (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`).
+    ``members=False`` leaves out the ``publication_numbers`` lists (a list per group of every
+    document: the landscape report shows none of them)."""
     codes, uniq = pd.factorize(pd.Series(groups, dtype=object), sort=True)
     G = len(uniq)
     rows = np.asarray(rows, dtype=np.int64)
@@ -282,7 +284,8 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         cols, w = _share(docs, c, rows, codes, G)
         out.update(cols)
         world.update(w)
-    out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
+    if members:
+        out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
     table["ranked"] = (table["documents"] >= min_docs) & key.notna()
