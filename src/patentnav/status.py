@@ -504,6 +504,14 @@ def _str_column(arr) -> pd.api.extensions.ExtensionArray | np.ndarray:
     return arr.to_pandas().array
 
 
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column as one Arrow ``large_string`` array (null for a missing value); an
+    Arrow-backed column without a Python string."""
+    arr = pa.array(s.array) if isinstance(s.array, pd.arrays.ArrowStringArray) else \
+        pa.array(s.to_numpy(dtype=object), from_pandas=True)
+    return (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
+
+
 class _Rules:
     """The status rules of :func:`patent_status`, applied in order: a document takes the first
     rule whose mask holds for it. Status and reason are kept as codes (positions in
