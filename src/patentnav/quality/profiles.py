@@ -201,8 +201,8 @@ def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tup
 
 def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
     """Canonical name of each raw name (itself when the mapping does not know it)."""
-    idx = pc.index_in(raw, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
-    return pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), raw)
+    idx = pc.index_in(raw, value_set=_arrow_text(mapping["raw"]).cast(raw.type))
+    return pc.coalesce(_arrow_text(mapping["canonical"]).cast(raw.type).take(idx), raw)
 
 
 def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
