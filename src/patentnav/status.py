@@ -491,9 +491,12 @@ def _dates_arrow(v: np.ndarray) -> pa.Array:
 
 
 def _date_objects(v: np.ndarray) -> np.ndarray:
-    """``datetime.date`` objects of ``datetime64[ns]`` values (None for NaT), by way of Arrow."""
-    d = np.asarray(v, dtype="datetime64[ns]").astype("datetime64[D]")
-    return pa.array(d, pa.date32(), mask=np.isnat(d)).to_pandas(date_as_object=True).to_numpy(dtype=object)
+    """``datetime.date`` objects of ``datetime64[ns]`` values (None for NaT): one object per
+    distinct day, shared by the documents of that day."""
+    codes, days = pd.factorize(np.asarray(v, dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64))
+    d = days.view("datetime64[D]")
+    objects = pa.array(d, pa.date32(), mask=np.isnat(d)).to_pandas(date_as_object=True).to_numpy(dtype=object)
+    return objects[codes]
 
 
 def _str_column(arr) -> pd.api.extensions.ExtensionArray | np.ndarray:
