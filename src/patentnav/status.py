@@ -491,9 +491,12 @@ def _dates_arrow(v: np.ndarray) -> pa.Array:
 
 
 def _date_objects(v: np.ndarray) -> np.ndarray:
-    """``datetime.date`` objects of ``datetime64[ns]`` values (None for NaT), by way of Arrow."""
-    d = np.asarray(v, dtype="datetime64[ns]").astype("datetime64[D]")
-    return pa.array(d, pa.date32(), mask=np.isnat(d)).to_pandas(date_as_object=True).to_numpy(dtype=object)
+    """``datetime.date`` objects of ``datetime64[ns]`` values (None for NaT): one object per
+    distinct day, shared by the documents of that day."""
+    codes, days = pd.factorize(np.asarray(v, dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64))
+    d = days.view("datetime64[D]")
+    objects = pa.array(d, pa.date32(), mask=np.isnat(d)).to_pandas(date_as_object=True).to_numpy(dtype=object)
+    return objects[codes]
 
 
 def _str_column(arr) -> pd.api.extensions.ExtensionArray | np.ndarray:
@@ -502,6 +505,14 @@ def _str_column(arr) -> pd.api.extensions.ExtensionArray | np.ndarray:
     if arr.null_count == len(arr):
         return np.full(len(arr), None, dtype=object)
     return arr.to_pandas().array
+
+
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """A text column as one Arrow ``large_string`` array (null for a missing value); an
+    Arrow-backed column without a Python string."""
+    arr = pa.array(s.array) if isinstance(s.array, pd.arrays.ArrowStringArray) else \
+        pa.array(s.to_numpy(dtype=object), from_pandas=True)
+    return (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
 
 
 class _Rules:

@@ -71,7 +71,7 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..status import STATUSES, _add_years, _str_column, _ts, patent_status, status_evidence
+    from ..status import STATUSES, _add_years, _arrow_text, _str_column, _ts, patent_status, status_evidence
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table
@@ -88,10 +88,10 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     if status is not None and len(status) != n:
         raise ValueError(f"status has {len(status):,} rows for {n:,} documents: pass patent_status of this corpus")
     cand = pc.is_in(t["document_type"], value_set=pa.array(["granted_patent", "amended"])).fill_null(False)
-    rows = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
+    is_cand = cand.to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(is_cand)
     sub = patent_status(corpus.filter(cand), as_of=cut) if status is None else status.iloc[rows]
-    at = pa.array(np.where(cand.to_numpy(zero_copy_only=False), np.cumsum(cand.to_numpy(zero_copy_only=False)) - 1, 0),
-                  mask=~cand.to_numpy(zero_copy_only=False))  # the row of `sub` of each document (null: not a candidate)
+    at = pa.array(np.cumsum(is_cand) - 1, mask=~is_cand)  # each document's row of `sub` (null: not a candidate)
     text = {c: _arrow_text(sub[c]).take(at) for c in ("status", "document_type", "jurisdiction")}
     code = pc.index_in(text["status"], value_set=pa.array(STATUSES)).fill_null(-1).to_numpy(zero_copy_only=False)
     has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
@@ -132,13 +132,6 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
                       f"{years} or more years before the cut-off {cut.date().isoformat()}"),
     })
     return out
-
-
-def _arrow_text(s: pd.Series) -> pa.Array:
-    """A text column of a status frame as an Arrow string array (null for a missing value)."""
-    if s.dtype == object:  # None / strings
-        return pa.array(s.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
-    return pa.array(s.array).cast(pa.large_string())
 
 
 def _assumed_dates(dates: pd.Series, rows: np.ndarray, n: int) -> np.ndarray:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..i18n import LocalizedError, Phrase
+from ..status import _arrow_text
 from .documents import CONTINUOUS, LENGTHS, SHARES
 from .shrinkage import Z95, shrink_means, wilson_interval
 
@@ -178,17 +179,9 @@ def _rows_of(corpus, pubs: pd.Index, numbers: pd.Series) -> np.ndarray:
     the corpus repeats a publication number."""
     if not pubs.is_unique:
         return pubs.get_indexer(numbers).astype(np.int64)
-    found = pc.index_in(_arrow_text(numbers).cast(pa.large_string()),
+    found = pc.index_in(_arrow_text(numbers),
                         value_set=corpus.table["publication_number"].combine_chunks().cast(pa.large_string()), skip_nulls=True)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def _arrow_text(s: pd.Series) -> pa.Array:
-    """A text column as an Arrow array (null for a missing value), without Python strings for
-    an Arrow-backed column."""
-    arr = pa.array(s.array) if isinstance(s.array, pd.arrays.ArrowStringArray) else \
-        pa.array(s.to_numpy(dtype=object), from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -208,8 +201,8 @@ def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tup
 
 def _canonical(raw: pa.Array, mapping: pd.DataFrame) -> pa.Array:
     """Canonical name of each raw name (itself when the mapping does not know it)."""
-    idx = pc.index_in(raw, value_set=pa.array(mapping["raw"].tolist(), pa.string()))
-    return pc.coalesce(pa.array(mapping["canonical"].tolist(), pa.string()).take(idx), raw)
+    idx = pc.index_in(raw, value_set=_arrow_text(mapping["raw"]).cast(raw.type))
+    return pc.coalesce(_arrow_text(mapping["canonical"]).cast(raw.type).take(idx), raw)
 
 
 def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -265,9 +258,11 @@ def _share(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: i
 
 
 def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
-              rank_by: str = "quality_index") -> tuple[pd.DataFrame, dict]:
+              rank_by: str = "quality_index", members: bool = True) -> tuple[pd.DataFrame, dict]:
     """Profiles of the groups from the document table (:func:`document_quality`) and the
-    (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`)."""
+    (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`).
+    ``members=False`` leaves out the ``publication_numbers`` lists (a list per group of every
+    document: the landscape report shows none of them)."""
     codes, uniq = pd.factorize(pd.Series(groups, dtype=object), sort=True)
     G = len(uniq)
     rows = np.asarray(rows, dtype=np.int64)
@@ -282,7 +277,8 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         cols, w = _share(docs, c, rows, codes, G)
         out.update(cols)
         world.update(w)
-    out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
+    if members:
+        out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
     table = pd.DataFrame(out)
     key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
     table["ranked"] = (table["documents"] >= min_docs) & key.notna()
@@ -303,7 +299,7 @@ def _members_of(pubs: pd.Series, rows: np.ndarray, codes: np.ndarray, n_groups: 
     """The publication numbers of each group, sorted (one list per group, not per document):
     the documents are ranked once by publication number (an Arrow sort), the pairs by
     (group, rank) on integers."""
-    arr = _arrow_text(pubs.astype(str) if pubs.isna().any() else pubs)  # as str() writes a missing number
+    arr = pc.fill_null(_arrow_text(pubs), "nan")  # as str() writes a missing number
     rank = np.empty(len(arr), dtype=np.int64)
     rank[pc.sort_indices(arr).to_numpy()] = np.arange(len(arr))
     order = np.lexsort((rank[rows], codes))

@@ -115,7 +115,7 @@ def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
 
     corpus, region, docs = ctx.corpus, ctx.region, ctx.document_quality
     rows, groups, _ = group_members(corpus, "region", region=region, firms=ctx.firms, assign=ctx.assignment)
-    regions, world = aggregate(docs, rows, groups, min_docs=min_docs)
+    regions, world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)  # the report lists no members
     rrow = regions[regions["group"] == region]
     rrow = rrow.iloc[0] if len(rrow) else None
     if rrow is not None:
@@ -123,7 +123,7 @@ def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
                                         mapping=getattr(corpus, "applicant_mapping", None))
     else:  # the region has no documents: no local applicants (the paragraphs say so)
         rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
-    apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs)
+    apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)
     available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
     return _Profiles(docs, rrow, world, apps, apps_world, available, min_docs)
 
