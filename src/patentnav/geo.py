@@ -695,20 +695,30 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
 
 def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
     """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
-    number is not counted), from the dictionary codes of the numbers."""
-    doc, _ = _factorize(assignment["publication_number"])
+    number is not counted), from the dictionary codes of the numbers (hash-based ``pd.unique``
+    of the (group, document) pairs, no sort)."""
+    pubs = assignment["publication_number"]
+    if isinstance(pubs.dtype, pd.StringDtype) and pubs.dtype.storage == "pyarrow":
+        doc = _indices(pc.dictionary_encode(_arrow_strings(pubs)))
+    else:
+        doc = pd.factorize(pubs)[0].astype(np.int64)
     ok = (doc >= 0) & (codes >= 0)
     n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
-    pairs = np.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
+    pairs = pd.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
     return np.bincount(pairs, minlength=n_groups)
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """The Arrow array behind an Arrow-backed string column (no copy)."""
+    arr = pa.array(values)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(values, sort=False)`` (codes in order of first appearance, -1 for a
     missing value; the distinct values as an object array), in Arrow for Arrow-backed strings."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        arr = pa.array(values)
-        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        enc = pc.dictionary_encode(_arrow_strings(values))
         return _indices(enc), np.asarray(enc.dictionary.to_pylist(), dtype=object)
     codes, uniques = pd.factorize(values, sort=False)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)

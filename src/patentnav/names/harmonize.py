@@ -486,7 +486,8 @@ def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
     does not know is kept); a name repeated in a row after that is kept once (the first).
 
     On integer codes: each distinct name is looked up once, equal canonical names get one
-    code, and repeats are found among the (row, code) pairs of rows with two names or more.
+    code, and repeats are found (hash-based ``duplicated``) among the (row, code) pairs of rows
+    with two names or more.
     """
     if isinstance(lists, pa.ChunkedArray):
         lists = lists.combine_chunks()
@@ -502,8 +503,7 @@ def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
     lens = np.bincount(parent, minlength=len(lists)) if len(parent) else np.zeros(len(lists), np.int64)
     multi = np.flatnonzero(lens[parent] > 1)  # only rows with two names or more can repeat one
     if len(multi):
-        keep[multi] = False
-        keep[multi[np.unique(parent[multi] * (n_canon + 1) + codes[multi], return_index=True)[1]]] = True
+        keep[multi] = ~pd.Series(parent[multi] * (n_canon + 1) + codes[multi]).duplicated().to_numpy()
     kept = codes[keep]
     values = canon.dictionary.take(pa.array(np.where(kept < n_canon, kept, 0), mask=kept == n_canon))
     offsets = np.zeros(len(lists) + 1, dtype=np.int32)
