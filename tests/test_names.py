@@ -210,6 +210,8 @@ def test_coded_canonical_names_equal_their_definitions(seed):
     want = _canonical_applicants_reference(mapping, raw, aligned)
     got = canonical_applicant_array(C, pa.array(raw, pa.string()), pa.array(aligned, pa.string())).to_pylist()
     assert got == want.tolist()
+    lazy = canonical_applicant_array(C, pa.array(raw, pa.string()), lambda: pa.array(aligned, pa.string()))
+    assert lazy.to_pylist() == want.tolist()
     from patentnav.names import canonical_applicants
 
     assert canonical_applicants(C, raw, aligned).tolist() == want.tolist()

@@ -615,7 +615,7 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
 
     from .names.harmonize import canonical_applicant_array
 
-    harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
+    harm = lambda: _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)  # noqa: E731
     firm = canonical_applicant_array(corpus, names, harm)  # the harmonised firm, which tables count
     if firms is not None:
         value_set = pa.array(sorted(_firm_keys(firms)), pa.string())

@@ -465,19 +465,28 @@ def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
     return out
 
 
-def canonical_applicant_array(corpus, raw: pa.Array, aligned: pa.Array | None = None) -> pa.Array:
+def canonical_applicant_array(corpus, raw: pa.Array, aligned=None) -> pa.Array:
     """:func:`canonical_applicants` in Arrow: the mapping's canonical name where it has the raw
     name (and a canonical), else the aligned harmonised name where set, else the raw name
-    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name)."""
-    out = raw if aligned is None else pc.coalesce(aligned, raw)
+    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name).
+
+    ``aligned`` may be a function giving the array: it is called only when some name has no
+    canonical name in the mapping.
+    """
     mapping = getattr(corpus, "applicant_mapping", None)
+    canon = None
     if mapping is not None and len(raw):
         m = mapping[["raw", "canonical"]].drop_duplicates("raw", keep="last")  # as a dict made of the pairs
         m = m[m["raw"].notna()]
         keys = pa.array(m["raw"].to_numpy(dtype=object), pa.string(), from_pandas=True)
         canon = pa.array(m["canonical"].to_numpy(dtype=object), pa.string(), from_pandas=True)
-        out = pc.coalesce(canon.take(pc.index_in(raw, value_set=keys)), out)
-    return out
+        canon = canon.take(pc.index_in(raw, value_set=keys))
+        if canon.null_count == 0:
+            return canon
+    if callable(aligned):
+        aligned = aligned()
+    out = raw if aligned is None else pc.coalesce(aligned, raw)
+    return out if canon is None else pc.coalesce(canon, out)
 
 
 def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
