@@ -43,7 +43,7 @@ from .families import firm_positions, mutual_best, position_pairs
 from .group import DEFAULT_MAX_BLOCK, DEFAULT_MAX_EDITS, DEFAULT_THRESHOLD, components, fuzzy_links
 from .individuals import is_individual
 from .links import Links, explain
-from .normalize import clean_names, normalize_names
+from .normalize import clean_names, keys_of_cleaned, normalize_names
 
 __all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
            "canonical_applicants", "canonical_applicant_array", "canonical_name_lists"]
@@ -374,7 +374,7 @@ class _NameTable:
             ent_raw = _entity_text(raw, entity, branch)
         self.raw, self.counts = raw, counts
         self.raw_list = raw.to_pylist()
-        key = normalize_names(raw)
+        key = keys_of_cleaned(cleaned, entity, branch)  # normalize_names(raw)
         person = np.asarray(is_individual(raw, cleaned, key).to_numpy(zero_copy_only=False), dtype=bool)
         key_np = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
         has_key = np.array([k is not None for k in key_np], dtype=bool) if len(key_np) else np.zeros(0, bool)
