@@ -58,9 +58,9 @@ def _corpus_rows(corpus, assign) -> np.ndarray:
 
 
 def _with_fields(assign, rows, tf, corpus) -> pd.DataFrame:
-    """The assignment rows whose document is in a technology field, with its ``field``, and
-    ``_row`` (the corpus row): ``assign.merge(fields, on="publication_number", how="left")``
-    kept where the field is set, the field looked up by row (a float column when some
+    """The assignment rows whose document is in a technology field (columns :data:`_FIELD_COLUMNS`),
+    with its ``field`` and ``_row`` (the corpus row): ``assign.merge(fields, on="publication_number",
+    how="left")`` kept where the field is set, the field looked up by row (a float column when some
     document has none, as the join gives). Fields listed in corpus order are read at ``rows``."""
     pubs = _text(tf.publication_numbers)
     if pubs.equals(corpus.table["publication_number"].combine_chunks().cast(pa.string())):
@@ -72,8 +72,12 @@ def _with_fields(assign, rows, tf, corpus) -> pd.DataFrame:
     field = labels[np.clip(at, 0, None)] if len(labels) else np.zeros(len(at), dtype=labels.dtype)
     if (at < 0).any():
         field = np.where(at >= 0, field, np.nan)
-    la = assign.assign(field=field, _row=rows)
+    la = assign[_FIELD_COLUMNS].assign(field=field, _row=rows)  # (the columns the section reads: no text copied for nothing)
     return la[la["field"].fillna(-1) >= 0]
+
+
+#: The assignment columns the positioning tables read from the rows with a field.
+_FIELD_COLUMNS = ["region", "applicant", "weight"]
 
 
 def _text(values) -> pa.Array:
