@@ -681,7 +681,7 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     counted as distinct (document, source) code pairs.
     """
     src, names = _source_codes(assignment["source_of_evidence"])
-    weight = assignment["weight"].groupby(src, sort=False).sum()
+    weight = assignment["weight"][src >= 0].groupby(src[src >= 0], sort=False).sum()
     patents = pd.Series(_documents_per_group(src, len(names), assignment)[weight.index.to_numpy()], index=weight.index)
     out = pd.DataFrame({"patents": patents, "weight": weight})
     out.index = pd.Index(names[weight.index.to_numpy()], name="_s")
@@ -725,14 +725,17 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _source_codes(source: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of the source of each row and the text of each code (``str`` of the
-    value, as ``astype(str)``: a missing value is ``"nan"``)."""
+    """Integer codes of the text of each row's source (``astype(str)``; a value that stays
+    missing there, as a categorical's does, has code -1: a group-by drops it) and the text of
+    each code (equal texts share a code)."""
     if isinstance(source.dtype, pd.CategoricalDtype):
-        names = np.array([str(c) for c in source.cat.categories] + ["nan"], dtype=object)
+        names = np.array([str(c) for c in source.cat.categories], dtype=object)
         codes = source.cat.codes.to_numpy().astype(np.int64)
-        return np.where(codes < 0, len(names) - 1, codes), names
-    codes, names = pd.factorize(source.astype(str), sort=False)
-    return codes.astype(np.int64), np.asarray(names, dtype=object)
+    else:
+        codes, names = pd.factorize(source.astype(str), sort=False)
+        codes, names = codes.astype(np.int64), np.asarray(names, dtype=object)
+    same, names = pd.factorize(names)
+    return np.where(codes >= 0, same[codes], -1), np.asarray(names, dtype=object)
 
 
 def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: bool = False,
