@@ -392,3 +392,20 @@ def test_assignment_of_a_corpus_without_applicants_keeps_object_columns():
     a = assign_regions(c)
     want = pd.DataFrame({"applicant": [None, None], "applicant_raw": [None, None], "region": ["US", "UNKNOWN"]})
     pd.testing.assert_frame_equal(a[["applicant", "applicant_raw", "region"]], want)
+
+
+def test_source_summary_of_missing_and_repeated_source_texts():
+    import numpy as np
+    import pandas as pd
+
+    from patentnav.report.regional import region_evidence
+
+    a = pd.DataFrame({"publication_number": ["A", "A", "B", "C", "D"], "region": ["US"] * 5, "weight": [0.5, 0.5, 1.0, 1.0, 1.0]})
+    for src in (pd.Categorical(["address", None, "nan", "priority", None]),
+                pd.Series(["address", np.nan, "nan", "priority", "none"], dtype="str"),
+                pd.Series(["address", None, "nan", "priority", "none"], dtype=object)):
+        f = a.assign(source_of_evidence=src)
+        pd.testing.assert_frame_equal(source_summary(f), _source_summary_reference(f), check_exact=True)
+        want = f.groupby(f["source_of_evidence"].astype(str))["weight"].sum()
+        want = want[want > 0].sort_values(ascending=False, kind="mergesort")
+        pd.testing.assert_series_equal(region_evidence(f, "US"), want, check_exact=True)

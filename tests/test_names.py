@@ -210,6 +210,32 @@ def test_coded_canonical_names_equal_their_definitions(seed):
     want = _canonical_applicants_reference(mapping, raw, aligned)
     got = canonical_applicant_array(C, pa.array(raw, pa.string()), pa.array(aligned, pa.string())).to_pylist()
     assert got == want.tolist()
+    lazy = canonical_applicant_array(C, pa.array(raw, pa.string()), lambda: pa.array(aligned, pa.string()))
+    assert lazy.to_pylist() == want.tolist()
     from patentnav.names import canonical_applicants
 
     assert canonical_applicants(C, raw, aligned).tolist() == want.tolist()
+
+
+def test_applicant_positions_equal_the_filtered_frame(drones):
+    """The applicants of families are selected before the frame is made: the same frame as
+    making it for every applicant and filtering it."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from patentnav.names.families import applicant_positions, family_labels
+
+    def reference(t, fam):
+        apps = t["applicants"].combine_chunks()
+        parent = np.asarray(pc.list_parent_indices(apps).to_numpy(), dtype=np.int64)
+        lens = np.asarray(pc.list_value_length(apps).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        out = pd.DataFrame({"family": fam[parent], "doc": parent,
+                            "publication_number": t["publication_number"].combine_chunks().take(pa.array(parent)).to_pandas(),
+                            "position": np.arange(len(parent)) - np.repeat(np.cumsum(lens) - lens, lens),
+                            "n_applicants": lens[parent], "raw": pc.list_flatten(apps).to_pandas()})
+        size = np.bincount(fam)
+        return out[out["raw"].notna() & (size[out["family"].to_numpy()] > 1)].reset_index(drop=True)
+
+    t = drones.table
+    for fam in (family_labels(t), np.arange(len(t)) // 3, np.arange(len(t))):
+        pd.testing.assert_frame_equal(applicant_positions(t, fam), reference(t, fam), check_exact=True)

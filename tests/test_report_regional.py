@@ -26,14 +26,19 @@ def test_fields_by_row_equal_the_join(drones, assignment):
     rng = np.random.default_rng(0)
     rows = _corpus_rows(drones, assignment)
     assert (rows >= 0).all()
-    for keep in (np.ones(len(pubs), bool), rng.random(len(pubs)) < 0.8):  # every document in a field, or not
-        labels = rng.integers(-1, 5, len(pubs))
-        tf = _Fields(pubs[keep][::-1].copy(), labels[keep][::-1].copy())
+    shuffled = assignment.sample(frac=1.0, random_state=0)  # not in corpus order: looked up
+    lookup = pd.Index(pubs).get_indexer(shuffled["publication_number"].to_numpy(dtype=object))
+    assert (_corpus_rows(drones, shuffled) == lookup).all() and (rows == pd.Index(pubs).get_indexer(
+        assignment["publication_number"].to_numpy(dtype=object))).all()
+    for keep, order in ((np.ones(len(pubs), bool), 1), (np.ones(len(pubs), bool), -1), (rng.random(len(pubs)) < 0.8, 1)):
+        labels = rng.integers(-1, 5, len(pubs))  # every document in a field or not, in corpus order or not
+        tf = _Fields(pubs[keep][::order].copy(), labels[keep][::order].copy())
         fa = pd.DataFrame({"publication_number": tf.publication_numbers.astype(str), "field": tf.labels.astype(int)})
         want = assignment.merge(fa, on="publication_number", how="left")
         want = want[want["field"].fillna(-1) >= 0]
-        got = _with_fields(assignment, rows, tf)
-        pd.testing.assert_frame_equal(got.drop(columns="_row").reset_index(drop=True), want.reset_index(drop=True),
+        got = _with_fields(assignment, rows, tf, drones)
+        cols = ["region", "applicant", "weight", "field"]
+        pd.testing.assert_frame_equal(got.drop(columns="_row").reset_index(drop=True), want[cols].reset_index(drop=True),
                                       check_exact=True)
         assert (got.index == want.index).all()
 

@@ -615,7 +615,7 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
 
     from .names.harmonize import canonical_applicant_array
 
-    harm = _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)
+    harm = lambda: _aligned_values(_combined(table["applicants_harmonized"]), parent, pos, n_apps)  # noqa: E731
     firm = canonical_applicant_array(corpus, names, harm)  # the harmonised firm, which tables count
     if firms is not None:
         value_set = pa.array(sorted(_firm_keys(firms)), pa.string())
@@ -681,7 +681,7 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     counted as distinct (document, source) code pairs.
     """
     src, names = _source_codes(assignment["source_of_evidence"])
-    weight = assignment["weight"].groupby(src, sort=False).sum()
+    weight = assignment["weight"][src >= 0].groupby(src[src >= 0], sort=False).sum()
     patents = pd.Series(_documents_per_group(src, len(names), assignment)[weight.index.to_numpy()], index=weight.index)
     out = pd.DataFrame({"patents": patents, "weight": weight})
     out.index = pd.Index(names[weight.index.to_numpy()], name="_s")
@@ -695,34 +695,47 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
 
 def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
     """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
-    number is not counted), from the dictionary codes of the numbers."""
-    doc, _ = _factorize(assignment["publication_number"])
+    number is not counted), from the dictionary codes of the numbers (hash-based ``pd.unique``
+    of the (group, document) pairs, no sort)."""
+    pubs = assignment["publication_number"]
+    if isinstance(pubs.dtype, pd.StringDtype) and pubs.dtype.storage == "pyarrow":
+        doc = _indices(pc.dictionary_encode(_arrow_strings(pubs)))
+    else:
+        doc = pd.factorize(pubs)[0].astype(np.int64)
     ok = (doc >= 0) & (codes >= 0)
     n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
-    pairs = np.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
+    pairs = pd.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
     return np.bincount(pairs, minlength=n_groups)
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """The Arrow array behind an Arrow-backed string column (no copy)."""
+    arr = pa.array(values)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(values, sort=False)`` (codes in order of first appearance, -1 for a
     missing value; the distinct values as an object array), in Arrow for Arrow-backed strings."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        arr = pa.array(values)
-        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        enc = pc.dictionary_encode(_arrow_strings(values))
         return _indices(enc), np.asarray(enc.dictionary.to_pylist(), dtype=object)
     codes, uniques = pd.factorize(values, sort=False)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _source_codes(source: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of the source of each row and the text of each code (``str`` of the
-    value, as ``astype(str)``: a missing value is ``"nan"``)."""
+    """Integer codes of the text of each row's source (``astype(str)``; a value that stays
+    missing there, as a categorical's does, has code -1: a group-by drops it) and the text of
+    each code (equal texts share a code)."""
     if isinstance(source.dtype, pd.CategoricalDtype):
-        names = np.array([str(c) for c in source.cat.categories] + ["nan"], dtype=object)
+        names = np.array([str(c) for c in source.cat.categories], dtype=object)
         codes = source.cat.codes.to_numpy().astype(np.int64)
-        return np.where(codes < 0, len(names) - 1, codes), names
-    codes, names = pd.factorize(source.astype(str), sort=False)
-    return codes.astype(np.int64), np.asarray(names, dtype=object)
+    else:
+        codes, names = pd.factorize(source.astype(str), sort=False)
+        codes, names = codes.astype(np.int64), np.asarray(names, dtype=object)
+    same, names = pd.factorize(names)
+    return np.where(codes >= 0, same[codes], -1), np.asarray(names, dtype=object)
 
 
 def region_shares(assignment: pd.DataFrame, merge: dict | None = None, dropna: bool = False,

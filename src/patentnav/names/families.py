@@ -128,22 +128,26 @@ def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFra
     parent = np.asarray(pc.list_parent_indices(apps).to_numpy(), dtype=np.int64)
     lens = np.asarray(pc.list_value_length(apps).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     starts = np.repeat(np.cumsum(lens) - lens, lens)
+    flat = pc.list_flatten(apps).cast(pa.string())
+    size = np.bincount(fam, minlength=int(fam.max()) + 1 if len(fam) else 0)
+    # the applicants kept (named, of a family of two documents or more), selected before the frame is made
+    named = np.asarray(pc.is_valid(flat).to_numpy(zero_copy_only=False), dtype=bool)
+    keep = np.flatnonzero(named & (size[fam[parent]] > 1)) if len(parent) else np.zeros(0, np.int64)
+    position = (np.arange(len(parent)) - starts)[keep]
     if len(parent):  # strings handed to pandas as Arrow-backed strings (no Python object per value)
-        pubs = t["publication_number"].combine_chunks().cast(pa.string()).take(pa.array(parent)).to_pandas()
-        raw = pc.list_flatten(apps).cast(pa.string()).to_pandas()
+        pubs = t["publication_number"].combine_chunks().cast(pa.string()).take(pa.array(parent[keep])).to_pandas()
+        raw = flat.take(pa.array(keep)).to_pandas()
     else:
         pubs, raw = np.zeros(0, dtype=object), np.zeros(0, dtype=object)
-    out = pd.DataFrame({
+    parent = parent[keep]
+    return pd.DataFrame({
         "family": fam[parent] if len(parent) else np.zeros(0, np.int64),
         "doc": parent,
         "publication_number": pubs,
-        "position": np.arange(len(parent)) - starts,
+        "position": position,
         "n_applicants": lens[parent] if len(parent) else np.zeros(0, np.int64),
         "raw": raw,
     })
-    size = np.bincount(fam, minlength=int(fam.max()) + 1 if len(fam) else 0)
-    out = out[out["raw"].notna() & (size[out["family"].to_numpy()] > 1 if len(out) else True)]
-    return out.reset_index(drop=True)
 
 
 def firm_positions(positions: pd.DataFrame, firms: set) -> pd.DataFrame:

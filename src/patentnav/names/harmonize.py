@@ -43,7 +43,7 @@ from .families import firm_positions, mutual_best, position_pairs
 from .group import DEFAULT_MAX_BLOCK, DEFAULT_MAX_EDITS, DEFAULT_THRESHOLD, components, fuzzy_links
 from .individuals import is_individual
 from .links import Links, explain
-from .normalize import clean_names, normalize_names
+from .normalize import clean_names, keys_of_cleaned, normalize_names
 
 __all__ = ["NameHarmonizer", "harmonize_names", "read_aliases", "Alias", "write_mapping_csv", "write_links_csv",
            "canonical_applicants", "canonical_applicant_array", "canonical_name_lists"]
@@ -374,7 +374,7 @@ class _NameTable:
             ent_raw = _entity_text(raw, entity, branch)
         self.raw, self.counts = raw, counts
         self.raw_list = raw.to_pylist()
-        key = normalize_names(raw)
+        key = keys_of_cleaned(cleaned, entity, branch)  # normalize_names(raw)
         person = np.asarray(is_individual(raw, cleaned, key).to_numpy(zero_copy_only=False), dtype=bool)
         key_np = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
         has_key = np.array([k is not None for k in key_np], dtype=bool) if len(key_np) else np.zeros(0, bool)
@@ -465,19 +465,28 @@ def canonical_applicants(corpus, raw, aligned=None) -> np.ndarray:
     return out
 
 
-def canonical_applicant_array(corpus, raw: pa.Array, aligned: pa.Array | None = None) -> pa.Array:
+def canonical_applicant_array(corpus, raw: pa.Array, aligned=None) -> pa.Array:
     """:func:`canonical_applicants` in Arrow: the mapping's canonical name where it has the raw
     name (and a canonical), else the aligned harmonised name where set, else the raw name
-    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name)."""
-    out = raw if aligned is None else pc.coalesce(aligned, raw)
+    (``coalesce``; the mapping looked up with ``index_in``, no Python string per name).
+
+    ``aligned`` may be a function giving the array: it is called only when some name has no
+    canonical name in the mapping.
+    """
     mapping = getattr(corpus, "applicant_mapping", None)
+    canon = None
     if mapping is not None and len(raw):
         m = mapping[["raw", "canonical"]].drop_duplicates("raw", keep="last")  # as a dict made of the pairs
         m = m[m["raw"].notna()]
         keys = pa.array(m["raw"].to_numpy(dtype=object), pa.string(), from_pandas=True)
         canon = pa.array(m["canonical"].to_numpy(dtype=object), pa.string(), from_pandas=True)
-        out = pc.coalesce(canon.take(pc.index_in(raw, value_set=keys)), out)
-    return out
+        canon = canon.take(pc.index_in(raw, value_set=keys))
+        if canon.null_count == 0:
+            return canon
+    if callable(aligned):
+        aligned = aligned()
+    out = raw if aligned is None else pc.coalesce(aligned, raw)
+    return out if canon is None else pc.coalesce(canon, out)
 
 
 def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
@@ -486,7 +495,8 @@ def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
     does not know is kept); a name repeated in a row after that is kept once (the first).
 
     On integer codes: each distinct name is looked up once, equal canonical names get one
-    code, and repeats are found among the (row, code) pairs of rows with two names or more.
+    code, and repeats are found (hash-based ``duplicated``) among the (row, code) pairs of rows
+    with two names or more.
     """
     if isinstance(lists, pa.ChunkedArray):
         lists = lists.combine_chunks()
@@ -502,8 +512,7 @@ def canonical_name_lists(lists, mapping: pd.DataFrame) -> pa.ListArray:
     lens = np.bincount(parent, minlength=len(lists)) if len(parent) else np.zeros(len(lists), np.int64)
     multi = np.flatnonzero(lens[parent] > 1)  # only rows with two names or more can repeat one
     if len(multi):
-        keep[multi] = False
-        keep[multi[np.unique(parent[multi] * (n_canon + 1) + codes[multi], return_index=True)[1]]] = True
+        keep[multi] = ~pd.Series(parent[multi] * (n_canon + 1) + codes[multi]).duplicated().to_numpy()
     kept = codes[keep]
     values = canon.dictionary.take(pa.array(np.where(kept < n_canon, kept, 0), mask=kept == n_canon))
     offsets = np.zeros(len(lists) + 1, dtype=np.int32)

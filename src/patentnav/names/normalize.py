@@ -162,7 +162,12 @@ def normalize_names(names) -> pa.Array:
     from .branches import split_branches
 
     cleaned = clean_names(names)
-    entity, branch = split_branches(cleaned)
+    return keys_of_cleaned(cleaned, *split_branches(cleaned))
+
+
+def keys_of_cleaned(cleaned: pa.Array, entity: pa.Array, branch: pa.Array) -> pa.Array:
+    """:func:`normalize_names` from the names already cleaned (:func:`clean_names`) and split
+    (:func:`~patentnav.names.branches.split_branches`), for a caller that has both."""
     is_branch = pc.is_valid(branch)
     keys = _keys(pc.if_else(is_branch, entity, cleaned))
     return pc.if_else(is_branch, pc.binary_join_element_wise(keys, branch, " "), keys)

@@ -29,7 +29,7 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     field_label = {int(r.field): str(r.label) for r in fields.itertuples()}
     size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
     rows = _corpus_rows(ctx.corpus, assign)
-    la = _with_fields(assign, rows, tf)
+    la = _with_fields(assign, rows, tf, ctx.corpus)
     mat = la.groupby(["region", "field"])["weight"].sum().unstack(fill_value=0.0)
     mat = mat.reindex(columns=sorted(field_label), fill_value=0.0).sort_index()
     headline, has_documents = _headline(assign, mat, region, lang)
@@ -43,26 +43,53 @@ def positioning_section(ctx: LandscapeContext) -> Built:
 
 def _corpus_rows(corpus, assign) -> np.ndarray:
     """The corpus row of each assignment row (-1 where its publication number is not in the
-    corpus), looked up in Arrow (``index_in``) instead of a join on the numbers as text."""
+    corpus), as a lookup of the numbers (``index_in``) gives it. An assignment made by
+    :func:`patentnav.geo.assign_regions` lists each document's applicants together in corpus
+    order (``applicant_index`` 0, or -1, starts a document): when the numbers confirm that
+    reading, it is taken without hashing them."""
     pubs = pa.array(assign["publication_number"], pa.string(), from_pandas=True)
     value_set = corpus.table["publication_number"].combine_chunks().cast(pa.string())
+    idx = assign["applicant_index"].to_numpy()
+    parent = np.cumsum(idx <= 0) - 1
+    if len(parent) and pubs.null_count == 0 and parent[0] == 0 and parent[-1] == len(value_set) - 1 and \
+            value_set.take(pa.array(parent)).equals(pubs):
+        return parent.astype(np.int64)
     return np.asarray(pc.index_in(pubs, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _with_fields(assign, rows, tf) -> pd.DataFrame:
-    """The assignment rows whose document is in a technology field, with its ``field``, and
-    ``_row`` (the corpus row): ``assign.merge(fields, on="publication_number", how="left")``
-    kept where the field is set, the field looked up by row (a float column when some
-    document has none, as the join gives)."""
-    pubs = pa.array(np.asarray(tf.publication_numbers).astype(str), pa.string())
-    at = pc.index_in(pa.array(assign["publication_number"], pa.string(), from_pandas=True), value_set=pubs)
-    at = np.asarray(at.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+def _with_fields(assign, rows, tf, corpus) -> pd.DataFrame:
+    """The assignment rows whose document is in a technology field (columns :data:`_FIELD_COLUMNS`),
+    with its ``field`` and ``_row`` (the corpus row): ``assign.merge(fields, on="publication_number",
+    how="left")`` kept where the field is set, the field looked up by row (a float column when some
+    document has none, as the join gives). Fields listed in corpus order are read at ``rows``."""
+    pubs = _text(tf.publication_numbers)
+    if pubs.equals(corpus.table["publication_number"].combine_chunks().cast(pa.string())):
+        at = rows
+    else:
+        at = pc.index_in(pa.array(assign["publication_number"], pa.string(), from_pandas=True), value_set=pubs)
+        at = np.asarray(at.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
     labels = np.asarray(tf.labels).astype(int)
     field = labels[np.clip(at, 0, None)] if len(labels) else np.zeros(len(at), dtype=labels.dtype)
     if (at < 0).any():
         field = np.where(at >= 0, field, np.nan)
-    la = assign.assign(field=field, _row=rows)
+    la = assign[_FIELD_COLUMNS].assign(field=field, _row=rows)  # (the columns the section reads: no text copied for nothing)
     return la[la["field"].fillna(-1) >= 0]
+
+
+#: The assignment columns the positioning tables read from the rows with a field.
+_FIELD_COLUMNS = ["region", "applicant", "weight"]
+
+
+def _text(values) -> pa.Array:
+    """``values.astype(str)`` as an Arrow string array (from the Python strings directly when
+    every value is one)."""
+    try:
+        arr = pa.array(np.asarray(values, dtype=object), pa.string())
+        if arr.null_count == 0:
+            return arr
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    return pa.array(np.asarray(values).astype(str), pa.string())
 
 
 def _headline(assign, mat, region, lang) -> tuple[str, bool]:
@@ -204,7 +231,9 @@ def _applicant_tables(ev, la, field_label, region, lang) -> list[dict]:
 def _region_inventors_table(corpus, assign, rows, region, lang) -> dict:
     """The region's inventors (:func:`inventor_rows`) from the long tables of the region's
     documents only (``rows``: the corpus row of each assignment row)."""
-    docs = np.unique(rows[(assign["region"] == region).to_numpy(dtype=bool) & (rows >= 0)])
+    in_region = np.zeros(len(corpus), dtype=bool)
+    in_region[rows[(assign["region"] == region).to_numpy(dtype=bool) & (rows >= 0)]] = True
+    docs = np.flatnonzero(in_region)  # ascending, each once
     inv_long = long_values(corpus, "inventors", "inventor", rows=docs)
     app_long = long_values(corpus, "applicants_harmonized", "applicant", rows=docs)
     rows = inventor_rows(docs, inv_long, app_long, 15)

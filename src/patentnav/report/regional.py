@@ -115,8 +115,8 @@ def region_evidence(assign: pd.DataFrame, region: str) -> pd.Series:
     named and ordered as a group-by of the sources' text."""
     from ..geo import _source_codes
 
-    mask = (assign["region"].astype(str) == str(region)).to_numpy(dtype=bool)
     codes, names = _source_codes(assign["source_of_evidence"])
+    mask = (assign["region"].astype(str) == str(region)).to_numpy(dtype=bool) & (codes >= 0)
     w = assign["weight"][mask].groupby(codes[mask], sort=False).sum()
     w.index = pd.Index(names[w.index.to_numpy()], name="source_of_evidence")
     w = w.sort_index()
