@@ -414,12 +414,14 @@ def _assign_by_codes(X: sp.csr_matrix, node_labels: np.ndarray, occurrences: np.
     M = (X @ P).tocoo()  # patents x communities: codes of the patent in the community
     r, c, cnt = M.row.astype(np.int64), M.col.astype(np.int64), M.data
     weight = np.bincount(node_labels, weights=occurrences.astype(np.float64), minlength=k)
+    ok = cnt > 0
+    r, c, cnt = r[ok], c[ok], cnt[ok]
+    order = np.lexsort((c, -weight[c], -cnt, r))  # once: dissolving a community keeps the order
+    r, c = r[order], c[order]
     alive = np.ones(k, dtype=bool)
     while True:
-        ok = alive[c] & (cnt > 0)
-        rr, cc, nn = r[ok], c[ok], cnt[ok]
-        order = np.lexsort((cc, -weight[cc], -nn, rr))
-        rr, cc = rr[order], cc[order]
+        ok = alive[c]
+        rr, cc = r[ok], c[ok]
         first = np.ones(len(rr), dtype=bool)
         first[1:] = rr[1:] != rr[:-1]
         out = np.full(n, -1, dtype=np.int64)
@@ -485,12 +487,32 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
             for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
 
 
+def _assigned_term_counts(corpus, text_fields, labels: np.ndarray, tokens: list | None = None
+                          ) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Documents x terms counts of the assigned documents (``labels >= 0``; other rows empty)
+    and their terms: the terms in at least 2 of these documents, else all of theirs.
+
+    One tokenisation of every text (``tokens``: token lists already made), as integer codes
+    (:func:`patentnav.text.token_codes`), no Python list per document.
+    """
+    from ..text import token_codes
+
+    rows, codes, terms = token_codes(tokens if tokens is not None else _texts(corpus, text_fields))
+    ok = labels[rows] >= 0
+    dtm = sp.csr_matrix((np.ones(int(ok.sum()), dtype=np.int32), (rows[ok], codes[ok])),
+                        shape=(len(labels), len(terms)))
+    dtm.sum_duplicates()
+    df = np.bincount(dtm.indices, minlength=dtm.shape[1])
+    cols = np.flatnonzero(df >= 2) if (df >= 2).any() else np.flatnonzero(df)
+    return dtm[:, cols].tocsr(), terms[cols]
+
+
 def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: int, n_terms: int,
               top: int, min_support: float, cutoff, growth_years: int, growth_by: str, text_fields,
               tokens: list | None = None) -> dict:
     """Per-field descriptions for fields 0..k-1 (provisional ids)."""
     from ..classify.titles import ipc_title
-    from ..text import class_term_counts, class_tfidf, document_term_matrix
+    from ..text import class_term_counts, class_tfidf
 
     t = corpus.table
     n = len(labels)
@@ -568,17 +590,9 @@ def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: in
     fterms = pd.DataFrame({"field": pd.Series(dtype=np.int64), "rank": pd.Series(dtype=np.int64),
                            "term": pd.Series(dtype=object), "weight": pd.Series(dtype=np.float64)})
     if text_fields and k:
-        sub = np.flatnonzero(labels >= 0)
-        # terms in >= 2 documents of the fields, else all terms (one tokenisation; Arrow
-        # texts are counted without Python token lists)
-        dtm, terms = document_term_matrix([tokens[i] for i in sub] if tokens is not None
-                                          else _texts(corpus, text_fields).take(pa.array(sub)))
+        dtm, terms = _assigned_term_counts(corpus, text_fields, labels, tokens)
         if dtm.nnz:
-            df = np.bincount(dtm.indices, minlength=dtm.shape[1])
-            if (df >= 2).any():
-                cols = np.flatnonzero(df >= 2)
-                dtm, terms = dtm[:, cols].tocsr(), terms[cols]
-            W = class_tfidf(class_term_counts(dtm, labels[sub], k)).tocoo()
+            W = class_tfidf(class_term_counts(dtm, labels, k)).tocoo()
             wr, wc, wv = W.row, W.col, W.data
             order = np.lexsort((terms[wc].astype(str), -wv, wr))
             wr, wc, wv = wr[order], wc[order], wv[order]
