@@ -492,3 +492,14 @@ def test_assigned_term_counts_equal_document_term_matrix(drones):
         ref, rterms = ref[:, cols], rterms[cols]
         assert terms.tolist() == rterms.tolist()
         assert (got[sub] != ref).nnz == 0 and got[labels < 0].nnz == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lexsort_ints_equals_lexsort(seed):
+    from patentnav.landscape.clusters import _lexsort_ints
+
+    rng = np.random.default_rng(seed)
+    keys = (rng.integers(0, 7, 500), rng.integers(0, 3, 500), rng.integers(0, 5, 500))
+    assert _lexsort_ints(keys).tolist() == np.lexsort(keys).tolist()  # ties: input order
+    big = (rng.integers(0, 2 ** 40, 300), rng.integers(0, 2 ** 30, 300))  # too wide for one key
+    assert _lexsort_ints(big).tolist() == np.lexsort(big).tolist()

@@ -449,6 +449,23 @@ def _texts(corpus, text_fields) -> pa.Array | None:
     return join_text([corpus[col].combine_chunks().cast(pa.large_string()) for col in text_fields], " ")
 
 
+def _lexsort_ints(keys) -> np.ndarray:
+    """``np.lexsort(keys)`` (last key primary) of non-negative integer keys, as one stable
+    argsort of a single int64 key when their ranges multiply to less than 2**63 (one pass
+    instead of one per key; the same order)."""
+    keys = [np.asarray(k, dtype=np.int64) for k in keys]
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    spans = [int(k.max()) + 1 for k in keys]
+    if int(np.prod([float(s) for s in spans])) >= 2 ** 62 or min(int(k.min()) for k in keys) < 0:
+        return np.lexsort(keys)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for k, span in zip(reversed(keys), reversed(spans)):
+        combined *= span
+        combined += k
+    return np.argsort(combined, kind="stable")
+
+
 def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) -> dict:
     """Per field: the ``top`` applicants by documents ``[(name, documents), ...]`` (ties: name),
     from the shared documents x applicants incidence (fields x documents times documents x names)."""
@@ -459,7 +476,8 @@ def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) 
     idx = np.flatnonzero(labels >= 0)
     F = sp.csr_matrix((np.ones(len(idx)), (labels[idx], idx)), shape=(k, len(labels)))
     C = (F @ H.matrix.astype(np.float64)).tocoo()
-    order = np.lexsort((C.col, -C.data, C.row))
+    docs = C.data.astype(np.int64)  # whole counts of documents
+    order = _lexsort_ints((C.col, docs.max(initial=0) - docs, C.row))
     r, c, v = C.row[order], C.col[order], C.data[order]
     keep = np.arange(len(r)) - np.searchsorted(r, r, side="left") < top
     r, c, v = r[keep], c[keep], v[keep].astype(np.int64)
@@ -477,7 +495,7 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
     fc = corpus.table["forward_citations"].to_numpy(zero_copy_only=False)
     fc = np.where(pd.isna(fc), -1, fc).astype(np.int64)
     idx = np.flatnonzero(labels >= 0)
-    idx = idx[np.lexsort((publication_rank(corpus)[idx], -fc[idx], labels[idx]))]
+    idx = idx[_lexsort_ints((publication_rank(corpus)[idx], fc.max(initial=0) - fc[idx], labels[idx]))]
     f = labels[idx]
     idx = idx[np.arange(len(idx)) - np.searchsorted(f, f, side="left") < top]
     f = labels[idx]
