@@ -741,7 +741,9 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
                   growth_by=growth_by, k=k,
                   text_fields=tuple(text_fields))
     n = len(corpus)
-    pubs = corpus["publication_number"].to_numpy()
+    from ..model.shared import publication_numbers
+
+    pubs = publication_numbers(corpus)  # made once per corpus (shared, read only)
     inc = incidence if incidence is not None else code_incidence(corpus, field, level)
     lk = dict(resolution=resolution, iterations=iterations)
 
