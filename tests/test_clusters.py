@@ -430,3 +430,76 @@ def test_drones_count_weights_and_text_basis(drones):
     assert tt.quality["coverage"] > 0.9 and tt.quality["modularity"] > 0.3
     # the rotorcraft field of the text basis is characterised by B64C codes
     assert any(any(c.startswith("B64C") for c in codes) for codes in tt.fields["codes"].head(5))
+
+
+# --- implementations against their first definitions ---------------------------------------------
+def _assign_reference(X, node_labels, occurrences, min_size):
+    """The first definition of the assignment: one full sort per round of dissolution."""
+    n = X.shape[0]
+    k = int(node_labels.max()) + 1
+    P = sp.csr_matrix((np.ones(len(node_labels)), (np.arange(len(node_labels)), node_labels)),
+                      shape=(len(node_labels), k))
+    M = (X @ P).tocoo()
+    r, c, cnt = M.row.astype(np.int64), M.col.astype(np.int64), M.data
+    weight = np.bincount(node_labels, weights=occurrences.astype(np.float64), minlength=k)
+    alive = np.ones(k, dtype=bool)
+    while True:
+        ok = alive[c] & (cnt > 0)
+        rr, cc, nn = r[ok], c[ok], cnt[ok]
+        order = np.lexsort((cc, -weight[cc], -nn, rr))
+        rr, cc = rr[order], cc[order]
+        first = np.ones(len(rr), dtype=bool)
+        first[1:] = rr[1:] != rr[:-1]
+        out = np.full(n, -1, dtype=np.int64)
+        out[rr[first]] = cc[first]
+        sizes = np.bincount(out[out >= 0], minlength=k)
+        small = alive & (sizes < max(min_size, 1))
+        if not small.any():
+            return out
+        alive &= ~small
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_assign_by_codes_equals_reference(seed):
+    from patentnav.landscape.clusters import _assign_by_codes
+
+    rng = np.random.default_rng(seed)
+    n, m = 400, 60
+    X = sp.random(n, m, density=0.05, random_state=seed, format="csr")
+    X.data[:] = 1.0
+    node_labels = rng.integers(0, 12, m)
+    occ = np.asarray(X.sum(axis=0)).ravel().astype(np.int64) + rng.integers(0, 3, m)  # ties and near-ties
+    for min_size in (1, 5, 25, 60):
+        assert _assign_by_codes(X, node_labels, occ, min_size).tolist() == \
+            _assign_reference(X, node_labels, occ, min_size).tolist()
+
+
+def test_assigned_term_counts_equal_document_term_matrix(drones):
+    """The fields' term counts from integer token codes equal the document-term matrix of the
+    assigned documents' texts (its first definition), with the same filter (df >= 2)."""
+    from patentnav.landscape.clusters import _assigned_term_counts, _texts
+    from patentnav.text import document_term_matrix, tokenize_many
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(-1, 5, len(drones))
+    sub = np.flatnonzero(labels >= 0)
+    texts = _texts(drones, ("title", "abstract"))
+    for tokens in (None, tokenize_many(texts)):
+        got, terms = _assigned_term_counts(drones, ("title", "abstract"), labels, tokens)
+        ref, rterms = document_term_matrix(texts.take(sub) if tokens is None else [tokens[i] for i in sub])
+        df = np.bincount(ref.indices, minlength=ref.shape[1])
+        cols = np.flatnonzero(df >= 2)
+        ref, rterms = ref[:, cols], rterms[cols]
+        assert terms.tolist() == rterms.tolist()
+        assert (got[sub] != ref).nnz == 0 and got[labels < 0].nnz == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lexsort_ints_equals_lexsort(seed):
+    from patentnav.landscape.clusters import _lexsort_ints
+
+    rng = np.random.default_rng(seed)
+    keys = (rng.integers(0, 7, 500), rng.integers(0, 3, 500), rng.integers(0, 5, 500))
+    assert _lexsort_ints(keys).tolist() == np.lexsort(keys).tolist()  # ties: input order
+    big = (rng.integers(0, 2 ** 40, 300), rng.integers(0, 2 ** 30, 300))  # too wide for one key
+    assert _lexsort_ints(big).tolist() == np.lexsort(big).tolist()

@@ -61,7 +61,12 @@ def test_dedupe_across_files(tmp_path):
     assert row["applicants"] == ["ACME", "OTHER"]
     assert row["forward_citations"] == 3
     assert row["duplicate_sources"] == [f"{b}:3"]
+    assert [(f["kept"], f["merged"]) for f in c.report.per_file] == [(1, 0), (1, 1)]
     c.report.check()
+    # nothing merged: every file keeps its rows (no hash pass for the per-file counts)
+    d = patentnav.read(b, _write(tmp_path, "d.csv", LENS_HEADER + "5,EP 1000000 A1,V,Y,,,2016,\n"))
+    assert [(f["kept"], f["merged"]) for f in d.report.per_file] == [(2, 0), (1, 0)]
+    d.report.check()
 
 
 def test_corpus_concat_deduplicates():

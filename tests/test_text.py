@@ -144,6 +144,33 @@ def test_tokenize_many_random_unicode():
     assert tokenize_many(texts) == [tokenize(t) for t in texts]
 
 
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_tokenize_many_in_blocks(drones, monkeypatch, block):
+    """English texts are split in blocks of ``_EN_BLOCK`` texts: the tokens (order, multi-token
+    chunks such as ``take-off``, blocks without any token) are those of :func:`tokenize`."""
+    texts = _mixed_sample(drones, 300) + ["the of and", None, "take-off/landing gear-boxes", "a"] * 5
+    rng = random.Random(3)
+    alphabet = "abc01 -_,.;:()/\u00e9\u00df\uff21\uff11"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(200)]
+    monkeypatch.setattr(T, "_EN_BLOCK", block)
+    assert tokenize_many(texts) == [tokenize(t) for t in texts]
+    assert tokenize_many(texts, lang="en") == [tokenize(t, lang="en") for t in texts]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_repeat_tokens_equals_python_lists(seed):
+    """Tokens carried from distinct values to items equal the list definition."""
+    rng = np.random.default_rng(seed)
+    n_distinct = int(rng.integers(1, 30))
+    per = [list(rng.integers(0, 50, int(rng.integers(0, 2 if seed % 2 else 4)))) for _ in range(n_distinct)]
+    rows = np.repeat(np.arange(n_distinct), [len(p) for p in per])
+    codes = np.asarray([c for p in per for c in p], dtype=np.int64)
+    which = rng.integers(-1, n_distinct, 200)
+    items, got = T._repeat_tokens(rows, codes, n_distinct, which)
+    ref = [(i, c) for i, w in enumerate(which) if w >= 0 for c in per[w]]
+    assert list(zip(items.tolist(), got.tolist())) == ref
+
+
 def test_tokenize_many_lists_are_not_shared():
     out = tokenize_many(["drone camera", "drone camera"])
     out[0].append("x")

@@ -64,6 +64,7 @@ import scipy.sparse as sp
 __all__ = [
     "tokenize",
     "tokenize_many",
+    "token_codes",
     "detect_language",
     "stem",
     "stopwords",
@@ -300,48 +301,84 @@ def _tokenize_chunk(args) -> list[list[str]]:
     return [nz(t, lang) for t in texts]
 
 
+def _repeat_tokens(rows: np.ndarray, codes: np.ndarray, n_distinct: int, which: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens of every item from those of its distinct value: item ``i`` holds, in order, the
+    tokens ``(rows, codes)`` (``rows`` sorted) of distinct value ``which[i]`` (-1: none).
+    Returns the item and the code of every token, in item order (integer arrays only)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    n_tok = np.bincount(rows, minlength=n_distinct)
+    lens = np.where(which >= 0, n_tok[which], 0)
+    items = np.flatnonzero(lens)
+    w = which[items]
+    if n_tok.max(initial=0) <= 1:  # one token at most per value: a lookup
+        first = np.zeros(n_distinct, dtype=np.int64)
+        first[rows] = codes
+        return items, first[w]
+    lens = lens[items]
+    starts = np.cumsum(n_tok) - n_tok
+    out_start = np.cumsum(lens) - lens
+    pos = np.repeat(starts[w] - out_start, lens) + np.arange(int(lens.sum()))
+    return np.repeat(items, lens), codes[pos]
+
+
+#: texts split at a time by :func:`_english_codes` (bounds the Arrow arrays held at once)
+_EN_BLOCK = 1 << 17
+
+
+def _chunk_tokens(chunk: str, nz: _Normalizer, ids: dict[str, int]) -> tuple[int, ...]:
+    """Term ids of one whitespace-free chunk by the rules of :meth:`_Normalizer.en` (new terms
+    get the next id in ``ids``)."""
+    if not chunk.isascii():
+        chunk = unicodedata.normalize("NFKC", chunk)
+    cache, out = nz.cache, []
+    for w in _WORD.findall(chunk.lower()):
+        t = cache[w] if w in cache else nz.latin(w)
+        if t is not None:
+            j = ids.get(t)
+            if j is None:
+                j = ids[t] = len(ids)
+            out.append(j)
+    return tuple(out)
+
+
 def _english_codes(arr: pa.Array, nz: _Normalizer) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Vectorised English path: (row of each token, term id of each token, terms).
 
-    Arrow (C++) splits the texts on white space and encodes the distinct chunks; the Python
-    rules of :meth:`_Normalizer.en` (NFKC, lower case, letter/digit runs, stemming, stop
-    words) then run once per distinct chunk (``"take-off,"`` -> ``take``, ``off``), so the
-    tokens are those of :func:`tokenize` (tested).
+    In blocks of ``_EN_BLOCK`` texts, Arrow (C++) encodes the distinct texts (the publications
+    of a family repeat a title), splits them on white space and encodes the distinct chunks;
+    the Python rules of :meth:`_Normalizer.en` (NFKC, lower case, letter/digit runs, stemming,
+    stop words) then run once per distinct chunk (``"take-off,"`` -> ``take``, ``off``), so
+    the tokens are those of :func:`tokenize` (tested). Chunks' tokens are carried to texts with
+    integer arrays only (:func:`_repeat_tokens`), no list per text.
     """
-    parts = pc.utf8_split_whitespace(arr)
-    flat = pc.list_flatten(parts)
-    rows = pc.list_parent_indices(parts).to_numpy().astype(np.int64)
-    if len(flat) == 0:
-        return rows, np.zeros(0, dtype=np.int64), []
-    enc = pc.dictionary_encode(flat)
-    chunks = enc.dictionary.to_pylist()
     ids: dict[str, int] = {}
-    flat_ids: list[int] = []
-    n_tok = np.empty(len(chunks), dtype=np.int64)
-    latin, cache = nz.latin, nz.cache
-    for i, ch in enumerate(chunks):
-        if not ch.isascii():
-            ch = unicodedata.normalize("NFKC", ch)
-        k = 0
-        for w in _WORD.findall(ch.lower()):
-            t = cache[w] if w in cache else latin(w)
-            if t is not None:
-                j = ids.get(t)
-                if j is None:
-                    j = ids[t] = len(ids)
-                flat_ids.append(j)
-                k += 1
-        n_tok[i] = k
-    idx = enc.indices.to_numpy().astype(np.int64)
-    starts = np.zeros(len(chunks) + 1, dtype=np.int64)
-    np.cumsum(n_tok, out=starts[1:])
-    lens = n_tok[idx]
-    total = int(lens.sum())
-    out_start = np.zeros(len(idx) + 1, dtype=np.int64)
-    np.cumsum(lens, out=out_start[1:])
-    pos = np.repeat(starts[idx] - out_start[:-1], lens) + np.arange(total)
-    codes = np.asarray(flat_ids, dtype=np.int64)[pos] if total else np.zeros(0, dtype=np.int64)
-    return np.repeat(rows, lens), codes, list(ids)
+    memo: dict[str, tuple[int, ...]] = {}  # chunk -> term ids, across blocks
+    rows_out, codes_out = [], []
+    for start in range(0, len(arr), _EN_BLOCK):
+        texts = pc.dictionary_encode(arr.slice(start, _EN_BLOCK))
+        parts = pc.utf8_split_whitespace(texts.dictionary)
+        chunks = pc.dictionary_encode(pc.list_flatten(parts))
+        toks = []
+        for ch in chunks.dictionary.to_pylist():
+            t = memo.get(ch)
+            if t is None:
+                t = memo[ch] = _chunk_tokens(ch, nz, ids)
+            toks.append(t)
+        n_tok = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+        term = np.fromiter(itertools.chain.from_iterable(toks), dtype=np.int64, count=int(n_tok.sum()))
+        # chunk -> its occurrences -> their distinct texts -> the block's texts
+        occ, code = _repeat_tokens(np.repeat(np.arange(len(toks)), n_tok), term, len(toks),
+                                   chunks.indices.to_numpy())
+        parent = pc.list_parent_indices(parts).to_numpy()[occ]
+        which = pc.fill_null(texts.indices, -1).to_numpy()
+        rows, codes = _repeat_tokens(parent, code, len(texts.dictionary), which)
+        rows_out.append(rows + start)
+        codes_out.append(codes)
+    if not rows_out:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    return np.concatenate(rows_out), np.concatenate(codes_out), list(ids)
 
 
 _HAN_RE2 = "[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}\\x{20000}-\\x{2FA1F}]"
@@ -384,11 +421,15 @@ def _token_codes(texts, lang: str | None, nz: _Normalizer, workers: int = 1
     else:
         is_zh = valid.copy() if lang == "zh" else np.zeros(len(arr), dtype=bool)
     parts = []  # (rows, codes, terms) per script
-    en_idx = np.flatnonzero(valid & ~is_zh)
-    if len(en_idx):
-        sub = arr if len(en_idx) == len(arr) else arr.take(pa.array(en_idx))
-        r, c, terms = _english_codes(sub, nz)
-        parts.append((en_idx[r], c, terms))
+    if not is_zh.any():  # null texts have no token: no copy of the texts
+        r, c, terms = _english_codes(arr, nz)
+        if len(c):
+            parts.append((r, c, terms))
+    else:
+        en_idx = np.flatnonzero(valid & ~is_zh)
+        if len(en_idx):
+            r, c, terms = _english_codes(arr.take(pa.array(en_idx)), nz)
+            parts.append((en_idx[r], c, terms))
     zh_idx = np.flatnonzero(is_zh)
     if len(zh_idx):
         zh_texts = arr.take(pa.array(zh_idx)).to_pylist()
@@ -413,11 +454,8 @@ def _token_codes(texts, lang: str | None, nz: _Normalizer, workers: int = 1
         # term ids per distinct text, then repeated for every text
         tl = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
         tc, tterms = pd.factorize(np.fromiter(itertools.chain.from_iterable(toks), dtype=object, count=int(tl.sum())))
-        starts = np.concatenate([[0], np.cumsum(tl)])
-        lens = tl[which]
-        # positions of each text's tokens inside tc
-        pos = np.repeat(starts[which] - np.concatenate([[0], np.cumsum(lens)])[:-1], lens) + np.arange(int(lens.sum()))
-        parts.append((np.repeat(zh_idx, lens), tc[pos].astype(np.int64), list(tterms)))
+        r, c = _repeat_tokens(np.repeat(np.arange(len(toks)), tl), tc.astype(np.int64), len(toks), which)
+        parts.append((zh_idx[r], c, list(tterms)))
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype=object)
     allterms = np.asarray(sorted(set().union(*(p[2] for p in parts))), dtype=object)
@@ -431,6 +469,27 @@ def _token_codes(texts, lang: str | None, nz: _Normalizer, workers: int = 1
     return rows, codes.astype(np.int64), allterms
 
 
+def token_codes(texts, lang: str | None = None, *, stem: bool = True,
+                stopwords: Iterable[str] | bool | None = None, workers: int = 1
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens of many texts as integer arrays: ``(text, term)`` of every token and the terms.
+
+    The tokens are those of :func:`tokenize_many` (same rules, same order), without a Python
+    list per text: ``rows[i]`` is the position of token ``i``'s text, ``codes[i]`` its column
+    in ``terms`` (sorted). Token lists (one per text) are used as they are.
+
+    >>> rows, codes, terms = token_codes(["Drone batteries", None, "drone"])
+    >>> rows.tolist(), terms[codes].tolist()
+    ([0, 0, 2], ['drone', 'battery', 'drone'])
+    """
+    _check_lang(lang)
+    if not isinstance(texts, (pa.Array, pa.ChunkedArray)):
+        texts = _as_list(texts)
+        if _is_tokens(texts):
+            return _list_codes([list(t) if t is not None else [] for t in texts])
+    return _token_codes(_as_arrow(texts), lang, _normalizer(stem, stopwords), workers)
+
+
 def tokenize_many(texts, lang: str | None = None, *, stem: bool = True,
                   stopwords: Iterable[str] | bool | None = None, workers: int = 1) -> list[list[str]]:
     """Tokens of many texts (same rules and result as :func:`tokenize`), one list per text.
@@ -439,8 +498,8 @@ def tokenize_many(texts, lang: str | None = None, *, stem: bool = True,
     (C++), and the word rules (stemming, stop words) run once per distinct word; Chinese texts
     are segmented once per distinct text (titles repeat across the publications of a family),
     optionally in ``workers`` processes. jieba is the slow part (about 170,000 Chinese characters
-    text a second per process). For a document-term matrix, :func:`document_term_matrix`
-    skips the Python lists altogether.
+    text a second per process). :func:`token_codes` gives the tokens as integer arrays and
+    :func:`document_term_matrix` counts them, without the Python lists.
 
     Parameters
     ----------
@@ -473,24 +532,13 @@ def _is_tokens(texts: list) -> bool:
     return False
 
 
-def _counts(token_lists: Sequence[Sequence[str]], index: pd.Index | None = None):
-    """(csr int32 counts, terms) of token lists; with ``index``, columns are its terms."""
+def _list_codes(token_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, term id, sorted terms) of the tokens of token lists."""
     n = len(token_lists)
     lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=n)
     flat = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=object, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    if index is None:
-        codes, uniques = pd.factorize(flat, sort=True)
-        terms = np.asarray(uniques, dtype=object)
-    else:
-        codes = index.get_indexer(flat)
-        ok = codes >= 0
-        codes, rows = codes[ok], rows[ok]
-        terms = np.asarray(index, dtype=object)
-    m = sp.coo_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes)), shape=(n, len(terms))).tocsr()
-    m.sum_duplicates()
-    m.sort_indices()
-    return m, terms
+    codes, uniques = pd.factorize(flat, sort=True)
+    return np.repeat(np.arange(n, dtype=np.int64), lengths), codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 class Vocabulary:
@@ -543,10 +591,8 @@ class Vocabulary:
         """Counts over ``index`` (or over all terms found, sorted) of texts or token lists."""
         if not isinstance(texts, (pa.Array, pa.ChunkedArray)):
             texts = _as_list(texts)
-            if _is_tokens(texts):
-                return _counts([list(t) if t is not None else [] for t in texts], index)
-        texts = _as_arrow(texts)
-        rows, codes, terms = _token_codes(texts, self.lang, _normalizer(self.stem, self.stopwords), self.workers)
+        rows, codes, terms = token_codes(texts, self.lang, stem=self.stem, stopwords=self.stopwords,
+                                         workers=self.workers)
         if index is not None:
             col = index.get_indexer(terms)[codes] if len(codes) else np.zeros(0, np.int64)
             ok = col >= 0

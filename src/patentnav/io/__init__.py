@@ -143,8 +143,11 @@ def _read(paths, format, strict, progress):
     corpus = Corpus.concat([Corpus(t) for t in tables], deduplicate=False)
     corpus.report = report
     _progress.stage("dedupe")
-    _per_file_kept(report.per_file, [t.column("publication_number") for t in tables])
+    keys = [t.column("publication_number") for t in tables]
+    n_rows = len(corpus)
+    del tables
     corpus = corpus.deduplicate()
+    _per_file_kept(report.per_file, keys, merged=len(corpus) < n_rows)
     corpus.report.check()
     return corpus
 
@@ -157,21 +160,23 @@ def _size(p: Path) -> int:
         return 0
 
 
-def _per_file_kept(per_file: list[dict], keys: list) -> None:
+def _per_file_kept(per_file: list[dict], keys: list, merged: bool = True) -> None:
     """Fill ``kept`` and ``merged`` of each file: de-duplication keeps the first row of each
     publication number in input order, so a file keeps its rows that are first occurrences
-    and the rest of its rows are merged into earlier ones (vectorised over all rows)."""
+    and the rest of its rows are merged into earlier ones (vectorised over all rows).
+    ``merged=False``: no row was merged, every file keeps all its rows."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from ..model.dedupe import group_ids
 
     sizes = np.array([len(k) for k in keys], dtype=np.int64)
-    if not len(sizes) or sizes.sum() == 0:
-        for pf in per_file:
-            pf["kept"], pf["merged"] = 0, 0
+    if not merged or not len(sizes) or sizes.sum() == 0:
+        for pf, n in zip(per_file, sizes):
+            pf["kept"], pf["merged"] = int(n), 0
         return
-    allkeys = pa.chunked_array([k.cast(pa.string()) for k in keys], type=pa.string()).combine_chunks()
-    codes = np.asarray(pc.dictionary_encode(allkeys).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    allkeys = pa.chunked_array([c for k in keys for c in k.cast(pa.string()).chunks], type=pa.string())
+    codes, _ = group_ids(allkeys)
     _, first = np.unique(codes, return_index=True)
     owner = np.searchsorted(np.cumsum(sizes), first, side="right")
     kept = np.bincount(owner, minlength=len(sizes))

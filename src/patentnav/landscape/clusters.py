@@ -414,12 +414,14 @@ def _assign_by_codes(X: sp.csr_matrix, node_labels: np.ndarray, occurrences: np.
     M = (X @ P).tocoo()  # patents x communities: codes of the patent in the community
     r, c, cnt = M.row.astype(np.int64), M.col.astype(np.int64), M.data
     weight = np.bincount(node_labels, weights=occurrences.astype(np.float64), minlength=k)
+    ok = cnt > 0
+    r, c, cnt = r[ok], c[ok], cnt[ok]
+    order = np.lexsort((c, -weight[c], -cnt, r))  # once: dissolving a community keeps the order
+    r, c = r[order], c[order]
     alive = np.ones(k, dtype=bool)
     while True:
-        ok = alive[c] & (cnt > 0)
-        rr, cc, nn = r[ok], c[ok], cnt[ok]
-        order = np.lexsort((cc, -weight[cc], -nn, rr))
-        rr, cc = rr[order], cc[order]
+        ok = alive[c]
+        rr, cc = r[ok], c[ok]
         first = np.ones(len(rr), dtype=bool)
         first[1:] = rr[1:] != rr[:-1]
         out = np.full(n, -1, dtype=np.int64)
@@ -447,6 +449,23 @@ def _texts(corpus, text_fields) -> pa.Array | None:
     return join_text([corpus[col].combine_chunks().cast(pa.large_string()) for col in text_fields], " ")
 
 
+def _lexsort_ints(keys) -> np.ndarray:
+    """``np.lexsort(keys)`` (last key primary) of non-negative integer keys, as one stable
+    argsort of a single int64 key when their ranges multiply to less than 2**63 (one pass
+    instead of one per key; the same order)."""
+    keys = [np.asarray(k, dtype=np.int64) for k in keys]
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    spans = [int(k.max()) + 1 for k in keys]
+    if int(np.prod([float(s) for s in spans])) >= 2 ** 62 or min(int(k.min()) for k in keys) < 0:
+        return np.lexsort(keys)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for k, span in zip(reversed(keys), reversed(spans)):
+        combined *= span
+        combined += k
+    return np.argsort(combined, kind="stable")
+
+
 def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) -> dict:
     """Per field: the ``top`` applicants by documents ``[(name, documents), ...]`` (ties: name),
     from the shared documents x applicants incidence (fields x documents times documents x names)."""
@@ -457,7 +476,8 @@ def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) 
     idx = np.flatnonzero(labels >= 0)
     F = sp.csr_matrix((np.ones(len(idx)), (labels[idx], idx)), shape=(k, len(labels)))
     C = (F @ H.matrix.astype(np.float64)).tocoo()
-    order = np.lexsort((C.col, -C.data, C.row))
+    docs = C.data.astype(np.int64)  # whole counts of documents
+    order = _lexsort_ints((C.col, docs.max(initial=0) - docs, C.row))
     r, c, v = C.row[order], C.col[order], C.data[order]
     keep = np.arange(len(r)) - np.searchsorted(r, r, side="left") < top
     r, c, v = r[keep], c[keep], v[keep].astype(np.int64)
@@ -475,7 +495,7 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
     fc = corpus.table["forward_citations"].to_numpy(zero_copy_only=False)
     fc = np.where(pd.isna(fc), -1, fc).astype(np.int64)
     idx = np.flatnonzero(labels >= 0)
-    idx = idx[np.lexsort((publication_rank(corpus)[idx], -fc[idx], labels[idx]))]
+    idx = idx[_lexsort_ints((publication_rank(corpus)[idx], fc.max(initial=0) - fc[idx], labels[idx]))]
     f = labels[idx]
     idx = idx[np.arange(len(idx)) - np.searchsorted(f, f, side="left") < top]
     f = labels[idx]
@@ -485,12 +505,32 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
             for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
 
 
+def _assigned_term_counts(corpus, text_fields, labels: np.ndarray, tokens: list | None = None
+                          ) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Documents x terms counts of the assigned documents (``labels >= 0``; other rows empty)
+    and their terms: the terms in at least 2 of these documents, else all of theirs.
+
+    One tokenisation of every text (``tokens``: token lists already made), as integer codes
+    (:func:`patentnav.text.token_codes`), no Python list per document.
+    """
+    from ..text import token_codes
+
+    rows, codes, terms = token_codes(tokens if tokens is not None else _texts(corpus, text_fields))
+    ok = labels[rows] >= 0
+    dtm = sp.csr_matrix((np.ones(int(ok.sum()), dtype=np.int32), (rows[ok], codes[ok])),
+                        shape=(len(labels), len(terms)))
+    dtm.sum_duplicates()
+    df = np.bincount(dtm.indices, minlength=dtm.shape[1])
+    cols = np.flatnonzero(df >= 2) if (df >= 2).any() else np.flatnonzero(df)
+    return dtm[:, cols].tocsr(), terms[cols]
+
+
 def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: int, n_terms: int,
               top: int, min_support: float, cutoff, growth_years: int, growth_by: str, text_fields,
               tokens: list | None = None) -> dict:
     """Per-field descriptions for fields 0..k-1 (provisional ids)."""
     from ..classify.titles import ipc_title
-    from ..text import class_term_counts, class_tfidf, document_term_matrix
+    from ..text import class_term_counts, class_tfidf
 
     t = corpus.table
     n = len(labels)
@@ -568,17 +608,9 @@ def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: in
     fterms = pd.DataFrame({"field": pd.Series(dtype=np.int64), "rank": pd.Series(dtype=np.int64),
                            "term": pd.Series(dtype=object), "weight": pd.Series(dtype=np.float64)})
     if text_fields and k:
-        sub = np.flatnonzero(labels >= 0)
-        # terms in >= 2 documents of the fields, else all terms (one tokenisation; Arrow
-        # texts are counted without Python token lists)
-        dtm, terms = document_term_matrix([tokens[i] for i in sub] if tokens is not None
-                                          else _texts(corpus, text_fields).take(pa.array(sub)))
+        dtm, terms = _assigned_term_counts(corpus, text_fields, labels, tokens)
         if dtm.nnz:
-            df = np.bincount(dtm.indices, minlength=dtm.shape[1])
-            if (df >= 2).any():
-                cols = np.flatnonzero(df >= 2)
-                dtm, terms = dtm[:, cols].tocsr(), terms[cols]
-            W = class_tfidf(class_term_counts(dtm, labels[sub], k)).tocoo()
+            W = class_tfidf(class_term_counts(dtm, labels, k)).tocoo()
             wr, wc, wv = W.row, W.col, W.data
             order = np.lexsort((terms[wc].astype(str), -wv, wr))
             wr, wc, wv = wr[order], wc[order], wv[order]
@@ -709,7 +741,9 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
                   growth_by=growth_by, k=k,
                   text_fields=tuple(text_fields))
     n = len(corpus)
-    pubs = corpus["publication_number"].to_numpy()
+    from ..model.shared import publication_numbers
+
+    pubs = publication_numbers(corpus)  # made once per corpus (shared, read only)
     inc = incidence if incidence is not None else code_incidence(corpus, field, level)
     lk = dict(resolution=resolution, iterations=iterations)
 

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..io.report import IngestReport
-from .dedupe import conflicts, deduplicate
+from .dedupe import conflicts, deduplicate, group_ids
 from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_table
 
 __all__ = ["Corpus", "harmonize_list", "canonical_lists"]
@@ -234,8 +234,9 @@ class Corpus:
         The ingest report's ``kept`` and ``merged`` counts are updated; rows that disagree
         with the row they merge into (title, dates) are added to its warnings.
         """
-        clashes = conflicts(self._table) if self.report is not None else []
-        table, merged = deduplicate(self._table)
+        groups = group_ids(self._table["publication_number"])  # one hash pass for both
+        clashes = conflicts(self._table, groups=groups) if self.report is not None else []
+        table, merged = deduplicate(self._table, groups=groups)
         report = self.report
         if report is not None:
             report = IngestReport(

@@ -19,21 +19,30 @@ import pyarrow.compute as pc
 
 from .._arrow import dedupe_pairs, regroup
 
-__all__ = ["deduplicate", "conflicts", "CONFLICT_FIELDS"]
+__all__ = ["deduplicate", "conflicts", "group_ids", "CONFLICT_FIELDS"]
 
 #: Scalar fields whose disagreement between merged rows is reported.
 CONFLICT_FIELDS = ("title", "publication_date", "filing_date", "grant_date")
 
 
-def deduplicate(table: pa.Table) -> tuple[pa.Table, int]:
-    """Merge rows with the same publication number; returns (table, number merged away)."""
+def group_ids(keys) -> tuple[np.ndarray, int]:
+    """Group of every row by its key (int64, numbered in order of first appearance, as Arrow's
+    dictionary encoding does) and the number of groups: one hash pass over the publication
+    numbers, shared by :func:`deduplicate` and :func:`conflicts`."""
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    enc = pc.dictionary_encode(keys)
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64), len(enc.dictionary)
+
+
+def deduplicate(table: pa.Table, groups: tuple[np.ndarray, int] | None = None) -> tuple[pa.Table, int]:
+    """Merge rows with the same publication number; returns (table, number merged away).
+
+    ``groups``: :func:`group_ids` of the table's publication numbers, when already made."""
     n = table.num_rows
     if n == 0:
         return table, 0
-    keys = table["publication_number"].combine_chunks()
-    enc = pc.dictionary_encode(keys)
-    gid = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    n_groups = len(enc.dictionary)
+    gid, n_groups = groups if groups is not None else group_ids(table["publication_number"])
     if n_groups == n:
         return table, 0
     counts = np.bincount(gid, minlength=n_groups)
@@ -112,13 +121,13 @@ def _regroup_struct(t: pa.Table, n: int, value_type: pa.DataType) -> pa.Array:
     return regroup(t.take(pa.array(keep)), n, value_type)
 
 
-def conflicts(table: pa.Table, fields=CONFLICT_FIELDS) -> list:
+def conflicts(table: pa.Table, fields=CONFLICT_FIELDS, groups: tuple[np.ndarray, int] | None = None) -> list:
     """Warnings for rows that share a publication number but disagree on ``fields``.
 
     For each field, the first non-null value of a group (in input order) is the one the
     merge keeps; each later row with a different non-null value gives one
     :class:`~patentnav.io.report.Issue` (its file and line, the field, the kept value's
-    source, its own value).
+    source, its own value). ``groups``: :func:`group_ids` of the publication numbers, when made.
     """
     from functools import partial
 
@@ -128,10 +137,10 @@ def conflicts(table: pa.Table, fields=CONFLICT_FIELDS) -> list:
     n = table.num_rows
     if n == 0:
         return []
-    keys = table["publication_number"].combine_chunks()
-    enc = pc.dictionary_encode(keys)
-    gid = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    counts = np.bincount(gid, minlength=len(enc.dictionary))
+    gid, n_groups = groups if groups is not None else group_ids(table["publication_number"])
+    if n_groups == n:
+        return []
+    counts = np.bincount(gid, minlength=n_groups)
     dup = counts[gid] > 1
     if not dup.any():
         return []
