@@ -164,6 +164,14 @@ def test_engine_release(drones):
     assert set(agg._cache) == {("incidence", "ipc", "subclass"), ("code_counts", "ipc", "main_group")}
 
 
-def test_return_memory_runs():
+def test_memory_returning_pool_is_scoped():
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    with context.memory_returning_pool():
+        assert pa.default_memory_pool().backend_name == "system"
+        a = pa.array(np.arange(1000))
+    assert pa.default_memory_pool().backend_name == before
+    assert a.sum().as_py() == 499500  # freed later by the pool that made it
     context.return_memory()
     context.return_memory()
