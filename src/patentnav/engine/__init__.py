@@ -138,8 +138,26 @@ class MemoryAggregates:
 
     def __init__(self, corpus):
         self.corpus = corpus
-        self.documents = corpus["publication_number"].to_numpy(zero_copy_only=False)
         self.n_documents = len(corpus)
+
+    @property
+    def documents(self):
+        """Publication numbers in corpus order (:func:`patentnav.model.shared.publication_numbers`:
+        made on first use, once per corpus)."""
+        from ..model.shared import publication_numbers
+
+        return publication_numbers(self.corpus)
+
+    def release(self, kind: str, *args) -> None:
+        """Drop what is kept of ``kind`` (``"incidence"`` with optional field and level,
+        ``"assignment"``; ``"citations"`` and ``"code_counts"`` are not kept in memory): as
+        :meth:`Aggregates.release`. The next call computes it again."""
+        if kind == "incidence":
+            from ..model.shared import forget
+
+            forget(self.corpus, ("code_incidence", *args))
+        elif kind == "assignment":
+            self.__dict__.pop("_assignments", None)
 
     def incidence(self, field: str = "ipc", level: str = "subclass"):
         from ..landscape.incidence import code_incidence

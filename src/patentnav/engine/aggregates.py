@@ -97,6 +97,15 @@ class Aggregates:
             self._cache[key] = make()
         return self._cache[key]
 
+    def release(self, kind: str, *args) -> None:
+        """Drop the cached results of ``kind`` (``"incidence"``, ``"code_counts"``,
+        ``"citations"``, ``"annual"``; ``args`` narrow it: ``release("incidence", "ipc",
+        "main_group")``) once no caller needs them again, to free their memory; the next
+        call computes them again. ``"assignment"`` is not cached here (nothing to drop)."""
+        prefix = (kind, *args)
+        for key in [k for k in self._cache if k[:len(prefix)] == prefix]:
+            del self._cache[key]
+
     # ------------------------------------------------------------------ codes
     def incidence_frame(self, field: str = "ipc", level: str = "subclass"):
         """The engine DataFrame of distinct (publication_number, code) (lazy)."""

@@ -39,12 +39,27 @@ def shared(corpus, key: Hashable, make: Callable[[], Any]) -> Any:
     return store[key]
 
 
-def forget(corpus) -> None:
-    """Drop what is kept for ``corpus`` (to free its memory before the corpus itself)."""
+def forget(corpus, *keys: Hashable) -> None:
+    """Drop what is kept for ``corpus`` (to free its memory before the corpus itself): every
+    entry, or those ``keys`` name. A key names the entry made with it and, as a prefix, every
+    entry whose key is a longer tuple starting with it (a string ``s`` as the tuple ``(s,)``):
+    ``forget(c, "quality_table")`` drops the quality tables of every argument set,
+    ``forget(c, ("code_incidence", "ipc"))`` every IPC incidence. The next :func:`shared`
+    call makes a dropped entry again."""
     try:
-        _STORE.pop(corpus, None)
+        store = _STORE.get(corpus)
     except TypeError:
-        pass
+        return
+    if store is None:
+        return
+    if not keys:
+        _STORE.pop(corpus, None)
+        return
+    prefixes = [k if isinstance(k, tuple) else (k,) for k in keys]
+    for k in list(store):
+        t = k if isinstance(k, tuple) else (k,)
+        if any(t[:len(p)] == p for p in prefixes):
+            del store[k]
 
 
 def publication_numbers(corpus) -> np.ndarray:

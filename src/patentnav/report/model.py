@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .context import LandscapeContext, landscape_context
+from .context import LandscapeContext, landscape_context, memory_returning_pool, return_memory
 from .direction import direction_section
 from .labels import L
 from .parts import Built, number_sections, rnd
@@ -65,15 +65,18 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     quality, paths). ``on_section(section)`` is called with each section as soon as it is
     built (the CLI starts the PNG export of its charts meanwhile).
     """
-    ctx = landscape_context(corpus, region=region, industry=industry, ipc=ipc, query=query, lang=lang, firms=firms,
-                            seed=seed, progress=progress, engine=engine)
-    built = []
-    for _, build in LANDSCAPE_SECTIONS:
-        built.append(build(ctx))
-        if on_section is not None:
-            on_section(built[-1].section)
-    ctx.step("done")
-    meta = report_meta(ctx)
+    return_memory()  # what reading the corpus left free
+    with memory_returning_pool():
+        ctx = landscape_context(corpus, region=region, industry=industry, ipc=ipc, query=query, lang=lang,
+                                firms=firms, seed=seed, progress=progress, engine=engine)
+        ctx.release_memory = True  # the sections run in order: each computation is let go after its last reader
+        built = []
+        for _, build in LANDSCAPE_SECTIONS:
+            built.append(build(ctx))
+            if on_section is not None:
+                on_section(built[-1].section)
+        ctx.step("done")
+        meta = report_meta(ctx)
     meta["summary"] = landscape_summary([f for b in built for f in b.findings], ctx.lang)  # shown first
     return {"meta": meta, "sections": number_sections([b.section for b in built], ctx.lang)}
 
