@@ -620,3 +620,12 @@ def test_cycles_with_int32_arcs_and_unsorted_duplicates():
     pd.testing.assert_frame_equal(a.removed, b.removed)
     assert sorted(a.removed["reason"]) == ["cycle", "cycle", "self-loop"]
     assert (a.removed.loc[a.removed["reason"] == "self-loop", "component"] == -1).all()
+
+
+def test_finite_products_definition():
+    f = np.array([1e200, 1.0, 3.0])
+    b = np.array([1.0, 1e200, 2.0])
+    s, d = np.array([0, 1, 2], dtype=np.int32), np.array([0, 1, 2], dtype=np.int32)
+    assert mp._finite_products(f, s, b, d, chunk=2)  # max f * max b overflows, no product does
+    assert not mp._finite_products(f, np.array([0, 2]), b, np.array([1, 2]), chunk=1)  # 1e400
+    assert mp._finite_products(f, s[:0], b, d[:0])

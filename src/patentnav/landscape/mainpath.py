@@ -734,8 +734,11 @@ def _weights(dag: "CitationDAG", normalize: bool) -> _Weights:
 
 
 def _finite_products(f: np.ndarray, s: np.ndarray, b: np.ndarray, d: np.ndarray, chunk: int = 1 << 20) -> bool:
-    """Whether ``f[s] * b[d]`` is finite for every arc (evaluated in chunks: no arc-sized temporaries)."""
+    """Whether ``f[s] * b[d]`` is finite for every arc (counts are >= 0: when ``max f * max b`` is
+    finite, so is every product; else evaluated in chunks, without arc-sized temporaries)."""
     with np.errstate(over="ignore", invalid="ignore"):
+        if s.size == 0 or np.isfinite(f.max() * b.max()):
+            return True
         return all(np.isfinite(f[s[i:i + chunk]] * b[d[i:i + chunk]]).all() for i in range(0, s.size, chunk))
 
 
