@@ -411,7 +411,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
         ["_o", "gap_score", "rca", "technology"], ascending=[True, False, False, True], kind="mergesort").drop(columns="_o")
     table = table.reset_index(drop=True)
     Tc = sp.csc_matrix(T)  # documents x technologies: columns are technologies' documents
-    shown = np.ones(len(table), dtype=bool) if detail is None else table["technology"].isin(top_gaps(table, detail)["technology"]).to_numpy()
+    shown = None if detail is None else table["technology"].isin(top_gaps(table, detail)["technology"]).to_numpy()
     rights = _holders_and_firms(corpus, table, assignment, rows, R, R_regions, region, T, Tc, spec, techs, top_patents,
                                 expiry_years, cutoff, status, shown, evidence)
     if technology in ("ipc", "cpc"):
@@ -581,7 +581,8 @@ def _holders_and_firms(corpus, table, assignment, rows, R, R_regions, region, T,
     fill("live_holders", live_holders, lambda h: str(H.items[h]))
     for name, mask in (("live_documents", live), ("ended_documents", ended), ("status_unknown_documents", ~(live | ended))):
         table[name] = np.asarray(Tt @ mask.astype(np.float64)).ravel()[pos].astype(np.int64)
-    table["expiring"] = np.asarray(Tt @ _expiring(rights, granted, cutoff, expiry_years).astype(np.float64)).ravel()[pos].astype(np.int64)
+    expiring = _expiring(rights, granted, cutoff, expiry_years)
+    table["expiring"] = np.asarray(Tt @ expiring.astype(np.float64)).ravel()[pos].astype(np.int64)
     table["held_outside_share"] = outside[pos]
     columns = _closest_firms(assignment, rows, R, r, region, T, spec, pos[at], evidence)
     for name, per_row in columns.items():
