@@ -160,10 +160,9 @@ def read_parquet(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.T
     from ..model.corpus import conform
 
     file = str(path)
-    pf = _check_parquet_size(path, file)
+    _check_parquet_size(path, file)
     try:
-        with pf:  # the file opened once; its columns decoded in parallel
-            table = pf.read(use_threads=True)
+        table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as e:
         raise IngestError.localized("err.parquet_unreadable", Phrase("hint.parquet_rewrite"), path=file, detail=str(e)) from e
     try:
@@ -174,24 +173,19 @@ def read_parquet(path: str | os.PathLike, *, strict: bool = False) -> tuple[pa.T
     return table, IngestReport(rows_read=n, kept=n, files=[file], formats=["parquet"])
 
 
-def _check_parquet_size(path, file: str) -> pq.ParquetFile:
+def _check_parquet_size(path, file: str) -> None:
     """Refuse a Parquet file whose metadata declare more rows or uncompressed bytes than the
-    limits allow, before any page is read (a 1 MB file can declare 300 million rows); the
-    opened file otherwise."""
+    limits allow, before any page is read (a 1 MB file can declare 300 million rows)."""
     lim = get_limits()
     try:
-        pf = pq.ParquetFile(path)
-        meta = pf.metadata
+        meta = pq.ParquetFile(path).metadata
     except (pa.ArrowInvalid, OSError) as e:
         raise IngestError.localized("err.parquet_unreadable", Phrase("hint.parquet_rewrite"), path=file, detail=str(e)) from e
     if meta.num_rows > lim.rows:
-        pf.close()
         raise LimitError(file, "rows", Phrase("what.limit.parquet_rows", n=meta.num_rows), needed=meta.num_rows)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if size > lim.input_bytes:
-        pf.close()
         raise LimitError(file, "input_bytes", Phrase("what.limit.parquet_bytes", n=size), needed=size)
-    return pf
 
 
 def _sniff_jsonl(path: Path, head: bytes, text: str) -> bool:
