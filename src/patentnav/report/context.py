@@ -27,7 +27,7 @@ property               computed by                                         read 
                                                                            main_path
 ``quality_table``      :func:`~patentnav.landscape.indicators.quality_table`  key_patents, quality         quality
 ``documents``          number, jurisdiction, title, priority date          main_path                       main_path
-``applicant_evidence`` :func:`~patentnav.geo.applicant_evidence`           positioning, quality            quality
+``applicant_evidence`` :func:`~patentnav.geo.applicant_evidence`           positioning, quality, gaps      gaps
 ``document_quality``   :func:`~patentnav.quality.document_quality`         quality                         quality
 ``status``             :func:`~patentnav.status.patent_status`             quality (same cut-off), gaps    gaps
 =====================  ==================================================  ==============================  ===========
@@ -78,8 +78,8 @@ RELEASE_AFTER: dict[str, dict[str, tuple]] = {
     "fields": {"engine": (("incidence", "ipc", "main_group"), ("code_counts", "ipc", "main_group"))},
     "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",)},
     "positioning": {"values": ("technology_fields", "fields")},
-    "quality": {"values": ("quality_table", "document_quality", "applicant_evidence")},
-    "gaps": {"values": ("status", "assignment", "aggregates"), "shared": ("ALL",)},
+    "quality": {"values": ("quality_table", "document_quality")},
+    "gaps": {"values": ("status", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
 }
 
 
