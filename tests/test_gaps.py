@@ -208,7 +208,7 @@ def test_assignment_rows_equal_the_lookup_by_number(drones):
     """Rows from the assignment's order equal the lookup by publication number; an assignment
     in another order, or missing a document, is looked up."""
     from patentnav.geo import assign_regions
-    from patentnav.landscape.gaps import _assignment_rows
+    from patentnav.geo import assignment_rows as _assignment_rows
     from patentnav.model.shared import row_index
 
     a = assign_regions(drones)

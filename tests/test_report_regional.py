@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from patentnav.geo import assign_regions
-from patentnav.report.positioning import _corpus_rows, _publication_years, _with_fields
+from patentnav.geo import assignment_rows as _corpus_rows
+from patentnav.report.positioning import _publication_years, _with_fields
 from patentnav.report.regional import long_values, region_evidence
 
 

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "assignment_rows",
     "LEVELS",
     "SOURCES",
     "FIRMS",
@@ -661,6 +662,26 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
     out.attrs["level"] = level
     out.attrs["source_summary"] = source_summary(out)
     return out
+
+
+def assignment_rows(corpus, assignment: pd.DataFrame) -> np.ndarray:
+    """The corpus row of each row of an assignment (int64; -1 where its publication number is
+    not in the corpus; the first row of a number that repeats).
+
+    :func:`assign_regions` lists every document in corpus order, each starting with
+    ``applicant_index`` 0 (-1 for a document without applicant): the rows are then the running
+    count of those starts, confirmed against the publication numbers in Arrow (no Python
+    string per row). Any other assignment is looked up by publication number (``index_in``).
+    """
+    pubs = corpus.table["publication_number"].combine_chunks().cast(pa.string())
+    got = pa.array(assignment["publication_number"], pa.string(), from_pandas=True) if len(assignment) else \
+        pa.array([], pa.string())
+    if "applicant_index" in assignment.columns and len(assignment):
+        start = assignment["applicant_index"].to_numpy() <= 0
+        rows = np.cumsum(start, dtype=np.int64) - 1
+        if start[0] and rows[-1] == len(pubs) - 1 and got.null_count == 0 and pubs.take(pa.array(rows)).equals(got):
+            return rows
+    return np.asarray(pc.index_in(got, value_set=pubs).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _pandas_strings(arr: pa.Array):

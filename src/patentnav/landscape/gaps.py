@@ -111,35 +111,17 @@ def _region_parts(corpus, assignment: pd.DataFrame, technology: str, level: str,
     summed): two of a document's three applicants in one region are two entries of 1/3, which
     :func:`patentnav.engine.aggregates.fractional_product` needs to count them as the engines do;
     any product or conversion sums them. Its entries are the assignment's rows whose document
-    is in the corpus, in order; ``rows``: :func:`_assignment_rows`, when already made."""
+    is in the corpus, in order; ``rows``: :func:`patentnav.geo.assignment_rows`, when already made."""
     inc = _technology_lists(corpus, technology, level)
-    rows = _assignment_rows(corpus, assignment) if rows is None else rows
+    if rows is None:
+        from ..geo import assignment_rows
+
+        rows = assignment_rows(corpus, assignment)
     ok = rows >= 0
     everything = bool(ok.all())
     rcodes, regions = _sorted_codes(assignment["region"] if everything else assignment["region"][ok])
     R = sp.coo_matrix((assignment["weight"].to_numpy(dtype=float)[ok], (rows[ok], rcodes)), shape=(len(corpus), len(regions)))
     return R, regions, inc.matrix.astype(np.float64), inc.items.astype(str)
-
-
-def _assignment_rows(corpus, assignment: pd.DataFrame) -> np.ndarray:
-    """The corpus row of each assignment row (int64; -1 where its document is not in the corpus).
-
-    :func:`patentnav.geo.assign_regions` lists every document in corpus order, each starting
-    with ``applicant_index`` 0 (-1 for a document without applicant): the rows are then the
-    running count of those starts, checked against the publication numbers in Arrow (no
-    Python string per row). Any other assignment is looked up by publication number
-    (:func:`patentnav.model.shared.row_index`)."""
-    from ..model.shared import row_index
-
-    if "applicant_index" in assignment.columns and len(assignment):
-        start = assignment["applicant_index"].to_numpy() <= 0
-        rows = np.cumsum(start, dtype=np.int64) - 1
-        if start[0] and rows[-1] == len(corpus) - 1:
-            ref = corpus.table["publication_number"].take(pa.array(rows))
-            got = _arrow(assignment["publication_number"]).cast(ref.type)
-            if pc.all(pc.fill_null(pc.equal(ref, got), False)).as_py():
-                return rows
-    return row_index(corpus).get_indexer(assignment["publication_number"].to_numpy())
 
 
 def _arrow(values: pd.Series) -> pa.Array:
@@ -317,7 +299,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     >>> g.params["names"], g.table.loc[0, "category"]
     ('harmonized_here', 'fill_now')
     """
-    from ..geo import assign_regions
+    from ..geo import assign_regions, assignment_rows
     from ..i18n import LocalizedError, Phrase
     from ..names import ensure_harmonized, is_harmonized
     from .specialization import specialization
@@ -338,7 +320,7 @@ def gaps(corpus, region: str, technology: str = "ipc", level: str = "subclass", 
     if assignment is None:
         assignment = (assign_regions(corpus, level=region_level, firms=firms, fallback=fallback) if aggregates is None
                       else aggregates.assign_regions(region_level, firms=firms, fallback=fallback))
-    rows = _assignment_rows(corpus, assignment)
+    rows = assignment_rows(corpus, assignment)
     R, regions, T, techs = _region_parts(corpus, assignment, technology, level, rows)
     doc_techs, R_regions = techs, regions
     if aggregates is not None and technology in ("ipc", "cpc") and getattr(aggregates, "engine", None) == "memory":

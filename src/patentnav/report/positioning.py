@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..geo import assignment_rows
 from .context import LandscapeContext
 from .direction import GROWTH_WINDOW  # a field's growth in the region over the same years as the world's
 from .labels import L
@@ -28,7 +29,7 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     tf = ctx.technology_fields
     field_label = {int(r.field): str(r.label) for r in fields.itertuples()}
     size_of = {int(r.field): int(r.size) for r in fields.itertuples()}
-    rows = _corpus_rows(ctx.corpus, assign)
+    rows = assignment_rows(ctx.corpus, assign)
     la = _with_fields(assign, rows, tf, ctx.corpus)
     mat = la.groupby(["region", "field"])["weight"].sum().unstack(fill_value=0.0)
     mat = mat.reindex(columns=sorted(field_label), fill_value=0.0).sort_index()
@@ -39,22 +40,6 @@ def positioning_section(ctx: LandscapeContext) -> Built:
     tables += _applicant_tables(ctx.applicant_evidence, la, field_label, region, lang)
     tables.append(_region_inventors_table(ctx.corpus, assign, rows, region, lang))
     return Built(section("positioning", L("sec.positioning", lang), pars, tables, charts), [headline])
-
-
-def _corpus_rows(corpus, assign) -> np.ndarray:
-    """The corpus row of each assignment row (-1 where its publication number is not in the
-    corpus), as a lookup of the numbers (``index_in``) gives it. An assignment made by
-    :func:`patentnav.geo.assign_regions` lists each document's applicants together in corpus
-    order (``applicant_index`` 0, or -1, starts a document): when the numbers confirm that
-    reading, it is taken without hashing them."""
-    pubs = pa.array(assign["publication_number"], pa.string(), from_pandas=True)
-    value_set = corpus.table["publication_number"].combine_chunks().cast(pa.string())
-    idx = assign["applicant_index"].to_numpy()
-    parent = np.cumsum(idx <= 0) - 1
-    if len(parent) and pubs.null_count == 0 and parent[0] == 0 and parent[-1] == len(value_set) - 1 and \
-            value_set.take(pa.array(parent)).equals(pubs):
-        return parent.astype(np.int64)
-    return np.asarray(pc.index_in(pubs, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _with_fields(assign, rows, tf, corpus) -> pd.DataFrame:
