@@ -503,3 +503,24 @@ def test_lexsort_ints_equals_lexsort(seed):
     assert _lexsort_ints(keys).tolist() == np.lexsort(keys).tolist()  # ties: input order
     big = (rng.integers(0, 2 ** 40, 300), rng.integers(0, 2 ** 30, 300))  # too wide for one key
     assert _lexsort_ints(big).tolist() == np.lexsort(big).tolist()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_csr_counts_and_keep_columns_equal_scipy(seed):
+    """The direct CSR build and column masking equal scipy's COO build and column indexing."""
+    from patentnav.landscape.clusters import _csr_counts, _keep_columns
+
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        n, m, t = int(rng.integers(1, 30)), int(rng.integers(1, 20)), int(rng.integers(0, 200))
+        rows, codes = np.sort(rng.integers(0, n, t)), rng.integers(0, m, t)
+        keep = rng.random(n) < 0.7
+        ok = keep[rows]
+        ref = sp.csr_matrix((np.ones(int(ok.sum()), dtype=np.int32), (rows[ok], codes[ok])), shape=(n, m))
+        ref.sum_duplicates()
+        got = _csr_counts(rows, codes, keep, (n, m))
+        assert got.dtype == ref.dtype and got.has_canonical_format
+        for a, b in ((got, ref), (_keep_columns(got, cols := np.flatnonzero(rng.random(m) < 0.6)), ref[:, cols].tocsr())):
+            assert a.shape == b.shape
+            assert a.indptr.tolist() == b.indptr.tolist() and a.indices.tolist() == b.indices.tolist()
+            assert a.data.tolist() == b.data.tolist()

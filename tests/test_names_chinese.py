@@ -257,3 +257,20 @@ def test_chinese_shaped_input_never_crashes_and_is_deterministic(names):
     assert all((c is None) == (normalize_name(n) is None) for n, c in zip(names, out))
     assert NameHarmonizer().fit(list(reversed(names))).mapping_.equals(h.mapping_)
     assert set(h.mapping_["reason"].dropna()) <= {"canonical", "normalised", "typo", "division", "branch", "acronym-stated"}
+
+
+def test_family_labels_without_family_columns_equal_the_graph(monkeypatch):
+    """With nothing but publication numbers, the labels (codes of the kind-less numbers) equal
+    those of the component graph."""
+    import pyarrow as pa
+
+    from patentnav.names import families as fam
+
+    t = pa.table({"publication_number": ["US-1-A1", "US-2-A", "US-1-B2", "CN-3-A", "WO-2-A1", "US-2-B1", "X\x00", "X"],
+                  "family_id": pa.nulls(8, pa.string()),
+                  "family_members": pa.array([[]] * 8, pa.list_(pa.string()))})
+    assert fam._numbers_only(t)
+    fast = fam.family_labels(t)
+    monkeypatch.setattr(fam, "_numbers_only", lambda table: False)
+    assert fast.tolist() == fam.family_labels(t).tolist() == [0, 1, 0, 2, 3, 1, 4, 4]
+    assert not fam._numbers_only(t.set_column(1, "family_id", pa.array(["F"] + [None] * 7, pa.string())))

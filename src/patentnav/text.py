@@ -374,11 +374,11 @@ def _english_codes(arr: pa.Array, nz: _Normalizer) -> tuple[np.ndarray, np.ndarr
         parent = pc.list_parent_indices(parts).to_numpy()[occ]
         which = pc.fill_null(texts.indices, -1).to_numpy()
         rows, codes = _repeat_tokens(parent, code, len(texts.dictionary), which)
-        rows_out.append(rows + start)
-        codes_out.append(codes)
+        rows_out.append((rows + start).astype(np.int32))  # int32 while blocks accumulate
+        codes_out.append(codes.astype(np.int32))
     if not rows_out:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    return np.concatenate(rows_out), np.concatenate(codes_out), list(ids)
+    return (np.concatenate(rows_out, dtype=np.int64), np.concatenate(codes_out, dtype=np.int64), list(ids))
 
 
 _HAN_RE2 = "[\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}\\x{20000}-\\x{2FA1F}]"
@@ -392,7 +392,10 @@ def _as_arrow(texts) -> pa.Array:
         arr = texts.cast(pa.large_string())
     else:
         arr = pa.array([t if isinstance(t, str) else None for t in _as_list(texts)], pa.large_string())
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+    empty = pc.equal(arr, "")
+    if not pc.any(empty).as_py():  # no empty string: the texts as they are, no copy
+        return arr
+    return pc.if_else(empty, pa.scalar(None, pa.large_string()), arr)
 
 
 def _han_mask(arr: pa.Array) -> np.ndarray:
@@ -460,13 +463,13 @@ def _token_codes(texts, lang: str | None, nz: _Normalizer, workers: int = 1
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype=object)
     allterms = np.asarray(sorted(set().union(*(p[2] for p in parts))), dtype=object)
     index = pd.Index(allterms)
-    rows = np.concatenate([p[0] for p in parts])
-    codes = np.concatenate([index.get_indexer(np.asarray(p[2], dtype=object))[p[1]] if len(p[2]) else p[1]
-                            for p in parts])
+    rows = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+    codes = [index.get_indexer(np.asarray(p[2], dtype=object))[p[1]] if len(p[2]) else p[1] for p in parts]
+    codes = np.concatenate(codes) if len(codes) > 1 else codes[0]
     if len(parts) > 1:  # restore text order (stable: token order within a text kept)
         order = np.argsort(rows, kind="stable")
         rows, codes = rows[order], codes[order]
-    return rows, codes.astype(np.int64), allterms
+    return rows, codes.astype(np.int64, copy=False), allterms
 
 
 def token_codes(texts, lang: str | None = None, *, stem: bool = True,

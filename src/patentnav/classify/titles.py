@@ -47,6 +47,7 @@ __all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes
 
 _DATA_FILE = "ipc_scheme_titles_en.tsv.gz"
 _REF14 = re.compile(r"\b([A-H][0-9]{2}[A-Z])([0-9]{4})([0-9]{6})\b")
+_DIGIT = re.compile(r"[0-9]")  # a title without one has no reference to rewrite
 _SECTION_OR_CLASS = re.compile(r"^([A-HY])(?:\s*([0-9]{2}))?$")
 
 
@@ -58,7 +59,7 @@ def _canon14(sub: str, grp: str, sg: str) -> str:
 def _display(title: str) -> str:
     """Display form: no-break spaces as spaces, 14-character references made canonical."""
     title = title.replace("\xa0", " ")
-    if any(ch.isdigit() for ch in title):
+    if _DIGIT.search(title):
         title = _REF14.sub(lambda m: _canon14(*m.groups()), title)
     return " ".join(title.split())
 

@@ -475,7 +475,7 @@ def _top_applicants(corpus, app_col: str, labels: np.ndarray, k: int, top: int) 
     H = shared(corpus, ("list_incidence", app_col), lambda: incidence(corpus.table[app_col]))
     idx = np.flatnonzero(labels >= 0)
     F = sp.csr_matrix((np.ones(len(idx)), (labels[idx], idx)), shape=(k, len(labels)))
-    C = (F @ H.matrix.astype(np.float64)).tocoo()
+    C = (F @ H.matrix).tocoo()  # F is float64: the product is too, no float copy of H
     docs = C.data.astype(np.int64)  # whole counts of documents
     order = _lexsort_ints((C.col, docs.max(initial=0) - docs, C.row))
     r, c, v = C.row[order], C.col[order], C.data[order]
@@ -516,13 +516,39 @@ def _assigned_term_counts(corpus, text_fields, labels: np.ndarray, tokens: list 
     from ..text import token_codes
 
     rows, codes, terms = token_codes(tokens if tokens is not None else _texts(corpus, text_fields))
-    ok = labels[rows] >= 0
-    dtm = sp.csr_matrix((np.ones(int(ok.sum()), dtype=np.int32), (rows[ok], codes[ok])),
-                        shape=(len(labels), len(terms)))
-    dtm.sum_duplicates()
+    dtm = _csr_counts(rows, codes, labels >= 0, (len(labels), len(terms)))
+    del rows, codes
     df = np.bincount(dtm.indices, minlength=dtm.shape[1])
     cols = np.flatnonzero(df >= 2) if (df >= 2).any() else np.flatnonzero(df)
-    return dtm[:, cols].tocsr(), terms[cols]
+    return _keep_columns(dtm, cols), terms[cols]
+
+
+def _csr_counts(rows: np.ndarray, codes: np.ndarray, keep_row: np.ndarray, shape: tuple[int, int]
+                ) -> sp.csr_matrix:
+    """Canonical int32 CSR counts of the ``(rows[i], codes[i])`` pairs (``rows`` sorted) whose
+    row has ``keep_row``: built in place of CSR (indptr from the row counts), no COO copies; equal
+    to ``csr_matrix((ones, (rows, codes)))`` with summed duplicates (tested)."""
+    indices = codes[keep_row[rows]].astype(np.int32)
+    n_row = np.bincount(rows, minlength=shape[0])
+    n_row[~keep_row] = 0
+    indptr = np.zeros(shape[0] + 1, dtype=np.int32 if len(indices) < 2**31 else np.int64)
+    np.cumsum(n_row, out=indptr[1:])
+    m = sp.csr_matrix((np.ones(len(indices), dtype=np.int32), indices, indptr), shape=shape)
+    m.sum_duplicates()  # sorts the columns of each row and sums repeated terms, in place
+    return m
+
+
+def _keep_columns(m: sp.csr_matrix, cols: np.ndarray) -> sp.csr_matrix:
+    """``m[:, cols]`` for sorted distinct ``cols`` of a canonical CSR matrix (columns renumbered,
+    order kept), by masking its entries instead of scipy's column indexing copies."""
+    new = np.full(m.shape[1], -1, dtype=np.int32)
+    new[cols] = np.arange(len(cols), dtype=np.int32)
+    idx = new[m.indices]
+    ok = idx >= 0
+    kept = np.zeros(len(ok) + 1, dtype=m.indptr.dtype)  # kept entries before each position
+    np.cumsum(ok, out=kept[1:])
+    indptr = kept[m.indptr]
+    return sp.csr_matrix((m.data[ok], idx[ok], indptr), shape=(m.shape[0], len(cols)))
 
 
 def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: int, n_terms: int,

@@ -63,6 +63,18 @@ def _kindless(pubs: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(pubs, r"^([A-Z]{2}-[^-]+)-.*$", r"\1")
 
 
+def _numbers_only(t: pa.Table) -> bool:
+    """True when no column but the publication number can link two documents (no family id,
+    application number, family member or priority number in the table)."""
+    for c in ("family_id", "application_number"):
+        if c in t.column_names and t[c].null_count < t.num_rows:
+            return False
+    for c in ("family_members", "priority_numbers"):
+        if c in t.column_names and len(pc.list_flatten(t[c])):
+            return False
+    return True
+
+
 def family_labels(table) -> np.ndarray:
     """Family label (0..k-1) of each document (rules in the module docstring)."""
     t = table.table if hasattr(table, "table") else table
@@ -81,8 +93,13 @@ def family_labels(table) -> np.ndarray:
         v = pc.utf8_rtrim(v.filter(pa.array(ok)).cast(pa.string()), characters="\x00")
         tokens.append(pc.binary_join_element_wise(pa.scalar(prefix), v, ""))
 
-    idx = np.arange(n)
     col = lambda c: t[c].combine_chunks()  # noqa: E731
+    if _numbers_only(t):  # families then are the documents of one number without kind code
+        pubs = col("publication_number")
+        if pubs.null_count == 0:
+            key = pc.utf8_rtrim(_kindless(pubs).cast(pa.string()), characters="\x00")  # as add() does
+            return pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    idx = np.arange(n)
     if "family_id" in t.column_names:
         add(idx, col("family_id"), "F:")
     pubs = col("publication_number")
