@@ -266,3 +266,24 @@ def test_cli_regions_say_what_places_documents_in_them():
     out = " ".join(r.output.split())
     assert "Regions placed by: priority country 97.1%" in out
     assert "97.1% of applicant regions come from priority countries (a proxy)" in out
+
+
+def test_assign_rows_equal_the_lookup_by_publication_number(drones):
+    """The corpus rows of an assignment (integers, :func:`patentnav.geo.assignment_rows`) equal
+    the lookup of its publication numbers, in corpus order and shuffled, with numbers missing
+    from the corpus or missing altogether."""
+    from patentnav.geo import assign_regions
+    from patentnav.model.shared import row_index
+    from patentnav.quality.profiles import _assign_rows
+
+    pubs = row_index(drones)
+    a = assign_regions(drones, level="country")
+    assert np.array_equal(_assign_rows(drones, pubs, a), pubs.get_indexer(a["publication_number"]))
+    rng = np.random.default_rng(0)
+    b = a.iloc[rng.permutation(len(a))].reset_index(drop=True)
+    numbers = np.array(b["publication_number"].tolist(), dtype=object)
+    numbers[:3] = ["XX-NOT-THERE", None, "YY-1"]
+    b["publication_number"] = numbers
+    want = pubs.get_indexer(pd.Series(numbers[3:], dtype=object))
+    got = _assign_rows(drones, pubs, b)
+    assert list(got[:3]) == [-1, -1, -1] and np.array_equal(got[3:], want)

@@ -115,8 +115,8 @@ def _region_level(region: str) -> str:
 
 
 def group_members(corpus, by: str, region: str | None = None, level: str | None = None, aliases=None, firms=None,
-                  assign: pd.DataFrame | None = None, mapping: pd.DataFrame | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
+                  assign: pd.DataFrame | None = None, mapping: pd.DataFrame | None = None,
+                  assign_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
     """(document row, group name) pairs, each pair once, and the name mapping.
 
     ``by="applicant"``: harmonised applicant names (:meth:`Corpus.harmonize_applicants`, with the
@@ -127,7 +127,8 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     each applicant at ``level`` (default: the level of ``region``, else country). ``firms``
     (names) puts those applicants in the region ``FIRMS``, as :func:`~patentnav.geo.assign_regions`.
     ``assign`` (that function's result) and ``mapping`` (raw -> canonical names of this
-    group kind, as ``NameHarmonizer.mapping_``) are reused when given.
+    group kind, as ``NameHarmonizer.mapping_``) are reused when given, and so is
+    ``assign_rows`` (:func:`_assign_rows` of ``assign``).
     """
     from ..geo import assign_regions
     from ..model.corpus import harmonize_list
@@ -145,9 +146,10 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         size = assign.groupby(assign["region"].astype(str))["weight"].sum().drop(labels=["UNKNOWN"], errors="ignore")
         known = ", ".join(f"{r} ({w:,.0f})" for r, w in size.sort_values(ascending=False).head(10).items()) or Phrase("err.none")
         raise LocalizedError("err.region_absent", region=str(region), level=Phrase(f"geo.level.{lvl}"), known=known)
+    if assign is not None and assign_rows is None and (by == "region" or (by == "applicant" and region)):
+        assign_rows = _assign_rows(corpus, pubs, assign)
     if by == "region":
-        rows, names = _unique_pairs(_rows_of(corpus, pubs, assign["publication_number"]), _arrow_text(assign["region"]),
-                                    dropna=False)
+        rows, names = _unique_pairs(assign_rows, _arrow_text(assign["region"]), dropna=False)
         return rows, names, None
     col = t["applicants" if by == "applicant" else "agents"].combine_chunks()
     if mapping is None and by == "applicant":  # with the family evidence, as everywhere else
@@ -161,10 +163,10 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
         flat, rows = _canonical(pc.list_flatten(col), mapping), pc.list_parent_indices(col).to_numpy().astype(np.int64)
     names = flat
     if by == "applicant" and region:
-        local = assign[(assign["region"] == region) & (assign["applicant_index"] >= 0)]
-        raw = local["applicant_raw" if "applicant_raw" in local else "applicant"]  # as written; mapped like the rest
+        local = ((assign["region"] == region) & (assign["applicant_index"] >= 0)).to_numpy()
+        raw = assign["applicant_raw" if "applicant_raw" in assign else "applicant"][local]  # as written; mapped like the rest
         names = _canonical(_arrow_text(raw).cast(pa.string()), mapping)
-        rows = _rows_of(corpus, pubs, local["publication_number"])
+        rows = assign_rows[local]
     elif region:
         keep = np.zeros(n, dtype=bool)
         keep[pubs.get_indexer(assign.loc[assign["region"] == region, "publication_number"].unique())] = True
@@ -173,15 +175,20 @@ def group_members(corpus, by: str, region: str | None = None, level: str | None 
     return rows, names, mapping
 
 
-def _rows_of(corpus, pubs: pd.Index, numbers: pd.Series) -> np.ndarray:
-    """``pubs.get_indexer(numbers)`` (``pubs``: :func:`patentnav.model.shared.row_index`), the
-    numbers hashed in Arrow rather than as Python strings; pandas' own lookup (and error) when
-    the corpus repeats a publication number."""
+def _assign_rows(corpus, pubs: pd.Index, assign: pd.DataFrame) -> np.ndarray:
+    """``pubs.get_indexer(assign["publication_number"])`` (``pubs``: :func:`patentnav.model.shared.row_index`):
+    the corpus row of each assignment row, as integers from :func:`patentnav.geo.assignment_rows`
+    (no hashing of the numbers when the assignment lists the corpus in order), a missing number
+    in no row; pandas' own lookup (and error) when the corpus repeats a publication number."""
+    from ..geo import assignment_rows
+
     if not pubs.is_unique:
-        return pubs.get_indexer(numbers).astype(np.int64)
-    found = pc.index_in(_arrow_text(numbers),
-                        value_set=corpus.table["publication_number"].combine_chunks().cast(pa.large_string()), skip_nulls=True)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return pubs.get_indexer(assign["publication_number"]).astype(np.int64)
+    rows = assignment_rows(corpus, assign)
+    missing = assign["publication_number"].isna().to_numpy()
+    if missing.any():  # no row for a missing number (as Arrow's index_in skipping nulls)
+        rows = np.where(missing, -1, rows)
+    return rows
 
 
 def _unique_pairs(rows: np.ndarray, names: pa.Array, dropna: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -111,16 +111,20 @@ class _Profiles(NamedTuple):
 
 
 def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
+    from ..model.shared import row_index
     from ..quality import aggregate, group_members
+    from ..quality.profiles import _assign_rows
 
     corpus, region, docs = ctx.corpus, ctx.region, ctx.document_quality
-    rows, groups, _ = group_members(corpus, "region", region=region, firms=ctx.firms, assign=ctx.assignment)
+    arows = _assign_rows(corpus, row_index(corpus), ctx.assignment)  # for both groupings
+    rows, groups, _ = group_members(corpus, "region", region=region, firms=ctx.firms, assign=ctx.assignment,
+                                    assign_rows=arows)
     regions, world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)  # the report lists no members
     rrow = regions[regions["group"] == region]
     rrow = rrow.iloc[0] if len(rrow) else None
     if rrow is not None:
         rows, groups, _ = group_members(corpus, "applicant", region=region, firms=ctx.firms, assign=ctx.assignment,
-                                        mapping=getattr(corpus, "applicant_mapping", None))
+                                        mapping=getattr(corpus, "applicant_mapping", None), assign_rows=arows)
     else:  # the region has no documents: no local applicants (the paragraphs say so)
         rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
     apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)
