@@ -64,6 +64,12 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     following the report contract (meta + five sections: scope, direction, positioning,
     quality, paths). ``on_section(section)`` is called with each section as soon as it is
     built (the CLI starts the PNG export of its charts meanwhile).
+
+    Memory: each shared computation is let go after the last section that reads it
+    (:data:`patentnav.report.context.RELEASE_AFTER`), freed memory is returned to the
+    operating system between sections, and while the report is built Arrow allocates from
+    the system (malloc) pool, the previous default pool being restored afterwards (a
+    process-wide setting: docs/architecture.md).
     """
     return_memory()  # what reading the corpus left free
     with memory_returning_pool():
