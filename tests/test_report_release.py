@@ -175,3 +175,28 @@ def test_memory_returning_pool_is_scoped():
     assert a.sum().as_py() == 499500  # freed later by the pool that made it
     context.return_memory()
     context.return_memory()
+
+
+def test_memory_returning_pool_overlapping_blocks_restore_the_first_pool():
+    """Two reports built in threads: blocks that overlap (A enters, B enters, A leaves, B
+    leaves) leave the default pool as it was before A, not the system pool."""
+    import threading
+
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    entered_b, left_a = threading.Event(), threading.Event()
+
+    def b():
+        with context.memory_returning_pool():
+            entered_b.set()
+            left_a.wait(5)
+            assert pa.default_memory_pool().backend_name == "system"
+
+    with context.memory_returning_pool():
+        t = threading.Thread(target=b)
+        t.start()
+        entered_b.wait(5)
+    left_a.set()
+    t.join(5)
+    assert pa.default_memory_pool().backend_name == before
