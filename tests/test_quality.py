@@ -287,3 +287,11 @@ def test_assign_rows_equal_the_lookup_by_publication_number(drones):
     want = pubs.get_indexer(pd.Series(numbers[3:], dtype=object))
     got = _assign_rows(drones, pubs, b)
     assert list(got[:3]) == [-1, -1, -1] and np.array_equal(got[3:], want)
+
+
+def test_assumed_dates_read_back_as_text_are_parsed_or_nat():
+    """A status read back from CSV carries ``assumed_date`` as text: parsed, unreadable values NaT."""
+    from patentnav.quality.maintenance import _assumed_dates
+
+    got = _assumed_dates(pd.Series(["2020-01-31", "not a date", None]), np.array([0, 2, 3]), 4)
+    assert str(got[0])[:10] == "2020-01-31" and np.isnat(got[1]) and np.isnat(got[2]) and np.isnat(got[3])

@@ -330,3 +330,15 @@ def test_empty_table_shows_its_title_and_note_without_a_bare_header():
     md = render_markdown(report)
     assert "**Local leaders in Jiangsu**" in md and "| Applicant |" not in md
     assert "*No applicant has location evidence.*" in md
+
+
+def test_markdown_shows_control_characters_as_escapes():
+    """A name carrying terminal escapes reaches report.md as visible text (``\\x1b``), never
+    as raw control characters that `cat report.md` would execute."""
+    from patentnav.report.markdown import escape_md_cell, escape_md_text
+
+    name = "\x1b[31mEVIL\x1b[0m Co\u202eLtd"
+    for s in (escape_md_text(name), escape_md_cell(name)):
+        assert "\x1b" not in s and "\u202e" not in s
+        assert "\\\\x1b" in s and "EVIL" in s
+    assert escape_md_cell("a\nb") == "a<br>b"

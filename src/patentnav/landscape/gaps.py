@@ -535,7 +535,8 @@ def _holders_and_firms(corpus, table, assignment, rows, R, R_regions, region, T,
     St = Tc[:, pos[at]].T.tocsr()  # the shown technologies x documents
     # key patents: live rights in force first, then pending; ranked by forward citations, family size, then number
     key_live, key_free = _key_patents(corpus, St, live, ended, granted, top_patents)
-    H = shared(corpus, ("list_incidence", _holder_column(t)), lambda: incidence(t[_holder_column(t)]))  # documents x holders
+    holders = _holder_column(t)
+    H = shared(corpus, ("list_incidence", holders), lambda: incidence(t[holders]))  # documents x holders
     present = (St > 0).astype(np.float64)
     Hm = H.matrix.astype(np.float64)
     top_holders = _top_k_per_row(present @ Hm, 3)

@@ -138,6 +138,9 @@ def _assumed_dates(dates: pd.Series, rows: np.ndarray, n: int) -> np.ndarray:
     """``datetime64[ns]`` of the status's ``assumed_date`` (``datetime.date`` or None) at ``rows``,
     NaT elsewhere."""
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    d = pa.array(dates.to_numpy(dtype=object), pa.date32(), from_pandas=True)
-    out[rows] = d.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    try:  # dates as patent_status makes them: one Arrow conversion
+        d = pa.array(dates.to_numpy(dtype=object), pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a status read back from a file: text, unreadable values NaT
+        d = pd.to_datetime(pd.Series(dates.to_numpy(dtype=object)), errors="coerce").to_numpy("datetime64[ns]")
+    out[rows] = d.astype("datetime64[ns]")
     return out

@@ -24,6 +24,7 @@ from typing import Any
 from .charts import Figures, report_charts
 from .display import display_value, meta_facts
 from .labels import L
+from ..safety import terminal_safe
 from .parts import unique_name
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text", "PngExport", "warm_up"]
@@ -35,8 +36,11 @@ def _l(key: str, lang: str, **kw: Any) -> str:
 
 
 def escape_md_text(value: Any) -> str:
-    """Escape characters that would start Markdown/HTML markup in running text."""
-    s = "" if value is None else str(value)
+    """Escape characters that would start Markdown/HTML markup in running text; control and
+    bidirectional-override characters are shown as visible escapes (``\\x1b``), as in the
+    terminal (:func:`patentnav.safety.terminal_safe`): a report read with ``cat`` or a pager
+    cannot move the cursor or reorder text."""
+    s = terminal_safe(value)
     s = s.replace("\\", "\\\\")
     s = re.sub(r"([`*_\[\]<>|#])", r"\\\1", s)
     return s
