@@ -598,3 +598,20 @@ def test_chunked_columns_give_the_same_graph():
     for a in ("src", "dst", "n_references", "n_external", "n_self"):
         assert getattr(g1, a).tolist() == getattr(g3, a).tolist()
     assert g1.stats == g3.stats
+
+
+def test_cached_graph_does_not_keep_its_corpus_alive(drones):
+    """The shared quality table caches (graph, table) weakly keyed by the corpus: the graph
+    must not hold the corpus, or the corpus and its whole cache would never be freed."""
+    import gc
+    import weakref
+
+    from patentnav.landscape import citation_graph
+    from patentnav.model.shared import shared
+
+    c = drones.harmonize_applicants()
+    shared(c, ("test_graph",), lambda: citation_graph(c))
+    ref = weakref.ref(c)
+    del c
+    gc.collect()
+    assert ref() is None

@@ -270,5 +270,5 @@ def test_detail_lists_only_the_top_gaps(drones, cn):
     assert g.table.loc[~shown, lists].isna().all().all() and cn.table.loc[~shown, lists].notna().all().all()
     pd.testing.assert_frame_equal(g.rights, cn.rights)
     ev = document_evidence(cn.assignment, "CN", drones.harmonize_applicants()["publication_number"].to_numpy())
-    assert list(g.region_evidence) == list(ev) and g.evidence is not None
+    assert list(g.region_evidence) == list(ev) and g._evidence is not None
     pd.testing.assert_frame_equal(g.technology_rights(["G05D", "B64C"]), cn.technology_rights(["G05D", "B64C"]))

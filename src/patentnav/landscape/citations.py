@@ -115,7 +115,7 @@ class CitationGraph:
     level: str = "document"
     has_citation_data: bool = True
     stats: dict = field(default_factory=dict)
-    # (corpus, kind_fallback) of a document graph: family aggregation matches the references
+    # (publication numbers and references, kind_fallback) of a document graph: family aggregation matches the references
     # again (:func:`_resolve`) rather than the graph keeping tens of millions of matching rows
     _source: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -228,9 +228,9 @@ class CitationGraph:
         if self._source is None:
             z = np.zeros(0, dtype=np.int64)
             return {"citing": z, "key": z}, {"citing": z, "key": z, "target": z}
-        corpus, kind_fallback = self._source
-        pub = corpus["publication_number"].combine_chunks().cast(pa.string())
-        r = _resolve(corpus, pub, kind_fallback)
+        columns, kind_fallback = self._source
+        pub = columns["publication_number"].combine_chunks().cast(pa.string())
+        r = _resolve(columns, pub, kind_fallback)
         citing = _rows(r.indptr, r.pair_ref.dtype)
         key = r.key_of[r.ref_code]
         return ({"citing": citing, "key": key},
@@ -297,7 +297,14 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     del tgt, c_of_pair
     return CitationGraph(nodes, _rows(indptr, it), dst.astype(it, copy=False), n_refs, n_ext, n_self,
                          level="document", has_citation_data=has_data, stats=stats,
-                         _source=(corpus, kind_fallback))
+                         _source=(_columns_of(corpus), kind_fallback))
+
+
+def _columns_of(corpus) -> dict:
+    """The two columns :meth:`CitationGraph.to_families` matches again, as Arrow columns (they
+    share the corpus's buffers): never the corpus itself, which :mod:`patentnav.model.shared`
+    keys weakly (a value holding its key would keep the corpus and its cache alive for good)."""
+    return {name: corpus[name] for name in ("publication_number", "cited_publications")}
 
 
 class _Resolved(NamedTuple):

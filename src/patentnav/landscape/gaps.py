@@ -184,17 +184,17 @@ class GapAnalysis:
     technology_items: np.ndarray | None = field(default=None, repr=False)
     #: Per document: the evidence placing one of its applicants in the region (or None);
     #: None until :attr:`region_evidence` first makes it (the landscape report never asks).
-    evidence: np.ndarray | None = field(default=None, repr=False)
+    _evidence: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
     def region_evidence(self) -> np.ndarray:
         """Per document (corpus order): the evidence placing one of its applicants in the region,
         or None (:func:`patentnav.geo.document_evidence` of :attr:`assignment`), made on first use."""
-        if self.evidence is None:
+        if self._evidence is None:
             from ..geo import document_evidence
 
-            self.evidence = document_evidence(self.assignment, self.region, self.rights["publication_number"].to_numpy())
-        return self.evidence
+            self._evidence = document_evidence(self.assignment, self.region, self.rights["publication_number"].to_numpy())
+        return self._evidence
 
     def technology_rights(self, technologies=None) -> pd.DataFrame:
         """The documents of ``technologies`` (default: all, in the table's order) with their

@@ -345,11 +345,10 @@ def _malloc_trim() -> None:
     global _TRIM
     if _TRIM is None:
         import ctypes
-        import ctypes.util
 
-        try:
-            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        except (OSError, AttributeError):
+        try:  # the symbols the process has loaded (no ctypes.util.find_library: it starts a subprocess)
+            _TRIM = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError, TypeError):  # not glibc (macOS, musl builds without it, Windows)
             _TRIM = False
     if _TRIM:
         _TRIM(0)
