@@ -88,7 +88,7 @@ class CitationGraph:
     ----------
     nodes : numpy.ndarray of str
         Publication numbers (corpus order), or family keys after :meth:`to_families`.
-    src, dst : numpy.ndarray of int32 (int64 from 2**31 nodes on)
+    src, dst : numpy.ndarray of int32 (int64 from 2**31 nodes on; int64 after :meth:`to_families`)
         Arc ``k`` goes from ``nodes[src[k]]`` (cited) to ``nodes[dst[k]]`` (citing).
         Arcs are unique and sorted by (src, dst); there are no self-loops.
     n_references : numpy.ndarray of int64
