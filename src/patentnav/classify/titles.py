@@ -42,7 +42,7 @@ from typing import Iterable
 
 from .ipc import parse_ipc
 
-__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "split_code", "nearest_title", "code_title",
+__all__ = ["ipc_title", "ipc_titles", "title_path", "ipc_heading", "scheme_codes", "in_scheme", "split_code", "nearest_title", "code_title",
            "ipc_title_or_parent"]
 
 _DATA_FILE = "ipc_scheme_titles_en.tsv.gz"
@@ -276,6 +276,13 @@ def title_path(code: str | None) -> list[tuple[str, str | None]]:
     if parsed is None:
         return []
     return [(c, ipc_title(c)) for _, c in parsed[2]]
+
+
+def in_scheme(canonical: str) -> bool:
+    """Whether a canonical code (as :func:`split_code` gives it) is in the IPC 2020 scheme file:
+    ``code in scheme_codes()``, looked up under the file's own key (:func:`_file_key`) so that
+    the set of every canonical code is not built."""
+    return _file_key(canonical) in _load()[0]
 
 
 def scheme_codes() -> frozenset[str]:
