@@ -176,3 +176,126 @@ def test_figures_edge_cases():
             figures({"kind": "no such kind", "data": {}})
     fig = make_figure(empty[0], "en")
     assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white, not a stand-in
+
+
+# --- names.divisions: place signatures without the compiled alternation ------------------------
+
+
+def _old_place_patterns():
+    """The former ``divisions._place_patterns`` (a compiled alternation of the Chinese forms)."""
+    import re
+
+    from patentnav.geo import _EN_COUNTRIES
+    from patentnav.names import divisions as dv
+
+    f = dv.division_forms()
+    zh = f[(f["script"] == "zh") & ~f["after_parent"]]
+    codes = {form: tuple(sorted(set(g))) for form, g in zh.groupby("form")["code"]}
+    for form, g in f[f["script"] == "latin"].groupby("form")["code"]:
+        codes[form] = tuple(sorted(set(g)))
+    for k, cc in _EN_COUNTRIES.items():
+        codes.setdefault(k.upper(), ("C" + cc,))
+    forms = sorted((k for k in codes if dv._HAN_RE.search(k)), key=lambda s: (-len(s), s))
+    return re.compile("|".join(re.escape(s) for s in forms)), codes
+
+
+def _old_place_signatures(keys):
+    """The former ``divisions.place_signatures``."""
+    from patentnav.names import divisions as dv
+
+    zh_re, codes = _old_place_patterns()
+
+    def sig(k):
+        if not k:
+            return ""
+        found = set()
+        if dv._HAN_RE.search(k):
+            for form in zh_re.findall(k):
+                found.update(codes[form])
+        words = k.split(" ")
+        for w in [*words, *(a + " " + b for a, b in zip(words, words[1:]))]:
+            found.update(codes.get(w, ()))
+        leaves = {c for c in found if not any(o != c and o.startswith(c) for o in found)}
+        return "|".join(sorted(leaves))
+
+    return [None if k is None else sig(k) for k in keys]  # map_unique keeps nulls
+
+
+def _place_keys(rng: random.Random, n: int) -> list:
+    """Names made of division forms (Chinese and Latin), their pieces and other text."""
+    from patentnav.names import divisions as dv
+
+    f = dv.division_forms()
+    forms = f["form"].tolist()
+    filler = ["科技", "有限公司", "大学", "UNIV", "TECH", "CO", "", " ", "(", ")", "市", "省", "区", "A", "x"]
+    out = [None, "", " ", "深圳", "深圳市南山区", "UNIV XIAN TECH", "UNIV XIAMEN TECH", "腾讯科技(深圳)", "腾讯科技(北京)"]
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 5)):
+            r = rng.random()
+            if r < 0.5:
+                parts.append(rng.choice(forms))
+            elif r < 0.7:
+                w = rng.choice(forms)
+                parts.append(w[: rng.randint(0, len(w))])
+            else:
+                parts.append(rng.choice(filler))
+        out.append(("" if rng.random() < 0.5 else " ").join(parts))
+    return out
+
+
+def test_place_patterns_codes_equal_former():
+    from patentnav.names import divisions as dv
+
+    by_len, codes = dv._place_patterns()
+    old_re, old_codes = _old_place_patterns()
+    assert codes == old_codes
+    assert sorted(f for _, fs in by_len for f in fs) == sorted(k for k in old_codes if dv._HAN_RE.search(k))
+
+
+def test_place_signatures_equal_former(drones):
+    from patentnav.names import divisions as dv
+
+    rng = random.Random(2)
+    keys = _place_keys(rng, 5_000)
+    names = [n for ns in drones.table["applicants"].to_pylist() for n in (ns or [])]
+    keys += names[:5_000]
+    assert list(dv.place_signatures(keys)) == _old_place_signatures(keys)
+    assert list(dv.place_signatures([])) == []
+    assert list(dv.place_signatures(["深圳"])) == _old_place_signatures(["深圳"])
+
+
+def test_find_forms_equals_findall():
+    from patentnav.names import divisions as dv
+
+    by_len, _ = dv._place_patterns()
+    old_re, _ = _old_place_patterns()
+    rng = random.Random(3)
+    for k in _place_keys(rng, 3_000):
+        if k:
+            assert dv._find_forms(k, by_len) == old_re.findall(k), k
+
+
+def _old_form_index(script):
+    """The former ``divisions._form_index`` (itertuples)."""
+    from patentnav.names import divisions as dv
+
+    f = dv.division_forms()
+    f = f[f["script"] == script]
+    index = {}
+    for r in f.itertuples():
+        index.setdefault(r.form, []).append((r.code, bool(r.after_parent)))
+    by_len = {}
+    for form in index:
+        by_len.setdefault(len(form), []).append(form)
+    return {n: sorted(v) for n, v in sorted(by_len.items(), reverse=True)}, index
+
+
+@pytest.mark.parametrize("script", ["zh", "latin"])
+def test_form_index_equals_former(script):
+    from patentnav.names import divisions as dv
+
+    by_len, index = dv._form_index(script)
+    old_by_len, old_index = _old_form_index(script)
+    assert index == old_index and list(index) == list(old_index)
+    assert {n: a.to_pylist() for n, a in by_len.items()} == old_by_len and list(by_len) == list(old_by_len)

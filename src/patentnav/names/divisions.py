@@ -102,8 +102,8 @@ def _form_index(script: str) -> tuple[dict[int, pa.Array], dict[str, list[tuple[
     f = division_forms()
     f = f[f["script"] == script]
     index: dict[str, list[tuple[str, bool]]] = {}
-    for r in f.itertuples():
-        index.setdefault(r.form, []).append((r.code, bool(r.after_parent)))
+    for form, code, after in zip(f["form"].tolist(), f["code"].tolist(), f["after_parent"].tolist()):
+        index.setdefault(form, []).append((code, bool(after)))
     by_len: dict[int, list[str]] = {}
     for form in index:
         by_len.setdefault(len(form), []).append(form)
@@ -246,33 +246,62 @@ def _links_within(idx: list, prefixes: list, codes: list) -> list[tuple[int, int
     return out
 
 
+def _codes_by_form(forms: list, codes: list) -> dict[str, tuple]:
+    """form -> its distinct codes, sorted."""
+    out: dict[str, set] = {}
+    for form, code in zip(forms, codes):
+        out.setdefault(form, set()).add(code)
+    return {form: tuple(sorted(c)) for form, c in out.items()}
+
+
 @functools.lru_cache(maxsize=1)
-def _place_patterns() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+def _place_patterns() -> tuple[tuple[tuple[int, frozenset[str]], ...], dict[str, tuple[str, ...]]]:
+    """(the forms with Chinese characters by length, longest first; form -> codes)."""
     f = division_forms()
     zh = f[(f["script"] == "zh") & ~f["after_parent"]]
-    codes = {form: tuple(sorted(set(g))) for form, g in zh.groupby("form")["code"]}
-    for form, g in f[f["script"] == "latin"].groupby("form")["code"]:
-        codes[form] = tuple(sorted(set(g)))
+    latin = f[f["script"] == "latin"]
+    codes = _codes_by_form(zh["form"].tolist(), zh["code"].tolist())
+    codes.update(_codes_by_form(latin["form"].tolist(), latin["code"].tolist()))
     from ..geo import _EN_COUNTRIES
 
     for k, cc in _EN_COUNTRIES.items():
         codes.setdefault(k.upper(), ("C" + cc,))
-    forms = sorted((k for k in codes if _HAN_RE.search(k)), key=lambda s: (-len(s), s))
-    return re.compile("|".join(re.escape(s) for s in forms)), codes
+    by_len: dict[int, set[str]] = {}
+    for k in codes:
+        if _HAN_RE.search(k):
+            by_len.setdefault(len(k), set()).add(k)
+    return tuple((n, frozenset(v)) for n, v in sorted(by_len.items(), reverse=True)), codes
+
+
+def _find_forms(text: str, by_len) -> list[str]:
+    """The forms in ``text``, left to right, the longest at each place, not overlapping: what
+    ``re.findall`` finds with the forms as one alternation, longest first (as
+    ``"|".join(sorted(forms, key=lambda s: (-len(s), s)))``), without compiling thousands
+    of alternatives."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        for length, forms in by_len:
+            if text[i:i + length] in forms:
+                out.append(text[i:i + length])
+                i += length
+                break
+        else:
+            i += 1
+    return out
 
 
 def place_signatures(keys) -> np.ndarray:
     """The places each key names, as a ``|``-joined string of their most specific codes
     ("" when none): Chinese divisions (hierarchical adcodes), their pinyin, country names
     (``CUS``). Used by :func:`places_conflict`."""
-    zh_re, codes = _place_patterns()
+    zh_forms, codes = _place_patterns()
 
     def sig(k: str | None) -> str:
         if not k:
             return ""
         found = set()
         if _HAN_RE.search(k):
-            for form in zh_re.findall(k):
+            for form in _find_forms(k, zh_forms):
                 found.update(codes[form])
         words = k.split(" ")
         for w in [*words, *(a + " " + b for a, b in zip(words, words[1:]))]:
