@@ -299,3 +299,128 @@ def test_form_index_equals_former(script):
     old_by_len, old_index = _old_form_index(script)
     assert index == old_index and list(index) == list(old_index)
     assert {n: a.to_pylist() for n, a in by_len.items()} == old_by_len and list(by_len) == list(old_by_len)
+
+
+# --- landscape.trends.growth: one series without frames ------------------------------------------
+
+
+def _old_growth(counts, window=5, start=None, end=None):
+    """The former ``trends.growth`` (frames for one series too); returns (table, cagr, start, end)."""
+    import numpy as np
+    import pandas as pd
+
+    grouped = isinstance(counts.index, pd.MultiIndex)
+    if grouped:
+        wide = counts["count"].unstack(level=1)
+        inc = counts["incomplete"].groupby(level=0).first()
+    else:
+        wide = counts[["count"]]
+        inc = counts["incomplete"]
+    years = wide.index.to_numpy(dtype=np.int64)
+    complete = ~inc.reindex(wide.index).to_numpy(dtype=bool)
+    cur = wide.to_numpy(dtype=float)
+    prev = np.full_like(cur, np.nan)
+    prev[1:] = cur[:-1]
+    both = complete.copy()
+    both[1:] &= complete[:-1]
+    if len(both):
+        both[0] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yoy = np.where((prev > 0) & both[:, None], cur / prev - 1.0, np.nan)
+    table = counts.copy()
+    if grouped:
+        mi = pd.MultiIndex.from_product([wide.index, wide.columns], names=counts.index.names)
+        table["yoy"] = pd.Series(yoy.ravel(), index=mi).reindex(counts.index).to_numpy()
+    else:
+        table["yoy"] = yoy[:, 0]
+    comp_years = years[complete]
+    if end is None:
+        end = int(comp_years.max()) if len(comp_years) else None
+    if end is not None and (end not in years or not complete[np.searchsorted(years, end)]):
+        raise ValueError("end")
+    if start is None and end is not None:
+        start = max(end - int(window), int(years.min()))
+    if start is not None and (start not in years or not complete[np.searchsorted(years, start)]):
+        raise ValueError("start")
+    if end is None or start is None or end <= start:
+        return table, None, None, None
+    n0, n1 = wide.loc[start], wide.loc[end]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = (n1.astype(float) / n0.astype(float)) ** (1.0 / (end - start)) - 1.0
+    rate = rate.where(n0 > 0)
+    return table, (rate if grouped else float(rate["count"])), start, end
+
+
+def _counts(rng, n_years, first=1990, incomplete_last=1):
+    import numpy as np
+    import pandas as pd
+
+    years = np.arange(first, first + n_years)
+    counts = rng.integers(0, 50, n_years) * (rng.random(n_years) < 0.8)
+    inc = np.zeros(n_years, dtype=bool)
+    if incomplete_last:
+        inc[-incomplete_last:] = True
+    return pd.DataFrame({"count": counts, "incomplete": inc}, index=pd.Index(years, name="year"))
+
+
+def _same_growth(counts, **kw):
+    import math
+
+    import pandas as pd
+
+    from patentnav.landscape.trends import growth
+
+    try:
+        old = _old_growth(counts, **kw)
+    except ValueError:
+        with pytest.raises(ValueError):
+            growth(counts, **kw)
+        return
+    new = growth(counts, **kw)
+    pd.testing.assert_frame_equal(new.table, old[0])
+    assert (new.start, new.end) == (old[2], old[3])
+    if isinstance(old[1], float):
+        assert isinstance(new.cagr, float)
+        assert (math.isnan(old[1]) and math.isnan(new.cagr)) or new.cagr == old[1]
+    elif old[1] is None:
+        assert new.cagr is None
+    else:
+        pd.testing.assert_series_equal(new.cagr, old[1])
+
+
+def test_growth_equals_former_random():
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        n = int(rng.integers(1, 30))
+        c = _counts(rng, n, incomplete_last=int(rng.integers(0, min(n, 3) + 1)))
+        _same_growth(c)
+        _same_growth(c, window=int(rng.integers(1, 8)))
+        years = c.index.tolist()
+        a, b = sorted(rng.choice(years, 2))
+        _same_growth(c, start=int(a), end=int(b))
+
+
+def test_growth_equals_former_edge_cases():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    empty = pd.DataFrame({"count": np.zeros(0, dtype=np.int64), "incomplete": np.zeros(0, dtype=bool)},
+                         index=pd.Index(np.zeros(0, dtype=np.int64), name="year"))
+    _same_growth(empty)
+    _same_growth(_counts(rng, 1, incomplete_last=0))
+    _same_growth(_counts(rng, 1, incomplete_last=1))
+    zeros = _counts(rng, 8, incomplete_last=1)
+    zeros["count"] = 0
+    _same_growth(zeros)
+    first_zero = _counts(rng, 8, incomplete_last=0)
+    first_zero.iloc[0, 0] = 0
+    _same_growth(first_zero, start=1990, end=1997)
+    floats = _counts(rng, 10).astype({"count": float})
+    floats.iloc[3, 0] = np.nan
+    _same_growth(floats)
+    # grouped counts keep the frame path
+    g = pd.concat({k: _counts(rng, 12) for k in ("a", "b")}, names=["group", "year"]).swaplevel().sort_index()
+    _same_growth(g)

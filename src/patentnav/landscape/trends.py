@@ -430,12 +430,14 @@ def growth(counts: pd.DataFrame, window: int = 5, start: int | None = None, end:
     if grouped:
         wide = counts["count"].unstack(level=1)
         inc = counts["incomplete"].groupby(level=0).first()
-    else:
-        wide = counts[["count"]]
-        inc = counts["incomplete"]
-    years = wide.index.to_numpy(dtype=np.int64)
-    complete = ~inc.reindex(wide.index).to_numpy(dtype=bool)
-    cur = wide.to_numpy(dtype=float)
+        years = wide.index.to_numpy(dtype=np.int64)
+        complete = ~inc.reindex(wide.index).to_numpy(dtype=bool)
+        cur = wide.to_numpy(dtype=float)
+    else:  # one series: NumPy columns, not frames (the report asks for one per region)
+        wide = None
+        years = counts.index.to_numpy(dtype=np.int64)
+        complete = ~counts["incomplete"].to_numpy(dtype=bool)
+        cur = counts["count"].to_numpy(dtype=float)[:, None]
     prev = np.full_like(cur, np.nan)
     prev[1:] = cur[:-1]
     both = complete.copy()
@@ -464,11 +466,16 @@ def growth(counts: pd.DataFrame, window: int = 5, start: int | None = None, end:
     if end is None or start is None or end <= start:
         note = "fewer than two complete years: no CAGR; yoy only between complete years"
         return Growth(table, None, None, None, note)
-    n0, n1 = wide.loc[start], wide.loc[end]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = (n1.astype(float) / n0.astype(float)) ** (1.0 / (end - start)) - 1.0
-    rate = rate.where(n0 > 0)
-    cagr = rate if grouped else float(rate["count"])
+    if grouped:
+        n0, n1 = wide.loc[start], wide.loc[end]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = (n1.astype(float) / n0.astype(float)) ** (1.0 / (end - start)) - 1.0
+        cagr = rate.where(n0 > 0)
+    else:  # the same array arithmetic on the two one-element rows
+        n0, n1 = cur[years == start, 0], cur[years == end, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = (n1 / n0) ** (1.0 / (end - start)) - 1.0
+        cagr = float(np.where(n0 > 0, rate, np.nan)[0])
     note = (f"CAGR {start}-{end} ({end - start} years) and yoy over complete years only "
             f"(years up to {int(comp_years.max())}; later years are incomplete: cut-off "
             f"{counts.attrs.get('cutoff')}, lag {counts.attrs.get('lag_months')} months)")
