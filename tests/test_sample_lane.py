@@ -424,3 +424,28 @@ def test_growth_equals_former_edge_cases():
     # grouped counts keep the frame path
     g = pd.concat({k: _counts(rng, 12) for k in ("a", "b")}, names=["group", "year"]).swaplevel().sort_index()
     _same_growth(g)
+
+
+# --- cli.common.freeze_imports ---------------------------------------------------------------------
+
+
+def test_freeze_imports_keeps_collecting_later_garbage():
+    import gc
+    import weakref
+
+    from patentnav.cli.common import freeze_imports
+
+    class Node:
+        pass
+
+    try:
+        freeze_imports()
+        assert gc.get_freeze_count() > 0
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle made after the freeze
+        ref = weakref.ref(a)
+        del a, b
+        gc.collect()
+        assert ref() is None
+    finally:
+        gc.unfreeze()

@@ -18,7 +18,7 @@ from ..i18n import LANGS, LocalizedError, default_lang, error_text, t
 from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
-__all__ = ["console", "err_console", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
+__all__ = ["console", "err_console", "freeze_imports", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
            "write_issues_csv", "safe", "cell", "plan_out"]
 
 console = Console()
@@ -356,6 +356,18 @@ def parse_date(value: str | None, option: str):
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise LocalizedError("err.bad_date", option=option, value=str(value), example="2017-12-31") from None
+
+
+def freeze_imports() -> None:
+    """Leave what is alive now out of the cyclic garbage collector's full collections
+    (:func:`gc.freeze`): once a command's libraries are imported (pandas, SciPy, plotly: about
+    a million objects) each full collection would traverse them all again, for nothing (the
+    sample report: 0.25 s of full collections, 0.08 s with them frozen). Call it after the
+    imports and before any data is read, so that no data (nor garbage holding data) is kept
+    for good; objects made later are collected as before."""
+    import gc
+
+    gc.freeze()
 
 
 def region_option(ctx, param, value):

@@ -9,8 +9,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import (cell, console, err_console, handle_errors, lang_option, load_corpus, parse_firms, plan_out,
-                     region_option, safe)
+from .common import (cell, console, err_console, freeze_imports, handle_errors, lang_option, load_corpus, parse_firms,
+                     plan_out, region_option, safe)
 
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "quality", "gaps", "talent",
           "done")
@@ -70,6 +70,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     from ..engine import Engine
     from ..engine.dataset import Dataset, is_dataset
 
+    freeze_imports()  # the libraries are in; the corpus is not read yet
     folder = len(corpus) == 1 and is_dataset(corpus[0])
     engine = Engine(engine_name or ("duckdb" if folder else "memory"), master=spark_master, memory_limit=memory_limit)
     if folder:
