@@ -282,7 +282,9 @@ class LandscapeContext:
         docs = document_quality(self.corpus, table=self.quality_table, status=self.status_codes if same else None)
         if self.release_memory:  # its last reader (the row of RELEASE_AFTER says so): not kept through the step
             self.__dict__.pop("quality_table", None)
-        return docs
+        # the quality section reads the indicators, their _rel and _expected, claim_length_unit and attrs
+        return docs.drop(columns=["publication_number", "cohort_year", "cohort_field", "hv_sei", "hv_overseas_family",
+                                  "hv_maintained_10y"])
 
     @cached_property
     def status_codes(self):
