@@ -5,7 +5,8 @@ Every rule, with its legal source, is documented in ``docs/warning-status.md``.
 * :func:`legal_event_table` / :func:`classify_events` - the EPO INPADOC legal-event code
   table shipped in ``patentnav/data`` and a vectorised lookup of event class and influence.
 * :func:`patent_status` - one row per document: ``status``, ``reason``, ``assumed_date``,
-  ``expiry_date``, ``years_left``.
+  ``expiry_date``, ``years_left``; :func:`status_codes` - the same rules as codes, without the
+  texts (:class:`StatusCodes`, what the landscape report keeps).
 * :func:`market_coverage` - one row per (document, target market): does the document
   threaten that market, by which route, until when.
 
@@ -36,6 +37,8 @@ __all__ = [
     "map_legal_status",
     "expiry_dates",
     "patent_status",
+    "status_codes",
+    "StatusCodes",
     "status_evidence",
     "STATUS_REASONS",
     "market_coverage",
