@@ -76,13 +76,13 @@ def test_each_shared_computation_is_made_once(drones, monkeypatch):
     counting(clusters, "technology_fields")
     counting(indicators, "quality_table")
     # the maintenance indicator asks for the status of the documents old enough, at its own date
-    counting(status, "patent_status", key=lambda corpus, **k: len(corpus) == len(drones))
+    counting(status, "status_codes", key=lambda corpus, **k: len(corpus) == len(drones))  # the report's status: codes
     import patentnav.landscape as ls
 
     monkeypatch.setattr(ls, "technology_fields", clusters.technology_fields)
     build_landscape_report(drones, lang="en")
     assert calls == {"assign_regions": 1, "citation_graph": 1, "technology_fields": 1, "quality_table": 1,
-                     "patent_status": 1}
+                     "status_codes": 1}
 
 
 def test_warning_report_builders(drones):

@@ -5,7 +5,8 @@ Every rule, with its legal source, is documented in ``docs/warning-status.md``.
 * :func:`legal_event_table` / :func:`classify_events` - the EPO INPADOC legal-event code
   table shipped in ``patentnav/data`` and a vectorised lookup of event class and influence.
 * :func:`patent_status` - one row per document: ``status``, ``reason``, ``assumed_date``,
-  ``expiry_date``, ``years_left``.
+  ``expiry_date``, ``years_left``; :func:`status_codes` - the same rules as codes, without the
+  texts (:class:`StatusCodes`, what the landscape report keeps).
 * :func:`market_coverage` - one row per (document, target market): does the document
   threaten that market, by which route, until when.
 
@@ -15,6 +16,7 @@ Everything is columnar (pandas / numpy / Arrow); there is no Python loop over do
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
@@ -35,6 +37,8 @@ __all__ = [
     "map_legal_status",
     "expiry_dates",
     "patent_status",
+    "status_codes",
+    "StatusCodes",
     "status_evidence",
     "STATUS_REASONS",
     "market_coverage",
@@ -325,10 +329,12 @@ def _map_distinct_status(s: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------
 # term
 # --------------------------------------------------------------------------------------
-def _frame(corpus) -> pd.DataFrame:
+def _frame(corpus, numbers: bool = True) -> pd.DataFrame:
+    """The columns the term and status rules read, document classes (``doc_class``) and the
+    effective grant date (``grant_eff``); ``numbers=False`` leaves out the publication numbers."""
     t = corpus.table
     df = pd.DataFrame({
-        "publication_number": _str(t["publication_number"]),
+        **({"publication_number": _str(t["publication_number"])} if numbers else {}),
         "jurisdiction": _str(t["jurisdiction"]).str.upper(),
         "kind": _str(t["kind"]).str.upper(),
         "document_type": _str(t["document_type"]),
@@ -381,8 +387,9 @@ _RULE_TEXTS = [t for _, t in _TERM_RULES]
 
 
 def _expiry(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with ``expiry_date``, ``term_rule``, ``term_rule_code`` and ``term_rule_id`` (the
-    rule's position in :data:`_TERM_RULES`; ``len(_TERM_RULES)``: no rule)."""
+    """``df`` (a frame of :func:`_frame`, its columns added in place: no copy) with ``expiry_date``,
+    ``term_rule``, ``term_rule_code`` and ``term_rule_id`` (the rule's position in
+    :data:`_TERM_RULES`; ``len(_TERM_RULES)``: no rule)."""
     n = len(df)
     j, c = df["jurisdiction"], df["doc_class"]
     filing, grant = df["filing_date"], df["grant_eff"]
@@ -421,7 +428,6 @@ def _expiry(df: pd.DataFrame) -> pd.DataFrame:
         put((c == "utility_model") & (j == cc), years_from(filing, yrs), f"utility_model:{cc}:{yrs}")
     put((c == "limited_patent") & (j == "AU"), years_from(filing, 8), "au_innovation")
     # no filing date: no expiry
-    df = df.copy()
     df["expiry_date"] = pd.Series(exp, index=df.index)
     df["term_rule"] = pd.Series(np.array(_RULE_TEXTS + [None], dtype=object)[rule], index=df.index, dtype=object)
     df["term_rule_code"] = pd.Series(np.array(_RULE_KEYS + [None], dtype=object)[rule], index=df.index, dtype=object)
@@ -521,8 +527,9 @@ class _Rules:
     :data:`STATUSES` and :data:`STATUS_REASONS`); the texts of a rule are Arrow arrays made for
     its rows only and put in corpus order once, at the end: no Python string per document."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, texts: bool = True):
         self.n = n
+        self.with_texts = texts  # False: codes and dates only (the texts are never made)
         self.done = np.zeros(n, dtype=bool)
         self.status = np.full(n, STATUSES.index("unknown"), dtype=np.int8)
         self.code = np.full(n, STATUS_REASONS.index("no_rule"), dtype=np.int8)
@@ -539,6 +546,11 @@ class _Rules:
             return
         self.status[rows] = STATUSES.index(st) if isinstance(st, str) else np.asarray(st)[rows]
         self.code[rows] = STATUS_REASONS.index(key)
+        if date is not None:
+            self.assumed[rows] = np.asarray(date, dtype="datetime64[ns]")[rows]
+        self.done[rows] = True
+        if not self.with_texts:
+            return
         pieces = [p(rows) if callable(p) else pa.scalar(p, pa.large_string()) for p in why]
         if all(isinstance(p, pa.Scalar) for p in pieces):
             reason = pa.repeat(pa.scalar("".join(p.as_py() for p in pieces), pa.large_string()), len(rows))
@@ -547,9 +559,6 @@ class _Rules:
         self.parts["reason"].append((rows, reason))
         if more is not None:
             self.parts["detail"].append((rows, more(rows)))
-        if date is not None:
-            self.assumed[rows] = np.asarray(date, dtype="datetime64[ns]")[rows]
-        self.done[rows] = True
 
     def texts(self, name: str, default: str | None) -> pa.Array:
         """The texts ``name`` of every document in corpus order (``default`` where no rule gave one)."""
@@ -567,39 +576,99 @@ class _Rules:
         return pa.concat_arrays(values).take(where)
 
 
-def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> pd.DataFrame:
-    """Legal status of every document on ``as_of`` (default: today).
+_NO_DAY = np.iinfo(np.int32).min  # int32 day number of NaT
 
-    Precedence (first that applies): (1) a dated INPADOC withdrawal/refusal (class B,
-    ``-``) or cessation (class H, ``-``, not single-state) event on or before ``as_of``
-    that no later revival (class C/K, ``+``) undoes; (2) statutory term ended
-    (``expiry_date <= as_of``) -> ``expired``; (3) the ``legal_status`` text, mapped by
-    :func:`map_legal_status`; (4) rules from document type and dates: granted by
-    ``as_of`` -> ``in_force``; application -> ``pending`` (a WO application after its
-    31-month international phase -> ``lapsed``); not yet filed or no rule -> ``unknown``.
 
-    Parameters
-    ----------
-    corpus : Corpus
-    as_of : date-like, optional
-    markets : list of str, optional
-        When given, two columns are added from :func:`market_coverage`:
-        ``markets_covered`` (comma-joined covered markets) and ``threatens`` (bool).
+def _days32(v: np.ndarray) -> np.ndarray:
+    """``datetime64`` values as int32 days since 1970-01-01 (:data:`_NO_DAY` for NaT)."""
+    d = np.asarray(v).astype("datetime64[D]")
+    return np.where(np.isnat(d), _NO_DAY, d.view(np.int64)).astype(np.int32)
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per document, corpus order: ``publication_number, jurisdiction,
-        document_type, status, reason, reason_code, reason_detail, assumed_date,
-        expiry_date, term_rule, years_left``. ``reason`` is an English sentence;
-        ``reason_code`` (one of :data:`STATUS_REASONS`) with ``reason_detail`` (the legal
-        event, the exported status text, the grant date or PCT deadline, the term rule's
-        code), ``assumed_date`` and ``expiry_date`` let a report say it in any language.
-    """
+
+def _from_days32(d: np.ndarray) -> np.ndarray:
+    """:func:`_days32` back to ``datetime64[ns]`` (NaT for :data:`_NO_DAY`)."""
+    out = d.astype(np.int64).view("datetime64[D]").astype("datetime64[ns]")
+    out[d == _NO_DAY] = np.datetime64("NaT")
+    return out
+
+
+@dataclass(frozen=True)
+class StatusCodes:
+    """:func:`patent_status` without its texts: status and reason as codes (positions in
+    :data:`STATUSES` and :data:`STATUS_REASONS`), the assumed and expiry dates as int32 day
+    numbers, document class and jurisdiction dictionary-encoded (about 20 bytes a document,
+    against some 400 of the full frame with its reason sentences and date objects).
+    :func:`status_codes` makes it; :meth:`frame` gives :func:`patent_status`'s columns
+    (without the texts) for all documents or some rows, equal in value."""
+
+    as_of: pd.Timestamp
+    numbers: pa.ChunkedArray  # publication_number, as in the corpus
+    jurisdiction: pa.DictionaryArray  # upper-cased
+    document_type: pa.DictionaryArray  # the rules' document class
+    status: np.ndarray  # int8
+    reason: np.ndarray  # int8
+    assumed: np.ndarray  # int32 days
+    expiry: np.ndarray  # int32 days
+
+    @classmethod
+    def of(cls, corpus, asof: pd.Timestamp, rules: _Rules, df: pd.DataFrame) -> "StatusCodes":
+        """From the applied rules and the term frame of :func:`_apply_rules`."""
+        def encoded(s: pd.Series) -> pa.DictionaryArray:
+            arr = pa.array(s.array)
+            return pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+
+        return cls(asof, corpus.table["publication_number"], encoded(df["jurisdiction"]), encoded(df["doc_class"]),
+                   rules.status, rules.code,
+                   _days32(rules.assumed), _days32(df["expiry_date"].to_numpy(dtype="datetime64[ns]")))
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def text(self, name: str, rows: np.ndarray | None = None) -> pa.Array:
+        """``status``, ``reason_code``, ``document_type`` or ``jurisdiction`` as Arrow text (of ``rows``)."""
+        if name in ("status", "reason_code"):
+            values, codes = (STATUSES, self.status) if name == "status" else (STATUS_REASONS, self.reason)
+            return pa.array(values, pa.large_string()).take(codes if rows is None else codes[rows])
+        enc = getattr(self, name)
+        idx = enc.indices if rows is None else enc.indices.take(rows)
+        return enc.dictionary.take(idx)
+
+    def dates(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """``assumed`` or ``expiry`` dates as ``datetime64[ns]`` (NaT: none), of ``rows``."""
+        d = getattr(self, name)
+        return _from_days32(d if rows is None else d[rows])
+
+    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """:func:`patent_status`'s ``publication_number, jurisdiction, document_type, status,
+        assumed_date, expiry_date, years_left`` (of ``rows``, else of every document)."""
+        exp = self.dates("expiry", rows)
+        days = (pd.Series(exp) - self.as_of).dt.days
+        numbers = self.numbers if rows is None else self.numbers.take(rows)
+        return pd.DataFrame({
+            "publication_number": _str_column(numbers),
+            "jurisdiction": _str_column(self.text("jurisdiction", rows)),
+            "document_type": _str_column(self.text("document_type", rows)),
+            "status": _str_column(self.text("status", rows)),
+            "assumed_date": _date_objects(self.dates("assumed", rows)),
+            "expiry_date": _date_objects(exp),
+            "years_left": np.round((days.clip(lower=0) / 365.25).astype(float), 2).to_numpy(),
+        })
+
+
+def status_codes(corpus, as_of=None) -> StatusCodes:
+    """:func:`patent_status` as codes (:class:`StatusCodes`): the same rules, no text made."""
     asof = _as_of(as_of)
-    df = _expiry(_frame(corpus))
+    rules, df, _ = _apply_rules(corpus, asof, texts=False)
+    return StatusCodes.of(corpus, asof, rules, df)
+
+
+def _apply_rules(corpus, asof: pd.Timestamp, texts: bool = True) -> tuple[_Rules, pd.DataFrame, np.ndarray]:
+    """The status rules of :func:`patent_status` on ``corpus`` at ``asof``: the rules (codes,
+    assumed dates and, with ``texts``, the reason texts), the term frame (:func:`_expiry`,
+    without publication numbers) and each document's term rule id."""
+    df = _expiry(_frame(corpus, numbers=False))
     n = len(df)
-    rules = _Rules(n)
+    rules = _Rules(n, texts=texts)
     c = df["doc_class"]
     filing, grant, exp = df["filing_date"], df["grant_eff"], df["expiry_date"]
     dates = {k: v.to_numpy(dtype="datetime64[ns]") for k, v in (("filing", filing), ("grant", grant), ("exp", exp))}
@@ -640,10 +709,9 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     # 3. legal_status text
     mapped = map_legal_status(df["legal_status"], c)
     has = mapped.notna().to_numpy()
-    ls_text = corpus.table["legal_status"].combine_chunks().cast(pa.large_string())
 
     def exported(rows):
-        return ls_text.take(rows)
+        return corpus.table["legal_status"].take(rows).combine_chunks().cast(pa.large_string())
 
     put(has, pd.Categorical(mapped, categories=STATUSES).codes, "legal_status",
         ["legal_status '", exported, "' (as exported; undated)"], more=exported)
@@ -673,21 +741,46 @@ def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> p
     put((c == "statutory_invention_registration").to_numpy(), "unknown", "sir",
         ["US statutory invention registration: defensive publication, no enforceable right"])
 
-    days = (exp - asof).dt.days
-    t = corpus.table
-    out = pd.DataFrame({
-        "publication_number": _str_column(t["publication_number"]),
-        "jurisdiction": _str_column(pa.array(df["jurisdiction"].array)),
-        "document_type": _str_column(pa.array(c.array)),
-        "status": _str_column(pa.array(STATUSES, pa.large_string()).take(rules.status)),
-        "reason": _str_column(rules.texts("reason", "no rule applies (document type or dates unknown)")),
-        "reason_code": _str_column(pa.array(STATUS_REASONS, pa.large_string()).take(rules.code)),
-        "reason_detail": _str_column(rules.texts("detail", None)),
-        "assumed_date": _date_objects(rules.assumed),
-        "expiry_date": _date_objects(exp.to_numpy(dtype="datetime64[ns]")),
-        "term_rule": _str_column(pa.array(_RULE_TEXTS + [None], pa.large_string()).take(term_rule)),
-        "years_left": np.round((days.clip(lower=0) / 365.25).astype(float), 2).to_numpy(),
-    })
+    return rules, df, term_rule
+
+
+def patent_status(corpus, as_of=None, markets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Legal status of every document on ``as_of`` (default: today).
+
+    Precedence (first that applies): (1) a dated INPADOC withdrawal/refusal (class B,
+    ``-``) or cessation (class H, ``-``, not single-state) event on or before ``as_of``
+    that no later revival (class C/K, ``+``) undoes; (2) statutory term ended
+    (``expiry_date <= as_of``) -> ``expired``; (3) the ``legal_status`` text, mapped by
+    :func:`map_legal_status`; (4) rules from document type and dates: granted by
+    ``as_of`` -> ``in_force``; application -> ``pending`` (a WO application after its
+    31-month international phase -> ``lapsed``); not yet filed or no rule -> ``unknown``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    as_of : date-like, optional
+    markets : list of str, optional
+        When given, two columns are added from :func:`market_coverage`:
+        ``markets_covered`` (comma-joined covered markets) and ``threatens`` (bool).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document, corpus order: ``publication_number, jurisdiction,
+        document_type, status, reason, reason_code, reason_detail, assumed_date,
+        expiry_date, term_rule, years_left``. ``reason`` is an English sentence;
+        ``reason_code`` (one of :data:`STATUS_REASONS`) with ``reason_detail`` (the legal
+        event, the exported status text, the grant date or PCT deadline, the term rule's
+        code), ``assumed_date`` and ``expiry_date`` let a report say it in any language.
+    """
+    asof = _as_of(as_of)
+    rules, df, term_rule = _apply_rules(corpus, asof)
+    out = StatusCodes.of(corpus, asof, rules, df).frame()
+    out.insert(4, "reason", _str_column(rules.texts("reason", "no rule applies (document type or dates unknown)")))
+    out.insert(5, "reason_code", _str_column(pa.array(STATUS_REASONS, pa.large_string()).take(rules.code)))
+    out.insert(6, "reason_detail", _str_column(rules.texts("detail", None)))
+    out.insert(9, "term_rule", _str_column(pa.array(_RULE_TEXTS + [None], pa.large_string()).take(term_rule)))
+    n = len(out)
     if markets is not None:
         cov = market_coverage(corpus, markets, as_of=asof)
         hit = cov[cov["covered"]]

@@ -100,9 +100,10 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     table : DataFrame, optional
         :func:`patentnav.landscape.indicators.quality_table` of ``corpus`` (cohort ``field``,
         default components), when already computed.
-    status : DataFrame, optional
-        :func:`patentnav.status.patent_status` of the corpus on the cut-off (``as_of``, or
-        :func:`patentnav.quality.maintenance.data_cutoff`), when already made.
+    status : DataFrame or StatusCodes, optional
+        :func:`patentnav.status.patent_status` (or :func:`~patentnav.status.status_codes`) of
+        the corpus on the cut-off (``as_of``, or :func:`patentnav.quality.maintenance.data_cutoff`),
+        when already made.
 
     Returns
     -------
@@ -164,10 +165,13 @@ def _group_ids(df: pd.DataFrame, by: list[str]) -> np.ndarray:
 
 
 def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[str, np.ndarray]:
-    """Each column's mean over the documents of the same ``ids`` (pandas' group mean, one
-    grouping for all the columns)."""
-    means = df[cols].groupby(ids).transform("mean")
-    return {c: means[c].to_numpy(dtype=np.float64) for c in cols}
+    """Each column's mean over the documents of the same ``ids``: pandas' group mean of the
+    columns together (as ``groupby(ids).transform("mean")`` computes it: the same kernel, the
+    same bits; one column alone takes another kernel, whose sums may differ in the last
+    bit), one row per group, then taken by each document's group (no frame-sized result)."""
+    codes, uniques = pd.factorize(ids)
+    means = df[cols].groupby(codes, sort=False).mean().reindex(np.arange(len(uniques)))
+    return {c: means[c].to_numpy(dtype=np.float64)[codes] for c in cols}
 
 
 def _relative(df: pd.DataFrame) -> None:

@@ -51,10 +51,11 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         The cut-off (default :func:`data_cutoff`: the data cannot speak of later dates).
     years : int
         Years from filing (CNIPA: 10).
-    status : DataFrame, optional
-        :func:`patentnav.status.patent_status` of the whole corpus on the same cut-off, when
-        already made (its rows of granted and corrected publications are used; the status
-        of a document depends on that document alone).
+    status : DataFrame or StatusCodes, optional
+        :func:`patentnav.status.patent_status` (or :func:`~patentnav.status.status_codes`) of
+        the whole corpus on the same cut-off, when already made (its rows of granted and
+        corrected publications are used; the status of a document depends on that document
+        alone). Without it the status rules run on those rows, as codes.
 
     Returns
     -------
@@ -71,7 +72,8 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         withdrawal event came before it; NA otherwise. ``attrs["as_of"]``,
         ``attrs["kept_note"]``.
     """
-    from ..status import STATUSES, _add_years, _arrow_text, _str_column, _ts, patent_status, status_evidence
+    from ..status import (STATUSES, StatusCodes, _add_years, _arrow_text, _str_column, _ts, status_codes,
+                          status_evidence)
 
     cut = pd.Timestamp(as_of) if as_of is not None else data_cutoff(corpus)
     t = corpus.table
@@ -90,9 +92,17 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     cand = pc.is_in(t["document_type"], value_set=pa.array(["granted_patent", "amended"])).fill_null(False)
     is_cand = cand.to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(is_cand)
-    sub = patent_status(corpus.filter(cand), as_of=cut) if status is None else status.iloc[rows]
-    at = pa.array(np.cumsum(is_cand) - 1, mask=~is_cand)  # each document's row of `sub` (null: not a candidate)
-    text = {c: _arrow_text(sub[c]).take(at) for c in ("status", "document_type", "jurisdiction")}
+    at = pa.array(np.cumsum(is_cand) - 1, mask=~is_cand)  # each document's row of the candidates (null: not one)
+    if status is None or isinstance(status, StatusCodes):  # codes: no text made but these three columns
+        codes, sub = (status_codes(corpus.filter(cand), as_of=cut), None) if status is None else (status, rows)
+        text = {c: codes.text(c, sub).cast(pa.large_string()).take(at) for c in ("status", "document_type", "jurisdiction")}
+        ended_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        ended_on[rows] = codes.dates("assumed", sub)
+        ended_on = pd.Series(ended_on)
+    else:
+        sub = status.iloc[rows]
+        text = {c: _arrow_text(sub[c]).take(at) for c in ("status", "document_type", "jurisdiction")}
+        ended_on = pd.Series(_assumed_dates(sub["assumed_date"], rows, n), dtype="datetime64[ns]")
     code = pc.index_in(text["status"], value_set=pa.array(STATUSES)).fill_null(-1).to_numpy(zero_copy_only=False)
     has_events = pc.greater(pc.list_value_length(t["legal_events"]), 0).to_numpy(zero_copy_only=False)
     known = status_evidence(corpus)
@@ -100,7 +110,6 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
     filing = _ts(t["filing_date"])
     anniversary = _add_years(filing, years)  # the one term arithmetic of patentnav.status
     old_enough = (anniversary <= cut).fillna(False).to_numpy()
-    ended_on = pd.Series(_assumed_dates(sub["assumed_date"], rows, n), dtype="datetime64[ns]")
     alive = np.isin(code, [STATUSES.index(s) for s in ("in_force", "expired")])
     stopped = np.isin(code, [STATUSES.index(s) for s in ("lapsed", "withdrawn_or_refused")])
     dated_stop = stopped & ended_on.notna().to_numpy()

@@ -29,7 +29,8 @@ property               computed by                                         read 
 ``documents``          number, jurisdiction, title, priority date          main_path                       main_path
 ``applicant_evidence`` :func:`~patentnav.geo.applicant_evidence`           positioning, quality, gaps      gaps
 ``document_quality``   :func:`~patentnav.quality.document_quality`         quality                         quality
-``status``             :func:`~patentnav.status.patent_status`             quality (same cut-off), gaps    gaps
+``status_codes``       :func:`~patentnav.status.status_codes`              quality (same cut-off), gaps    gaps
+``status``             ``status_codes.frame()`` (no texts)                 gaps                            gaps
 =====================  ==================================================  ==============================  ===========
 
 What the engine and the corpus's shared store (:mod:`patentnav.model.shared`) keep for
@@ -80,7 +81,7 @@ RELEASE_AFTER: dict[str, dict[str, tuple]] = {
     "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",)},
     "positioning": {"values": ("technology_fields", "fields")},
     "quality": {"values": ("quality_table", "document_quality")},
-    "gaps": {"values": ("status", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
+    "gaps": {"values": ("status", "status_codes", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
 }
 
 
@@ -278,14 +279,26 @@ class LandscapeContext:
         # included) is the report's
         dc, cut = data_cutoff(self.corpus), self.cutoff
         same = dc is not None and cut is not None and dc.date() == pd.Timestamp(cut).date()
-        return document_quality(self.corpus, table=self.quality_table, status=self.status if same else None)
+        docs = document_quality(self.corpus, table=self.quality_table, status=self.status_codes if same else None)
+        if self.release_memory:  # its last reader (the row of RELEASE_AFTER says so): not kept through the step
+            self.__dict__.pop("quality_table", None)
+        # the quality section reads the indicators, their _rel and _expected, claim_length_unit and attrs
+        return docs.drop(columns=["publication_number", "cohort_year", "cohort_field", "hv_sei", "hv_overseas_family",
+                                  "hv_maintained_10y"])
+
+    @cached_property
+    def status_codes(self):
+        """Legal status of every document at the cut-off, as codes (:func:`patentnav.status.status_codes`:
+        the rules of :func:`~patentnav.status.patent_status` without its reason texts)."""
+        from ..status import status_codes
+
+        return status_codes(self.corpus, as_of=self.cutoff)
 
     @cached_property
     def status(self) -> pd.DataFrame:
-        """Legal status of every document at the cut-off (:func:`patentnav.status.patent_status`)."""
-        from ..status import patent_status
-
-        return patent_status(self.corpus, as_of=self.cutoff)
+        """:func:`patentnav.status.patent_status`'s columns but the texts (``reason``, ``reason_code``,
+        ``reason_detail``, ``term_rule``), equal in value (:meth:`~patentnav.status.StatusCodes.frame`)."""
+        return self.status_codes.frame()
 
     @cached_property
     def field_coverage(self) -> list[tuple[str, float]]:

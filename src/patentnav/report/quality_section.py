@@ -101,7 +101,8 @@ def build_quality_section(corpus, region: str, lang: str = "zh", graph=None, fir
 class _Profiles(NamedTuple):
     """The region's and its applicants' profiles (:func:`patentnav.quality.aggregate`)."""
 
-    docs: pd.DataFrame  # per document (document_quality)
+    documents: int  # documents of the corpus (rows of document_quality)
+    attrs: dict  # document_quality's attrs (availability, high-value criteria, quality index method)
     region: pd.Series | None  # the region's row (None: no documents)
     world: dict
     apps: pd.DataFrame  # local applicants, ranked first
@@ -129,7 +130,7 @@ def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
         rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
     apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)
     available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
-    return _Profiles(docs, rrow, world, apps, apps_world, available, min_docs)
+    return _Profiles(len(docs), dict(docs.attrs), rrow, world, apps, apps_world, available, min_docs)
 
 
 def quality_section(ctx: LandscapeContext, min_docs: int | None = None) -> Built:
@@ -140,12 +141,14 @@ def quality_section(ctx: LandscapeContext, min_docs: int | None = None) -> Built
     ctx.step("quality")
     lang, region = ctx.lang, ctx.region
     p = _profiles(ctx, MIN_DOCS if min_docs is None else min_docs)
+    if ctx.release_memory:  # the profiles were its only reader: not kept through the rest of the step
+        ctx.__dict__.pop("document_quality", None)
     placement = _placement(ctx)
     vs_world = {c: _sentence(p.region, c, region, lang) for c in _SENTENCES if c in p.available}
     pars = _data_paragraphs(p, region, lang) + [text for text, _ in vs_world.values()] + [_ranking_sentence(p, lang, region, placement)] \
         + _criteria_paragraphs(p, lang)
     tables = [_world_table(p, region, lang), _applicant_table(p.apps, p.available, region, lang, p.min_docs, placement),
-              _criteria_table(p.docs.attrs.get("high_value", {}), lang)]
+              _criteria_table(p.attrs.get("high_value", {}), lang)]
     charts = [_chart("quality_quantity", L("ch.q.scatter", lang), "quality_quantity", _scatter(p.apps, p.world, lang),
                      L("ch.q.scatter.note", lang, min=p.min_docs))]
     text, compared = vs_world.get("quality_index", ("", False))
@@ -160,15 +163,15 @@ def _data_paragraphs(p: _Profiles, region: str, lang: str) -> list[str]:
     n_region = int(p.region["documents"]) if p.region is not None else 0
     ranked = p.apps["ranked"]
     pars = [L("q.intro", lang, region=region),
-            L("q.rests", lang, docs=f"{n_region:,}", region=region, total=f"{len(p.docs):,}", ranked=f"{int(ranked.sum()):,}",
+            L("q.rests", lang, docs=f"{n_region:,}", region=region, total=f"{p.documents:,}", ranked=f"{int(ranked.sum()):,}",
               min=p.min_docs, listed=f"{int((~ranked).sum()):,}")]
     unavailable = [c for c in WORLD_INDICATORS if c not in p.available]
     if unavailable:
         items = sorted({MISSING_REASON[c] for c in unavailable}, key=list(MISSING_REASON.values()).index)
         pars.append(L("q.missing", lang, items=("；" if lang == "zh" else "; ").join(L(f"q.missing.{k}", lang) for k in items)))
-    comps = p.docs.attrs.get("availability", {}).get("quality_index", "")
+    comps = p.attrs.get("availability", {}).get("quality_index", "")
     used = [c for c in ("forward_citations_5y", "family_size", "claims", "generality") if f"{c}_norm" in comps]
-    pars.append(L("q.quality_index_note." + ("mean" if p.docs.attrs.get("quality_index_method") == "mean" else "max"), lang,
+    pars.append(L("q.quality_index_note." + ("mean" if p.attrs.get("quality_index_method") == "mean" else "max"), lang,
                   components=", ".join(L(f"c.{c}", lang) for c in used) or L("r.none", lang)))
     return pars
 
@@ -197,7 +200,7 @@ def _criteria_paragraphs(p: _Profiles, lang: str) -> list[str]:
     """Which CNIPA high-value criteria the data show (when the share is given)."""
     if "high_value" not in p.available:
         return []
-    hv = p.docs.attrs.get("high_value", {})
+    hv = p.attrs.get("high_value", {})
     from ..i18n import join_items
 
     return [L("q.hv_note", lang, shown=join_items([L(f"q.crit.{c}", lang) for c in hv.get("shown", [])], lang) or "—",
