@@ -288,13 +288,22 @@ def test_assigned_term_counts_equal_former_definition(drones):
     tokens = tokenize_many(_texts(drones, ("title", "abstract")))
     cases = [rng.integers(-1, 5, n), np.zeros(n, np.int64), np.full(n, -1), np.where(np.arange(n) == 7, 0, -1),
              np.where(rng.random(n) < 0.05, 2, -1)]
-    for labels in cases:
-        for fields in (("title", "abstract"), ("title",), ("abstract",)):
-            for toks in (None, tokens):
-                got, terms = _assigned_term_counts(drones, fields, labels, toks if fields == ("title", "abstract") else None)
-                ref, rterms = _assigned_term_counts_former(drones, fields, labels, toks if fields == ("title", "abstract") else None)
-                assert terms.tolist() == rterms.tolist()
-                _same_csr(got, ref)
+    import patentnav.landscape.clusters as cl
+
+    old = cl._TAKE_TEXTS_SHARE
+    try:
+        for share in (0.0, 0.75, 1.01):  # every text tokenised, the default, the assigned texts only
+            cl._TAKE_TEXTS_SHARE = share
+            for labels in cases:
+                for fields in (("title", "abstract"), ("title",), ("abstract",)):
+                    for toks in (None, tokens):
+                        toks = toks if fields == ("title", "abstract") else None
+                        got, terms = _assigned_term_counts(drones, fields, labels, toks)
+                        ref, rterms = _assigned_term_counts_former(drones, fields, labels, toks)
+                        assert terms.tolist() == rterms.tolist()
+                        _same_csr(got, ref)
+    finally:
+        cl._TAKE_TEXTS_SHARE = old
 
 
 def test_texts_of_rows_equal_rows_of_texts(drones):
@@ -304,3 +313,40 @@ def test_texts_of_rows_equal_rows_of_texts(drones):
     for rows in (np.array([3, 0, 5]), np.zeros(0, np.int64), np.arange(len(drones))):
         assert _texts(drones, ("title", "abstract"), rows).to_pylist() == every.take(pa.array(rows)).to_pylist()
     assert _texts(drones, ()) is None
+
+
+def _join_text_former(parts, sep, *, trim=False):
+    """The former :func:`patentnav._arrow.join_text` (empty strings nulled by a copy always)."""
+    acc = None
+    for q in parts:
+        if isinstance(q, pa.ChunkedArray):
+            q = q.combine_chunks()
+        if trim:
+            q = pc.utf8_trim_whitespace(q)
+        q = pc.if_else(pc.equal(q, ""), pa.scalar(None, q.type), q)
+        if acc is None:
+            acc = q
+            continue
+        if q.type != acc.type:
+            q = q.cast(acc.type)
+        both = pc.binary_join_element_wise(acc, q, pa.scalar(sep, acc.type))
+        acc = pc.coalesce(both, acc, q)
+    return acc
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_join_text_equals_former_definition(seed):
+    from patentnav._arrow import join_text
+
+    rng = np.random.default_rng(seed)
+    pool = [None, "", " ", "a", "b c", " d "]
+    for _ in range(40):
+        n = int(rng.integers(0, 12))
+        parts = [pa.array([pool[int(rng.integers(0, len(pool)))] for _ in range(n)], t)
+                 for t in rng.choice([pa.string(), pa.large_string()], int(rng.integers(1, 4)))]
+        if n > 2 and rng.random() < 0.3:
+            parts[0] = pa.chunked_array([parts[0].slice(0, 1), parts[0].slice(1)])
+        for trim in (False, True):
+            got, ref = join_text(parts, " ", trim=trim), _join_text_former(parts, " ", trim=trim)
+            assert got.type == ref.type and got.to_pylist() == ref.to_pylist()
+    assert join_text([pa.array([None, None], pa.string())], " ").to_pylist() == [None, None]

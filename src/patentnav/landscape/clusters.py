@@ -545,20 +545,26 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
             for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
 
 
+#: Share of assigned documents below which :func:`_assigned_term_counts` tokenises their texts only.
+_TAKE_TEXTS_SHARE = 0.75
+
+
 def _assigned_term_counts(corpus, text_fields, labels: np.ndarray, tokens: list | None = None
                           ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Documents x terms counts of the assigned documents (``labels >= 0``; other rows empty)
     and their terms: the terms in at least 2 of these documents, else all of theirs.
 
-    One tokenisation of the assigned documents' texts only (``tokens``: token lists already
-    made, one per document), as integer codes (:func:`patentnav.text.token_codes`), no Python
-    list per document. A term of unassigned documents only would have no document here and
-    be dropped: the result is that of tokenising every text (tested).
+    One tokenisation of the texts (``tokens``: token lists already made, one per document), as
+    integer codes (:func:`patentnav.text.token_codes`), no Python list per document: of the
+    assigned documents' texts only when they are fewer than :data:`_TAKE_TEXTS_SHARE` of all
+    (else taking them out costs more than tokenising the others). A term of unassigned
+    documents only has no document here and is dropped: the result is the same either way (tested).
     """
     from ..text import token_codes
 
     keep = labels >= 0
-    assigned = None if keep.all() else np.flatnonzero(keep)
+    # the assigned texts are taken out (a copy) only when that saves much tokenising
+    assigned = np.flatnonzero(keep) if keep.sum() < _TAKE_TEXTS_SHARE * len(keep) else None
     if tokens is not None:
         texts = tokens if assigned is None else [tokens[i] for i in assigned]
     else:
