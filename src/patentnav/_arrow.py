@@ -87,7 +87,9 @@ def join_text(parts, sep: str, *, trim: bool = False) -> pa.Array:
             q = q.combine_chunks()
         if trim:
             q = pc.utf8_trim_whitespace(q)
-        q = pc.if_else(pc.equal(q, ""), pa.scalar(None, q.type), q)
+        empty = pc.equal(q, "")
+        if pc.any(empty).as_py():  # else no copy of the texts
+            q = pc.if_else(empty, pa.scalar(None, q.type), q)
         if acc is None:
             acc = q
             continue

@@ -723,19 +723,42 @@ def tfidf(counts: sp.spmatrix, *, smooth: bool = True, sublinear: bool = False, 
     return m
 
 
-def class_term_counts(counts: sp.spmatrix, labels: np.ndarray, n_classes: int | None = None) -> sp.csr_matrix:
-    """Classes x terms counts: the document rows of ``counts`` summed per class.
+#: Classes x terms cells up to which :func:`class_term_counts` adds integer counts into a dense
+#: array (32 MiB of float64) instead of a sparse product.
+_DENSE_CLASS_CELLS = 1 << 22
 
-    Documents with a negative label (unassigned) are left out.
+
+def class_term_counts(counts: sp.spmatrix, labels: np.ndarray, n_classes: int | None = None) -> sp.csr_matrix:
+    """Classes x terms counts: the document rows of ``counts`` summed per class (float64).
+
+    Documents with a negative label (unassigned) are left out. Integer counts over at most
+    :data:`_DENSE_CLASS_CELLS` cells are added by ``bincount`` on ``class * terms + term``
+    (no float copy of ``counts``, no sparse product; the same values: sums of integers),
+    others by the product ``P @ counts`` with the classes x documents indicator ``P``.
     """
     labels = np.asarray(labels, dtype=np.int64)
     counts = sp.csr_matrix(counts)
     if labels.shape[0] != counts.shape[0]:
         raise ValueError("labels must have one entry per row of counts")
     k = int(labels.max()) + 1 if n_classes is None else n_classes
+    k = max(k, 0)
+    n_terms = counts.shape[1]
+    integer = np.issubdtype(counts.dtype, np.integer) or counts.dtype == bool
+    if integer and k * n_terms <= _DENSE_CLASS_CELLS and labels.max(initial=-1) < k:
+        return _dense_class_sums(counts, labels, k)
     ok = np.flatnonzero(labels >= 0)
-    P = sp.csr_matrix((np.ones(len(ok)), (labels[ok], ok)), shape=(max(k, 0), counts.shape[0]))
+    P = sp.csr_matrix((np.ones(len(ok)), (labels[ok], ok)), shape=(k, counts.shape[0]))
     return sp.csr_matrix(P @ counts)
+
+
+def _dense_class_sums(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> sp.csr_matrix:
+    """``P @ counts`` of :func:`class_term_counts` through a dense k x terms ``bincount``."""
+    n_terms = counts.shape[1]
+    row_class = np.repeat(labels, np.diff(counts.indptr))
+    keep = row_class >= 0
+    key = row_class[keep] * n_terms + counts.indices[keep]
+    dense = np.bincount(key, weights=counts.data[keep], minlength=k * n_terms).astype(np.float64, copy=False)
+    return sp.csr_matrix(dense.reshape(k, n_terms))
 
 
 def class_tfidf(class_counts: sp.spmatrix, *, normalize: bool = True) -> sp.csr_matrix:

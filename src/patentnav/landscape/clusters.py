@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .._arrow import join_text
-from .cooccurrence import association_strength
+from .cooccurrence import _binary, association_strength
 from .incidence import Incidence, code_incidence, incidence
 
 __all__ = [
@@ -401,36 +401,72 @@ def _assign_by_codes(X: sp.csr_matrix, node_labels: np.ndarray, occurrences: np.
                      min_size: int) -> np.ndarray:
     """Field of each patent: the community holding most of its (kept) codes.
 
-    Ties: the community with more code occurrences (sum over its codes of their patents),
-    then the lower community id. Communities that end with fewer than ``min_size`` patents
-    are dissolved and their patents re-assigned among the others, until none is too small.
+    ``X`` is the binary patents x codes incidence of the graph's nodes (its entries are
+    counted). Ties: the community with more code occurrences (sum over its codes of their
+    patents), then the lower community id. Communities that end with fewer than ``min_size``
+    patents are dissolved and their patents re-assigned among the others, until none is too
+    small. :func:`_assign_communities` on the incidence's own columns.
+    """
+    node_labels = np.asarray(node_labels, dtype=np.int64)
+    return _assign_communities(_binary_rows(X), node_labels, occurrences, min_size)
+
+
+def _binary_rows(m) -> sp.csr_matrix:
+    """``m`` itself when it is a canonical CSR matrix of ones (an :class:`Incidence`'s), else its
+    canonical binary copy (:func:`patentnav.landscape.cooccurrence._binary`)."""
+    if sp.issparse(m) and m.format == "csr" and m.has_canonical_format and bool((m.data == 1).all()):
+        return m
+    return _binary(m)
+
+
+def _assign_communities(X: sp.csr_matrix, community: np.ndarray, occurrences: np.ndarray, min_size: int,
+                        node_labels: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_assign_by_codes` for a canonical binary CSR incidence ``X`` whose column ``j``
+    belongs to community ``community[j]`` (-1: a code outside the graph, ignored);
+    ``node_labels`` (default ``community``) and ``occurrences`` are those of the graph's nodes.
+
+    The counts ``M = X P`` (patents x communities) are built from ``X``'s entries without a
+    product or a float copy (:func:`_community_counts`); each patent's best community is the
+    largest of one integer key per entry, ``count * k + (k - 1 - priority)`` with ``priority``
+    the community's place by (occurrences descending, id), per row by ``maximum.reduceat``.
     """
     n = X.shape[0]
+    node_labels = community[community >= 0] if node_labels is None else node_labels
     k = int(node_labels.max()) + 1 if len(node_labels) else 0
     if k == 0:
         return np.full(n, -1, dtype=np.int64)
-    P = sp.csr_matrix((np.ones(len(node_labels)), (np.arange(len(node_labels)), node_labels)),
-                      shape=(len(node_labels), k))
-    M = (X @ P).tocoo()  # patents x communities: codes of the patent in the community
-    r, c, cnt = M.row.astype(np.int64), M.col.astype(np.int64), M.data
-    weight = np.bincount(node_labels, weights=occurrences.astype(np.float64), minlength=k)
-    ok = cnt > 0
-    r, c, cnt = r[ok], c[ok], cnt[ok]
-    order = np.lexsort((c, -weight[c], -cnt, r))  # once: dissolving a community keeps the order
-    r, c = r[order], c[order]
+    M = _community_counts(X, community, k)
+    weight = np.bincount(node_labels, weights=np.asarray(occurrences).astype(np.float64), minlength=k)
+    by_priority = np.lexsort((np.arange(k), -weight))  # communities, the preferred first
+    priority = np.empty(k, dtype=np.int64)
+    priority[by_priority] = np.arange(k)
+    key = M.data.astype(np.int64) * k + (k - 1 - priority[M.indices])
+    rows = np.flatnonzero(np.diff(M.indptr))  # patents with a kept code
+    starts = M.indptr[:-1][rows]
     alive = np.ones(k, dtype=bool)
     while True:
-        ok = alive[c]
-        rr, cc = r[ok], c[ok]
-        first = np.ones(len(rr), dtype=bool)
-        first[1:] = rr[1:] != rr[:-1]
+        best = np.maximum.reduceat(np.where(alive[M.indices], key, -1), starts) if len(rows) else key[:0]
         out = np.full(n, -1, dtype=np.int64)
-        out[rr[first]] = cc[first]
+        got = best >= 0
+        out[rows[got]] = by_priority[k - 1 - best[got] % k]
         sizes = np.bincount(out[out >= 0], minlength=k)
         small = alive & (sizes < max(min_size, 1))
         if not small.any():
             return out
         alive &= ~small
+
+
+def _community_counts(X: sp.csr_matrix, community: np.ndarray, k: int) -> sp.csr_matrix:
+    """Patents x communities: the entries of each row of the binary CSR ``X`` in each
+    community (``community`` per column, -1: none), i.e. ``X @ P`` for the columns x communities
+    indicator ``P``, as canonical int64 CSR without zero entries."""
+    c = community[X.indices]
+    keep = c >= 0
+    kept = np.zeros(len(c) + 1, dtype=np.int64)  # kept entries before each position
+    np.cumsum(keep, out=kept[1:])
+    M = sp.csr_matrix((np.ones(int(kept[-1]), dtype=np.int64), c[keep], kept[X.indptr]), shape=(X.shape[0], k))
+    M.sum_duplicates()  # sorts each row's communities and adds their codes
+    return M
 
 
 def _reference_days(corpus) -> np.ndarray:
@@ -442,11 +478,15 @@ def _reference_days(corpus) -> np.ndarray:
     return np.where(pd.isna(days), np.nan, days).astype(np.float64)
 
 
-def _texts(corpus, text_fields) -> pa.Array | None:
-    """The ``text_fields`` of every patent joined by a space (Arrow; null where all are empty)."""
+def _texts(corpus, text_fields, rows: np.ndarray | None = None) -> pa.Array | None:
+    """The ``text_fields`` of every patent (or of ``rows``) joined by a space (Arrow; null where
+    all are empty)."""
     if not text_fields:
         return None
-    return join_text([corpus[col].combine_chunks().cast(pa.large_string()) for col in text_fields], " ")
+    cols = [corpus[col].combine_chunks() for col in text_fields]
+    if rows is not None:
+        cols = [c.take(pa.array(rows)) for c in cols]
+    return join_text([c.cast(pa.large_string()) for c in cols], " ")
 
 
 def _lexsort_ints(keys) -> np.ndarray:
@@ -505,18 +545,34 @@ def _top_cited(corpus, labels: np.ndarray, top: int) -> dict:
             for g, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])) if hi > lo}
 
 
+#: Share of assigned documents below which :func:`_assigned_term_counts` tokenises their texts only.
+_TAKE_TEXTS_SHARE = 0.75
+
+
 def _assigned_term_counts(corpus, text_fields, labels: np.ndarray, tokens: list | None = None
                           ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Documents x terms counts of the assigned documents (``labels >= 0``; other rows empty)
     and their terms: the terms in at least 2 of these documents, else all of theirs.
 
-    One tokenisation of every text (``tokens``: token lists already made), as integer codes
-    (:func:`patentnav.text.token_codes`), no Python list per document.
+    One tokenisation of the texts (``tokens``: token lists already made, one per document), as
+    integer codes (:func:`patentnav.text.token_codes`), no Python list per document: of the
+    assigned documents' texts only when they are fewer than :data:`_TAKE_TEXTS_SHARE` of all
+    (else taking them out costs more than tokenising the others). A term of unassigned
+    documents only has no document here and is dropped: the result is the same either way (tested).
     """
     from ..text import token_codes
 
-    rows, codes, terms = token_codes(tokens if tokens is not None else _texts(corpus, text_fields))
-    dtm = _csr_counts(rows, codes, labels >= 0, (len(labels), len(terms)))
+    keep = labels >= 0
+    # the assigned texts are taken out (a copy) only when that saves much tokenising
+    assigned = np.flatnonzero(keep) if keep.sum() < _TAKE_TEXTS_SHARE * len(keep) else None
+    if tokens is not None:
+        texts = tokens if assigned is None else [tokens[i] for i in assigned]
+    else:
+        texts = _texts(corpus, text_fields, assigned)
+    rows, codes, terms = token_codes(texts)
+    if assigned is not None:
+        rows = assigned[rows]
+    dtm = _csr_counts(rows, codes, keep, (len(labels), len(terms)))
     del rows, codes
     df = np.bincount(dtm.indices, minlength=dtm.shape[1])
     cols = np.flatnonzero(df >= 2) if (df >= 2).any() else np.flatnonzero(df)
@@ -603,15 +659,13 @@ def _describe(corpus, labels: np.ndarray, k: int, inc: Incidence, *, n_codes: in
     top_pats = _top_cited(corpus, labels, top)
 
     # characteristic codes by lift
-    X = sp.csr_matrix(inc.matrix, dtype=np.float64)
+    X = inc.matrix
     has_code = np.asarray(X.sum(axis=1)).ravel() > 0
     N = int(has_code.sum())
     n_c = np.asarray(X.sum(axis=0)).ravel()
-    ok = (labels >= 0) & has_code
-    idx = np.flatnonzero(ok)
-    F = sp.csr_matrix((np.ones(len(idx)), (labels[idx], idx)), shape=(k, n))
+    idx = np.flatnonzero((labels >= 0) & has_code)
     N_f = np.bincount(labels[idx], minlength=k)
-    n_cf = (F @ X).tocoo()
+    n_cf = class_term_counts(X, labels, k).tocoo()  # fields x codes: patents of the field with the code
     fr, fcode, sup = n_cf.row, n_cf.col, n_cf.data
     lift = (sup / np.maximum(N_f[fr], 1)) / (n_c[fcode] / max(N, 1))
     need = np.maximum(2.0, np.ceil(min_support * N_f[fr]))
@@ -781,9 +835,9 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
             raise ValueError(f"no {field} code at level {level} is on {min_count} or more patents")
         node_labels, Q = leiden(A, seed=seed, **lk)
         graph_labels = node_labels
-        col = pd.Index(inc.items).get_indexer(nodes)
-        Xk = sp.csr_matrix(inc.matrix[:, col], dtype=np.float64)
-        prov = _assign_by_codes(Xk, node_labels, occ, min_size)
+        community = np.full(len(inc.items), -1, dtype=np.int64)  # of each code (-1: not a node)
+        community[pd.Index(inc.items).get_indexer(nodes)] = node_labels
+        prov = _assign_communities(_binary_rows(inc.matrix), community, occ, min_size, node_labels)
         eligible = np.asarray(inc.matrix.sum(axis=1)).ravel() > 0
     else:
         if basis == "text":
