@@ -23,6 +23,7 @@ import functools
 import os
 import re
 import unicodedata
+import weakref
 from importlib.resources import files
 
 import numpy as np
@@ -714,19 +715,42 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
+def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame,
+                         documents: np.ndarray | None = None) -> np.ndarray:
     """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
-    number is not counted), from the dictionary codes of the numbers (hash-based ``pd.unique``
-    of the (group, document) pairs, no sort)."""
-    pubs = assignment["publication_number"]
-    if isinstance(pubs.dtype, pd.StringDtype) and pubs.dtype.storage == "pyarrow":
-        doc = _indices(pc.dictionary_encode(_arrow_strings(pubs)))
-    else:
-        doc = pd.factorize(pubs)[0].astype(np.int64)
+    number is not counted), from the codes of the numbers (:func:`_document_codes`, or
+    ``documents`` when given: one per row, -1 for a missing number) by a hash-based
+    ``pd.unique`` of the (group, document) pairs, no sort."""
+    doc = _document_codes(assignment["publication_number"]) if documents is None else documents
     ok = (doc >= 0) & (codes >= 0)
     n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
     pairs = pd.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
     return np.bincount(pairs, minlength=n_groups)
+
+
+#: Codes of Arrow-backed publication number columns, by the ``id`` of their Arrow data (see
+#: :func:`_document_codes`); an entry goes with its column.
+_DOCUMENT_CODES: dict[int, tuple] = {}
+
+
+def _document_codes(pubs: pd.Series) -> np.ndarray:
+    """Integer codes of publication numbers: equal numbers share a code, -1 where missing
+    (read-only int64). An assignment is counted several times (source of evidence, region,
+    applicant) and a corpus need not have unique numbers, so the numbers are hashed
+    (``dictionary_encode``); for an Arrow-backed column this is done once per column's Arrow
+    data (kept by its identity, weakly: a frame selected or copied from the assignment
+    without changing its rows shares that data, a filtered one does not)."""
+    data = getattr(pubs.array, "_pa_array", None) if isinstance(pubs.dtype, pd.StringDtype) else None
+    if not isinstance(data, pa.ChunkedArray):
+        return pd.factorize(pubs)[0].astype(np.int64)
+    key = id(data)
+    kept = _DOCUMENT_CODES.get(key)
+    if kept is not None and kept[0]() is data:
+        return kept[1]
+    codes = _indices(pc.dictionary_encode(data.combine_chunks()))
+    codes.flags.writeable = False
+    _DOCUMENT_CODES[key] = (weakref.ref(data, lambda _, key=key: _DOCUMENT_CODES.pop(key, None)), codes)
+    return codes
 
 
 def _arrow_strings(values: pd.Series) -> pa.Array:
@@ -816,12 +840,16 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
         ``evidence`` (the strongest source among its rows, in :data:`SOURCES` order) and
         ``located`` (bool).
     """
-    a = assignment[(assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()]
-    a = a.assign(_rank=_source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int))
-    g = a.groupby(a["applicant"].astype(str), sort=False)
-    out = pd.DataFrame({"patents": g["weight"].sum(), "documents": g["publication_number"].nunique(),
-                        "_rank": g["_rank"].min()})
-    out.index.name = "applicant"
+    mask = ((assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()).to_numpy(dtype=bool)
+    docs = _document_codes(assignment["publication_number"])[mask]
+    a = assignment[mask]
+    text = a["applicant"].astype(str)
+    app, names = _factorize(text)  # groupby(applicant as text, sort=False), on codes
+    rank = _source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int).to_numpy()
+    out = pd.DataFrame({"patents": a["weight"].groupby(app, sort=False).sum().to_numpy(),
+                        "documents": _documents_per_group(app, len(names), a, documents=docs),
+                        "_rank": pd.Series(rank).groupby(app, sort=False).min().to_numpy()},
+                       index=pd.Index(names, dtype=text.dtype, name="applicant"))
     out = out.reset_index()
     out["evidence"] = [SOURCES[i] if i < len(SOURCES) else "none" for i in out.pop("_rank")]
     out["located"] = out["evidence"].isin(LOCATION_SOURCES)
