@@ -184,3 +184,83 @@ def test_document_codes_kept_per_column_and_released():
 
     gc.collect()
     assert len(geo._DOCUMENT_CODES) == n - 1
+
+
+def test_assign_regions_keeps_document_codes_of_its_rows():
+    """The codes assign_regions keeps for its publication numbers count as hashing the column does."""
+    table = pa.table({
+        "publication_number": ["US-1-A", "US-1-A", None, "CN-2-B", "US-1-A"],
+        "applicants": [["a", "b"], [], ["c"], None, ["a", "d", "e"]],
+        "applicants_harmonized": [["A", "B"], [], ["C"], None, ["A", "D", "E"]],
+        "applicant_addresses": pa.nulls(5, pa.list_(pa.string())),
+        "applicant_countries": [["US", "CN"], [], None, None, ["DE", "US", "XX"]],
+        "priority_countries": pa.nulls(5, pa.list_(pa.string())),
+        "priority_dates": pa.nulls(5, pa.list_(pa.date32())),
+        "jurisdiction": ["US", "US", "EP", "CN", "US"],
+    })
+    a = geo.assign_regions(table)
+    kept = geo._document_codes(a["publication_number"])
+    fresh = geo._indices(pc.dictionary_encode(pa.array(a["publication_number"])))
+    assert np.array_equal(pd.factorize(kept)[0], pd.factorize(fresh)[0])
+    codes = pd.Categorical(a["region"]).codes.astype(np.int64)
+    assert np.array_equal(geo._documents_per_group(codes, codes.max() + 1, a),
+                          old_documents_per_group(codes, codes.max() + 1, a))
+    pd.testing.assert_frame_equal(geo.source_summary(a), a.attrs["source_summary"])
+
+
+# ------------------------------------------------------------------ positioning: a region's growth per field
+
+from patentnav.report.positioning import _region_growth, _publication_years, GROWTH_WINDOW  # noqa: E402
+
+
+def old_region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int | None, int | None]:
+    """CAGR of the region's documents per field by publication year (as the field table)."""
+    from patentnav.landscape import growth
+
+    if "publication_date" not in corpus.table.column_names:
+        return {}, None, None
+    ra = la[la["region"] == region]
+    ra = ra.assign(year=_publication_years(corpus, ra["_row"].to_numpy())).dropna(subset=["year"])
+    ry = ra.groupby(["field", "year"])["weight"].sum()
+    inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
+    all_years = sorted(inc_by_year)
+    out, start, end = {}, None, None
+    for f in sorted(field_label):
+        cnt = ry.loc[f] if f in ry.index.get_level_values(0) else pd.Series(dtype=float)
+        cdf = pd.DataFrame({"count": [float(cnt.get(y, 0.0)) for y in all_years],
+                            "incomplete": [inc_by_year[y] for y in all_years]}, index=pd.Index(all_years, name="year"))
+        try:
+            g = growth(cdf, window=GROWTH_WINDOW)
+        except (ValueError, ZeroDivisionError):
+            out[f] = None
+            continue
+        out[f], start, end = g.cagr, g.start, g.end
+    return out, start, end
+
+
+
+
+def _growth_inputs(rng, n_docs: int, with_nat: bool):
+    import datetime as dt
+
+    dates = [None if with_nat and rng.random() < 0.2 else dt.date(int(rng.integers(2005, 2024)), 6, 1) for _ in range(n_docs)]
+    corpus = _corpus(publication_date=pa.array(dates, pa.date32()))
+    m = n_docs * 2
+    la = pd.DataFrame({"region": rng.choice(["US", "CN"], m), "applicant": ["x"] * m, "weight": rng.random(m).round(2),
+                       "field": rng.integers(0, 6, m).astype(float), "_row": rng.integers(-1 if with_nat else 0, n_docs, m)})
+    years = np.arange(2004, 2025)
+    yearly = pd.DataFrame({"year": years, "incomplete": years >= 2023})
+    return corpus, la, yearly
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_region_growth_as_before(seed):
+    rng = np.random.default_rng(seed)
+    corpus, la, yearly = _growth_inputs(rng, [1, 5, 40, 300, 300, 60][seed], with_nat=seed % 2 == 1)
+    labels = {f: f"field {f}" for f in range(8)}  # fields 6 and 7 without documents
+    for region in ("US", "CN", "XX"):
+        assert repr(_region_growth(corpus, la, yearly, labels, region)) == repr(old_region_growth(corpus, la, yearly, labels, region))
+    la_int = la.assign(field=la["field"].astype(np.int64))
+    assert repr(_region_growth(corpus, la_int, yearly, labels, "US")) == repr(old_region_growth(corpus, la_int, yearly, labels, "US"))
+    empty = la.iloc[:0]
+    assert repr(_region_growth(corpus, empty, yearly, labels, "US")) == repr(old_region_growth(corpus, empty, yearly, labels, "US"))

@@ -660,6 +660,8 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
         "weight": weight,
         "source_of_evidence": pd.Categorical.from_codes(source, categories=list(SOURCES)),
     })
+    # the numbers' codes, hashed per document rather than per applicant row
+    _keep_document_codes(out["publication_number"], _indices(pc.dictionary_encode(pubs))[parent])
     out.attrs["level"] = level
     out.attrs["source_summary"] = source_summary(out)
     return out
@@ -740,16 +742,29 @@ def _document_codes(pubs: pd.Series) -> np.ndarray:
     (``dictionary_encode``); for an Arrow-backed column this is done once per column's Arrow
     data (kept by its identity, weakly: a frame selected or copied from the assignment
     without changing its rows shares that data, a filtered one does not)."""
-    data = getattr(pubs.array, "_pa_array", None) if isinstance(pubs.dtype, pd.StringDtype) else None
-    if not isinstance(data, pa.ChunkedArray):
+    data = _arrow_data(pubs)
+    if data is None:
         return pd.factorize(pubs)[0].astype(np.int64)
-    key = id(data)
-    kept = _DOCUMENT_CODES.get(key)
+    kept = _DOCUMENT_CODES.get(id(data))
     if kept is not None and kept[0]() is data:
         return kept[1]
-    codes = _indices(pc.dictionary_encode(data.combine_chunks()))
+    return _keep_document_codes(pubs, _indices(pc.dictionary_encode(data.combine_chunks())))
+
+
+def _arrow_data(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow data of an Arrow-backed string column (None for any other column)."""
+    data = getattr(values.array, "_pa_array", None) if isinstance(values.dtype, pd.StringDtype) else None
+    return data if isinstance(data, pa.ChunkedArray) else None
+
+
+def _keep_document_codes(pubs: pd.Series, codes: np.ndarray) -> np.ndarray:
+    """Keep ``codes`` (read-only) as the :func:`_document_codes` of the column ``pubs`` while
+    its Arrow data lives (not kept for another kind of column)."""
     codes.flags.writeable = False
-    _DOCUMENT_CODES[key] = (weakref.ref(data, lambda _, key=key: _DOCUMENT_CODES.pop(key, None)), codes)
+    data = _arrow_data(pubs)
+    if data is not None:
+        key = id(data)
+        _DOCUMENT_CODES[key] = (weakref.ref(data, lambda _, key=key: _DOCUMENT_CODES.pop(key, None)), codes)
     return codes
 
 
