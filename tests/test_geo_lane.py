@@ -264,3 +264,19 @@ def test_region_growth_as_before(seed):
     assert repr(_region_growth(corpus, la_int, yearly, labels, "US")) == repr(old_region_growth(corpus, la_int, yearly, labels, "US"))
     empty = la.iloc[:0]
     assert repr(_region_growth(corpus, empty, yearly, labels, "US")) == repr(old_region_growth(corpus, empty, yearly, labels, "US"))
+
+
+def test_first_pairs_any_order():
+    """The first occurrence of each (parent, value) pair, whatever the order of the parents."""
+    from patentnav._arrow import dedupe_pairs
+    from patentnav.report.regional import _first_pairs
+
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 500):
+        parent = rng.integers(0, 20, n)
+        values = pa.array([None if rng.random() < 0.1 else f"v{i}" for i in rng.integers(0, 6, n)], pa.string())
+        for p in (parent, np.sort(parent)):
+            want = dedupe_pairs(pa.table({"p": pa.array(p, pa.int64()), "c": values}))
+            mask = _first_pairs(p.astype(np.int64), values)
+            assert p[mask].tolist() == want["p"].to_pylist()
+            assert values.filter(pa.array(mask)).to_pylist() == want["c"].to_pylist()

@@ -857,7 +857,7 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
     """
     mask = ((assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()).to_numpy(dtype=bool)
     docs = _document_codes(assignment["publication_number"])[mask]
-    a = assignment[mask]
+    a = assignment[["applicant", "weight", "source_of_evidence"]][mask]  # (no other column copied)
     text = a["applicant"].astype(str)
     app, names = _factorize(text)  # groupby(applicant as text, sort=False), on codes
     rank = _source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int).to_numpy()
@@ -866,7 +866,8 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
                         "_rank": pd.Series(rank).groupby(app, sort=False).min().to_numpy()},
                        index=pd.Index(names, dtype=text.dtype, name="applicant"))
     out = out.reset_index()
-    out["evidence"] = [SOURCES[i] if i < len(SOURCES) else "none" for i in out.pop("_rank")]
+    evidence = np.asarray(list(SOURCES) + ["none"], dtype=object)[np.minimum(out.pop("_rank").to_numpy(), len(SOURCES))]
+    out["evidence"] = pd.array(evidence, dtype="str") if len(evidence) else []
     out["located"] = out["evidence"].isin(LOCATION_SOURCES)
     out["documents"] = out["documents"].astype(np.int64)
     return out.sort_values(["patents", "applicant"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -75,13 +75,19 @@ def long_values(corpus, column: str, name: str, rows=None) -> pd.DataFrame:
 def _first_pairs(parent: np.ndarray, values: pa.Array) -> np.ndarray:
     """Mask of the first occurrence of each (``parent``, value) pair, a null value being one
     value (what :func:`patentnav._arrow.dedupe_pairs` keeps, in the same order): the values
-    as dictionary codes, the pairs as one int64 key, hashed (``pandas.Index.duplicated``)."""
+    as dictionary codes, the pairs as one int64 key; a stable sort of the keys puts each
+    key's first occurrence first (fast here: the parents ascend, so the keys come nearly
+    sorted)."""
     if not len(values):
         return np.zeros(0, dtype=bool)
     enc = pc.dictionary_encode(values, null_encoding="encode")
     code = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     key = parent * np.int64(len(enc.dictionary)) + code
-    return ~pd.Index(key).duplicated(keep="first")
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.zeros(len(key), dtype=bool)
+    first[order[np.r_[True, ordered[1:] != ordered[:-1]]]] = True
+    return first
 
 
 def value_prefix_rows(corpus, column: str, width: int):
