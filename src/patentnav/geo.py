@@ -721,13 +721,16 @@ def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFr
                          documents: np.ndarray | None = None) -> np.ndarray:
     """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
     number is not counted), from the codes of the numbers (:func:`_document_codes`, or
-    ``documents`` when given: one per row, -1 for a missing number) by a hash-based
-    ``pd.unique`` of the (group, document) pairs, no sort."""
+    ``documents`` when given: one per row, -1 for a missing number; ``codes`` below
+    ``n_groups``): the distinct (document, group) pairs as one int64 key each, found by a
+    stable sort (fast on an assignment: its documents come in order, so the keys come
+    nearly sorted)."""
     doc = _document_codes(assignment["publication_number"]) if documents is None else documents
     ok = (doc >= 0) & (codes >= 0)
-    n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
-    pairs = pd.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
-    return np.bincount(pairs, minlength=n_groups)
+    n = max(int(n_groups), 1)
+    keys = np.sort(doc[ok] * n + codes[ok], kind="stable")
+    distinct = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    return np.bincount(distinct % n, minlength=n_groups)
 
 
 #: Codes of Arrow-backed publication number columns, by the ``id`` of their Arrow data (see
