@@ -11,6 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from patentnav import geo
+from patentnav.report.positioning import GROWTH_WINDOW, _publication_years, _region_growth
 from patentnav.report.regional import long_values, value_prefix_rows
 
 
@@ -105,8 +107,6 @@ def test_value_prefix_rows_as_before(label, lists):
 
 
 # ------------------------------------------------------------------ geo: counting documents of an assignment
-
-from patentnav import geo  # noqa: E402
 
 
 def old_documents_per_group(codes, n_groups, assignment):
@@ -210,8 +210,6 @@ def test_assign_regions_keeps_document_codes_of_its_rows():
 
 # ------------------------------------------------------------------ positioning: a region's growth per field
 
-from patentnav.report.positioning import _region_growth, _publication_years, GROWTH_WINDOW  # noqa: E402
-
 
 def old_region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int | None, int | None]:
     """CAGR of the region's documents per field by publication year (as the field table)."""
@@ -236,8 +234,6 @@ def old_region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, in
             continue
         out[f], start, end = g.cagr, g.start, g.end
     return out, start, end
-
-
 
 
 def _growth_inputs(rng, n_docs: int, with_nat: bool):
