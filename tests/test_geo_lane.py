@@ -276,3 +276,32 @@ def test_first_pairs_any_order():
             mask = _first_pairs(p.astype(np.int64), values)
             assert p[mask].tolist() == want["p"].to_pylist()
             assert values.filter(pa.array(mask)).to_pylist() == want["c"].to_pylist()
+
+
+# ------------------------------------------------------------------ context: missing share of a list column
+
+def old_missing_share(table, name: str) -> float:
+    n = table.num_rows
+    if name not in table.column_names:
+        return 1.0
+    col = table[name]
+    if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
+        lens = col.combine_chunks().value_lengths().to_numpy(zero_copy_only=False)
+        return float(np.mean(np.nan_to_num(lens.astype(float), nan=0.0) == 0)) if n else 0.0
+    share = float(col.null_count) / n if n else 0.0
+    if share < 1 and pd.api.types.is_string_dtype(col.type.to_pandas_dtype()):
+        vals = col.to_pandas()
+        share = float((vals.isna() | (vals.astype(str).str.strip() == "")).mean())
+    return share
+
+
+def test_missing_share_of_list_columns_as_before():
+    from patentnav.report.context import _missing_share
+
+    rng = np.random.default_rng(11)
+    cases = [pa.chunked_array([_lists(rng, 30), _lists(rng, 0), _lists(rng, 12)]), pa.chunked_array([_lists(rng, 1)]),
+             pa.chunked_array([], pa.list_(pa.string())), pa.chunked_array([pa.array([None, None], pa.list_(pa.string()))]),
+             pa.chunked_array([pa.array([[], ["x"]], pa.large_list(pa.string()))])]
+    for col in cases:
+        t = pa.table({"c": col})
+        assert _missing_share(t, "c") == old_missing_share(t, "c")
