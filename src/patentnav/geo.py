@@ -23,6 +23,7 @@ import functools
 import os
 import re
 import unicodedata
+import weakref
 from importlib.resources import files
 
 import numpy as np
@@ -659,6 +660,8 @@ def assign_regions(corpus, level: str = "country", firms=None, fallback: str | N
         "weight": weight,
         "source_of_evidence": pd.Categorical.from_codes(source, categories=list(SOURCES)),
     })
+    # the numbers' codes, hashed per document rather than per applicant row
+    _keep_document_codes(out["publication_number"], _indices(pc.dictionary_encode(pubs))[parent])
     out.attrs["level"] = level
     out.attrs["source_summary"] = source_summary(out)
     return out
@@ -714,19 +717,58 @@ def source_summary(assignment: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame) -> np.ndarray:
+def _documents_per_group(codes: np.ndarray, n_groups: int, assignment: pd.DataFrame,
+                         documents: np.ndarray | None = None) -> np.ndarray:
     """Distinct publication numbers per group code (as ``groupby(...).nunique()``: a missing
-    number is not counted), from the dictionary codes of the numbers (hash-based ``pd.unique``
-    of the (group, document) pairs, no sort)."""
-    pubs = assignment["publication_number"]
-    if isinstance(pubs.dtype, pd.StringDtype) and pubs.dtype.storage == "pyarrow":
-        doc = _indices(pc.dictionary_encode(_arrow_strings(pubs)))
-    else:
-        doc = pd.factorize(pubs)[0].astype(np.int64)
+    number is not counted), from the codes of the numbers (:func:`_document_codes`, or
+    ``documents`` when given: one per row, -1 for a missing number; ``codes`` below
+    ``n_groups``): the distinct (document, group) pairs as one int64 key each, found by a
+    stable sort (fast on an assignment: its documents come in order, so the keys come
+    nearly sorted)."""
+    doc = _document_codes(assignment["publication_number"]) if documents is None else documents
     ok = (doc >= 0) & (codes >= 0)
-    n_docs = max(int(doc.max()) + 1, 1) if len(doc) else 1
-    pairs = pd.unique(codes[ok] * n_docs + doc[ok]) // n_docs  # the group of each distinct (group, document)
-    return np.bincount(pairs, minlength=n_groups)
+    n = max(int(n_groups), 1)
+    keys = np.sort(doc[ok] * n + codes[ok], kind="stable")
+    distinct = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    return np.bincount(distinct % n, minlength=n_groups)
+
+
+#: Codes of Arrow-backed publication number columns, by the ``id`` of their Arrow data (see
+#: :func:`_document_codes`); an entry goes with its column.
+_DOCUMENT_CODES: dict[int, tuple] = {}
+
+
+def _document_codes(pubs: pd.Series) -> np.ndarray:
+    """Integer codes of publication numbers: equal numbers share a code, -1 where missing
+    (read-only int64). An assignment is counted several times (source of evidence, region,
+    applicant) and a corpus need not have unique numbers, so the numbers are hashed
+    (``dictionary_encode``); for an Arrow-backed column this is done once per column's Arrow
+    data (kept by its identity, weakly: a frame selected or copied from the assignment
+    without changing its rows shares that data, a filtered one does not)."""
+    data = _arrow_data(pubs)
+    if data is None:
+        return pd.factorize(pubs)[0].astype(np.int64)
+    kept = _DOCUMENT_CODES.get(id(data))
+    if kept is not None and kept[0]() is data:
+        return kept[1]
+    return _keep_document_codes(pubs, _indices(pc.dictionary_encode(data.combine_chunks())))
+
+
+def _arrow_data(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow data of an Arrow-backed string column (None for any other column)."""
+    data = getattr(values.array, "_pa_array", None) if isinstance(values.dtype, pd.StringDtype) else None
+    return data if isinstance(data, pa.ChunkedArray) else None
+
+
+def _keep_document_codes(pubs: pd.Series, codes: np.ndarray) -> np.ndarray:
+    """Keep ``codes`` (read-only) as the :func:`_document_codes` of the column ``pubs`` while
+    its Arrow data lives (not kept for another kind of column)."""
+    codes.flags.writeable = False
+    data = _arrow_data(pubs)
+    if data is not None:
+        key = id(data)
+        _DOCUMENT_CODES[key] = (weakref.ref(data, lambda _, key=key: _DOCUMENT_CODES.pop(key, None)), codes)
+    return codes
 
 
 def _arrow_strings(values: pd.Series) -> pa.Array:
@@ -816,14 +858,19 @@ def applicant_evidence(assignment: pd.DataFrame, region: str) -> pd.DataFrame:
         ``evidence`` (the strongest source among its rows, in :data:`SOURCES` order) and
         ``located`` (bool).
     """
-    a = assignment[(assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()]
-    a = a.assign(_rank=_source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int))
-    g = a.groupby(a["applicant"].astype(str), sort=False)
-    out = pd.DataFrame({"patents": g["weight"].sum(), "documents": g["publication_number"].nunique(),
-                        "_rank": g["_rank"].min()})
-    out.index.name = "applicant"
+    mask = ((assignment["region"].astype(str) == str(region)) & assignment["applicant"].notna()).to_numpy(dtype=bool)
+    docs = _document_codes(assignment["publication_number"])[mask]
+    a = assignment[["applicant", "weight", "source_of_evidence"]][mask]  # (no other column copied)
+    text = a["applicant"].astype(str)
+    app, names = _factorize(text)  # groupby(applicant as text, sort=False), on codes
+    rank = _source_rank(a["source_of_evidence"]).fillna(len(SOURCES)).astype(int).to_numpy()
+    out = pd.DataFrame({"patents": a["weight"].groupby(app, sort=False).sum().to_numpy(),
+                        "documents": _documents_per_group(app, len(names), a, documents=docs),
+                        "_rank": pd.Series(rank).groupby(app, sort=False).min().to_numpy()},
+                       index=pd.Index(names, dtype=text.dtype, name="applicant"))
     out = out.reset_index()
-    out["evidence"] = [SOURCES[i] if i < len(SOURCES) else "none" for i in out.pop("_rank")]
+    evidence = np.asarray(list(SOURCES) + ["none"], dtype=object)[np.minimum(out.pop("_rank").to_numpy(), len(SOURCES))]
+    out["evidence"] = pd.array(evidence, dtype="str") if len(evidence) else []
     out["located"] = out["evidence"].isin(LOCATION_SOURCES)
     out["documents"] = out["documents"].astype(np.int64)
     return out.sort_values(["patents", "applicant"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -373,13 +373,14 @@ _TRIM = None
 def _missing_share(table, name: str) -> float:
     """Share of rows where ``name`` is null, empty (lists) or blank (strings)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     n = table.num_rows
     if name not in table.column_names:
         return 1.0
     col = table[name]
     if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
-        lens = col.combine_chunks().value_lengths().to_numpy(zero_copy_only=False)
+        lens = pc.list_value_length(col).to_numpy()  # per chunk: the column is not copied whole
         return float(np.mean(np.nan_to_num(lens.astype(float), nan=0.0) == 0)) if n else 0.0
     share = float(col.null_count) / n if n else 0.0
     if share < 1 and pd.api.types.is_string_dtype(col.type.to_pandas_dtype()):

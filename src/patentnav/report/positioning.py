@@ -117,11 +117,11 @@ def _region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int |
     ry = ra.groupby(["field", "year"])["weight"].sum()
     inc_by_year = dict(zip(yearly["year"].astype(int), yearly["incomplete"].astype(bool)))
     all_years = sorted(inc_by_year)
+    incomplete = [inc_by_year[y] for y in all_years]
+    per_year = _field_year_counts(ry, all_years)
     out, start, end = {}, None, None
     for f in sorted(field_label):
-        cnt = ry.loc[f] if f in ry.index.get_level_values(0) else pd.Series(dtype=float)
-        cdf = pd.DataFrame({"count": [float(cnt.get(y, 0.0)) for y in all_years],
-                            "incomplete": [inc_by_year[y] for y in all_years]}, index=pd.Index(all_years, name="year"))
+        cdf = pd.DataFrame({"count": per_year(f), "incomplete": incomplete}, index=pd.Index(all_years, name="year"))
         try:
             g = growth(cdf, window=GROWTH_WINDOW)
         except (ValueError, ZeroDivisionError):
@@ -129,6 +129,24 @@ def _region_growth(corpus, la, yearly, field_label, region) -> tuple[dict, int |
             continue
         out[f], start, end = g.cagr, g.start, g.end
     return out, start, end
+
+
+def _field_year_counts(ry: pd.Series, years: list[int]):
+    """A function ``field -> counts``: the sums ``ry`` (indexed by field, year) of the field in
+    each of ``years`` (0.0 where none; as float64), from one field x year table (``unstack``)
+    instead of a lookup per field and year."""
+    wide = ry.unstack("year", fill_value=0.0) if len(ry) else pd.DataFrame(index=pd.Index([], name="field"))
+    wide = wide.reindex(columns=pd.Index(years, dtype=np.float64 if wide.columns.dtype.kind == "f" else None),
+                        fill_value=0.0)
+    values = wide.to_numpy(dtype=np.float64)
+    row = {f: i for i, f in enumerate(wide.index.tolist())}
+    zeros = np.zeros(len(years), dtype=np.float64)
+
+    def counts(field) -> np.ndarray:
+        i = row.get(field)
+        return zeros.copy() if i is None else values[i].copy()
+
+    return counts
 
 
 def _publication_years(corpus, rows: np.ndarray) -> np.ndarray:

@@ -42,14 +42,13 @@ def long_values(corpus, column: str, name: str, rows=None) -> pd.DataFrame:
     """(row, value) pairs of a list column (values stripped, blanks and duplicates dropped).
 
     In Arrow: whitespace trimmed (``utf8_trim_whitespace``, what pandas' ``str.strip``
-    does on Arrow strings), pairs de-duplicated keeping the first (:func:`dedupe_pairs`), the
-    values handed to pandas as Arrow-backed strings (no Python string per value).
+    does on Arrow strings), pairs de-duplicated keeping the first (:func:`_first_pairs`, on
+    integer codes), the values handed to pandas as Arrow-backed strings (no Python string
+    per value).
 
     ``rows`` (ascending row numbers): only the pairs of those rows, as the full table
     filtered to them (same order), without making the full table.
     """
-    from .._arrow import dedupe_pairs
-
     if column not in corpus.table.column_names:
         return pd.DataFrame({"row": np.zeros(0, np.int64), name: np.zeros(0, object)})
     lists = corpus.table[column].combine_chunks()
@@ -65,26 +64,53 @@ def long_values(corpus, column: str, name: str, rows=None) -> pd.DataFrame:
         out = pd.DataFrame({"row": at if row_of is None else row_of[at], name: values.to_numpy()})
         return out[(out[name] != "") & (out[name] != "None")].drop_duplicates().reset_index(drop=True)
     vals = pc.utf8_trim_whitespace(flat)
-    t = pa.table({"p": pc.list_parent_indices(lists).cast(pa.int64()), "c": vals})
-    t = dedupe_pairs(t.filter(pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), True)))
-    at = t["p"].to_numpy()
-    return pd.DataFrame({"row": at if row_of is None else row_of[at], name: t["c"].to_pandas()})
+    keep = pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), True)
+    parent = pc.list_parent_indices(lists).filter(keep).to_numpy().astype(np.int64)
+    vals = vals.filter(keep)
+    first = _first_pairs(parent, vals)
+    at = parent[first]
+    return pd.DataFrame({"row": at if row_of is None else row_of[at], name: vals.filter(pa.array(first)).to_pandas()})
+
+
+def _first_pairs(parent: np.ndarray, values: pa.Array) -> np.ndarray:
+    """Mask of the first occurrence of each (``parent``, value) pair, a null value being one
+    value (what :func:`patentnav._arrow.dedupe_pairs` keeps, in the same order): the values
+    as dictionary codes, the pairs as one int64 key; a stable sort of the keys puts each
+    key's first occurrence first (fast here: the parents ascend, so the keys come nearly
+    sorted)."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    enc = pc.dictionary_encode(values, null_encoding="encode")
+    code = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    key = parent * np.int64(len(enc.dictionary)) + code
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.zeros(len(key), dtype=bool)
+    first[order[np.r_[True, ordered[1:] != ordered[:-1]]]] = True
+    return first
 
 
 def value_prefix_rows(corpus, column: str, width: int):
     """A function ``prefix -> rows``: the rows whose list column ``column`` holds a value
     (stripped, not blank) starting with ``prefix`` of ``width`` characters (an IPC subclass:
     ``width=4``), as the rows of :func:`long_values` whose value cut to ``width`` is the
-    prefix, without making the long table (ascending, each row once)."""
+    prefix, without making the long table (ascending, each row once).
+
+    The values are dictionary-encoded once; trimming and cutting run on the distinct values,
+    and a prefix is matched on the codes."""
     lists = corpus.table[column].combine_chunks()
-    vals = pc.utf8_trim_whitespace(pc.list_flatten(lists).cast(pa.string()))
+    enc = pc.dictionary_encode(pc.list_flatten(lists).cast(pa.string()))
+    vals = pc.utf8_trim_whitespace(enc.dictionary)
     keep = pc.fill_null(pc.and_(pc.not_equal(vals, ""), pc.not_equal(vals, "None")), False)
-    parent = pc.list_parent_indices(lists).filter(keep)
-    cut = pc.utf8_slice_codeunits(vals.filter(keep), 0, width)
+    keep = np.append(np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool), False)  # code -1 (null): never
+    cut = pc.utf8_slice_codeunits(vals, 0, width)
+    code = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    parent = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
 
     def rows(prefix) -> np.ndarray:
-        hit = pc.fill_null(pc.equal(cut, str(prefix)), False)
-        return np.unique(parent.filter(hit).to_numpy().astype(np.int64))
+        hit = np.append(np.asarray(pc.fill_null(pc.equal(cut, str(prefix)), False).to_numpy(zero_copy_only=False),
+                                   dtype=bool), False) & keep
+        return np.unique(parent[hit[code]])
 
     return rows
 
