@@ -4,7 +4,7 @@
   ``pa.nulls``); :func:`~patentnav.model.corpus.conform` against its former definition;
 - ``read(..., columns=)`` reads every row, keeps the named columns as read whole, leaves the
   others empty;
-- the landscape report lets ``cited_publications`` of its own corpus go after main_path, never
+- the landscape report lets ``cited_publications`` and ``title`` of its own corpus go after main_path, never
   the caller's corpus, and a report built from a corpus read with :func:`landscape_columns`
   equals the one built from the corpus read whole.
 """
@@ -196,14 +196,14 @@ def test_landscape_columns_and_release(synthetic_parquet):
 
     def release(self, step):
         real(self, step)
-        seen[step] = is_empty_column(self.corpus.table["cited_publications"])
+        seen[step] = [is_empty_column(self.corpus.table[c]) for c in ("cited_publications", "title")]
 
     context.LandscapeContext.release = release
     try:
         a = _report(whole)
     finally:
         context.LandscapeContext.release = real
-    assert seen["key_patents"] is False and seen["main_path"] is True  # let go after main_path only
+    assert seen["key_patents"] == [False, False] and seen["main_path"] == [True, True]  # let go after main_path
     assert whole.table["cited_publications"].equals(before) and not is_empty_column(before)
     assert _report(whole) == a  # the caller's corpus again: the same report
     some = read(synthetic_parquet, columns=landscape_columns())
@@ -217,9 +217,25 @@ def test_context_without_own_corpus_keeps_columns(synthetic_parquet):
     from patentnav.report.context import LandscapeContext
 
     c = read(synthetic_parquet)
-    ctx = LandscapeContext(corpus=c, region="US")
+    ctx = LandscapeContext(corpus=c, region="US", release_memory=True)
     ctx.release("main_path")
     assert not is_empty_column(c.table["cited_publications"])
+
+
+def test_columns_kept_outside_the_section_loop(synthetic_parquet):
+    """Without release_memory (a context used step by step, out of the report's order) the
+    context's own corpus keeps its columns: a released value is made again identically."""
+    from patentnav.io import read
+    from patentnav.report.context import landscape_context
+
+    ctx = landscape_context(read(synthetic_parquet), region="US", lang="en")
+    docs = ctx.documents
+    ctx.release("main_path")
+    assert not is_empty_column(ctx.corpus.table["cited_publications"])
+    assert ctx.documents is not docs and ctx.documents.equals(docs)
+    ctx.release_memory = True
+    ctx.release("main_path")
+    assert is_empty_column(ctx.corpus.table["cited_publications"]) and is_empty_column(ctx.corpus.table["title"])
 
 
 def test_release_columns():

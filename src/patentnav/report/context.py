@@ -39,7 +39,9 @@ the citation graph) after main_path, and after gaps every shared entry (the inci
 applicant incidence, publication numbers and row index: gaps is their last reader).
 Releasing drops references only: a released value read again is computed again,
 identically (tests/test_report_release.py checks that, and that a report computes each of
-them once, i.e. that no step reads one after its release). Between steps the freed memory
+them once, i.e. that no step reads one after its release). Columns of the context's own
+corpus (``cited_publications`` and ``title`` after main_path) are emptied in the report's
+section loop only (``release_memory``): no later step reads them (tests/test_cols.py). Between steps the freed memory
 is handed back to the operating system (:func:`return_memory`), and inside the report Arrow
 allocates from the C library's malloc (:func:`memory_returning_pool`): the resident set
 falls, not only the live heap.
@@ -93,7 +95,7 @@ def landscape_columns() -> list[str]:
 RELEASE_AFTER: dict[str, dict[str, tuple]] = {
     "fields": {"engine": (("incidence", "ipc", "main_group"), ("code_counts", "ipc", "main_group"))},
     "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",),
-                  "columns": ("cited_publications",)},
+                  "columns": ("cited_publications", "title")},
     "positioning": {"values": ("technology_fields", "fields")},
     "quality": {"values": ("quality_table", "document_quality")},
     "gaps": {"values": ("status", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
@@ -192,7 +194,7 @@ class LandscapeContext:
             forget(self.corpus)
         elif keys:
             forget(self.corpus, *keys)
-        if what.get("columns") and self._owns_corpus:
+        if what.get("columns") and self._owns_corpus and self.release_memory:  # in the report's section loop only
             self.corpus._release_columns(*what["columns"])
 
     # ------------------------------------------------------------------ shared computations
