@@ -177,12 +177,15 @@ def handle_errors(fn):
 
 
 def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None = None, quiet: bool = False,
-                require_documents: bool = True):
+                require_documents: bool = True, columns=None):
     """Read the given exports (or the bundled sample when none) with a progress bar in bytes
     and rows (with the time left) driven by the readers' position in each file.
 
     ``require_documents``: raise a :class:`~patentnav.i18n.LocalizedError` when the files
     hold no document (a header-only export), for commands an empty corpus makes no sense for.
+    ``columns``: the canonical columns the command reads; the others are not read from the
+    exports, left empty (:func:`patentnav.io.read`). The bundled sample and a corpus folder
+    are read whole.
     """
     from .. import datasets
     from ..io import read
@@ -228,7 +231,7 @@ def load_corpus(paths: Sequence[str], fmt: str | None = None, lang: str | None =
                     bar.update(done["stage"], description=text)
 
         with watching(watch):
-            corpus = read(*paths, format=fmt)
+            corpus = read(*paths, format=fmt, columns=columns)
         bar.update(task, total=done["total"], completed=done["total"])
     if require_documents and len(corpus) == 0:
         raise LocalizedError("err.no_documents", what=", ".join(Path(p).name for p in paths))

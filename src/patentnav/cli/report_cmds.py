@@ -77,7 +77,11 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
         with err_console.status(t("land.step.scope", lang)):
             c = Dataset(corpus[0]).scope(industry=industry, ipc=list(ipc_patterns) or None, query=query)
     else:
-        c = load_corpus(corpus, lang=lang)
+        from ..report.context import landscape_columns
+
+        c = load_corpus(corpus, lang=lang, columns=landscape_columns())
+    held = [c]  # handed over below: the report then holds the only reference and lets its columns go
+    del c
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console, transient=True) as prog:
         task = prog.add_task("report", total=len(_STEPS))
@@ -91,7 +95,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
 
         pngs = _png_export(fmts, lang)  # the Markdown PNGs render while the later sections are built
         try:
-            report = build_landscape_report(c, region=region, industry=industry, ipc=list(ipc_patterns) or None,
+            report = build_landscape_report(held.pop(), region=region, industry=industry, ipc=list(ipc_patterns) or None,
                                             query=query, lang=lang, firms=firm_list, seed=seed, progress=step,
                                             engine=engine, on_section=pngs and (lambda s: pngs.add(s.get("charts") or [])))
         finally:

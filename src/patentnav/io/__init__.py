@@ -70,20 +70,29 @@ def _expand_folders(paths, format: str | None) -> list:
     return out
 
 
-def read_file(path, format: str | None = None, strict: bool = False):
+def read_file(path, format: str | None = None, strict: bool = False, columns=None):
     """One export with its reader (detected unless ``format``): ``(table, report)``, the report's
-    ``per_file`` filled in. :func:`read` and :func:`patentnav.io.dataset.ingest_dataset` use it."""
+    ``per_file`` filled in. :func:`read` and :func:`patentnav.io.dataset.ingest_dataset` use it.
+
+    ``columns``: the canonical columns to keep (None: all); the others are left empty. A
+    reader that can skip columns (Parquet) does not read them, the others' are dropped after."""
     name = format or detect_format(path)
     if name not in READERS:
         raise IngestError.localized("err.unknown_reader", name=str(name), formats=", ".join(READERS))
-    table, r = READERS[name].read(Path(path), strict=strict)
+    fn = READERS[name].read
+    if columns is not None and _takes_columns(fn):
+        table, r = fn(Path(path), strict=strict, columns=columns)
+    else:
+        table, r = fn(Path(path), strict=strict)
+        if columns is not None:
+            table = _keep_columns(table, columns)
     r.per_file = [{"file": str(path), "format": name, "rows_read": r.rows_read, "kept_before_dedupe": r.kept,
                    "rejected": r.n_rejected, "warnings": len(r.warnings)}]
     return table, r
 
 
 def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = False,
-         progress: Callable[[str], Any] | None = None, limits=None):
+         progress: Callable[[str], Any] | None = None, limits=None, columns=None):
     """Read exports into one de-duplicated :class:`~patentnav.Corpus`.
 
     Parameters
@@ -102,6 +111,10 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
         How much one input may hold (decompressed bytes, rows, record length, nesting);
         default: :func:`patentnav.limits.get_limits` (the defaults, or the
         ``PATENTNAV_LIMIT_*`` environment variables). See docs/limits.md.
+    columns : list of str, optional
+        Keep only these canonical columns (and ``publication_number``), the others left empty
+        (nulls, empty lists), as if the exports did not have them: for a caller that knows
+        what it reads (Parquet skips the others' pages). Every row is read and accounted for.
 
     Returns
     -------
@@ -120,10 +133,24 @@ def read(*paths: str | os.PathLike, format: str | None = None, strict: bool = Fa
     from ..limits import using_limits
 
     with using_limits(limits):
-        return _read(paths, format, strict, progress)
+        return _read(paths, format, strict, progress, columns)
 
 
-def _read(paths, format, strict, progress):
+def _takes_columns(fn) -> bool:
+    """Whether a reader accepts ``columns=`` (reads only those)."""
+    import inspect
+
+    return "columns" in inspect.signature(fn).parameters
+
+
+def _keep_columns(table, columns):
+    """``table`` with the canonical columns outside ``columns`` (and ``publication_number``)
+    taken out: :class:`~patentnav.Corpus` adds them back empty."""
+    keep = set(columns) | {"publication_number"}
+    return table.select([c for c in table.column_names if c in keep])
+
+
+def _read(paths, format, strict, progress, columns=None):
     from ..model.corpus import Corpus
 
     from . import progress as _progress
@@ -137,7 +164,7 @@ def _read(paths, format, strict, progress):
         if progress is not None:
             progress(str(p))
         _progress.file(str(p), _size(Path(p)))
-        table, r = read_file(p, format, strict)
+        table, r = read_file(p, format, strict, columns)
         tables.append(table)
         report = report + r
     corpus = Corpus.concat([Corpus(t) for t in tables], deduplicate=False)

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from ..io.report import IngestReport
 from .dedupe import conflicts, deduplicate, group_ids
-from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_table
+from .schema import DATE_FIELDS, LIST_FIELDS, SCHEMA, empty_column, empty_table, is_empty_column
 
 __all__ = ["Corpus", "harmonize_list", "canonical_lists"]
 
@@ -32,7 +32,9 @@ def _missing(v) -> bool:
 
 
 def conform(table: pa.Table) -> pa.Table:
-    """Cast a table to :data:`SCHEMA`: missing columns are added empty, extra ones refused."""
+    """Cast a table to :data:`SCHEMA`: missing columns are added empty, extra ones refused.
+    A missing column, and one that holds nothing (all null, or only empty lists), is made
+    with :func:`~patentnav.model.schema.empty_column`: no memory of its own."""
     extra = [c for c in table.column_names if c not in SCHEMA.names]
     if extra:
         raise ValueError(f"columns not in the patentnav schema: {', '.join(extra)} (see docs/data-model.md)")
@@ -43,12 +45,12 @@ def conform(table: pa.Table) -> pa.Table:
             a = table[f.name]
             if a.type != f.type:
                 a = a.cast(f.type)
-        elif pa.types.is_list(f.type):
-            a = pa.array([[]] * n, f.type)
+            if n and f.nullable and is_empty_column(a):  # all null (or empty lists): stored on shared zeros
+                a = empty_column(f.type, n)
+        elif not f.nullable:
+            raise ValueError(f"required column {f.name!r} is missing")
         else:
-            if not f.nullable:
-                raise ValueError(f"required column {f.name!r} is missing")
-            a = pa.nulls(n, f.type)
+            a = empty_column(f.type, n)
         arrays.append(a)
     out = pa.Table.from_arrays(arrays, schema=SCHEMA.set(0, SCHEMA.field(0).with_nullable(True)))
     if out["publication_number"].null_count:
@@ -363,6 +365,18 @@ class Corpus:
         out.applicant_mapping = m
         out.applicant_links = h.links_
         return out
+
+    def _release_columns(self, *names: str) -> None:
+        """Empty the columns ``names`` in place (:func:`~patentnav.model.schema.empty_column`),
+        to free their memory. Only for the owner of a corpus no one else reads, after the
+        columns' last reader: the landscape report's own (harmonised) corpus
+        (:data:`patentnav.report.context.RELEASE_AFTER`). Every other corpus never changes;
+        what :mod:`patentnav.model.shared` kept from the columns stays as it was computed."""
+        t, n = self._table, self._table.num_rows
+        for name in names:
+            i = t.schema.get_field_index(name)
+            t = t.set_column(i, t.schema.field(i), empty_column(t.schema.field(i).type, n))
+        self._table = t
 
     def select(self, columns: Sequence[str]) -> pa.Table:
         """Some columns as an Arrow table (for export; a Corpus always keeps every column)."""

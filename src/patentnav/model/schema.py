@@ -6,6 +6,9 @@ Every column is documented in ``docs/data-model.md``; the text there and the
 
 from __future__ import annotations
 
+import weakref
+
+import numpy as np
 import pyarrow as pa
 
 __all__ = [
@@ -18,6 +21,8 @@ __all__ = [
     "LEGAL_EVENT",
     "CLAIMS_COVERAGE",
     "empty_table",
+    "empty_column",
+    "is_empty_column",
 ]
 
 LEGAL_EVENT = pa.struct(
@@ -108,3 +113,43 @@ CLAIMS_COVERAGE = ("all", "independent", "first")
 def empty_table() -> pa.Table:
     """A zero-row table with the canonical schema."""
     return SCHEMA.empty_table()
+
+
+_ZEROS: "weakref.ref[np.ndarray] | None" = None  # the zero-filled memory the empty columns share
+
+
+def _zeros(nbytes: int) -> pa.Buffer:
+    """``nbytes`` zero bytes, a slice of one shared zero-filled block (``np.zeros``: calloc,
+    so its pages take no memory until read, and read once for every column on it). The block
+    lives while a column uses it (a weak reference), a larger one is made when needed."""
+    global _ZEROS
+    block = _ZEROS() if _ZEROS is not None else None
+    if block is None or block.nbytes < nbytes:
+        block = np.zeros(max(nbytes, 64), dtype=np.uint8)
+        _ZEROS = weakref.ref(block)
+    return pa.py_buffer(block).slice(0, nbytes)
+
+
+def empty_column(type_: pa.DataType, n: int) -> pa.Array:
+    """``n`` empty values of ``type_``: empty lists for a list type, else nulls (as
+    :func:`patentnav.model.corpus.conform` fills a column a table lacks), built on shared zero
+    bytes (:func:`_zeros`) instead of buffers of their own: a corpus's absent columns cost no
+    memory. Equal to ``pa.array([[]] * n, type_)`` or ``pa.nulls(n, type_)``."""
+    if pa.types.is_list(type_):  # offsets all 0, no validity bitmap: n empty lists
+        return pa.Array.from_buffers(type_, n, [None, _zeros(4 * (n + 1))], null_count=0,
+                                     children=[pa.array([], type_.value_type)])
+    validity = _zeros((n + 7) // 8)
+    if pa.types.is_string(type_):
+        return pa.Array.from_buffers(type_, n, [validity, _zeros(4 * (n + 1)), _zeros(0)], null_count=n)
+    if pa.types.is_integer(type_) or pa.types.is_date(type_):
+        return pa.Array.from_buffers(type_, n, [validity, _zeros(n * type_.bit_width // 8)], null_count=n)
+    return pa.nulls(n, type_)
+
+
+def is_empty_column(col) -> bool:
+    """Whether an (chunked) array holds nothing: all null, or, for a list type, only empty or
+    null lists (no values). Reads lengths and null counts only."""
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    if pa.types.is_list(col.type):  # no values between the first and the last offset
+        return all(len(c) == 0 or c.offsets[len(c)].as_py() == c.offsets[0].as_py() for c in chunks)
+    return col.null_count == len(col)

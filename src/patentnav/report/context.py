@@ -40,7 +40,9 @@ the citation graph) after main_path, and after gaps every shared entry (the inci
 applicant incidence, publication numbers and row index: gaps is their last reader).
 Releasing drops references only: a released value read again is computed again,
 identically (tests/test_report_release.py checks that, and that a report computes each of
-them once, i.e. that no step reads one after its release). Between steps the freed memory
+them once, i.e. that no step reads one after its release). Columns of the context's own
+corpus (``cited_publications`` and ``title`` after main_path) are emptied in the report's
+section loop only (``release_memory``): no later step reads them (tests/test_cols.py). Between steps the freed memory
 is handed back to the operating system (:func:`return_memory`), and inside the report Arrow
 allocates from the C library's malloc (:func:`memory_returning_pool`): the resident set
 falls, not only the live heap.
@@ -64,21 +66,37 @@ import pandas as pd
 
 from ..i18n import LocalizedError
 
-__all__ = ["LandscapeContext", "landscape_context", "FIELD_CHECKS", "RELEASE_AFTER", "return_memory",
-           "memory_returning_pool"]
+__all__ = ["LandscapeContext", "landscape_context", "FIELD_CHECKS", "RELEASE_AFTER", "UNREAD_COLUMNS",
+           "landscape_columns", "return_memory", "memory_returning_pool"]
 
 #: Fields whose absence the report states (share of documents without them, and what it costs).
 FIELD_CHECKS = ("earliest_priority_date", "applicant_addresses", "abstract", "inventors", "ipc",
                 "cited_publications", "legal_status")
 
 
+#: Columns no step of the report reads (nor its scope options): the CLI's ``landscape`` does
+#: not read them from an export (:func:`landscape_columns`). A builder that starts reading
+#: one of them takes it out of this list.
+UNREAD_COLUMNS = ("cpc", "doc_number", "ipc_main", "cited_npl", "extended_family_size", "source_format", "source_id")
+
+
+def landscape_columns() -> list[str]:
+    """The canonical columns the landscape report reads (every column but :data:`UNREAD_COLUMNS`)."""
+    from ..model.schema import SCHEMA
+
+    return [c for c in SCHEMA.names if c not in UNREAD_COLUMNS]
+
+
 #: What each step of the report is the last reader of (see the module docstring): ``values``
 #: are the context's properties, ``engine`` the engine's caches (``aggregates.release(*key)``),
 #: ``shared`` keys of the corpus's shared store (:func:`patentnav.model.shared.forget`; ``"ALL"``:
-#: every entry). :meth:`LandscapeContext.release` drops them when the next step starts.
+#: every entry), ``columns`` columns of the context's own corpus (emptied in place:
+#: :meth:`patentnav.Corpus._release_columns`). :meth:`LandscapeContext.release` drops them
+#: when the next step starts.
 RELEASE_AFTER: dict[str, dict[str, tuple]] = {
     "fields": {"engine": (("incidence", "ipc", "main_group"), ("code_counts", "ipc", "main_group"))},
-    "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",)},
+    "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",),
+                  "columns": ("cited_publications", "title")},
     "positioning": {"values": ("technology_fields", "fields")},
     "quality": {"values": ("quality_table", "document_quality")},
     "gaps": {"values": ("status", "status_codes", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
@@ -133,6 +151,7 @@ class LandscapeContext:
     progress: Callable[[str], None] | None = None
     release_memory: bool = False
     _step: str | None = field(default=None, init=False, repr=False)
+    _owns_corpus: bool = field(default=False, init=False, repr=False)  # corpus made here: columns may be let go
 
     def step(self, name: str) -> None:
         """Report progress: the step ``name`` starts. With ``release_memory`` (the report's
@@ -176,6 +195,8 @@ class LandscapeContext:
             forget(self.corpus)
         elif keys:
             forget(self.corpus, *keys)
+        if what.get("columns") and self._owns_corpus and self.release_memory:  # in the report's section loop only
+            self.corpus._release_columns(*what["columns"])
 
     # ------------------------------------------------------------------ shared computations
     @cached_property
@@ -423,6 +444,7 @@ def landscape_context(corpus, region: str = "CN", industry: str | None = None, i
     if firms:
         ctx.firms, ctx.region = [str(f) for f in firms], "FIRMS"
     ctx.corpus = corpus.harmonize_applicants()
+    ctx._owns_corpus = ctx.corpus is not corpus  # a corpus of its own: its columns may go after their last reader
     if ctx.n == 0:  # an empty input is not the scope's fault
         n_all = ctx.documents_before_scope
         raise LocalizedError("err.empty_corpus") if n_all == 0 else LocalizedError(

@@ -75,6 +75,7 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     with memory_returning_pool():
         ctx = landscape_context(corpus, region=region, industry=industry, ipc=ipc, query=query, lang=lang,
                                 firms=firms, seed=seed, progress=progress, engine=engine)
+        del corpus  # the context has its own: a corpus handed over (the CLI) is freed column by column
         ctx.release_memory = True  # the sections run in order: each computation is let go after its last reader
         built = []
         for _, build in LANDSCAPE_SECTIONS:
