@@ -229,3 +229,101 @@ def test_quality_table_unchanged_on_random_corpora():
             indicators._window_counts, indicators._diversity = saved
         pd.testing.assert_frame_equal(new, old, check_exact=True)
         assert new.attrs == old.attrs
+
+
+# --- main path ------------------------------------------------------------------------------
+
+from patentnav.landscape import mainpath as mp  # noqa: E402
+
+
+def _grouped_oracle(key, kmax):
+    """The former ``_grouped`` (always through scipy's COO -> CSR)."""
+    m = key.size
+    it = mp._index_dtype(max(m, int(kmax) + 1))
+    if m == 0:
+        return np.zeros(0, dtype=it), np.zeros(int(kmax) + 2, dtype=it)
+    a = sp.csr_array((np.ones(m, dtype=np.int8), (key.astype(it, copy=False), np.arange(m, dtype=it))),
+                     shape=(int(kmax) + 1, m))
+    return a.indices, a.indptr
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_grouped_matches_former_definition(seed):
+    rng = np.random.default_rng(seed)
+    for m, kmax in [(0, 0), (0, 5), (1, 0), (1, 7), (50, 3), (1000, 999)]:
+        key = rng.integers(0, kmax + 1, m)
+        for k in (key, np.sort(key), np.sort(key)[::-1].copy(), key.astype(np.int32)):
+            for new, old in zip(mp._grouped(k, kmax), _grouped_oracle(k, kmax)):
+                assert new.dtype == old.dtype and np.array_equal(new, old)
+            assert np.array_equal(mp._grouped(k, kmax)[0], np.argsort(k, kind="stable"))
+
+
+def _measure_oracle(wt, name, s, d):
+    """The former ``_measure``."""
+    i, j = mp._FACTORS[name]
+    k = mp.MEASURES.index(name)
+    fs, bd = np.ascontiguousarray(wt.f[:, i])[s], np.ascontiguousarray(wt.b[:, j])[d]
+    if wt.log:
+        fs += bd
+        fs -= wt.scale[k]
+        return np.exp2(fs, out=fs)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = fs * bd
+    if wt.scale is not None and wt.scale[k] > 0:
+        x = x / wt.scale[k]
+    return x
+
+
+def _max_path_oracle(sweep, w_arcs, n):
+    """The former ``_Sweep.max_path``."""
+    x = np.zeros(n)
+    ws = w_arcs[sweep.perm]
+    for a0, a1, g0, g1 in sweep.segments:
+        v = x[sweep.frm[a0:a1]] + ws[a0:a1]
+        x[sweep.targets[g0:g1]] = np.maximum.reduceat(v, sweep.starts[g0:g1] - a0)
+    return x
+
+
+def _random_dag(seed, n, m):
+    rng = np.random.default_rng(seed)
+    s = rng.integers(0, max(n, 1), m)
+    d = rng.integers(0, max(n, 1), m)
+    return mp.citation_dag(np.minimum(s, d), np.maximum(s, d), n)  # i < j: acyclic once self-loops go
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_measure_max_path_and_global_path_match_former_definitions(seed, monkeypatch):
+    n, m = [(1, 0), (2, 1), (30, 80), (300, 3000), (2000, 2_500_000 // 1000), (400, 20_000)][seed]
+    dag = _random_dag(seed, n, m)
+    rng = np.random.default_rng(seed)
+    for log in (False, True):
+        f, b = (rng.random((dag.n, 2)) * (10 if log else 1e3) for _ in range(2))
+        for scale in (None, np.array([3.0, 0.0, 7.5])):
+            wt = mp._Weights(f, b, log, scale if not log else [1.5, 2.0, 0.5], {})
+            for name in mp.MEASURES:
+                new, old = mp._measure(wt, name, dag.src, dag.dst), _measure_oracle(wt, name, dag.src, dag.dst)
+                assert np.array_equal(_bits(new), _bits(old))
+    w = rng.random(dag.m) * 10
+    for direction in ("forward", "backward"):
+        sw = dag._sweep(direction)
+        assert np.array_equal(_bits(sw.max_path(w, dag.n)), _bits(_max_path_oracle(sw, w, dag.n)))
+    # the whole global search, with the former pieces patched in
+    new = mp.global_main_path(mp.citation_dag(dag.src, dag.dst, dag.n))
+    monkeypatch.setattr(mp, "_measure", _measure_oracle)
+    monkeypatch.setattr(mp._Sweep, "max_path", _max_path_oracle)
+    monkeypatch.setattr(mp, "_combine_gathered", lambda op, x, v, idx: op(x, v[idx], out=x))
+    old = mp.global_main_path(mp.citation_dag(dag.src, dag.dst, dag.n))
+    pd.testing.assert_frame_equal(new.arcs, old.arcs, check_exact=True)
+    assert new.path_weight == old.path_weight
+
+
+def test_combine_gathered_blocks():
+    rng = np.random.default_rng(3)
+    v = rng.random(50)
+    idx = rng.integers(0, 50, 1000)
+    for op in (np.add, np.multiply):
+        x = rng.random(1000)
+        expected = op(x, v[idx])
+        got = mp._combine_gathered(op, x.copy(), v, idx, chunk=7)
+        assert np.array_equal(_bits(got), _bits(expected))
+    assert mp._combine_gathered(np.add, np.zeros(0), v, np.zeros(0, np.int64)).size == 0

@@ -372,15 +372,15 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     ok = valid & ~blank[code]
     del valid
     # distinct references per citing document, sorted by code
-    kept = np.zeros(len(ok) + 1, dtype=np.int64)
-    np.cumsum(ok, out=kept[1:])
-    indptr, ref_code = _distinct_in_rows(np.concatenate([[0], kept[ends]]).astype(it), code[ok], width)
+    kept = np.zeros(len(ok) + 1, dtype=it)  # it: the references counted fit
+    np.cumsum(ok, dtype=it, out=kept[1:])
+    indptr, ref_code = _distinct_in_rows(np.concatenate([np.zeros(1, it), kept[ends]]), code[ok], width)
     del ends, kept, code, ok, blank
     # kind-less keys: of the numbers (first n codes) and of the other references
     key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
     del rest
     exact = ref_code < n
-    pair_ref = np.flatnonzero(exact).astype(it)
+    pair_ref = np.arange(len(ref_code), dtype=it)[exact]  # np.flatnonzero, without its int64 copy
     pair_tgt = ref_code[exact]
     n_exact = len(pair_ref)
     n_kindless = n_ambiguous = 0
@@ -390,7 +390,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
         pub_key = key_of[:n]
         n_keys = int(key_of.max()) + 1
         order, start = _grouped(pub_key, n_keys - 1)
-        rest_ref = np.flatnonzero(~exact).astype(it)
+        rest_ref = np.arange(len(ref_code), dtype=it)[~exact]
         k = key_of[ref_code[rest_ref]]
         lo = start[k]
         cnt = start[k + 1] - lo
