@@ -72,6 +72,7 @@ def _same_csr(a: sp.csr_matrix, b: sp.csr_matrix) -> None:
 def test_matrix_matches_former_definition(seed):
     g = citation_graph(random_corpus(seed, n=[0, 1, 2, 50, 300, 300][seed]))
     _same_csr(g.matrix, _matrix_oracle(g))
+    _same_csr(g._csr(np.float64), _matrix_oracle(g).astype(np.float64))  # what quality_indicators takes
     fam = g.to_families(np.array([p.split("-")[1] for p in g.nodes], dtype=object))
     _same_csr(fam.matrix, _matrix_oracle(fam))
 

@@ -367,7 +367,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     notes["patent_scope"] = (f"patent_scope: IPC codes for {_COUNT.format(k=k, n=n)}; null where none is given" if k
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
-    a = graph.matrix
+    a = graph._csr(np.float64)  # graph.matrix with the float values the products take
     frac = _fractional_classes(x)
     skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
     for name, linked in (("generality", "citing"), ("originality", "cited")):
