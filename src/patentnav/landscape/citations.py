@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .incidence import incidence
-from .mainpath import _grouped, _index_dtype
+from .mainpath import _grouped, _index_dtype, _strictly_increasing
 
 __all__ = [
     "CitationGraph",
@@ -126,7 +126,19 @@ class CitationGraph:
     @property
     def matrix(self) -> sp.csr_matrix:
         """``n x n`` CSR matrix, ``A[cited, citing] = 1`` (int32)."""
-        return sp.csr_matrix((np.ones(len(self.src), dtype=np.int32), (self.src, self.dst)), shape=(self.n, self.n))
+        return self._csr(np.int32)
+
+    def _csr(self, dtype) -> sp.csr_matrix:
+        """:attr:`matrix` with ``dtype`` values. Arcs sorted by (src, dst) without repeats (as
+        :func:`citation_graph` makes them) are the CSR arrays already: ``indptr`` is the cumulated
+        out-degree and ``indices`` is ``dst``, with no COO -> CSR sort; other arcs go through COO."""
+        ones = np.ones(len(self.src), dtype=dtype)
+        if not _strictly_increasing(self.src, self.dst):
+            return sp.csr_matrix((ones, (self.src, self.dst)), shape=(self.n, self.n))
+        it = _index_dtype(max(self.n, len(self.src)) + 1)
+        indptr = np.zeros(self.n + 1, dtype=it)
+        np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
+        return sp.csr_matrix((ones, self.dst.astype(it, copy=False), indptr), shape=(self.n, self.n))
 
     def in_corpus_forward(self) -> np.ndarray:
         """In-corpus citing nodes per node (all dates): row sums of :attr:`matrix`."""
@@ -360,15 +372,15 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     ok = valid & ~blank[code]
     del valid
     # distinct references per citing document, sorted by code
-    kept = np.zeros(len(ok) + 1, dtype=np.int64)
-    np.cumsum(ok, out=kept[1:])
-    indptr, ref_code = _distinct_in_rows(np.concatenate([[0], kept[ends]]).astype(it), code[ok], width)
+    kept = np.zeros(len(ok) + 1, dtype=it)  # it: the references counted fit
+    np.cumsum(ok, dtype=it, out=kept[1:])
+    indptr, ref_code = _distinct_in_rows(np.concatenate([np.zeros(1, it), kept[ends]]), code[ok], width)
     del ends, kept, code, ok, blank
     # kind-less keys: of the numbers (first n codes) and of the other references
     key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
     del rest
     exact = ref_code < n
-    pair_ref = np.flatnonzero(exact).astype(it)
+    pair_ref = np.arange(len(ref_code), dtype=it)[exact]  # np.flatnonzero, without its int64 copy
     pair_tgt = ref_code[exact]
     n_exact = len(pair_ref)
     n_kindless = n_ambiguous = 0
@@ -378,7 +390,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
         pub_key = key_of[:n]
         n_keys = int(key_of.max()) + 1
         order, start = _grouped(pub_key, n_keys - 1)
-        rest_ref = np.flatnonzero(~exact).astype(it)
+        rest_ref = np.arange(len(ref_code), dtype=it)[~exact]
         k = key_of[ref_code[rest_ref]]
         lo = start[k]
         cnt = start[k + 1] - lo
@@ -478,6 +490,36 @@ def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | No
         cited publications at all; ``forward_window`` is null where the document's own
         date is null.
     """
+    w = _window_counts(corpus, years, graph, date)
+    return pd.DataFrame({
+        "forward_window": w.forward_window,
+        "forward_in_corpus": w.forward_in_corpus,
+        "citing_before": w.citing_before,
+        "citing_undated": w.citing_undated,
+        "window_end": w.end.dt.date.to_numpy(),
+        "window_complete": w.complete,
+    }, index=pd.Index(w.graph.nodes, name="publication_number"))
+
+
+class _Window(NamedTuple):
+    """The columns of :func:`windowed_forward_citations` before the frame: counts as ``Int64``
+    arrays, ``complete`` as the frame receives it, the window ends as datetimes (``end``), and
+    the graph used."""
+
+    forward_window: pd.api.extensions.ExtensionArray
+    forward_in_corpus: pd.api.extensions.ExtensionArray
+    citing_before: pd.api.extensions.ExtensionArray
+    citing_undated: pd.api.extensions.ExtensionArray
+    end: pd.Series
+    complete: np.ndarray
+    graph: CitationGraph
+
+
+def _window_counts(corpus, years: int, graph: CitationGraph | None, date: str) -> _Window:
+    """The counts of :func:`windowed_forward_citations` (its rule, one pass over the arc arrays),
+    without the frame, its index of publication numbers or the window ends as ``date`` objects
+    (:func:`patentnav.landscape.indicators.quality_indicators` reads the counts and
+    ``complete`` only)."""
     if graph is None:
         graph = citation_graph(corpus)
     if graph.level != "document" or graph.n != len(corpus):
@@ -501,7 +543,6 @@ def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | No
     latest = dates.max()
     complete = (end <= latest) if pd.notna(latest) else pd.Series(False, index=end.index)
     complete = complete.where(dates.notna(), other=pd.NA).astype("boolean")
-    idx = pd.Index(graph.nodes, name="publication_number")
 
     def col(values, mask=None):
         out = pd.array(values.astype(np.int64), dtype="Int64")
@@ -511,14 +552,7 @@ def windowed_forward_citations(corpus, years: int = 5, graph: CitationGraph | No
             out[~mask] = pd.NA
         return out
 
-    return pd.DataFrame({
-        "forward_window": col(fw, valid),
-        "forward_in_corpus": col(total),
-        "citing_before": col(before),
-        "citing_undated": col(undated),
-        "window_end": end.dt.date.to_numpy(),
-        "window_complete": complete.to_numpy(),
-    }, index=idx)
+    return _Window(col(fw, valid), col(total), col(before), col(undated), end, complete.to_numpy(), graph)
 
 
 # --- coupling and co-citation ----------------------------------------------------------------

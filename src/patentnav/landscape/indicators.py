@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .citations import CitationGraph, citation_graph, windowed_forward_citations
+from .citations import CitationGraph, _window_counts, citation_graph
 from .incidence import code_incidence
 
 __all__ = [
@@ -145,13 +145,41 @@ def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray):
     a = sp.csr_matrix(a, dtype=np.float64)
     m = a @ xf
     n = a @ has_class
-    sumsq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
+    del a
+    sumsq = _row_sums_of_squares(m)
+    del m
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
         cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
     unc = np.where(np.abs(unc) < 1e-12, 0.0, unc)
     cor = np.where(np.abs(cor) < 1e-12, 0.0, cor)
     return cor, unc, n.astype(np.int64)
+
+
+def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
+    """``m.multiply(m).sum(axis=1)`` as a flat array, bit for bit, without the product's
+    temporaries (scipy's element-wise product allocates twice ``m``'s entries). The product
+    keeps ``m``'s order within every row when all rows are sorted (scipy's canonical branch),
+    else lists each row backwards (its general branch); the row sums are the same
+    ``np.add.reduceat`` over that order. ``m`` has no explicit zeros (a product's output), so the
+    product drops none. ``m``'s values are squared in place."""
+    d, indptr = m.data, m.indptr
+    out = np.zeros(m.shape[0], dtype=np.float64)
+    if d.size == 0:
+        return out
+    np.multiply(d, d, out=d)
+    rows = np.flatnonzero(np.diff(indptr))
+    cols = m.indices
+    inner = np.ones(cols.size, dtype=bool)
+    inner[indptr[1:-1][indptr[1:-1] < cols.size]] = False  # first entry of every row but the first
+    inner[0] = False
+    canonical = bool((cols[1:] > cols[:-1])[inner[1:]].all())
+    if canonical:
+        out[rows] = np.add.reduceat(d, indptr[rows])
+    else:  # each row backwards: the whole array reversed, rows then come last first
+        starts = d.size - indptr[rows[::-1] + 1]
+        out[rows] = np.add.reduceat(d[::-1], starts)[::-1]
+    return out
 
 
 def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
@@ -279,15 +307,15 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     no_refs = f"no backward citations in this corpus (0 of {n:,} documents have cited_publications)"
 
     # forward citations in the window (in-corpus) and the source's count
-    fw = windowed_forward_citations(corpus, years=window, graph=graph)
-    out[fwd_col] = fw["forward_window"].to_numpy()
-    out["forward_window_complete"] = fw["window_complete"].to_numpy()
+    fw = _window_counts(corpus, window, graph, "publication_date")  # windowed_forward_citations without its frame
+    out[fwd_col] = fw.forward_window.to_numpy()
+    out["forward_window_complete"] = fw.complete
     if not graph.has_citation_data:
         notes[fwd_col] = (f"{fwd_col}: no citation data in this corpus (0 of {n:,} documents have "
                           "cited_publications), so in-corpus forward citations cannot be observed")
     else:
         k = _valid_count(pa.array(out[fwd_col].to_numpy(), from_pandas=True))
-        incomplete = int((~fw["window_complete"].fillna(False).to_numpy(dtype=bool)).sum())
+        incomplete = int((~pd.Series(fw.complete).fillna(False).to_numpy(dtype=bool)).sum())
         notes[fwd_col] = (f"{fwd_col}: {len(graph.src):,} in-corpus citation arcs from the {n_citing_docs:,} of {n:,} "
                           f"documents that list cited_publications; counted for {k:,} documents (dated); "
                           f"window not complete for {incomplete:,} documents (published less than {window} years "
@@ -339,7 +367,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     notes["patent_scope"] = (f"patent_scope: IPC codes for {_COUNT.format(k=k, n=n)}; null where none is given" if k
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
-    a = graph.matrix
+    a = graph._csr(np.float64)  # graph.matrix with the float values the products take
     frac = _fractional_classes(x)
     skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
     for name, linked in (("generality", "citing"), ("originality", "cited")):

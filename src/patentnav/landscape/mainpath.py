@@ -164,6 +164,10 @@ def _grouped(key: np.ndarray, kmax: int) -> tuple[np.ndarray, np.ndarray]:
     it = _index_dtype(max(m, int(kmax) + 1))
     if m == 0:
         return np.zeros(0, dtype=it), np.zeros(int(kmax) + 2, dtype=it)
+    if bool((key[1:] >= key[:-1]).all()):  # already grouped (e.g. arcs sorted by source): no sort
+        indptr = np.zeros(int(kmax) + 2, dtype=it)
+        np.cumsum(np.bincount(key, minlength=int(kmax) + 1), out=indptr[1:])
+        return np.arange(m, dtype=it), indptr
     a = sp.csr_array((np.ones(m, dtype=np.int8), (key.astype(it, copy=False), np.arange(m, dtype=it))),
                      shape=(int(kmax) + 1, m))
     return a.indices, a.indptr
@@ -381,9 +385,8 @@ class _Sweep:
     def max_path(self, w_arcs: np.ndarray, n: int) -> np.ndarray:
         """X[v] = max over arcs (u, v) of X[u] + w(u, v); 0 where no arc enters."""
         x = np.zeros(n)
-        ws = w_arcs[self.perm]
-        for a0, a1, g0, g1 in self.segments:
-            v = x[self.frm[a0:a1]] + ws[a0:a1]
+        for a0, a1, g0, g1 in self.segments:  # the weights gathered level by level: no arc-sized copy
+            v = x[self.frm[a0:a1]] + w_arcs[self.perm[a0:a1]]
             x[self.targets[g0:g1]] = np.maximum.reduceat(v, self.starts[g0:g1] - a0)
         return x
 
@@ -746,15 +749,24 @@ def _measure(wt: _Weights, name: str, s: np.ndarray, d: np.ndarray) -> np.ndarra
     """The weight ``name`` of the arcs (s, d): ``F[s, i] * B[d, j]`` (:func:`arc_weights`), scaled."""
     i, j = _FACTORS[name]
     k = MEASURES.index(name)
-    fs, bd = np.ascontiguousarray(wt.f[:, i])[s], np.ascontiguousarray(wt.b[:, j])[d]  # 1-D gathers
+    fs, b = np.ascontiguousarray(wt.f[:, i])[s], np.ascontiguousarray(wt.b[:, j])  # 1-D gathers
     if wt.log:
-        fs += bd
+        _combine_gathered(np.add, fs, b, d)
         fs -= wt.scale[k]
         return np.exp2(fs, out=fs)
     with np.errstate(over="ignore", invalid="ignore"):
-        x = fs * bd
+        x = _combine_gathered(np.multiply, fs, b, d)
     if wt.scale is not None and wt.scale[k] > 0:
         x = x / wt.scale[k]
+    return x
+
+
+def _combine_gathered(op, x: np.ndarray, values: np.ndarray, idx: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """``x = op(x, values[idx])`` in place, block by block: the same numbers as the whole-array
+    expression without its arc-sized gathered temporary."""
+    for i in range(0, x.size, chunk):
+        xs = x[i:i + chunk]
+        op(xs, values[idx[i:i + chunk]], out=xs)
     return x
 
 
@@ -1019,7 +1031,7 @@ def global_main_path(dag, weight="spc", *, rtol: float = TIE_RTOL) -> MainPath:
     bt, bf = _best(dag, name, w)
     through = bt[dag.src]
     through += w
-    through += bf[dag.dst]
+    _combine_gathered(np.add, through, bf, dag.dst)
     opt = float(through.max())
     sel = through >= opt - rtol * abs(opt)
     return _result(dag, "global", name, wt, w, sel, opt)

@@ -247,11 +247,13 @@ def _main_path_chart(ctx: LandscapeContext) -> dict:
             if lab not in seen:
                 seen.append(lab)
         edges.append({"source": str(r.src_label), "target": str(r.dst_label), "weight": rnd(r.weight)})
+    removed = len(dag.removed)
+    del dag, mp, arcs  # the DAG's sweeps and weights go before the documents' frame is made
     from ..model.shared import row_index
 
     at = row_index(corpus).get_indexer(seen)  # the path's few dozen documents, not every row
     nodes = _path_nodes(ctx.documents.iloc[at] if len(at) and (at >= 0).all() else ctx.documents, seen)
-    note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{len(dag.removed):,}")
+    note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{removed:,}")
     return _chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": nodes, "edges": edges}, note)
 
 
