@@ -524,3 +524,19 @@ def test_csr_counts_and_keep_columns_equal_scipy(seed):
             assert a.shape == b.shape
             assert a.indptr.tolist() == b.indptr.tolist() and a.indices.tolist() == b.indices.tolist()
             assert a.data.tolist() == b.data.tolist()
+
+
+def test_too_few_patents_for_fields_says_what_to_do_next_in_both_languages():
+    """A corpus where no code reaches min_count (one document) gets a catalog error that
+    names the corpus size and the next steps, in the session's language."""
+    from patentnav.i18n import LocalizedError
+    from patentnav.landscape import technology_fields
+
+    from patentnav import datasets
+
+    one = Corpus(datasets.drones().table.slice(0, 1))
+    with pytest.raises(LocalizedError) as e:
+        technology_fields(one)
+    assert e.value.key == "err.fields_no_codes"
+    assert "of the 1 patents" in str(e.value) and "widen the corpus" in str(e.value)
+    assert "扩大专利集合" in e.value.text("zh")

@@ -444,6 +444,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                        "分组方式 `by` 应为 {choices} 之一，而不是“{value}”；请选其一，例如 `by=\"applicant\"`（patentnav quality --by applicant）"),
     "err.quality_rank_by": ("rank_by must be one of {choices}, not '{value}'; e.g. rank_by=\"quality_index\" (patentnav quality --rank-by quality_index)",
                             "排序指标 `rank_by` 应为 {choices} 之一，而不是“{value}”；例如 rank_by=\"quality_index\"（patentnav quality --rank-by quality_index）"),
+    "err.fields_no_codes": ("no {field} code at level {level} is on {min_count} or more of the {n} patents, so there is "
+                            "no co-classification network to cluster into technology fields; widen the corpus "
+                            "(a broader --industry, --ipc or --query, or more exports) or cluster at a coarser "
+                            "level (technology_fields(level='subclass') or a lower min_count)",
+                            "{n} 件专利中没有任何 {field} 分类号（{level} 级）出现在 {min_count} 件或以上专利中，"
+                            "无法构建共现网络来聚类技术领域；请扩大专利集合（放宽 --industry、--ipc 或 --query，"
+                            "或加入更多导出文件），或在更粗的层级聚类（technology_fields(level='subclass') 或降低 min_count）"),
     "err.trends_by": ("by must be one of {choices}, not '{value}'; count by one of these dates, e.g. by=\"priority\" (patentnav trends --by priority)",
                       "计数日期 `by` 应为 {choices} 之一，而不是“{value}”；请选其一，例如 `by=\"priority\"`（patentnav trends --by priority）"),
     "err.region_level": ("level must be one of {choices}, not '{value}'", "地区层级应为 {choices} 之一，而不是“{value}”"),

@@ -832,7 +832,9 @@ def technology_fields(corpus, field: str = "ipc", level: str = "main_group", res
     if basis == "cooccurrence":
         A, nodes, occ = _code_graph(inc, weight, min_count, cooccurrence)
         if len(nodes) == 0:
-            raise ValueError(f"no {field} code at level {level} is on {min_count} or more patents")
+            from ..i18n import LocalizedError
+
+            raise LocalizedError("err.fields_no_codes", field=field, level=level, min_count=min_count, n=n)
         node_labels, Q = leiden(A, seed=seed, **lk)
         graph_labels = node_labels
         community = np.full(len(inc.items), -1, dtype=np.int64)  # of each code (-1: not a node)
