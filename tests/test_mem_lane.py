@@ -231,3 +231,46 @@ def test_not_narrowed_outside_the_section_loop(synthetic):
     full = ctx.quality_table
     ctx.release("key_patents")
     assert ctx.quality_table is full
+
+
+# ------------------------------------------------------------------ claim indicators without publication numbers
+
+def _with_claim_indicators_before(table, corpus, wanted=None):
+    """indicators._with_claim_indicators as it was: claim_indicators with its publication numbers."""
+    from patentnav.landscape.claims import claim_indicators
+
+    ci = claim_indicators(corpus)
+    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
+                          and (wanted is None or c in wanted)})
+    out.attrs.update(table.attrs)
+    out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
+    return out
+
+
+def _claims_corpora(drones):
+    import patentnav
+
+    xml = patentnav.read(pathlib.Path(__file__).resolve().parent / "data" / "uspto-grant-xml")  # claims text
+    return [drones, xml, type(xml)(xml.table.slice(0, 1)), type(xml)(xml.table.slice(0, 0))]
+
+
+def test_claim_indicators_without_numbers(drones):
+    from patentnav.landscape.claims import _claim_indicators, claim_indicators
+
+    for corpus in _claims_corpora(drones):
+        full = claim_indicators(corpus, chunk_size=7)
+        got = _claim_indicators(corpus, chunk_size=7, numbers=False)
+        pd.testing.assert_frame_equal(got, full.drop(columns=["publication_number"]))
+        assert got.attrs == full.attrs
+
+
+def test_with_claim_indicators_as_before(drones):
+    from patentnav.landscape.indicators import REPORT_COLUMNS, _with_claim_indicators
+
+    for corpus in _claims_corpora(drones):
+        base = pd.DataFrame({"quality_index": np.arange(len(corpus), dtype=float)})
+        base.attrs["availability"] = {"quality_index": "x"}
+        for wanted in (None, set(REPORT_COLUMNS)):
+            a, b = _with_claim_indicators(base, corpus, wanted), _with_claim_indicators_before(base, corpus, wanted)
+            pd.testing.assert_frame_equal(a, b)
+            assert a.attrs == b.attrs

@@ -590,9 +590,9 @@ def _quality_table(corpus, components, window, field, method, graph, columns=Non
 def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = None) -> pd.DataFrame:
     """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined
     (those in ``wanted``, when given)."""
-    from .claims import claim_indicators
+    from .claims import _claim_indicators
 
-    ci = claim_indicators(corpus)
+    ci = _claim_indicators(corpus, numbers=False)  # joined by corpus order: no publication numbers
     out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
                           and (wanted is None or c in wanted)})
     out.attrs.update(table.attrs)
