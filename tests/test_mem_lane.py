@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+import scipy.sparse as sp
 
 from patentnav.landscape import citation_dag, main_path
 from patentnav.landscape import mainpath as M
@@ -274,3 +275,79 @@ def test_with_claim_indicators_as_before(drones):
             a, b = _with_claim_indicators(base, corpus, wanted), _with_claim_indicators_before(base, corpus, wanted)
             pd.testing.assert_frame_equal(a, b)
             assert a.attrs == b.attrs
+
+
+# ------------------------------------------------------------------ generality / originality by row blocks
+
+def _diversity_before(a, xf, has_class):
+    """indicators._diversity as it was: the whole product a @ xf at once."""
+    from patentnav.landscape.indicators import _row_sums_of_squares
+
+    a = sp.csr_matrix(a, dtype=np.float64)
+    m = a @ xf
+    n = a @ has_class
+    del a
+    sumsq = _row_sums_of_squares(m)
+    del m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
+        cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
+    unc = np.where(np.abs(unc) < 1e-12, 0.0, unc)
+    cor = np.where(np.abs(cor) < 1e-12, 0.0, cor)
+    return cor, unc, n.astype(np.int64)
+
+
+def _row_sums_of_squares_before(m):
+    """indicators._row_sums_of_squares as it was (one function, one branch taken)."""
+    d, indptr = m.data, m.indptr
+    out = np.zeros(m.shape[0], dtype=np.float64)
+    if d.size == 0:
+        return out
+    np.multiply(d, d, out=d)
+    rows = np.flatnonzero(np.diff(indptr))
+    cols = m.indices
+    inner = np.ones(cols.size, dtype=bool)
+    inner[indptr[1:-1][indptr[1:-1] < cols.size]] = False
+    inner[0] = False
+    canonical = bool((cols[1:] > cols[:-1])[inner[1:]].all())
+    if canonical:
+        out[rows] = np.add.reduceat(d, indptr[rows])
+    else:
+        starts = d.size - indptr[rows[::-1] + 1]
+        out[rows] = np.add.reduceat(d[::-1], starts)[::-1]
+    return out
+
+
+def _same_arrays(x, y):
+    for u, v in zip(x, y):
+        assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True) and u.tobytes() == v.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_diversity_by_blocks_as_before(seed):
+    from patentnav.landscape.indicators import _diversity, _fractional_classes, _row_sums_of_squares
+
+    rng = np.random.default_rng(seed)
+    n_docs = int(rng.integers(1, 40))
+    n_classes = int(rng.integers(1, 6)) if seed % 3 else 1  # one class: every product row sorted (canonical)
+    a = sp.random(n_docs, n_docs, density=float(rng.uniform(0, 0.4)), random_state=seed, format="csr")
+    a.data[:] = 1.0
+    x = sp.random(n_docs, n_classes, density=float(rng.uniform(0, 0.8)), random_state=seed + 1, format="csr")
+    x.data[:] = 1.0
+    xf, has = _fractional_classes(x)
+    for m in (a, a.T.tocsr()):
+        want = _diversity_before(m, xf, has)
+        for block in (1, 2, 3, 7, 1 << 17):
+            _same_arrays(_diversity(m, xf, has, block=block), want)
+        p = (sp.csr_matrix(m) @ xf)
+        _same_arrays([_row_sums_of_squares(p.copy())], [_row_sums_of_squares_before(p.copy())])
+
+
+def test_diversity_edge_cases():
+    from patentnav.landscape.indicators import _diversity, _fractional_classes
+
+    for n_docs, n_classes in ((0, 0), (1, 1), (3, 2)):
+        a = sp.csr_matrix((n_docs, n_docs))
+        xf, has = _fractional_classes(sp.csr_matrix((n_docs, n_classes)))
+        for block in (1, 2):
+            _same_arrays(_diversity(a, xf, has, block=block), _diversity_before(a, xf, has))

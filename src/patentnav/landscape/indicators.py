@@ -140,20 +140,43 @@ def _fractional_classes(classes: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray
     return sp.diags(inv) @ x, (per_doc > 0).astype(np.float64)
 
 
-def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray):
-    """:func:`herfindahl_diversity` from :func:`_fractional_classes`."""
+def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 17):
+    """:func:`herfindahl_diversity` from :func:`_fractional_classes`.
+
+    The product ``a @ xf`` is made ``block`` rows at a time (its rows only ever meet in the
+    sums of squares, row by row): the numbers of the whole product, with a block's entries in
+    memory instead of every row's (:func:`_row_sums_of_squares_blocks`)."""
     a = sp.csr_matrix(a, dtype=np.float64)
-    m = a @ xf
     n = a @ has_class
+    sumsq = _row_sums_of_squares_blocks(a, xf, block)
     del a
-    sumsq = _row_sums_of_squares(m)
-    del m
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
         cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
     unc = np.where(np.abs(unc) < 1e-12, 0.0, unc)
     cor = np.where(np.abs(cor) < 1e-12, 0.0, cor)
     return cor, unc, n.astype(np.int64)
+
+
+def _row_sums_of_squares_blocks(a: sp.csr_matrix, xf: sp.csr_matrix, block: int) -> np.ndarray:
+    """``_row_sums_of_squares(a @ xf)``, the product made ``block`` rows of ``a`` at a time.
+
+    scipy's product computes each row from that row of ``a`` alone (the same entries, in the
+    same order, whatever rows come with it). :func:`_row_sums_of_squares` sums each row
+    forwards or backwards depending on whether *every* row of the whole product is sorted:
+    both sums are kept per block, and the whole product's case picks one at the end."""
+    rows = a.shape[0]
+    if rows <= block:
+        return _row_sums_of_squares(a @ xf)
+    forward, backward = np.zeros(rows), np.zeros(rows)
+    canonical = True
+    for i in range(0, rows, block):
+        m = a[i:i + block] @ xf
+        c, fw, bw = _row_sums_of_squares_both(m)
+        canonical &= c
+        forward[i:i + m.shape[0]], backward[i:i + m.shape[0]] = fw, bw
+        del m
+    return forward if canonical else backward
 
 
 def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
@@ -163,10 +186,18 @@ def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
     else lists each row backwards (its general branch); the row sums are the same
     ``np.add.reduceat`` over that order. ``m`` has no explicit zeros (a product's output), so the
     product drops none. ``m``'s values are squared in place."""
+    canonical, forward, backward = _row_sums_of_squares_both(m, both=False)
+    return forward if canonical else backward
+
+
+def _row_sums_of_squares_both(m: sp.csr_matrix, both: bool = True) -> tuple[bool, np.ndarray | None, np.ndarray | None]:
+    """(canonical, forward, backward): whether every row of ``m`` is sorted, and the row sums
+    of the squared entries of :func:`_row_sums_of_squares` in either order (each row summed
+    in stored order, or backwards); without ``both`` only the one ``canonical`` picks (the
+    other None). ``m``'s values are squared in place."""
     d, indptr = m.data, m.indptr
-    out = np.zeros(m.shape[0], dtype=np.float64)
     if d.size == 0:
-        return out
+        return True, np.zeros(m.shape[0], dtype=np.float64), np.zeros(m.shape[0], dtype=np.float64)
     np.multiply(d, d, out=d)
     rows = np.flatnonzero(np.diff(indptr))
     cols = m.indices
@@ -174,12 +205,15 @@ def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
     inner[indptr[1:-1][indptr[1:-1] < cols.size]] = False  # first entry of every row but the first
     inner[0] = False
     canonical = bool((cols[1:] > cols[:-1])[inner[1:]].all())
-    if canonical:
-        out[rows] = np.add.reduceat(d, indptr[rows])
-    else:  # each row backwards: the whole array reversed, rows then come last first
+    forward = backward = None
+    if canonical or both:
+        forward = np.zeros(m.shape[0], dtype=np.float64)
+        forward[rows] = np.add.reduceat(d, indptr[rows])
+    if not canonical or both:  # each row backwards: the whole array reversed, rows then come last first
+        backward = np.zeros(m.shape[0], dtype=np.float64)
         starts = d.size - indptr[rows[::-1] + 1]
-        out[rows] = np.add.reduceat(d[::-1], starts)[::-1]
-    return out
+        backward[rows] = np.add.reduceat(d[::-1], starts)[::-1]
+    return canonical, forward, backward
 
 
 def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
@@ -299,6 +333,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     if graph.level != "document" or graph.n != n:
         raise ValueError("graph must be the document-level citation graph of this corpus")
     fwd_col = f"forward_citations_{window}y"
+    # the cohorts first: their IPC temporaries come and go before the citation matrix products
+    year, fld, size = _cohort_columns(corpus, field)
     idx = _publication_index(t["publication_number"])
     out = pd.DataFrame(index=idx)
     notes: dict[str, str] = {}
@@ -390,6 +426,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
                            f"{linked} documents with IPC codes; {len(graph.src):,} in-corpus arcs"
                            + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
                               "classification" if name == "originality" else "") + ")")
+    del a, frac  # the citation matrix and the class shares: not needed below
     for name in diversity:
         out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
 
@@ -403,7 +440,6 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
                            + (f"; {neg:,} negative lags (grant before filing) set to null" if neg else ""))
                           if k else f"grant_lag: no document has both grant_date and filing_date (0 of {n:,})")
 
-    year, fld, size = _cohort_columns(corpus, field)
     out["cohort_year"] = year.to_numpy()
     out["cohort_field"] = fld
     out["cohort_size"] = size
