@@ -337,8 +337,9 @@ def test_diversity_by_blocks_as_before(seed):
     xf, has = _fractional_classes(x)
     for m in (a, a.T.tocsr()):
         want = _diversity_before(m, xf, has)
-        for block in (1, 2, 3, 7, 1 << 17):
+        for block in (1, 2, 3, 7, 1 << 20):
             _same_arrays(_diversity(m, xf, has, block=block), want)
+            _same_arrays(_diversity(sp.csr_matrix(m, dtype=np.int8), xf, has, block=block), want)  # int8 values
         p = (sp.csr_matrix(m) @ xf)
         _same_arrays([_row_sums_of_squares(p.copy())], [_row_sums_of_squares_before(p.copy())])
 
@@ -351,3 +352,24 @@ def test_diversity_edge_cases():
         xf, has = _fractional_classes(sp.csr_matrix((n_docs, n_classes)))
         for block in (1, 2):
             _same_arrays(_diversity(a, xf, has, block=block), _diversity_before(a, xf, has))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_linked_counts_as_matrix_products(seed):
+    """N of generality and originality: ``a @ has`` and ``a.T @ has`` (former expressions, on
+    the float64 matrix) from the int8 matrix block by block."""
+    from patentnav.landscape.indicators import _linked_counts, _linked_counts_t, _row_blocks
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 50))
+    a = sp.random(n, n, density=float(rng.uniform(0, 0.5)), random_state=seed, format="csr")
+    a.data[:] = 1.0
+    has = (rng.random(n) < 0.7).astype(np.float64)
+    a8 = sp.csr_matrix(a, dtype=np.int8)
+    for block in (1, 3, 8, 1 << 20):
+        got = _linked_counts(a8, has, block)
+        assert got.dtype == np.float64 and got.tobytes() == np.asarray(a @ has).tobytes()
+        got = _linked_counts_t(a8, has, block)
+        assert got.tobytes() == np.asarray(a.T @ has).tobytes()
+        spans = [(i, j) for i, j, _ in _row_blocks(a8, block)]
+        assert spans[0][0] == 0 and spans[-1][1] == n and all(x[1] == y[0] and x[0] < x[1] for x, y in zip(spans, spans[1:]))

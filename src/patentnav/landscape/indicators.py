@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .citations import CitationGraph, _window_counts, citation_graph
+from .mainpath import _strictly_increasing
 from .incidence import code_incidence
 
 __all__ = [
@@ -140,16 +141,16 @@ def _fractional_classes(classes: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray
     return sp.diags(inv) @ x, (per_doc > 0).astype(np.float64)
 
 
-def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 17):
+def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20):
     """:func:`herfindahl_diversity` from :func:`_fractional_classes`.
 
-    The product ``a @ xf`` is made ``block`` rows at a time (its rows only ever meet in the
-    sums of squares, row by row): the numbers of the whole product, with a block's entries in
-    memory instead of every row's (:func:`_row_sums_of_squares_blocks`)."""
-    a = sp.csr_matrix(a, dtype=np.float64)
-    n = a @ has_class
+    The product ``a @ xf`` is made for about ``block`` entries of ``a`` at a time, ``a``'s
+    values as float64 (its rows only ever meet in the sums of squares, row by row): the
+    numbers of the whole product, with a block's entries in memory instead of every row's
+    (:func:`_row_sums_of_squares_blocks`); ``a`` may hold its values in a smaller type."""
+    a = sp.csr_matrix(a)
+    n = _linked_counts(a, has_class, block)
     sumsq = _row_sums_of_squares_blocks(a, xf, block)
-    del a
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
         cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
@@ -158,23 +159,58 @@ def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray, block: 
     return cor, unc, n.astype(np.int64)
 
 
+def _row_blocks(a: sp.csr_matrix, block: int):
+    """``(i, j, a[i:j] with float64 values)``: consecutive rows of about ``block`` entries
+    each (at least one row); the whole matrix in one block when it has no more."""
+    rows = a.shape[0]
+    if a.nnz <= block:
+        yield 0, rows, sp.csr_matrix(a, dtype=np.float64)
+        return
+    cuts = np.searchsorted(a.indptr, np.arange(block, a.nnz, block), side="left")
+    bounds = np.unique(np.concatenate([[0], np.clip(cuts, 1, rows), [rows]]))
+    for i, j in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        yield i, j, sp.csr_matrix(a[i:j], dtype=np.float64)
+
+
+def _linked_counts(a: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``a @ has_class`` (float64) block by block (:func:`_row_blocks`): each row's sum is
+    that row's alone. The documents linked to each row that have a class, an exact count."""
+    out = np.zeros(a.shape[0], dtype=np.float64)
+    for i, j, b in _row_blocks(a, block):
+        out[i:j] = b @ has_class
+    return out
+
+
+def _linked_counts_t(a: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``a.T @ has_class`` (float64) for ``a`` with small integer values and ``has_class`` of
+    0 and 1: integer sums, exact in any order, added per block of rows without converting
+    ``a`` whole (scipy would make a float64 copy of every value)."""
+    out = np.zeros(a.shape[1], dtype=np.float64)
+    for i, j, b in _row_blocks(a, block):
+        w = np.repeat(has_class[i:j], np.diff(b.indptr)) * b.data
+        out += np.bincount(b.indices, weights=w, minlength=a.shape[1])
+    return out
+
+
 def _row_sums_of_squares_blocks(a: sp.csr_matrix, xf: sp.csr_matrix, block: int) -> np.ndarray:
-    """``_row_sums_of_squares(a @ xf)``, the product made ``block`` rows of ``a`` at a time.
+    """``_row_sums_of_squares(a @ xf)`` (``a``'s values as float64), the product made for
+    about ``block`` entries of ``a`` at a time (:func:`_row_blocks`).
 
     scipy's product computes each row from that row of ``a`` alone (the same entries, in the
     same order, whatever rows come with it). :func:`_row_sums_of_squares` sums each row
     forwards or backwards depending on whether *every* row of the whole product is sorted:
     both sums are kept per block, and the whole product's case picks one at the end."""
     rows = a.shape[0]
-    if rows <= block:
-        return _row_sums_of_squares(a @ xf)
+    if a.nnz <= block:
+        return _row_sums_of_squares(sp.csr_matrix(a, dtype=np.float64) @ xf)
     forward, backward = np.zeros(rows), np.zeros(rows)
     canonical = True
-    for i in range(0, rows, block):
-        m = a[i:i + block] @ xf
+    for i, j, b in _row_blocks(a, block):
+        m = b @ xf
+        del b
         c, fw, bw = _row_sums_of_squares_both(m)
         canonical &= c
-        forward[i:i + m.shape[0]], backward[i:i + m.shape[0]] = fw, bw
+        forward[i:j], backward[i:j] = fw, bw
         del m
     return forward if canonical else backward
 
@@ -403,7 +439,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     notes["patent_scope"] = (f"patent_scope: IPC codes for {_COUNT.format(k=k, n=n)}; null where none is given" if k
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
-    a = graph._csr(np.float64)  # graph.matrix with the float values the products take
+    # graph.matrix: 1 per arc (int8 for unique arcs, converted to float block by block in the products)
+    a = graph._csr(np.int8 if _strictly_increasing(graph.src, graph.dst) else np.float64)
     frac = _fractional_classes(x)
     skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
     for name, linked in (("generality", "citing"), ("originality", "cited")):
@@ -413,7 +450,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
             out[f"{name}_uncorrected"] = unc
             out[f"{name}_n"] = pd.array(nn, dtype="Int64")
         else:  # N only, for the note
-            nn = np.asarray((a if name == "generality" else a.T) @ frac[1]).astype(np.int64)
+            nn = (_linked_counts(a, frac[1]) if name == "generality" else _linked_counts_t(a, frac[1])).astype(np.int64)
             skipped[name] = bool(graph.has_citation_data and (nn >= 2).any())
         if not graph.has_citation_data:
             for c in (name, f"{name}_uncorrected", f"{name}_n"):
