@@ -657,6 +657,7 @@ def _quality_table(corpus, components, window, field, method, graph, columns=Non
     out = pd.concat(parts, axis=1)
     out.attrs.update(comp.attrs)
     out.attrs["method"] = method
+    del raw, norm, comp, parts  # the columns not kept go before the claim indicators are made
     return _with_claim_indicators(out, corpus, wanted)
 
 

@@ -297,7 +297,10 @@ class LandscapeContext:
     @cached_property
     def citation_graph(self):
         """The document citation graph (:func:`patentnav.landscape.citation_graph`)."""
-        return self.aggregates.citation_graph()
+        g = self.aggregates.citation_graph()
+        if self.release_memory:  # the matching's temporaries (hundreds of MB at 1M documents) back to the system
+            return_memory()
+        return g
 
     @cached_property
     def citation_arcs(self) -> "CitationArcs":
@@ -328,7 +331,10 @@ class LandscapeContext:
         the columns the report reads, :data:`~patentnav.landscape.indicators.REPORT_COLUMNS`)."""
         from ..landscape.indicators import REPORT_COLUMNS, quality_table
 
-        return quality_table(self.corpus, graph=self.citation_graph, columns=REPORT_COLUMNS)
+        q = quality_table(self.corpus, graph=self.citation_graph, columns=REPORT_COLUMNS)
+        if self.release_memory:  # its temporaries back to the system before the key patents are ranked
+            return_memory()
+        return q
 
     @cached_property
     def document_quality(self) -> pd.DataFrame:
