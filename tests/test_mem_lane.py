@@ -373,3 +373,28 @@ def test_linked_counts_as_matrix_products(seed):
         assert got.tobytes() == np.asarray(a.T @ has).tobytes()
         spans = [(i, j) for i, j, _ in _row_blocks(a8, block)]
         assert spans[0][0] == 0 and spans[-1][1] == n and all(x[1] == y[0] and x[0] < x[1] for x, y in zip(spans, spans[1:]))
+
+
+# ------------------------------------------------------------------ raw columns not kept, dropped early
+
+def test_quality_table_drops_raw_columns_early_as_before(drones, synthetic, monkeypatch):
+    """The quality table with some columns: the same frame and attrs whether the raw columns
+    it does not keep are dropped early (``keep``) or carried to the end (as before)."""
+    import patentnav
+    from patentnav.landscape import indicators as I
+    from patentnav.landscape.citations import citation_graph
+
+    xml = patentnav.read(pathlib.Path(__file__).resolve().parent / "data" / "uspto-grant-xml")
+    real = I._quality_indicators
+    subsets = [I.REPORT_COLUMNS, ("quality_index",), ("patent_scope", "backward_citations_norm", "cohort_size"),
+               ("originality", "generality_n", "grant_lag_norm"), None]
+    for corpus in (drones, synthetic, xml, type(xml)(xml.table.slice(0, 1))):
+        g = citation_graph(corpus)
+        for cols in subsets:
+            for comps in (None, I.QUALITY_INDEX_6):
+                got = I._quality_table(corpus, comps, 5, "wipo", "mean", g, cols)
+                monkeypatch.setattr(I, "_quality_indicators", lambda *a: real(*a[:6]))  # keep ignored
+                want = I._quality_table(corpus, comps, 5, "wipo", "mean", g, cols)
+                monkeypatch.setattr(I, "_quality_indicators", real)
+                pd.testing.assert_frame_equal(got, want)
+                assert got.attrs == want.attrs

@@ -358,8 +358,11 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
 
 
 def _quality_indicators(corpus, window: int, field: str | None, graph: CitationGraph | None, level: str,
-                        diversity: Sequence[str] = ("generality", "originality")) -> pd.DataFrame:
-    """:func:`quality_indicators`; of generality and originality only those in ``diversity``
+                        diversity: Sequence[str] = ("generality", "originality"),
+                        keep: set | None = None) -> pd.DataFrame:
+    """:func:`quality_indicators`; with ``keep``, the columns not in it are dropped as soon as
+    their notes and availability are known (the same attrs, the other columns in the same
+    order); of generality and originality only those in ``diversity``
     are computed (the other's columns are left out; its note and availability come from
     its ``N``, which needs no matrix product)."""
     n = len(corpus)
@@ -466,6 +469,11 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     del a, frac  # the citation matrix and the class shares: not needed below
     for name in diversity:
         out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
+    early = {}  # availability of the indicators dropped here (not kept)
+    for c in [c for c in out.columns if keep is not None and c not in keep]:
+        if c in (fwd_col,) + INDICATORS[1:] and c not in skipped:
+            early[c] = bool(pd.notna(out[c]).any())
+        del out[c]
 
     # grant lag
     g = pc.days_between(t["filing_date"], t["grant_date"]).to_pandas().astype("float64")
@@ -481,7 +489,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     out["cohort_field"] = fld
     out["cohort_size"] = size
 
-    available = {c: skipped[c] if c in skipped else bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
+    available = {c: skipped[c] if c in skipped else early[c] if c in early else bool(pd.notna(out[c]).any())
+                 for c in (fwd_col,) + INDICATORS[1:]}
     out.attrs["availability"] = notes
     out.attrs["available"] = available
     out.attrs["window"] = window
@@ -650,7 +659,10 @@ def _quality_table(corpus, components, window, field, method, graph, columns=Non
 
     diversity = tuple(d for d in ("generality", "originality") if normalised(d)
                       or {d, f"{d}_uncorrected", f"{d}_n"} & wanted)
-    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity)
+    # the raw columns the table keeps, normalises or forms its cohorts with
+    keep = None if wanted is None else (wanted | set(comps) | {"cohort_year", "cohort_field"}
+                                        | {c[:-len("_norm")] for c in wanted if c.endswith("_norm")})
+    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity, keep)
     norm = normalise_by_cohort(raw, columns=[c for c in _normalised_columns(raw) if normalised(c)], method=method)
     comp = composite_index(norm, comps)
     parts = [raw, norm, comp] if wanted is None else [p[[c for c in p.columns if c in wanted]] for p in (raw, norm, comp)]
