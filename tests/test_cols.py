@@ -4,7 +4,7 @@
   ``pa.nulls``); :func:`~patentnav.model.corpus.conform` against its former definition;
 - ``read(..., columns=)`` reads every row, keeps the named columns as read whole, leaves the
   others empty;
-- the landscape report lets ``cited_publications`` and ``title`` of its own corpus go after main_path, never
+- the landscape report lets ``cited_publications`` (after key_patents) and ``title`` (after main_path) of its own corpus go, never
   the caller's corpus, and a report built from a corpus read with :func:`landscape_columns`
   equals the one built from the corpus read whole.
 """
@@ -184,7 +184,7 @@ def _report(corpus, **kw):
 def test_landscape_columns_and_release(synthetic_parquet):
     """A report of the corpus read with landscape_columns() equals the report of the corpus
     read whole; the caller's corpus keeps its columns; the report's own corpus lets
-    cited_publications go after main_path."""
+    cited_publications go after key_patents, title after main_path."""
     from patentnav.io import read
     from patentnav.report import context
     from patentnav.report.context import landscape_columns
@@ -203,7 +203,8 @@ def test_landscape_columns_and_release(synthetic_parquet):
         a = _report(whole)
     finally:
         context.LandscapeContext.release = real
-    assert seen["key_patents"] == [False, False] and seen["main_path"] == [True, True]  # let go after main_path
+    assert seen["fields"] == [False, False]
+    assert seen["key_patents"] == [True, False] and seen["main_path"] == [True, True]  # after their last readers
     assert whole.table["cited_publications"].equals(before) and not is_empty_column(before)
     assert _report(whole) == a  # the caller's corpus again: the same report
     some = read(synthetic_parquet, columns=landscape_columns())
@@ -218,6 +219,7 @@ def test_context_without_own_corpus_keeps_columns(synthetic_parquet):
 
     c = read(synthetic_parquet)
     ctx = LandscapeContext(corpus=c, region="US", release_memory=True)
+    ctx.release("key_patents")
     ctx.release("main_path")
     assert not is_empty_column(c.table["cited_publications"])
 
@@ -230,10 +232,12 @@ def test_columns_kept_outside_the_section_loop(synthetic_parquet):
 
     ctx = landscape_context(read(synthetic_parquet), region="US", lang="en")
     docs = ctx.documents
+    ctx.release("key_patents")
     ctx.release("main_path")
     assert not is_empty_column(ctx.corpus.table["cited_publications"])
     assert ctx.documents is not docs and ctx.documents.equals(docs)
     ctx.release_memory = True
+    ctx.release("key_patents")
     ctx.release("main_path")
     assert is_empty_column(ctx.corpus.table["cited_publications"]) and is_empty_column(ctx.corpus.table["title"])
 

@@ -568,18 +568,27 @@ def claim_indicators(corpus, chunk_size: int = _CHUNK) -> pd.DataFrame:
     >>> ci = patentnav.claim_indicators(patentnav.read("ipg050104.small.xml"))  # doctest: +SKIP
     >>> ci[["publication_number", "independent_claims", "first_claim_words"]].head(2)  # doctest: +SKIP
     """
+    return _claim_indicators(corpus, chunk_size)
+
+
+def _claim_indicators(corpus, chunk_size: int = _CHUNK, numbers: bool = True) -> pd.DataFrame:
+    """:func:`claim_indicators`; without ``numbers`` the frame has no ``publication_number``
+    column (a caller that joins by corpus order does not need a million Python strings)."""
     t = corpus.table if hasattr(corpus, "table") else corpus
     n = t.num_rows
     cols = ["claims", "claims_coverage", "dependent_claim_numbers", "claims_count", "document_type"]
     parts = [_chunk_indicators(t.select(cols).slice(a, chunk_size)) for a in range(0, n, chunk_size)] or \
         [_chunk_indicators(t.select(cols).slice(0, 0))]
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    out = pd.DataFrame({"publication_number": t["publication_number"].to_numpy()})
+    cat = {k: np.concatenate([p.pop(k) for p in parts]) for k in list(parts[0])}  # each key's chunks go once joined
+    del parts
+    out = pd.DataFrame({"publication_number": t["publication_number"].to_numpy()} if numbers else {},
+                       index=None if numbers else pd.RangeIndex(n))
     for c in ("claims_coverage", "claim_length_unit"):
-        out[c] = pd.array(cat[c], dtype=object)
+        out[c] = pd.array(cat.pop(c), dtype=object)
     for c in ("claims_parsed",) + CLAIM_INDICATORS:
-        v = pd.array(cat[c], dtype="Float64")
+        v = pd.array(cat.pop(c), dtype="Float64")
         out[c] = v if c == "dependent_ratio" else v.round().astype("Int64")
+        del v
     out["dependent_ratio"] = out["dependent_ratio"].astype("float64")
     out.attrs["availability"] = _availability(out, cat, n)
     out.attrs["available"] = {c: bool(out[c].notna().any()) for c in CLAIM_INDICATORS}

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .citations import CitationGraph, _window_counts, citation_graph
+from .mainpath import _strictly_increasing
 from .incidence import code_incidence
 
 __all__ = [
@@ -140,20 +141,78 @@ def _fractional_classes(classes: sp.spmatrix) -> tuple[sp.csr_matrix, np.ndarray
     return sp.diags(inv) @ x, (per_doc > 0).astype(np.float64)
 
 
-def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray):
-    """:func:`herfindahl_diversity` from :func:`_fractional_classes`."""
-    a = sp.csr_matrix(a, dtype=np.float64)
-    m = a @ xf
-    n = a @ has_class
-    del a
-    sumsq = _row_sums_of_squares(m)
-    del m
+def _diversity(a: sp.spmatrix, xf: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20):
+    """:func:`herfindahl_diversity` from :func:`_fractional_classes`.
+
+    The product ``a @ xf`` is made for about ``block`` entries of ``a`` at a time, ``a``'s
+    values as float64 (its rows only ever meet in the sums of squares, row by row): the
+    numbers of the whole product, with a block's entries in memory instead of every row's
+    (:func:`_row_sums_of_squares_blocks`); ``a`` may hold its values in a smaller type."""
+    a = sp.csr_matrix(a)
+    n = _linked_counts(a, has_class, block)
+    sumsq = _row_sums_of_squares_blocks(a, xf, block)
     with np.errstate(divide="ignore", invalid="ignore"):
         unc = np.where(n > 0, 1.0 - sumsq / np.square(n), np.nan)
         cor = np.where(n > 1, unc * n / (n - 1.0), np.nan)
     unc = np.where(np.abs(unc) < 1e-12, 0.0, unc)
     cor = np.where(np.abs(cor) < 1e-12, 0.0, cor)
     return cor, unc, n.astype(np.int64)
+
+
+def _row_blocks(a: sp.csr_matrix, block: int):
+    """``(i, j, a[i:j] with float64 values)``: consecutive rows of about ``block`` entries
+    each (at least one row); the whole matrix in one block when it has no more."""
+    rows = a.shape[0]
+    if a.nnz <= block:
+        yield 0, rows, sp.csr_matrix(a, dtype=np.float64)
+        return
+    cuts = np.searchsorted(a.indptr, np.arange(block, a.nnz, block), side="left")
+    bounds = np.unique(np.concatenate([[0], np.clip(cuts, 1, rows), [rows]]))
+    for i, j in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        yield i, j, sp.csr_matrix(a[i:j], dtype=np.float64)
+
+
+def _linked_counts(a: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``a @ has_class`` (float64) block by block (:func:`_row_blocks`): each row's sum is
+    that row's alone. The documents linked to each row that have a class, an exact count."""
+    out = np.zeros(a.shape[0], dtype=np.float64)
+    for i, j, b in _row_blocks(a, block):
+        out[i:j] = b @ has_class
+    return out
+
+
+def _linked_counts_t(a: sp.csr_matrix, has_class: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """``a.T @ has_class`` (float64) for ``a`` with small integer values and ``has_class`` of
+    0 and 1: integer sums, exact in any order, added per block of rows without converting
+    ``a`` whole (scipy would make a float64 copy of every value)."""
+    out = np.zeros(a.shape[1], dtype=np.float64)
+    for i, j, b in _row_blocks(a, block):
+        w = np.repeat(has_class[i:j], np.diff(b.indptr)) * b.data
+        out += np.bincount(b.indices, weights=w, minlength=a.shape[1])
+    return out
+
+
+def _row_sums_of_squares_blocks(a: sp.csr_matrix, xf: sp.csr_matrix, block: int) -> np.ndarray:
+    """``_row_sums_of_squares(a @ xf)`` (``a``'s values as float64), the product made for
+    about ``block`` entries of ``a`` at a time (:func:`_row_blocks`).
+
+    scipy's product computes each row from that row of ``a`` alone (the same entries, in the
+    same order, whatever rows come with it). :func:`_row_sums_of_squares` sums each row
+    forwards or backwards depending on whether *every* row of the whole product is sorted:
+    both sums are kept per block, and the whole product's case picks one at the end."""
+    rows = a.shape[0]
+    if a.nnz <= block:
+        return _row_sums_of_squares(sp.csr_matrix(a, dtype=np.float64) @ xf)
+    forward, backward = np.zeros(rows), np.zeros(rows)
+    canonical = True
+    for i, j, b in _row_blocks(a, block):
+        m = b @ xf
+        del b
+        c, fw, bw = _row_sums_of_squares_both(m)
+        canonical &= c
+        forward[i:j], backward[i:j] = fw, bw
+        del m
+    return forward if canonical else backward
 
 
 def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
@@ -163,10 +222,18 @@ def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
     else lists each row backwards (its general branch); the row sums are the same
     ``np.add.reduceat`` over that order. ``m`` has no explicit zeros (a product's output), so the
     product drops none. ``m``'s values are squared in place."""
+    canonical, forward, backward = _row_sums_of_squares_both(m, both=False)
+    return forward if canonical else backward
+
+
+def _row_sums_of_squares_both(m: sp.csr_matrix, both: bool = True) -> tuple[bool, np.ndarray | None, np.ndarray | None]:
+    """(canonical, forward, backward): whether every row of ``m`` is sorted, and the row sums
+    of the squared entries of :func:`_row_sums_of_squares` in either order (each row summed
+    in stored order, or backwards); without ``both`` only the one ``canonical`` picks (the
+    other None). ``m``'s values are squared in place."""
     d, indptr = m.data, m.indptr
-    out = np.zeros(m.shape[0], dtype=np.float64)
     if d.size == 0:
-        return out
+        return True, np.zeros(m.shape[0], dtype=np.float64), np.zeros(m.shape[0], dtype=np.float64)
     np.multiply(d, d, out=d)
     rows = np.flatnonzero(np.diff(indptr))
     cols = m.indices
@@ -174,12 +241,15 @@ def _row_sums_of_squares(m: sp.csr_matrix) -> np.ndarray:
     inner[indptr[1:-1][indptr[1:-1] < cols.size]] = False  # first entry of every row but the first
     inner[0] = False
     canonical = bool((cols[1:] > cols[:-1])[inner[1:]].all())
-    if canonical:
-        out[rows] = np.add.reduceat(d, indptr[rows])
-    else:  # each row backwards: the whole array reversed, rows then come last first
+    forward = backward = None
+    if canonical or both:
+        forward = np.zeros(m.shape[0], dtype=np.float64)
+        forward[rows] = np.add.reduceat(d, indptr[rows])
+    if not canonical or both:  # each row backwards: the whole array reversed, rows then come last first
+        backward = np.zeros(m.shape[0], dtype=np.float64)
         starts = d.size - indptr[rows[::-1] + 1]
-        out[rows] = np.add.reduceat(d[::-1], starts)[::-1]
-    return out
+        backward[rows] = np.add.reduceat(d[::-1], starts)[::-1]
+    return canonical, forward, backward
 
 
 def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
@@ -288,8 +358,11 @@ def quality_indicators(corpus, window: int = 5, field: str | None = "wipo",
 
 
 def _quality_indicators(corpus, window: int, field: str | None, graph: CitationGraph | None, level: str,
-                        diversity: Sequence[str] = ("generality", "originality")) -> pd.DataFrame:
-    """:func:`quality_indicators`; of generality and originality only those in ``diversity``
+                        diversity: Sequence[str] = ("generality", "originality"),
+                        keep: set | None = None) -> pd.DataFrame:
+    """:func:`quality_indicators`; with ``keep``, the columns not in it are dropped as soon as
+    their notes and availability are known (the same attrs, the other columns in the same
+    order); of generality and originality only those in ``diversity``
     are computed (the other's columns are left out; its note and availability come from
     its ``N``, which needs no matrix product)."""
     n = len(corpus)
@@ -299,6 +372,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     if graph.level != "document" or graph.n != n:
         raise ValueError("graph must be the document-level citation graph of this corpus")
     fwd_col = f"forward_citations_{window}y"
+    # the cohorts first: their IPC temporaries come and go before the citation matrix products
+    year, fld, size = _cohort_columns(corpus, field)
     idx = _publication_index(t["publication_number"])
     out = pd.DataFrame(index=idx)
     notes: dict[str, str] = {}
@@ -367,7 +442,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     notes["patent_scope"] = (f"patent_scope: IPC codes for {_COUNT.format(k=k, n=n)}; null where none is given" if k
                              else f"patent_scope: no IPC codes in this corpus (0 of {n:,} documents have ipc)")
 
-    a = graph._csr(np.float64)  # graph.matrix with the float values the products take
+    # graph.matrix: 1 per arc (int8 for unique arcs, converted to float block by block in the products)
+    a = graph._csr(np.int8 if _strictly_increasing(graph.src, graph.dst) else np.float64)
     frac = _fractional_classes(x)
     skipped = {}  # an index not computed: whether it would be defined for any document (N >= 2)
     for name, linked in (("generality", "citing"), ("originality", "cited")):
@@ -377,7 +453,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
             out[f"{name}_uncorrected"] = unc
             out[f"{name}_n"] = pd.array(nn, dtype="Int64")
         else:  # N only, for the note
-            nn = np.asarray((a if name == "generality" else a.T) @ frac[1]).astype(np.int64)
+            nn = (_linked_counts(a, frac[1]) if name == "generality" else _linked_counts_t(a, frac[1])).astype(np.int64)
             skipped[name] = bool(graph.has_citation_data and (nn >= 2).any())
         if not graph.has_citation_data:
             for c in (name, f"{name}_uncorrected", f"{name}_n"):
@@ -390,8 +466,14 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
                            f"{linked} documents with IPC codes; {len(graph.src):,} in-corpus arcs"
                            + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
                               "classification" if name == "originality" else "") + ")")
+    del a, frac  # the citation matrix and the class shares: not needed below
     for name in diversity:
         out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
+    early = {}  # availability of the indicators dropped here (not kept)
+    for c in [c for c in out.columns if keep is not None and c not in keep]:
+        if c in (fwd_col,) + INDICATORS[1:] and c not in skipped:
+            early[c] = bool(pd.notna(out[c]).any())
+        del out[c]
 
     # grant lag
     g = pc.days_between(t["filing_date"], t["grant_date"]).to_pandas().astype("float64")
@@ -403,12 +485,12 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
                            + (f"; {neg:,} negative lags (grant before filing) set to null" if neg else ""))
                           if k else f"grant_lag: no document has both grant_date and filing_date (0 of {n:,})")
 
-    year, fld, size = _cohort_columns(corpus, field)
     out["cohort_year"] = year.to_numpy()
     out["cohort_field"] = fld
     out["cohort_size"] = size
 
-    available = {c: skipped[c] if c in skipped else bool(pd.notna(out[c]).any()) for c in (fwd_col,) + INDICATORS[1:]}
+    available = {c: skipped[c] if c in skipped else early[c] if c in early else bool(pd.notna(out[c]).any())
+                 for c in (fwd_col,) + INDICATORS[1:]}
     out.attrs["availability"] = notes
     out.attrs["available"] = available
     out.attrs["window"] = window
@@ -577,22 +659,26 @@ def _quality_table(corpus, components, window, field, method, graph, columns=Non
 
     diversity = tuple(d for d in ("generality", "originality") if normalised(d)
                       or {d, f"{d}_uncorrected", f"{d}_n"} & wanted)
-    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity)
+    # the raw columns the table keeps, normalises or forms its cohorts with
+    keep = None if wanted is None else (wanted | set(comps) | {"cohort_year", "cohort_field"}
+                                        | {c[:-len("_norm")] for c in wanted if c.endswith("_norm")})
+    raw = _quality_indicators(corpus, window, field, graph, "subclass", diversity, keep)
     norm = normalise_by_cohort(raw, columns=[c for c in _normalised_columns(raw) if normalised(c)], method=method)
     comp = composite_index(norm, comps)
     parts = [raw, norm, comp] if wanted is None else [p[[c for c in p.columns if c in wanted]] for p in (raw, norm, comp)]
     out = pd.concat(parts, axis=1)
     out.attrs.update(comp.attrs)
     out.attrs["method"] = method
+    del raw, norm, comp, parts  # the columns not kept go before the claim indicators are made
     return _with_claim_indicators(out, corpus, wanted)
 
 
 def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = None) -> pd.DataFrame:
     """``table`` (corpus order) with the claim-based indicators of :mod:`.claims` joined
     (those in ``wanted``, when given)."""
-    from .claims import claim_indicators
+    from .claims import _claim_indicators
 
-    ci = claim_indicators(corpus)
+    ci = _claim_indicators(corpus, numbers=False)  # joined by corpus order: no publication numbers
     out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
                           and (wanted is None or c in wanted)})
     out.attrs.update(table.attrs)

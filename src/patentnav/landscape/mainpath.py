@@ -1029,12 +1029,30 @@ def global_main_path(dag, weight="spc", *, rtol: float = TIE_RTOL) -> MainPath:
     if dag.m == 0:
         return _result(dag, "global", name, wt, w, np.zeros(0, bool), 0.0)
     bt, bf = _best(dag, name, w)
-    through = bt[dag.src]
-    through += w
-    _combine_gathered(np.add, through, bf, dag.dst)
-    opt = float(through.max())
-    sel = through >= opt - rtol * abs(opt)
+    sel, opt = _on_best_paths(bt, w, bf, dag.src, dag.dst, rtol)
     return _result(dag, "global", name, wt, w, sel, opt)
+
+
+def _through(bt: np.ndarray, w: np.ndarray, bf: np.ndarray, src: np.ndarray, dst: np.ndarray, i: int, j: int):
+    """``bt[src] + w + bf[dst]`` (the weight of the heaviest source-to-sink path through each
+    arc) for the arcs ``i:j``, added in that order."""
+    t = bt[src[i:j]]
+    t += w[i:j]
+    t += bf[dst[i:j]]
+    return t
+
+
+def _on_best_paths(bt, w, bf, src, dst, rtol: float, chunk: int = 1 << 20) -> tuple[np.ndarray, float]:
+    """(sel, opt): ``opt`` the largest :func:`_through` weight, ``sel`` the arcs whose weight
+    reaches ``opt - rtol * |opt|``. Block by block (the path weights are computed twice rather
+    than kept for every arc): the numbers of the whole-array expression."""
+    blocks = range(0, src.size, chunk)
+    opt = float(np.max([_through(bt, w, bf, src, dst, i, i + chunk).max() for i in blocks]))
+    low = opt - rtol * abs(opt)
+    sel = np.empty(src.size, dtype=bool)
+    for i in blocks:
+        np.greater_equal(_through(bt, w, bf, src, dst, i, i + chunk), low, out=sel[i:i + chunk])
+    return sel, opt
 
 
 def _choices(dag, name, w, rtol):

@@ -23,8 +23,10 @@ property               computed by                                         read 
                                                                            gaps
 ``technology_fields``  :func:`~patentnav.landscape.technology_fields`      fields, positioning             positioning
 ``fields``             the fields, largest first                           fields, positioning             positioning
-``citation_graph``     ``aggregates.citation_graph()``                     key_patents (quality table),    main_path
-                                                                           main_path
+``citation_graph``     ``aggregates.citation_graph()``                     key_patents (quality table,     key_patents
+                                                                           citation_arcs)
+``citation_arcs``      the graph's arcs and nodes (:class:`CitationArcs`)  key_patents (taken before the   main_path
+                                                                           graph goes), main_path
 ``quality_table``      :func:`~patentnav.landscape.indicators.quality_table`  key_patents, quality         quality
 ``documents``          number, jurisdiction, title, priority date          main_path                       main_path
 ``applicant_evidence`` :func:`~patentnav.geo.applicant_evidence`           positioning, quality, gaps      gaps
@@ -35,14 +37,16 @@ property               computed by                                         read 
 
 What the engine and the corpus's shared store (:mod:`patentnav.model.shared`) keep for
 them goes too: the IPC main-group incidence and co-classification counts after fields
-(their only reader), the engine's citation arcs and the shared quality table (which holds
-the citation graph) after main_path, and after gaps every shared entry (the incidences, the
-applicant incidence, publication numbers and row index: gaps is their last reader).
-Releasing drops references only: a released value read again is computed again,
-identically (tests/test_report_release.py checks that, and that a report computes each of
-them once, i.e. that no step reads one after its release). Columns of the context's own
-corpus (``cited_publications`` and ``title`` after main_path) are emptied in the report's
-section loop only (``release_memory``): no later step reads them (tests/test_cols.py). Between steps the freed memory
+(their only reader), the shared quality table (which holds the citation graph) after
+key_patents, the engine's citation arcs after main_path, and after gaps every shared entry
+(the incidences, the applicant incidence, publication numbers and row index: gaps is their
+last reader). Releasing drops references only: a released value read again is computed
+again, identically (tests/test_report_release.py checks that, and that a report computes
+each of them once, i.e. that no step reads one after its release). In the report's section
+loop only (``release_memory``), columns of the context's own corpus are emptied
+(``cited_publications`` after key_patents, ``title`` after main_path: no later step reads
+them, tests/test_cols.py), and after key_patents the quality table keeps only the columns
+the quality section reads (:data:`QUALITY_SECTION_COLUMNS`). Between steps the freed memory
 is handed back to the operating system (:func:`return_memory`), and inside the report Arrow
 allocates from the C library's malloc (:func:`memory_returning_pool`): the resident set
 falls, not only the live heap.
@@ -59,7 +63,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,7 +71,7 @@ import pandas as pd
 from ..i18n import LocalizedError
 
 __all__ = ["LandscapeContext", "landscape_context", "FIELD_CHECKS", "RELEASE_AFTER", "UNREAD_COLUMNS",
-           "landscape_columns", "return_memory", "memory_returning_pool"]
+           "QUALITY_SECTION_COLUMNS", "CitationArcs", "landscape_columns", "return_memory", "memory_returning_pool"]
 
 #: Fields whose absence the report states (share of documents without them, and what it costs).
 FIELD_CHECKS = ("earliest_priority_date", "applicant_addresses", "abstract", "inventors", "ipc",
@@ -87,16 +91,26 @@ def landscape_columns() -> list[str]:
     return [c for c in SCHEMA.names if c not in UNREAD_COLUMNS]
 
 
+#: The columns of the quality table that the quality section reads after key_patents
+#: (:func:`patentnav.quality.document_quality`: the cohort, the claim-length unit, the index
+#: and the indicators it compares; the table's ``attrs`` stay).
+QUALITY_SECTION_COLUMNS = ("cohort_year", "cohort_field", "claim_length_unit", "quality_index", "independent_claims",
+                           "first_claim_words", "shortest_independent_claim_words", "total_claims", "dependent_ratio",
+                           "grant_lag")
+
 #: What each step of the report is the last reader of (see the module docstring): ``values``
 #: are the context's properties, ``engine`` the engine's caches (``aggregates.release(*key)``),
 #: ``shared`` keys of the corpus's shared store (:func:`patentnav.model.shared.forget`; ``"ALL"``:
 #: every entry), ``columns`` columns of the context's own corpus (emptied in place:
-#: :meth:`patentnav.Corpus._release_columns`). :meth:`LandscapeContext.release` drops them
-#: when the next step starts.
-RELEASE_AFTER: dict[str, dict[str, tuple]] = {
+#: :meth:`patentnav.Corpus._release_columns`), ``narrow`` data frames of the context kept with
+#: some columns only (the columns ``columns`` and ``narrow`` apply in the report's section
+#: loop only: ``release_memory``). :meth:`LandscapeContext.release` drops them when the next
+#: step starts.
+RELEASE_AFTER: dict[str, dict[str, Any]] = {
     "fields": {"engine": (("incidence", "ipc", "main_group"), ("code_counts", "ipc", "main_group"))},
-    "main_path": {"values": ("citation_graph", "documents"), "engine": (("citations",),), "shared": ("quality_table",),
-                  "columns": ("cited_publications", "title")},
+    "key_patents": {"values": ("citation_graph",), "shared": ("quality_table",), "columns": ("cited_publications",),
+                    "narrow": {"quality_table": QUALITY_SECTION_COLUMNS}},
+    "main_path": {"values": ("citation_arcs", "documents"), "engine": (("citations",),), "columns": ("title",)},
     "positioning": {"values": ("technology_fields", "fields")},
     "quality": {"values": ("quality_table", "document_quality")},
     "gaps": {"values": ("status", "status_codes", "assignment", "applicant_evidence", "aggregates"), "shared": ("ALL",)},
@@ -197,6 +211,9 @@ class LandscapeContext:
             forget(self.corpus, *keys)
         if what.get("columns") and self._owns_corpus and self.release_memory:  # in the report's section loop only
             self.corpus._release_columns(*what["columns"])
+        for name, columns in what.get("narrow", {}).items():
+            if self.release_memory and name in self.__dict__:
+                self.__dict__[name] = _narrowed(self.__dict__[name], columns)
 
     # ------------------------------------------------------------------ shared computations
     @cached_property
@@ -280,7 +297,33 @@ class LandscapeContext:
     @cached_property
     def citation_graph(self):
         """The document citation graph (:func:`patentnav.landscape.citation_graph`)."""
-        return self.aggregates.citation_graph()
+        g = self.aggregates.citation_graph()
+        if self.release_memory:  # the matching's temporaries (hundreds of MB at 1M documents) back to the system
+            return_memory()
+        return g
+
+    @cached_property
+    def citation_arcs(self) -> "CitationArcs":
+        """What the main path reads of :attr:`citation_graph`: its arcs and number of nodes, and
+        the documents listing cited publications when it has no arc (the main path's note).
+        Taken in the key-patents step, so that the graph (its publication numbers and
+        references) and ``cited_publications`` go before the main path is computed."""
+        g = self.citation_graph
+        citing = None
+        if len(g.src) == 0:
+            import pyarrow.compute as pc
+
+            col = self.corpus.table["cited_publications"]
+            citing = int(pc.sum(pc.greater(pc.list_value_length(col), 0)).as_py() or 0)
+        return CitationArcs(g.src, g.dst, len(g.nodes), citing)
+
+    def documents_at(self, rows) -> pd.DataFrame:
+        """The rows ``rows`` (positions, none negative) of :attr:`documents`, the same values
+        and column types, taken from the corpus without making the frame of every document
+        (the index is 0 to ``len(rows) - 1``)."""
+        t = self.corpus.table
+        return t.select([c for c in ("publication_number", "jurisdiction", "title", "earliest_priority_date")
+                         if c in t.column_names]).take(np.asarray(rows, dtype=np.int64)).to_pandas()
 
     @cached_property
     def quality_table(self) -> pd.DataFrame:
@@ -288,7 +331,10 @@ class LandscapeContext:
         the columns the report reads, :data:`~patentnav.landscape.indicators.REPORT_COLUMNS`)."""
         from ..landscape.indicators import REPORT_COLUMNS, quality_table
 
-        return quality_table(self.corpus, graph=self.citation_graph, columns=REPORT_COLUMNS)
+        q = quality_table(self.corpus, graph=self.citation_graph, columns=REPORT_COLUMNS)
+        if self.release_memory:  # its temporaries back to the system before the key patents are ranked
+            return_memory()
+        return q
 
     @cached_property
     def document_quality(self) -> pd.DataFrame:
@@ -325,6 +371,23 @@ class LandscapeContext:
     def field_coverage(self) -> list[tuple[str, float]]:
         """``(field, share of documents without it)`` for :data:`FIELD_CHECKS` (1.0 for a missing column)."""
         return [(name, _missing_share(self.corpus.table, name)) for name in FIELD_CHECKS]
+
+
+class CitationArcs(NamedTuple):
+    """The arcs of the citation graph (cited -> citing, node = corpus row) and its size:
+    :attr:`LandscapeContext.citation_arcs`."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    n: int  # nodes
+    citing: int | None  # documents listing cited publications (counted when there is no arc)
+
+
+def _narrowed(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """``df`` with the ``columns`` it has only (the same column objects, the ``attrs`` kept)."""
+    out = df[[c for c in df.columns if c in set(columns)]]
+    out.attrs = dict(df.attrs)
+    return out
 
 
 _POOL_LOCK = threading.Lock()

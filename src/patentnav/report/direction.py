@@ -42,6 +42,7 @@ def direction_section(ctx: LandscapeContext) -> Built:
     fields = _fields_part(ctx)
     ctx.step("key_patents")
     key = _key_patents_table(ctx)
+    ctx.citation_arcs  # what the main path reads of the citation graph, taken before the graph goes (RELEASE_AFTER)
     ctx.step("main_path")
     path = _main_path_chart(ctx)
     ctx.step("applicants")
@@ -230,31 +231,44 @@ def _key_patents_table(ctx: LandscapeContext) -> dict:
 
 def _main_path_chart(ctx: LandscapeContext) -> dict:
     """The global SPC main path of the citation graph, or why there is none."""
-    lang, cg, corpus = ctx.lang, ctx.citation_graph, ctx.corpus
+    lang, cg, corpus = ctx.lang, ctx.citation_arcs, ctx.corpus
     if len(cg.src) == 0:
-        citing = int(pc.sum(pc.greater(pc.list_value_length(corpus.table["cited_publications"]), 0)).as_py() or 0)
+        citing = cg.citing
         note = L("ch.main_path.none", lang, citing=f"{citing:,}") if citing else L("ch.main_path.nocite", lang)
         return _chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": [], "edges": []}, note)
     from ..landscape import citation_dag, main_path
 
     dates = corpus.table["publication_date"].to_numpy() if "publication_date" in corpus.table.column_names else None
-    dag = citation_dag(cg.src, cg.dst, len(cg.nodes), labels=cg.nodes, dates=dates)
+    dag = citation_dag(cg.src, cg.dst, cg.n, dates=dates)  # nodes by index: the path's arcs are labelled below
     mp = main_path(dag, kind="global", weight="spc")
+    arcs = _labelled(mp.arcs, corpus.table["publication_number"])
+    removed = len(dag.removed)
+    del dag, mp  # the DAG's sweeps and weights go before the documents are looked up
     seen, edges = [], []
-    arcs = mp.arcs.sort_values(["src_label", "dst_label"]) if len(mp.arcs) else mp.arcs
+    arcs = arcs.sort_values(["src_label", "dst_label"]) if len(arcs) else arcs
     for r in arcs.itertuples():  # the main path's arcs: a few dozen
         for lab in (str(r.src_label), str(r.dst_label)):
             if lab not in seen:
                 seen.append(lab)
         edges.append({"source": str(r.src_label), "target": str(r.dst_label), "weight": rnd(r.weight)})
-    removed = len(dag.removed)
-    del dag, mp, arcs  # the DAG's sweeps and weights go before the documents' frame is made
     from ..model.shared import row_index
 
     at = row_index(corpus).get_indexer(seen)  # the path's few dozen documents, not every row
-    nodes = _path_nodes(ctx.documents.iloc[at] if len(at) and (at >= 0).all() else ctx.documents, seen)
-    note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{removed:,}")
+    nodes = _path_nodes(ctx.documents_at(at) if len(at) and (at >= 0).all() else ctx.documents, seen)
+    note = L("ch.main_path.note", lang, nodes=f"{cg.n:,}", arcs=f"{len(cg.src):,}", removed=f"{removed:,}")
     return _chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": nodes, "edges": edges}, note)
+
+
+def _labelled(arcs: pd.DataFrame, numbers) -> pd.DataFrame:
+    """The main path's arcs with ``src_label`` and ``dst_label`` the publication numbers of
+    their nodes (corpus rows), as a DAG labelled with every publication number gives them:
+    only the path's few dozen are looked up."""
+    if not len(arcs):
+        return arcs
+    k = len(arcs)
+    ends = np.concatenate([arcs["src"].to_numpy(np.int64), arcs["dst"].to_numpy(np.int64)])
+    lab = np.asarray(numbers.take(ends).to_pylist(), dtype=object)  # a string (None where missing) per end
+    return arcs.assign(src_label=lab[:k], dst_label=lab[k:])
 
 
 def _path_nodes(df: pd.DataFrame, seen: list[str]) -> list[dict]:
