@@ -238,7 +238,7 @@ def _main_path_chart(ctx: LandscapeContext) -> dict:
     from ..landscape import citation_dag, main_path
 
     dates = corpus.table["publication_date"].to_numpy() if "publication_date" in corpus.table.column_names else None
-    dag = citation_dag(cg.src, cg.dst, len(cg.nodes), labels=cg.nodes, dates=dates)
+    dag = citation_dag(cg.src, cg.dst, cg.n, labels=cg.nodes, dates=dates)
     mp = main_path(dag, kind="global", weight="spc")
     seen, edges = [], []
     arcs = mp.arcs.sort_values(["src_label", "dst_label"]) if len(mp.arcs) else mp.arcs
@@ -253,7 +253,7 @@ def _main_path_chart(ctx: LandscapeContext) -> dict:
 
     at = row_index(corpus).get_indexer(seen)  # the path's few dozen documents, not every row
     nodes = _path_nodes(ctx.documents.iloc[at] if len(at) and (at >= 0).all() else ctx.documents, seen)
-    note = L("ch.main_path.note", lang, nodes=f"{len(cg.nodes):,}", arcs=f"{len(cg.src):,}", removed=f"{removed:,}")
+    note = L("ch.main_path.note", lang, nodes=f"{cg.n:,}", arcs=f"{len(cg.src):,}", removed=f"{removed:,}")
     return _chart("main_path", L("ch.main_path", lang), "main_path", {"nodes": nodes, "edges": edges}, note)
 
 
