@@ -509,12 +509,12 @@ def _index_in(values, value_set: pa.Array) -> np.ndarray:
     parts = max(1, min(pa.cpu_count(), m // max(_SLICE, 2 * len(value_set))))
     if parts == 1:
         return _index_in_slice(values, value_set)
-    bounds = np.linspace(0, m, parts + 1).astype(np.int64)
     from concurrent.futures import ThreadPoolExecutor
 
+    bounds = np.linspace(0, m, parts + 1).astype(np.int64).tolist()
+    slices = [values.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])]
     with ThreadPoolExecutor(parts) as pool:
-        found = list(pool.map(lambda i: _index_in_slice(values.slice(int(bounds[i]), int(bounds[i + 1] - bounds[i])), value_set),
-                              range(parts)))
+        found = list(pool.map(_index_in_slice, slices, [value_set] * parts))
     return np.concatenate(found)
 
 
