@@ -53,11 +53,17 @@ __all__ = [
     "co_citation",
 ]
 
-_KINDLESS_RE = r"^([^-]+-[^-]+)-.*$"
+_KINDLESS_RE = r"^([^-]+-[^-]+)-.*$"  # the rule :func:`kindless` applies (RE2 semantics)
 
 
 def kindless(numbers) -> pa.Array:
     """``CC-NUMBER`` of canonical ``CC-NUMBER[-KIND]`` publication numbers (kind dropped).
+
+    The rule is ``replace_substring_regex(numbers, _KINDLESS_RE, r"\\1")``: a string is cut
+    before its second ``-`` when the first ``-`` is not its first character, at least one
+    character separates the two, and no line feed follows the second (RE2's ``.`` and ``$``);
+    other strings are kept. Computed on the bytes (:func:`_kindless_lengths`; ``-`` and line
+    feed are single bytes in UTF-8), not by a regular expression per string.
 
     >>> kindless(pa.array(["US-9123456-B2", "EP-1000000", None])).to_pylist()
     ['US-9123456', 'EP-1000000', None]
@@ -65,7 +71,66 @@ def kindless(numbers) -> pa.Array:
     arr = numbers if isinstance(numbers, (pa.Array, pa.ChunkedArray)) else pa.array(list(numbers), pa.string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    return pc.replace_substring_regex(arr.cast(pa.string()), _KINDLESS_RE, r"\1")
+    return _cut_strings(arr.cast(pa.string()))
+
+
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets as int64, data bytes) of a ``string`` array, its slice offset applied: string
+    ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (no copy of the data)."""
+    bufs = arr.buffers()
+    off = np.frombuffer(bufs[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4).astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    return off, data
+
+
+def _kindless_lengths(off: np.ndarray, data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cut, end): which strings :func:`kindless` cuts, and their length after it (the byte
+    position of the second ``-``, relative to ``off[0]``). Dashes and line feeds are located once
+    in the data; each string finds its first two dashes and last line feed by binary search."""
+    lo, hi = int(off[0]), int(off[-1])
+    seg = data[lo:hi]
+    st, en = off[:-1] - lo, off[1:] - lo
+    dash = np.flatnonzero(seg == 45)  # "-"
+    k = np.searchsorted(dash, st)
+    dash = np.append(dash, [hi - lo, hi - lo])  # past every string's end
+    d1, d2 = dash[k], dash[k + 1]
+    cut = (d1 > st) & (d2 > d1 + 1) & (d2 < en)
+    feeds = np.flatnonzero(seg == 10)  # line feeds: RE2's "." does not match them
+    if len(feeds):
+        last = np.searchsorted(feeds, en) - 1
+        cut &= ~((last >= 0) & (feeds[np.maximum(last, 0)] > d2))
+    return cut, d2
+
+
+def _cut_strings(arr: pa.Array) -> pa.Array:
+    """:func:`kindless` of a ``string`` array: the kept bytes of every string (a byte mask from
+    a difference array of the cut ranges, which do not touch) and new offsets."""
+    n = len(arr)
+    if n == 0:
+        return arr
+    off, data = _string_buffers(arr)
+    cut, d2 = _kindless_lengths(off, data)
+    if arr.null_count:
+        cut &= _np_bool(pc.is_valid(arr))
+    if not cut.any():
+        return arr
+    lo = int(off[0])
+    st, en = off[:-1] - lo, off[1:] - lo
+    delta = np.zeros(int(off[-1]) - lo + 1, dtype=np.int8)
+    delta[d2[cut]] = 1  # a cut range [d2, end) starts after its own string's start, so after
+    delta[en[cut]] = -1  # the previous string's end: starts and ends are distinct positions
+    keep = np.cumsum(delta[:-1], dtype=np.int8) == 0
+    new_off = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.where(cut, d2, en) - st, out=new_off[1:])
+    out = pa.StringArray.from_buffers(n, pa.py_buffer(new_off), pa.py_buffer(data[lo:int(off[-1])][keep]))
+    if arr.null_count:
+        out = pc.if_else(pc.is_valid(arr), out, pa.scalar(None, pa.string()))
+    return out
+
+
+def _kindless_regex(numbers: pa.Array) -> pa.Array:
+    """:func:`kindless` by its regular expression (the definition; tests compare the two)."""
+    return pc.replace_substring_regex(numbers.cast(pa.string()), _KINDLESS_RE, r"\1")
 
 
 def _np_str(arr: pa.Array) -> np.ndarray:
@@ -86,8 +151,12 @@ class CitationGraph:
 
     Attributes
     ----------
+    labels : pyarrow.Array or numpy.ndarray of str
+        Node labels: publication numbers (corpus order; the corpus's Arrow column, not copied
+        into Python strings), or family keys after :meth:`to_families`.
     nodes : numpy.ndarray of str
-        Publication numbers (corpus order), or family keys after :meth:`to_families`.
+        :attr:`labels` as a NumPy object array (read-only property, made on each call from
+        Arrow labels: take a few with ``labels.take(...)`` rather than all).
     src, dst : numpy.ndarray of int32 (int64 from 2**31 nodes on; int64 after :meth:`to_families`)
         Arc ``k`` goes from ``nodes[src[k]]`` (cited) to ``nodes[dst[k]]`` (citing).
         Arcs are unique and sorted by (src, dst); there are no self-loops.
@@ -106,7 +175,7 @@ class CitationGraph:
         ``self_pairs_dropped``; ``within_family_arcs`` for a family graph).
     """
 
-    nodes: np.ndarray
+    labels: Any
     src: np.ndarray
     dst: np.ndarray
     n_references: np.ndarray
@@ -121,7 +190,13 @@ class CitationGraph:
 
     @property
     def n(self) -> int:
-        return len(self.nodes)
+        return len(self.labels)
+
+    @property
+    def nodes(self) -> np.ndarray:
+        """The node labels as a NumPy object array (:attr:`labels`)."""
+        lab = self.labels
+        return _np_str(lab) if isinstance(lab, (pa.Array, pa.ChunkedArray)) else lab
 
     @property
     def matrix(self) -> sp.csr_matrix:
@@ -168,7 +243,8 @@ class CitationGraph:
 
     def arcs(self) -> pd.DataFrame:
         """Arcs as a data frame of labels: ``cited``, ``citing``."""
-        return pd.DataFrame({"cited": self.nodes[self.src], "citing": self.nodes[self.dst]})
+        nodes = self.nodes
+        return pd.DataFrame({"cited": nodes[self.src], "citing": nodes[self.dst]})
 
     def to_networkx(self, **node_attributes):
         """A ``networkx.DiGraph`` (cited -> citing).
@@ -183,8 +259,9 @@ class CitationGraph:
         attrs.update({k: np.asarray(v) for k, v in node_attributes.items()})
         keys = list(attrs)
         cols = [np.asarray(attrs[k]).tolist() for k in keys]
-        g.add_nodes_from((lab, dict(zip(keys, vals))) for lab, *vals in zip(self.nodes.tolist(), *cols))
-        g.add_edges_from(zip(self.nodes[self.src].tolist(), self.nodes[self.dst].tolist()))
+        nodes = self.nodes
+        g.add_nodes_from((lab, dict(zip(keys, vals))) for lab, *vals in zip(nodes.tolist(), *cols))
+        g.add_edges_from(zip(nodes[self.src].tolist(), nodes[self.dst].tolist()))
         return g
 
     def to_families(self, families) -> "CitationGraph":
@@ -242,7 +319,7 @@ class CitationGraph:
             return {"citing": z, "key": z}, {"citing": z, "key": z, "target": z}
         columns, kind_fallback = self._source
         pub = columns["publication_number"].combine_chunks().cast(pa.string())
-        r = _resolve(columns, pub, kind_fallback)
+        r = _resolve(columns, pub, kind_fallback, all_keys=True)
         citing = _rows(r.indptr, r.pair_ref.dtype)
         key = r.key_of[r.ref_code]
         return ({"citing": citing, "key": key},
@@ -277,7 +354,6 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     """
     pub = corpus["publication_number"].combine_chunks().cast(pa.string())
     n = len(pub)
-    nodes = _np_str(pub)
     r = _resolve(corpus, pub, kind_fallback)
     pa.default_memory_pool().release_unused()  # hand the freed string temporaries back to the OS
     it = _index_dtype(n)
@@ -307,7 +383,7 @@ def citation_graph(corpus, kind_fallback: bool = True) -> CitationGraph:
     # unique arcs sorted by (cited, citing): the pattern of the sparse matrix A[cited, citing]
     indptr, dst = _unique_pairs(tgt, c_of_pair, n, n)
     del tgt, c_of_pair
-    return CitationGraph(nodes, _rows(indptr, it), dst.astype(it, copy=False), n_refs, n_ext, n_self,
+    return CitationGraph(pub, _rows(indptr, it), dst.astype(it, copy=False), n_refs, n_ext, n_self,
                          level="document", has_citation_data=has_data, stats=stats,
                          _source=(_columns_of(corpus), kind_fallback))
 
@@ -329,7 +405,7 @@ class _Resolved(NamedTuple):
 
     indptr: np.ndarray
     ref_code: np.ndarray
-    key_of: np.ndarray
+    key_of: np.ndarray | None
     pair_ref: np.ndarray
     pair_tgt: np.ndarray
     n_exact: int
@@ -337,14 +413,18 @@ class _Resolved(NamedTuple):
     n_ambiguous: int
 
 
-def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
+def _resolve(corpus, pub: pa.Array, kind_fallback: bool, all_keys: bool = False) -> _Resolved:
     """Match every cited reference of ``corpus`` to its documents (rules 1 and 2 of the module).
 
     Strings are hashed once each by Arrow: the references against the publication numbers
-    (``index_in``, first corpus row of a number should the corpus repeat one), then the
-    references left unmatched (``dictionary_encode``), then the kind-less keys of the numbers and
-    of those references. Distinct references per document and the kind-less groups are counting
-    sorts (:func:`~patentnav.landscape.mainpath._grouped`); integers are int32 while they fit.
+    (``index_in``, first corpus row of a number should the corpus repeat one; long inputs in
+    parallel slices, :func:`_index_in`), then the references left unmatched
+    (``dictionary_encode``), then, for rule 2, the kind-less keys (:func:`kindless`) of the
+    numbers (``dictionary_encode``) and of those references (``index_in`` against the numbers'
+    keys: a key no number has matches nothing). Distinct references per document and the
+    kind-less groups are counting sorts (:func:`~patentnav.landscape.mainpath._grouped`);
+    integers are int32 while they fit. ``key_of`` (a kind-less key code for every string code,
+    which family aggregation reads) is made only when ``all_keys``.
     """
     n = len(pub)
     lists = corpus["cited_publications"]  # chunk by chunk: the reference strings are not copied
@@ -356,15 +436,15 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     ends = np.cumsum(pc.list_value_length(lists).to_numpy())  # end of each document's references in flat
     del lists
     # rule 1: exact; the other references get codes n, n + 1, ... (one per distinct string)
-    code = pc.fill_null(pc.index_in(flat, value_set=pub), -1).to_numpy()
     valid = _np_bool(pc.is_valid(flat))
+    code = _index_in(flat, pub)
     other = valid & (code < 0)
     enc = pc.dictionary_encode(flat.filter(pa.array(other)).combine_chunks())
     del flat
     rest = enc.dictionary
     width = n + len(rest)
     it = _index_dtype(max(width, len(code) + 1))
-    code = np.array(code, dtype=it)  # a writable copy
+    code = code.astype(it, copy=False)
     code[other] = enc.indices.to_numpy(zero_copy_only=False).astype(it) + n
     del enc, other
     # blank references (empty or white space only) are not references
@@ -377,8 +457,7 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     indptr, ref_code = _distinct_in_rows(np.concatenate([np.zeros(1, it), kept[ends]]), code[ok], width)
     del ends, kept, code, ok, blank
     # kind-less keys: of the numbers (first n codes) and of the other references
-    key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it)
-    del rest
+    key_of = _codes(kindless(pa.concat_arrays([pub, rest])), it) if all_keys else None
     exact = ref_code < n
     pair_ref = np.arange(len(ref_code), dtype=it)[exact]  # np.flatnonzero, without its int64 copy
     pair_tgt = ref_code[exact]
@@ -387,11 +466,11 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
     if kind_fallback and n_exact < len(ref_code):
         # rule 2: without kind, one pair to every corpus document with the reference's CC-NUMBER
         # (documents of a key in corpus order)
-        pub_key = key_of[:n]
-        n_keys = int(key_of.max()) + 1
-        order, start = _grouped(pub_key, n_keys - 1)
+        pub_key, rest_key = (key_of[:n], key_of[n:]) if key_of is not None else _kindless_keys(pub, rest, it)
+        kmax = int(max(pub_key.max(initial=0), rest_key.max(initial=0)))
+        order, start = _grouped(pub_key, kmax)
         rest_ref = np.arange(len(ref_code), dtype=it)[~exact]
-        k = key_of[ref_code[rest_ref]]
+        k = rest_key[ref_code[rest_ref] - n]
         lo = start[k]
         cnt = start[k + 1] - lo
         within = np.arange(int(cnt.sum()), dtype=it) - np.repeat(np.cumsum(cnt) - cnt, cnt).astype(it)
@@ -400,6 +479,51 @@ def _resolve(corpus, pub: pa.Array, kind_fallback: bool) -> _Resolved:
         n_kindless = int((cnt > 0).sum())
         n_ambiguous = int((cnt > 1).sum())
     return _Resolved(indptr, ref_code, key_of, pair_ref, pair_tgt.astype(it, copy=False), n_exact, n_kindless, n_ambiguous)
+
+
+def _kindless_keys(pub: pa.Array, rest: pa.Array, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Kind-less key codes of the publication numbers and of the other references, equal codes
+    for equal keys: the numbers' keys are dictionary-encoded (a null number has a code of its
+    own) and the references' keys looked up among them; a reference key that no number has
+    gets one code above all of theirs (its group of documents is empty)."""
+    enc = pc.dictionary_encode(kindless(pub))
+    n_codes = len(enc.dictionary)
+    pub_key = pc.fill_null(enc.indices, n_codes).to_numpy().astype(dtype)
+    rest_key = _index_in(kindless(rest), enc.dictionary).astype(dtype, copy=False)
+    rest_key[rest_key < 0] = n_codes + 1
+    return pub_key, rest_key
+
+
+#: references looked up per thread at least (:func:`_index_in`)
+_SLICE = 1 << 21
+
+
+def _index_in(values, value_set: pa.Array) -> np.ndarray:
+    """``pc.index_in(values, value_set)`` as a writable int32 array, -1 where no value matches.
+
+    A long input is cut into slices looked up in parallel threads (Arrow releases the GIL), at
+    most one per CPU of Arrow's pool: each thread hashes ``value_set`` again, so slices are much
+    longer than it (:data:`_SLICE` values and twice ``value_set`` at least). The positions do not
+    depend on the slicing."""
+    m = len(values)
+    parts = max(1, min(pa.cpu_count(), m // max(_SLICE, 2 * len(value_set))))
+    if parts == 1:
+        return _index_in_slice(values, value_set)
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, m, parts + 1).astype(np.int64).tolist()
+    slices = [values.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])]
+    with ThreadPoolExecutor(parts) as pool:
+        found = list(pool.map(_index_in_slice, slices, [value_set] * parts))
+    return np.concatenate(found)
+
+
+def _index_in_slice(values, value_set: pa.Array) -> np.ndarray:
+    """:func:`_index_in` in the calling thread."""
+    found = pc.fill_null(pc.index_in(values, value_set=value_set), -1)
+    if isinstance(found, pa.ChunkedArray):
+        found = found.combine_chunks() if found.num_chunks != 1 else found.chunk(0)
+    return np.array(found.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _np_bool(arr) -> np.ndarray:
