@@ -1,7 +1,10 @@
 """Plotly figures for the chart kinds of the report model (see the report contract).
 
 One function per chart kind; each takes the chart's ``data`` dict (plain JSON) and the
-report language and returns a :class:`plotly.graph_objects.Figure`.  Layouts are
+report language and returns a :class:`plotly.graph_objects.Figure`. The report's writers
+take the figures as dicts from :class:`Figures`, which runs the same functions on
+:mod:`patentnav.report.figure_dicts` (the dict ``to_dict()`` would give, without plotly's
+validation) and reads plotly's template from a cache (:func:`_template_dict`).  Layouts are
 deterministic: node positions come from the model (field network) or from the year
 (main path), never from a random layout.  :func:`make_figure` dispatches on ``kind``.
 
@@ -19,7 +22,6 @@ import json
 import math
 from functools import lru_cache
 from typing import Any, Callable
-
 
 from ..safety import plotly_escaped
 from .fonts import font_stack
@@ -184,10 +186,10 @@ def _template_dict() -> dict:
 
 
 def _new_figure(data=None) -> go.Figure:
-    """``go.Figure(data)``. Inside :class:`Figures` (template deferred) the figure starts with the
-    template stand-in instead of plotly's default template, which plotly would deep-copy for
-    every new figure only for :func:`_base_layout` to replace it (the template keeps its place,
-    the first key of the layout, either way)."""
+    """``go.Figure(data)``. Inside :class:`Figures` (template deferred) it is a
+    :class:`patentnav.report.figure_dicts.Figure` starting with the template stand-in, as a
+    plotly figure starts with plotly's default template (which :func:`_base_layout` replaces;
+    the template is the layout's first key either way)."""
     if _DEFER_TEMPLATE.get():
         return go.Figure(data, layout={"template": go.layout.Template(_TEMPLATE_STANDIN)})
     return go.Figure(data)
