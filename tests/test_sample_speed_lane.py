@@ -1,23 +1,21 @@
-"""Issue 16, lane ``sample`` (second pass): the bundled-sample report's start-up and charts.
+"""Issue 16, lane ``sample`` (second pass): the bundled-sample report's charts.
 
 * plotly's template is read from a checked on-disk cache instead of being validated by plotly
   in every process (about 0.35 s): the cached template must give the same JSON (same keys,
   same order, same numbers) as plotly's own, whatever state the cache is in;
-* figures made inside :class:`~patentnav.report.charts.Figures` start with the template
-  stand-in instead of plotly's default template (which plotly deep-copies per figure): the
-  figure dicts must equal the former ones (``make_figure(...).to_dict()`` with the named
-  template, the oracle), also for the portfolio report's chart kinds;
-* the PNG export lives in :mod:`patentnav.static_png` (importable without pandas), and
-  ``patentnav landscape`` starts kaleido's Chromium from ``--format``'s eager callback,
-  before the report's libraries are imported.
+* figures made inside :class:`~patentnav.report.charts.Figures` are built as dicts by
+  :mod:`patentnav.report.figure_dicts` (no plotly objects, no validation), starting with the
+  template stand-in instead of plotly's default template: the figure dicts must equal the
+  former ones (``make_figure(...).to_dict()``, plotly's objects and the named template: the
+  oracle), same keys in the same order and the same numbers, for every chart kind of the
+  landscape, warning and portfolio reports, on random data and edge cases (no points, no
+  years, empty annotation lists, named colour scales, lines on empty plots).
 """
 
 from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -186,60 +184,3 @@ def test_new_figure_outside_figures_is_plotly_default():
     assert _new_figure().to_dict() == go.Figure().to_dict()
     trace = go.Bar(x=[1], y=[2])
     assert _new_figure(trace).to_dict() == go.Figure(trace).to_dict()
-
-
-# --- the PNG export without the report package ----------------------------------------------------
-
-
-def test_static_png_imports_without_pandas():
-    code = ("import sys, patentnav.static_png, patentnav.cli.main; "
-            "print(sorted(m for m in ('pandas', 'scipy', 'patentnav.report') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
-def test_warm_up_once_per_process(monkeypatch):
-    from patentnav import static_png
-
-    calls = []
-    monkeypatch.setattr(static_png, "png_bytes", lambda fig: calls.append(fig) or b"")
-    monkeypatch.setattr(static_png, "_WARM", [])
-    a = static_png.warm_up()
-    b = static_png.warm_up()
-    a.join(5)
-    assert a is b and len(calls) == 1 and calls[0]["layout"] == {"width": 16, "height": 16}
-
-
-def test_markdown_png_is_the_former_export():
-    """``markdown._png`` (still the name tests and writers patch) gives the former export's bytes."""
-    pytest.importorskip("kaleido")
-    import plotly.io as pio
-
-    from patentnav.report import markdown
-
-    fig = {"data": [{"type": "bar", "x": [1, 2], "y": [3, 1]}], "layout": {"width": 120, "height": 90}}
-    try:
-        old = pio.to_image(fig, format="png", width=120, height=90, scale=1.5, validate=False)  # the former _png
-    except Exception as exc:  # noqa: BLE001 - no working kaleido here
-        pytest.skip(f"kaleido cannot export here: {exc}")
-    assert markdown._png(fig) == old
-    assert markdown._png({"data": [], "layout": {}})[:8] == b"\x89PNG\r\n\x1a\n"  # 1000 x 450 by default
-
-
-@pytest.mark.parametrize("formats, starts", [("html,md,json,csv", True), ("md", True), ("json,csv", False),
-                                             ("html", False), ("MD", True)])
-def test_format_callback_starts_chromium_for_markdown(monkeypatch, formats, starts):
-    from patentnav import static_png
-    from patentnav.cli import report_cmds
-
-    started = []
-    monkeypatch.setattr(static_png, "warm_up", lambda: started.append(True))
-    assert report_cmds._start_png_engine(formats) == formats
-    assert bool(started) is starts
-
-
-def test_landscape_format_option_is_eager():
-    from patentnav.cli.report_cmds import landscape
-
-    opt = next(p for p in landscape.params if p.name == "formats")
-    assert opt.is_eager and opt.default == "html,md,json,csv"

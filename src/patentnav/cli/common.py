@@ -19,7 +19,7 @@ from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
 __all__ = ["console", "err_console", "freeze_imports", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
-           "write_issues_csv", "safe", "cell", "plan_out", "start_png_engine"]
+           "write_issues_csv", "safe", "cell", "plan_out"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -403,25 +403,11 @@ def warn_missing_cjk_font(lang: str | None, fonts=None) -> bool:
     return True
 
 
-def start_png_engine(formats: str) -> None:
-    """First thing in a report command: when ``--format`` asks for Markdown (``md``: its PNG
-    charts), start kaleido's Chromium in the background now (:func:`patentnav.static_png.warm_up`),
-    before the report's libraries (pandas, SciPy) are imported, so that Chromium's start-up
-    (seconds) runs on another core meanwhile. ``formats`` is the option's raw text, checked
-    later (:func:`parse_formats`): a value that only looks like it names ``md`` starts
-    Chromium for nothing, before its error."""
-    if "md" in formats.lower():
-        from ..static_png import warm_up
-
-        warm_up()
-
-
 def prepare_markdown(lang: str | None) -> None:
     """Before a report with Markdown charts: start kaleido's Chromium in the background (it
-    takes seconds to start; the report is built meanwhile; once per process, so a command
-    that called :func:`start_png_engine` loses nothing) and warn when Chinese PNG charts
+    takes seconds to start; the report is built meanwhile) and warn when Chinese PNG charts
     would lack a font (:func:`warn_missing_cjk_font`)."""
-    from ..static_png import warm_up
+    from ..report.markdown import warm_up
 
     warm_up()
     warn_missing_cjk_font(lang)

@@ -26,8 +26,7 @@ _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "a
                    "addresses, as in CNIPA exports), or FIRMS with --firms.")
 @click.option("--firms", default=None, help="Comma-separated firm names, or a CSV file with a 'name' column, forming the region FIRMS.")
 @click.option("--out", "out_dir", default="patentnav-report", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.",
-              is_eager=True, callback=lambda ctx, param, value: _start_png_engine(value))
+@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
 @lang_option
 @click.option("--seed", default=42, show_default=True, help="Random seed (clustering, layout).")
 @click.option("--engine", "engine_name", type=click.Choice(["memory", "duckdb", "spark"]), default=None,
@@ -126,16 +125,6 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
     html = next((path for fmt, path in written if fmt == "html"), None)
     if html:
         console.print(t("land.open", lang, path=safe(html)))
-
-
-def _start_png_engine(formats: str) -> str:
-    """``--format``'s callback, processed before the other options (``is_eager``: ``--region``'s
-    callback imports pandas): start kaleido's Chromium now when Markdown is asked for
-    (:func:`patentnav.cli.common.start_png_engine`); the value is kept as given."""
-    from .common import start_png_engine
-
-    start_png_engine(formats)
-    return formats
 
 
 def _png_export(fmts, lang):

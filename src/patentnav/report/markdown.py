@@ -7,8 +7,8 @@ If static export fails on a platform (no kaleido wheel), each chart is replaced 
 pointing to the HTML report and the rest of the Markdown is still written; a chart that was
 rendered but cannot be written (a read-only ``images/``) is an error.
 
-Kaleido's Chromium takes 1-3 s to start: :func:`warm_up` (:mod:`patentnav.static_png`) starts it in
-the background (the CLI calls it before it imports the report's libraries), and :class:`PngExport` exports a report's charts
+Kaleido's Chromium takes 1-3 s to start: :func:`warm_up` starts it in the background (the
+CLI calls it before building the report), and :class:`PngExport` exports a report's charts
 in a background thread while the rest of the report is built and the other writers run (the
 rendering happens in Chromium's own process, so the export overlaps the Python work).
 """
@@ -25,7 +25,6 @@ from .charts import Figures, report_charts
 from .display import display_value, meta_facts
 from .labels import L
 from ..safety import terminal_safe
-from ..static_png import png_bytes, warm_up
 from .parts import unique_name
 
 __all__ = ["render_markdown", "write_markdown", "escape_md_cell", "escape_md_text", "PngExport", "warm_up"]
@@ -92,8 +91,27 @@ def _file_stem(chart_id: Any, used: set[str]) -> str:
 
 def _png(fig: dict) -> bytes:
     """The figure (a plotly figure dict, :class:`~patentnav.report.charts.Figures`) as PNG bytes
-    (static export with kaleido, :func:`patentnav.static_png.png_bytes`)."""
-    return png_bytes(fig)
+    (static export with kaleido)."""
+    import plotly.io as pio
+
+    layout = fig.get("layout") or {}
+    width = int(layout.get("width") or 1000)
+    height = int(layout.get("height") or 450)
+    return pio.to_image(fig, format="png", width=width, height=height, scale=1.5, validate=False)
+
+
+def warm_up() -> threading.Thread:
+    """Start kaleido's Chromium in a background thread (a tiny export), so that the first
+    chart of a report does not wait for it; failures are left to the real export."""
+    def run() -> None:
+        try:
+            _png({"data": [], "layout": {"width": 16, "height": 16}})
+        except Exception:  # noqa: BLE001 - the real export reports it (a note per chart)
+            pass
+
+    thread = threading.Thread(target=run, name="patentnav-kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 class PngExport:
