@@ -1,7 +1,10 @@
 """Plotly figures for the chart kinds of the report model (see the report contract).
 
 One function per chart kind; each takes the chart's ``data`` dict (plain JSON) and the
-report language and returns a :class:`plotly.graph_objects.Figure`.  Layouts are
+report language and returns a :class:`plotly.graph_objects.Figure`. The report's writers
+take the figures as dicts from :class:`Figures`, which runs the same functions on
+:mod:`patentnav.report.figure_dicts` (the dict ``to_dict()`` would give, without plotly's
+validation) and reads plotly's template from a cache (:func:`_template_dict`).  Layouts are
 deterministic: node positions come from the model (field network) or from the year
 (main path), never from a random layout.  :func:`make_figure` dispatches on ``kind``.
 
@@ -15,11 +18,10 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import json
 import math
 from functools import lru_cache
 from typing import Any, Callable
-
-import plotly.graph_objects as go
 
 from ..safety import plotly_escaped
 from .fonts import font_stack
@@ -99,11 +101,98 @@ _TEMPLATE_STANDIN = {"layout": {"meta": "patentnav:template"}}
 _DEFER_TEMPLATE: contextvars.ContextVar[bool] = contextvars.ContextVar("patentnav_defer_template", default=False)
 
 
+class _GraphObjects:
+    """``go`` of the chart functions: :mod:`plotly.graph_objects`, except while :class:`Figures`
+    builds a figure dict, when it is :mod:`patentnav.report.figure_dicts` (the same dict without
+    plotly's validated objects; the functions' code is the same either way)."""
+
+    def __getattr__(self, name: str):
+        if _DEFER_TEMPLATE.get():
+            from . import figure_dicts as light
+
+            return getattr(light, name)
+        import plotly.graph_objects as plotly_go
+
+        return getattr(plotly_go, name)
+
+
+go = _GraphObjects()
+
+
+def _build_template_dict() -> dict:
+    """:data:`TEMPLATE` as plotly puts it in a figure dict's layout (``fig.to_dict()["layout"]["template"]``).
+    Plotly validates it into objects of every trace type (about 0.35 s, 700 modules imported)."""
+    import plotly.graph_objects as plotly_go
+
+    return plotly_go.Figure().update_layout(template=TEMPLATE).to_dict()["layout"]["template"]
+
+
+#: Version of the layout of the cached template file (:func:`_template_dict`).
+_TEMPLATE_CACHE_FORMAT = "1"
+
+
+def _template_cache_path():
+    """Where :func:`_template_dict` caches the template: a name keyed by the cache format,
+    :data:`TEMPLATE`, plotly's version and the SHA-256 of plotly's own file of the template,
+    so that another plotly (or an edited template file) never reads it."""
+    import hashlib
+    import os
+
+    import plotly
+
+    from .._cache import cache_dir
+
+    h = hashlib.sha256(f"{_TEMPLATE_CACHE_FORMAT}\0{TEMPLATE}\0{plotly.__version__}".encode())
+    source = os.path.join(os.path.dirname(plotly.__file__), "package_data", "templates", f"{TEMPLATE}.json")
+    with open(source, "rb") as f:
+        h.update(hashlib.sha256(f.read()).digest())
+    return cache_dir() / f"plotly-template-{h.hexdigest()[:24]}.json"
+
+
+def _template_text(template: dict) -> str:
+    return json.dumps(template, ensure_ascii=False, separators=(",", ":"))
+
+
 @lru_cache(maxsize=1)
 def _template_dict() -> dict:
-    """:data:`TEMPLATE` as it appears in a figure dict's layout (``fig.to_dict()["layout"]["template"]``);
-    callers copy it."""
-    return go.Figure().update_layout(template=TEMPLATE).to_dict()["layout"]["template"]
+    """:data:`TEMPLATE` as it appears in a figure dict's layout (:func:`_build_template_dict`);
+    callers copy it. Read from a file in :func:`patentnav._cache.cache_dir` (JSON: the same
+    keys in the same order, so the same JSON in every figure) when the file's checksum holds,
+    else built by plotly and cached there (best effort: a cache that cannot be read or written
+    only costs the build)."""
+    import hashlib
+
+    try:
+        path = _template_cache_path()
+    except OSError:
+        return _build_template_dict()
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        template = stored["template"]
+        if isinstance(template, dict) and stored.get("sha256") == hashlib.sha256(_template_text(template).encode()).hexdigest():
+            return template
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    template = json.loads(_template_text(_build_template_dict()))  # the form a cached copy has
+    try:
+        from .._cache import write_atomic
+
+        text = _template_text(template)
+        write_atomic(path, json.dumps({"sha256": hashlib.sha256(text.encode()).hexdigest(), "template": template},
+                                      ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+    return template
+
+
+def _new_figure(data=None) -> go.Figure:
+    """``go.Figure(data)``. Inside :class:`Figures` (template deferred) it is a
+    :class:`patentnav.report.figure_dicts.Figure` starting with the template stand-in, as a
+    plotly figure starts with plotly's default template (which :func:`_base_layout` replaces;
+    the template is the layout's first key either way)."""
+    if _DEFER_TEMPLATE.get():
+        return go.Figure(data, layout={"template": go.layout.Template(_TEMPLATE_STANDIN)})
+    return go.Figure(data)
 
 
 def _figure_dict(fig: go.Figure) -> dict:
@@ -167,7 +256,7 @@ def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
     complete_y = [c for c, inc in zip(counts, incomplete) if not inc]
     inc_x = [y for y, inc in zip(years, incomplete) if inc]
     inc_y = [c for c, inc in zip(counts, incomplete) if inc]
-    fig = go.Figure()
+    fig = _new_figure()
     fig.add_trace(go.Bar(x=complete_x, y=complete_y, name=_t("applications", lang),
                          marker={"color": PALETTE[0]}))
     if inc_x:
@@ -190,7 +279,7 @@ def trend(data: dict[str, Any], lang: str = "en") -> go.Figure:
 def applicants_over_time(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """One line per applicant over the years."""
     years = list(data.get("years") or [])
-    fig = go.Figure()
+    fig = _new_figure()
     for i, s in enumerate(data.get("series") or []):
         fig.add_trace(go.Scatter(x=years, y=list(s.get("counts") or []), mode="lines+markers",
                                  name=str(s.get("name", "")),
@@ -257,7 +346,7 @@ def field_network(data: dict[str, Any], lang: str = "en") -> go.Figure:
     frame = Frame(CHART_WIDTH, 640, 20, 20, 40, 20, x_range, y_range)
     radius = [(8 + 34 * (sz / smax) ** 0.5) / 2 for sz in sizes]
     pos = {str(n["id"]): p for n, p in zip(nodes, xy)}
-    fig = go.Figure()
+    fig = _new_figure()
     edges = sorted(data.get("edges") or [], key=lambda e: (-float(e.get("strength") or e.get("weight") or 0.0),
                                                            str(e.get("source")), str(e.get("target"))))[:MAP_EDGES]
     ex: list[Any] = []
@@ -300,7 +389,7 @@ def field_region_heatmap(data: dict[str, Any], lang: str = "en") -> go.Figure:
     top = max([float(v) for r in values for v in r if v is not None] + [2.0])
     scale = ({"colorscale": [[0.0, "#2166ac"], [1.0 / top, "#f7f7f7"], [1.0, "#b2182b"]], "zmin": 0.0, "zmax": top}
              if rca else {"colorscale": "Blues"})  # RCA: blue below 1, white at 1, red above
-    fig = go.Figure(go.Heatmap(
+    fig = _new_figure(go.Heatmap(
         z=values, x=cols, y=rows, hoverongaps=False, **scale,
         colorbar={"title": {"text": str(data.get("measure") or "")}},
         hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
@@ -353,7 +442,7 @@ def gap_quadrant(data: dict[str, Any], lang: str = "en") -> go.Figure:
     order = (ranked + strong + rest)[:max(QUADRANT_LABELS, len(ranked))]
     texts = [(f"{p['rank']} {p.get('label', '')}" if p.get("rank") else str(p.get("label", ""))) for p in points]
     labels = place_labels(pix, texts, frame, order=order)
-    fig = go.Figure()
+    fig = _new_figure()
     cat_order = {c: k for k, c in enumerate(("fill_now", "long_term", "strength", "declining", "other"))}
     cats = sorted({str(p.get("category", "")) for p in points}, key=lambda c: (cat_order.get(c, len(cat_order)), c))
     if zero:
@@ -407,7 +496,7 @@ def life_cycle(data: dict[str, Any], lang: str = "en") -> go.Figure:
     order = list(dict.fromkeys([i for i in first + sorted(turning, reverse=True) + fifth + list(range(n - 1, -1, -1))
                                 if i is not None]))
     labels = place_labels(pix, [str(y) for y in years], frame, order=order, max_distance=10, font_size=11)
-    fig = go.Figure(go.Scatter(
+    fig = _new_figure(go.Scatter(
         x=xs, y=ys, mode="lines+markers", line={"color": PALETTE[0], "width": 2},
         marker={"size": 8, "color": PALETTE[0]}, showlegend=False, customdata=[str(y) for y in years],
         hovertemplate="%{customdata}: %{x}, %{y}<extra></extra>",
@@ -423,7 +512,7 @@ def main_path(data: dict[str, Any], lang: str = "en", note: str | None = None) -
     """Directed layered diagram: x = year (layer), nodes stacked in order; arrows for edges."""
     nodes = list(data.get("nodes") or [])
     edges = list(data.get("edges") or [])
-    fig = go.Figure()
+    fig = _new_figure()
     if not edges:
         fig.add_annotation(text=note or _t("no_path", lang), x=0.5, y=0.5, xref="paper",
                            yref="paper", showarrow=False, font={"size": 14, "color": "#666"})
@@ -490,7 +579,7 @@ def risk_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     flagged = sorted((i for i, p in enumerate(points) if p.get("grade") in ("high", "medium")),
                      key=lambda i: (-float(points[i].get("risk") or 0.0), str(points[i].get("label", ""))))
     labels = place_labels(pix, [str(p.get("label", "")) for p in points], frame, order=flagged, font_size=10)
-    fig = go.Figure()
+    fig = _new_figure()
     for grade in reversed(list(GRADE_COLOURS)):  # low first: the riskiest are drawn on top
         members = [i for i, p in enumerate(points) if p.get("grade") == grade]
         if not members:
@@ -516,7 +605,7 @@ def expiry_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Expiry dates of the threatening patents (one row each, coloured by grade) with the
     as-of date and the launch date as vertical lines."""
     items = list(data.get("items") or [])
-    fig = go.Figure()
+    fig = _new_figure()
     for grade in GRADE_COLOURS:
         members = [p for p in items if p.get("grade") == grade and p.get("expiry")]
         if not members:
@@ -565,7 +654,7 @@ def quality_quantity(data: dict[str, Any], lang: str = "en") -> go.Figure:
     order = sorted((i for i, p in enumerate(points) if p.get("ranked")),
                    key=lambda i: (-int(points[i].get("documents") or 0), str(points[i].get("label", ""))))[:QUALITY_LABELS]
     labels = place_labels(pix, [str(p.get("label", "")) for p in points], frame, order=order)
-    fig = go.Figure()
+    fig = _new_figure()
     for flag, colour, name in ((True, PALETTE[0], data.get("ranked_label") or "ranked"),
                                (False, "#9E9E9E", data.get("listed_label") or "listed")):
         members = [i for i, p in enumerate(points) if bool(p.get("ranked")) == flag]

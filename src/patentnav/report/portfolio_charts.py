@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
-
 from ..safety import plotly_escaped
-from .charts import PALETTE, _base_layout
+from .charts import PALETTE, _base_layout, _new_figure, go
 from .labels import L
 
 __all__ = ["fee_timeline", "value_distribution", "decision_matrix", "PORTFOLIO_CHART_KINDS", "DECISION_COLOURS"]
@@ -22,7 +20,7 @@ DECISION_COLOURS = {"keep": "#0072B2", "license_or_sell": "#009E73", "pool": "#C
 def fee_timeline(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Fees falling due per year, stacked by office (one currency per chart)."""
     years = [str(y) for y in data.get("years") or []]
-    fig = go.Figure()
+    fig = _new_figure()
     for i, s in enumerate(data.get("series") or []):
         fig.add_trace(go.Bar(x=years, y=list(s.get("amounts") or []), name=str(s.get("name", "")),
                              marker={"color": PALETTE[i % len(PALETTE)]},
@@ -38,7 +36,7 @@ def value_distribution(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Share of the portfolio and of its cohorts in each tenth of the value index."""
     bins = list(data.get("bins") or [])
     mids = [f"{bins[i]:.1f}–{bins[i + 1]:.1f}" for i in range(len(bins) - 1)]
-    fig = go.Figure()
+    fig = _new_figure()
     fig.add_trace(go.Bar(x=mids, y=list(data.get("cohort") or []), name=str(data.get("cohort_label") or "cohort"),
                          marker={"color": "rgba(127,127,127,0.45)"}, hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
     fig.add_trace(go.Bar(x=mids, y=list(data.get("portfolio") or []), name=str(data.get("portfolio_label") or "portfolio"),
@@ -53,7 +51,7 @@ def value_distribution(data: dict[str, Any], lang: str = "en") -> go.Figure:
 def decision_matrix(data: dict[str, Any], lang: str = "en") -> go.Figure:
     """Value index (x) against others' interest (y), one point per alive right, coloured by decision."""
     points = list(data.get("points") or [])
-    fig = go.Figure()
+    fig = _new_figure()
     for d in ("license_or_sell", "abandon", "pool", "keep", "review"):
         members = [p for p in points if p.get("decision") == d]
         if not members:
