@@ -261,9 +261,9 @@ def mainpath(corpus, kind, weight, k, output, fmt, lang):
         err_console.print(f"[yellow]{t('mainpath.none', lang, docs=f'{len(c):,}', citing=f'{n_citing:,}')}[/]")
         return
     dates = c.table["publication_date"].to_numpy()
-    dag = citation_dag(g.src, g.dst, len(g.nodes), labels=g.nodes, dates=dates)
+    dag = citation_dag(g.src, g.dst, g.n, labels=g.nodes, dates=dates)  # g.nodes makes the labels: once
     mp = main_path(dag, kind="key-route" if kind == "key-route" else kind, weight=weight, k=k)
-    console.print(t("mainpath.summary", lang, nodes=f"{len(g.nodes):,}", arcs=f"{len(g.src):,}", removed=f"{len(dag.removed):,}",
+    console.print(t("mainpath.summary", lang, nodes=f"{g.n:,}", arcs=f"{len(g.src):,}", removed=f"{len(dag.removed):,}",
                     kind=mp.kind, weight=weight.upper(), n=len(mp.arcs)))
     arcs, header, cells = mainpath_weights(mp, weight, lang)
     tab = Table(title=t("mainpath.title", lang))

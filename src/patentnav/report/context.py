@@ -315,7 +315,7 @@ class LandscapeContext:
 
             col = self.corpus.table["cited_publications"]
             citing = int(pc.sum(pc.greater(pc.list_value_length(col), 0)).as_py() or 0)
-        return CitationArcs(g.src, g.dst, len(g.nodes), citing)
+        return CitationArcs(g.src, g.dst, g.n, citing)
 
     def documents_at(self, rows) -> pd.DataFrame:
         """The rows ``rows`` (positions, none negative) of :attr:`documents`, the same values
