@@ -93,11 +93,11 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
             seen.append(name)
             prog.update(task, description=t("land.step." + name, lang))
 
-        pngs = _png_export(fmts, lang)  # the Markdown PNGs render while the later sections are built
+        pngs = _png_export(fmts, lang)  # each Markdown PNG renders as soon as its chart is built
         try:
             report = build_landscape_report(held.pop(), region=region, industry=industry, ipc=list(ipc_patterns) or None,
                                             query=query, lang=lang, firms=firm_list, seed=seed, progress=step,
-                                            engine=engine, on_section=pngs and (lambda s: pngs.add(s.get("charts") or [])))
+                                            engine=engine, on_chart=pngs and (lambda chart: pngs.add([chart])))
         finally:
             if pngs is not None:
                 pngs.close()
@@ -128,7 +128,7 @@ def landscape(corpus, industry, ipc_patterns, query, region, firms, out_dir, for
 
 
 def _png_export(fmts, lang):
-    """A PNG export to feed section by section when the Markdown report is asked for."""
+    """A PNG export to feed chart by chart when the Markdown report is asked for."""
     if "md" not in fmts:
         return None
     from ..report.charts import Figures

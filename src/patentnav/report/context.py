@@ -148,6 +148,9 @@ class LandscapeContext:
         Release each shared computation after its last reader (:data:`RELEASE_AFTER`) and hand
         freed memory back between steps; set by the report's section loop, which runs the
         steps in the order the table assumes.
+    on_chart : callable, optional
+        Called with each chart (a chart dict of the report model) as soon as it is final
+        (:meth:`chart_built`), so that its PNG can be drawn while later steps run.
     """
 
     corpus: Any
@@ -164,8 +167,17 @@ class LandscapeContext:
     sources: list[dict] = field(default_factory=list)
     progress: Callable[[str], None] | None = None
     release_memory: bool = False
+    on_chart: Callable[[dict], None] | None = None
+    _charts_out: set = field(default_factory=set, init=False, repr=False)  # ids of the charts handed to on_chart
     _step: str | None = field(default=None, init=False, repr=False)
     _owns_corpus: bool = field(default=False, init=False, repr=False)  # corpus made here: columns may be let go
+
+    def chart_built(self, chart: dict) -> dict:
+        """Hand ``chart`` (final: nothing changes it later) to :attr:`on_chart`, once; return it."""
+        if self.on_chart is not None and id(chart) not in self._charts_out:
+            self._charts_out.add(id(chart))
+            self.on_chart(chart)
+        return chart
 
     def step(self, name: str) -> None:
         """Report progress: the step ``name`` starts. With ``release_memory`` (the report's

@@ -38,13 +38,17 @@ def direction_section(ctx: LandscapeContext) -> Built:
     lang = ctx.lang
     ctx.step("trends")
     trend = _trend_part(ctx)
+    for chart in trend.charts:  # its PNG is drawn while the fields are found
+        ctx.chart_built(chart)
     ctx.step("fields")
     fields = _fields_part(ctx)
+    for chart in fields.charts:
+        ctx.chart_built(chart)
     ctx.step("key_patents")
     key = _key_patents_table(ctx)
     ctx.citation_arcs  # what the main path reads of the citation graph, taken before the graph goes (RELEASE_AFTER)
     ctx.step("main_path")
-    path = _main_path_chart(ctx)
+    path = ctx.chart_built(_main_path_chart(ctx))
     ctx.step("applicants")
     pars = [L("dir.intro", lang)] + trend.paragraphs + fields.paragraphs
     tables = fields.tables + [key]

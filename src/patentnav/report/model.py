@@ -50,7 +50,8 @@ CHART_KEYS = {
 def build_landscape_report(corpus, region: str = "CN", industry: str | None = None, ipc=None, query: str | None = None,
                            lang: str = "zh", firms=None, seed: int = 42,
                            progress: Callable[[str], None] | None = None, engine=None,
-                           on_section: Callable[[dict], None] | None = None) -> dict:
+                           on_section: Callable[[dict], None] | None = None,
+                           on_chart: Callable[[dict], None] | None = None) -> dict:
     """Build the landscape (产业规划类专利导航) report of ``corpus`` for ``region``.
 
     ``industry`` / ``ipc`` / ``query`` scope the corpus first (see
@@ -63,7 +64,8 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
     :meth:`patentnav.engine.Dataset.scope`) is not scoped again. Returns a plain dict
     following the report contract (meta + five sections: scope, direction, positioning,
     quality, paths). ``on_section(section)`` is called with each section as soon as it is
-    built (the CLI starts the PNG export of its charts meanwhile).
+    built; ``on_chart(chart)`` with each chart as soon as it is final, each chart once and
+    at the latest with its section (the CLI draws its PNG while the later steps run).
 
     Memory: each shared computation is let go after the last section that reads it
     (:data:`patentnav.report.context.RELEASE_AFTER`), freed memory is returned to the
@@ -77,9 +79,12 @@ def build_landscape_report(corpus, region: str = "CN", industry: str | None = No
                                 firms=firms, seed=seed, progress=progress, engine=engine)
         del corpus  # the context has its own: a corpus handed over (the CLI) is freed column by column
         ctx.release_memory = True  # the sections run in order: each computation is let go after its last reader
+        ctx.on_chart = on_chart
         built = []
         for _, build in LANDSCAPE_SECTIONS:
             built.append(build(ctx))
+            for chart in built[-1].section.get("charts") or []:  # those a builder did not hand over earlier
+                ctx.chart_built(chart)
             if on_section is not None:
                 on_section(built[-1].section)
         ctx.step("done")
