@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from .citations import CitationGraph, _window_counts, citation_graph
+from .citations import CitationGraph, _window_counts, citation_graph, listing_documents
 from .mainpath import _strictly_increasing
 from .incidence import code_incidence
 
@@ -377,7 +377,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     idx = _publication_index(t["publication_number"])
     out = pd.DataFrame(index=idx)
     notes: dict[str, str] = {}
-    has_refs = np.asarray(pc.greater(pc.list_value_length(t["cited_publications"]), 0).to_numpy(), dtype=bool)
+    # kept by the graph when the report has let the column go (CitationGraph.forget_references)
+    has_refs = graph.listing if graph.listing is not None else listing_documents(t["cited_publications"])
     n_citing_docs = int(has_refs.sum())
     no_refs = f"no backward citations in this corpus (0 of {n:,} documents have cited_publications)"
 

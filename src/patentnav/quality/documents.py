@@ -176,16 +176,20 @@ def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[st
 
 def _relative(df: pd.DataFrame) -> None:
     """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
-    document has a value) columns in place. Cohort keys are factorised once."""
+    document has a value) columns in place. Cohort keys are factorised once; each column's
+    per-document means go once its columns are made (they are as large as the columns: 88 MB
+    at 1M documents held to the end before, the quality step's peak)."""
     by = ["cohort_year", "cohort_field"]
     mean = _cohort_means(df, [c for c in CONTINUOUS + SHARES if c not in LENGTHS], _group_ids(df, by))
     mean.update(_cohort_means(df, list(LENGTHS), _group_ids(df, by + ["claim_length_unit"])))
     for c in CONTINUOUS:
+        m = mean.pop(c)
         with np.errstate(divide="ignore", invalid="ignore"):
-            df[f"{c}_rel"] = np.where(mean[c] > 0, df[c].to_numpy() / mean[c], np.nan)
-        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
+            df[f"{c}_rel"] = np.where(m > 0, df[c].to_numpy() / m, np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), m, np.nan)
+        del m
     for c in SHARES:
-        df[f"{c}_expected"] = np.where(df[c].notna(), mean[c], np.nan)
+        df[f"{c}_expected"] = np.where(df[c].notna(), mean.pop(c), np.nan)
 
 
 def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:
