@@ -44,8 +44,10 @@ last reader). Releasing drops references only: a released value read again is co
 again, identically (tests/test_report_release.py checks that, and that a report computes
 each of them once, i.e. that no step reads one after its release). In the report's section
 loop only (``release_memory``), columns of the context's own corpus are emptied
-(``cited_publications`` after key_patents, ``title`` after main_path: no later step reads
-them, tests/test_cols.py), and after key_patents the quality table keeps only the columns
+(``cited_publications`` as soon as the citation graph is built, which keeps what the
+quality table and the main path read of it (:meth:`LandscapeContext._references_read`;
+after key_patents for a graph that keeps no references, another engine's);
+``title`` after main_path: no later step reads them, tests/test_cols.py), and after key_patents the quality table keeps only the columns
 the quality section reads (:data:`QUALITY_SECTION_COLUMNS`). Between steps the freed memory
 is handed back to the operating system (:func:`return_memory`), and inside the report Arrow
 allocates from the C library's malloc (:func:`memory_returning_pool`): the resident set
@@ -333,15 +335,13 @@ class LandscapeContext:
         the documents listing cited publications when it has no arc (the main path's note).
         Taken in the key-patents step, so that the graph (its publication numbers and
         references) and ``cited_publications`` go before the main path is computed."""
+        from ..landscape.citations import listing_documents
+
         g = self.citation_graph
         citing = None
-        if len(g.src) == 0 and g.listing is not None:  # the column has gone (_references_read)
-            citing = int(g.listing.sum())
-        elif len(g.src) == 0:
-            import pyarrow.compute as pc
-
-            col = self.corpus.table["cited_publications"]
-            citing = int(pc.sum(pc.greater(pc.list_value_length(col), 0)).as_py() or 0)
+        if len(g.src) == 0:  # the graph's flags when the column has gone (_references_read)
+            listing = g.listing if g.listing is not None else listing_documents(self.corpus.table["cited_publications"])
+            citing = int(listing.sum())
         return CitationArcs(g.src, g.dst, g.n, citing)
 
     def documents_at(self, rows) -> pd.DataFrame:
