@@ -460,13 +460,20 @@ def _row_mask(ipc_lists, entry_hit: np.ndarray | None) -> np.ndarray:
     the distinct codes are resolved once, then a grouped any over the rows (scatter of the
     parent indices of the hits)."""
     flat, parent, n = _flat(ipc_lists)
-    pos = _code_positions(flat)
+    out = np.zeros(n, dtype=bool)
+    out[parent.filter(_code_hits(flat, entry_hit)).to_numpy()] = True
+    return out
+
+
+def _code_hits(flat: pa.Array, entry_hit: np.ndarray | None) -> pa.BooleanArray:
+    """Per element of ``flat``: whether the code resolves to a table entry (one with
+    ``entry_hit``, if given); each distinct code resolved once, then broadcast (``take``)."""
+    enc = pc.dictionary_encode(flat)
+    pos = _resolve_array(enc.dictionary)
     hit = pos >= 0
     if entry_hit is not None:
         hit[hit] = entry_hit[pos[hit]]
-    out = np.zeros(n, dtype=bool)
-    out[parent.to_numpy()[hit]] = True
-    return out
+    return pc.fill_null(pa.array(hit, pa.bool_()).take(enc.indices), False)
 
 
 def sei_fields_array(ipc_lists) -> pa.ListArray:
