@@ -311,3 +311,63 @@ def test_map_distinct_keeps_nulls_and_order():
     assert got.to_pylist() == ["B", None, "A", "B", None]
     assert map_unique(arr, str.upper).to_pylist() == got.to_pylist()
     assert map_distinct(pa.array([], pa.string()), pc.utf8_upper).to_pylist() == []
+
+
+# --- parse_ipc: canonical codes without the general parser ----------------------------------------
+
+
+def _old_parse_ipc(text):
+    """The former ``parse_ipc`` (every input through NFKC, the 14-character and symbol patterns)."""
+    import unicodedata
+
+    if text is None:
+        return None
+    s = unicodedata.normalize("NFKC", text).strip().upper()
+    if not s:
+        return None
+    m = ipc._WIPO14.match(s)
+    if m:
+        sub, grp, sg = m.groups()
+        if sub[0] not in ipc._SECTIONS or int(grp) == 0:
+            return None
+        return ipc.IpcCode(sub, int(grp), ipc._subgroup(sg))
+    m = ipc._SYMBOL.match(s)
+    if not m:
+        return None
+    sec, cls, letter, grp, sg = m.groups()
+    sub = f"{sec}{cls}{letter}"
+    if grp is None:
+        return ipc.IpcCode(sub)
+    g = int(grp)
+    if g == 0:
+        return None
+    if sg is None:
+        return ipc.IpcCode(sub, g, "00")
+    return ipc.IpcCode(sub, g, ipc._subgroup(sg.zfill(2)))
+
+
+def _parse_inputs() -> list:
+    rng = random.Random(11)
+    scheme = sorted(titles.scheme_codes())
+    out = list(ODD) + [None, "H04W72/04\n", "\nH04W72/04", "H04W72/04 ", "H04W72/04\t", "H04W72/04x",
+                       "A01B1/00", "A01B1/10", "A01B1/100", "A01B1/1000001", "A01B0/00", "A01B01/00",
+                       "A01B1/000", "A01B10000/00", "Y10S", "Y10T29/49", "J01B1/00", "A0B1/00", "A01BB1/00",
+                       "B64C2201/123", "B64C2201/1230", "A01B1/02 (2006.01)", "ａ０１ｂ１／０２"]
+    out += rng.sample(scheme, 10_000) + [c for c in _random_codes(rng, 10_000)]
+    chars = "ABCDEFGHYZab0123456789/ -"
+    out += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 12))) for _ in range(5_000)]
+    return out
+
+
+def test_parse_ipc_equals_former():
+    for text in _parse_inputs():
+        new, old = ipc.parse_ipc(text), _old_parse_ipc(text)
+        assert new == old, text
+        assert (str(new) if new else None) == (str(old) if old else None)
+
+
+def test_canonical_pattern_is_the_re2_one():
+    """The Python fast path and the RE2 pattern of ``normalize_ipc_array`` accept the same codes."""
+    codes = [c for c in _parse_inputs() if isinstance(c, str)]
+    re2 = pc.match_substring_regex(pa.array(codes, pa.string()), ipc._CANONICAL_RE2).to_pylist()
+    assert [ipc._CANONICAL.fullmatch(c) is not None for c in codes] == re2

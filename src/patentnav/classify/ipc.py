@@ -51,6 +51,10 @@ Level = Literal["section", "class", "subclass", "main_group", "subgroup"]
 LEVELS: tuple[str, ...] = ("section", "class", "subclass", "main_group", "subgroup")
 
 _SECTIONS = "ABCDEFGHY"
+#: The canonical form: subclass, then optionally a main group without leading zeros, ``/`` and
+#: a subgroup of two digits or more without trailing zeros beyond the second (``str(IpcCode)``).
+_CANONICAL_PATTERN = r"([A-HY][0-9]{2}[A-Z])(?:([1-9][0-9]{0,3})/([0-9]{2}|[0-9]{2,5}[1-9]))?"
+_CANONICAL = re.compile(_CANONICAL_PATTERN)  # use with fullmatch
 _WIPO14 = re.compile(r"^([A-HY][0-9]{2}[A-Z])([0-9]{4})([0-9]{6})$")
 _SYMBOL = re.compile(
     r"^([A-HY])\s*([0-9]{2})\s*([A-Z])"  # subclass
@@ -136,6 +140,10 @@ def parse_ipc(text: str | None) -> IpcCode | None:
     """
     if text is None:
         return None
+    m = _CANONICAL.fullmatch(text)
+    if m:  # already canonical: what the general path below returns, without normalising
+        sub, grp, sg = m.groups()
+        return IpcCode(sub) if grp is None else IpcCode(sub, int(grp), sg)
     s = unicodedata.normalize("NFKC", text).strip().upper()
     if not s:
         return None
@@ -179,7 +187,7 @@ def to_wipo14(code: str | IpcCode) -> str:
     return f"{c.subclass}{c.main_group:04d}{c.subgroup.ljust(6, '0')}"
 
 
-_CANONICAL_RE2 = r"^[A-HY][0-9]{2}[A-Z](?:[1-9][0-9]{0,3}/(?:[0-9]{2}|[0-9]{2,5}[1-9]))?$"
+_CANONICAL_RE2 = f"^{_CANONICAL_PATTERN}$"  # the same pattern for Arrow's RE2 kernels
 
 
 def normalize_ipc_array(arr: pa.Array) -> pa.Array:
