@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["regroup", "dedupe_pairs", "map_unique", "first_or_null", "with_values", "join_text"]
+__all__ = ["regroup", "dedupe_pairs", "map_unique", "map_distinct", "first_or_null", "with_values", "join_text"]
 
 
 def regroup(tbl: pa.Table, n: int, value_type: pa.DataType = pa.string()) -> pa.ListArray:
@@ -45,11 +45,19 @@ def map_unique(arr: pa.Array, fn: Callable, out_type: pa.DataType = pa.string())
     Python work is proportional to the number of distinct values (tens of thousands of
     classification codes), not to the number of rows.
     """
+    return map_distinct(arr, lambda values: pa.array([fn(v) for v in values.to_pylist()], out_type))
+
+
+def map_distinct(arr: pa.Array, fn: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """Apply an array function to the distinct non-null values of ``arr`` only (one
+    ``dictionary_encode``), then broadcast back with ``take``; nulls stay null.
+
+    ``fn`` gets the distinct values as an array and returns an array of the same length.
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
-    mapped = pa.array([fn(v) for v in enc.dictionary.to_pylist()], out_type)
-    return mapped.take(enc.indices)
+    return fn(enc.dictionary).take(enc.indices)
 
 
 def first_or_null(lists: pa.Array) -> pa.Array:

@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import map_unique, regroup
+from .._arrow import map_distinct, map_unique, regroup
 
 __all__ = [
     "IpcCode",
@@ -51,6 +51,10 @@ Level = Literal["section", "class", "subclass", "main_group", "subgroup"]
 LEVELS: tuple[str, ...] = ("section", "class", "subclass", "main_group", "subgroup")
 
 _SECTIONS = "ABCDEFGHY"
+#: The canonical form: subclass, then optionally a main group without leading zeros, ``/`` and
+#: a subgroup of two digits or more without trailing zeros beyond the second (``str(IpcCode)``).
+_CANONICAL_PATTERN = r"([A-HY][0-9]{2}[A-Z])(?:([1-9][0-9]{0,3})/([0-9]{2}|[0-9]{2,5}[1-9]))?"
+_CANONICAL = re.compile(_CANONICAL_PATTERN)  # use with fullmatch
 _WIPO14 = re.compile(r"^([A-HY][0-9]{2}[A-Z])([0-9]{4})([0-9]{6})$")
 _SYMBOL = re.compile(
     r"^([A-HY])\s*([0-9]{2})\s*([A-Z])"  # subclass
@@ -136,6 +140,10 @@ def parse_ipc(text: str | None) -> IpcCode | None:
     """
     if text is None:
         return None
+    m = _CANONICAL.fullmatch(text)
+    if m:  # already canonical: what the general path below returns, without normalising
+        sub, grp, sg = m.groups()
+        return IpcCode(sub) if grp is None else IpcCode(sub, int(grp), sg)
     s = unicodedata.normalize("NFKC", text).strip().upper()
     if not s:
         return None
@@ -179,7 +187,7 @@ def to_wipo14(code: str | IpcCode) -> str:
     return f"{c.subclass}{c.main_group:04d}{c.subgroup.ljust(6, '0')}"
 
 
-_CANONICAL_RE2 = r"^[A-HY][0-9]{2}[A-Z](?:[1-9][0-9]{0,3}/(?:[0-9]{2}|[0-9]{2,5}[1-9]))?$"
+_CANONICAL_RE2 = f"^{_CANONICAL_PATTERN}$"  # the same pattern for Arrow's RE2 kernels
 
 
 def normalize_ipc_array(arr: pa.Array) -> pa.Array:
@@ -244,10 +252,38 @@ def truncate(code: str, level: str) -> str | None:
 
 
 def truncate_array(arr: pa.Array, level: str) -> pa.Array:
-    """Vectorised :func:`truncate` over an array of normalised codes."""
+    """Vectorised :func:`truncate` over an array of codes (null for null, empty or invalid).
+
+    Each distinct value is truncated once (:func:`~patentnav._arrow.map_distinct`); canonical
+    codes with string kernels (:func:`_truncate_canonical`), any other spelling with
+    :func:`truncate`.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
-    return map_unique(arr.cast(pa.string()), lambda c: truncate(c, level) if c else None)
+    return map_distinct(arr.cast(pa.string()), lambda values: _truncate_distinct(values, level))
+
+
+def _truncate_distinct(values: pa.Array, level: str) -> pa.Array:
+    """:func:`truncate` of each of ``values``: string kernels where the value is canonical (RE2
+    match, as in :func:`normalize_ipc_array`), the Python parser for the rest."""
+    canonical = pc.match_substring_regex(values, _CANONICAL_RE2).fill_null(False)
+    cut = _truncate_canonical(values, level)
+    if pc.all(canonical).as_py() is not False:
+        return cut
+    other = pc.if_else(canonical, pa.scalar(None, pa.string()), values)
+    return pc.if_else(canonical, cut, map_unique(other, lambda c: truncate(c, level) if c else None))
+
+
+def _truncate_canonical(codes: pa.Array, level: str) -> pa.Array:
+    """:meth:`IpcCode.truncate` of canonical codes (``H04W``, ``H04W72/00``, ``H04W72/04``) as
+    string kernels: the first 1, 3 or 4 characters for a section, class or subclass; for a
+    main group the part before ``/`` with ``/00`` (a subclass stays itself); the code itself
+    for a subgroup."""
+    if level == "subgroup":
+        return codes
+    if level == "main_group":
+        return pc.replace_substring_regex(codes, "/.*", "/00")
+    return pc.utf8_slice_codeunits(codes, 0, {"section": 1, "class": 3, "subclass": 4}[level])
 
 
 def iter_hierarchy(codes: Iterable[str]) -> dict[str, dict[str, str]]:
