@@ -146,31 +146,62 @@ def stated_acronyms(raw_names) -> pd.DataFrame:
         done = np.zeros(len(cand), dtype=bool)
         for n_pattern, pattern in enumerate(_STATED):
             bracket = n_pattern < 2  # "(...)": the short form may cover the last words only
-            m = pc.extract_regex(sub, pattern)
-            hit = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool) & ~done
-            if not hit.any():
+            shape = np.asarray(pc.match_substring_regex(sub, pattern).fill_null(False)
+                               .to_numpy(zero_copy_only=False), dtype=bool) & ~done
+            if not shape.any():
                 continue
-            letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "").to_pylist()
+            at = np.flatnonzero(shape)  # names that have the shape only (a match is cheaper than a capture)
+            m = pc.extract_regex(sub.take(pa.array(at)), pattern)
+            letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "")
             exp_arr = pc.struct_field(m, "exp")
             # first character of each word: the initials (rule 1) are a subsequence of these
-            firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1").to_pylist()
-            exp = exp_arr.to_pylist()
-            for k in np.flatnonzero(hit):  # names that have the shape only
-                a = letters[k]
-                if not a or not _subsequence(a, firsts[k]):
-                    continue  # initials that cannot equal or end with the acronym
-                e = exp[k].strip()
+            firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1")
+            letters_l = letters.to_pylist()
+            # initials that cannot equal or end with a (non-generic) acronym are skipped
+            ok = ~_generic_flags(letters) & subsequences(letters_l, firsts.to_pylist())
+            exp = exp_arr.filter(pa.array(ok)).to_pylist()
+            for j, e in zip(np.flatnonzero(ok), exp):
+                a, e = letters_l[j], e.strip()
                 ini = initials(re.split(r"[^A-Z0-9]+", e))
-                if not is_generic_acronym(a) and (ini == a or (bracket and ini.endswith(a))):
-                    rows.append((int(cand[k]), a, e))
-                    done[k] = True
+                if ini == a or (bracket and ini.endswith(a)):
+                    rows.append((int(cand[at[j]]), a, e))
+                    done[at[j]] = True
     return pd.DataFrame(rows, columns=["index", "acronym", "expansion"])
 
 
-def _subsequence(a: str, b: str) -> bool:
-    """Whether the characters of ``a`` occur in ``b`` in that order."""
-    it = iter(b)
-    return all(ch in it for ch in a)
+def _generic_flags(tokens: pa.Array) -> np.ndarray:
+    """:func:`is_generic_acronym` of each token (non-null), over the distinct tokens only."""
+    enc = pc.dictionary_encode(tokens)
+    flags = pa.array([is_generic_acronym(t) for t in enc.dictionary.to_pylist()], pa.bool_())
+    return np.asarray(flags.take(enc.indices).fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+#: Rows compared at once by :func:`subsequences` (bounds its character matrices).
+_CHUNK = 16384
+
+
+def subsequences(a: list[str], b: list[str]) -> np.ndarray:
+    """Whether the characters of ``a[i]`` occur in ``b[i]`` in that order, for each ``i``
+    (strings without NUL characters), vectorised: the strings as code-point matrices
+    (NumPy ``U`` arrays), each character of ``a`` found greedily after the previous one."""
+    out = np.ones(len(a), dtype=bool)
+    for start in range(0, len(a), _CHUNK):
+        ca = np.array(a[start:start + _CHUNK], dtype=str)
+        cb = np.array(b[start:start + _CHUNK], dtype=str)
+        n = len(ca)
+        ca, cb = ca.view(np.uint32).reshape(n, -1), cb.view(np.uint32).reshape(n, -1)
+        cols = np.arange(cb.shape[1])
+        pos = np.full(n, -1, dtype=np.int64)  # where the previous character was found
+        ok = out[start:start + n]
+        for j in range(ca.shape[1]):
+            r = np.flatnonzero(ok & (ca[:, j] != 0))
+            if not len(r):
+                break
+            hit = (cb[r] == ca[r, j][:, None]) & (cols[None, :] > pos[r, None])
+            found = hit.any(axis=1)
+            pos[r[found]] = hit[found].argmax(axis=1)
+            ok[r[~found]] = False
+    return out
 
 
 def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:
