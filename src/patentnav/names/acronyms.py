@@ -95,11 +95,45 @@ def initials(words: list[str]) -> str:
 
 
 def key_initials(keys) -> np.ndarray:
-    """:func:`initials` of each normalised key (object array; "" for one-word keys)."""
+    """:func:`initials` of each normalised key (object array; "" for one-word keys, None for
+    null keys), for all keys at once: their words in one flat Arrow array, the trailing
+    legal forms of :func:`_content_words` dropped by moving each key's end, skip words
+    masked, the first letters of two or more content words joined."""
     karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
-    from .._arrow import map_unique
-
-    return np.asarray(map_unique(karr, lambda k: initials(k.split(" ")) if k else "").to_pylist(), dtype=object)
+    if isinstance(karr, pa.ChunkedArray):
+        karr = karr.combine_chunks()
+    n = len(karr)
+    lists = pc.split_pattern(karr.cast(pa.string()), " ")
+    flat = pc.list_flatten(lists)
+    nonempty = pc.greater(pc.utf8_length(flat), 0)
+    flat = flat.filter(nonempty)
+    parent = np.asarray(pc.list_parent_indices(lists).filter(nonempty).to_numpy(), dtype=np.int64)
+    legal = pa.array(sorted(_LEGAL_WORDS), pa.string())
+    end = np.cumsum(np.bincount(parent, minlength=n)) if n else np.zeros(0, np.int64)
+    start = end - np.bincount(parent, minlength=n) if n else end
+    is_legal = np.asarray(pc.is_in(flat, value_set=legal).to_numpy(zero_copy_only=False), dtype=bool)
+    r = np.flatnonzero(end - start > 1)
+    while len(r):  # a legal form as the last word, while another word is left
+        r = r[is_legal[end[r] - 1]]
+        end[r] -= 1
+        r = r[end[r] - start[r] > 1]
+    r = np.flatnonzero(end - start > 2)
+    while len(r):  # then a two-word legal form, while two other words are left
+        pair = pc.binary_join_element_wise(flat.take(pa.array(end[r] - 2)), flat.take(pa.array(end[r] - 1)), " ")
+        r = r[np.asarray(pc.is_in(pair, value_set=legal).to_numpy(zero_copy_only=False), dtype=bool)]
+        end[r] -= 2
+        r = r[end[r] - start[r] > 2]
+    skip = np.asarray(pc.is_in(flat, value_set=pa.array(sorted(ACRONYM_SKIP_WORDS), pa.string()))
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    content = (np.arange(len(parent)) < end[parent]) & ~skip
+    counts = np.bincount(parent[content], minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    firsts = pc.utf8_slice_codeunits(flat.filter(pa.array(content)), 0, 1)  # first character of each content word
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), firsts), "")
+    out = np.asarray(pc.if_else(pa.array(counts >= 2), joined, "").to_numpy(zero_copy_only=False), dtype=object)
+    out[np.asarray(pc.is_null(karr).to_numpy(zero_copy_only=False), dtype=bool)] = None
+    return out
 
 
 def _prepare(raw: pa.Array) -> pa.Array:

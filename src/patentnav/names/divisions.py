@@ -215,8 +215,9 @@ def division_links(keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     dp = division_prefixes(karr)
     dp["i"] = np.arange(len(dp))
     has = dp["prefix"] != ""
-    cores = set(dp.loc[has, "core"])
-    cand = dp[dp["core"].isin(cores)]
+    core = pa.array(dp["core"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+    shared = pc.is_in(core, value_set=pc.unique(core.filter(pa.array(has.to_numpy())))).fill_null(False)
+    cand = dp[np.asarray(shared.to_numpy(zero_copy_only=False), dtype=bool)]  # keys whose core some prefixed key has
     rows, cols, detail = [], [], []
     for _, g in cand.groupby("core", sort=True):  # one small group per shared remainder
         if len(g) < 2:

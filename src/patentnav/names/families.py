@@ -170,7 +170,9 @@ def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFra
 def firm_positions(positions: pd.DataFrame, firms: set) -> pd.DataFrame:
     """Positions counted among the organisations only: persons listed as applicants (the
     inventors a WO publication names as applicants for the US) do not shift them."""
-    p = positions[positions["raw"].isin(firms)]
+    firm = pc.is_in(pa.array(positions["raw"], pa.string(), from_pandas=True),
+                    value_set=pa.array(list(firms), pa.string())).fill_null(False)  # Series.isin, in Arrow
+    p = positions[np.asarray(firm.to_numpy(zero_copy_only=False), dtype=bool)]
     if not len(p):
         return p
     p = p.sort_values(["doc", "position"], kind="mergesort")
