@@ -196,11 +196,13 @@ def position_pairs(positions: pd.DataFrame, label_of_raw, cross_script: bool = F
     p = p[p["label"].notna()]
     p = p.assign(script=script_of(pa.array(p["raw"].tolist(), pa.string())))
     p = p.drop_duplicates(["family", "position", "n_applicants", "label", "script"])
+    p = p[["family", "position", "n_applicants", "publication_number", "label", "script"]]  # the columns used below
     both = p.merge(p, on=["family", "position", "n_applicants"], suffixes=("_a", "_b"))
     keep = both["label_a"] < both["label_b"]
     if cross_script:
         keep &= both["script_a"] != both["script_b"]
-    both = both[keep].sort_values(["family", "publication_number_a", "publication_number_b"], kind="mergesort")
+    both = both[keep]
+    both = both.iloc[_stable_order(both, ["family", "publication_number_a", "publication_number_b"])]
     both = both.drop_duplicates(["family", "label_a", "label_b"])
     if not len(both):
         return pd.DataFrame(columns=cols)
@@ -208,6 +210,14 @@ def position_pairs(positions: pd.DataFrame, label_of_raw, cross_script: bool = F
     out = pd.DataFrame({"families": g["family"].nunique(),
                         "example": g["publication_number_a"].first() + " / " + g["publication_number_b"].first()}).reset_index()
     return out.rename(columns={"label_a": "a", "label_b": "b"})[cols]
+
+
+def _stable_order(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Positions of ``df`` sorted by ``columns`` (ascending, stable, nulls last), as
+    ``sort_values(columns, kind="mergesort")``; sorted by Arrow (``pc.sort_indices``)
+    rather than by pandas' categorical codes of string columns."""
+    t = pa.table({c: pa.array(df[c], from_pandas=True) for c in columns})
+    return np.asarray(pc.sort_indices(t, sort_keys=[(c, "ascending") for c in columns]).to_numpy(), dtype=np.int64)
 
 
 def mutual_best(pairs: pd.DataFrame, min_evidence: int) -> pd.DataFrame:
