@@ -468,3 +468,22 @@ def test_sample_harmonisation_pinned():
 
 PINNED_SIZES = (7043, 11)
 PINNED_DIGESTS = ("75524c1e9683e0c2", "240b64bde5b551c7")
+
+
+def _representative_old(t):
+    ok = t.kcodes >= 0
+    df = pd.DataFrame({"k": t.kcodes[ok], "raw": np.asarray(t.raw_list, dtype=object)[ok], "n": -t.counts[ok]})
+    df["len"] = df["raw"].str.len()
+    df = df.sort_values(["k", "n", "len", "raw"], kind="mergesort").drop_duplicates("k")
+    out = np.empty(t.n_keys, dtype=object)
+    out[df["k"].to_numpy()] = df["raw"].to_numpy()
+    return out
+
+
+@pytest.mark.parametrize("names", _inputs()[1:] + [["ACME", "Acme", "ACME.", "Acme", "ACME Corp", "华为", "華為", "ＡＣＭＥ"]])
+def test_representative_as_before(names):
+    vc = pc.value_counts(pa.array(names, pa.string()).drop_null())
+    counts = np.array(vc.field("counts").to_numpy(), dtype=np.int64)
+    counts[::3] = 1  # ties
+    t = _NameTable(vc.field("values"), counts, [])
+    assert t.representative().tolist() == _representative_old(t).tolist()

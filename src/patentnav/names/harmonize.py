@@ -246,8 +246,7 @@ class NameHarmonizer:
         # display name: alias canonical, else the legal entity's most frequent raw variant
         # (branches last; ties: shorter, then alphabetical)
         raw = np.asarray(t.raw_list, dtype=object)
-        lengths = np.asarray(pc.utf8_length(t.raw).to_numpy(zero_copy_only=False), dtype=np.int64)  # characters, as len()
-        order = np.lexsort((raw, lengths, -t.counts, t.is_branch, comp_of_row))
+        order = np.lexsort((raw, t.lengths(), -t.counts, t.is_branch, comp_of_row))
         order = order[valid[order]]
         first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
         display = np.empty(n_comp, dtype=object)
@@ -416,15 +415,19 @@ class _NameTable:
             self._key_index = pd.Index(self.kuniq)
         return self._key_index.get_indexer(pd.Series(keys.to_pylist(), dtype=object)).astype(np.int64)
 
+    def lengths(self) -> np.ndarray:
+        """Characters of each raw name (as ``len()``)."""
+        return np.asarray(pc.utf8_length(self.raw).to_numpy(zero_copy_only=False), dtype=np.int64)
+
     def representative(self) -> np.ndarray:
-        """The most frequent raw name of each key (ties: shorter, then alphabetical)."""
-        ok = self.kcodes >= 0
-        df = pd.DataFrame({"k": self.kcodes[ok], "raw": np.asarray(self.raw_list, dtype=object)[ok],
-                           "n": -self.counts[ok]})
-        df["len"] = df["raw"].str.len()
-        df = df.sort_values(["k", "n", "len", "raw"], kind="mergesort").drop_duplicates("k")
+        """The most frequent raw name of each key (ties: shorter, then alphabetical); one
+        stable ``np.lexsort`` (no pandas sort of strings)."""
+        ok = np.flatnonzero(self.kcodes >= 0)
+        k, raw = self.kcodes[ok], np.asarray(self.raw_list, dtype=object)[ok]
+        order = np.lexsort((raw, self.lengths()[ok], -self.counts[ok], k))
+        first = order[np.r_[True, k[order][1:] != k[order][:-1]]] if len(order) else order
         out = np.empty(self.n_keys, dtype=object)
-        out[df["k"].to_numpy()] = df["raw"].to_numpy()
+        out[k[first]] = raw[first]
         return out
 
     def frame(self) -> pd.DataFrame:
