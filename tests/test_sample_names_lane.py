@@ -487,3 +487,52 @@ def test_representative_as_before(names):
     counts[::3] = 1  # ties
     t = _NameTable(vc.field("values"), counts, [])
     assert t.representative().tolist() == _representative_old(t).tolist()
+
+
+def _explain_old(n, links, roots):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
+    out = pd.DataFrame({"via": np.full(n, -1, dtype=np.int64), "reason": None, "evidence": np.nan, "detail": ""})
+    if n == 0 or not len(links):
+        return out
+    root = n
+    a = np.concatenate([links["a"].to_numpy(), np.full(len(roots), root)])
+    b = np.concatenate([links["b"].to_numpy(), np.asarray(roots, dtype=np.int64)])
+    g = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n + 1, n + 1)).tocsr()
+    _, pred = breadth_first_order(g, root, directed=False, return_predecessors=True)
+    pred = pred[:n]
+    reached = (pred >= 0) & (pred != root)
+    idx = np.flatnonzero(reached)
+    pairs = pd.DataFrame({"k": idx, "lo": np.minimum(idx, pred[idx]), "hi": np.maximum(idx, pred[idx])})
+    lk = links.assign(lo=np.minimum(links["a"], links["b"]), hi=np.maximum(links["a"], links["b"]))
+    got = pairs.merge(lk[["lo", "hi", "reason", "evidence", "detail"]], on=["lo", "hi"], how="left")
+    out.loc[got["k"].to_numpy(), "via"] = pred[got["k"].to_numpy()]
+    out.loc[got["k"].to_numpy(), "reason"] = got["reason"].to_numpy()
+    out.loc[got["k"].to_numpy(), "evidence"] = got["evidence"].to_numpy()
+    out.loc[got["k"].to_numpy(), "detail"] = got["detail"].to_numpy()
+    return out
+
+
+@pytest.mark.parametrize("seed, n, m, dedupe", [(1, 0, 0, True), (2, 1, 0, True), (3, 5, 3, True), (4, 300, 200, True),
+                                                (5, 3000, 2500, True), (6, 300, 400, False)])
+def test_explain_as_before(seed, n, m, dedupe):
+    from patentnav.names.group import components
+    from patentnav.names.links import REASONS, Links, explain
+
+    rng = np.random.default_rng(seed)
+    links = Links()
+    if n > 1 and m:
+        a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+        reasons = list(REASONS)
+        for r in range(0, m, 50):
+            part = slice(r, r + 50)
+            links.add(a[part], b[part], reasons[r // 50 % len(reasons)],
+                      evidence=None if r % 100 else rng.integers(1, 9, len(a[part])),
+                      detail=None if r % 150 else [f"d{x}" for x in range(len(a[part]))])
+    fl = links.frame()
+    if not dedupe and len(fl):  # the same pair twice (not what Links.frame gives, but explain accepts it)
+        fl = pd.concat([fl, fl.iloc[::3].assign(detail="again")], ignore_index=True)
+    comp = components(n, fl["a"].to_numpy(), fl["b"].to_numpy())
+    roots = pd.Series(np.arange(n)).groupby(comp).min().to_numpy() if n else np.zeros(0, np.int64)
+    pd.testing.assert_frame_equal(explain(n, fl, roots), _explain_old(n, fl, roots))
