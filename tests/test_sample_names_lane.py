@@ -398,8 +398,8 @@ def _positions(seed: int, n_docs: int) -> pd.DataFrame:
 def test_family_positions_as_before(seed, n_docs):
     pos = _positions(seed, n_docs)
     firms = {"华为技术有限公司", "HUAWEI TECH CO LTD", "IBM", "INTERNATIONAL BUSINESS MACHINES", "大疆", "DJI", "ACME"}
-    for f in (firms, set(), {"IBM"}):
-        pd.testing.assert_frame_equal(F.firm_positions(pos, f), _firm_positions_old(pos, f))
+    for f in (firms, set(), {"IBM"}, pd.Index(sorted(firms)), np.array(sorted(firms), dtype=object)):
+        pd.testing.assert_frame_equal(F.firm_positions(pos, f), _firm_positions_old(pos, set(f)))
     fp = F.firm_positions(pos, firms)
     labels = pd.Series({"华为技术有限公司": 0, "HUAWEI TECH CO LTD": 0, "IBM": 1, "INTERNATIONAL BUSINESS MACHINES": 2,
                         "大疆": 3, "DJI": 4, "ACME": 5})
@@ -536,3 +536,31 @@ def test_explain_as_before(seed, n, m, dedupe):
     comp = components(n, fl["a"].to_numpy(), fl["b"].to_numpy())
     roots = pd.Series(np.arange(n)).groupby(comp).min().to_numpy() if n else np.zeros(0, np.int64)
     pd.testing.assert_frame_equal(explain(n, fl, roots), _explain_old(n, fl, roots))
+
+
+def _acronym_names(seed: int, n: int) -> list:
+    """Names stating acronyms in the four shapes, right or wrong, with markup and CJK mixed in."""
+    rng = random.Random(seed)
+    words = ["NATIONAL", "CENTRE", "RESEARCH", "SCIENTIFIQUE", "OF", "THE", "AND", "DE", "LA", "INSTITUTE", "ADVANCED",
+             "TECHNOLOGY", "CORP", "LTD", "GROUP", "USA", "INC", "BUSINESS", "MACHINES", "d'Etude", "Société", "3D", "华为"]
+    out = []
+    for _ in range(n):
+        exp = [rng.choice(words) for _ in range(rng.randint(1, 6))]
+        acr = "".join(w[0] for w in exp if w not in ("OF", "THE", "AND", "DE", "LA"))
+        if rng.random() < 0.3:
+            acr = "".join(rng.choice("ABCNRS") for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.2:
+            acr = ".".join(acr) + "."
+        e = " ".join(exp)
+        shape = rng.randrange(5)
+        out.append([f"{e} ({acr})", f"{acr} Corp ({e})", f"{acr} {e}", f"{e} {acr}", f"<i>{e}</i> （{acr}）"][shape])
+    return out
+
+
+@pytest.mark.parametrize("seed, n", [(1, 5), (2, 300), (3, 3000)])
+def test_stated_acronyms_random_as_before(seed, n):
+    names = _acronym_names(seed, n)
+    old = _stated_acronyms_old(names)
+    assert n < 50 or len(old) > 10  # the shapes are found
+    pd.testing.assert_frame_equal(A.stated_acronyms(names), old)
+    pd.testing.assert_frame_equal(A.stated_acronyms(pa.chunked_array([names[: n // 2], names[n // 2:]], pa.string())), old)

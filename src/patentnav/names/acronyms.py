@@ -187,12 +187,14 @@ def stated_acronyms(raw_names) -> pd.DataFrame:
             at = np.flatnonzero(shape)  # names that have the shape only (a match is cheaper than a capture)
             m = pc.extract_regex(sub.take(pa.array(at)), pattern)
             letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "")
+            specific = ~_generic_flags(letters)  # a generic token is no acronym
+            at, letters, m = at[specific], letters.filter(pa.array(specific)), m.filter(pa.array(specific))
             exp_arr = pc.struct_field(m, "exp")
             # first character of each word: the initials (rule 1) are a subsequence of these
             firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1")
             letters_l = letters.to_pylist()
-            # initials that cannot equal or end with a (non-generic) acronym are skipped
-            ok = ~_generic_flags(letters) & subsequences(letters_l, firsts.to_pylist())
+            # initials that cannot equal or end with the acronym are skipped
+            ok = subsequences(letters_l, firsts.to_pylist())
             exp = exp_arr.filter(pa.array(ok)).to_pylist()
             for j, e in zip(np.flatnonzero(ok), exp):
                 a, e = letters_l[j], e.strip()

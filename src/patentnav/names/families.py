@@ -167,11 +167,14 @@ def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFra
     })
 
 
-def firm_positions(positions: pd.DataFrame, firms: set) -> pd.DataFrame:
+def firm_positions(positions: pd.DataFrame, firms) -> pd.DataFrame:
     """Positions counted among the organisations only: persons listed as applicants (the
-    inventors a WO publication names as applicants for the US) do not shift them."""
+    inventors a WO publication names as applicants for the US) do not shift them.
+
+    ``firms``: the organisations' raw names (a set, or an array or index of them)."""
+    names = firms if isinstance(firms, (pa.Array, pd.Index, pd.Series, np.ndarray)) else list(firms)
     firm = pc.is_in(pa.array(positions["raw"], pa.string(), from_pandas=True),
-                    value_set=pa.array(list(firms), pa.string())).fill_null(False)  # Series.isin, in Arrow
+                    value_set=pa.array(names, pa.string(), from_pandas=True)).fill_null(False)  # Series.isin, in Arrow
     p = positions[np.asarray(firm.to_numpy(zero_copy_only=False), dtype=bool)]
     if not len(p):
         return p

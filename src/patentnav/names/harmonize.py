@@ -215,7 +215,7 @@ class NameHarmonizer:
         firm_raw = pd.Series(t.kcodes, index=t.raw_list)
         firm_raw = firm_raw[(firm_raw >= 0) & ~t.person_key[np.clip(firm_raw.to_numpy(), 0, None)]]
         firm_raw = firm_raw[~firm_raw.index.duplicated()]
-        positions = firm_positions(positions, set(firm_raw.index))
+        positions = firm_positions(positions, firm_raw.index)
         # cross-script, between the groups the rules above made
         fl = links.frame()
         comp = components(t.n_keys, fl["a"].to_numpy(), fl["b"].to_numpy())
