@@ -564,3 +564,22 @@ def test_stated_acronyms_random_as_before(seed, n):
     assert n < 50 or len(old) > 10  # the shapes are found
     pd.testing.assert_frame_equal(A.stated_acronyms(names), old)
     pd.testing.assert_frame_equal(A.stated_acronyms(pa.chunked_array([names[: n // 2], names[n // 2:]], pa.string())), old)
+
+
+def _short_sig_old(karr):
+    words = pc.split_pattern(karr, " ")
+    flat = pc.list_flatten(words)
+    is_short = pc.less_equal(pc.utf8_length(flat), 2)
+    short_tbl = pd.DataFrame({"p": pc.list_parent_indices(words).to_numpy(), "w": flat.to_numpy(zero_copy_only=False)})[np.asarray(is_short)]
+    short_sig = short_tbl.sort_values(["p", "w"]).groupby("p")["w"].agg(" ".join)
+    sig = np.full(len(karr), "", dtype=object)
+    sig[short_sig.index.values] = short_sig.values
+    return sig
+
+
+@pytest.mark.parametrize("keys", [[], ["A"], [None, "AT AND T IP II", "AT  AND T", "X Y Z 3M", "华为 技术 A", "ÉA B", ""],
+                                  _fuzzy_keys(9, 2000) + [" ".join(random.Random(i).choice(["A", "BB", "CCC", "IP", "II", "", "东"])
+                                                                   for _ in range(i % 7)) for i in range(500)]])
+def test_short_words_as_before(keys):
+    karr = pa.array(keys, pa.string())
+    assert G._short_words(karr).tolist() == _short_sig_old(karr).tolist()

@@ -52,6 +52,20 @@ def _block_keys(keys: pa.Array, words: int) -> np.ndarray:
     return np.asarray(pc.if_else(is_cjk, cjk, latin).to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _short_words(keys: pa.Array) -> np.ndarray:
+    """The words of one or two characters of each key, sorted and joined by spaces ("" when
+    none), in Arrow: the short words sorted by (key, word), then joined key by key."""
+    words = pc.split_pattern(keys, " ")
+    flat = pc.list_flatten(words)
+    short = pc.less_equal(pc.utf8_length(flat), 2)
+    t = pa.table({"p": pc.list_parent_indices(words).filter(short), "w": flat.filter(short)})
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("w", "ascending")]))
+    offsets = np.zeros(len(keys) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(np.asarray(t["p"].to_numpy(), dtype=np.int64), minlength=len(keys)), out=offsets[1:])
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), t["w"].combine_chunks()), " ")
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEFAULT_MAX_BLOCK,
                 workers: int = 1, max_edits: int = DEFAULT_MAX_EDITS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(i, j)``, ``i < j``, of key indices that link (rules in the module docstring)."""
@@ -61,13 +75,7 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
     karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
     klist = karr.to_pylist()
     digits = np.asarray(pc.replace_substring_regex(karr, r"[^0-9]", "").to_numpy(zero_copy_only=False), dtype=object)
-    words = pc.split_pattern(karr, " ")
-    flat = pc.list_flatten(words)
-    is_short = pc.less_equal(pc.utf8_length(flat), 2)
-    short_tbl = pd.DataFrame({"p": pc.list_parent_indices(words).to_numpy(), "w": flat.to_numpy(zero_copy_only=False)})[np.asarray(is_short)]
-    short_sig = short_tbl.sort_values(["p", "w"]).groupby("p")["w"].agg(" ".join)
-    sig = np.full(len(klist), "", dtype=object)
-    sig[short_sig.index.values] = short_sig.values
+    sig = _short_words(karr)
     digits = np.char.add(np.char.add(digits.astype(str), "|"), sig.astype(str)).astype(object)
     initials = np.asarray(pc.replace_substring_regex(karr, r"(\S)\S*\s*", r"\1").to_numpy(zero_copy_only=False), dtype=object)
     klen = np.asarray(pc.utf8_length(karr).to_numpy(zero_copy_only=False), dtype=np.int32)  # len() of each key
