@@ -583,3 +583,36 @@ def _short_sig_old(karr):
 def test_short_words_as_before(keys):
     karr = pa.array(keys, pa.string())
     assert G._short_words(karr).tolist() == _short_sig_old(karr).tolist()
+
+
+def _application_keys_old(numbers, jurisdiction=None):
+    arr = numbers if isinstance(numbers, pa.Array) else pa.array(list(numbers), pa.string())
+    s = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(arr.cast(pa.string()), "NFKC")), r"[^A-Z0-9]", "")
+    s = pc.replace_substring_regex(s, r"^PCT", "")
+    if jurisdiction is not None:
+        jur = jurisdiction if isinstance(jurisdiction, pa.Array) else pa.array(list(jurisdiction), pa.string())
+        bare = pc.match_substring_regex(s, r"^[0-9]").fill_null(False)
+        s = pc.if_else(pc.and_(bare, pc.is_valid(jur)), pc.binary_join_element_wise(jur, s, ""), s)
+    s = pc.replace_substring_regex(s, r"^CN([0-9]{12})[0-9X]$", r"CN\1")
+    s = pc.replace_substring_regex(s, r"^CN([0-9]{8})[0-9X]$", r"CN\1")
+    ok = pc.match_substring_regex(s, r"^[A-Z]{2}[0-9]{4,}").fill_null(False)
+    return pc.if_else(ok, s, pa.scalar(None, pa.string()))
+
+
+def _numbers(seed: int, n: int):
+    rng = random.Random(seed)
+    forms = ["202110123456.7", "CN2019105678903", "PCT/CN2014/083315", "CN201910567890", "US 2015/62116216", "ＣＮ２０１９１０５６７８９０Ｘ",
+             "pctcn2014083315", "PCTPCT123", "12345678.9", "CN123456789", "CN12345678X", "EP1234567", "", None, "华为", "CN 8.9",
+             "PCT", "JP2000-123456", "<b>CN201910567890</b>", "CN1234567890123X"]
+    nums = [rng.choice(forms) if rng.random() < 0.5 else
+            rng.choice(["CN", "US", "PCT", "", "cn", "WO"]) + "".join(rng.choice("0123456789X. /") for _ in range(rng.randint(0, 15)))
+            for _ in range(n)]
+    jur = [rng.choice(["CN", "US", None, "EP"]) for _ in range(n)]
+    return nums, jur
+
+
+@pytest.mark.parametrize("seed, n", [(1, 0), (2, 1), (3, 50), (4, 5000)])
+def test_application_keys_as_before(seed, n):
+    nums, jur = _numbers(seed, n)
+    assert F.application_keys(nums).equals(_application_keys_old(nums))
+    assert F.application_keys(nums, jur).equals(_application_keys_old(nums, jur))

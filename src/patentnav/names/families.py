@@ -47,14 +47,15 @@ def application_keys(numbers, jurisdiction=None) -> pa.Array:
     """
     arr = numbers if isinstance(numbers, pa.Array) else pa.array(list(numbers), pa.string())
     s = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(arr.cast(pa.string()), "NFKC")), r"[^A-Z0-9]", "")
-    s = pc.replace_substring_regex(s, r"^PCT", "")
+    s = pc.if_else(pc.starts_with(s, "PCT"), pc.utf8_slice_codeunits(s, 3), s)  # a leading PCT dropped
     if jurisdiction is not None:
         jur = jurisdiction if isinstance(jurisdiction, pa.Array) else pa.array(list(jurisdiction), pa.string())
         bare = pc.match_substring_regex(s, r"^[0-9]").fill_null(False)
         s = pc.if_else(pc.and_(bare, pc.is_valid(jur)), pc.binary_join_element_wise(jur, s, ""), s)
-    # CNIPA numbers carry a check digit after 12 (since 2003) or 8 digits
-    s = pc.replace_substring_regex(s, r"^CN([0-9]{12})[0-9X]$", r"CN\1")
-    s = pc.replace_substring_regex(s, r"^CN([0-9]{8})[0-9X]$", r"CN\1")
+    # CNIPA numbers carry a check digit after 12 (since 2003) or 8 digits: dropped (a match, then a slice)
+    for digits in (12, 8):
+        check = pc.match_substring_regex(s, r"^CN[0-9]{%d}[0-9X]$" % digits)
+        s = pc.if_else(check, pc.utf8_slice_codeunits(s, 0, 2 + digits), s)
     ok = pc.match_substring_regex(s, r"^[A-Z]{2}[0-9]{4,}").fill_null(False)
     return pc.if_else(ok, s, pa.scalar(None, pa.string()))
 
