@@ -109,8 +109,9 @@ def key_initials(keys) -> np.ndarray:
     flat = flat.filter(nonempty)
     parent = np.asarray(pc.list_parent_indices(lists).filter(nonempty).to_numpy(), dtype=np.int64)
     legal = pa.array(sorted(_LEGAL_WORDS), pa.string())
-    end = np.cumsum(np.bincount(parent, minlength=n)) if n else np.zeros(0, np.int64)
-    start = end - np.bincount(parent, minlength=n) if n else end
+    words_per_key = np.bincount(parent, minlength=n)
+    end = np.cumsum(words_per_key)  # each key's words are flat[start:end]
+    start = end - words_per_key
     is_legal = np.asarray(pc.is_in(flat, value_set=legal).to_numpy(zero_copy_only=False), dtype=bool)
     r = np.flatnonzero(end - start > 1)
     while len(r):  # a legal form as the last word, while another word is left
