@@ -616,3 +616,11 @@ def test_application_keys_as_before(seed, n):
     nums, jur = _numbers(seed, n)
     assert F.application_keys(nums).equals(_application_keys_old(nums))
     assert F.application_keys(nums, jur).equals(_application_keys_old(nums, jur))
+
+
+@pytest.mark.parametrize("names", _inputs()[1:] + [_acronym_names(4, 500)])
+def test_mapping_order_as_before(names):
+    """The mapping's rows in the former order (sort_values by group, count descending, raw)."""
+    m = NameHarmonizer().fit(names).mapping_
+    old = m.sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort").reset_index(drop=True)
+    pd.testing.assert_frame_equal(m, old)

@@ -269,9 +269,11 @@ class NameHarmonizer:
         df["group"] = np.where(valid, gid[safe] if n_comp else -1, -1)
         df["group_size"] = np.where(valid, variants[safe] if n_comp else 0, 0)
         self._explain(t, df, fl, root, comp_of_row)
-        df = df[df["count"] > 0]
-        mapping = df.drop(columns=["_k"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
-        self.mapping_ = mapping.reset_index(drop=True)
+        df = df[df["count"] > 0].drop(columns=["_k"])
+        # by group, count (descending), raw: one stable np.lexsort, as sort_values(kind="mergesort")
+        order = np.lexsort((df["raw"].to_numpy(dtype=object), -df["count"].to_numpy(dtype=np.int64),
+                            df["group"].to_numpy(dtype=np.int64)))
+        self.mapping_ = df.iloc[order].reset_index(drop=True)
         self.mapping_["canonical"] = self.mapping_["canonical"].astype(object).where(self.mapping_["canonical"].notna(), None)
         self._maps = None  # (raw -> canonical, key -> canonical) for transform, made on first use
 
