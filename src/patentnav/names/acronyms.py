@@ -95,11 +95,46 @@ def initials(words: list[str]) -> str:
 
 
 def key_initials(keys) -> np.ndarray:
-    """:func:`initials` of each normalised key (object array; "" for one-word keys)."""
+    """:func:`initials` of each normalised key (object array; "" for one-word keys, None for
+    null keys), for all keys at once: their words in one flat Arrow array, the trailing
+    legal forms of :func:`_content_words` dropped by moving each key's end, skip words
+    masked, the first letters of two or more content words joined."""
     karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
-    from .._arrow import map_unique
-
-    return np.asarray(map_unique(karr, lambda k: initials(k.split(" ")) if k else "").to_pylist(), dtype=object)
+    if isinstance(karr, pa.ChunkedArray):
+        karr = karr.combine_chunks()
+    n = len(karr)
+    lists = pc.split_pattern(karr.cast(pa.string()), " ")
+    flat = pc.list_flatten(lists)
+    nonempty = pc.greater(pc.utf8_length(flat), 0)
+    flat = flat.filter(nonempty)
+    parent = np.asarray(pc.list_parent_indices(lists).filter(nonempty).to_numpy(), dtype=np.int64)
+    legal = pa.array(sorted(_LEGAL_WORDS), pa.string())
+    words_per_key = np.bincount(parent, minlength=n)
+    end = np.cumsum(words_per_key)  # each key's words are flat[start:end]
+    start = end - words_per_key
+    is_legal = np.asarray(pc.is_in(flat, value_set=legal).to_numpy(zero_copy_only=False), dtype=bool)
+    r = np.flatnonzero(end - start > 1)
+    while len(r):  # a legal form as the last word, while another word is left
+        r = r[is_legal[end[r] - 1]]
+        end[r] -= 1
+        r = r[end[r] - start[r] > 1]
+    r = np.flatnonzero(end - start > 2)
+    while len(r):  # then a two-word legal form, while two other words are left
+        pair = pc.binary_join_element_wise(flat.take(pa.array(end[r] - 2)), flat.take(pa.array(end[r] - 1)), " ")
+        r = r[np.asarray(pc.is_in(pair, value_set=legal).to_numpy(zero_copy_only=False), dtype=bool)]
+        end[r] -= 2
+        r = r[end[r] - start[r] > 2]
+    skip = np.asarray(pc.is_in(flat, value_set=pa.array(sorted(ACRONYM_SKIP_WORDS), pa.string()))
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    content = (np.arange(len(parent)) < end[parent]) & ~skip
+    counts = np.bincount(parent[content], minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    firsts = pc.utf8_slice_codeunits(flat.filter(pa.array(content)), 0, 1)  # first character of each content word
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), firsts), "")
+    out = np.asarray(pc.if_else(pa.array(counts >= 2), joined, "").to_numpy(zero_copy_only=False), dtype=object)
+    out[np.asarray(pc.is_null(karr).to_numpy(zero_copy_only=False), dtype=bool)] = None
+    return out
 
 
 def _prepare(raw: pa.Array) -> pa.Array:
@@ -146,31 +181,64 @@ def stated_acronyms(raw_names) -> pd.DataFrame:
         done = np.zeros(len(cand), dtype=bool)
         for n_pattern, pattern in enumerate(_STATED):
             bracket = n_pattern < 2  # "(...)": the short form may cover the last words only
-            m = pc.extract_regex(sub, pattern)
-            hit = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool) & ~done
-            if not hit.any():
+            shape = np.asarray(pc.match_substring_regex(sub, pattern).fill_null(False)
+                               .to_numpy(zero_copy_only=False), dtype=bool) & ~done
+            if not shape.any():
                 continue
-            letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "").to_pylist()
+            at = np.flatnonzero(shape)  # names that have the shape only (a match is cheaper than a capture)
+            m = pc.extract_regex(sub.take(pa.array(at)), pattern)
+            letters = pc.replace_substring_regex(pc.struct_field(m, "acr"), r"[^A-Z]", "")
+            specific = ~_generic_flags(letters)  # a generic token is no acronym
+            at, letters, m = at[specific], letters.filter(pa.array(specific)), m.filter(pa.array(specific))
             exp_arr = pc.struct_field(m, "exp")
             # first character of each word: the initials (rule 1) are a subsequence of these
-            firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1").to_pylist()
-            exp = exp_arr.to_pylist()
-            for k in np.flatnonzero(hit):  # names that have the shape only
-                a = letters[k]
-                if not a or not _subsequence(a, firsts[k]):
-                    continue  # initials that cannot equal or end with the acronym
-                e = exp[k].strip()
+            firsts = pc.replace_substring_regex(exp_arr, r"([A-Z0-9])[A-Z0-9]*|[^A-Z0-9]+", r"\1")
+            letters_l = letters.to_pylist()
+            # initials that cannot equal or end with the acronym are skipped
+            ok = subsequences(letters_l, firsts.to_pylist())
+            exp = exp_arr.filter(pa.array(ok)).to_pylist()
+            for j, e in zip(np.flatnonzero(ok), exp):
+                a, e = letters_l[j], e.strip()
                 ini = initials(re.split(r"[^A-Z0-9]+", e))
-                if not is_generic_acronym(a) and (ini == a or (bracket and ini.endswith(a))):
-                    rows.append((int(cand[k]), a, e))
-                    done[k] = True
+                if ini == a or (bracket and ini.endswith(a)):
+                    rows.append((int(cand[at[j]]), a, e))
+                    done[at[j]] = True
     return pd.DataFrame(rows, columns=["index", "acronym", "expansion"])
 
 
-def _subsequence(a: str, b: str) -> bool:
-    """Whether the characters of ``a`` occur in ``b`` in that order."""
-    it = iter(b)
-    return all(ch in it for ch in a)
+def _generic_flags(tokens: pa.Array) -> np.ndarray:
+    """:func:`is_generic_acronym` of each token (non-null), over the distinct tokens only."""
+    enc = pc.dictionary_encode(tokens)
+    flags = pa.array([is_generic_acronym(t) for t in enc.dictionary.to_pylist()], pa.bool_())
+    return np.asarray(flags.take(enc.indices).fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+#: Rows compared at once by :func:`subsequences` (bounds its character matrices).
+_CHUNK = 16384
+
+
+def subsequences(a: list[str], b: list[str]) -> np.ndarray:
+    """Whether the characters of ``a[i]`` occur in ``b[i]`` in that order, for each ``i``
+    (strings without NUL characters), vectorised: the strings as code-point matrices
+    (NumPy ``U`` arrays), each character of ``a`` found greedily after the previous one."""
+    out = np.ones(len(a), dtype=bool)
+    for start in range(0, len(a), _CHUNK):
+        ca = np.array(a[start:start + _CHUNK], dtype=str)
+        cb = np.array(b[start:start + _CHUNK], dtype=str)
+        n = len(ca)
+        ca, cb = ca.view(np.uint32).reshape(n, -1), cb.view(np.uint32).reshape(n, -1)
+        cols = np.arange(cb.shape[1])
+        pos = np.full(n, -1, dtype=np.int64)  # where the previous character was found
+        ok = out[start:start + n]
+        for j in range(ca.shape[1]):
+            r = np.flatnonzero(ok & (ca[:, j] != 0))
+            if not len(r):
+                break
+            hit = (cb[r] == ca[r, j][:, None]) & (cols[None, :] > pos[r, None])
+            found = hit.any(axis=1)
+            pos[r[found]] = hit[found].argmax(axis=1)
+            ok[r[~found]] = False
+    return out
 
 
 def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:

@@ -83,12 +83,15 @@ def division_forms() -> pd.DataFrame:
 
     rows = []
     for level, table in (("province", provinces()), ("city", cities())):
-        for r in table.itertuples():
-            code = _code(r.adcode)
-            rows += [(f, code, level, "zh", False) for f in {r.name_zh, r.short_zh}]
-            rows += [(f, code, level, "latin", False) for f in [r.name_en, *filter(None, str(r.aliases).split("|"))]]
-    for r in districts().itertuples():  # read after their city only
-        rows += [(f, r.adcode, "district", "zh", True) for f in {r.name_zh, r.short_zh}]
+        cols = (table[c].tolist() for c in ("adcode", "name_zh", "short_zh", "name_en", "aliases"))
+        for adcode, zh, short, en, aliases in zip(*cols):  # plain lists: no pandas row objects
+            code = _code(adcode)
+            rows += [(f, code, level, "zh", False) for f in dict.fromkeys((zh, short))]
+            rows += [(f, code, level, "latin", False) for f in [en, *filter(None, str(aliases).split("|"))]]
+    d = districts()  # read after their city only
+    rows += [(f, code, "district", "zh", True)
+             for code, zh, short in zip(d["adcode"].tolist(), d["name_zh"].tolist(), d["short_zh"].tolist())
+             for f in dict.fromkeys((zh, short))]
     out = pd.DataFrame(rows, columns=["form", "code", "level", "script", "after_parent"])
     latin = out["script"] == "latin"
     out.loc[latin, "form"] = _latin(out.loc[latin, "form"].tolist())
@@ -212,8 +215,9 @@ def division_links(keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     dp = division_prefixes(karr)
     dp["i"] = np.arange(len(dp))
     has = dp["prefix"] != ""
-    cores = set(dp.loc[has, "core"])
-    cand = dp[dp["core"].isin(cores)]
+    core = pa.array(dp["core"].to_numpy(dtype=object), pa.string(), from_pandas=True)
+    shared = pc.is_in(core, value_set=pc.unique(core.filter(pa.array(has.to_numpy())))).fill_null(False)
+    cand = dp[np.asarray(shared.to_numpy(zero_copy_only=False), dtype=bool)]  # keys whose core some prefixed key has
     rows, cols, detail = [], [], []
     for _, g in cand.groupby("core", sort=True):  # one small group per shared remainder
         if len(g) < 2:

@@ -47,14 +47,15 @@ def application_keys(numbers, jurisdiction=None) -> pa.Array:
     """
     arr = numbers if isinstance(numbers, pa.Array) else pa.array(list(numbers), pa.string())
     s = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(arr.cast(pa.string()), "NFKC")), r"[^A-Z0-9]", "")
-    s = pc.replace_substring_regex(s, r"^PCT", "")
+    s = pc.if_else(pc.starts_with(s, "PCT"), pc.utf8_slice_codeunits(s, 3), s)  # a leading PCT dropped
     if jurisdiction is not None:
         jur = jurisdiction if isinstance(jurisdiction, pa.Array) else pa.array(list(jurisdiction), pa.string())
         bare = pc.match_substring_regex(s, r"^[0-9]").fill_null(False)
         s = pc.if_else(pc.and_(bare, pc.is_valid(jur)), pc.binary_join_element_wise(jur, s, ""), s)
-    # CNIPA numbers carry a check digit after 12 (since 2003) or 8 digits
-    s = pc.replace_substring_regex(s, r"^CN([0-9]{12})[0-9X]$", r"CN\1")
-    s = pc.replace_substring_regex(s, r"^CN([0-9]{8})[0-9X]$", r"CN\1")
+    # CNIPA numbers carry a check digit after 12 (since 2003) or 8 digits: dropped (a match, then a slice)
+    for digits in (12, 8):
+        check = pc.match_substring_regex(s, r"^CN[0-9]{%d}[0-9X]$" % digits)
+        s = pc.if_else(check, pc.utf8_slice_codeunits(s, 0, 2 + digits), s)
     ok = pc.match_substring_regex(s, r"^[A-Z]{2}[0-9]{4,}").fill_null(False)
     return pc.if_else(ok, s, pa.scalar(None, pa.string()))
 
@@ -167,10 +168,15 @@ def applicant_positions(table, families: np.ndarray | None = None) -> pd.DataFra
     })
 
 
-def firm_positions(positions: pd.DataFrame, firms: set) -> pd.DataFrame:
+def firm_positions(positions: pd.DataFrame, firms) -> pd.DataFrame:
     """Positions counted among the organisations only: persons listed as applicants (the
-    inventors a WO publication names as applicants for the US) do not shift them."""
-    p = positions[positions["raw"].isin(firms)]
+    inventors a WO publication names as applicants for the US) do not shift them.
+
+    ``firms``: the organisations' raw names (a set, or an array or index of them)."""
+    names = firms if isinstance(firms, (pa.Array, pd.Index, pd.Series, np.ndarray)) else list(firms)
+    firm = pc.is_in(pa.array(positions["raw"], pa.string(), from_pandas=True),
+                    value_set=pa.array(names, pa.string(), from_pandas=True)).fill_null(False)  # Series.isin, in Arrow
+    p = positions[np.asarray(firm.to_numpy(zero_copy_only=False), dtype=bool)]
     if not len(p):
         return p
     p = p.sort_values(["doc", "position"], kind="mergesort")
@@ -194,11 +200,13 @@ def position_pairs(positions: pd.DataFrame, label_of_raw, cross_script: bool = F
     p = p[p["label"].notna()]
     p = p.assign(script=script_of(pa.array(p["raw"].tolist(), pa.string())))
     p = p.drop_duplicates(["family", "position", "n_applicants", "label", "script"])
+    p = p[["family", "position", "n_applicants", "publication_number", "label", "script"]]  # the columns used below
     both = p.merge(p, on=["family", "position", "n_applicants"], suffixes=("_a", "_b"))
     keep = both["label_a"] < both["label_b"]
     if cross_script:
         keep &= both["script_a"] != both["script_b"]
-    both = both[keep].sort_values(["family", "publication_number_a", "publication_number_b"], kind="mergesort")
+    both = both[keep]
+    both = both.iloc[_stable_order(both, ["family", "publication_number_a", "publication_number_b"])]
     both = both.drop_duplicates(["family", "label_a", "label_b"])
     if not len(both):
         return pd.DataFrame(columns=cols)
@@ -206,6 +214,14 @@ def position_pairs(positions: pd.DataFrame, label_of_raw, cross_script: bool = F
     out = pd.DataFrame({"families": g["family"].nunique(),
                         "example": g["publication_number_a"].first() + " / " + g["publication_number_b"].first()}).reset_index()
     return out.rename(columns={"label_a": "a", "label_b": "b"})[cols]
+
+
+def _stable_order(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Positions of ``df`` sorted by ``columns`` (ascending, stable, nulls last), as
+    ``sort_values(columns, kind="mergesort")``; sorted by Arrow (``pc.sort_indices``)
+    rather than by pandas' categorical codes of string columns."""
+    t = pa.table({c: pa.array(df[c], from_pandas=True) for c in columns})
+    return np.asarray(pc.sort_indices(t, sort_keys=[(c, "ascending") for c in columns]).to_numpy(), dtype=np.int64)
 
 
 def mutual_best(pairs: pd.DataFrame, min_evidence: int) -> pd.DataFrame:

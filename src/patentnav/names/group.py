@@ -52,6 +52,20 @@ def _block_keys(keys: pa.Array, words: int) -> np.ndarray:
     return np.asarray(pc.if_else(is_cjk, cjk, latin).to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _short_words(keys: pa.Array) -> np.ndarray:
+    """The words of one or two characters of each key, sorted and joined by spaces ("" when
+    none), in Arrow: the short words sorted by (key, word), then joined key by key."""
+    words = pc.split_pattern(keys, " ")
+    flat = pc.list_flatten(words)
+    short = pc.less_equal(pc.utf8_length(flat), 2)
+    t = pa.table({"p": pc.list_parent_indices(words).filter(short), "w": flat.filter(short)})
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("w", "ascending")]))
+    offsets = np.zeros(len(keys) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(np.asarray(t["p"].to_numpy(), dtype=np.int64), minlength=len(keys)), out=offsets[1:])
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), t["w"].combine_chunks()), " ")
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEFAULT_MAX_BLOCK,
                 workers: int = 1, max_edits: int = DEFAULT_MAX_EDITS) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(i, j)``, ``i < j``, of key indices that link (rules in the module docstring)."""
@@ -61,15 +75,11 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
     karr = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
     klist = karr.to_pylist()
     digits = np.asarray(pc.replace_substring_regex(karr, r"[^0-9]", "").to_numpy(zero_copy_only=False), dtype=object)
-    words = pc.split_pattern(karr, " ")
-    flat = pc.list_flatten(words)
-    is_short = pc.less_equal(pc.utf8_length(flat), 2)
-    short_tbl = pd.DataFrame({"p": pc.list_parent_indices(words).to_numpy(), "w": flat.to_numpy(zero_copy_only=False)})[np.asarray(is_short)]
-    short_sig = short_tbl.sort_values(["p", "w"]).groupby("p")["w"].agg(" ".join)
-    sig = np.full(len(klist), "", dtype=object)
-    sig[short_sig.index.values] = short_sig.values
+    sig = _short_words(karr)
     digits = np.char.add(np.char.add(digits.astype(str), "|"), sig.astype(str)).astype(object)
     initials = np.asarray(pc.replace_substring_regex(karr, r"(\S)\S*\s*", r"\1").to_numpy(zero_copy_only=False), dtype=object)
+    klen = np.asarray(pc.utf8_length(karr).to_numpy(zero_copy_only=False), dtype=np.int32)  # len() of each key
+    kobj = np.asarray(klist, dtype=object)
     rows, cols = [], []
     pending = [(np.arange(len(klist)), 1)]
     while pending:
@@ -78,22 +88,28 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
         codes, uniques = pd.factorize(block)
         order = np.argsort(codes, kind="stable")
         bounds = np.r_[0, np.flatnonzero(np.diff(codes[order])) + 1, len(order)]
-        big = np.flatnonzero(np.diff(bounds) > 1)  # blocks of two keys or more
-        for start, end in zip(bounds[big], bounds[big + 1]):
-            sub = idx[order[start:end]]
-            if len(sub) > max_block and words < 3:
-                pending.append((sub, words + 1))
-                continue
-            names = [klist[i] for i in sub]
-            d = process.cdist(names, names, scorer=Indel.distance, score_cutoff=max_edits, dtype=np.int32, workers=workers)
-            lens = np.fromiter((len(x) for x in names), dtype=np.int32, count=len(names))
-            # ratio = 100 * (1 - d / (len_a + len_b)) >= threshold
-            ok = (d <= max_edits) & (100.0 * d <= (100.0 - threshold) * (lens[:, None] + lens[None, :]))
-            a, b = np.nonzero(np.triu(ok, 1))
-            if len(a):
-                same = (digits[sub[a]] == digits[sub[b]]) & (initials[sub[a]] == initials[sub[b]])
-                rows.append(sub[a][same])
-                cols.append(sub[b][same])
+        sizes = np.diff(bounds)
+        split = (sizes > max_block) & (words < 3)
+        for b in np.flatnonzero(split):  # blocks too large: split by one more word
+            pending.append((idx[order[bounds[b]:bounds[b + 1]]], words + 1))
+        # the pairs of every other block of two keys or more, in block order (row-major in each block)
+        small = np.flatnonzero((sizes > 1) & (sizes <= _SMALL_BLOCK) & ~split)
+        large = np.flatnonzero((sizes > _SMALL_BLOCK) & ~split)
+        parts = [_small_block_pairs(idx[order], bounds[small], sizes[small], small, kobj, klen, threshold, max_edits, workers)]
+        for b in large:
+            sub = idx[order[bounds[b]:bounds[b + 1]]]
+            d = process.cdist(kobj[sub], kobj[sub], scorer=Indel.distance, score_cutoff=max_edits, dtype=np.int32,
+                              workers=workers)
+            a, c = np.nonzero(np.triu(_linked(d, klen[sub][:, None], klen[sub][None, :], threshold, max_edits), 1))
+            parts.append((sub[a], sub[c], np.full(len(a), b)))
+        a = np.concatenate([p[0] for p in parts])
+        c = np.concatenate([p[1] for p in parts])
+        rank = np.argsort(np.concatenate([p[2] for p in parts]), kind="stable")  # block order
+        a, c = a[rank], c[rank]
+        if len(a):
+            same = (digits[a] == digits[c]) & (initials[a] == initials[c])
+            rows.append(a[same])
+            cols.append(c[same])
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     r, c = np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
@@ -106,6 +122,44 @@ def fuzzy_links(keys, threshold: float = DEFAULT_THRESHOLD, max_block: int = DEF
         keep = ~places_conflict(sig[r], sig[c])
         r, c = r[keep], c[keep]
     return r, c
+
+
+#: Blocks of at most this many keys are compared pair by pair, all such blocks in one
+#: ``rapidfuzz.process.cpdist`` call; larger ones with a ``cdist`` matrix each.
+_SMALL_BLOCK = 64
+#: Pairs compared per ``cpdist`` call (bounds memory).
+_PAIR_CHUNK = 1 << 20
+
+
+def _linked(d: np.ndarray, len_a: np.ndarray, len_b: np.ndarray, threshold: float, max_edits: int) -> np.ndarray:
+    """Indel distance within ``max_edits`` and ratio = 100 * (1 - d / (len_a + len_b)) >= threshold."""
+    return (d <= max_edits) & (100.0 * d <= (100.0 - threshold) * (len_a + len_b))
+
+
+def _small_block_pairs(keys: np.ndarray, starts: np.ndarray, sizes: np.ndarray, blocks: np.ndarray, kobj: np.ndarray,
+                       klen: np.ndarray, threshold: float, max_edits: int, workers: int):
+    """Linked pairs ``(a, b, block)`` of small blocks (``keys[start:start + size]``), every
+    pair ``i < j`` of each block in block order, row-major; distances by ``cpdist``."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    pa_, pb_, blk = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for m in np.unique(sizes):
+        sel = np.flatnonzero(sizes == m)
+        i, j = np.triu_indices(int(m), 1)
+        pa_.append((starts[sel][:, None] + i[None, :]).ravel())
+        pb_.append((starts[sel][:, None] + j[None, :]).ravel())
+        blk.append(np.repeat(sel, len(i)))
+    order = np.argsort(np.concatenate(blk), kind="stable")
+    a, b = keys[np.concatenate(pa_)[order]], keys[np.concatenate(pb_)[order]]
+    blk = blocks[np.concatenate(blk)[order]]
+    keep = np.zeros(len(a), dtype=bool)
+    for s in range(0, len(a), _PAIR_CHUNK):
+        ca, cb = a[s:s + _PAIR_CHUNK], b[s:s + _PAIR_CHUNK]
+        d = process.cpdist(kobj[ca], kobj[cb], scorer=Indel.distance, score_cutoff=max_edits, dtype=np.int32,
+                           workers=workers)
+        keep[s:s + len(ca)] = _linked(d, klen[ca], klen[cb], threshold, max_edits)
+    return a[keep], b[keep], blk[keep]
 
 
 def components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -200,8 +200,9 @@ class NameHarmonizer:
         st = stated_acronyms(t.raw)
         if not len(st):
             return
+        codes = t.key_code(st["acronym"].tolist() + st["expansion"].tolist())  # one pass over both
         st = st.assign(count=t.counts[st["index"].to_numpy()], own=t.kcodes[st["index"].to_numpy()],
-                       acr=t.key_code(st["acronym"].tolist()), exp=t.key_code(st["expansion"].tolist()))
+                       acr=codes[:len(st)], exp=codes[len(st):])
         st = st[(st["own"] >= 0) & (st["exp"] >= 0)]
         # the stating name carries both: it always joins its expansion
         links.add(st["own"], st["exp"], "acronym-stated", evidence=st["count"], detail=st["acronym"])
@@ -214,7 +215,7 @@ class NameHarmonizer:
         firm_raw = pd.Series(t.kcodes, index=t.raw_list)
         firm_raw = firm_raw[(firm_raw >= 0) & ~t.person_key[np.clip(firm_raw.to_numpy(), 0, None)]]
         firm_raw = firm_raw[~firm_raw.index.duplicated()]
-        positions = firm_positions(positions, set(firm_raw.index))
+        positions = firm_positions(positions, firm_raw.index)
         # cross-script, between the groups the rules above made
         fl = links.frame()
         comp = components(t.n_keys, fl["a"].to_numpy(), fl["b"].to_numpy())
@@ -245,8 +246,7 @@ class NameHarmonizer:
         # display name: alias canonical, else the legal entity's most frequent raw variant
         # (branches last; ties: shorter, then alphabetical)
         raw = np.asarray(t.raw_list, dtype=object)
-        lengths = np.asarray(pc.utf8_length(t.raw).to_numpy(zero_copy_only=False), dtype=np.int64)  # characters, as len()
-        order = np.lexsort((raw, lengths, -t.counts, t.is_branch, comp_of_row))
+        order = np.lexsort((raw, t.lengths(), -t.counts, t.is_branch, comp_of_row))
         order = order[valid[order]]
         first = order[np.r_[True, comp_of_row[order][1:] != comp_of_row[order][:-1]]] if len(order) else order
         display = np.empty(n_comp, dtype=object)
@@ -269,9 +269,11 @@ class NameHarmonizer:
         df["group"] = np.where(valid, gid[safe] if n_comp else -1, -1)
         df["group_size"] = np.where(valid, variants[safe] if n_comp else 0, 0)
         self._explain(t, df, fl, root, comp_of_row)
-        df = df[df["count"] > 0]
-        mapping = df.drop(columns=["_k"]).sort_values(["group", "count", "raw"], ascending=[True, False, True], kind="mergesort")
-        self.mapping_ = mapping.reset_index(drop=True)
+        df = df[df["count"] > 0].drop(columns=["_k"])
+        # by group, count (descending), raw: one stable np.lexsort, as sort_values(kind="mergesort")
+        order = np.lexsort((df["raw"].to_numpy(dtype=object), -df["count"].to_numpy(dtype=np.int64),
+                            df["group"].to_numpy(dtype=np.int64)))
+        self.mapping_ = df.iloc[order].reset_index(drop=True)
         self.mapping_["canonical"] = self.mapping_["canonical"].astype(object).where(self.mapping_["canonical"].notna(), None)
         self._maps = None  # (raw -> canonical, key -> canonical) for transform, made on first use
 
@@ -364,17 +366,24 @@ class _NameTable:
         # legal entities of branches join too (count 0), so that a branch's group is named by its entity
         ent_raw = _entity_text(raw, entity, branch)
         new = pd.unique(pd.Series([e for e in ent_raw if e is not None], dtype=object))
-        present = set(raw.to_pylist())
+        raw_list = raw.to_pylist()
+        present = set(raw_list)
         new = [e for e in new if e not in present]
-        if new:
-            raw = pa.concat_arrays([raw, pa.array(new, pa.string())])
+        if new:  # cleaned and split alone (both work name by name), then appended
+            new_raw = pa.array(new, pa.string())
+            new_cleaned = clean_names(new_raw)
+            new_entity, new_branch = split_branches(new_cleaned)
+            raw = pa.concat_arrays([raw, new_raw])
+            raw_list += new
             counts = np.concatenate([counts, np.zeros(len(new), dtype=np.int64)])
-            cleaned = clean_names(raw)
-            entity, branch = split_branches(cleaned)
-            ent_raw = _entity_text(raw, entity, branch)
+            cleaned = pa.concat_arrays([cleaned, new_cleaned])
+            entity = pa.concat_arrays([entity, new_entity])
+            branch = pa.concat_arrays([branch, new_branch])
+            ent_raw = ent_raw + _entity_text(new_raw, new_entity, new_branch)
         self.raw, self.counts = raw, counts
-        self.raw_list = raw.to_pylist()
+        self.raw_list = raw_list
         key = keys_of_cleaned(cleaned, entity, branch)  # normalize_names(raw)
+        self.key = key
         person = np.asarray(is_individual(raw, cleaned, key).to_numpy(zero_copy_only=False), dtype=bool)
         key_np = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)
         has_key = np.array([k is not None for k in key_np], dtype=bool) if len(key_np) else np.zeros(0, bool)
@@ -387,24 +396,40 @@ class _NameTable:
         self.person_key = np.fromiter((str(k).startswith(_PERSON) for k in self.kuniq), dtype=bool, count=self.n_keys)
         self.firm_idx = np.flatnonzero(~self.person_key)
         self.branch = np.asarray(branch.to_pylist(), dtype=object)
+        self._key_index = None  # pd.Index of kuniq, made on first use
         self.is_branch = pc.is_valid(branch).to_numpy(zero_copy_only=False).astype(np.int8)
         self.branch_entity_code = self.key_code(ent_raw)
 
     def key_code(self, texts) -> np.ndarray:
-        """Key index of each text's normalised key (-1 where the key is not in the table)."""
-        keys = normalize_names(pa.array(list(texts), pa.string())).to_pylist()
-        index = pd.Index(self.kuniq)
-        return index.get_indexer(pd.Series(keys, dtype=object)).astype(np.int64)
+        """Key index of each text's normalised key (-1 where the key is not in the table).
+
+        A text that is a raw name of the table has that name's key (normalisation works
+        name by name); only the other texts are normalised."""
+        arr = pa.array(list(texts), pa.string())
+        keys = self.key.take(pc.index_in(arr, value_set=self.raw, skip_nulls=True))
+        todo = pc.and_(pc.is_valid(arr), pc.is_null(keys))
+        if pc.any(todo).as_py():
+            rows = np.flatnonzero(np.asarray(todo.to_numpy(zero_copy_only=False), dtype=bool))
+            found = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object)
+            found[rows] = normalize_names(arr.take(pa.array(rows))).to_numpy(zero_copy_only=False)
+            keys = pa.array(found, pa.string())
+        if self._key_index is None:
+            self._key_index = pd.Index(self.kuniq)
+        return self._key_index.get_indexer(pd.Series(keys.to_pylist(), dtype=object)).astype(np.int64)
+
+    def lengths(self) -> np.ndarray:
+        """Characters of each raw name (as ``len()``)."""
+        return np.asarray(pc.utf8_length(self.raw).to_numpy(zero_copy_only=False), dtype=np.int64)
 
     def representative(self) -> np.ndarray:
-        """The most frequent raw name of each key (ties: shorter, then alphabetical)."""
-        ok = self.kcodes >= 0
-        df = pd.DataFrame({"k": self.kcodes[ok], "raw": np.asarray(self.raw_list, dtype=object)[ok],
-                           "n": -self.counts[ok]})
-        df["len"] = df["raw"].str.len()
-        df = df.sort_values(["k", "n", "len", "raw"], kind="mergesort").drop_duplicates("k")
+        """The most frequent raw name of each key (ties: shorter, then alphabetical); one
+        stable ``np.lexsort`` (no pandas sort of strings)."""
+        ok = np.flatnonzero(self.kcodes >= 0)
+        k, raw = self.kcodes[ok], np.asarray(self.raw_list, dtype=object)[ok]
+        order = np.lexsort((raw, self.lengths()[ok], -self.counts[ok], k))
+        first = order[np.r_[True, k[order][1:] != k[order][:-1]]] if len(order) else order
         out = np.empty(self.n_keys, dtype=object)
-        out[df["k"].to_numpy()] = df["raw"].to_numpy()
+        out[k[first]] = raw[first]
         return out
 
     def frame(self) -> pd.DataFrame:

@@ -72,22 +72,25 @@ def explain(n: int, links: pd.DataFrame, roots: np.ndarray) -> pd.DataFrame:
     ``roots`` are the canonical keys, one per group; every key is reached from its group's
     root along a shortest path of links.
     """
-    out = pd.DataFrame({"via": np.full(n, -1, dtype=np.int64), "reason": None, "evidence": np.nan, "detail": ""})
-    if n == 0 or not len(links):
-        return out
-    root = n  # a virtual node joined to every group's canonical key
-    a = np.concatenate([links["a"].to_numpy(), np.full(len(roots), root)])
-    b = np.concatenate([links["b"].to_numpy(), np.asarray(roots, dtype=np.int64)])
-    g = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n + 1, n + 1)).tocsr()
-    _, pred = breadth_first_order(g, root, directed=False, return_predecessors=True)
-    pred = pred[:n]
-    reached = (pred >= 0) & (pred != root)
-    idx = np.flatnonzero(reached)
-    pairs = pd.DataFrame({"k": idx, "lo": np.minimum(idx, pred[idx]), "hi": np.maximum(idx, pred[idx])})
-    lk = links.assign(lo=np.minimum(links["a"], links["b"]), hi=np.maximum(links["a"], links["b"]))
-    got = pairs.merge(lk[["lo", "hi", "reason", "evidence", "detail"]], on=["lo", "hi"], how="left")
-    out.loc[got["k"].to_numpy(), "via"] = pred[got["k"].to_numpy()]
-    out.loc[got["k"].to_numpy(), "reason"] = got["reason"].to_numpy()
-    out.loc[got["k"].to_numpy(), "evidence"] = got["evidence"].to_numpy()
-    out.loc[got["k"].to_numpy(), "detail"] = got["detail"].to_numpy()
-    return out
+    via, reason = np.full(n, -1, dtype=np.int64), np.full(n, None, dtype=object)
+    evidence, detail = np.full(n, np.nan), np.full(n, "", dtype=object)
+    if n and len(links):
+        root = n  # a virtual node joined to every group's canonical key
+        la, lb = links["a"].to_numpy(dtype=np.int64), links["b"].to_numpy(dtype=np.int64)
+        a = np.concatenate([la, np.full(len(roots), root)])
+        b = np.concatenate([lb, np.asarray(roots, dtype=np.int64)])
+        g = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n + 1, n + 1)).tocsr()
+        _, pred = breadth_first_order(g, root, directed=False, return_predecessors=True)
+        pred = pred[:n]
+        idx = np.flatnonzero((pred >= 0) & (pred != root))
+        # the link of each step, found by its unordered pair (of equal pairs the first one)
+        pair = np.minimum(la, lb) * (n + 1) + np.maximum(la, lb)
+        step = np.minimum(idx, pred[idx]) * (n + 1) + np.maximum(idx, pred[idx])
+        uniq, first = np.unique(pair, return_index=True)
+        j = first[np.searchsorted(uniq, step)]
+        via[idx] = pred[idx]
+        reason[idx] = links["reason"].to_numpy(dtype=object)[j]
+        evidence[idx] = links["evidence"].to_numpy(dtype=float)[j]
+        detail[idx] = links["detail"].to_numpy(dtype=object)[j]
+    return pd.DataFrame({"via": via, "reason": pd.Series(reason, dtype=object), "evidence": evidence,
+                         "detail": pd.Series(detail, dtype="str")})

@@ -38,10 +38,11 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import map_unique, with_values
+from .._arrow import with_values
 from .legal_forms import CJK_LEGAL_FORMS, LEADING_WORDS, LEGAL_FORMS, WORD_STANDARDS
 
 __all__ = ["normalize_names", "normalize_name", "clean_names", "MAX_NAME_LENGTH"]
@@ -88,35 +89,53 @@ _LONG_FORMS = sorted({w for ws in LEGAL_FORMS.values() for w in ws if " " not in
 
 
 def _strip_misspelt_legal(s: pa.Array) -> pa.Array:
-    """Drop a misspelt one-word legal form at the end (distinct last words only go through rapidfuzz)."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Indel
-
+    """Drop a misspelt one-word legal form at the end (the distinct last words only, all in
+    one :func:`_misspellings` call)."""
     m = pc.extract_regex(s, r"^(?P<head>.+) (?P<last>[A-Z]{6,})$")
-    last = pc.struct_field(m, "last")
+    enc = pc.dictionary_encode(pc.struct_field(m, "last"))
+    words = enc.dictionary.to_pylist()
     forms = set(_LONG_FORMS)
-
-    def misspelt(tok):
-        if tok is None or tok in forms:
-            return None
-        return "1" if _misspelling_of(tok, _LONG_FORMS) is not None else None
-
-    flag = pc.is_valid(map_unique(last, misspelt))
+    todo = [i for i, w in enumerate(words) if w not in forms]
+    hit = np.zeros(len(words), dtype=bool)
+    hit[todo] = [x is not None for x in _misspellings([words[i] for i in todo], _LONG_FORMS)]
+    flag = pa.array(hit).take(enc.indices).fill_null(False)
     return pc.if_else(flag, pc.struct_field(m, "head"), s)
 
 
 _STD_KEYS = sorted(w for w in WORD_STANDARDS if len(w) >= 7)
 
 
-def _misspelling_of(word: str, listed: list[str]) -> str | None:
-    """The listed word that ``word`` misspells (Indel distance <= 2, same first letter,
-    length within one), or None."""
+#: Words compared at once by :func:`_misspellings` (bounds its distance matrix).
+_CHUNK = 65536
+
+
+def _misspellings(words: list[str], listed: list[str]) -> list[str | None]:
+    """The listed word that each (non-empty) word misspells, or None: Indel distance <= 2,
+    same first letter, length within one (module docstring); of several, the first listed
+    word at the smallest distance. The words of each first letter meet the listed words of
+    that letter in one ``rapidfuzz.process.cdist`` call; the length condition is a mask."""
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
-    same = [w for w in _by_initial(tuple(listed)).get(word[0], ()) if abs(len(w) - len(word)) <= 1]
-    hit = process.extractOne(word, same, scorer=Indel.distance, score_cutoff=2) if same else None
-    return None if hit is None else hit[0]
+    out: list[str | None] = [None] * len(words)
+    by_initial: dict[str, list[int]] = {}
+    groups = _by_initial(tuple(listed))
+    for i, w in enumerate(words):
+        if w[0] in groups:
+            by_initial.setdefault(w[0], []).append(i)
+    for initial, rows in by_initial.items():
+        same = groups[initial]
+        same_len = np.fromiter(map(len, same), dtype=np.int64, count=len(same))
+        for start in range(0, len(rows), _CHUNK):
+            part = rows[start:start + _CHUNK]
+            texts = [words[i] for i in part]
+            d = process.cdist(texts, same, scorer=Indel.distance, score_cutoff=2, dtype=np.int32)
+            lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            d[np.abs(lens[:, None] - same_len[None, :]) > 1] = 3
+            best = np.argmin(d, axis=1)
+            for k in np.flatnonzero(d[np.arange(len(part)), best] <= 2):
+                out[part[k]] = same[best[k]]
+    return out
 
 
 @functools.lru_cache(maxsize=4)
@@ -127,26 +146,27 @@ def _by_initial(listed: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-def _standard_word(word: str | None) -> str | None:
-    if word is None:
-        return None
-    std = WORD_STANDARDS.get(word)
-    if std is not None:
-        return std
-    if len(word) >= 7 and word.isalpha() and word not in _STD_VALUES:
-        hit = _misspelling_of(word, _STD_KEYS)
-        if hit is not None:
-            return WORD_STANDARDS[hit]
-    return word
-
-
 _STD_VALUES = set(WORD_STANDARDS.values())
+
+
+def _standard_words(words: list) -> list:
+    """Each word standardised (step 5): its :data:`WORD_STANDARDS` spelling; else, for a
+    word of seven or more letters that is no standard spelling, the standard of the listed
+    word of seven or more letters it misspells; else the word itself (None stays None)."""
+    out = [w if w is None else WORD_STANDARDS.get(w, w) for w in words]
+    todo = [i for i, w in enumerate(words)
+            if w is not None and w not in WORD_STANDARDS and len(w) >= 7 and w.isalpha() and w not in _STD_VALUES]
+    for i, hit in zip(todo, _misspellings([words[i] for i in todo], _STD_KEYS)):
+        if hit is not None:
+            out[i] = WORD_STANDARDS[hit]
+    return out
 
 
 def _standardise_words(s: pa.Array) -> pa.Array:
     """Word-by-word standardisation over the distinct words only."""
     words = pc.split_pattern(s, " ")
-    flat = map_unique(pc.list_flatten(words), _standard_word)
+    enc = pc.dictionary_encode(pc.list_flatten(words))
+    flat = pa.array(_standard_words(enc.dictionary.to_pylist()), pa.string()).take(enc.indices)
     joined = pc.binary_join(with_values(words, flat), " ")
     return pc.if_else(pc.is_null(s), pa.scalar(None, pa.string()), joined)
 
