@@ -140,7 +140,10 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     for c in ("sei", "overseas_family", "maintained_10y"):
         cols[f"hv_{c}"] = hvp[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     out = _frame(cols)
-    out = _frame({**cols, **_relative_columns(out)})
+    del cols
+    # joined, not made again: a frame made of the object columns again would infer their types again (~40 bytes a
+    # document of temporaries, at the step's peak)
+    out = pd.concat([out, _frame(_relative_columns(out))], axis=1)
     notes = dict(q.attrs.get("availability", {}))
     notes["quality_index"] = "quality_index: " + str(q.attrs.get("note", ""))
     out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs), "quality_index_method": q.attrs.get("method", "max"),
