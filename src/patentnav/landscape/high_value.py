@@ -122,8 +122,8 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     0
     """
     from ..classify.sei import has_sei_field
-    from .indicators import _plain
     from ..status import _add_years, _as_of, _str_column, _ts, patent_status, status_evidence
+    from .indicators import _plain
 
     if scope not in ("CN", None):
         raise ValueError(f"scope must be 'CN' or None, not {scope!r}")

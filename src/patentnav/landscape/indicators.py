@@ -721,7 +721,7 @@ def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = Non
     plain = _plain(ci)
     new = {c: _own(plain[c].to_numpy()) for c in ci.columns if c != "publication_number" and c not in table.columns
            and (wanted is None or c in wanted)}
-    # joined in one step, as ``table.assign(**new)`` (which inserts them one by one); copies, as it makes
+    # joined in one step: ``table.assign(**new)`` inserts them one by one (NumPy columns copied, as it copies them)
     out = pd.concat([table, pd.DataFrame(new, index=table.index, copy=False)], axis=1) if new else table.copy(deep=False)
     out.attrs.update(table.attrs)
     out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
