@@ -123,6 +123,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     """
     from ..classify.sei import has_sei_field
     from ..status import _add_years, _as_of, _str_column, _ts, patent_status, status_evidence
+    from .indicators import _plain
 
     if scope not in ("CN", None):
         raise ValueError(f"scope must be 'CN' or None, not {scope!r}")
@@ -131,6 +132,7 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         status = patent_status(corpus, as_of=asof)
     t = corpus.table
     n = t.num_rows
+    status = _plain(status)
     in_force = status["status"].isin(["in_force"]).to_numpy(dtype=bool)  # on the text columns as they are (Arrow)
     granted_invention = status["document_type"].isin(["granted_patent"]).to_numpy(dtype=bool)
     invention = status["document_type"].isin(_INVENTION_TYPES).to_numpy(dtype=bool)
@@ -148,7 +150,18 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
     overseas = _overseas(corpus)
     unknown = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))  # all NA
 
-    out = pd.DataFrame({
+    crit = {"sei": hv_sei, "overseas_family": overseas, "maintained_10y": maint}
+    testable = np.zeros(n, dtype=bool)
+    which = np.zeros(n, dtype=np.int64)  # the criteria met, one bit each
+    shown = ("sei", "overseas_family", "maintained_10y")
+    for bit, c in enumerate(shown):
+        which |= crit[c].fillna(False).to_numpy(dtype=bool).astype(np.int64) << bit
+        testable |= ~crit[c].isna()
+    met = which > 0
+    value = pd.array(in_scope & met, dtype="boolean")
+    value[in_scope & ~met & ~testable] = pd.NA  # nothing could be tested: unknown, not "no"
+    joined = [",".join(c for bit, c in enumerate(shown) if k >> bit & 1) for k in range(1 << len(shown))]
+    out = pd.DataFrame({  # made once: a frame's columns are costly to insert one by one
         "publication_number": _str_column(t["publication_number"]),
         "hv_in_scope": in_scope,
         "hv_invention": invention,
@@ -157,19 +170,9 @@ def high_value_inventions(corpus, status: pd.DataFrame | None = None, as_of=None
         "hv_maintained_10y": maint,
         "hv_pledge_high": unknown,
         "hv_award": unknown.copy(),
+        "high_value": value,
+        "hv_criteria": _str_column(pa.array(joined, pa.large_string()).take(np.where(in_scope, which, 0))),
     })
-    testable = np.zeros(n, dtype=bool)
-    which = np.zeros(n, dtype=np.int64)  # the criteria met, one bit each
-    shown = ("sei", "overseas_family", "maintained_10y")
-    for bit, c in enumerate(shown):
-        which |= out[f"hv_{c}"].fillna(False).to_numpy(dtype=bool).astype(np.int64) << bit
-        testable |= out[f"hv_{c}"].notna().to_numpy()
-    met = which > 0
-    value = pd.array(in_scope & met, dtype="boolean")
-    value[in_scope & ~met & ~testable] = pd.NA  # nothing could be tested: unknown, not "no"
-    out["high_value"] = value
-    joined = [",".join(c for bit, c in enumerate(shown) if k >> bit & 1) for k in range(1 << len(shown))]
-    out["hv_criteria"] = _str_column(pa.array(joined, pa.large_string()).take(np.where(in_scope, which, 0)))
     out.attrs.update({
         "definition": "CNIPA statistical definition (2021): a valid invention patent in a strategic emerging industry, "
                       "or with a family member abroad, or maintained over 10 years, or pledged for a high amount, or "

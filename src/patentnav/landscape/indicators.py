@@ -252,6 +252,20 @@ def _row_sums_of_squares_both(m: sp.csr_matrix, both: bool = True) -> tuple[bool
     return canonical, forward, backward
 
 
+def _own(values):
+    """``values`` not shared with the frame it came from: a NumPy array is copied, as a column
+    assignment copies it (that frame can go while the column stays); an Arrow-backed array
+    is immutable and shared as it is."""
+    return values.copy() if isinstance(values, np.ndarray) else values
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without its ``attrs``, sharing its columns (no copy): pandas deep-copies a
+    frame's ``attrs`` into every column or slice it hands out, and the notes of a quality
+    table cost more to copy than a sample's column costs to read."""
+    return pd.DataFrame(df) if df.attrs else df
+
+
 def cohorts(corpus, field: str | None = "wipo") -> pd.DataFrame:
     """Cohort of each document: ``cohort_year`` (filing year), ``cohort_field``, ``cohort_size``.
 
@@ -302,22 +316,39 @@ def _labels(names: np.ndarray, code: np.ndarray):
     return pd.array(table.take(np.where(code < 0, len(names), code)), dtype="str")
 
 
+def _wipo_names(codes: pa.Array) -> np.ndarray:
+    """The English WIPO field name (None: none) of each of the distinct ``codes``, as
+    ``wipo_field(code).field_en``, with the rule run once per main group: a code in the
+    canonical spelling (:func:`patentnav.classify.ipc.normalize_ipc_array`'s RE2 pattern)
+    parses to its first four characters and the number before the slash, and the
+    concordance's prefixes are subclasses and main groups (:mod:`patentnav.classify.wipo`),
+    so its field is that of the first code of its main group; any other spelling is looked
+    up on its own."""
+    from ..classify.ipc import _CANONICAL_RE2
+    from ..classify.wipo import wipo_field
+
+    canonical = pc.match_substring_regex(codes, _CANONICAL_RE2).fill_null(False)
+    prefix = pc.list_element(pc.split_pattern(codes, "/", max_splits=1), 0)  # subclass and main group
+    key = pc.if_else(canonical, prefix, pc.binary_join_element_wise("\x00", codes, ""))  # no prefix is another spelling
+    enc = pc.dictionary_encode(key)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(idx, return_index=True)  # every key occurs: one first code per key, in key order
+    reps = codes.take(pa.array(first)).to_pylist()
+    names = np.array([None if w is None else w.field_en for w in (wipo_field(c) if c else None for c in reps)], dtype=object)
+    return names[idx]
+
+
 def _first_field(ipc, field: str) -> tuple[np.ndarray, np.ndarray]:
     """Distinct field names and, per row of the ``ipc`` lists, the code (index into the
     names) of the field of its first IPC code that has one (-1: none)."""
-    if field == "wipo":
-        from ..classify.wipo import wipo_field
-
-        def fn(c):
-            w = wipo_field(c) if c else None
-            return None if w is None else w.field_en
-    else:
-        def fn(c):
-            return c[0] if c else None
     lists = ipc.combine_chunks() if isinstance(ipc, pa.ChunkedArray) else ipc
     n = len(lists)
     enc = pc.dictionary_encode(pc.list_flatten(lists).cast(pa.string()))
-    per_code, names = pd.factorize(np.array([fn(c) for c in enc.dictionary.to_pylist()], dtype=object))
+    if field == "wipo":
+        values = _wipo_names(enc.dictionary)
+    else:
+        values = np.array([c[0] if c else None for c in enc.dictionary.to_pylist()], dtype=object)
+    per_code, names = pd.factorize(values)
     f = np.append(per_code, -1)[pc.fill_null(enc.indices, -1).to_numpy()]  # a null code has no field
     ok = f >= 0
     p = pc.list_parent_indices(lists).to_numpy()[ok]  # ascending: a row's first code starts its run
@@ -375,7 +406,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
     # the cohorts first: their IPC temporaries come and go before the citation matrix products
     year, fld, size = _cohort_columns(corpus, field)
     idx = _publication_index(t["publication_number"])
-    out = pd.DataFrame(index=idx)
+    out: dict[str, object] = {}  # the columns, made a frame once at the end (inserting them one by one costs more)
     notes: dict[str, str] = {}
     # kept by the graph when the report has let the column go (CitationGraph.forget_references)
     has_refs = graph.listing if graph.listing is not None else listing_documents(t["cited_publications"])
@@ -390,7 +421,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
         notes[fwd_col] = (f"{fwd_col}: no citation data in this corpus (0 of {n:,} documents have "
                           "cited_publications), so in-corpus forward citations cannot be observed")
     else:
-        k = _valid_count(pa.array(out[fwd_col].to_numpy(), from_pandas=True))
+        k = _valid_count(pa.array(out[fwd_col], from_pandas=True))
         incomplete = int((~pd.Series(fw.complete).fillna(False).to_numpy(dtype=bool)).sum())
         notes[fwd_col] = (f"{fwd_col}: {len(graph.src):,} in-corpus citation arcs from the {n_citing_docs:,} of {n:,} "
                           f"documents that list cited_publications; counted for {k:,} documents (dated); "
@@ -459,7 +490,7 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
         if not graph.has_citation_data:
             for c in (name, f"{name}_uncorrected", f"{name}_n"):
                 if name in diversity:
-                    out[c] = pd.NA if c.endswith("_n") else np.nan
+                    out[c] = _all_null_int(n) if c.endswith("_n") else np.full(n, np.nan)
             notes[name] = f"{name}: {no_refs}"
         else:
             k2 = int((nn >= 2).sum())
@@ -468,10 +499,8 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
                            + (f", {int(graph.n_external.sum()):,} references leave the corpus and carry no "
                               "classification" if name == "originality" else "") + ")")
     del a, frac  # the citation matrix and the class shares: not needed below
-    for name in diversity:
-        out[f"{name}_n"] = out[f"{name}_n"].astype("Int64")
     early = {}  # availability of the indicators dropped here (not kept)
-    for c in [c for c in out.columns if keep is not None and c not in keep]:
+    for c in [c for c in out if keep is not None and c not in keep]:
         if c in (fwd_col,) + INDICATORS[1:] and c not in skipped:
             early[c] = bool(pd.notna(out[c]).any())
         del out[c]
@@ -492,11 +521,17 @@ def _quality_indicators(corpus, window: int, field: str | None, graph: CitationG
 
     available = {c: skipped[c] if c in skipped else early[c] if c in early else bool(pd.notna(out[c]).any())
                  for c in (fwd_col,) + INDICATORS[1:]}
-    out.attrs["availability"] = notes
-    out.attrs["available"] = available
-    out.attrs["window"] = window
-    out.attrs["graph"] = graph.summary
-    return out
+    frame = pd.DataFrame(out, index=idx, copy=False)  # the arrays are the function's own: not copied
+    frame.attrs["availability"] = notes
+    frame.attrs["available"] = available
+    frame.attrs["window"] = window
+    frame.attrs["graph"] = graph.summary
+    return frame
+
+
+def _all_null_int(n: int) -> pd.arrays.IntegerArray:
+    """``Int64`` nulls: an indicator's count where the corpus has no citation data."""
+    return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
 
 
 def availability_table(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -529,15 +564,16 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         raise ValueError(f"method must be 'max' or 'mean', not {method!r}")
     if columns is None:
         columns = _normalised_columns(indicators)
-    values = pd.DataFrame({c: pd.to_numeric(indicators[c], errors="coerce").astype("float64") for c in columns},
+    plain = _plain(indicators)
+    values = pd.DataFrame({c: pd.to_numeric(plain[c], errors="coerce").astype("float64") for c in columns},
                           index=indicators.index)
     if by:  # the cohort statistic of every column in one grouped pass over integer cohort codes
-        cohort = _cohort_codes(indicators, by)
+        cohort = _cohort_codes(plain, by)
         stats = getattr(values.groupby(cohort), method)().to_numpy()[cohort]
     else:
         stats = np.array([[getattr(values[c], method)() for c in values.columns]])
     col = {c: j for j, c in enumerate(values.columns)}
-    out = pd.DataFrame(index=indicators.index)
+    cols = {}
     empty = 0.0 if method == "max" else 1.0  # cohort statistic 0: every value is 0
     for c in columns:
         stat, vv = np.broadcast_to(stats[:, col[c]], len(values)), values[c].to_numpy()
@@ -546,7 +582,9 @@ def normalise_by_cohort(indicators: pd.DataFrame, columns: Sequence[str] | None 
         if c == "grant_lag":
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = 1.0 - r if method == "max" else np.where(r > 0, 1.0 / r, np.nan)
-        out[f"{c}_norm"] = r
+        cols[f"{c}_norm"] = r
+    # made once (inserting columns one by one costs more than computing them)
+    out = pd.DataFrame(cols, index=indicators.index, copy=False) if cols else pd.DataFrame(index=indicators.index)
     out.attrs.update(indicators.attrs)
     return out
 
@@ -680,8 +718,11 @@ def _with_claim_indicators(table: pd.DataFrame, corpus, wanted: set | None = Non
     from .claims import _claim_indicators
 
     ci = _claim_indicators(corpus, numbers=False)  # joined by corpus order: no publication numbers
-    out = table.assign(**{c: ci[c].to_numpy() for c in ci.columns if c != "publication_number" and c not in table.columns
-                          and (wanted is None or c in wanted)})
+    plain = _plain(ci)
+    new = {c: _own(plain[c].to_numpy()) for c in ci.columns if c != "publication_number" and c not in table.columns
+           and (wanted is None or c in wanted)}
+    # joined in one step: ``table.assign(**new)`` inserts them one by one (NumPy columns copied, as it copies them)
+    out = pd.concat([table, pd.DataFrame(new, index=table.index, copy=False)], axis=1) if new else table.copy(deep=False)
     out.attrs.update(table.attrs)
     out.attrs["availability"] = {**table.attrs.get("availability", {}), **ci.attrs["availability"]}
     return out

@@ -116,7 +116,7 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
         ``hv_maintained_10y``. ``attrs["availability"]``: per indicator, what the corpus can
         and cannot give; ``attrs["as_of"]``; ``attrs["high_value"]`` (criteria shown and not).
     """
-    from ..landscape.indicators import quality_table
+    from ..landscape.indicators import _own, _plain, quality_table
     from ..status import _str_column
     from .high_value import high_value
     from .maintenance import maintenance
@@ -124,26 +124,38 @@ def document_quality(corpus, as_of=None, field: str | None = "wipo", graph=None,
     q = quality_table(corpus, field=field, graph=graph) if table is None else table
     st = maintenance(corpus, as_of=as_of, status=status)
     hv = high_value(corpus, status=st)
-    out = pd.DataFrame({"publication_number": _str_column(corpus.table["publication_number"])})
+    qp, stp, hvp = _plain(q), _plain(st), _plain(hv)
+    cols = {"publication_number": _str_column(corpus.table["publication_number"])}
     for c in ("cohort_year", "cohort_field", "claim_length_unit"):
-        out[c] = _as_built(q[c])
+        cols[c] = _own(_as_built(qp[c]))
     for c in ("quality_index", "independent_claims", "first_claim_words", "shortest_independent_claim_words",
               "total_claims", "dependent_ratio", "grant_lag"):
-        out[c] = pd.to_numeric(q[c], errors="coerce").astype("float64").to_numpy()
-    out["family_breadth"] = family_breadth(corpus)
-    out["pct"] = pct_route(corpus)
-    out["kept_10y"] = st["kept"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        cols[c] = _own(pd.to_numeric(qp[c], errors="coerce").astype("float64").to_numpy())
+    cols["family_breadth"] = family_breadth(corpus)
+    cols["pct"] = pct_route(corpus)
+    cols["kept_10y"] = stp["kept"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     # a share of the eligible patents (granted inventions in force): null for the others
-    out["high_value"] = np.where(hv["eligible"].to_numpy(dtype=bool),
-                                 hv["high_value"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
+    cols["high_value"] = np.where(hvp["eligible"].to_numpy(dtype=bool),
+                                  hvp["high_value"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
     for c in ("sei", "overseas_family", "maintained_10y"):
-        out[f"hv_{c}"] = hv[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
-    _relative(out)
+        cols[f"hv_{c}"] = hvp[c].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    out = _frame(cols)
+    del cols
+    # joined, not made again: a frame made of the object columns again would infer their types again (~40 bytes a
+    # document of temporaries, at the step's peak)
+    out = pd.concat([out, _frame(_relative_columns(out))], axis=1)
     notes = dict(q.attrs.get("availability", {}))
     notes["quality_index"] = "quality_index: " + str(q.attrs.get("note", ""))
     out.attrs.update({"as_of": st.attrs.get("as_of"), "high_value": dict(hv.attrs), "quality_index_method": q.attrs.get("method", "max"),
                       "availability": _availability(out, notes, st, hv, len(corpus))})
     return out
+
+
+def _frame(cols: dict) -> pd.DataFrame:
+    """A frame of the arrays ``cols`` (one block each, not copied): the columns a frame gets
+    one by one, without the cost of inserting each (pandas rebuilds its Arrow-backed column
+    index on every insertion)."""
+    return pd.DataFrame(cols, copy=False)
 
 
 def _as_built(s: pd.Series):
@@ -176,20 +188,30 @@ def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[st
 
 def _relative(df: pd.DataFrame) -> None:
     """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
-    document has a value) columns in place. Cohort keys are factorised once; each column's
-    per-document means go once its columns are made (they are as large as the columns: 88 MB
-    at 1M documents held to the end before, the quality step's peak)."""
+    document has a value) columns in place (:func:`_relative_columns`)."""
+    for k, v in _relative_columns(df).items():
+        df[k] = v
+
+
+def _relative_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The ``<c>_rel`` and ``<c>_expected`` columns of :func:`_relative`, in its order. Cohort
+    keys are factorised once; each column's per-document means go once its columns are made
+    (they are as large as the columns: 88 MB at 1M documents held to the end before, the
+    quality step's peak)."""
     by = ["cohort_year", "cohort_field"]
     mean = _cohort_means(df, [c for c in CONTINUOUS + SHARES if c not in LENGTHS], _group_ids(df, by))
     mean.update(_cohort_means(df, list(LENGTHS), _group_ids(df, by + ["claim_length_unit"])))
+    out = {}
     for c in CONTINUOUS:
         m = mean.pop(c)
+        v = df[c]
         with np.errstate(divide="ignore", invalid="ignore"):
-            df[f"{c}_rel"] = np.where(m > 0, df[c].to_numpy() / m, np.nan)
-        df[f"{c}_expected"] = np.where(df[c].notna(), m, np.nan)
+            out[f"{c}_rel"] = np.where(m > 0, v.to_numpy() / m, np.nan)
+        out[f"{c}_expected"] = np.where(v.notna(), m, np.nan)
         del m
     for c in SHARES:
-        df[f"{c}_expected"] = np.where(df[c].notna(), mean.pop(c), np.nan)
+        out[f"{c}_expected"] = np.where(df[c].notna(), mean.pop(c), np.nan)
+    return out
 
 
 def _availability(df: pd.DataFrame, notes: dict, st: pd.DataFrame, hv: pd.DataFrame, n: int) -> dict[str, str]:

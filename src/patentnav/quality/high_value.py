@@ -50,17 +50,17 @@ def high_value(corpus, status: pd.DataFrame | None = None) -> pd.DataFrame:
         ``not_shown``, ``notes`` (why not), ``eligible``.
     """
     from ..landscape.high_value import high_value_inventions
+    from ..landscape.indicators import _plain
     from .maintenance import maintenance
 
     st = status if status is not None else maintenance(corpus)
-    hv = high_value_inventions(corpus, status=st[["status", "document_type", "jurisdiction"]], as_of=st.attrs.get("as_of"),
-                               scope=None)
+    hv = _plain(high_value_inventions(corpus, status=_plain(st)[["status", "document_type", "jurisdiction"]],
+                                      as_of=st.attrs.get("as_of"), scope=None))
     eligible = hv["hv_in_scope"].to_numpy(dtype=bool)
-    crit = pd.DataFrame({c: hv[f"hv_{c}"].astype("boolean") for c in SHOWABLE})
-    out = pd.concat([pd.DataFrame({"publication_number": hv["publication_number"].array, "eligible": eligible}), crit],
-                    axis=1)
-    out["high_value"] = hv["high_value"].astype("boolean").to_numpy()
-    shown = [c for c in SHOWABLE if bool(crit.loc[eligible, c].notna().any())]
+    crit = {c: hv[f"hv_{c}"].astype("boolean").array for c in SHOWABLE}
+    out = pd.DataFrame({"publication_number": hv["publication_number"].array, "eligible": eligible, **crit,
+                        "high_value": hv["high_value"].astype("boolean").to_numpy()})
+    shown = [c for c in SHOWABLE if bool((~crit[c].isna())[eligible].any())]
     not_shown = [c for c in HIGH_VALUE_CRITERIA if c not in shown]
     out.attrs.update({"shown": shown, "not_shown": not_shown, "notes": {c: _WHY[c] for c in not_shown},
                       "eligible": int(eligible.sum())})

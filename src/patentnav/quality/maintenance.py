@@ -126,12 +126,11 @@ def maintenance(corpus, as_of=None, years: int = 10, status: pd.DataFrame | None
         "document_type": _str_column(text["document_type"]),
         "jurisdiction": _str_column(text["jurisdiction"]),
         "status_known": known,
-        "in_force": pd.array(np.where(known, code == STATUSES.index("in_force"), False), dtype="boolean"),
+        "in_force": pd.arrays.BooleanArray(np.where(known, code == STATUSES.index("in_force"), False), ~known),  # NA: not known
         "ended": pd.array(ended, dtype="boolean"),
         "granted_invention": granted,
         "kept": pd.array(kept, dtype="Float64").astype("boolean"),
     })
-    out.loc[~known, "in_force"] = pd.NA
     k = int(out["kept"].notna().sum())
     out.attrs.update({
         "as_of": cut.date().isoformat(),

@@ -20,9 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..i18n import LocalizedError, Phrase
+from ..landscape.indicators import _plain
 from ..status import _arrow_text
 from .documents import CONTINUOUS, LENGTHS, SHARES
-from .shrinkage import Z95, shrink_means, wilson_interval
+from .shrinkage import Z95, shrink_arrays, wilson_interval
 
 __all__ = ["BY", "RANK_DIRECTION", "MIN_DOCS", "MISSING_REASON", "QualityProfiles", "group_members", "quality_profiles",
            "aggregate"]
@@ -225,11 +226,12 @@ def _group_means(values: np.ndarray, codes: np.ndarray, G: int) -> tuple[np.ndar
 
 
 def _continuous(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: int, han: np.ndarray) -> tuple[dict, dict]:
-    """Group columns and world values of one indicator compared as a mean."""
+    """Group columns and world values of one indicator compared as a mean (``docs``: a frame
+    without ``attrs``, :func:`~patentnav.landscape.indicators._plain`)."""
     rel_all = docs[f"{c}_rel"].to_numpy(dtype=np.float64)
     raw_all = docs[c].to_numpy(dtype=np.float64)
     rel = rel_all[rows]
-    sh = shrink_means(rel, codes, G)
+    sh, sh_attrs = shrink_arrays(rel, codes, G)
     _, rmean, se = _group_means(rel, codes, G)
     n, mean, _ = _group_means(raw_all[rows], codes, G)
     _, expected, _ = _group_means(np.where(np.isnan(raw_all), np.nan, docs[f"{c}_expected"].to_numpy(dtype=np.float64))[rows], codes, G)
@@ -237,21 +239,22 @@ def _continuous(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray,
         h, _, _ = _group_means(np.where(np.isnan(raw_all) | ~han, np.nan, 1.0)[rows], codes, G)
         mixed = (h > 0) & (h < n)
         mean, expected = np.where(mixed, np.nan, mean), np.where(mixed, np.nan, expected)
-    cols = {f"{c}_n": sh["n"].to_numpy(), f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"].to_numpy(),
-            f"{c}_rel_lo": rmean - Z95 * se, f"{c}_rel_hi": rmean + Z95 * se, f"{c}_est": sh["estimate"].to_numpy(),
-            f"{c}_lo": sh["lo"].to_numpy(), f"{c}_hi": sh["hi"].to_numpy()}
+    cols = {f"{c}_n": sh["n"], f"{c}_mean": mean, f"{c}_expected": expected, f"{c}_rel": sh["mean"],
+            f"{c}_rel_lo": rmean - Z95 * se, f"{c}_rel_hi": rmean + Z95 * se, f"{c}_est": sh["estimate"],
+            f"{c}_lo": sh["lo"], f"{c}_hi": sh["hi"]}
     known = ~np.isnan(raw_all)
     mixed_world = c in LENGTHS and 0 < int(han[known].sum()) < int(known.sum())
     wm = np.nan if mixed_world or not known.any() else float(raw_all[known].mean())
     mu = float(np.nanmean(rel_all)) if np.isfinite(rel_all).any() else np.nan  # the world: 1 by construction
     world = {f"{c}_n": int(np.isfinite(rel_all).sum()), f"{c}_mean": wm, f"{c}_expected": wm, f"{c}_rel": mu,
              f"{c}_rel_lo": np.nan, f"{c}_rel_hi": np.nan, f"{c}_est": mu, f"{c}_lo": np.nan, f"{c}_hi": np.nan,
-             f"{c}_shrink_to": sh.attrs["mu"], f"{c}_tau2": sh.attrs["tau2"]}
+             f"{c}_shrink_to": sh_attrs["mu"], f"{c}_tau2": sh_attrs["tau2"]}
     return cols, world
 
 
 def _share(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: int) -> tuple[dict, dict]:
-    """Group columns and world values of one yes/no indicator compared as a share."""
+    """Group columns and world values of one yes/no indicator compared as a share (``docs``
+    without ``attrs``, :func:`~patentnav.landscape.indicators._plain`)."""
     v_all = docs[c].to_numpy(dtype=np.float64)
     n, share, _ = _group_means(v_all[rows], codes, G)
     _, expected, _ = _group_means(docs[f"{c}_expected"].to_numpy(dtype=np.float64)[rows], codes, G)
@@ -264,15 +267,35 @@ def _share(docs: pd.DataFrame, c: str, rows: np.ndarray, codes: np.ndarray, G: i
             {f"{c}_n": len(known), f"{c}_share": ws, f"{c}_lo": float(wl[0]), f"{c}_hi": float(wh[0]), f"{c}_expected": ws})
 
 
+def _ranking(key: np.ndarray, documents: np.ndarray, min_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ranked, rank, order) of groups in sorted name order (their positions): ranked where
+    ``documents >= min_docs`` and ``key`` (higher first) is known; ``rank`` the place of a
+    ranked group (equal keys, rounded to 9 decimals, share the better place; 0 for the
+    others); ``order`` the ranked groups by key, more documents, name, then the others by
+    more documents, name. The sorts of the former frame (``sort_values`` with ties broken by
+    name) on integers: the positions are the name order."""
+    ranked = (documents >= min_docs) & ~np.isnan(key)
+    k = -np.round(key, 9)
+    pos = np.arange(len(key))
+    r, rest = pos[ranked], pos[~ranked]
+    r = r[np.lexsort((r, -documents[r], k[r]))]
+    rest = rest[np.lexsort((rest, -documents[rest]))]
+    rank = np.zeros(len(key), dtype=np.int64)
+    rank[r] = np.searchsorted(np.sort(k[r]), k[r], side="left") + 1
+    return ranked, rank, np.concatenate([r, rest])
+
+
 def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs: int = MIN_DOCS,
               rank_by: str = "quality_index", members: bool = True) -> tuple[pd.DataFrame, dict]:
     """Profiles of the groups from the document table (:func:`document_quality`) and the
     (document row, group) pairs; returns ``(table, world)`` (see :class:`QualityProfiles`).
     ``members=False`` leaves out the ``publication_numbers`` lists (a list per group of every
-    document: the landscape report shows none of them)."""
+    document: the landscape report shows none of them). The measures are arrays per group
+    (in name order), ranked with :func:`_ranking` and made a frame once, in table order."""
     codes, uniq = pd.factorize(pd.Series(groups, dtype=object), sort=True)
     G = len(uniq)
     rows = np.asarray(rows, dtype=np.int64)
+    docs = _plain(docs)
     out: dict[str, object] = {"group": np.asarray(uniq, dtype=object), "documents": np.bincount(codes, minlength=G)}
     world: dict[str, object] = {"group": "world", "documents": len(docs)}
     han = (docs["claim_length_unit"] == "han").to_numpy() if "claim_length_unit" in docs else np.zeros(len(docs), bool)
@@ -286,20 +309,12 @@ def aggregate(docs: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, min_docs
         world.update(w)
     if members:
         out["publication_numbers"] = _members_of(docs["publication_number"], rows, codes, G)
-    table = pd.DataFrame(out)
-    key = table[f"{rank_by}_est"] * RANK_DIRECTION[rank_by]
-    table["ranked"] = (table["documents"] >= min_docs) & key.notna()
-    table["_k"] = -key.round(9)
-    r = table[table["ranked"]].sort_values(["_k", "documents", "group"], ascending=[True, False, True], kind="mergesort")
-    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    rank[r.index] = r["_k"].rank(method="min").astype(np.int64).to_numpy()  # equal estimates share a rank
-    table["rank"] = rank
-    table = table.drop(columns="_k")
-    rest = table[~table["ranked"]].sort_values(["documents", "group"], ascending=[False, True], kind="mergesort")
-    table = pd.concat([table.loc[r.index], rest])
-    lead = ["group", "documents", "ranked", "rank"]
-    table = table[lead + [c for c in table.columns if c not in lead]].reset_index(drop=True)
-    return table, world
+    ranked, rank, order = _ranking(np.asarray(out[f"{rank_by}_est"] * RANK_DIRECTION[rank_by], dtype=np.float64),
+                                   out["documents"], min_docs)
+    lead = {"group": out.pop("group"), "documents": out.pop("documents"), "ranked": ranked,
+            "rank": pd.arrays.IntegerArray(rank, ~ranked)}
+    table = {k: ([v[i] for i in order] if isinstance(v, list) else v[order]) for k, v in {**lead, **out}.items()}
+    return pd.DataFrame(table), world
 
 
 def _members_of(pubs: pd.Series, rows: np.ndarray, codes: np.ndarray, n_groups: int) -> list[list[str]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["Z95", "shrink_means", "wilson_interval"]
+__all__ = ["Z95", "shrink_means", "shrink_arrays", "wilson_interval"]
 
 #: Two-sided 95% normal quantile.
 Z95 = 1.959963984540054
@@ -68,6 +68,16 @@ def shrink_means(values, groups, n_groups: int, z: float = Z95) -> pd.DataFrame:
     >>> bool(r.loc[2, "estimate"] < 3.0)  # one document: pulled towards the others
     True
     """
+    cols, attrs = shrink_arrays(values, groups, n_groups, z)
+    out = pd.DataFrame(cols)
+    out.attrs.update(attrs)
+    return out
+
+
+def shrink_arrays(values, groups, n_groups: int, z: float = Z95) -> tuple[dict[str, np.ndarray], dict]:
+    """:func:`shrink_means` as ``(columns, attrs)``: the same arrays by name and the same
+    ``attrs``, without the frame (the quality profiles call it twice per indicator, and a
+    frame of a few hundred groups costs more than the estimates)."""
     x = np.asarray(values, dtype=np.float64)
     g = np.asarray(groups, dtype=np.int64)
     ok = ~np.isnan(x)
@@ -103,10 +113,8 @@ def shrink_means(values, groups, n_groups: int, z: float = Z95) -> pd.DataFrame:
     elif G > 1:  # every value equal: the group means are exact
         var = np.where(has, 0.0, np.nan)
     sd = np.sqrt(np.maximum(var, 0.0))
-    out = pd.DataFrame({"n": n.astype(np.int64), "mean": mean, "estimate": est, "lo": est - z * sd, "hi": est + z * sd,
-                        "shrinkage": b})
-    out.attrs.update({"sigma2": sigma2, "tau2": tau2, "mu": mu, "groups": G})
-    return out
+    return ({"n": n.astype(np.int64), "mean": mean, "estimate": est, "lo": est - z * sd, "hi": est + z * sd, "shrinkage": b},
+            {"sigma2": sigma2, "tau2": tau2, "mu": mu, "groups": G})
 
 
 def wilson_interval(successes, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:

@@ -112,6 +112,7 @@ class _Profiles(NamedTuple):
 
 
 def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
+    from ..landscape.indicators import _plain
     from ..model.shared import row_index
     from ..quality import aggregate, group_members
     from ..quality.profiles import _assign_rows
@@ -129,7 +130,8 @@ def _profiles(ctx: LandscapeContext, min_docs: int) -> _Profiles:
     else:  # the region has no documents: no local applicants (the paragraphs say so)
         rows, groups = np.zeros(0, np.int64), np.zeros(0, object)
     apps, apps_world = aggregate(docs, rows, groups, min_docs=min_docs, members=False)
-    available = [c for c in WORLD_INDICATORS if docs[c].notna().any()]
+    plain = _plain(docs)
+    available = [c for c in WORLD_INDICATORS if plain[c].notna().any()]
     return _Profiles(len(docs), dict(docs.attrs), rrow, world, apps, apps_world, available, min_docs)
 
 
@@ -238,23 +240,27 @@ def _applicant_table(apps: pd.DataFrame, available: list, region: str, lang: str
     inds = [c for c in ("independent_claims", "first_claim_words", "family_breadth", "grant_lag") if c in available]
     shares = [c for c in ("high_value",) if c in available]
     count_rank = _count_ranks(apps)
-    show = pd.concat([apps[apps["ranked"]].head(_TOP), apps[~apps["ranked"]].head(5)])
+    ranked = apps["ranked"].to_numpy(dtype=bool)
+    show = np.concatenate([np.flatnonzero(ranked)[:_TOP], np.flatnonzero(~ranked)[:5]])  # positions
     cols = [("rank", L("c.rank", lang)), ("applicant", L("c.applicant", lang)), ("evidence", L("c.evidence", lang)),
             ("documents", L("c.q.documents", lang)),
             ("count_rank", L("c.q.count_rank", lang)), ("quality_index", L("q.i.quality_index", lang)),
             ("lo", L("c.q.lo", lang)), ("hi", L("c.q.hi", lang))]
     cols += [(c, L(f"q.i.{c}", lang)) for c in inds] + [(c, L(f"q.i.{c}", lang)) for c in shares]
+    r = _rows(apps, show, ["rank", "ranked", "group", "documents", "quality_index_est", "quality_index_lo", "quality_index_hi"]
+              + [f"{c}_{m}" for c in inds for m in ("est", "n")] + [f"{c}_{m}" for c in shares for m in ("share", "n")])
     rows = []
-    for _, r in show.iterrows():
-        rows.append([int(r["rank"]) if r["ranked"] else None, str(r["group"]),
-                     evidence_label(placement[r["group"]], region, lang) if r["group"] in placement else None,
-                     int(r["documents"]),
-                     int(count_rank[r["group"]]), rnd(r["quality_index_est"]), rnd(r["quality_index_lo"]),
-                     rnd(r["quality_index_hi"])]
-                    + [rnd(r[f"{c}_est"]) if r[f"{c}_n"] else None for c in inds]
-                    + [rnd(r[f"{c}_share"]) if r[f"{c}_n"] else None for c in shares])
+    for i in range(len(show)):
+        g = r["group"][i]
+        rows.append([int(r["rank"][i]) if r["ranked"][i] else None, str(g),
+                     evidence_label(placement[g], region, lang) if g in placement else None,
+                     int(r["documents"][i]),
+                     int(count_rank[g]), rnd(r["quality_index_est"][i]), rnd(r["quality_index_lo"][i]),
+                     rnd(r["quality_index_hi"][i])]
+                    + [rnd(r[f"{c}_est"][i]) if r[f"{c}_n"][i] else None for c in inds]
+                    + [rnd(r[f"{c}_share"][i]) if r[f"{c}_n"][i] else None for c in shares])
     note = L("t.q.applicants.note", lang, min=min_docs) if rows else L("empty_note", lang)
-    proxied = sum(1 for g in show["group"] if g in placement and placement[g] not in LOCATION_SOURCES)
+    proxied = sum(1 for g in r["group"] if g in placement and placement[g] not in LOCATION_SOURCES)
     if proxied:
         note += " " + L("t.q.applicants.proxy", lang, n=proxied, shown=len(show), region=region)
     return _table("quality_applicants", L("t.q.applicants", lang, region=region), cols, rows, note)
@@ -272,14 +278,31 @@ def _criteria_table(hv: dict, lang: str) -> dict:
         ("criterion", L("c.q.criterion", lang)), ("shown", L("c.q.shown", lang)), ("reason", L("c.q.reason", lang))], rows)
 
 
+def _rows(apps: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> dict[str, list]:
+    """The values of ``columns`` at the positions ``rows`` of ``apps``, as Python lists (what
+    ``iterrows`` gives, without a Series per row)."""
+    return {c: apps[c].take(rows).tolist() for c in dict.fromkeys(columns)}
+
+
+def _by_name(groups: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``rows`` ordered by the names ``groups`` at them (stable; names in Python's order, as
+    pandas sorts text)."""
+    return rows[np.argsort(groups[rows], kind="stable")]
+
+
 def _scatter(apps: pd.DataFrame, world: dict, lang: str) -> dict:
-    """The chart's points: the ranked applicants first, then the largest of the others."""
-    pick = pd.concat([apps[apps["ranked"]].head(_CHART_POINTS // 2),
-                      apps.sort_values(["documents", "group"], ascending=[False, True]).head(_CHART_POINTS)])
-    pick = pick[~pick.index.duplicated()].head(_CHART_POINTS)
-    pick = pick[pick["quality_index_n"] > 0].sort_values(["group"], kind="mergesort")
-    points = [{"label": str(r["group"]), "documents": int(r["documents"]), "estimate": rnd(r["quality_index_est"]),
-               "lo": rnd(r["quality_index_lo"]), "hi": rnd(r["quality_index_hi"]), "ranked": bool(r["ranked"]),
-               "rank": int(r["rank"]) if r["ranked"] else None} for _, r in pick.iterrows()]
+    """The chart's points: the ranked applicants first, then the largest of the others
+    (positions of ``apps``; its names are distinct, so every sort is a total order)."""
+    groups = apps["group"].to_numpy(dtype=object)
+    documents = apps["documents"].to_numpy()
+    everyone = _by_name(groups, np.arange(len(apps)))
+    largest = everyone[np.argsort(-documents[everyone], kind="stable")]  # more documents first, then by name
+    pick = np.concatenate([np.flatnonzero(apps["ranked"].to_numpy(dtype=bool))[:_CHART_POINTS // 2], largest[:_CHART_POINTS]])
+    pick = pick[np.sort(np.unique(pick, return_index=True)[1])][:_CHART_POINTS]  # each once, first place kept
+    pick = _by_name(groups, pick[apps["quality_index_n"].to_numpy()[pick] > 0])
+    r = _rows(apps, pick, ["group", "documents", "quality_index_est", "quality_index_lo", "quality_index_hi", "ranked", "rank"])
+    points = [{"label": str(r["group"][i]), "documents": int(r["documents"][i]), "estimate": rnd(r["quality_index_est"][i]),
+               "lo": rnd(r["quality_index_lo"][i]), "hi": rnd(r["quality_index_hi"][i]), "ranked": bool(r["ranked"][i]),
+               "rank": int(r["rank"][i]) if r["ranked"][i] else None} for i in range(len(pick))]
     return {"points": points, "world": rnd(world.get("quality_index_est")), "x_label": L("ch.q.x", lang), "y_label": L("ch.q.y", lang),
             "ranked_label": L("q.ranked", lang), "listed_label": L("q.listed", lang)}
