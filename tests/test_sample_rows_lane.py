@@ -183,3 +183,53 @@ def test_import_in_background_loads_missing_modules_and_ignores_failures():
         th.join(30)
         assert not th.is_alive() and "colorsys" in sys.modules
     assert "xdrlib_not_a_module" not in sys.modules
+
+
+# ------------------------------------------------------------------ complete years (NumPy dates)
+
+def _old_complete_mask(years, cutoff, lag_months):
+    """landscape.trends._complete_mask before this lane: pandas dates, one year at a time."""
+    import pandas as pd
+
+    out = np.zeros(len(years), dtype=bool)
+    cut = pd.Timestamp(cutoff)
+    for i, y in enumerate(np.asarray(years, dtype=np.int64)):
+        end = pd.Timestamp(int(y), 12, 31) + pd.DateOffset(months=int(lag_months))
+        out[i] = end <= cut
+    return out
+
+
+@pytest.mark.parametrize("lag", [0, 1, 2, 6, 11, 12, 13, 14, 18, 23, 24, 25, 36, 38, -1, -13])
+def test_complete_mask_equals_pandas_month_ends(lag):
+    import datetime as dt
+
+    from patentnav.landscape.trends import _complete_mask
+
+    rng = np.random.default_rng(lag + 100)
+    years = np.arange(1890, 2031)
+    cutoffs = [dt.date(2024, 6, 30), dt.date(2024, 2, 29), dt.date(2023, 2, 28), dt.date(2000, 12, 31), dt.date(1999, 1, 1),
+               "2021-07-01", dt.datetime(2024, 6, 30, 13, 5)] + \
+              [dt.date(1990, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 15000, 20)]
+    for cut in cutoffs:
+        assert np.array_equal(_complete_mask(years, cut, lag), _old_complete_mask(years, cut, lag)), (cut, lag)
+    for ys in ([], [2020], [1, 1500, 1677, 2262, 2300, 9990]):  # empty, one, pandas' range edges
+        assert _outcome(_complete_mask, np.array(ys, dtype=np.int64), dt.date(2024, 6, 30), lag) == \
+            _outcome(_old_complete_mask, ys, dt.date(2024, 6, 30), lag)
+
+
+def _outcome(f, *args):
+    """The result as a list, or the error's type and message."""
+    try:
+        return np.asarray(f(*args)).tolist()
+    except Exception as e:  # noqa: BLE001
+        return (type(e).__name__, str(e))
+
+
+def test_complete_mask_out_of_calendar_fails_as_before():
+    import datetime as dt
+
+    from patentnav.landscape.trends import _complete_mask
+
+    for ys in ([9999], [0, 2000]):
+        new = _outcome(_complete_mask, np.array(ys), dt.date(2024, 6, 30), 18)
+        assert isinstance(new, tuple) and new == _outcome(_old_complete_mask, ys, dt.date(2024, 6, 30), 18)
