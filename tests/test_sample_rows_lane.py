@@ -168,23 +168,6 @@ def test_inventor_rows_of_the_sample():
     assert inventor_rows(every, inv, app, 15) == _old_inventor_rows(every, inv, app, 15)
 
 
-# ------------------------------------------------------------------ background imports
-
-def test_import_in_background_loads_missing_modules_and_ignores_failures():
-    import sys
-
-    from patentnav.report.context import BACKGROUND_IMPORTS, import_in_background
-
-    assert "scipy.optimize" in BACKGROUND_IMPORTS
-    assert import_in_background(("json",)) is None  # loaded already: no thread
-    sys.modules.pop("xdrlib_not_a_module", None)
-    th = import_in_background(("colorsys", "xdrlib_not_a_module"))
-    if th is not None:  # colorsys not loaded yet in this process
-        th.join(30)
-        assert not th.is_alive() and "colorsys" in sys.modules
-    assert "xdrlib_not_a_module" not in sys.modules
-
-
 # ------------------------------------------------------------------ complete years (NumPy dates)
 
 def _old_complete_mask(years, cutoff, lag_months):

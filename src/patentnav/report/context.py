@@ -486,38 +486,6 @@ def _malloc_trim() -> None:
 _TRIM = None
 
 
-#: Modules the report imports on first use in a later step (the loglet fit's and the field
-#: map's ``scipy.optimize``: 0.2 s of CPU), imported in the background while the scope step runs.
-BACKGROUND_IMPORTS = ("scipy.optimize",)
-
-
-def import_in_background(modules=BACKGROUND_IMPORTS) -> threading.Thread | None:
-    """Import ``modules`` (those not imported yet) in a daemon thread, so that a later step
-    finds them loaded: the scope step's Arrow kernels and I/O release the GIL, and a module's
-    own import then costs the main thread only what it still waits for. Python's per-module
-    import locks make a concurrent import of the same module wait for this one (no module
-    is initialised twice); the thread imports only these modules and their dependencies, none
-    of which the scope step imports. An import that fails here is left to fail again, with
-    its error, where the module is used. Returns the thread (None when nothing is left to import)."""
-    import importlib
-    import sys
-
-    todo = [m for m in modules if m not in sys.modules]
-    if not todo:
-        return None
-
-    def run() -> None:
-        for name in todo:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 (raised again where the module is imported)
-                pass
-
-    thread = threading.Thread(target=run, name="patentnav-imports", daemon=True)
-    thread.start()
-    return thread
-
-
 def _missing_share(table, name: str) -> float:
     """Share of rows where ``name`` is null, empty (lists) or blank (strings)."""
     import pyarrow as pa
@@ -559,7 +527,6 @@ def landscape_context(corpus, region: str = "CN", industry: str | None = None, i
 
     ctx = LandscapeContext(corpus=None, region=region, lang="en" if lang == "en" else "zh", seed=seed, engine=engine,
                            industry=industry, ipc=ipc, query=query, progress=progress)
-    import_in_background()  # scipy.optimize (the trends step's) loads while the scope step runs
     ctx.step("scope")
     pre = getattr(corpus, "scope", None)  # scoped already (e.g. streamed from a Parquet corpus)
     ctx.documents_before_scope = int(pre["of"]) if pre else len(corpus)
