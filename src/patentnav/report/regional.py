@@ -124,12 +124,16 @@ def inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: i
     (then by name), the first two joined by "; ". Null names are left out. On integer codes
     (:func:`pandas.factorize`, counts by ``bincount``, one sort per ranking), as the group-by
     and merge it replaces (tested against it)."""
-    rows = np.asarray(rows, dtype=np.int64)
     inv_row = inv_long["row"].to_numpy(dtype=np.int64)
-    sel = np.flatnonzero(np.isin(inv_row, rows))
-    if not len(sel) or limit <= 0:
+    inv_name = inv_long["inventor"]
+    mask = np.isin(inv_row, np.asarray(rows, dtype=np.int64))
+    if not mask.any() or limit <= 0:
         return []
-    code, names = pd.factorize(inv_long["inventor"].take(sel))  # -1: a null name
+    if not mask.all():  # (a table of the documents' own inventors, the positioning section's, is kept whole)
+        sel = np.flatnonzero(mask)
+        inv_row, inv_name = inv_row[sel], inv_name.take(sel)
+    del mask
+    code, names = pd.factorize(inv_name)  # -1: a null name
     k = np.bincount(code[code >= 0], minlength=len(names))
     top = _ranked(k, names)[:limit]
     if not len(top):
@@ -137,7 +141,8 @@ def inventor_rows(rows, inv_long: pd.DataFrame, app_long: pd.DataFrame, limit: i
     place = np.full(len(names) + 1, -1, dtype=np.int64)  # an inventor's place in the top list (last: null)
     place[top] = np.arange(len(top))
     t_place = place[code]
-    t_row, t_place = inv_row[sel][t_place >= 0], t_place[t_place >= 0]
+    del code
+    t_row, t_place = inv_row[t_place >= 0], t_place[t_place >= 0]
     apps = _top_applicants(t_row, t_place, app_long, len(top))
     return [[name, int(n), apps[j]] for j, (name, n) in enumerate(zip(names.take(top).tolist(), k[top].tolist()))]
 
