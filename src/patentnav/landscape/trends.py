@@ -114,7 +114,18 @@ def _cutoff_of(corpus, cutoff) -> _dt.date:
 def _complete_mask(years: np.ndarray, cutoff: _dt.date, lag_months: int) -> np.ndarray:
     """Boolean array: year Y is complete when 31 Dec Y + ``lag_months`` months <= cutoff."""
     # 31 December plus m months is the last day of the month 12 + m months after January of
-    # Y (month-end arithmetic, as pandas DateOffset does it: 31 Dec 2015 + 18 months = 30 Jun 2017).
+    # Y (month-end arithmetic, as pandas DateOffset does it: 31 Dec 2015 + 18 months = 30 Jun 2017):
+    # the day before the first of the month after it, in NumPy months and days.
+    years = np.asarray(years, dtype=np.int64)
+    month = years * 12 + 11 + int(lag_months)  # of the end date, counted from January of year 0
+    if not len(years) or int(years.min()) < 1 or not 1 <= int(month.min()) // 12 <= int(month.max()) // 12 <= 9999:
+        return _complete_mask_by_year(years, cutoff, lag_months)  # outside pandas' calendar: its error as before
+    end = (month + 1 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]") - np.timedelta64(1, "D")
+    return end <= np.datetime64(pd.Timestamp(cutoff).normalize().date(), "D")
+
+
+def _complete_mask_by_year(years: np.ndarray, cutoff: _dt.date, lag_months: int) -> np.ndarray:
+    """:func:`_complete_mask` one year at a time with pandas dates (for years outside 1-9999)."""
     out = np.zeros(len(years), dtype=bool)
     cut = pd.Timestamp(cutoff)
     for i, y in enumerate(np.asarray(years, dtype=np.int64)):  # one per year, not per document

@@ -156,7 +156,7 @@ def field_map(tf: Any, field_label: dict[int, str], size_of: dict[int, int]) -> 
     ``F`` the code-to-field indicator. Edges carry ``weight`` (summed co-occurrences) and
     ``strength`` (association strength ``w_ab · W / (s_a s_b)``, van Eck & Waltman 2009, the
     normalisation VOSviewer maps use). Positions: Kamada-Kawai stress layout (Kamada &
-    Kawai 1989, networkx ``kamada_kawai_layout``, deterministic start on a circle) with link
+    Kawai 1989, as networkx ``kamada_kawai_layout``: :func:`_kamada_kawai`, deterministic start on a circle) with link
     length ``1 / (1 + log(1 + strength))``: strongly related fields sit close and the map
     spreads evenly instead of collapsing around a few huge fields; fields without links sit
     on a ring outside the connected map.
@@ -189,17 +189,16 @@ def _field_weights(tf: Any, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _field_layout(W: np.ndarray, AS: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray) -> dict[int, tuple[float, float]]:
-    """Kamada-Kawai positions of the linked fields; fields without links on a ring outside."""
-    import networkx as nx
-
+    """Kamada-Kawai positions of the linked fields (:func:`_kamada_kawai`); fields without links on a ring outside."""
     strength_of = W.sum(axis=1)
-    linked = [k for k in range(len(W)) if strength_of[k] > 0]
-    G = nx.Graph()
-    G.add_nodes_from(linked)
-    G.add_weighted_edges_from((int(a), int(b), 1.0 / (1.0 + float(np.log1p(AS[a, b])))) for a, b in zip(a_idx, b_idx))
+    linked = np.flatnonzero(strength_of > 0).tolist()
     pos = {k: (0.0, 0.0) for k in range(len(W))}
-    if len(G) > 1:
-        pos.update({k: tuple(v) for k, v in nx.kamada_kawai_layout(G, weight="weight").items()})
+    if len(linked) > 1:
+        at = np.full(len(W), -1, dtype=np.int64)  # a linked field's place among the linked ones
+        at[linked] = np.arange(len(linked))
+        length = 1.0 / (1.0 + np.log1p(AS[a_idx, b_idx]))
+        xy = _kamada_kawai(at[a_idx], at[b_idx], length, len(linked))
+        pos.update({k: tuple(v) for k, v in zip(linked, xy)})
     isolated = [k for k in range(len(W)) if strength_of[k] <= 0]
     if isolated:
         radius = 1.15 * max((math.hypot(*pos[k]) for k in linked), default=1.0)
@@ -207,6 +206,59 @@ def _field_layout(W: np.ndarray, AS: np.ndarray, a_idx: np.ndarray, b_idx: np.nd
             angle = 2 * math.pi * m / len(isolated) + math.pi / 4
             pos[k] = (radius * math.cos(angle), radius * math.sin(angle))
     return pos
+
+
+def _kamada_kawai(a: np.ndarray, b: np.ndarray, length: np.ndarray, n: int) -> np.ndarray:
+    """Kamada-Kawai stress layout (Kamada & Kawai 1989) of the undirected graph on nodes
+    ``0..n-1`` (n >= 2) with edges ``(a[i], b[i])`` of length ``length[i]``: the positions
+    ``networkx.kamada_kawai_layout(G, weight=...)`` gives (networkx 3.x: the same steps and
+    floating-point operations, tested against it), without importing networkx.
+
+    Target distances are the weighted shortest-path lengths (Dijkstra; 1e6 between
+    components); the start is networkx's circular layout (angles in float32, centred and
+    scaled to [-1, 1]); the cost ``1/2 sum (|x_i - x_j| / d_ij - 1)^2`` plus a small pull of
+    the mean to the origin is minimised by L-BFGS-B with its gradient; the result is centred
+    and scaled to [-1, 1].
+    """
+    from scipy.optimize import minimize
+    from scipy.sparse.csgraph import dijkstra
+
+    graph = sp.csr_matrix((np.asarray(length, dtype=np.float64), (a, b)), shape=(n, n))
+    dist = dijkstra(graph, directed=False)
+    dist[np.isinf(dist)] = 1e6
+    theta = (np.linspace(0, 1, n + 1)[:-1] * 2 * np.pi).astype(np.float32)
+    start = _rescaled(np.column_stack([np.cos(theta), np.sin(theta), np.zeros((n, 0))])) + np.zeros(2)
+    invdist = 1 / (dist + np.eye(n) * 1e-3)
+    res = minimize(_kamada_kawai_cost, start.ravel(), method="L-BFGS-B", args=(invdist, 1e-3), jac=True)
+    return _rescaled(res.x.reshape((-1, 2))) + np.zeros(2)
+
+
+def _rescaled(pos: np.ndarray) -> np.ndarray:
+    """``pos`` centred and scaled (in place) so that its largest absolute coordinate is 1
+    (``networkx.rescale_layout`` with ``scale=1``)."""
+    pos -= pos.mean(axis=0)
+    lim = np.abs(pos).max()
+    if lim > 0:
+        pos *= 1 / lim
+    return pos
+
+
+def _kamada_kawai_cost(pos_vec: np.ndarray, invdist: np.ndarray, meanweight: float) -> tuple[float, np.ndarray]:
+    """Kamada-Kawai cost and gradient at the positions ``pos_vec`` (n x 2, flattened), with
+    ``invdist`` the inverse target distances: networkx's ``_kamada_kawai_costfn``, the same operations."""
+    n = invdist.shape[0]
+    pos_arr = pos_vec.reshape((n, 2))
+    delta = pos_arr[:, np.newaxis, :] - pos_arr[np.newaxis, :, :]
+    nodesep = np.linalg.norm(delta, axis=-1)
+    direction = np.einsum("ijk,ij->ijk", delta, 1 / (nodesep + np.eye(n) * 1e-3))
+    offset = nodesep * invdist - 1.0
+    offset[np.diag_indices(n)] = 0
+    cost = 0.5 * np.sum(offset**2)
+    grad = np.einsum("ij,ij,ijk->ik", invdist, offset, direction) - np.einsum("ij,ij,ijk->jk", invdist, offset, direction)
+    sumpos = np.sum(pos_arr, axis=0)  # a parabolic pull of the mean position to the origin
+    cost += 0.5 * meanweight * np.sum(sumpos**2)
+    grad += meanweight * sumpos
+    return (cost, grad.ravel())
 
 
 # ------------------------------------------------------------------ key patents and main path
