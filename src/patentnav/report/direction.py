@@ -189,17 +189,20 @@ def _field_weights(tf: Any, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _field_layout(W: np.ndarray, AS: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray) -> dict[int, tuple[float, float]]:
-    """Kamada-Kawai positions of the linked fields; fields without links on a ring outside."""
-    import networkx as nx
+    """Kamada-Kawai positions of the linked fields (:func:`patentnav.report.layout.kamada_kawai`, as
+    networkx's ``kamada_kawai_layout`` would place them); fields without links on a ring outside."""
+    from .layout import kamada_kawai, shortest_path_lengths
 
     strength_of = W.sum(axis=1)
-    linked = [k for k in range(len(W)) if strength_of[k] > 0]
-    G = nx.Graph()
-    G.add_nodes_from(linked)
-    G.add_weighted_edges_from((int(a), int(b), 1.0 / (1.0 + float(np.log1p(AS[a, b])))) for a, b in zip(a_idx, b_idx))
+    linked = np.flatnonzero(strength_of > 0)
     pos = {k: (0.0, 0.0) for k in range(len(W))}
-    if len(G) > 1:
-        pos.update({k: tuple(v) for k, v in nx.kamada_kawai_layout(G, weight="weight").items()})
+    if len(linked) > 1:
+        node = np.full(len(W), -1, dtype=np.int64)
+        node[linked] = np.arange(len(linked))
+        weight = [1.0 / (1.0 + float(np.log1p(AS[a, b]))) for a, b in zip(a_idx, b_idx)]  # scalar log1p, as before
+        xy = kamada_kawai(shortest_path_lengths(len(linked), node[a_idx], node[b_idx], weight))
+        pos.update({int(k): tuple(v) for k, v in zip(linked, xy)})
+    linked = linked.tolist()
     isolated = [k for k in range(len(W)) if strength_of[k] <= 0]
     if isolated:
         radius = 1.15 * max((math.hypot(*pos[k]) for k in linked), default=1.0)
