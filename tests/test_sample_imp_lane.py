@@ -384,3 +384,96 @@ def test_landscape_help_starts_no_kaleido():
             "print(common._early_warm_up is None, 'plotly' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[-2:] == ["True", "False"]
+
+
+# ------------------------------------------------------------------ HTML: plotly.js written as the bytes of its file
+
+def _render_html_oracle(report, figures=None):
+    """The former ``patentnav.report.html.render_html`` (plotly.js decoded and joined in)."""
+    from patentnav.report.charts import Figures
+    from patentnav.report.html import _chart, _css, _l, _meta, _pn, _slug, _summary, _table, esc, unique_name
+    from plotly.offline import get_plotlyjs
+
+    meta = report.get("meta") or {}
+    lang = "zh" if meta.get("lang") == "zh" else "en"
+    figures = figures if figures is not None else Figures(lang)
+    title = meta.get("title") or "patentnav report"
+    used: set = {"about", "toc", "summary"}
+    sections = report.get("sections") or []
+    sec_ids = [unique_name(_slug(s.get("id", "section"), "sec"), used) for s in sections]
+
+    toc = ['<nav class="toc" id="toc">', f"<h2>{esc(_l('contents', lang))}</h2>", "<ul>"]  # titles carry their numbers
+    summary = _summary(meta, lang, used)
+    if summary:
+        toc.append(f'<li><a href="#summary">{esc((meta.get("summary") or {}).get("title") or _l("summary", lang))}</a></li>')
+    toc.append(f'<li><a href="#about">{esc(_l("about", lang))}</a></li>')
+    for sid, s in zip(sec_ids, sections):
+        toc.append(f'<li><a href="#{esc(sid)}">{esc(s.get("title", s.get("id", "")))}</a></li>')
+    toc += ["</ul>", "</nav>"]
+
+    body: list = []
+    for sid, s in zip(sec_ids, sections):
+        body.append(f'<section id="{esc(sid)}">')
+        body.append(f"<h2>{esc(s.get('title', ''))}</h2>")
+        for p in s.get("paragraphs") or []:
+            body.append(f"<p>{_pn(esc(p))}</p>")
+        for c in s.get("charts") or []:  # charts first: the picture, then the numbers behind it
+            body.append(_chart(c, lang, used, figures))
+        for t in s.get("tables") or []:
+            body.append(_table(t, lang, used))
+        body.append("</section>")
+
+    sub = " · ".join(esc(x) for x in (meta.get("region"), meta.get("cutoff")) if x)
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{esc(meta.get("generator", "patentnav"))}">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{_css(lang)}</style>",
+        '<script type="text/javascript">' + get_plotlyjs() + "</script>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<header>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="sub">{sub}</p>' if sub else "",
+        "</header>",
+        summary,
+        "\n".join(toc),
+        _meta(meta, lang),
+        "\n".join(body),
+        f"<footer>{esc(meta.get('generator', 'patentnav'))}</footer>",
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(p for p in parts if p != "")
+
+
+def test_write_html_matches_former(landscape_reports, tmp_path):
+    from patentnav.report.charts import Figures
+    from patentnav.report.html import render_html, write_html
+
+    for lang, report in landscape_reports.items():
+        figures = Figures("zh" if lang == "zh" else "en")
+        old = _render_html_oracle(report, figures)
+        assert render_html(report, figures) == old
+        path = write_html(report, tmp_path / f"{lang}.html", figures=figures)
+        assert path.read_bytes() == old.encode("utf-8")
+
+
+def test_write_html_edge_cases(tmp_path):
+    """No sections, no summary, no region or cut-off (an empty subtitle is left out)."""
+    from patentnav.report.html import render_html, write_html
+
+    for i, report in enumerate([{"meta": {}, "sections": []},
+                                {"meta": {"lang": "zh", "title": "<T>", "region": "CN"},
+                                 "sections": [{"id": "s", "title": "S", "paragraphs": ["US-9513635-B1"], "tables": []}]}]):
+        old = _render_html_oracle(report)
+        assert render_html(report) == old
+        assert write_html(report, tmp_path / f"{i}.html").read_bytes() == old.encode("utf-8")
