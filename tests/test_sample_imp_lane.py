@@ -348,44 +348,6 @@ def test_freeze_imports_registers_one_freeze_at_exit(monkeypatch):
         gc.unfreeze()
 
 
-# ------------------------------------------------------------------ kaleido starts when --format is read
-
-def test_formats_option_starts_kaleido_only_for_markdown(monkeypatch):
-    import types
-
-    from patentnav.cli import common
-
-    started: list = []
-    monkeypatch.setattr(common, "_start_early_warm_up", lambda: started.append(1))
-    ctx = types.SimpleNamespace(resilient_parsing=False)
-    for value, n in (("json,csv", 0), ("html", 0), ("html, MD", 1), ("md", 2), ("", 2), (None, 2)):
-        assert common.formats_option(ctx, None, value) == value
-        assert len(started) == n, value
-    assert common.formats_option(types.SimpleNamespace(resilient_parsing=True), None, "md") == "md" and len(started) == 2
-
-
-def test_prepare_markdown_does_not_warm_up_twice(monkeypatch):
-    from patentnav.cli import common
-    from patentnav.report import markdown
-
-    calls: list = []
-    monkeypatch.setattr(markdown, "warm_up", lambda: calls.append("late"))
-    monkeypatch.setattr(common, "_early_warm_up", object())
-    common.prepare_markdown("en")
-    assert calls == []
-    monkeypatch.setattr(common, "_early_warm_up", None)
-    common.prepare_markdown("en")
-    assert calls == ["late"]
-
-
-def test_landscape_help_starts_no_kaleido():
-    code = ("import sys\nfrom patentnav.cli.main import main\nfrom patentnav.cli import common\n"
-            "try:\n    main(['landscape', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print(common._early_warm_up is None, 'plotly' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[-2:] == ["True", "False"]
-
-
 # ------------------------------------------------------------------ HTML: plotly.js written as the bytes of its file
 
 def _render_html_oracle(report, figures=None):

@@ -18,7 +18,7 @@ from ..i18n import LANGS, LocalizedError, default_lang, error_text, t
 from ..io.report import IngestError, IngestReport
 from ..safety import neutralize_csv_cell, rich_safe as safe
 
-__all__ = ["console", "err_console", "formats_option", "freeze_imports", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
+__all__ = ["console", "err_console", "freeze_imports", "lang_option", "LocalizedGroup", "option_lang", "click_message", "handle_errors", "load_corpus", "report_tables", "write_csv",
            "write_issues_csv", "safe", "cell", "plan_out"]
 
 console = Console()
@@ -413,47 +413,9 @@ def warn_missing_cjk_font(lang: str | None, fonts=None) -> bool:
 
 def prepare_markdown(lang: str | None) -> None:
     """Before a report with Markdown charts: start kaleido's Chromium in the background (it
-    takes seconds to start; the report is built meanwhile), unless :func:`formats_option`
-    started it already, and warn when Chinese PNG charts would lack a font
-    (:func:`warn_missing_cjk_font`)."""
-    if _early_warm_up is None:
-        from ..report.markdown import warm_up
+    takes seconds to start; the report is built meanwhile) and warn when Chinese PNG charts
+    would lack a font (:func:`warn_missing_cjk_font`)."""
+    from ..report.markdown import warm_up
 
-        warm_up()
+    warm_up()
     warn_missing_cjk_font(lang)
-
-
-#: The kaleido warm-up :func:`formats_option` started (one per process).
-_early_warm_up = None
-
-
-def _start_early_warm_up() -> None:
-    """:func:`patentnav.report.markdown.warm_up` (a tiny export in a background thread starts
-    kaleido's Chromium) without importing :mod:`patentnav.report`, which imports pandas and
-    SciPy first: Chromium then starts while they are imported."""
-    global _early_warm_up
-    import threading
-
-    def run() -> None:
-        try:
-            import plotly.io as pio
-
-            pio.to_image({"data": [], "layout": {"width": 16, "height": 16}}, format="png", width=16, height=16,
-                         scale=1.5, validate=False)
-        except Exception:  # noqa: BLE001 - the real export reports it (a note per chart)
-            pass
-
-    if _early_warm_up is None:
-        _early_warm_up = threading.Thread(target=run, name="patentnav-kaleido-warm-up", daemon=True)
-        _early_warm_up.start()
-
-
-def formats_option(ctx, param, value):
-    """``--format`` of a report command (an eager option, read before the others): when the
-    Markdown report is asked for, kaleido's Chromium starts now, before the libraries are
-    imported (``--region`` and the command itself import pandas and SciPy: 0.5-1 s), and a
-    second or more sooner than :func:`prepare_markdown` would start it. The value is checked
-    by :func:`parse_formats` in the command, as before."""
-    if value and not ctx.resilient_parsing and "md" in [f.strip().lower() for f in str(value).split(",")]:
-        _start_early_warm_up()
-    return value

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ..i18n import t
-from .common import (cell, console, err_console, formats_option, freeze_imports, handle_errors, lang_option, load_corpus, parse_firms,
+from .common import (cell, console, err_console, freeze_imports, handle_errors, lang_option, load_corpus, parse_firms,
                      plan_out, region_option, safe)
 
 _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "applicants", "positioning", "quality", "gaps", "talent",
@@ -26,8 +26,7 @@ _STEPS = ("scope", "regions", "trends", "fields", "key_patents", "main_path", "a
                    "addresses, as in CNIPA exports), or FIRMS with --firms.")
 @click.option("--firms", default=None, help="Comma-separated firm names, or a CSV file with a 'name' column, forming the region FIRMS.")
 @click.option("--out", "out_dir", default="patentnav-report", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--format", "formats", default="html,md,json,csv", show_default=True, is_eager=True, callback=formats_option,
-              help="Comma-separated: html, md, json, csv.")
+@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
 @lang_option
 @click.option("--seed", default=42, show_default=True, help="Random seed (clustering, layout).")
 @click.option("--engine", "engine_name", type=click.Choice(["memory", "duckdb", "spark"]), default=None,
