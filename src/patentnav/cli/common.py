@@ -367,10 +367,18 @@ def freeze_imports() -> None:
     a million objects) each full collection would traverse them all again, for nothing (the
     sample report: 0.25 s of full collections, 0.08 s with them frozen). Call it after the
     imports and before any data is read, so that no data (nor garbage holding data) is kept
-    for good; objects made later are collected as before."""
+    for good; objects made later are collected as before.
+
+    At exit everything is frozen again (once, :mod:`atexit`): the interpreter's final
+    collections then skip the libraries imported since and the report's objects, which
+    they would traverse only to free them anyway (the sample report's exit: 0.15-0.3 s,
+    about 0.06 s frozen)."""
+    import atexit
     import gc
 
     gc.freeze()
+    atexit.unregister(gc.freeze)  # registered once however often a process runs a command
+    atexit.register(gc.freeze)
 
 
 def region_option(ctx, param, value):

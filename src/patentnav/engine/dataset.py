@@ -15,7 +15,6 @@ from typing import Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as pads
 
 __all__ = ["Dataset", "is_dataset"]
 
@@ -41,6 +40,8 @@ class Dataset:
     """
 
     def __init__(self, path: str | os.PathLike):
+        import pyarrow.dataset as pads  # here, not at the top: a report in memory never opens a dataset
+
         from ..io.dataset import REPORT_FILE
         from ..io.report import IngestError
 

@@ -190,6 +190,8 @@ class Figure:
     def add_vline(self, x, **props: Any) -> "Figure":
         return self.add_shape(**{"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", **props})
 
-    def to_dict(self) -> dict:
-        """``{"data": [...], "layout": {...}}``, copies (as plotly's ``to_dict``)."""
-        return {"data": copy.deepcopy([dict(t) for t in self._data]), "layout": copy.deepcopy(self._layout)}
+    def to_dict(self, copies: bool = True) -> dict:
+        """``{"data": [...], "layout": {...}}``, copies (as plotly's ``to_dict``); with
+        ``copies=False`` the figure's own traces and layout (for a figure let go at once)."""
+        data, layout_ = [dict(t) for t in self._data], self._layout
+        return {"data": copy.deepcopy(data), "layout": copy.deepcopy(layout_)} if copies else {"data": data, "layout": layout_}

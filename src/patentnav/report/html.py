@@ -223,6 +223,24 @@ def render_html(report: dict[str, Any], figures: Figures | None = None) -> str:
     shared with the Markdown writer); built here otherwise."""
     from plotly.offline import get_plotlyjs
 
+    head, tail = _html_around_plotlyjs(report, figures)
+    return head + get_plotlyjs() + tail
+
+
+#: Where plotly.js goes in the page (:func:`_html_around_plotlyjs`).
+_PLOTLYJS = object()
+
+
+def _plotlyjs_bytes() -> bytes:
+    """plotly.js as UTF-8 bytes: the file :func:`plotly.offline.get_plotlyjs` decodes."""
+    import os
+    import pkgutil
+
+    return pkgutil.get_data("plotly", os.path.join("package_data", "plotly.min.js"))
+
+
+def _html_around_plotlyjs(report: dict[str, Any], figures: Figures | None) -> tuple[str, str]:
+    """The page before and after the text of plotly.js (:func:`render_html` puts it between)."""
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
     figures = figures if figures is not None else Figures(lang)
@@ -263,7 +281,7 @@ def render_html(report: dict[str, Any], figures: Figures | None = None) -> str:
         f'<meta name="generator" content="{esc(meta.get("generator", "patentnav"))}">',
         f"<title>{esc(title)}</title>",
         f"<style>{_css(lang)}</style>",
-        '<script type="text/javascript">' + get_plotlyjs() + "</script>",
+        _PLOTLYJS,
         "</head>",
         "<body>",
         "<main>",
@@ -281,12 +299,19 @@ def render_html(report: dict[str, Any], figures: Figures | None = None) -> str:
         "</html>",
         "",
     ]
-    return "\n".join(p for p in parts if p != "")
+    kept = [p for p in parts if p != ""]
+    at = kept.index(_PLOTLYJS)
+    return ("\n".join(kept[:at]) + '\n<script type="text/javascript">',
+            "</script>\n" + "\n".join(kept[at + 1:]))
 
 
 def write_html(report: dict[str, Any], path: str | Path, figures: Figures | None = None) -> Path:
     """Write the report as one self-contained offline HTML file; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report, figures), encoding="utf-8", newline="\n")
+    head, tail = _html_around_plotlyjs(report, figures)
+    with open(path, "wb") as f:  # plotly.js (4.6 MB) as the bytes of its file: not decoded, joined and encoded again
+        f.write(head.encode("utf-8"))
+        f.write(_plotlyjs_bytes())
+        f.write(tail.encode("utf-8"))
     return path

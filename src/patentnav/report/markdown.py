@@ -179,7 +179,7 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
     meta = report.get("meta") or {}
     lang = "zh" if meta.get("lang") == "zh" else "en"
     figures = figures if figures is not None else Figures(lang)
-    lines: list[str] = [f"# {escape_md_text(meta.get('title') or 'patentnav report')}", ""]
+    lines: list[str | None] = [f"# {escape_md_text(meta.get('title') or 'patentnav report')}", ""]
     summ = meta.get("summary") or {}
     if summ.get("paragraphs") or summ.get("tables"):  # the summary first
         lines += [f"## {escape_md_text(summ.get('title') or _l('summary', lang))}", ""]
@@ -196,7 +196,7 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
 
     img_dir = Path(out_dir) / "images" if out_dir is not None else None
     used: set[str] = set()
-    export_error: str | None = None
+    slots: list[tuple[int, dict[str, Any], str, str]] = []  # (index in lines, chart, title, file stem)
     for s in report.get("sections") or []:
         lines += [f"## {escape_md_text(s.get('title', ''))}", ""]
         for p in s.get("paragraphs") or []:
@@ -204,29 +204,47 @@ def render_markdown(report: dict[str, Any], out_dir: str | Path | None = None,
         for c in s.get("charts") or []:
             title = escape_md_text(c.get("title") or c.get("id", ""))
             lines += [f"### {title}", ""]
-            stem = _file_stem(c.get("id", "chart"), used)
-            ok = False
-            if img_dir is not None and images and export_error is None:
-                try:
-                    png = pngs.get(c) if pngs is not None else _png(figures(c))
-                    if isinstance(png, Exception) or png is None:
-                        raise png if isinstance(png, Exception) else RuntimeError("not exported")
-                except Exception as exc:  # kaleido missing or broken: degrade to a note
-                    export_error = f"{type(exc).__name__}"
-                else:  # a folder that cannot be written is an error, not a note
-                    img_dir.mkdir(parents=True, exist_ok=True)
-                    (img_dir / f"{stem}.png").write_bytes(png)
-                    ok = True
-            if ok:
-                alt = title.replace("]", "").replace("[", "")
-                lines += [f"![{alt}](images/{stem}.png)", ""]
-            elif images:
-                lines += [f"> {_l('no_image', lang, err=export_error or 'no output directory')}", ""]
+            slots.append((len(lines), c, title, _file_stem(c.get("id", "chart"), used)))
+            lines.append(None)  # the image (or a note), filled in below once the PNG export is done
             if c.get("note"):
                 lines += [f"*{escape_md_text(c['note'])}*", ""]
         for t in s.get("tables") or []:  # charts first, then the numbers behind them
             lines += _table(t)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    blocks = _image_blocks(slots, img_dir, figures, pngs, lang) if images else {}
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line is None:
+            out += blocks.get(i, [])
+        else:
+            out.append(line)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _image_blocks(slots, img_dir: Path | None, figures: Figures, pngs: PngExport | None, lang: str) -> dict[int, list[str]]:
+    """The lines of each chart's image, in document order, after the text is made (so the text
+    is written while kaleido draws the last charts): ``![title](images/<stem>.png)`` with the
+    PNG written, or a note once an export failed (the first failure ends the export)."""
+    blocks: dict[int, list[str]] = {}
+    export_error: str | None = None
+    for at, c, title, stem in slots:
+        ok = False
+        if img_dir is not None and export_error is None:
+            try:
+                png = pngs.get(c) if pngs is not None else _png(figures(c))
+                if isinstance(png, Exception) or png is None:
+                    raise png if isinstance(png, Exception) else RuntimeError("not exported")
+            except Exception as exc:  # kaleido missing or broken: degrade to a note
+                export_error = f"{type(exc).__name__}"
+            else:  # a folder that cannot be written is an error, not a note
+                img_dir.mkdir(parents=True, exist_ok=True)
+                (img_dir / f"{stem}.png").write_bytes(png)
+                ok = True
+        if ok:
+            alt = title.replace("]", "").replace("[", "")
+            blocks[at] = [f"![{alt}](images/{stem}.png)", ""]
+        else:
+            blocks[at] = [f"> {_l('no_image', lang, err=export_error or 'no output directory')}", ""]
+    return blocks
 
 
 def write_markdown(report: dict[str, Any], out_dir: str | Path, name: str = "report.md",
