@@ -13,78 +13,7 @@ import pytest
 
 
 # ------------------------------------------------------------------ field-map layout without networkx
-# (direction._field_layout, the rows lane's; an independent check against networkx)
-
-def _field_layout_oracle(W, AS, a_idx, b_idx):
-    """The former ``patentnav.report.direction._field_layout`` (networkx ``kamada_kawai_layout``)."""
-    import networkx as nx
-
-    strength_of = W.sum(axis=1)
-    linked = [k for k in range(len(W)) if strength_of[k] > 0]
-    G = nx.Graph()
-    G.add_nodes_from(linked)
-    G.add_weighted_edges_from((int(a), int(b), 1.0 / (1.0 + float(np.log1p(AS[a, b])))) for a, b in zip(a_idx, b_idx))
-    pos = {k: (0.0, 0.0) for k in range(len(W))}
-    if len(G) > 1:
-        pos.update({k: tuple(v) for k, v in nx.kamada_kawai_layout(G, weight="weight").items()})
-    isolated = [k for k in range(len(W)) if strength_of[k] <= 0]
-    if isolated:
-        radius = 1.15 * max((math.hypot(*pos[k]) for k in linked), default=1.0)
-        for m, k in enumerate(isolated):
-            angle = 2 * math.pi * m / len(isolated) + math.pi / 4
-            pos[k] = (radius * math.cos(angle), radius * math.sin(angle))
-    return pos
-
-
-def _weights(rng, n, density, isolated=0.0, integer=True):
-    """A field x field weight matrix as ``_field_weights`` makes it (symmetric, >= 0, diagonal 0)
-    with its association strength."""
-    W = rng.integers(1, 40, size=(n, n)).astype(float) if integer else rng.random((n, n)) * 10
-    W *= rng.random((n, n)) < density
-    W = np.triu(W, 1)
-    W = W + W.T
-    drop = rng.random(n) < isolated
-    W[drop, :] = 0
-    W[:, drop] = 0
-    strength_of = W.sum(axis=1)
-    total = strength_of.sum()
-    denom = np.outer(np.where(strength_of > 0, strength_of, 1.0), np.where(strength_of > 0, strength_of, 1.0))
-    return W, np.where(W > 0, W * total / denom, 0.0)
-
-
-def _same_layout(W, AS):
-    from patentnav.report.direction import _field_layout
-
-    a_idx, b_idx = np.nonzero(np.triu(W, 1))
-    new, old = _field_layout(W, AS, a_idx, b_idx), _field_layout_oracle(W, AS, a_idx, b_idx)
-    assert list(new) == list(old)
-    for k in old:  # bit for bit, not approximately
-        assert [float(v).hex() for v in new[k]] == [float(v).hex() for v in old[k]], k
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_field_layout_matches_networkx_on_random_maps(seed):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(2, 40))
-    _same_layout(*_weights(rng, n, density=float(rng.uniform(0.05, 0.9)), isolated=float(rng.uniform(0, 0.3)),
-                           integer=bool(seed % 2)))
-
-
-@pytest.mark.parametrize("n", [0, 1, 2, 3])
-def test_field_layout_matches_networkx_on_tiny_maps(n):
-    rng = np.random.default_rng(n)
-    _same_layout(*_weights(rng, n, density=1.0))
-    _same_layout(np.zeros((n, n)), np.zeros((n, n)))  # no links at all: every field on the ring
-
-
-def test_field_layout_matches_networkx_on_disconnected_parts():
-    W = np.zeros((9, 9))
-    for a, b, w in [(0, 1, 5), (1, 2, 1), (3, 4, 7), (5, 6, 2), (6, 7, 2), (5, 7, 9)]:
-        W[a, b] = W[b, a] = w
-    strength_of = W.sum(axis=1)
-    denom = np.outer(np.where(strength_of > 0, strength_of, 1.0), np.where(strength_of > 0, strength_of, 1.0))
-    _same_layout(W, np.where(W > 0, W * strength_of.sum() / denom, 0.0))
-
+# (direction._field_layout is checked against networkx bit for bit in tests/test_sample_rows_lane.py)
 
 def test_sample_report_imports_no_networkx():
     """The report's field map is laid out without networkx (its import cost 0.15-0.25 s)."""
