@@ -4,7 +4,6 @@ its former definition (copied here as the oracle), on random inputs and edge cas
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 
