@@ -318,7 +318,7 @@ def annual_counts(
     Examples
     --------
     >>> c = patentnav.datasets.drones()
-    >>> annual_counts(c, by="publication").loc[2017, "count"]
+    >>> int(annual_counts(c, by="publication").loc[2017, "count"])
     3685
     """
     _check_by_unit(by, unit)

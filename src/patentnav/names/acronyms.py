@@ -159,14 +159,16 @@ _STATED = [
 
 def stated_acronyms(raw_names) -> pd.DataFrame:
     """Pairs stated inside raw names: ``index`` (position in ``raw_names``), ``acronym``,
-    ``expansion`` (the expansion text as written, without the acronym).
+    ``expansion`` (the expansion text as written, without the acronym). Rows come in the
+    order of the shapes tried (``Acronym (Expansion)``, ``Expansion (Acronym)``, ...), then
+    of ``index``.
 
     >>> stated_acronyms(["IBM Corporation (International Business Machines Corporation)",
     ...                  "Centre National de la Recherche Scientifique (C.N.R.S.)", "ONERA (OFF NAT AEROSPATIALE)"])
     ... # doctest: +NORMALIZE_WHITESPACE
        index acronym                                  expansion
-    0      0     IBM  INTERNATIONAL BUSINESS MACHINES CORPORATION
-    1      1    CNRS  CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE
+    0      1    CNRS  CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE
+    1      0     IBM  INTERNATIONAL BUSINESS MACHINES CORPORATION
     """
     arr = raw_names if isinstance(raw_names, pa.Array) else pa.array(list(raw_names), pa.string())
     if isinstance(arr, pa.ChunkedArray):

@@ -127,14 +127,17 @@ class NameHarmonizer:
 
     Examples
     --------
-    >>> h = NameHarmonizer().fit(["Huawei Technologies Co., Ltd.", "HUAWEI TECH CO LTD", "Huawei Device Co., Ltd."])
+    The canonical name of a group is its most frequent raw name:
+
+    >>> h = NameHarmonizer().fit(["Huawei Technologies Co., Ltd.", "Huawei Technologies Co., Ltd.",
+    ...                           "HUAWEI TECH CO LTD", "Huawei Device Co., Ltd."])
     >>> h.transform(["HUAWEI TECH CO LTD", "Huawei Device Co., Ltd."])
     ['Huawei Technologies Co., Ltd.', 'Huawei Device Co., Ltd.']
     >>> h = NameHarmonizer().fit(["深圳市大疆创新科技有限公司", "大疆创新科技有限公司", "中兴通讯股份有限公司南京分公司"])
     >>> h.mapping_[["raw", "canonical", "reason"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['中兴通讯股份有限公司南京分公司', '中兴通讯股份有限公司', 'branch'],
-     ['大疆创新科技有限公司', '大疆创新科技有限公司', 'canonical'],
-     ['深圳市大疆创新科技有限公司', '大疆创新科技有限公司', 'division']]
+    [['大疆创新科技有限公司', '大疆创新科技有限公司', 'canonical'],
+     ['深圳市大疆创新科技有限公司', '大疆创新科技有限公司', 'division'],
+     ['中兴通讯股份有限公司南京分公司', '中兴通讯股份有限公司', 'branch']]
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, aliases=None, fuzzy: bool = True,

@@ -317,10 +317,11 @@ def lexicon() -> Lexicon:
 
 def gloss_units(text: str, *, stem: bool = True, stop_words=None) -> list[Unit]:
     """Cross-lingual units of one query text: its Chinese words glossed into English and its
-    English terms glossed into Chinese.
+    English terms glossed into Chinese. A gloss is tokenised as the English index is, so
+    its stop words go (the lexicon's "three axis gimbal" becomes ``('axis', 'gimbal')``).
 
     >>> [(u.source, u.alternatives[0]) for u in gloss_units("三轴云台")]
-    [('三轴云台', ('three', 'axis', 'gimbal'))]
+    [('三轴云台', ('axis', 'gimbal'))]
     """
     lex = lexicon()
     toks = tokenize(text, stem=stem, stopwords=stop_words)
