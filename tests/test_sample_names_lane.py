@@ -361,6 +361,31 @@ def test_subsequences_as_before():
     assert A.subsequences([], []).shape == (0,)
 
 
+def test_subsequences_one_long_name_among_many(monkeypatch):
+    """A long string (a hostile or broken applicant field) is compared alone, not as the width
+    of a matrix of thousands of short ones: chunks hold at most _CELLS characters."""
+    rng = random.Random(4)
+    a = ["".join(rng.choice("AB") for _ in range(rng.randint(0, 4))) for _ in range(3000)]
+    b = ["".join(rng.choice("ABC") for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    b[7], b[1500] = "C" * 5000 + "AB", "B" * 4000
+    a[7], a[1500] = "AB", "A"
+    expected = [_subsequence_old(x, y) for x, y in zip(a, b)]
+    monkeypatch.setattr(A, "_CELLS", 600)
+    np.testing.assert_array_equal(A.subsequences(a, b), expected)
+    monkeypatch.setattr(A, "_CELLS", 1 << 22)
+    np.testing.assert_array_equal(A.subsequences(a, b), expected)
+    import tracemalloc
+
+    long_b = ["A" * 200_000] + ["FNC"] * 1999  # one 200k-character string among short ones
+    tracemalloc.start()
+    try:
+        assert not A.subsequences(["AB"] * 2000, long_b).any()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, peak  # a matrix as wide as the long string for every row: 1.6 GB
+
+
 @pytest.mark.parametrize("names", _inputs())
 def test_acronyms_as_before(names):
     pd.testing.assert_frame_equal(A.stated_acronyms(names), _stated_acronyms_old(names))

@@ -932,31 +932,7 @@ def test_document_quality_as_before(corpora, name):
     assert_same_frame(D.document_quality(c, field="section"), OLD_D["document_quality"](c, field="section"))
 
 
-def _quality_frame(seed: int, n: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    df = pd.DataFrame({"cohort_year": pd.array(rng.choice([2001, 2002, None], size=n), dtype="Int64"),
-                       "cohort_field": pd.array(rng.choice(["a", "b", None], size=n), dtype="str"),
-                       "claim_length_unit": pd.array(rng.choice(["words", "han", None], size=n), dtype="str")})
-    for c in D.CONTINUOUS:
-        v = rng.gamma(2.0, 3.0, size=n) * rng.choice([0.0, 1.0], size=n, p=[0.1, 0.9])
-        v[rng.random(n) < 0.2] = np.nan
-        df[c] = v
-    for c in D.SHARES:
-        v = rng.choice([0.0, 1.0], size=n)
-        v[rng.random(n) < 0.3] = np.nan
-        df[c] = v
-    return df
-
-
-@pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("n", [0, 1, 2, 500])
-def test_relative_columns_as_before(seed, n):
-    a, b = _quality_frame(seed, n), _quality_frame(seed, n)
-    cols = D._relative_columns(a)
-    D._relative(a)
-    OLD_D["_relative"](b)
-    assert_same_frame(a, b)
-    assert list(cols) == [c for c in b.columns if c.endswith("_rel") or c.endswith("_expected")]
+# _relative_columns against the former _relative: tests/test_mem2_lane.py::test_relative_same_as_before
 
 
 # ------------------------------------------------------------------ profiles

@@ -41,6 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._arrow import map_distinct, regroup
 from .legal_forms import ACRONYM_SKIP_WORDS, LEGAL_FORMS, ORG_WORDS, WORD_STANDARDS
 
 __all__ = ["initials", "key_initials", "is_generic_acronym", "stated_acronyms", "acronym_candidates",
@@ -128,10 +129,8 @@ def key_initials(keys) -> np.ndarray:
                       .to_numpy(zero_copy_only=False), dtype=bool)
     content = (np.arange(len(parent)) < end[parent]) & ~skip
     counts = np.bincount(parent[content], minlength=n)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
     firsts = pc.utf8_slice_codeunits(flat.filter(pa.array(content)), 0, 1)  # first character of each content word
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), firsts), "")
+    joined = pc.binary_join(regroup(pa.table({"p": parent[content], "c": firsts}), n), "")
     out = np.asarray(pc.if_else(pa.array(counts >= 2), joined, "").to_numpy(zero_copy_only=False), dtype=object)
     out[np.asarray(pc.is_null(karr).to_numpy(zero_copy_only=False), dtype=bool)] = None
     return out
@@ -210,37 +209,55 @@ def stated_acronyms(raw_names) -> pd.DataFrame:
 
 def _generic_flags(tokens: pa.Array) -> np.ndarray:
     """:func:`is_generic_acronym` of each token (non-null), over the distinct tokens only."""
-    enc = pc.dictionary_encode(tokens)
-    flags = pa.array([is_generic_acronym(t) for t in enc.dictionary.to_pylist()], pa.bool_())
-    return np.asarray(flags.take(enc.indices).fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    flags = map_distinct(tokens, lambda t: pa.array([is_generic_acronym(x) for x in t.to_pylist()], pa.bool_()))
+    return np.asarray(flags.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-#: Rows compared at once by :func:`subsequences` (bounds its character matrices).
+#: Rows compared at once by :func:`subsequences`, and characters of ``b`` held at once (its
+#: code-point matrix is rows x the longest string: rows are taken by length, so that one long
+#: string does not widen thousands of short ones).
 _CHUNK = 16384
+_CELLS = 1 << 22
 
 
 def subsequences(a: list[str], b: list[str]) -> np.ndarray:
     """Whether the characters of ``a[i]`` occur in ``b[i]`` in that order, for each ``i``
     (strings without NUL characters), vectorised: the strings as code-point matrices
-    (NumPy ``U`` arrays), each character of ``a`` found greedily after the previous one."""
-    out = np.ones(len(a), dtype=bool)
-    for start in range(0, len(a), _CHUNK):
-        ca = np.array(a[start:start + _CHUNK], dtype=str)
-        cb = np.array(b[start:start + _CHUNK], dtype=str)
-        n = len(ca)
-        ca, cb = ca.view(np.uint32).reshape(n, -1), cb.view(np.uint32).reshape(n, -1)
-        cols = np.arange(cb.shape[1])
-        pos = np.full(n, -1, dtype=np.int64)  # where the previous character was found
-        ok = out[start:start + n]
-        for j in range(ca.shape[1]):
-            r = np.flatnonzero(ok & (ca[:, j] != 0))
-            if not len(r):
-                break
-            hit = (cb[r] == ca[r, j][:, None]) & (cols[None, :] > pos[r, None])
-            found = hit.any(axis=1)
-            pos[r[found]] = hit[found].argmax(axis=1)
-            ok[r[~found]] = False
+    (NumPy ``U`` arrays), each character of ``a`` found greedily after the previous one.
+    Rows go by length in chunks of at most :data:`_CELLS` characters (a single longer
+    string alone)."""
+    n = len(a)
+    out = np.ones(n, dtype=bool)
+    width = np.fromiter((max(len(x), len(y), 1) for x, y in zip(a, b)), dtype=np.int64, count=n)
+    by_length = np.argsort(width, kind="stable")
+    start = 0
+    while start < n:
+        end = min(n, start + _CHUNK)
+        while end - start > 1 and (end - start) * int(width[by_length[end - 1]]) > _CELLS:
+            end = start + max(1, _CELLS // int(width[by_length[end - 1]]))
+        rows = by_length[start:end]
+        out[rows] = _subsequences_chunk([a[i] for i in rows], [b[i] for i in rows])
+        start = end
     return out
+
+
+def _subsequences_chunk(a: list[str], b: list[str]) -> np.ndarray:
+    """:func:`subsequences` of one chunk, as code-point matrices."""
+    n = len(a)
+    ca = np.array(a, dtype=str).view(np.uint32).reshape(n, -1)
+    cb = np.array(b, dtype=str).view(np.uint32).reshape(n, -1)
+    cols = np.arange(cb.shape[1])
+    pos = np.full(n, -1, dtype=np.int64)  # where the previous character was found
+    ok = np.ones(n, dtype=bool)
+    for j in range(ca.shape[1]):
+        r = np.flatnonzero(ok & (ca[:, j] != 0))
+        if not len(r):
+            break
+        hit = (cb[r] == ca[r, j][:, None]) & (cols[None, :] > pos[r, None])
+        found = hit.any(axis=1)
+        pos[r[found]] = hit[found].argmax(axis=1)
+        ok[r[~found]] = False
+    return ok
 
 
 def acronym_candidates(keys) -> tuple[np.ndarray, np.ndarray]:

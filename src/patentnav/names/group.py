@@ -34,6 +34,8 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .._arrow import regroup
+
 __all__ = ["fuzzy_links", "components", "DEFAULT_THRESHOLD", "DEFAULT_MAX_EDITS", "DEFAULT_MAX_BLOCK"]
 
 #: Default minimum ``fuzz.ratio`` (0-100) for two normalised names to be linked.
@@ -58,11 +60,9 @@ def _short_words(keys: pa.Array) -> np.ndarray:
     words = pc.split_pattern(keys, " ")
     flat = pc.list_flatten(words)
     short = pc.less_equal(pc.utf8_length(flat), 2)
-    t = pa.table({"p": pc.list_parent_indices(words).filter(short), "w": flat.filter(short)})
-    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("w", "ascending")]))
-    offsets = np.zeros(len(keys) + 1, dtype=np.int32)
-    np.cumsum(np.bincount(np.asarray(t["p"].to_numpy(), dtype=np.int64), minlength=len(keys)), out=offsets[1:])
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), t["w"].combine_chunks()), " ")
+    t = pa.table({"p": pc.list_parent_indices(words).filter(short), "c": flat.filter(short)})
+    t = t.take(pc.sort_indices(t, sort_keys=[("p", "ascending"), ("c", "ascending")]))
+    joined = pc.binary_join(regroup(t, len(keys)), " ")
     return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
 
 

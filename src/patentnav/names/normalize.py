@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import with_values
+from .._arrow import map_distinct, with_values
 from .legal_forms import CJK_LEGAL_FORMS, LEADING_WORDS, LEGAL_FORMS, WORD_STANDARDS
 
 __all__ = ["normalize_names", "normalize_name", "clean_names", "MAX_NAME_LENGTH"]
@@ -92,13 +92,16 @@ def _strip_misspelt_legal(s: pa.Array) -> pa.Array:
     """Drop a misspelt one-word legal form at the end (the distinct last words only, all in
     one :func:`_misspellings` call)."""
     m = pc.extract_regex(s, r"^(?P<head>.+) (?P<last>[A-Z]{6,})$")
-    enc = pc.dictionary_encode(pc.struct_field(m, "last"))
-    words = enc.dictionary.to_pylist()
     forms = set(_LONG_FORMS)
-    todo = [i for i, w in enumerate(words) if w not in forms]
-    hit = np.zeros(len(words), dtype=bool)
-    hit[todo] = [x is not None for x in _misspellings([words[i] for i in todo], _LONG_FORMS)]
-    flag = pa.array(hit).take(enc.indices).fill_null(False)
+
+    def misspelt(last: pa.Array) -> pa.Array:
+        words = last.to_pylist()
+        todo = [i for i, w in enumerate(words) if w not in forms]
+        hit = np.zeros(len(words), dtype=bool)
+        hit[todo] = [x is not None for x in _misspellings([words[i] for i in todo], _LONG_FORMS)]
+        return pa.array(hit)
+
+    flag = map_distinct(pc.struct_field(m, "last"), misspelt).fill_null(False)
     return pc.if_else(flag, pc.struct_field(m, "head"), s)
 
 
@@ -165,8 +168,7 @@ def _standard_words(words: list) -> list:
 def _standardise_words(s: pa.Array) -> pa.Array:
     """Word-by-word standardisation over the distinct words only."""
     words = pc.split_pattern(s, " ")
-    enc = pc.dictionary_encode(pc.list_flatten(words))
-    flat = pa.array(_standard_words(enc.dictionary.to_pylist()), pa.string()).take(enc.indices)
+    flat = map_distinct(pc.list_flatten(words), lambda w: pa.array(_standard_words(w.to_pylist()), pa.string()))
     joined = pc.binary_join(with_values(words, flat), " ")
     return pc.if_else(pc.is_null(s), pa.scalar(None, pa.string()), joined)
 

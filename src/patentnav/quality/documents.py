@@ -186,15 +186,9 @@ def _cohort_means(df: pd.DataFrame, cols: list[str], ids: np.ndarray) -> dict[st
     return {c: means[c].to_numpy(dtype=np.float64)[codes] for c in cols}
 
 
-def _relative(df: pd.DataFrame) -> None:
-    """Add ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
-    document has a value) columns in place (:func:`_relative_columns`)."""
-    for k, v in _relative_columns(df).items():
-        df[k] = v
-
-
 def _relative_columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The ``<c>_rel`` and ``<c>_expected`` columns of :func:`_relative`, in its order. Cohort
+    """The ``<c>_rel`` (value / cohort mean) and ``<c>_expected`` (the cohort mean, where the
+    document has a value) columns of ``df``, by name, in the order of the report. Cohort
     keys are factorised once; each column's per-document means go once its columns are made
     (they are as large as the columns: 88 MB at 1M documents held to the end before, the
     quality step's peak)."""

@@ -233,10 +233,9 @@ _PLOTLYJS = object()
 
 def _plotlyjs_bytes() -> bytes:
     """plotly.js as UTF-8 bytes: the file :func:`plotly.offline.get_plotlyjs` decodes."""
-    import os
     import pkgutil
 
-    return pkgutil.get_data("plotly", os.path.join("package_data", "plotly.min.js"))
+    return pkgutil.get_data("plotly", "package_data/plotly.min.js")  # a resource name: "/" on every platform
 
 
 def _html_around_plotlyjs(report: dict[str, Any], figures: Figures | None) -> tuple[str, str]:
